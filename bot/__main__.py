@@ -1,0 +1,68 @@
+"""Command line: ``python -m bot [run|migrate|sandbox|backup|restore|backups]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Thesis Supervisor bot")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (default): polling or webhook, by BOT_MODE")
+    migrate = sub.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    migrate.add_argument("--backup", action="store_true", help="take a pg_dump first; abort if it fails")
+    migrate.add_argument("--verify-only", action="store_true", help="only verify schema and counts")
+    sandbox = sub.add_parser("sandbox", help="try the bot in a browser against a built-in Bot API")
+    sandbox.add_argument("--port", type=int, default=None, help="web page port (SANDBOX_PORT)")
+    sub.add_parser("backup", help="back up the database and files to the backups bucket")
+    restore = sub.add_parser("restore", help="restore a backup by its id")
+    restore.add_argument("backup_id")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    sub.add_parser("backups", help="list the available backups")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command or "run"
+    if command == "run":
+        from bot.runners import run_bot
+
+        return asyncio.run(run_bot(settings))
+    if command == "migrate":
+        from bot.ops.migrate import migrate_command
+
+        return asyncio.run(
+            migrate_command(settings, backup=args.backup, verify_only=args.verify_only)
+        )
+    if command == "sandbox":
+        from bot.sandbox.app import run_sandbox
+
+        return asyncio.run(run_sandbox(settings, port=args.port))
+    from bot.ops import backup
+
+    if command == "backup":
+        return asyncio.run(backup.backup_command(settings))
+    if command == "restore":
+        return asyncio.run(backup.restore_command(settings, args.backup_id, assume_yes=args.yes))
+    return asyncio.run(backup.list_command(settings))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
