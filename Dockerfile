@@ -1,0 +1,100 @@
+# syntax=docker/dockerfile:1.7
+#
+# Thesis Supervisor bot image.
+#   docker build -t thesis-supervisor .
+#   docker run --env-file .env -p 8000:8000 thesis-supervisor            # python -m bot run
+#   docker run --env-file .env thesis-supervisor python -m bot migrate --backup
+#
+# Base pinned by full version; bump deliberately (and rebuild for security updates).
+ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+# Major version of pg_dump/psql. pg_dump refuses to dump a server newer than itself,
+# so it must be >= the RDS/compose PostgreSQL major (16). Debian bookworm only ships 15,
+# hence the PostgreSQL (PGDG) apt repository below.
+ARG PG_MAJOR=16
+
+############################
+# builder: compile wheels for the project and its runtime dependencies only
+############################
+FROM ${PYTHON_IMAGE} AS builder
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+# Compilers only live in this stage (for any dependency without a prebuilt wheel).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+# README.md is referenced by pyproject.toml (project.readme), so the build needs it.
+COPY pyproject.toml README.md ./
+COPY bot/ bot/
+COPY handlers/ handlers/
+COPY services/ services/
+COPY storage/ storage/
+COPY migrations/ migrations/
+
+# `.` without extras: no pytest/moto/playwright in the image.
+RUN pip wheel --wheel-dir /wheels .
+
+############################
+# runtime: slim, non-root, no compilers
+############################
+FROM ${PYTHON_IMAGE} AS runtime
+ARG PG_MAJOR
+
+LABEL org.opencontainers.image.title="thesis-supervisor" \
+      org.opencontainers.image.description="Telegram thesis submission and review bot" \
+      org.opencontainers.image.licenses="proprietary"
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    LOG_FORMAT=json \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=8000 \
+    DATA_DIR=/app/data
+
+# postgresql-client-${PG_MAJOR}: pg_dump/pg_restore/psql for `python -m bot backup|restore|migrate --backup`.
+# apt accepts an ASCII-armoured key in signed-by, so no gnupg is needed.
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends ca-certificates; \
+    python -c "import urllib.request; urllib.request.urlretrieve('https://www.postgresql.org/media/keys/ACCC4CF8.asc', '/usr/share/keyrings/pgdg.asc')"; \
+    echo "deb [signed-by=/usr/share/keyrings/pgdg.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+      > /etc/apt/sources.list.d/pgdg.list; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
+    apt-get clean; \
+    rm -rf /var/lib/apt/lists/*; \
+    pg_dump --version
+
+RUN groupadd --system --gid 10001 app \
+ && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
+
+WORKDIR /app
+
+# Install the prebuilt wheels only (no network, no build tools needed here).
+RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
+    pip install --no-index --find-links=/wheels thesis-supervisor \
+ && python -c "import bot, handlers, services, storage, migrations"
+
+# Alembic runs from /app: alembic.ini plus the migration scripts next to it.
+COPY --chown=app:app alembic.ini pyproject.toml ./
+COPY --chown=app:app migrations/ migrations/
+
+RUN mkdir -p /app/data && chown -R app:app /app/data
+USER 10001:10001
+
+EXPOSE 8000
+
+# Liveness only (/health). Readiness (/ready: DB, Redis, S3) is for the load balancer.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["python", "-c", "import os, sys, urllib.request; r = urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('HTTP_PORT', '8000'), timeout=4); sys.exit(0 if r.status == 200 else 1)"]
+
+# SIGTERM -> graceful shutdown within SHUTDOWN_TIMEOUT_SECONDS (25 s by default);
+# the orchestrator must wait longer than that (ECS stopTimeout 60, k8s grace 45).
+STOPSIGNAL SIGTERM
+CMD ["python", "-m", "bot"]
