@@ -1,0 +1,31 @@
+"""Telegram Bot API emulator speaking the real HTTP protocol on loopback.
+
+Point aiogram at it with ``TelegramAPIServer.from_base(emulator.base_url)``.
+"""
+
+from .core import BotAPIEmulator, Upload
+from .html import EntityParseError, parse_html, utf16_len
+from .records import (
+    ApiError,
+    ChatInfo,
+    Failure,
+    MessageEdit,
+    RecordedMessage,
+    StoredFile,
+    WebhookDelivery,
+)
+
+__all__ = [
+    "ApiError",
+    "BotAPIEmulator",
+    "ChatInfo",
+    "EntityParseError",
+    "Failure",
+    "MessageEdit",
+    "RecordedMessage",
+    "StoredFile",
+    "Upload",
+    "WebhookDelivery",
+    "parse_html",
+    "utf16_len",
+]
