@@ -1,6 +1,6 @@
 # Internet-facing ALB: TLS ends here (ACM certificate), HTTP is redirected to HTTPS.
-# Only the webhook path and /health are forwarded; /ready and /metrics stay private
-# (the target group health check reaches /ready directly on the task).
+# Requests are forwarded to the live target group except /ready and /metrics, which
+# stay private (the target group health check reaches /ready directly on the task).
 # Two target groups (blue/green) for CodeDeploy blue-green deployments (ecs.tf).
 
 resource "aws_lb" "main" {
@@ -63,7 +63,24 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   certificate_arn   = var.certificate_arn
 
+  # The live color. CodeDeploy swaps this default action between blue and green.
   default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.app["blue"].arn
+  }
+
+  lifecycle {
+    ignore_changes = [default_action]
+  }
+}
+
+# /ready (names failing dependencies) and /metrics are not for the internet; the
+# target group health check and the metrics sidecar reach them on the task itself.
+resource "aws_lb_listener_rule" "private_paths" {
+  listener_arn = aws_lb_listener.https.arn
+  priority     = 10
+
+  action {
     type = "fixed-response"
     fixed_response {
       content_type = "text/plain"
@@ -71,26 +88,11 @@ resource "aws_lb_listener" "https" {
       status_code  = "404"
     }
   }
-}
-
-resource "aws_lb_listener_rule" "app" {
-  listener_arn = aws_lb_listener.https.arn
-  priority     = 10
-
-  action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.app["blue"].arn
-  }
 
   condition {
     path_pattern {
-      values = [var.webhook_path, "/health"]
+      values = ["/ready", "/metrics", "/metrics/*"]
     }
-  }
-
-  # CodeDeploy flips this rule between blue and green.
-  lifecycle {
-    ignore_changes = [action]
   }
 }
 

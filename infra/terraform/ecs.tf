@@ -153,7 +153,7 @@ resource "aws_ecs_service" "app" {
     ignore_changes = [task_definition, load_balancer, desired_count]
   }
 
-  depends_on = [aws_lb_listener_rule.app]
+  depends_on = [aws_lb_listener.https]
 }
 
 # ---------------------------------------------------------------- autoscaling 2..10 on CPU 70 %
