@@ -10,8 +10,19 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
 from aiohttp import web
 
 from bot.sandbox.emulator import BotAPIEmulator, parse_html
@@ -32,6 +43,13 @@ async def bot(emu: BotAPIEmulator) -> AsyncIterator[Bot]:
     session = AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url))
     tg = Bot(TOKEN, session=session)
     yield tg
+    await close_fast(session)
+
+
+async def close_fast(session: AiohttpSession) -> None:
+    # AiohttpSession.close() sleeps 250 ms for TLS shutdown; loopback HTTP needs none.
+    if session._session is not None:
+        await session._session.close()
     await session.close()
 
 
@@ -191,7 +209,7 @@ async def test_get_file_over_cloud_limit_is_refused(bot: Bot, emu: BotAPIEmulato
             file = await Bot(TOKEN, session=session).get_file(doc["document"]["file_id"])
             assert file.file_size == 25 * 1024 * 1024 and file.file_path
         finally:
-            await session.close()
+            await close_fast(session)
 
 
 async def test_webhook_redelivers_until_2xx(bot: Bot, emu: BotAPIEmulator) -> None:
@@ -289,7 +307,7 @@ async def test_events_and_waiting(bot: Bot, emu: BotAPIEmulator) -> None:
 
 
 def test_html_parser() -> None:
-    text, entities = parse_html("<pre><code class=\"language-py\">x</code></pre> 😀<i>é</i>")
+    text, entities = parse_html('<pre><code class="language-py">x</code></pre> 😀<i>é</i>')
     assert text == "x 😀é"
     assert entities == [
         {"type": "pre", "offset": 0, "length": 1, "language": "py"},
@@ -297,3 +315,64 @@ def test_html_parser() -> None:
     ]
     with pytest.raises(ValueError, match="Unmatched end tag"):
         parse_html("<b><i>x</b></i>")
+
+
+async def test_server_errors_delays_and_misc_methods(bot: Bot, emu: BotAPIEmulator) -> None:
+    emu.fail("getMe", 500, times=2)
+    for _ in range(2):
+        with pytest.raises(TelegramServerError):
+            await bot.get_me()
+    emu.set_delay("getMe", 0.1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await bot.get_me()
+    assert loop.time() - started >= 0.1
+
+    scope = BotCommandScopeChat(chat_id=USER)
+    await bot.set_my_commands([BotCommand(command="start", description="Begin")], scope=scope)
+    assert [c.command for c in await bot.get_my_commands(scope=scope)] == ["start"]
+    assert await bot.get_my_commands() == []
+    assert emu.calls_to("setMyCommands")[0]["scope"] == {"type": "chat", "chat_id": USER}
+
+    original = await emu.send_text(USER, "please copy me")
+    copied = await bot.copy_message(USER, USER, original["message_id"])
+    assert emu.message(USER, copied.message_id).text == "please copy me"
+    forwarded = await bot.forward_message(USER, USER, original["message_id"])
+    assert forwarded.forward_origin is not None
+    await bot.send_chat_action(USER, "typing")
+    assert emu.chat_actions == [(USER, "typing")]
+    chat = await bot.get_chat(USER)
+    assert chat.username == "ada"
+    with pytest.raises(TelegramBadRequest, match="query ID is invalid"):
+        await bot.answer_callback_query("nope")
+
+
+async def test_user_side_updates(bot: Bot, emu: BotAPIEmulator) -> None:
+    emu.add_group_chat(-100, "Thesis group", "supergroup")
+    await emu.send_group_text(-100, USER, "hi group")
+    sent = await emu.send_text(USER, "typo")
+    await emu.edit_text(USER, sent["message_id"], "fixed")
+    await emu.send_photo(USER, b"jpeg", caption="scan")
+    await emu.send_voice(USER)
+    await emu.send_sticker(USER)
+    await emu.send_location(USER, 52.5, 13.4)
+    await emu.send_contact(USER, "+100", "Ada")
+    await emu.send_inline_query(USER, "thesis")
+    raw = await emu.push_update({"update_id": 0, "message": {**sent, "text": "raw"}})
+    assert raw["update_id"] == 10
+    updates = await bot.get_updates(timeout=0, allowed_updates=[])
+    kinds = [u.event_type for u in updates]
+    messages_5 = ["message"] * 5
+    assert kinds == ["message", "message", "edited_message", *messages_5, "inline_query", "message"]
+    assert updates[0].message is not None and updates[0].message.chat.type == "supergroup"
+    assert updates[2].edited_message is not None and updates[2].edited_message.text == "fixed"
+    assert [m.from_bot for m in emu.messages(USER)] == [False] * 6
+
+
+async def test_large_upload_is_streamed_to_disk(bot: Bot, emu: BotAPIEmulator) -> None:
+    data = b"\x00\x01" * (3 * 1024 * 1024)  # 6 MB: crosses the write-buffer threshold
+    message = await bot.send_document(USER, BufferedInputFile(data, filename="big.bin"))
+    assert message.document is not None and message.document.file_size == len(data)
+    assert emu.file_path_on_disk(message.document.file_id).stat().st_size == len(data)
+    downloaded = await bot.download(message.document.file_id)
+    assert downloaded is not None and downloaded.read() == data

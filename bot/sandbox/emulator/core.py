@@ -1642,7 +1642,23 @@ class BotAPIEmulator:
         chat = self._lookup_chat(params.get("chat_id"))
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
-        return {**chat.as_chat(), "accent_color_id": 0, "max_reaction_count": 11}
+        gifts = dict.fromkeys(
+            (
+                "unlimited_gifts",
+                "limited_gifts",
+                "unique_gifts",
+                "premium_subscription",
+                "gifts_from_channels",
+            ),
+            False,
+        )
+        # Required ChatFullInfo fields in current Bot API versions.
+        return {
+            **chat.as_chat(),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": gifts,
+        }
 
     async def _get_chat_member(self, params: JSONDict, uploads: dict[str, Upload]) -> Any:
         chat = self._lookup_chat(params.get("chat_id"))
