@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
@@ -16,13 +17,16 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods import SendMessage
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Message,
 )
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.sandbox.emulator import BotAPIEmulator, parse_html
@@ -301,7 +305,8 @@ async def test_events_and_waiting(bot: Bot, emu: BotAPIEmulator) -> None:
         chat_id=USER, message_id=msg.message_id, reply_markup=keyboard(("Go", "go"))
     )
     assert events.get_nowait()["type"] == "edit"
-    assert emu.snapshot()["messages"][str(USER)][0]["reply_markup"]["inline_keyboard"]
+    snapshot = json.loads(json.dumps(emu.snapshot()))  # must stay JSON-serialisable
+    assert snapshot["messages"][str(USER)][0]["reply_markup"]["inline_keyboard"]
     with pytest.raises(AssertionError, match="ping"):
         await emu.wait_for_bot_messages(USER, 5, timeout=0.05)
 
@@ -376,3 +381,40 @@ async def test_large_upload_is_streamed_to_disk(bot: Bot, emu: BotAPIEmulator) -
     assert emu.file_path_on_disk(message.document.file_id).stat().st_size == len(data)
     downloaded = await bot.download(message.document.file_id)
     assert downloaded is not None and downloaded.read() == data
+
+
+async def test_aiogram_webhook_reply_is_executed(bot: Bot, emu: BotAPIEmulator) -> None:
+    dp = Dispatcher()
+
+    @dp.message()
+    async def echo(message: Message) -> SendMessage:
+        return message.answer(f"echo: {message.text}")  # returned in the webhook response
+
+    app = web.Application()
+    SimpleRequestHandler(dp, bot, handle_in_background=False, secret_token="tok").register(
+        app, path="/wh"
+    )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        await bot.set_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}/wh", secret_token="tok")
+        await emu.send_text(USER, "hello")
+        [reply] = await emu.wait_for_bot_messages(USER, 1, timeout=3)
+        assert reply.text == "echo: hello"
+        assert [d.status for d in emu.webhook_deliveries] == [200]
+    finally:
+        await runner.cleanup()
+
+
+async def test_stop_releases_pending_long_poll() -> None:
+    emulator = BotAPIEmulator(token=TOKEN)
+    await emulator.start()
+    session = AiohttpSession(api=TelegramAPIServer.from_base(emulator.base_url))
+    try:
+        poll = asyncio.create_task(Bot(TOKEN, session=session).get_updates(timeout=30))
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(emulator.stop(), 2)
+        assert await asyncio.wait_for(poll, 2) == []
+    finally:
+        await close_fast(session)

@@ -888,8 +888,7 @@ class BotAPIEmulator:
                 headers["X-Telegram-Bot-Api-Secret-Token"] = self._webhook_secret
             status: int | None = None
             error: str | None = None
-            body = b""
-            content_type = ""
+            reply: tuple[JSONDict, dict[str, Upload]] | None = None
             try:
                 async with self._client.post(
                     url,
@@ -898,10 +897,10 @@ class BotAPIEmulator:
                     timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
                 ) as resp:
                     status = resp.status
-                    content_type = resp.content_type
-                    body = await resp.read()
                     if not 200 <= status < 300:
                         error = f"Wrong response from the webhook: {status} {resp.reason}"
+                    else:
+                        reply = await self._read_webhook_reply(resp)
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:
                 error = f"Connection failed: {type(exc).__name__}: {exc}"
             self.webhook_deliveries.append(
@@ -909,22 +908,37 @@ class BotAPIEmulator:
             )
             self._notify()
             if error is None:
-                await self._handle_webhook_reply(content_type, body)
+                if reply is not None and isinstance(reply[0].get("method"), str):
+                    params = {k: v for k, v in reply[0].items() if k != "method"}
+                    # Telegram executes a method returned in the webhook response body.
+                    with contextlib.suppress(ApiError):
+                        await self.call(reply[0]["method"], params, reply[1])
                 return
             self._webhook_last_error = (_now(), error)
             await asyncio.sleep(self.webhook_backoff * attempt)
         self.undelivered_updates.append(update)
 
-    async def _handle_webhook_reply(self, content_type: str, body: bytes) -> None:
-        # Telegram executes a method returned in the webhook response body.
-        if content_type != "application/json" or not body:
-            return
-        with contextlib.suppress(ValueError):
-            payload = json.loads(body)
-            if isinstance(payload, dict) and isinstance(payload.get("method"), str):
-                params = {k: _coerce(k, v) for k, v in payload.items() if k != "method"}
-                with contextlib.suppress(ApiError):
-                    await self.call(payload["method"], params)
+    async def _read_webhook_reply(
+        self, resp: aiohttp.ClientResponse
+    ) -> tuple[JSONDict, dict[str, Upload]] | None:
+        """Parse a method call answered in the webhook response (JSON or multipart)."""
+        raw: dict[str, Any] = {}
+        uploads: dict[str, Upload] = {}
+        try:
+            if resp.content_type == "application/json":
+                payload = await resp.json()
+                if not isinstance(payload, dict):
+                    return None
+                raw.update(payload)
+            elif resp.content_type.startswith("multipart/"):
+                # aiogram's SimpleRequestHandler answers with multipart/form-data.
+                reader = aiohttp.MultipartReader(resp.headers, resp.content)
+                await self._read_multipart_parts(reader, raw, uploads)
+            else:
+                return None
+        except (ValueError, aiohttp.ClientError):
+            return None
+        return {k: _coerce(k, v) for k, v in raw.items()}, uploads
 
     def _flush_pending_to_webhook(self) -> None:
         pending, self._pending = self._pending, []
@@ -982,7 +996,11 @@ class BotAPIEmulator:
     async def _read_multipart(
         self, request: web.Request, raw: dict[str, Any], uploads: dict[str, Upload]
     ) -> None:
-        reader = await request.multipart()
+        await self._read_multipart_parts(await request.multipart(), raw, uploads)
+
+    async def _read_multipart_parts(
+        self, reader: aiohttp.MultipartReader, raw: dict[str, Any], uploads: dict[str, Upload]
+    ) -> None:
         while True:
             part = await reader.next()
             if part is None:
