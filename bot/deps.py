@@ -1,0 +1,68 @@
+"""Long-lived clients of one process, built from settings and closed on shutdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+from services.clock import Clock, SystemClock
+from services.context import ServiceConfig, ServiceDeps
+from storage.db import create_engine, create_session_factory
+from storage.files import FileStore, LocalFileStore, S3FileStore
+
+
+@dataclass
+class AppDeps:
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    files: FileStore
+    redis: Redis | None
+    services: ServiceDeps
+    clock: Clock = field(default_factory=SystemClock)
+
+    async def close(self) -> None:
+        await self.files.close()
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def service_config(settings: Settings) -> ServiceConfig:
+    return ServiceConfig(
+        admin_ids=frozenset(settings.admin_ids),
+        max_file_bytes=settings.download_limit_mb * 1024 * 1024,
+        invite_ttl_days=settings.invite_ttl_days,
+        file_prefix=settings.s3_prefix,
+        review_sla_days=settings.review_sla_days,
+        tz=settings.tz,
+    )
+
+
+def create_file_store(settings: Settings) -> FileStore:
+    if settings.s3_bucket:
+        return S3FileStore(settings.s3_bucket, endpoint_url=settings.s3_endpoint_url,
+                           region=settings.s3_region)
+    return LocalFileStore(settings.data_dir / "files")
+
+
+def create_redis(url: str) -> Redis:
+    # Short timeouts: a Redis outage should fail an update fast, not hang it.
+    return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=3,
+                          health_check_interval=15, retry_on_timeout=False)
+
+
+def build_deps(settings: Settings, clock: Clock | None = None) -> AppDeps:
+    clock = clock or SystemClock()
+    engine = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
+    files = create_file_store(settings)
+    return AppDeps(
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        files=files,
+        redis=create_redis(settings.redis_url) if settings.redis_url else None,
+        services=ServiceDeps(files=files, config=service_config(settings), clock=clock),
+        clock=clock,
+    )

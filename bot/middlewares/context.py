@@ -1,0 +1,41 @@
+"""Per update: one database session (unit of work), the services, the current user, texts."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+from aiogram.types import User as TgUser
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.texts import Texts, language_of
+from services.context import ServiceDeps, Services
+from services.notifications import OUTBOX_WRITTEN
+
+
+class ContextMiddleware(BaseMiddleware):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], deps: ServiceDeps,
+                 on_outbox: Callable[[], None]) -> None:
+        self._session_factory = session_factory
+        self._deps = deps
+        self._on_outbox = on_outbox
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        tg_user: TgUser | None = data.get("event_from_user")
+        async with self._session_factory() as session:
+            services = Services(session, self._deps)
+            user = await services.registration.current(tg_user.id) if tg_user else None
+            # Loading the user opened a transaction; end it so handlers start clean.
+            await session.rollback()
+            language = user.language if user else (tg_user.language_code if tg_user else None)
+            data.update(session=session, services=services, user=user,
+                        t=Texts(language_of(language), self._deps.config.tz))
+            try:
+                return await handler(event, data)
+            finally:
+                if session.info.pop(OUTBOX_WRITTEN, False):
+                    self._on_outbox()
+

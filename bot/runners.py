@@ -1,0 +1,118 @@
+"""Running the bot: polling or webhook, background workers, graceful shutdown on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import signal
+
+import structlog
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiohttp import web
+
+from bot.config import Settings
+from bot.deps import AppDeps, build_deps
+from bot.dispatcher import create_dispatcher
+from bot.logging import setup_logging
+from bot.web import STOPPING, create_web_app
+from bot.workers import OutboxSender, SenderConfig
+from handlers.texts import Texts
+
+log = structlog.get_logger("bot.runner")
+
+
+def create_bot(settings: Settings) -> Bot:
+    api = TelegramAPIServer.from_base(settings.telegram_api_url,
+                                      is_local=settings.telegram_api_local)
+    return Bot(settings.require_token(), session=AiohttpSession(api=api),
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML,
+                                            link_preview_is_disabled=True))
+
+
+def create_sender(settings: Settings, bot: Bot, deps: AppDeps) -> OutboxSender:
+    return OutboxSender(
+        bot, deps.session_factory, deps.clock, Texts("en", settings.tz),
+        SenderConfig(rate_per_second=settings.notify_rate_per_second,
+                     chat_rate_per_second=settings.notify_chat_rate_per_second,
+                     max_attempts=settings.notify_max_attempts))
+
+
+class BotProcess:
+    """Everything one replica runs, started and stopped in the right order."""
+
+    def __init__(self, settings: Settings, deps: AppDeps | None = None,
+                 bot: Bot | None = None) -> None:
+        self.settings = settings
+        self.deps = deps or build_deps(settings)
+        self.bot = bot or create_bot(settings)
+        self.sender = create_sender(settings, self.bot, self.deps)
+        self.dp: Dispatcher = create_dispatcher(settings, self.deps, on_outbox=self.sender.wake)
+        self.app = create_web_app(settings, self.deps, dispatcher=self.dp, bot=self.bot)
+        self.stop_event = asyncio.Event()
+        self._runner = web.AppRunner(self.app, shutdown_timeout=settings.shutdown_timeout_seconds,
+                                     access_log=None)
+        self._tasks: list[asyncio.Task[None]] = []
+        self.port: int | None = None
+
+    async def start(self) -> None:
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
+        await site.start()
+        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
+        sockets = getattr(server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else self.settings.http_port
+        self._tasks.append(asyncio.create_task(self.sender.run(self.stop_event), name="outbox"))
+        updates = self.dp.resolve_used_update_types()
+        if self.settings.bot_mode == "webhook":
+            assert self.settings.webhook_url and self.settings.webhook_secret
+            await self.bot.set_webhook(
+                self.settings.webhook_url, allowed_updates=updates,
+                secret_token=self.settings.webhook_secret.get_secret_value())
+        else:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            self._tasks.append(asyncio.create_task(self._poll(updates), name="polling"))
+        # Start-up objects live for the whole process: keep them out of every GC pass.
+        gc.collect()
+        gc.freeze()
+        log.info("started", mode=self.settings.bot_mode, port=self.port)
+
+    async def _poll(self, updates: list[str]) -> None:
+        await self.dp.start_polling(self.bot, handle_signals=False, close_bot_session=False,
+                                    allowed_updates=updates, polling_timeout=25)
+
+    async def stop(self) -> None:
+        """Stop intake, let in-flight updates finish (bounded), then close the pools."""
+        self.app[STOPPING].set()
+        self.stop_event.set()
+        if self.settings.bot_mode == "polling":
+            with contextlib.suppress(RuntimeError):
+                await self.dp.stop_polling()
+        await self._runner.cleanup()
+        done, pending = await asyncio.wait(self._tasks,
+                                           timeout=self.settings.shutdown_timeout_seconds)
+        for task in pending:
+            task.cancel()
+        await self.dp.emit_shutdown(bot=self.bot)
+        await self.bot.session.close()
+        await self.deps.close()
+        log.info("stopped", unfinished=len(pending))
+
+
+async def run_bot(settings: Settings) -> int:
+    setup_logging(settings.log_level, settings.log_format)
+    settings.require_token()
+    settings.check_mode()
+    process = BotProcess(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, process.stop_event.set)
+    await process.start()
+    await process.stop_event.wait()
+    log.info("stopping")
+    await process.stop()
+    return 0

@@ -1,0 +1,105 @@
+"""The one HTTP port: webhook, /health, /ready and /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.config import Settings
+from bot.deps import AppDeps
+from bot.metrics import DEPENDENCY_FAILURES, HTTP_SECONDS, REGISTRY
+from storage.db import ping
+
+log = structlog.get_logger("bot.web")
+DEPS = web.AppKey("deps", AppDeps)
+STOPPING = web.AppKey("stopping", asyncio.Event)
+CHECK_TIMEOUT = 2.0
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def http_metrics(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exc:
+        status = exc.status
+        raise
+    finally:
+        route = request.match_info.route.resource
+        path = route.canonical if route is not None else "unmatched"
+        HTTP_SECONDS.labels(path=path, method=request.method, status=str(status)).observe(
+            time.perf_counter() - started)
+
+
+async def health(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _check(name: str, probe: Callable[[], Awaitable[Any]]) -> tuple[str, str | None]:
+    try:
+        await asyncio.wait_for(probe(), CHECK_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 - any failure means not ready
+        DEPENDENCY_FAILURES.labels(dependency=name).inc()
+        return name, type(exc).__name__
+    return name, None
+
+
+async def ready(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    checks: list[Awaitable[tuple[str, str | None]]] = [
+        _check("database", lambda: ping(deps.engine)),
+        _check("files", deps.files.ping),
+    ]
+    if deps.redis is not None:
+        redis = deps.redis
+        checks.append(_check("redis", lambda: redis.ping()))  # type: ignore[misc]
+    results = dict(await asyncio.gather(*checks))
+    body: dict[str, Any] = {name: ("ok" if error is None else f"failed: {error}")
+                            for name, error in results.items()}
+    if deps.redis is None:
+        body["redis"] = "not configured (in-memory FSM)"
+    failed = sorted(name for name, error in results.items() if error is not None)
+    if request.app[STOPPING].is_set():
+        failed.append("shutting_down")
+    body["status"] = "ready" if not failed else "unavailable"
+    if failed:
+        body["failed"] = failed
+        log.warning("not_ready", failed=failed)
+    return web.json_response(body, status=503 if failed else 200)
+
+
+async def metrics(_request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(REGISTRY),
+                        headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher | None = None,
+                   bot: Bot | None = None) -> web.Application:
+    app = web.Application(middlewares=[http_metrics], client_max_size=1024 * 1024)
+    app[DEPS] = deps
+    app[STOPPING] = asyncio.Event()
+    app.router.add_get("/health", health)
+    app.router.add_get("/ready", ready)
+    app.router.add_get("/metrics", metrics)
+    if settings.bot_mode == "webhook" and dispatcher is not None and bot is not None:
+        assert settings.webhook_secret is not None
+        # Not in the background: an update that fails returns 5xx, so Telegram redelivers it.
+        # Slow updates do not block others: each webhook request is its own task.
+        SimpleRequestHandler(
+            dispatcher=dispatcher, bot=bot, handle_in_background=False,
+            secret_token=settings.webhook_secret.get_secret_value(),
+        ).register(app, path=settings.webhook_path)
+    return app

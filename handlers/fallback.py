@@ -1,0 +1,39 @@
+"""Everything no other handler took: a short hint, never silence."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.types import CallbackQuery, Message
+
+from handlers.texts import Texts
+from storage.models import User
+
+router = Router(name=__name__)
+
+
+@router.message(F.text.startswith("/"))
+async def unknown_command(message: Message, t: Texts, user: User | None) -> None:
+    await _hint(message, t, user, "fallback.not_allowed_command")
+
+
+@router.message(F.text)
+async def plain_text(message: Message, t: Texts, user: User | None) -> None:
+    await _hint(message, t, user, "fallback.text")
+
+
+@router.message()
+async def anything_else(message: Message, t: Texts, user: User | None) -> None:
+    await _hint(message, t, user, "fallback.unsupported")
+
+
+async def _hint(message: Message, t: Texts, user: User | None, key: str) -> None:
+    if user is None:
+        assert message.from_user is not None
+        await message.answer(t("fallback.not_registered", user_id=message.from_user.id))
+        return
+    await message.answer(t(key))
+
+
+@router.callback_query()
+async def stale_button(query: CallbackQuery, t: Texts) -> None:
+    await query.answer(t("error.bad_button"), show_alert=True)

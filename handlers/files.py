@@ -1,0 +1,32 @@
+"""Sending a stored version (or its feedback file) back to whoever may see it."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.types import CallbackQuery
+
+from handlers.callbacks import FileCb
+from handlers.filters import Registered
+from handlers.render import error_text
+from handlers.texts import Texts
+from services.context import Services
+from services.errors import DomainError, NotFound
+from storage.models import User
+
+router = Router(name=__name__)
+router.callback_query.filter(Registered())
+
+
+@router.callback_query(FileCb.filter())
+async def send_file(query: CallbackQuery, callback_data: FileCb, services: Services,
+                    user: User, t: Texts, bot: Bot) -> None:
+    try:
+        stored = await services.submissions.file_for(user, callback_data.submission_id,
+                                                     feedback=callback_data.feedback)
+        if stored.telegram_file_id is None:
+            raise NotFound()
+    except DomainError as error:
+        await query.answer(error_text(t, error), show_alert=True)
+        return
+    await query.answer()
+    await bot.send_document(query.from_user.id, stored.telegram_file_id)

@@ -1,0 +1,21 @@
+"""Each role's command menu, set per chat so people only see what they can use."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeChat
+
+from handlers.texts import Texts
+
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "admin": ("help", "invite", "invites", "queue", "stats", "cancel"),
+    "supervisor": ("help", "invite", "invites", "queue", "students", "deadline", "milestones",
+                   "cancel"),
+    "student": ("help", "submit", "status", "history", "deadlines", "cancel"),
+}
+
+
+async def set_menu(bot: Bot, chat_id: int, role: str, t: Texts) -> None:
+    commands = [BotCommand(command=name, description=t(f"cmd.{name}"))
+                for name in COMMANDS.get(role, ("help",))]
+    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))

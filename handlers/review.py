@@ -1,0 +1,179 @@
+"""Deciding on a version from its buttons: comment (or file) → optional grade → recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
+from handlers.callbacks import ReviewAction, ReviewCb
+from handlers.filters import Registered
+from handlers.notifications import submission_card
+from handlers.render import error_text, reply_error
+from handlers.telegram_files import stream_file
+from handlers.texts import Texts
+from services.context import Services
+from services.errors import DomainError
+from services.reviews import COMMENT_MAX, clean_comment, parse_grade, review_age_seconds
+from services.submissions import StagedFile
+from storage.models import Decision, User
+
+router = Router(name=__name__)
+router.callback_query.filter(Registered())
+
+DECISIONS = {
+    ReviewAction.APPROVE: Decision.APPROVED,
+    ReviewAction.CHANGES: Decision.CHANGES_REQUESTED,
+    ReviewAction.REJECT: Decision.REJECTED,
+}
+
+
+class ReviewStates(StatesGroup):
+    comment = State()
+    grade = State()
+
+
+@router.callback_query(ReviewCb.filter())
+async def pressed(query: CallbackQuery, callback_data: ReviewCb, services: Services,
+                  user: User, t: Texts, state: FSMContext) -> None:
+    decision = DECISIONS[callback_data.action]
+    try:
+        target = await services.reviews.check_can_review(user, callback_data.submission_id)
+    except DomainError as error:
+        await query.answer(error_text(t, error), show_alert=True)
+        return
+    await query.answer()
+    card = query.message if isinstance(query.message, Message) else None
+    await state.set_state(ReviewStates.comment)
+    await state.set_data({
+        "submission_id": callback_data.submission_id, "decision": decision.value,
+        "card_chat": card.chat.id if card else None,
+        "card_message": card.message_id if card else None,
+        "card_caption": bool(card and card.document),
+    })
+    params = {"version": target.submission.version, "title": target.thesis.title}
+    if decision is Decision.APPROVED:
+        text = t("review.ask_comment_optional", **params)
+    else:
+        text = t("review.ask_comment_required", decision=t(f"decision.{decision.value}"),
+                 max=COMMENT_MAX, **params)
+    await query.bot.send_message(query.from_user.id, text)  # type: ignore[union-attr]
+
+
+@router.message(ReviewStates.comment, Command("skip"))
+async def skip_comment(message: Message, state: FSMContext, t: Texts) -> None:
+    decision = Decision((await state.get_data())["decision"])
+    try:
+        clean_comment(decision, None)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await _ask_grade(message, state, t, comment=None)
+
+
+@router.message(ReviewStates.comment, F.text)
+async def got_comment(message: Message, state: FSMContext, t: Texts) -> None:
+    decision = Decision((await state.get_data())["decision"])
+    try:
+        comment = clean_comment(decision, message.text)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await _ask_grade(message, state, t, comment=comment)
+
+
+@router.message(ReviewStates.comment, F.document)
+async def got_feedback_file(message: Message, state: FSMContext, services: Services,
+                            user: User, t: Texts, bot: Bot) -> None:
+    document = message.document
+    assert document is not None
+    data = await state.get_data()
+    try:
+        services.submissions.check_declared_size(document.file_size)
+        staged = await services.reviews.stage_feedback(
+            user, data["submission_id"], stream_file(bot, document.file_id),
+            document.file_name or "feedback", document.file_id)
+        comment = clean_comment(Decision.APPROVED, message.caption)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await state.update_data(feedback=staged.to_dict())
+    await _ask_grade(message, state, t, comment=comment)
+
+
+@router.message(ReviewStates.comment)
+async def comment_not_text(message: Message, t: Texts) -> None:
+    await message.answer(t("review.need_comment"))
+
+
+async def _ask_grade(message: Message, state: FSMContext, t: Texts,
+                     comment: str | None) -> None:
+    await state.update_data(comment=comment)
+    await state.set_state(ReviewStates.grade)
+    await message.answer(t("review.ask_grade"))
+
+
+@router.message(ReviewStates.grade, Command("skip"))
+@router.message(ReviewStates.grade, F.text)
+async def got_grade(message: Message, state: FSMContext, services: Services, user: User,
+                    t: Texts, bot: Bot) -> None:
+    grade = None
+    if not (message.text or "").startswith("/skip"):
+        try:
+            grade = parse_grade(message.text or "")
+        except DomainError as error:
+            await reply_error(message, t, error)
+            return
+    data = await state.get_data()
+    await state.clear()
+    feedback = StagedFile.from_dict(data["feedback"]) if data.get("feedback") else None
+    decision = Decision(data["decision"])
+    try:
+        result = await services.reviews.decide(
+            user, data["submission_id"], decision, comment=data.get("comment"),
+            feedback=feedback, grade=grade)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
+    REVIEW_TURNAROUND.observe(review_age_seconds(result.target.submission.submitted_at,
+                                                 result.review.created_at))
+    await _close_card(bot, t, data, result)
+    await message.answer(t("review.done", decision=t(f"decision.{decision.value}"),
+                           student=result.target.student.full_name,
+                           version=result.target.submission.version))
+
+
+@router.message(ReviewStates.grade)
+async def grade_not_text(message: Message, t: Texts) -> None:
+    await message.answer(t("error.invalid_grade"))
+
+
+async def _close_card(bot: Bot, t: Texts, data: dict[str, Any], result: Any) -> None:
+    """Replace the card's buttons with the outcome, so nobody presses them again."""
+    if not data.get("card_chat") or not data.get("card_message"):
+        return
+    target = result.target
+    text = submission_card(
+        t, student_name=target.student.full_name, title=target.thesis.title,
+        version=target.submission.version, note=target.submission.note,
+        submitted_at=target.submission.submitted_at, caption=data.get("card_caption", False),
+    ) + t("card.outcome", decision=t(f"decision.{result.review.decision}"),
+          reviewer=result.reviewer.full_name, at=result.review.created_at)
+    try:
+        if data.get("card_caption"):
+            await bot.edit_message_caption(chat_id=data["card_chat"],
+                                           message_id=data["card_message"], caption=text,
+                                           reply_markup=None)
+        else:
+            await bot.edit_message_text(text, chat_id=data["card_chat"],
+                                        message_id=data["card_message"], reply_markup=None)
+    except TelegramBadRequest:
+        # The card may be too old to edit or already edited; the decision stands.
+        pass

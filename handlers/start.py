@@ -1,0 +1,82 @@
+"""/start with or without an invite code, /help and /cancel."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+
+from bot.metrics import USER_REGISTRATIONS
+from handlers.menu import set_menu
+from handlers.render import reply_error
+from handlers.texts import Texts
+from services.context import Services
+from services.errors import DomainError
+from services.registration import Outcome, Person
+from storage.models import User
+
+router = Router(name=__name__)
+
+
+@router.message(CommandStart(), StateFilter("*"))
+async def start(message: Message, command: CommandObject, services: Services, t: Texts,
+                state: FSMContext, bot: Bot) -> None:
+    assert message.from_user is not None
+    await state.clear()
+    person = Person(id=message.from_user.id, full_name=message.from_user.full_name,
+                    username=message.from_user.username,
+                    language=message.from_user.language_code or "en")
+    try:
+        result = await services.registration.start(person, command.args)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    if result.outcome is Outcome.UNKNOWN or result.user is None:
+        await message.answer(t("start.unknown", user_id=message.from_user.id))
+        return
+    user = result.user
+    supervisor = result.supervisor.full_name if result.supervisor else None
+    if result.outcome is Outcome.REGISTERED:
+        USER_REGISTRATIONS.labels(role=user.role).inc()
+        await message.answer(t(f"start.registered.{user.role}", name=user.full_name,
+                               supervisor=supervisor))
+    else:
+        text = t("start.already", role=t(f"role.{user.role}"), name=user.full_name,
+                 supervisor_line=t.raw("start.already.supervisor_line", supervisor=supervisor)
+                 if supervisor else None)
+        if command.args:
+            text += t("start.already.code_ignored")
+        await message.answer(text)
+    await set_menu(bot, message.chat.id, user.role, t)
+
+
+@router.message(Command("help"), StateFilter("*"))
+async def help_command(message: Message, t: Texts, user: User | None) -> None:
+    if user is None:
+        assert message.from_user is not None
+        await message.answer(t("start.unknown", user_id=message.from_user.id))
+        return
+    await message.answer(t(f"help.{user.role}"))
+
+
+@router.message(Command("cancel"), StateFilter("*"))
+async def cancel(message: Message, state: FSMContext, t: Texts, services: Services) -> None:
+    current = await state.get_state()
+    if current is None:
+        await message.answer(t("nothing_to_cancel"))
+        return
+    data = await state.get_data()
+    # A file already streamed to the store for an unfinished step must not stay behind.
+    staged = data.get("staged") or data.get("feedback")
+    if staged:
+        await services.submissions.discard(staged["key"])
+    await state.clear()
+    await message.answer(t("cancelled"))
+
+
+@router.message(~StateFilter(None), F.text.regexp(r"^/(?!skip\b)\w+"))
+async def command_mid_conversation(message: Message, t: Texts) -> None:
+    """Any other command typed in the middle of a conversation gets a hint, not a surprise."""
+    command = (message.text or "").split()[0]
+    await message.answer(t("in_conversation", command=command))

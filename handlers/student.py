@@ -1,0 +1,45 @@
+"""A student's /status and /history."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import Message
+
+from handlers import views
+from handlers.filters import HasRole
+from handlers.texts import Raw, Texts
+from services.context import Services
+from storage.models import Role, ThesisStatus, User
+
+router = Router(name=__name__)
+router.message.filter(HasRole(Role.STUDENT))
+
+TURNS = {
+    ThesisStatus.SUBMITTED.value: "status.turn.supervisor",
+    ThesisStatus.CHANGES_REQUESTED.value: "status.turn.student",
+    ThesisStatus.APPROVED.value: "status.turn.done",
+    ThesisStatus.REJECTED.value: "status.turn.rejected",
+}
+
+
+@router.message(Command("status"))
+async def status(message: Message, services: Services, user: User, t: Texts) -> None:
+    view = await services.overview.status(user)
+    if view.thesis is None or view.latest is None:
+        await message.answer(t("status.none"))
+        return
+    latest, review = view.latest.submission, view.latest.review
+    review_text = t(f"decision.{review.decision}") if review else t("review.pending")
+    turn = t(TURNS.get(view.thesis.status, "status.turn.supervisor"),
+             since=latest.submitted_at)
+    await message.answer(t(
+        "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
+        version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn)))
+
+
+@router.message(Command("history"))
+async def history(message: Message, services: Services, user: User, t: Texts) -> None:
+    _student, thesis, rows = await services.overview.history(user, user.id)
+    for text, markup in views.history(t, thesis, rows):
+        await message.answer(text, reply_markup=markup)

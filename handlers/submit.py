@@ -1,0 +1,122 @@
+"""/submit: title (first time) → document → optional note → stored and announced."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message
+
+from bot.metrics import THESIS_SUBMISSIONS
+from handlers.filters import HasRole
+from handlers.render import reply_error
+from handlers.telegram_files import stream_file
+from handlers.texts import Texts
+from services.context import Services
+from services.errors import DomainError
+from services.submissions import TITLE_MAX, StagedFile, clean_title
+from storage.models import Role, User
+
+router = Router(name=__name__)
+router.message.filter(HasRole(Role.STUDENT))
+
+
+class SubmitStates(StatesGroup):
+    title = State()
+    document = State()
+    note = State()
+
+
+@router.message(Command("submit"))
+async def begin(message: Message, state: FSMContext, services: Services, user: User,
+                t: Texts) -> None:
+    if user.supervisor_id is None:
+        await message.answer(t("submit.no_supervisor"))
+        return
+    try:
+        thesis = await services.submissions.begin(user)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await state.clear()
+    if thesis is None:
+        await state.set_state(SubmitStates.title)
+        await message.answer(t("submit.ask_title", max=TITLE_MAX))
+        return
+    await _ask_document(message, state, services, t)
+
+
+async def _ask_document(message: Message, state: FSMContext, services: Services,
+                        t: Texts) -> None:
+    await state.set_state(SubmitStates.document)
+    limit_mb = services.deps.config.max_file_bytes // (1024 * 1024)
+    await message.answer(t("submit.ask_file", limit_mb=limit_mb))
+
+
+@router.message(SubmitStates.title, F.text)
+async def got_title(message: Message, state: FSMContext, services: Services,
+                    t: Texts) -> None:
+    try:
+        title = clean_title(message.text)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await state.update_data(title=title)
+    await _ask_document(message, state, services, t)
+
+
+@router.message(SubmitStates.title)
+async def title_not_text(message: Message, t: Texts) -> None:
+    await message.answer(t("submit.need_title", max=TITLE_MAX))
+
+
+@router.message(SubmitStates.document, F.document)
+async def got_document(message: Message, state: FSMContext, services: Services, user: User,
+                       t: Texts, bot: Bot) -> None:
+    document = message.document
+    assert document is not None
+    try:
+        services.submissions.check_declared_size(document.file_size)
+        staged = await services.submissions.stage(
+            user, stream_file(bot, document.file_id), document.file_name or "thesis",
+            document.file_id)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await state.update_data(staged=staged.to_dict())
+    await state.set_state(SubmitStates.note)
+    await message.answer(t("submit.ask_note"))
+
+
+@router.message(SubmitStates.document)
+async def not_a_document(message: Message, t: Texts) -> None:
+    await message.answer(t("submit.need_document"))
+
+
+@router.message(SubmitStates.note, Command("skip"))
+@router.message(SubmitStates.note, F.text)
+async def got_note(message: Message, state: FSMContext, services: Services, user: User,
+                   t: Texts) -> None:
+    note = None if (message.text or "").startswith("/skip") else message.text
+    data = await state.get_data()
+    staged = StagedFile.from_dict(data["staged"])
+    try:
+        result = await services.submissions.record(user, staged, title=data.get("title"),
+                                                   note=note)
+    except DomainError as error:
+        # The staged file is gone with the failed attempt: start the step again.
+        await state.clear()
+        await reply_error(message, t, error)
+        return
+    await state.clear()
+    THESIS_SUBMISSIONS.inc()
+    await message.answer(t("submit.received", version=result.submission.version,
+                           at=result.submission.submitted_at))
+
+
+@router.message(SubmitStates.note)
+async def note_not_text(message: Message, t: Texts) -> None:
+    await message.answer(t("submit.need_text_note"))
+
+

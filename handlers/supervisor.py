@@ -1,0 +1,89 @@
+"""A supervisor's /queue and /students (admins see the whole queue)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from handlers import views
+from handlers.callbacks import QueuePageCb, StudentCb
+from handlers.filters import HasRole
+from handlers.keyboards import pager, review_buttons, student_buttons
+from handlers.render import age, error_text, split_lines
+from handlers.texts import Raw, Texts
+from services.context import Services
+from services.errors import DomainError
+from storage.models import Role, User
+
+router = Router(name=__name__)
+router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+
+
+@router.message(Command("queue"))
+async def queue(message: Message, services: Services, user: User, t: Texts) -> None:
+    await _send_queue_page(message, services, user, t, page=0)
+
+
+@router.callback_query(QueuePageCb.filter())
+async def queue_page(query: CallbackQuery, callback_data: QueuePageCb, services: Services,
+                     user: User, t: Texts) -> None:
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _send_queue_page(query.message, services, user, t, page=callback_data.page)
+
+
+async def _send_queue_page(message: Message, services: Services, user: User, t: Texts,
+                           page: int) -> None:
+    result = await services.overview.queue(user, page)
+    if result.total == 0:
+        await message.answer(t("queue.empty"))
+        return
+    now = services.overview.now()
+    for row in result.rows:
+        await message.answer(
+            t("queue.item", student=row.student.full_name, title=row.thesis.title[:300],
+              version=row.submission.version, age=Raw(age(t, now - row.submission.submitted_at))),
+            reply_markup=review_buttons(t, row.submission.id))
+    await message.answer(t("queue.header", total=result.total, page=result.page + 1,
+                           pages=result.pages),
+                         reply_markup=pager(t, result.page, result.pages))
+
+
+@router.message(Command("students"))
+async def students(message: Message, services: Services, user: User, t: Texts) -> None:
+    lines = await services.overview.students(user)
+    if not lines:
+        await message.answer(t("students.none"))
+        return
+    text_lines = [t("students.header", count=len(lines))]
+    for line in lines:
+        latest = t.raw("students.latest", version=line.latest.version,
+                       at=t.date(line.latest.submitted_at), days=line.days_since) \
+            if line.latest else None
+        text_lines.append(t(
+            "students.line", name=line.student.full_name,
+            title=line.thesis.title[:200] if line.thesis else t("students.no_thesis"),
+            status=t(f"thesis.{line.thesis.status}") if line.thesis else "",
+            latest=latest,
+            unreachable=t.raw("students.unreachable") if not line.student.reachable else None))
+    chunks = split_lines(text_lines)
+    for chunk in chunks[:-1]:
+        await message.answer(chunk)
+    buttons = student_buttons((line.student.full_name, line.student.id) for line in lines[:100])
+    await message.answer(chunks[-1], reply_markup=buttons)
+
+
+@router.callback_query(StudentCb.filter())
+async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,
+                          user: User, t: Texts) -> None:
+    try:
+        _student, thesis, rows = await services.overview.history(user, callback_data.student_id)
+    except DomainError as error:
+        await query.answer(error_text(t, error), show_alert=True)
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        for text, markup in views.history(t, thesis, rows):
+            await query.message.answer(text, reply_markup=markup)

@@ -1,0 +1,230 @@
+"""English texts. Keys are stable; values are HTML for parse_mode=HTML.
+
+Parameters are escaped by ``Texts`` before formatting, so user text renders literally.
+"""
+
+TEXTS: dict[str, str] = {
+    # joining
+    "start.unknown": (
+        "👋 Welcome to <b>Thesis Supervisor</b>.\n\n"
+        "To join, open the invite link your supervisor (or the administrator) sent you.\n"
+        "Your Telegram id is <code>{user_id}</code>, should they ask for it."
+    ),
+    "start.registered.admin": "✅ You are an <b>administrator</b>. Send /help to see what you can do.",
+    "start.registered.supervisor": (
+        "✅ Welcome, {name}! You are registered as a <b>supervisor</b>.\n"
+        "Invite your students with /invite. Send /help to see everything."
+    ),
+    "start.registered.student": (
+        "✅ Welcome, {name}! You are registered as a <b>student</b> of {supervisor}.\n"
+        "Send /submit to upload your thesis. Send /help to see everything."
+    ),
+    "start.already": "You are already registered as <b>{role}</b>, {name}.{supervisor_line}",
+    "start.already.supervisor_line": "\nYour supervisor: {supervisor}.",
+    "start.already.code_ignored": "\n(An invite only works for people who are not registered yet.)",
+    "role.admin": "administrator",
+    "role.supervisor": "supervisor",
+    "role.student": "student",
+    "help.admin": (
+        "<b>Administrator</b>\n"
+        "/invite [days] [uses] — invite a supervisor\n"
+        "/invites — your open invites (revoke them there)\n"
+        "/queue — every version waiting for review\n"
+        "/stats — statistics\n"
+        "/cancel — leave the current step"
+    ),
+    "help.supervisor": (
+        "<b>Supervisor</b>\n"
+        "/invite [days] [uses] — invite students (e.g. /invite 30 25 for a cohort)\n"
+        "/invites — your open invites\n"
+        "/queue — versions waiting for your review\n"
+        "/students — your students and their progress\n"
+        "/deadline — set a milestone for one or all students\n"
+        "/milestones — milestones and their status\n"
+        "/cancel — leave the current step"
+    ),
+    "help.student": (
+        "<b>Student</b>\n"
+        "/submit — upload a new version of your thesis (PDF or DOCX)\n"
+        "/status — where your thesis stands\n"
+        "/history — every version with its feedback\n"
+        "/deadlines — your upcoming deadlines\n"
+        "/cancel — leave the current step"
+    ),
+    "cmd.help": "Show help",
+    "cmd.invite": "Create an invite link",
+    "cmd.invites": "Open invites",
+    "cmd.queue": "Versions waiting for review",
+    "cmd.students": "Your students",
+    "cmd.stats": "Statistics",
+    "cmd.deadline": "Set a milestone",
+    "cmd.milestones": "Milestones",
+    "cmd.submit": "Submit a version",
+    "cmd.status": "Thesis status",
+    "cmd.history": "All versions",
+    "cmd.deadlines": "Upcoming deadlines",
+    "cmd.cancel": "Cancel the current step",
+    # invites
+    "invite.created": (
+        "🔗 Invite for a new <b>{role}</b>:\n{link}\n\n"
+        "Code: <code>{code}</code>\nValid until {expires} · {uses_text}"
+    ),
+    "invite.uses.one": "single use",
+    "invite.uses.many": "up to {uses} people",
+    "invite.usage": "Usage: /invite [days 1–{max_days}] [uses 1–{max_uses}], e.g. <code>/invite 30 25</code>.",
+    "invites.none": "You have no open invites. Create one with /invite.",
+    "invites.header": "<b>Open invites</b> ({count}):",
+    "invites.line": "• <code>{code}</code> — {role}, used {uses}/{max_uses}, until {expires}",
+    "invites.revoke_button": "Revoke {short}",
+    "invites.revoked": "Invite {short} revoked.",
+    # submitting
+    "submit.ask_title": "What is the title of your thesis? (1–{max} characters)",
+    "submit.ask_file": (
+        "Send your thesis as a <b>PDF</b> or <b>DOCX</b> file (at most {limit_mb} MB).\n"
+        "/cancel to stop."
+    ),
+    "submit.ask_note": "Add a short note for your supervisor, or send /skip.",
+    "submit.uploading": "⏳ Receiving your file…",
+    "submit.received": (
+        "✅ Version {version} received on {at}.\n"
+        "Your supervisor has been notified. Check progress with /status."
+    ),
+    "submit.need_document": (
+        "Please send your thesis as a file: a <b>PDF</b> or <b>DOCX</b> document (not a photo "
+        "or text). /cancel to stop."
+    ),
+    "submit.need_text_note": "Please send the note as text, or /skip.",
+    "submit.need_title": "Please send the title as text (1–{max} characters).",
+    "submit.no_supervisor": "You have no supervisor linked yet, so there is nobody to submit to.",
+    "cancelled": "Cancelled. Nothing was changed.",
+    "nothing_to_cancel": "There is nothing to cancel.",
+    "in_conversation": (
+        "You are in the middle of a step. Finish it, or send /cancel first, then {command}."
+    ),
+    "fallback.text": "I did not understand that. Send /help to see what I can do.",
+    "fallback.unsupported": (
+        "I can't use that kind of message here. Send /help to see what I can do."
+    ),
+    "fallback.not_registered": (
+        "You are not registered yet. Open the invite link from your supervisor. "
+        "Your Telegram id is <code>{user_id}</code>."
+    ),
+    "fallback.not_allowed_command": "That command is not available to you. Send /help.",
+    "group.private_only": (
+        "Hello! I work only in private chats. Please message me directly: @{bot_username}"
+    ),
+    # status and history
+    "status.none": "You have not submitted anything yet. Send /submit to start.",
+    "status.view": (
+        "<b>{title}</b>\nStatus: <b>{status}</b>\n"
+        "Latest: version {version}, {at} — {review}\n{turn}"
+    ),
+    "status.turn.supervisor": "⏳ Waiting for your supervisor's review since {since}.",
+    "status.turn.student": "✏️ Your turn: revise and send a new version with /submit.",
+    "status.turn.done": "🎉 Nothing to do: your thesis is approved.",
+    "status.turn.rejected": "Your thesis was rejected. Talk to your supervisor, then /submit anew.",
+    "thesis.draft": "draft",
+    "thesis.submitted": "submitted, awaiting review",
+    "thesis.changes_requested": "changes requested",
+    "thesis.approved": "approved",
+    "thesis.rejected": "rejected",
+    "review.pending": "not reviewed yet",
+    "review.superseded": "superseded",
+    "decision.approved": "approved",
+    "decision.changes_requested": "changes requested",
+    "decision.rejected": "rejected",
+    "history.none": "No versions yet.",
+    "history.header": "<b>{title}</b> — {count} version(s):",
+    "history.line": "<b>v{version}</b> · {at} · {size} · {decision}{comment}{grade}",
+    "history.comment": "\n   💬 {comment}",
+    "history.grade": " · grade {grade}",
+    "history.file_button": "📄 v{version}",
+    "history.feedback_button": "📝 feedback v{version}",
+    # review
+    "card.new_submission": (
+        "📥 <b>New version</b> from {student}\n<b>{title}</b> — version {version}\n"
+        "Submitted {at}{note}"
+    ),
+    "card.note": "\n💬 {note}",
+    "button.approve": "Approve",
+    "button.request_changes": "Request changes",
+    "button.reject": "Reject",
+    "card.outcome": "\n\n<b>{decision}</b> by {reviewer} on {at}",
+    "review.ask_comment_optional": (
+        "Approving version {version} of <b>{title}</b>. Add a comment, or /skip."
+    ),
+    "review.ask_comment_required": (
+        "{decision} for version {version} of <b>{title}</b>: write your comment (up to {max} "
+        "characters), or send an annotated PDF/DOCX with an optional caption. /cancel to stop."
+    ),
+    "review.ask_grade": "Add a grade from 0 to 100, or /skip.",
+    "review.done": "✅ Recorded: <b>{decision}</b> for {student}, version {version}.",
+    "review.need_comment": "Please write a comment as text, or send a PDF/DOCX file.",
+    "review.alert.not_allowed": "You can't review this version.",
+    "decision.notice": (
+        "{icon} Your supervisor {reviewer} reviewed version {version} of <b>{title}</b>: "
+        "<b>{decision}</b>.{comment}{grade}\n\n{next}"
+    ),
+    "decision.comment": "\n\n💬 {comment}",
+    "decision.grade": "\nGrade: <b>{grade}</b>/100",
+    "decision.next.approved": "Congratulations! Nothing more to do for now.",
+    "decision.next.changes_requested": "Please revise your thesis and send a new version with /submit.",
+    "decision.next.rejected": "Please talk to your supervisor about how to proceed.",
+    # queue and students
+    "queue.empty": "🎉 No versions are waiting for review.",
+    "queue.header": "<b>Waiting for review</b>: {total} (page {page} of {pages})",
+    "queue.item": "<b>{student}</b> — {title}\nversion {version} · waiting {age}",
+    "queue.prev": "« Previous",
+    "queue.next": "Next »",
+    "age.minutes": "{n} min",
+    "age.hours": "{n} h",
+    "age.days": "{n} day(s)",
+    "students.none": "No students yet. Invite them with /invite.",
+    "students.header": "<b>Your students</b> ({count}):",
+    "students.line": "• <b>{name}</b> — {title}: {status}{latest}{unreachable}",
+    "students.latest": ", v{version} on {at} ({days} days ago)",
+    "students.no_thesis": "no submission yet",
+    "students.unreachable": " ⚠️ has blocked the bot",
+    "stats.view": (
+        "<b>Statistics</b>\nUsers: {users}\nTheses: {theses}\n"
+        "Submissions in the last 7 days: {week}\nMedian review time: {median}"
+    ),
+    "stats.none": "none",
+    # errors by domain code
+    "error.not_registered": "You are not registered yet. Open your supervisor's invite link.",
+    "error.not_allowed": "Sorry, you are not allowed to do that.",
+    "error.not_found": "That no longer exists.",
+    "error.invite_invalid": "This invite code is not valid. Please ask for a new invite link.",
+    "error.invite_expired": "This invite expired on {expired_at}. Please ask for a new one.",
+    "error.invite_revoked": "This invite was revoked. Please ask for a new one.",
+    "error.invite_used_up": "This invite has already been used. Please ask for a new one.",
+    "error.invalid_title": "The title must be 1–{max} characters. Please send it again.",
+    "error.file_too_large": "This file is too large: the limit is {limit_mb} MB. Please send a smaller file.",
+    "error.empty_file": "This file is empty. Please send your thesis as a PDF or DOCX file.",
+    "error.unsupported_document": "{reason_text} I accept PDF and DOCX files only.",
+    "reason.not_pdf_or_docx": "This is not a PDF or DOCX document.",
+    "reason.truncated_pdf": "This PDF is incomplete or damaged.",
+    "reason.broken_zip": "This DOCX file is damaged.",
+    "reason.not_docx": "This archive is not a Word (DOCX) document.",
+    "reason.zip_bomb": "This DOCX file unpacks to an unreasonable size.",
+    "error.duplicate_submission": "This file is identical to version {version}. Please send the revised file.",
+    "error.no_thesis": "You have not submitted anything yet. Send /submit to start.",
+    "error.already_reviewed": "Already reviewed by {reviewer_name} on {at}.",
+    "error.superseded": "This version was superseded by version {version}.",
+    "error.illegal_transition": "That is not possible while the thesis is {status}.",
+    "error.comment_required": "A comment is required for this decision. Please write it.",
+    "error.comment_too_long": "The comment is {length} characters; the limit is {max}. Please shorten it.",
+    "error.invalid_grade": "The grade must be a whole number from 0 to 100, or /skip.",
+    "error.invalid_deadline": "{reason_text}",
+    "error.storage_unavailable": "⚠️ I could not store your file just now. Please try again in a minute.",
+    "error.unavailable": "⚠️ The service is briefly unavailable. Please try again in a minute.",
+    "error.unexpected": "😔 Something went wrong on our side. It has been logged; please try again.",
+    "error.slow_down": "⏳ You are sending too fast. Please wait a few seconds.",
+    "error.bad_button": "This button is no longer valid.",
+    "error.source_unavailable": "⚠️ I could not fetch your file from Telegram. Please send it again.",
+}
+TEXTS.update({
+    "notify.student_unreachable": (
+        "⚠️ {student_name} has blocked the bot, so they no longer receive messages from it."
+    ),
+})

@@ -1,0 +1,90 @@
+"""What every service gets: the update's session, the file store, the clock and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.clock import Clock, SystemClock
+from storage.files import FileStore
+
+if TYPE_CHECKING:
+    from services.deadlines import DeadlineService
+    from services.invites import InviteService
+    from services.overview import OverviewService
+    from services.registration import RegistrationService
+    from services.reviews import ReviewService
+    from services.submissions import SubmissionService
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    admin_ids: frozenset[int] = frozenset()
+    max_file_bytes: int = 20 * 1024 * 1024
+    invite_ttl_days: int = 14
+    file_prefix: str = "theses/"
+    review_sla_days: int = 3
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class ServiceDeps:
+    files: FileStore
+    config: ServiceConfig
+    clock: Clock = field(default_factory=SystemClock)
+
+
+class Services:
+    """The services of one update, sharing its unit of work (session)."""
+
+    def __init__(self, session: AsyncSession, deps: ServiceDeps) -> None:
+        self.session = session
+        self.deps = deps
+
+    @cached_property
+    def invites(self) -> InviteService:
+        from services.invites import InviteService
+
+        return InviteService(self.session, self.deps)
+
+    @cached_property
+    def registration(self) -> RegistrationService:
+        from services.registration import RegistrationService
+
+        return RegistrationService(self.session, self.deps)
+
+    @cached_property
+    def submissions(self) -> SubmissionService:
+        from services.submissions import SubmissionService
+
+        return SubmissionService(self.session, self.deps)
+
+    @cached_property
+    def reviews(self) -> ReviewService:
+        from services.reviews import ReviewService
+
+        return ReviewService(self.session, self.deps)
+
+    @cached_property
+    def overview(self) -> OverviewService:
+        from services.overview import OverviewService
+
+        return OverviewService(self.session, self.deps)
+
+    @cached_property
+    def deadlines(self) -> DeadlineService:
+        from services.deadlines import DeadlineService
+
+        return DeadlineService(self.session, self.deps)
+
+
+class BaseService:
+    def __init__(self, session: AsyncSession, deps: ServiceDeps) -> None:
+        self.session = session
+        self.deps = deps
+        self.config = deps.config
+        self.clock = deps.clock

@@ -1,0 +1,108 @@
+"""Read-only views: a student's status and history, a supervisor's queue and students, stats."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from services.context import BaseService
+from services.errors import NotAllowed, NotFound
+from services.submissions import can_see_student
+from storage.models import Role, Submission, Thesis, User
+from storage.repositories import reviews, theses, users
+from storage.repositories.theses import PendingRow, VersionRow
+
+QUEUE_PAGE = 5
+
+
+@dataclass(frozen=True)
+class StatusView:
+    thesis: Thesis | None
+    latest: VersionRow | None
+    supervisor: User | None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[PendingRow]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class StudentLine:
+    student: User
+    thesis: Thesis | None
+    latest: Submission | None
+    days_since: int | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    users_by_role: dict[str, int]
+    theses_by_status: dict[str, int]
+    submissions_this_week: int
+    median_review_hours: float | None
+
+
+class OverviewService(BaseService):
+    async def status(self, student: User) -> StatusView:
+        thesis = await theses.by_student(self.session, student.id)
+        latest = await theses.latest(self.session, thesis) if thesis else None
+        supervisor = await users.get(self.session, student.supervisor_id) \
+            if student.supervisor_id else None
+        return StatusView(thesis, latest, supervisor)
+
+    async def history(self, actor: User, student_id: int) -> tuple[User, Thesis | None,
+                                                                   list[VersionRow]]:
+        student = await users.get(self.session, student_id)
+        if student is None or student.role != Role.STUDENT.value:
+            raise NotFound()
+        if not can_see_student(actor, student):
+            raise NotAllowed()
+        thesis = await theses.by_student(self.session, student_id)
+        rows = await theses.versions(self.session, thesis.id) if thesis else []
+        return student, thesis, rows
+
+    async def queue(self, actor: User, page: int = 0) -> QueuePage:
+        supervisor_id = self._queue_owner(actor)
+        total = await theses.count_pending(self.session, supervisor_id)
+        pages = max((total + QUEUE_PAGE - 1) // QUEUE_PAGE, 1)
+        page = min(max(page, 0), pages - 1)
+        rows = await theses.pending(self.session, supervisor_id,
+                                    offset=page * QUEUE_PAGE, limit=QUEUE_PAGE)
+        return QueuePage(rows, page, pages, total)
+
+    def _queue_owner(self, actor: User) -> int | None:
+        if actor.role == Role.SUPERVISOR.value:
+            return actor.id
+        if actor.role == Role.ADMIN.value:
+            return None
+        raise NotAllowed()
+
+    async def students(self, supervisor: User) -> list[StudentLine]:
+        if supervisor.role not in (Role.SUPERVISOR.value, Role.ADMIN.value):
+            raise NotAllowed()
+        now = self.clock.now()
+        lines = []
+        for student, thesis, latest in await theses.overview(self.session, supervisor.id):
+            days = (now - latest.submitted_at).days if latest else None
+            lines.append(StudentLine(student, thesis, latest, days))
+        return lines
+
+    async def stats(self, actor: User) -> Stats:
+        if actor.role != Role.ADMIN.value:
+            raise NotAllowed()
+        week_ago = self.clock.now() - timedelta(days=7)
+        durations = await reviews.review_durations_since(self.session, week_ago - timedelta(days=83))
+        return Stats(
+            users_by_role=await users.count_by_role(self.session),
+            theses_by_status=await theses.count_by_status(self.session),
+            submissions_this_week=await theses.count_submissions_since(self.session, week_ago),
+            median_review_hours=statistics.median(durations) / 3600 if durations else None,
+        )
+
+    def now(self) -> datetime:
+        return self.clock.now()

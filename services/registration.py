@@ -1,0 +1,89 @@
+"""Who someone is when they /start: an admin by config, or whatever their invite says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from services.context import BaseService
+from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
+from storage.models import Invite, Role, User
+from storage.repositories import audit, invites, users
+
+
+@dataclass(frozen=True)
+class Person:
+    """What Telegram tells us about someone."""
+
+    id: int
+    full_name: str
+    username: str | None = None
+    language: str = "en"
+
+
+class Outcome(StrEnum):
+    REGISTERED = "registered"
+    ALREADY = "already"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class StartResult:
+    outcome: Outcome
+    user: User | None = None
+    supervisor: User | None = None
+
+
+class RegistrationService(BaseService):
+    async def start(self, person: Person, code: str | None) -> StartResult:
+        existing = await users.get(self.session, person.id)
+        if existing is not None:
+            return StartResult(Outcome.ALREADY, existing, await self._supervisor(existing))
+        if person.id in self.config.admin_ids:
+            user = await self._register(person, Role.ADMIN, None, via="config")
+            return StartResult(Outcome.REGISTERED, user)
+        if not code:
+            return StartResult(Outcome.UNKNOWN)
+        invite = await self._usable_invite(code)
+        supervisor_id = invite.created_by if invite.role == Role.STUDENT.value else None
+        user = await self._register(person, Role(invite.role), supervisor_id, via=invite.id)
+        return StartResult(Outcome.REGISTERED, user, await self._supervisor(user))
+
+    async def _usable_invite(self, code: str) -> Invite:
+        invite = await invites.by_code(self.session, code.strip())
+        now = self.clock.now()
+        if invite is None:
+            raise InviteInvalid()
+        if invite.revoked_at is not None:
+            raise InviteRevoked()
+        if invite.expires_at <= now:
+            raise InviteExpired(expired_at=invite.expires_at)
+        if not await invites.consume(self.session, invite.id, now):
+            raise InviteUsedUp()
+        return invite
+
+    async def _register(self, person: Person, role: Role, supervisor_id: int | None,
+                        via: object) -> User:
+        now = self.clock.now()
+        user = await users.add(
+            self.session,
+            User(id=person.id, role=role.value, full_name=person.full_name[:256] or str(person.id),
+                 username=person.username, language=(person.language or "en")[:8],
+                 supervisor_id=supervisor_id, reachable=True, created_at=now),
+        )
+        audit.record(self.session, actor_id=person.id, action="user.register", object_type="user",
+                     object_id=person.id, at=now, role=role.value, via=str(via))
+        await self.session.commit()
+        return user
+
+    async def _supervisor(self, user: User) -> User | None:
+        if user.supervisor_id is None:
+            return None
+        return await users.get(self.session, user.supervisor_id)
+
+    async def current(self, user_id: int) -> User | None:
+        return await users.get(self.session, user_id)
+
+    async def mark_reachable(self, user_id: int, reachable: bool) -> None:
+        await users.set_reachable(self.session, user_id, reachable)
+        await self.session.commit()

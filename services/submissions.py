@@ -1,0 +1,245 @@
+"""Submitting thesis versions: check, stream to the file store, record, tell the supervisor."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from services import lifecycle
+from services.context import BaseService
+from services.documents import DocumentSniffer
+from services.errors import (
+    DomainError,
+    DuplicateSubmission,
+    EmptyFile,
+    FileTooLarge,
+    InvalidTitle,
+    NoThesis,
+    NotAllowed,
+    NotFound,
+    StorageUnavailable,
+)
+from services.notifications import Kind, notify
+from storage.files import FileStore, new_key
+from storage.models import Role, Submission, Thesis, ThesisStatus, User
+from storage.repositories import audit, reviews, theses
+
+TITLE_MAX = 300
+NOTE_MAX = 1000
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A file already in the store, waiting for its row; JSON-safe for the FSM."""
+
+    key: str
+    size: int
+    sha256: str
+    kind: str
+    file_name: str
+    telegram_file_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StagedFile:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    file_name: str
+    telegram_file_id: str | None
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    thesis: Thesis
+    submission: Submission
+    supervisor_id: int | None
+
+
+def clean_title(raw: str | None) -> str:
+    title = " ".join((raw or "").split())
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise InvalidTitle(max=TITLE_MAX)
+    return title
+
+
+def clean_note(raw: str | None) -> str | None:
+    note = (raw or "").strip()
+    return note[:NOTE_MAX] or None
+
+
+class SubmissionService(BaseService):
+    async def begin(self, student: User) -> Thesis | None:
+        """Start a submission: the thesis (None means a title is needed first)."""
+        thesis = await self.thesis_of(student)
+        if thesis is not None:
+            lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT)
+        return thesis
+
+    async def thesis_of(self, student: User) -> Thesis | None:
+        self._require_student(student)
+        return await theses.by_student(self.session, student.id)
+
+    def check_declared_size(self, size: int | None) -> None:
+        """Refuse before downloading anything, by the size Telegram declares."""
+        if size is not None and size > self.config.max_file_bytes:
+            raise FileTooLarge(limit_mb=self.config.max_file_bytes // (1024 * 1024))
+        if size == 0:
+            raise EmptyFile()
+
+    async def stage(self, student: User, chunks: AsyncIterator[bytes], file_name: str,
+                    telegram_file_id: str | None) -> StagedFile:
+        """Stream the file into the store, checking and hashing it on the way."""
+        self._require_student(student)
+        staged = await stage_document(self.deps.files, self.config.file_prefix, chunks,
+                                      file_name, self.config.max_file_bytes, telegram_file_id)
+        try:
+            await self._refuse_duplicate(student, staged.sha256)
+        except BaseException:
+            await discard(self.deps.files, staged.key)
+            raise
+        return staged
+
+    async def _refuse_duplicate(self, student: User, sha256: str) -> None:
+        thesis = await theses.by_student(self.session, student.id)
+        latest = await theses.latest(self.session, thesis) if thesis else None
+        if latest is not None and latest.submission.sha256 == sha256:
+            raise DuplicateSubmission(version=latest.submission.version)
+
+    async def discard(self, key: str) -> None:
+        await discard(self.deps.files, key)
+
+    async def record(self, student: User, staged: StagedFile, *, title: str | None,
+                     note: str | None) -> SubmissionResult:
+        """Create the version row and the supervisor's notification in one transaction."""
+        try:
+            result = await self._record(student, staged, title, clean_note(note))
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            await discard(self.deps.files, staged.key)
+            raise
+        return result
+
+    async def _record(self, student: User, staged: StagedFile, title: str | None,
+                      note: str | None) -> SubmissionResult:
+        now = self.clock.now()
+        thesis = await theses.by_student(self.session, student.id, lock=True)
+        if thesis is None:
+            thesis = await theses.add(self.session, Thesis(
+                student_id=student.id, title=clean_title(title), latest_version=0,
+                status=ThesisStatus.DRAFT.value, created_at=now, updated_at=now))
+        await self._refuse_duplicate(student, staged.sha256)
+        thesis.status = lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT).value
+        thesis.latest_version += 1
+        thesis.updated_at = now
+        submission = await theses.add_submission(self.session, Submission(
+            thesis_id=thesis.id, version=thesis.latest_version, file_key=staged.key,
+            file_name=staged.file_name, file_kind=staged.kind, file_size=staged.size,
+            sha256=staged.sha256, telegram_file_id=staged.telegram_file_id, note=note,
+            submitted_at=now))
+        await self._attach_milestone(student, submission, now)
+        if student.supervisor_id is not None:
+            notify(self.session, student.supervisor_id, Kind.NEW_SUBMISSION, now,
+                   submission_id=submission.id, student_name=student.full_name,
+                   title=thesis.title, version=submission.version, note=note,
+                   file_id=staged.telegram_file_id, file_name=staged.file_name,
+                   submitted_at=now.isoformat())
+        audit.record(self.session, actor_id=student.id, action="submission.create",
+                     object_type="submission", object_id=submission.id, at=now,
+                     version=submission.version, sha256=staged.sha256, size=staged.size)
+        return SubmissionResult(thesis, submission, student.supervisor_id)
+
+    async def _attach_milestone(self, student: User, submission: Submission,
+                                now: datetime) -> None:
+        from services.deadlines import attach_submission
+
+        await attach_submission(self.session, student.id, submission, now)
+
+    def _require_student(self, user: User) -> None:
+        if user.role != Role.STUDENT.value:
+            raise NotAllowed()
+
+    async def file_for(self, actor: User, submission_id: int,
+                       feedback: bool = False) -> StoredFile:
+        """A version's file (or its feedback file), for its student, that student's
+        supervisor and admins only."""
+        found = await theses.submission_with_owner(self.session, submission_id)
+        if found is None:
+            raise NotFound()
+        submission, _thesis, student = found
+        if not can_see_student(actor, student):
+            raise NotAllowed()
+        if not feedback:
+            return StoredFile(submission.file_key, submission.file_name,
+                              submission.telegram_file_id)
+        review = await reviews.for_submission(self.session, submission_id)
+        if review is None or review.feedback_file_key is None:
+            raise NotFound()
+        return StoredFile(review.feedback_file_key, review.feedback_file_name or "feedback",
+                          review.feedback_telegram_file_id)
+
+    async def require_thesis(self, student: User) -> Thesis:
+        thesis = await self.thesis_of(student)
+        if thesis is None:
+            raise NoThesis()
+        return thesis
+
+
+async def stage_document(files: FileStore, prefix: str, chunks: AsyncIterator[bytes],
+                         file_name: str, max_bytes: int,
+                         telegram_file_id: str | None) -> StagedFile:
+    """Stream a PDF/DOCX into the store under a fresh key; nothing is left if it is refused."""
+    sniffer, digest = DocumentSniffer(), hashlib.sha256()
+    key = new_key(prefix, "bin")
+
+    async def measured() -> AsyncIterator[bytes]:
+        async for chunk in chunks:
+            sniffer.feed(chunk)
+            if sniffer.size > max_bytes:
+                raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
+            digest.update(chunk)
+            yield chunk
+
+    try:
+        await files.put_stream(key, measured(), "application/octet-stream")
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise StorageUnavailable() from exc
+    try:
+        sniffed = sniffer.finish()
+    except BaseException:
+        await discard(files, key)
+        raise
+    return StagedFile(key=key, size=sniffed.size, sha256=digest.hexdigest(),
+                      kind=sniffed.kind.value, file_name=_safe_name(file_name),
+                      telegram_file_id=telegram_file_id)
+
+
+async def discard(files: FileStore, key: str) -> None:
+    try:
+        await files.delete(key)
+    except Exception:  # noqa: BLE001 - best effort; the caller's error is what matters
+        pass
+
+
+def can_see_student(actor: User, student: User) -> bool:
+    return (
+        actor.id == student.id
+        or actor.role == Role.ADMIN.value
+        or (actor.role == Role.SUPERVISOR.value and student.supervisor_id == actor.id)
+    )
+
+
+def _safe_name(name: str) -> str:
+    cleaned = "".join(ch for ch in (name or "") if ch.isprintable() and ch not in "/\\")
+    return cleaned.strip()[:200] or "thesis"

@@ -1,0 +1,222 @@
+"""Where thesis files live: S3 (streaming multipart, private, encrypted) or a local folder."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any, Protocol
+
+import aioboto3
+from botocore.config import Config as BotoConfig
+
+# S3 parts must be at least 5 MiB (but the last); 8 MiB keeps memory per upload small.
+PART_SIZE = 8 * 1024 * 1024
+READ_CHUNK = 256 * 1024
+
+
+class FileStoreError(Exception):
+    """The file store could not complete an operation."""
+
+
+class FileStore(Protocol):
+    async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
+        """Store the chunks under key; returns the byte count. Nothing is left on failure."""
+
+    def read(self, key: str) -> AsyncIterator[bytes]:
+        """Yield the object's bytes in chunks."""
+
+    async def delete(self, key: str) -> None: ...
+
+    async def exists(self, key: str) -> bool: ...
+
+    async def ping(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def new_key(prefix: str, suffix: str) -> str:
+    """An unguessable object key (192 random bits) under prefix."""
+    return f"{prefix}{secrets.token_urlsafe(24)}.{suffix}"
+
+
+class LocalFileStore:
+    def __init__(self, root: Path) -> None:
+        self._root = root.resolve()
+
+    def _path(self, key: str) -> Path:
+        path = (self._root / key).resolve()
+        if not path.is_relative_to(self._root):
+            raise FileStoreError("key escapes the store")
+        return path
+
+    async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")
+        size = 0
+        try:
+            with partial.open("wb") as handle:
+                async for chunk in chunks:
+                    await asyncio.to_thread(handle.write, chunk)
+                    size += len(chunk)
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        return size
+
+    async def read(self, key: str) -> AsyncIterator[bytes]:
+        path = self._path(key)
+        if not path.exists():
+            raise FileStoreError("no such object")
+        with path.open("rb") as handle:
+            while chunk := await asyncio.to_thread(handle.read, READ_CHUNK):
+                yield chunk
+
+    async def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    async def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    async def ping(self) -> None:
+        self._root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self._root, os.W_OK):
+            raise FileStoreError(f"{self._root} is not writable")
+
+    async def close(self) -> None:
+        return None
+
+
+class S3FileStore:
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        endpoint_url: str | None,
+        region: str,
+        session: aioboto3.Session | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self._session = session or aioboto3.Session()
+        self._client_kwargs: dict[str, Any] = {
+            "region_name": region,
+            "endpoint_url": endpoint_url,
+            "config": BotoConfig(
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"max_attempts": 3, "mode": "standard"},
+                s3={"addressing_style": "path"} if endpoint_url else None,
+            ),
+        }
+        self._stack = AsyncExitStack()
+        self._client: Any = None
+        self._lock = asyncio.Lock()
+
+    async def _s3(self) -> Any:
+        # One long-lived client (connection pool) per process, created on first use.
+        if self._client is None:
+            async with self._lock:
+                if self._client is None:
+                    client = self._session.client("s3", **self._client_kwargs)
+                    self._client = await self._stack.enter_async_context(client)
+        return self._client
+
+    async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
+        s3 = await self._s3()
+        buffer = bytearray()
+        size = 0
+        upload_id: str | None = None
+        parts: list[dict[str, Any]] = []
+        try:
+            async for chunk in chunks:
+                buffer += chunk
+                size += len(chunk)
+                while len(buffer) >= PART_SIZE:
+                    if upload_id is None:
+                        upload_id = await self._start_multipart(s3, key, content_type)
+                    part = bytes(buffer[:PART_SIZE])
+                    del buffer[:PART_SIZE]
+                    parts.append(await self._upload_part(s3, key, upload_id, len(parts) + 1, part))
+            if upload_id is None:
+                await s3.put_object(
+                    Bucket=self.bucket, Key=key, Body=bytes(buffer), ContentType=content_type,
+                    ServerSideEncryption="AES256",
+                )
+            else:
+                if buffer:
+                    parts.append(
+                        await self._upload_part(s3, key, upload_id, len(parts) + 1, bytes(buffer))
+                    )
+                await s3.complete_multipart_upload(
+                    Bucket=self.bucket, Key=key, UploadId=upload_id,
+                    MultipartUpload={"Parts": parts},
+                )
+        except BaseException:
+            await asyncio.shield(self._abort(s3, key, upload_id))
+            raise
+        return size
+
+    async def _start_multipart(self, s3: Any, key: str, content_type: str) -> str:
+        response = await s3.create_multipart_upload(
+            Bucket=self.bucket, Key=key, ContentType=content_type, ServerSideEncryption="AES256"
+        )
+        return str(response["UploadId"])
+
+    async def _upload_part(
+        self, s3: Any, key: str, upload_id: str, number: int, body: bytes
+    ) -> dict[str, Any]:
+        response = await s3.upload_part(
+            Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
+        )
+        return {"ETag": response["ETag"], "PartNumber": number}
+
+    async def _abort(self, s3: Any, key: str, upload_id: str | None) -> None:
+        try:
+            if upload_id is not None:
+                await s3.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=upload_id)
+            else:
+                await s3.delete_object(Bucket=self.bucket, Key=key)
+        except Exception:  # noqa: BLE001 - the original error matters more than cleanup's
+            pass
+
+    async def read(self, key: str) -> AsyncIterator[bytes]:
+        s3 = await self._s3()
+        response = await s3.get_object(Bucket=self.bucket, Key=key)
+        async with response["Body"] as body:
+            while chunk := await body.read(READ_CHUNK):
+                yield chunk
+
+    async def delete(self, key: str) -> None:
+        s3 = await self._s3()
+        await s3.delete_object(Bucket=self.bucket, Key=key)
+
+    async def exists(self, key: str) -> bool:
+        s3 = await self._s3()
+        try:
+            await s3.head_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:  # botocore raises ClientError with a 404 code
+            if _status(exc) == 404:
+                return False
+            raise
+        return True
+
+    async def ping(self) -> None:
+        s3 = await self._s3()
+        await s3.head_bucket(Bucket=self.bucket)
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+        self._client = None
+
+
+def _status(exc: Exception) -> int | None:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        code = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return int(code) if code is not None else None
+    return None

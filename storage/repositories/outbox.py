@@ -1,0 +1,79 @@
+"""The notification outbox: rows written with the change, claimed safely by senders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, OutboxStatus
+
+P, SENDING = OutboxStatus.PENDING.value, OutboxStatus.SENDING.value
+
+
+def add(session: AsyncSession, *, chat_id: int, kind: str, payload: dict[str, Any],
+        now: datetime) -> None:
+    session.add(OutboxMessage(chat_id=chat_id, kind=kind, payload=payload,
+                              status=P, next_attempt_at=now, created_at=now))
+
+
+async def claim(session: AsyncSession, *, now: datetime, limit: int,
+                lease: timedelta) -> Sequence[OutboxMessage]:
+    """Mark up to ``limit`` due rows as being sent by us, for ``lease``.
+
+    Rows whose lease ran out (their sender died) are due again. On PostgreSQL,
+    SKIP LOCKED lets several replicas claim side by side without waiting.
+    """
+    due = or_(
+        (OutboxMessage.status == P) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == SENDING) & (OutboxMessage.claimed_until < now),
+    )
+    query = select(OutboxMessage).where(due).order_by(OutboxMessage.id).limit(limit)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = (await session.scalars(query)).all()
+    for row in rows:
+        row.status = SENDING
+        row.claimed_until = now + lease
+        row.attempts += 1
+    await session.flush()
+    return rows
+
+
+async def mark_sent(session: AsyncSession, ids: Sequence[int], now: datetime) -> None:
+    if ids:
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+            .values(status=OutboxStatus.SENT.value, sent_at=now, claimed_until=None)
+        )
+
+
+async def reschedule(session: AsyncSession, row_id: int, at: datetime, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id)
+        .values(status=P, next_attempt_at=at, claimed_until=None, last_error=error[:500])
+    )
+
+
+async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id)
+        .values(status=OutboxStatus.FAILED.value, claimed_until=None, last_error=error[:500])
+    )
+
+
+async def fail_pending_for_chat(session: AsyncSession, chat_id: int, error: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status.in_([P, SENDING]))
+        .values(status=OutboxStatus.FAILED.value, claimed_until=None, last_error=error)
+    )
+
+
+async def count_pending(session: AsyncSession) -> int:
+    query = select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status.in_([P, SENDING]))
+    return int(await session.scalar(query) or 0)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Review, Submission
+
+
+class DuplicateReview(Exception):
+    """The database refused a second review of one version."""
+
+
+async def add(session: AsyncSession, review: Review) -> Review:
+    # A savepoint keeps the outer transaction usable when the unique key refuses the row.
+    try:
+        async with session.begin_nested():
+            session.add(review)
+            await session.flush()
+    except IntegrityError as exc:
+        if "submission_id" in str(exc.orig) or "uq_reviews" in str(exc.orig):
+            raise DuplicateReview from exc
+        raise
+    return review
+
+
+async def for_submission(session: AsyncSession, submission_id: int) -> Review | None:
+    return await session.scalar(select(Review).where(Review.submission_id == submission_id))
+
+
+async def review_durations_since(session: AsyncSession, since: datetime) -> list[float]:
+    rows = await session.execute(
+        select(Submission.submitted_at, Review.created_at)
+        .join(Review, Review.submission_id == Submission.id)
+        .where(Review.created_at >= since)
+    )
+    return [(reviewed - submitted).total_seconds() for submitted, reviewed in rows.tuples()]
