@@ -13,7 +13,7 @@ ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
 ARG PG_MAJOR=16
 
 ############################
-# builder: compile wheels for the project and its runtime dependencies only
+# builder: wheels for the project's runtime dependencies
 ############################
 FROM ${PYTHON_IMAGE} AS builder
 
@@ -27,16 +27,12 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
-# README.md is referenced by pyproject.toml (project.readme), so the build needs it.
-COPY pyproject.toml README.md ./
-COPY bot/ bot/
-COPY handlers/ handlers/
-COPY services/ services/
-COPY storage/ storage/
-COPY migrations/ migrations/
-
-# `.` without extras: no pytest/moto/playwright in the image.
-RUN pip wheel --wheel-dir /wheels .
+# Only pyproject.toml: the dependency layer is rebuilt when dependencies change, not
+# on every code change. Runtime dependencies only: no [test] extras in the image.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('requirements.txt', 'w').write('\n'.join(deps) + '\n')" \
+ && cat requirements.txt \
+ && pip wheel --wheel-dir /wheels -r requirements.txt
 
 ############################
 # runtime: slim, non-root, no compilers
@@ -76,14 +72,21 @@ RUN groupadd --system --gid 10001 app \
 
 WORKDIR /app
 
-# Install the prebuilt wheels only (no network, no build tools needed here).
+# Install the prebuilt dependency wheels only (no network, no build tools needed here).
+# The project itself runs from /app (PYTHONPATH) rather than site-packages, because
+# `python -m bot migrate` finds alembic.ini and migrations/ next to the bot package.
 RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
-    pip install --no-index --find-links=/wheels thesis-supervisor \
- && python -c "import bot, handlers, services, storage, migrations"
+    --mount=type=bind,from=builder,source=/src/requirements.txt,target=/tmp/requirements.txt \
+    pip install --no-index --find-links=/wheels -r /tmp/requirements.txt
 
-# Alembic runs from /app: alembic.ini plus the migration scripts next to it.
-COPY --chown=app:app alembic.ini pyproject.toml ./
-COPY --chown=app:app migrations/ migrations/
+COPY --chown=root:root pyproject.toml alembic.ini ./
+COPY --chown=root:root bot/ bot/
+COPY --chown=root:root handlers/ handlers/
+COPY --chown=root:root services/ services/
+COPY --chown=root:root storage/ storage/
+COPY --chown=root:root migrations/ migrations/
+ENV PYTHONPATH=/app
+RUN python -c "import bot.__main__, handlers, services, storage, migrations"
 
 RUN mkdir -p /app/data && chown -R app:app /app/data
 USER 10001:10001
