@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.deps import AppDeps
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget
-from bot.middlewares.observability import HandlerNameMiddleware, UpdateLogMiddleware
+from bot.middlewares.observability import HandlerNameMiddleware, InFlight, UpdateLogMiddleware
 from handlers import get_routers
 
 FSM_TTL_SECONDS = 7 * 86400
@@ -31,13 +31,14 @@ def _fsm(deps: AppDeps) -> tuple[BaseStorage, BaseEventIsolation]:
 
 
 def create_dispatcher(settings: Settings, deps: AppDeps,
-                      on_outbox: Callable[[], None] = lambda: None) -> Dispatcher:
+                      on_outbox: Callable[[], None] = lambda: None,
+                      in_flight: InFlight | None = None) -> Dispatcher:
     storage, isolation = _fsm(deps)
     # The FSM middleware is registered by hand below, after ours, so that a Redis outage
     # inside it is logged, counted and answered like any other dependency failure.
     dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True,
                     settings=settings, deps=deps)
-    dp.update.outer_middleware(UpdateLogMiddleware())
+    dp.update.outer_middleware(UpdateLogMiddleware(in_flight or InFlight()))
     dp.update.outer_middleware(ErrorMiddleware(
         RedeliveryBudget(settings.webhook_max_redeliveries),
         retry_on_dependency=settings.bot_mode == "webhook"))

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.deps import AppDeps, build_deps
 from bot.dispatcher import create_dispatcher
 from bot.logging import setup_logging
+from bot.middlewares.observability import InFlight
 from bot.web import STOPPING, create_web_app
 from bot.workers import OutboxSender, SenderConfig
 from handlers.texts import Texts
@@ -51,7 +52,9 @@ class BotProcess:
         self.deps = deps or build_deps(settings)
         self.bot = bot or create_bot(settings)
         self.sender = create_sender(settings, self.bot, self.deps)
-        self.dp: Dispatcher = create_dispatcher(settings, self.deps, on_outbox=self.sender.wake)
+        self.in_flight = InFlight()
+        self.dp: Dispatcher = create_dispatcher(settings, self.deps, on_outbox=self.sender.wake,
+                                                in_flight=self.in_flight)
         self.app = create_web_app(settings, self.deps, dispatcher=self.dp, bot=self.bot)
         self.stop_event = asyncio.Event()
         self._runner = web.AppRunner(self.app, shutdown_timeout=settings.shutdown_timeout_seconds,
@@ -92,8 +95,10 @@ class BotProcess:
         if self.settings.bot_mode == "polling":
             with contextlib.suppress(RuntimeError):
                 await self.dp.stop_polling()
+        # Webhook requests in flight are awaited by cleanup(); polled ones by in_flight.
         await self._runner.cleanup()
-        done, pending = await asyncio.wait(self._tasks,
+        await self.in_flight.wait_idle(self.settings.shutdown_timeout_seconds)
+        _done, pending = await asyncio.wait(self._tasks,
                                            timeout=self.settings.shutdown_timeout_seconds)
         for task in pending:
             task.cancel()

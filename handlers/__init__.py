@@ -23,8 +23,6 @@ def get_routers() -> list[Router]:
     private = Router(name="private")
     private.message.filter(F.chat.type == ChatType.PRIVATE)
     private.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
-    private.include_routers(
-        start.router, invites.router, submit.router, review.router, student.router,
-        supervisor.router, admin.router, files.router, fallback.router,
-    )
-    return [chats.router, private]
+    private.include_routers(*(module.create_router() for module in (
+        start, invites, submit, review, student, supervisor, admin, files, fallback)))
+    return [chats.create_router(), private]

@@ -11,11 +11,8 @@ from handlers.texts import Texts
 from services.context import Services
 from storage.models import Role, User
 
-router = Router(name=__name__)
-router.message.filter(HasRole(Role.ADMIN))
 
 
-@router.message(Command("stats"))
 async def stats(message: Message, services: Services, user: User, t: Texts) -> None:
     result = await services.overview.stats(user)
     users = ", ".join(f"{t(f'role.{role}')}: {count}"
@@ -27,3 +24,10 @@ async def stats(message: Message, services: Services, user: User, t: Texts) -> N
         else t("stats.none")
     await message.answer(t("stats.view", users=users, theses=theses,
                            week=result.submissions_this_week, median=median))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(HasRole(Role.ADMIN))
+    router.message.register(stats, Command("stats"))
+    return router

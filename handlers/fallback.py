@@ -8,20 +8,16 @@ from aiogram.types import CallbackQuery, Message
 from handlers.texts import Texts
 from storage.models import User
 
-router = Router(name=__name__)
 
 
-@router.message(F.text.startswith("/"))
 async def unknown_command(message: Message, t: Texts, user: User | None) -> None:
     await _hint(message, t, user, "fallback.not_allowed_command")
 
 
-@router.message(F.text)
 async def plain_text(message: Message, t: Texts, user: User | None) -> None:
     await _hint(message, t, user, "fallback.text")
 
 
-@router.message()
 async def anything_else(message: Message, t: Texts, user: User | None) -> None:
     await _hint(message, t, user, "fallback.unsupported")
 
@@ -34,6 +30,14 @@ async def _hint(message: Message, t: Texts, user: User | None, key: str) -> None
     await message.answer(t(key))
 
 
-@router.callback_query()
 async def stale_button(query: CallbackQuery, t: Texts) -> None:
     await query.answer(t("error.bad_button"), show_alert=True)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(plain_text, F.text)
+    router.message.register(anything_else)
+    router.callback_query.register(stale_button)
+    return router

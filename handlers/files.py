@@ -13,11 +13,8 @@ from services.context import Services
 from services.errors import DomainError, NotFound
 from storage.models import User
 
-router = Router(name=__name__)
-router.callback_query.filter(Registered())
 
 
-@router.callback_query(FileCb.filter())
 async def send_file(query: CallbackQuery, callback_data: FileCb, services: Services,
                     user: User, t: Texts, bot: Bot) -> None:
     try:
@@ -30,3 +27,10 @@ async def send_file(query: CallbackQuery, callback_data: FileCb, services: Servi
         return
     await query.answer()
     await bot.send_document(query.from_user.id, stored.telegram_file_id)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.filter(Registered())
+    router.callback_query.register(send_file, FileCb.filter())
+    return router

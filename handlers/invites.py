@@ -16,9 +16,6 @@ from services.errors import DomainError, NotAllowed
 from services.invites import MAX_DAYS, MAX_USES
 from storage.models import Role, User
 
-router = Router(name=__name__)
-router.message.filter(HasRole(Role.ADMIN, Role.SUPERVISOR))
-router.callback_query.filter(HasRole(Role.ADMIN, Role.SUPERVISOR))
 
 
 def _parse_args(raw: str | None) -> tuple[int | None, int]:
@@ -30,7 +27,6 @@ def _parse_args(raw: str | None) -> tuple[int | None, int]:
     return days, uses
 
 
-@router.message(Command("invite"))
 async def create_invite(message: Message, command: CommandObject, services: Services,
                         user: User, t: Texts, bot: Bot) -> None:
     try:
@@ -48,7 +44,6 @@ async def create_invite(message: Message, command: CommandObject, services: Serv
                          disable_web_page_preview=True)
 
 
-@router.message(Command("invites"))
 async def list_invites(message: Message, services: Services, user: User, t: Texts) -> None:
     active = await services.invites.active(user)
     if not active:
@@ -66,7 +61,6 @@ async def list_invites(message: Message, services: Services, user: User, t: Text
     await message.answer(chunks[-1], reply_markup=buttons)
 
 
-@router.callback_query(InviteRevokeCb.filter())
 async def revoke_invite(query: CallbackQuery, callback_data: InviteRevokeCb,
                         services: Services, user: User, t: Texts) -> None:
     try:
@@ -77,3 +71,13 @@ async def revoke_invite(query: CallbackQuery, callback_data: InviteRevokeCb,
     await query.answer(t("invites.revoked", short=invite.code[:6]))
     if isinstance(query.message, Message):
         await query.message.answer(t("invites.revoked", short=invite.code[:6]))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(HasRole(Role.ADMIN, Role.SUPERVISOR))
+    router.callback_query.filter(HasRole(Role.ADMIN, Role.SUPERVISOR))
+    router.message.register(create_invite, Command("invite"))
+    router.message.register(list_invites, Command("invites"))
+    router.callback_query.register(revoke_invite, InviteRevokeCb.filter())
+    return router

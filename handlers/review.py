@@ -24,8 +24,6 @@ from services.reviews import COMMENT_MAX, clean_comment, parse_grade, review_age
 from services.submissions import StagedFile
 from storage.models import Decision, User
 
-router = Router(name=__name__)
-router.callback_query.filter(Registered())
 
 DECISIONS = {
     ReviewAction.APPROVE: Decision.APPROVED,
@@ -39,7 +37,6 @@ class ReviewStates(StatesGroup):
     grade = State()
 
 
-@router.callback_query(ReviewCb.filter())
 async def pressed(query: CallbackQuery, callback_data: ReviewCb, services: Services,
                   user: User, t: Texts, state: FSMContext) -> None:
     decision = DECISIONS[callback_data.action]
@@ -66,7 +63,6 @@ async def pressed(query: CallbackQuery, callback_data: ReviewCb, services: Servi
     await query.bot.send_message(query.from_user.id, text)  # type: ignore[union-attr]
 
 
-@router.message(ReviewStates.comment, Command("skip"))
 async def skip_comment(message: Message, state: FSMContext, t: Texts) -> None:
     decision = Decision((await state.get_data())["decision"])
     try:
@@ -77,7 +73,6 @@ async def skip_comment(message: Message, state: FSMContext, t: Texts) -> None:
     await _ask_grade(message, state, t, comment=None)
 
 
-@router.message(ReviewStates.comment, F.text)
 async def got_comment(message: Message, state: FSMContext, t: Texts) -> None:
     decision = Decision((await state.get_data())["decision"])
     try:
@@ -88,7 +83,6 @@ async def got_comment(message: Message, state: FSMContext, t: Texts) -> None:
     await _ask_grade(message, state, t, comment=comment)
 
 
-@router.message(ReviewStates.comment, F.document)
 async def got_feedback_file(message: Message, state: FSMContext, services: Services,
                             user: User, t: Texts, bot: Bot) -> None:
     document = message.document
@@ -107,7 +101,6 @@ async def got_feedback_file(message: Message, state: FSMContext, services: Servi
     await _ask_grade(message, state, t, comment=comment)
 
 
-@router.message(ReviewStates.comment)
 async def comment_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("review.need_comment"))
 
@@ -119,8 +112,6 @@ async def _ask_grade(message: Message, state: FSMContext, t: Texts,
     await message.answer(t("review.ask_grade"))
 
 
-@router.message(ReviewStates.grade, Command("skip"))
-@router.message(ReviewStates.grade, F.text)
 async def got_grade(message: Message, state: FSMContext, services: Services, user: User,
                     t: Texts, bot: Bot) -> None:
     grade = None
@@ -150,7 +141,6 @@ async def got_grade(message: Message, state: FSMContext, services: Services, use
                            version=result.target.submission.version))
 
 
-@router.message(ReviewStates.grade)
 async def grade_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("error.invalid_grade"))
 
@@ -177,3 +167,17 @@ async def _close_card(bot: Bot, t: Texts, data: dict[str, Any], result: Any) -> 
     except TelegramBadRequest:
         # The card may be too old to edit or already edited; the decision stands.
         pass
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.filter(Registered())
+    router.callback_query.register(pressed, ReviewCb.filter())
+    router.message.register(skip_comment, ReviewStates.comment, Command("skip"))
+    router.message.register(got_comment, ReviewStates.comment, F.text)
+    router.message.register(got_feedback_file, ReviewStates.comment, F.document)
+    router.message.register(comment_not_text, ReviewStates.comment)
+    router.message.register(got_grade, ReviewStates.grade, Command("skip"))
+    router.message.register(got_grade, ReviewStates.grade, F.text)
+    router.message.register(grade_not_text, ReviewStates.grade)
+    return router

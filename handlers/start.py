@@ -16,10 +16,8 @@ from services.errors import DomainError
 from services.registration import Outcome, Person
 from storage.models import User
 
-router = Router(name=__name__)
 
 
-@router.message(CommandStart(), StateFilter("*"))
 async def start(message: Message, command: CommandObject, services: Services, t: Texts,
                 state: FSMContext, bot: Bot) -> None:
     assert message.from_user is not None
@@ -51,7 +49,6 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     await set_menu(bot, message.chat.id, user.role, t)
 
 
-@router.message(Command("help"), StateFilter("*"))
 async def help_command(message: Message, t: Texts, user: User | None) -> None:
     if user is None:
         assert message.from_user is not None
@@ -60,7 +57,6 @@ async def help_command(message: Message, t: Texts, user: User | None) -> None:
     await message.answer(t(f"help.{user.role}"))
 
 
-@router.message(Command("cancel"), StateFilter("*"))
 async def cancel(message: Message, state: FSMContext, t: Texts, services: Services) -> None:
     current = await state.get_state()
     if current is None:
@@ -75,8 +71,16 @@ async def cancel(message: Message, state: FSMContext, t: Texts, services: Servic
     await message.answer(t("cancelled"))
 
 
-@router.message(~StateFilter(None), F.text.regexp(r"^/(?!skip\b)\w+"))
 async def command_mid_conversation(message: Message, t: Texts) -> None:
     """Any other command typed in the middle of a conversation gets a hint, not a surprise."""
     command = (message.text or "").split()[0]
     await message.answer(t("in_conversation", command=command))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart(), StateFilter("*"))
+    router.message.register(help_command, Command("help"), StateFilter("*"))
+    router.message.register(cancel, Command("cancel"), StateFilter("*"))
+    router.message.register(command_mid_conversation, ~StateFilter(None), F.text.regexp(r"^/(?!skip\b)\w+"))
+    return router

@@ -12,8 +12,6 @@ from handlers.texts import Raw, Texts
 from services.context import Services
 from storage.models import Role, ThesisStatus, User
 
-router = Router(name=__name__)
-router.message.filter(HasRole(Role.STUDENT))
 
 TURNS = {
     ThesisStatus.SUBMITTED.value: "status.turn.supervisor",
@@ -23,7 +21,6 @@ TURNS = {
 }
 
 
-@router.message(Command("status"))
 async def status(message: Message, services: Services, user: User, t: Texts) -> None:
     view = await services.overview.status(user)
     if view.thesis is None or view.latest is None:
@@ -38,8 +35,15 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn)))
 
 
-@router.message(Command("history"))
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:
     _student, thesis, rows = await services.overview.history(user, user.id)
     for text, markup in views.history(t, thesis, rows):
         await message.answer(text, reply_markup=markup)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(HasRole(Role.STUDENT))
+    router.message.register(status, Command("status"))
+    router.message.register(history, Command("history"))
+    return router

@@ -18,8 +18,6 @@ from services.errors import DomainError
 from services.submissions import TITLE_MAX, StagedFile, clean_title
 from storage.models import Role, User
 
-router = Router(name=__name__)
-router.message.filter(HasRole(Role.STUDENT))
 
 
 class SubmitStates(StatesGroup):
@@ -28,7 +26,6 @@ class SubmitStates(StatesGroup):
     note = State()
 
 
-@router.message(Command("submit"))
 async def begin(message: Message, state: FSMContext, services: Services, user: User,
                 t: Texts) -> None:
     if user.supervisor_id is None:
@@ -54,7 +51,6 @@ async def _ask_document(message: Message, state: FSMContext, services: Services,
     await message.answer(t("submit.ask_file", limit_mb=limit_mb))
 
 
-@router.message(SubmitStates.title, F.text)
 async def got_title(message: Message, state: FSMContext, services: Services,
                     t: Texts) -> None:
     try:
@@ -66,12 +62,10 @@ async def got_title(message: Message, state: FSMContext, services: Services,
     await _ask_document(message, state, services, t)
 
 
-@router.message(SubmitStates.title)
 async def title_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("submit.need_title", max=TITLE_MAX))
 
 
-@router.message(SubmitStates.document, F.document)
 async def got_document(message: Message, state: FSMContext, services: Services, user: User,
                        t: Texts, bot: Bot) -> None:
     document = message.document
@@ -89,13 +83,10 @@ async def got_document(message: Message, state: FSMContext, services: Services, 
     await message.answer(t("submit.ask_note"))
 
 
-@router.message(SubmitStates.document)
 async def not_a_document(message: Message, t: Texts) -> None:
     await message.answer(t("submit.need_document"))
 
 
-@router.message(SubmitStates.note, Command("skip"))
-@router.message(SubmitStates.note, F.text)
 async def got_note(message: Message, state: FSMContext, services: Services, user: User,
                    t: Texts) -> None:
     note = None if (message.text or "").startswith("/skip") else message.text
@@ -115,8 +106,19 @@ async def got_note(message: Message, state: FSMContext, services: Services, user
                            at=result.submission.submitted_at))
 
 
-@router.message(SubmitStates.note)
 async def note_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("submit.need_text_note"))
 
 
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(HasRole(Role.STUDENT))
+    router.message.register(begin, Command("submit"))
+    router.message.register(got_title, SubmitStates.title, F.text)
+    router.message.register(title_not_text, SubmitStates.title)
+    router.message.register(got_document, SubmitStates.document, F.document)
+    router.message.register(not_a_document, SubmitStates.document)
+    router.message.register(got_note, SubmitStates.note, Command("skip"))
+    router.message.register(got_note, SubmitStates.note, F.text)
+    router.message.register(note_not_text, SubmitStates.note)
+    return router

@@ -16,17 +16,12 @@ from services.context import Services
 from services.errors import DomainError
 from storage.models import Role, User
 
-router = Router(name=__name__)
-router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
-router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
 
 
-@router.message(Command("queue"))
 async def queue(message: Message, services: Services, user: User, t: Texts) -> None:
     await _send_queue_page(message, services, user, t, page=0)
 
 
-@router.callback_query(QueuePageCb.filter())
 async def queue_page(query: CallbackQuery, callback_data: QueuePageCb, services: Services,
                      user: User, t: Texts) -> None:
     await query.answer()
@@ -51,7 +46,6 @@ async def _send_queue_page(message: Message, services: Services, user: User, t: 
                          reply_markup=pager(t, result.page, result.pages))
 
 
-@router.message(Command("students"))
 async def students(message: Message, services: Services, user: User, t: Texts) -> None:
     lines = await services.overview.students(user)
     if not lines:
@@ -75,7 +69,6 @@ async def students(message: Message, services: Services, user: User, t: Texts) -
     await message.answer(chunks[-1], reply_markup=buttons)
 
 
-@router.callback_query(StudentCb.filter())
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,
                           user: User, t: Texts) -> None:
     try:
@@ -87,3 +80,14 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
     if isinstance(query.message, Message):
         for text, markup in views.history(t, thesis, rows):
             await query.message.answer(text, reply_markup=markup)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    router.message.register(queue, Command("queue"))
+    router.callback_query.register(queue_page, QueuePageCb.filter())
+    router.message.register(students, Command("students"))
+    router.callback_query.register(student_history, StudentCb.filter())
+    return router

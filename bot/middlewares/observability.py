@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,8 +18,36 @@ log = structlog.get_logger("bot.updates")
 TRACE = "_trace"
 
 
+class InFlight:
+    """Counts updates being handled, so shutdown can wait for them to finish."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def enter(self) -> None:
+        self.count += 1
+        self._idle.clear()
+
+    def leave(self) -> None:
+        self.count -= 1
+        if self.count == 0:
+            self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
 class UpdateLogMiddleware(BaseMiddleware):
     """Outer middleware on updates: binds the log context, times and counts the update."""
+
+    def __init__(self, in_flight: InFlight) -> None:
+        self.in_flight = in_flight
 
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -30,6 +59,7 @@ class UpdateLogMiddleware(BaseMiddleware):
         TELEGRAM_UPDATES.labels(type=kind).inc()
         started = time.perf_counter()
         outcome = "ok"
+        self.in_flight.enter()
         with structlog.contextvars.bound_contextvars(update_id=event.update_id,
                                                      user_id=user.id if user else None):
             try:
@@ -41,6 +71,7 @@ class UpdateLogMiddleware(BaseMiddleware):
                 outcome = "error"
                 raise
             finally:
+                self.in_flight.leave()
                 duration = time.perf_counter() - started
                 UPDATE_SECONDS.labels(handler=trace["handler"]).observe(duration)
                 log.info("update", type=kind, handler=trace["handler"], outcome=outcome,
