@@ -28,7 +28,10 @@ class ContextMiddleware(BaseMiddleware):
         async with self._session_factory() as session:
             services = Services(session, self._deps)
             user = await services.registration.current(tg_user.id) if tg_user else None
-            # Loading the user opened a transaction; end it so handlers start clean.
+            if user is not None:
+                # A read-only snapshot: a service's rollback must not expire it under us.
+                session.expunge(user)
+            # End the read transaction: an upload may take minutes and must not hold it open.
             await session.rollback()
             language = user.language if user else (tg_user.language_code if tg_user else None)
             data.update(session=session, services=services, user=user,
