@@ -36,4 +36,4 @@ async def review_durations_since(session: AsyncSession, since: datetime) -> list
         .join(Review, Review.submission_id == Submission.id)
         .where(Review.created_at >= since)
     )
-    return [(reviewed - submitted).total_seconds() for submitted, reviewed in rows.tuples()]
+    return [(reviewed - submitted).total_seconds() for submitted, reviewed in rows]

@@ -64,7 +64,7 @@ async def versions(session: AsyncSession, thesis_id: int) -> list[VersionRow]:
         .where(Submission.thesis_id == thesis_id)
         .order_by(Submission.version)
     )
-    return [VersionRow(s, r) for s, r in rows.tuples()]
+    return [VersionRow(s, r) for s, r in rows]
 
 
 async def submission_with_owner(
@@ -105,7 +105,7 @@ async def pending(
         .limit(limit)
     )
     rows = await session.execute(query)
-    return [PendingRow(s, t, u) for s, t, u in rows.tuples()]
+    return [PendingRow(s, t, u) for s, t, u in rows]
 
 
 async def count_pending(session: AsyncSession, supervisor_id: int | None) -> int:
@@ -120,7 +120,7 @@ async def pending_older_than(session: AsyncSession, before: datetime) -> list[Pe
         .order_by(User.supervisor_id, Submission.submitted_at)
     )
     rows = await session.execute(query)
-    return [PendingRow(s, t, u) for s, t, u in rows.tuples()]
+    return [PendingRow(s, t, u) for s, t, u in rows]
 
 
 async def set_status(session: AsyncSession, thesis_id: int, status: str, now: datetime) -> None:
@@ -141,12 +141,12 @@ async def overview(session: AsyncSession, supervisor_id: int) -> list[tuple[User
         .where(User.supervisor_id == supervisor_id)
         .order_by(User.full_name, User.id)
     )
-    return [(u, t, s) for u, t, s in (await session.execute(query)).tuples()]
+    return [(u, t, s) for u, t, s in await session.execute(query)]
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Thesis.status, func.count()).group_by(Thesis.status))
-    return {status: count for status, count in rows.tuples()}
+    return {status: count for status, count in rows}
 
 
 async def count_submissions_since(session: AsyncSession, since: datetime) -> int:

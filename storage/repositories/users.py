@@ -25,7 +25,7 @@ async def students_of(session: AsyncSession, supervisor_id: int) -> Sequence[Use
 
 async def count_by_role(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(User.role, func.count()).group_by(User.role))
-    return {role: count for role, count in rows.tuples()}
+    return {role: count for role, count in rows}
 
 
 async def set_reachable(session: AsyncSession, user_id: int, reachable: bool) -> None:

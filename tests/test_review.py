@@ -1,0 +1,225 @@
+"""Issue 4 end to end: decisions from inline buttons, authorization, exactly one review
+per version, the queue and the students overview."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from storage.db import create_engine
+from storage.models import Review, Submission, Thesis, User
+from tests import documents
+from tests.conftest import BotFactory, Chat, Harness
+from tests.test_student_journey import onboard, submit
+
+
+async def count(harness: Harness, model: type) -> int:
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.connect() as conn:
+        value = (await conn.execute(select(func.count()).select_from(model))).scalar_one()
+    await engine.dispose()
+    return int(value)
+
+
+async def thesis_status(harness: Harness, student_id: int) -> str:
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.connect() as conn:
+        value = (await conn.execute(select(Thesis.status)
+                                    .where(Thesis.student_id == student_id))).scalar_one()
+    await engine.dispose()
+    return str(value)
+
+
+def cards(harness: Harness, chat: Chat) -> list:
+    return [m for m in harness.emu.bot_messages(chat.id) if m.document]
+
+
+async def latest_card(harness: Harness, supervisor: Chat, count_: int):
+    await harness.emu.wait_until(lambda: len(cards(harness, supervisor)) >= count_)
+    return cards(harness, supervisor)[-1]
+
+
+async def decide(harness: Harness, supervisor: Chat, card_id: int, button: str,
+                 comment: str | None, grade: str = "/skip") -> str:
+    prompt = (await supervisor.click(button, message_id=card_id))[-1].content
+    assert "comment" in prompt.lower()
+    if comment is None:
+        await supervisor.say("/skip")
+    else:
+        await supervisor.say(comment)
+    return await supervisor.say(grade)
+
+
+async def test_request_changes_then_approve_with_grade(harness: Harness) -> None:
+    _admin, supervisor, alice, _bob = await onboard(harness)
+    await submit(alice, documents.pdf("v1"), "v1.pdf", title="Thesis <i>one</i>")
+    card = await latest_card(harness, supervisor, 1)
+    before = alice.bot_count
+    done = await decide(harness, supervisor, card.message_id, "Request changes",
+                        "Chapter 2 needs <more> & better data")
+    assert "Recorded" in done and "changes requested" in done
+    notice = (await alice.expect(1, before))[-1].content
+    assert "changes requested" in notice and "Chapter 2 needs <more> & better data" in notice
+    assert "/submit" in notice
+    edited = harness.emu.message(supervisor.id, card.message_id)
+    assert edited.reply_markup is None or not edited.buttons
+    assert "changes requested" in edited.content.lower() and "Sam Supervisor" in edited.content
+    assert await thesis_status(harness, alice.id) == "changes_requested"
+
+    await submit(alice, documents.pdf("v2"), "v2.pdf")
+    assert await thesis_status(harness, alice.id) == "submitted"
+    card2 = await latest_card(harness, supervisor, 2)
+    before = alice.bot_count
+    done = await decide(harness, supervisor, card2.message_id, "Approve", None, grade="91")
+    assert "approved" in done
+    notice = (await alice.expect(1, before))[-1].content
+    assert "approved" in notice and "91" in notice
+    assert await thesis_status(harness, alice.id) == "approved"
+    history = (await alice.send("/history"))[-1].content
+    assert "changes requested" in history and "approved" in history and "grade 91" in history
+    assert "already approved" not in history
+    assert await count(harness, Review) == 2
+
+
+async def test_reject_with_feedback_file_and_approve_with_comment(harness: Harness) -> None:
+    _admin, supervisor, alice, bob = await onboard(harness)
+    await submit(alice, documents.pdf("a"), "a.pdf", title="A")
+    await submit(bob, documents.pdf("b"), "b.pdf", title="B")
+    await latest_card(harness, supervisor, 2)
+    alice_card, bob_card = cards(harness, supervisor)
+    await supervisor.click("Reject", message_id=alice_card.message_id)
+    before_alice = alice.bot_count
+    await supervisor.upload(documents.pdf("annotated"), "annotated.pdf",
+                            caption="See my notes")
+    assert "Recorded" in await supervisor.say("/skip")
+    received = await alice.expect(1, before_alice)
+    assert any(m.document for m in received) or \
+        (await alice.expect(2, before_alice))[-1].document
+    text = " ".join(m.content for m in harness.emu.bot_messages(alice.id)[before_alice:])
+    assert "rejected" in text and "See my notes" in text
+    assert len(await _bucket(harness)) == 3  # two versions and the feedback file
+    history = (await alice.send("/history"))[-1]
+    assert "📝 feedback v1" in history.button_texts()
+
+    before_bob = bob.bot_count
+    assert "approved" in await decide(harness, supervisor, bob_card.message_id, "Approve",
+                                      "Well done")
+    assert "Well done" in (await bob.expect(1, before_bob))[-1].content
+
+
+async def _bucket(harness: Harness) -> list[str]:
+    from tests.conftest import bucket_keys
+
+    return await bucket_keys(harness.settings.s3_endpoint_url, harness.settings.s3_bucket)
+
+
+async def test_only_the_supervisor_may_decide(harness: Harness) -> None:
+    _admin, supervisor, alice, bob = await onboard(harness)
+    await submit(alice, documents.pdf("a"), "a.pdf", title="A")
+    card = await latest_card(harness, supervisor, 1)
+    data = card.buttons[0][0]["callback_data"]
+    # A student pressing Approve on a forwarded card (same data, their own chat).
+    for chat in (alice, bob):
+        own = harness.emu.bot_messages(chat.id)[-1]
+        await harness.emu.click(chat.id, own.message_id, data)
+    # A stranger with forged and malformed data.
+    stranger = harness.chat(999, "Mallory")
+    await stranger.say("/start")
+    own = harness.emu.bot_messages(stranger.id)[-1]
+    for forged in (data, "rv:a:999999", "rv:zz:1", "rv:a:not-a-number", "f:1:0", "garbage",
+                   "st:201", "qp:-5"):
+        await harness.emu.click(stranger.id, own.message_id, forged)
+    await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) >= 10)
+    alerts = [answer for answer in harness.emu.callback_answers]
+    assert all(show_alert for _id, _text, show_alert in alerts), alerts
+    assert await count(harness, Review) == 0
+    assert await thesis_status(harness, alice.id) == "submitted"
+
+
+async def test_double_press_and_superseded_version(harness: Harness) -> None:
+    _admin, supervisor, alice, _bob = await onboard(harness)
+    await submit(alice, documents.pdf("v1"), "v1.pdf", title="A")
+    card1 = await latest_card(harness, supervisor, 1)
+    await submit(alice, documents.pdf("v2"), "v2.pdf")
+    card2 = await latest_card(harness, supervisor, 2)
+    before = len(harness.emu.callback_answers)
+    await harness.emu.click(supervisor.id, card1.message_id,
+                            card1.buttons[0][0]["callback_data"])
+    await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) > before)
+    assert "superseded by version 2" in harness.emu.callback_answers[-1][1]
+    approve_data = card2.buttons[0][0]["callback_data"]
+    await decide(harness, supervisor, card2.message_id, "Approve", None)
+    assert not harness.emu.message(supervisor.id, card2.message_id).buttons
+    before = len(harness.emu.callback_answers)
+    await harness.emu.click(supervisor.id, card2.message_id, approve_data)
+    await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) > before)
+    assert "Already reviewed by Sam Supervisor" in harness.emu.callback_answers[-1][1]
+    assert await count(harness, Review) == 1
+
+
+async def test_two_admins_deciding_at_once_make_one_review(make_bot: BotFactory) -> None:
+    harness = await make_bot(admin_ids=[1, 2])
+    _admin, _supervisor, alice, _bob = await onboard(harness)
+    await submit(alice, documents.pdf("v1"), "v1.pdf", title="A")
+    second = harness.chat(2, "Bea", "Admin")
+    await second.say("/start")
+    admins = [harness.chats[1], second]
+    for admin in admins:
+        queue = await admin.send("/queue", expect=2)
+        item = queue[0]
+        assert item.button_texts() == ["Approve", "Request changes", "Reject"]
+        await admin.click("Approve", message_id=item.message_id)
+        await admin.say("/skip")
+    before = [a.bot_count for a in admins]
+    await asyncio.gather(*(harness.emu.send_text(a.id, "/skip") for a in admins))
+    replies = [(await a.expect(1, b))[-1].content for a, b in zip(admins, before, strict=True)]
+    assert sorted("Recorded" in r for r in replies) == [False, True], replies
+    assert any("Already reviewed by" in r for r in replies)
+    assert await count(harness, Review) == 1
+
+
+async def test_queue_order_and_pagination(harness: Harness) -> None:
+    _admin, supervisor, _alice, _bob = await onboard(harness)
+    now = datetime.now(UTC)
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.begin() as conn:
+        for i in range(27):
+            student_id = 10_000 + i
+            await conn.execute(User.__table__.insert().values(
+                id=student_id, role="student", full_name=f"Student {i:02d}", language="en",
+                supervisor_id=supervisor.id, reachable=True, created_at=now))
+            thesis_id = (await conn.execute(Thesis.__table__.insert().values(
+                student_id=student_id, title=f"Title {i:02d}", status="submitted",
+                latest_version=1, created_at=now, updated_at=now).returning(Thesis.id))).scalar_one()
+            await conn.execute(Submission.__table__.insert().values(
+                thesis_id=thesis_id, version=1, file_key=f"k{i}", file_name="t.pdf",
+                file_kind="pdf", file_size=10, sha256="0" * 64, telegram_file_id=None,
+                submitted_at=now - timedelta(days=27 - i, hours=1)))
+    await engine.dispose()
+    page1 = await supervisor.send("/queue", expect=6)
+    assert [m.content.split("\n")[0] for m in page1[:5]] == [
+        f"Student {i:02d} — Title {i:02d}" for i in range(5)]
+    assert "waiting 27 day(s)" in page1[0].content
+    assert "27 (page 1 of 6)" in page1[5].content
+    assert page1[5].button_texts() == ["Next »"]
+    page2 = await supervisor.click("Next »", expect=6)
+    assert page2[0].content.startswith("Student 05")
+    assert page2[5].button_texts() == ["« Previous", "Next »"]
+
+
+async def test_students_overview_and_history(harness: Harness) -> None:
+    _admin, supervisor, alice, _bob = await onboard(harness)
+    await submit(alice, documents.pdf("v1"), "v1.pdf", title="Alice's <thesis>")
+    await latest_card(harness, supervisor, 1)
+    overview = (await supervisor.send("/students"))[-1]
+    assert "Your students" in overview.content and "(2)" in overview.content
+    assert "Alice's <thesis>: submitted, awaiting review, v1" in overview.content
+    assert "Bob B — no submission yet" in overview.content
+    history = (await supervisor.click("Alice A"))[-1]
+    assert "v1" in history.content and history.button_texts() == ["📄 v1"]
+    await supervisor.click("📄 v1")
+    assert supervisor.last().document is not None
+    student_stats = await alice.say("/stats")
+    assert "not available" in student_stats
