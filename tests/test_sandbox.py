@@ -1,0 +1,419 @@
+"""The browser sandbox: its HTTP endpoints (aiohttp client) and the whole journey in headless
+Chromium driven by Playwright, on the embedded defaults (SQLite, memory FSM, local files).
+
+Chromium comes from Debian (``tests/browser/ensure_chromium.sh``); Playwright's own browser
+download is never used. Without Chromium the browser test fails under ``CI=true`` and is
+skipped otherwise. Screenshots of the final chats go to ``test-artifacts/sandbox/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.config import load_settings
+from bot.sandbox.app import ADMIN_ID, Sandbox, start_sandbox
+from tests.conftest import ARTIFACTS, free_port
+from tests.documents import pdf
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ENSURE_CHROMIUM = Path(__file__).resolve().parent / "browser" / "ensure_chromium.sh"
+SCREENSHOTS = ARTIFACTS / "sandbox"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+HEADERS = {"X-Sandbox": "1"}
+TIMEOUT_MS = 20_000
+
+SUPERVISOR_ID, OTHER_SUPERVISOR_ID, STUDENT_ID = 2001, 2002, 3001
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    # Explicit Nones: the embedded defaults whatever the environment or a .env file says.
+    settings = load_settings(
+        data_dir=tmp_path / "data", database_url=None, redis_url=None, s3_bucket=None,
+        log_format="console", shutdown_timeout_seconds=5, notify_rate_per_second=200,
+        notify_chat_rate_per_second=50, flood_rate=1000)
+    sb = await start_sandbox(settings, port=free_port())
+    yield sb
+    await sb.stop()
+
+
+# --- HTTP endpoints, no browser -------------------------------------------------------------
+
+class Events:
+    """The page's Server-Sent Events stream, read by a test."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self.response = response
+
+    async def next(self, predicate: Any, timeout: float = 15) -> dict[str, Any]:
+        async def read() -> dict[str, Any]:
+            while True:
+                line = (await self.response.content.readline()).decode()
+                if not line:
+                    raise AssertionError("event stream ended")
+                if line.startswith("data: "):
+                    event = json.loads(line[6:])
+                    if event.get("type") and predicate(event):
+                        return event
+
+        return await asyncio.wait_for(read(), timeout)
+
+
+async def test_http_endpoints(sandbox: Sandbox) -> None:
+    emu = sandbox.emulator
+    async with aiohttp.ClientSession(sandbox.url) as http:
+        async with http.get("/") as response:
+            assert response.status == 200
+            assert "/static/app.js" in await response.text()
+        for name in ("app.js", "app.css"):
+            async with http.get(f"/static/{name}") as response:
+                assert response.status == 200, name
+        async with http.get("/api/state") as response:
+            state = await response.json()
+        assert state["bot"]["username"] == emu.bot_username
+        intended = {p["id"]: p["intended"] for p in state["people"]}
+        assert intended[ADMIN_ID] == "admin"
+        assert sorted(intended.values()).count("supervisor") == 2
+        assert sorted(intended.values()).count("student") >= 3
+
+        # Cross-site requests and DNS rebinding are refused.
+        async with http.post(f"/api/chats/{ADMIN_ID}/text", json={"text": "/start"}) as response:
+            assert response.status == 403
+        async with http.get("/api/state", headers={"Host": "evil.example:80"}) as response:
+            assert response.status == 403
+        async with http.post("/api/chats/999999/text", json={"text": "hi"},
+                             headers=HEADERS) as response:
+            assert response.status == 404
+
+        async with http.get("/api/events") as stream:
+            assert stream.headers["Content-Type"].startswith("text/event-stream")
+            events = Events(stream)
+            assert (await stream.content.readline()).startswith(b"retry:")
+            assert await stream.content.readline() == b"event: ready\n"
+            async with http.post(f"/api/chats/{ADMIN_ID}/text", json={"text": "/start"},
+                                 headers=HEADERS) as response:
+                assert response.status == 200
+            mine = await events.next(lambda e: e["type"] == "message"
+                                     and not e["message"]["from_bot"])
+            assert mine["chat_id"] == ADMIN_ID and mine["message"]["text"] == "/start"
+            reply = await events.next(lambda e: e["type"] == "message" and e["message"]["from_bot"])
+            assert "administrator" in reply["message"]["text"]
+            assert {"type": "bold", "offset": 13, "length": 13} in reply["message"]["entities"]
+            people = await events.next(lambda e: e["type"] == "people")
+            admin = next(p for p in people["people"] if p["id"] == ADMIN_ID)
+            assert admin["role"] == "admin"
+            assert "invite" in [c["command"] for c in admin["commands"]]
+
+            # An invite, then /invites with its Revoke button, pressed through the page API.
+            for text in ("/invite", "/invites"):
+                async with http.post(f"/api/chats/{ADMIN_ID}/text", json={"text": text},
+                                     headers=HEADERS) as response:
+                    assert response.status == 200
+            listing = await events.next(lambda e: e["type"] == "message"
+                                        and bool(e["message"]["buttons"]))
+            button = listing["message"]["buttons"][0][0]
+            assert button["text"].startswith("Revoke")
+            click = {"message_id": listing["message"]["id"], "callback_data": "nope"}
+            async with http.post(f"/api/chats/{ADMIN_ID}/click", json=click,
+                                 headers=HEADERS) as response:
+                assert response.status == 400
+            click["callback_data"] = button["callback_data"]
+            async with http.post(f"/api/chats/{ADMIN_ID}/click", json=click,
+                                 headers=HEADERS) as response:
+                assert response.status == 200
+            toast = await events.next(lambda e: e["type"] == "toast")
+            assert toast["chat_id"] == ADMIN_ID and "revoked" in toast["text"]
+
+            # A file from disk: multipart upload, then download through the page's link.
+            data = pdf("http endpoint test")
+            form = aiohttp.FormData()
+            form.add_field("file", data, filename="draft.pdf", content_type="application/pdf")
+            form.add_field("caption", "my draft")
+            async with http.post(f"/api/chats/{STUDENT_ID}/document", data=form,
+                                 headers=HEADERS) as response:
+                assert response.status == 200, await response.text()
+            sent = await events.next(lambda e: e["type"] == "message"
+                                     and e["message"]["document"] is not None)
+            document = sent["message"]["document"]
+            assert sent["chat_id"] == STUDENT_ID and sent["message"]["text"] == "my draft"
+            assert document["file_name"] == "draft.pdf" and document["file_size"] == len(data)
+            async with http.get(f"/api/files/{document['file_id']}") as response:
+                assert response.status == 200
+                assert response.headers["Content-Type"] == "application/pdf"
+                assert "draft.pdf" in response.headers["Content-Disposition"]
+                assert await response.read() == data
+            async with http.get("/api/files/unknown") as response:
+                assert response.status == 404
+            async with http.post(f"/api/chats/{STUDENT_ID}/document", data=b"x",
+                                 headers=HEADERS) as response:
+                assert response.status == 400
+
+        # People: add one and rename them; the emulator's user follows.
+        async with http.post("/api/people", json={"first_name": "Dave", "last_name": "New"},
+                             headers=HEADERS) as response:
+            added = (await response.json())["person"]
+        async with http.post(f"/api/people/{added['id']}", json={"first_name": "David"},
+                             headers=HEADERS) as response:
+            assert (await response.json())["person"]["name"] == "David"
+        async with http.post("/api/people", json={"first_name": " "},
+                             headers=HEADERS) as response:
+            assert response.status == 400
+        async with http.get("/api/state") as response:
+            state = await response.json()
+        assert any(p["name"] == "David" for p in state["people"])
+        assert any(c["id"] == added["id"] and c["first_name"] == "David" for c in emu.chats())
+        assert [m["text"] for m in state["messages"][str(ADMIN_ID)]][:2] == [
+            "/start", emu.bot_messages(ADMIN_ID)[0].content]
+
+
+# --- The whole journey in a real browser ---------------------------------------------------
+
+def _chromium_or_skip() -> Path:
+    in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+    problem = None
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        problem = "the playwright package is not installed (pip install -e '.[test]')"
+    if problem is None and not CHROMIUM.exists() and shutil.which("apt-get"):
+        # Idempotent; needs root (or passwordless sudo), otherwise it reports and fails.
+        subprocess.run(["bash", str(ENSURE_CHROMIUM)], check=False, timeout=900)
+    if problem is None and not CHROMIUM.exists():
+        problem = f"{CHROMIUM} is missing; run {ENSURE_CHROMIUM.relative_to(Path.cwd())}"
+    if problem is not None:
+        if in_ci:
+            pytest.fail(problem)
+        pytest.skip(problem)
+    return CHROMIUM
+
+
+@pytest.fixture
+async def page(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Any]:
+    chromium = _chromium_or_skip()
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        context = await pw.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(chromium), headless=True,
+            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 860},
+            accept_downloads=True)
+        context.set_default_timeout(TIMEOUT_MS)
+        errors: list[str] = []
+        page = context.pages[0] if context.pages else await context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        await page.goto(sandbox.url)
+        try:
+            yield page
+        finally:
+            await context.close()
+        assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+class Ui:
+    """What a person does on the page, with the assertions a person would make."""
+
+    def __init__(self, page: Any) -> None:
+        from playwright.async_api import expect
+
+        self.page = page
+        self.expect = expect
+
+    def item(self, chat_id: int) -> Any:
+        return self.page.locator(f'.chat-item[data-chat-id="{chat_id}"]')
+
+    async def open(self, chat_id: int) -> None:
+        await self.item(chat_id).click()
+        await self.expect(self.page.locator("#chat")).to_have_attribute(
+            "data-chat-id", str(chat_id))
+
+    def bot(self) -> Any:
+        return self.page.locator("#messages .msg.bot")
+
+    def mine(self) -> Any:
+        return self.page.locator("#messages .msg.user")
+
+    async def send(self, text: str) -> None:
+        count = await self.mine().count()
+        await self.page.fill("#composer-input", text)
+        await self.page.press("#composer-input", "Enter")
+        await self.expect(self.mine()).to_have_count(count + 1)
+        await self.expect(self.mine().last).to_contain_text(text)
+
+    async def say(self, text: str, expect_reply: str) -> Any:
+        """Send ``text``; the newest bot message then contains ``expect_reply``."""
+        count = await self.bot().count()
+        await self.send(text)
+        await self.expect(self.bot()).to_have_count(count + 1)
+        last = self.bot().last
+        await self.expect(last).to_contain_text(expect_reply)
+        return last
+
+    async def upload(self, path: Path, expect_reply: str) -> Any:
+        count, mine = await self.bot().count(), await self.mine().count()
+        await self.page.set_input_files("#file-input", str(path))
+        await self.expect(self.mine()).to_have_count(mine + 1)
+        await self.expect(self.mine().last.locator(".doc-name")).to_have_text(path.name)
+        await self.expect(self.bot()).to_have_count(count + 1)
+        await self.expect(self.bot().last).to_contain_text(expect_reply)
+        return self.bot().last
+
+    async def open_invite_as(self, joiner: int, expect_reply: str) -> None:
+        link = self.bot().last.locator("a.deep-link")
+        await self.expect(link).to_have_count(1)
+        href = await link.get_attribute("href")
+        assert href and href.startswith("https://t.me/thesis_sandbox_bot?start=")
+        code = href.split("start=", 1)[1]
+        await link.click()
+        dialog = self.page.locator("#join-dialog")
+        await self.expect(dialog).to_be_visible()
+        await self.expect(dialog.locator("#join-command")).to_have_text(f"/start {code}")
+        await dialog.locator(f'.join-as[data-person-id="{joiner}"]').click()
+        await self.expect(dialog).to_be_hidden()
+        await self.expect(self.page.locator("#chat")).to_have_attribute(
+            "data-chat-id", str(joiner))
+        await self.expect(self.mine().last).to_contain_text(f"/start {code}")
+        await self.expect(self.bot().last).to_contain_text(expect_reply)
+
+    async def card(self, title: str, version: int) -> Any:
+        card = self.bot().filter(has_text=f"{title} — version {version}").last
+        await self.expect(card).to_be_visible()
+        return card
+
+    async def shot(self, chat_id: int, name: str) -> None:
+        await self.open(chat_id)
+        await self.page.wait_for_timeout(150)
+        await self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_path: Path) -> None:
+    ui = Ui(page)
+    expect = ui.expect
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    title = "Graph <Neural> Networks & Cats"
+    v1, v2 = tmp_path / "thesis-v1.pdf", tmp_path / "thesis-v2.pdf"
+    v1.write_bytes(pdf("version one"))
+    v2.write_bytes(pdf("version two, revised"))
+
+    await expect(page.locator("#conn.on")).to_have_count(1)  # live updates connected
+    await expect(page.locator(".chat-item")).to_have_count(len(sandbox.people))
+
+    # The admin registers and invites a supervisor; formatting renders as in Telegram.
+    await ui.open(ADMIN_ID)
+    reply = await ui.say("/start", "You are an administrator")
+    await expect(reply.locator("strong")).to_have_text("administrator")
+    await expect(ui.item(ADMIN_ID).locator(".role-tag")).to_have_text("admin")
+    invite = await ui.say("/invite", "Invite for a new supervisor")
+    await expect(invite.locator("strong")).to_have_text("supervisor")
+    await expect(invite.locator("code")).to_have_count(1)
+
+    # The supervisor opens the deep link (chosen in the admin's chat) and invites a student.
+    await ui.open_invite_as(SUPERVISOR_ID, "You are registered as a supervisor")
+    await expect(ui.item(SUPERVISOR_ID).locator(".role-tag")).to_have_text("supervisor")
+    await ui.say("/invite", "Invite for a new student")
+    await ui.open_invite_as(STUDENT_ID, "You are registered as a student of Sam Turing")
+
+    # The student submits version 1: title, a real PDF from disk, a note.
+    await ui.say("/submit", "title of your thesis")
+    await ui.say(title, "PDF")
+    await ui.upload(v1, "short note")
+    received = await ui.say("First full draft", "Version 1 received")
+    # The student's own text is shown literally, not as markup.
+    await expect(ui.mine().filter(has_text=title)).to_have_count(1)
+    await expect(page.locator("#messages neural")).to_have_count(0)
+    assert await received.is_visible()
+
+    # The supervisor gets the card: unread badge, document, caption, three buttons.
+    await expect(ui.item(SUPERVISOR_ID).locator(".badge")).to_be_visible()
+    await ui.open(SUPERVISOR_ID)
+    await expect(ui.item(SUPERVISOR_ID).locator(".badge")).to_have_count(0)
+    card = await ui.card(title, 1)
+    await expect(card.locator(".doc-name")).to_contain_text(".pdf")
+    await expect(card).to_contain_text("First full draft")
+    await expect(card.locator(".inline-btn")).to_have_text(
+        ["Approve", "Request changes", "Reject"])
+    async with page.expect_download() as download_info:
+        await card.locator("a.doc-download").click()
+    download = await download_info.value
+    assert Path(await download.path()).read_bytes() == v1.read_bytes()
+    card_id = await card.get_attribute("data-message-id")
+
+    # Request changes with a comment, skip the grade; the card's buttons go, in place.
+    await card.get_by_role("button", name="Request changes").click()
+    await expect(ui.bot().last).to_contain_text("write your comment")
+    await ui.say("/skip", "A comment is required")  # a comment is required here
+    await ui.say("Please expand chapter 2 and fix the references.", "grade")
+    await ui.say("/skip", "Recorded: changes requested")
+    same_card = page.locator(f'#messages .msg[data-message-id="{card_id}"]')
+    await expect(same_card.locator(".inline-btn")).to_have_count(0)
+    await expect(same_card).to_contain_text("changes requested by Sam Turing")
+    await expect(same_card.locator(".edited")).to_have_count(1)
+    await expect(page.locator("#messages .msg")).to_have_count(await ui.mine().count()
+                                                              + await ui.bot().count())
+
+    # The student reads the decision and submits version 2.
+    await ui.open(STUDENT_ID)
+    notice = ui.bot().filter(has_text="Please expand chapter 2").last
+    await expect(notice).to_contain_text("changes requested")
+    await expect(notice.locator("strong").filter(has_text="changes requested")).to_have_count(1)
+    await ui.say("/submit", "PDF")  # the title is known from version 1
+    await ui.upload(v2, "short note")
+    await ui.say("/skip", "Version 2 received")
+
+    # The supervisor approves version 2 with a comment and a grade.
+    await ui.open(SUPERVISOR_ID)
+    card2 = await ui.card(title, 2)
+    await card2.get_by_role("button", name="Approve").click()
+    await expect(ui.bot().last).to_contain_text("Add a comment, or /skip")
+    await ui.say("Excellent work.", "grade")
+    await ui.say("95", "Recorded: approved")
+    await expect(card2.locator(".inline-btn")).to_have_count(0)
+    await expect(card2).to_contain_text("approved by Sam Turing")
+
+    # The student sees the approval, bold and all.
+    await ui.open(STUDENT_ID)
+    approval = ui.bot().filter(has_text="Excellent work.").last
+    await expect(approval).to_contain_text("Congratulations")
+    await expect(approval.locator("strong").filter(has_text="approved")).to_have_count(1)
+    await expect(approval.locator("strong").filter(has_text="95")).to_have_count(1)
+    await ui.say("/status", "approved")
+
+    # More people can join the cast; a name can be edited.
+    await page.fill("#new-first", "Dave")
+    await page.fill("#new-last", "Newcomer")
+    await page.click("#add-person-btn")
+    await expect(page.locator(".chat-item").filter(has_text="Dave Newcomer")).to_have_count(1)
+    await expect(page.locator("#head-name")).to_have_text("Dave Newcomer")
+    await page.click("#rename-btn")
+    await page.fill("#rename-first", "David")
+    await page.click("#rename-form button[type=submit]")
+    await expect(page.locator("#head-name")).to_have_text("David Newcomer")
+
+    for chat_id, name in ((ADMIN_ID, "1-admin"), (SUPERVISOR_ID, "2-supervisor"),
+                          (STUDENT_ID, "3-student")):
+        await ui.shot(chat_id, name)
+    await ui.open(SUPERVISOR_ID)
+    await page.click("#menu-btn")
+    await expect(page.locator("#menu .menu-item").first).to_be_visible()
+    await page.screenshot(path=str(SCREENSHOTS / "4-supervisor-menu.png"))
+    await page.keyboard.press("Escape")
+    await ui.open(ADMIN_ID)
+    await ui.bot().filter(has_text="Invite for a new supervisor").last.locator(
+        "a.deep-link").click()
+    await page.screenshot(path=str(SCREENSHOTS / "5-invite-dialog.png"))
+    await page.click("#join-cancel")
+    for name in ("1-admin", "2-supervisor", "3-student", "4-supervisor-menu",
+                 "5-invite-dialog"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
