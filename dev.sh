@@ -41,7 +41,7 @@ ensure_postgres() {
     command -v pg_ctlcluster >/dev/null || apt_install postgresql
     log "starting PostgreSQL"
     local version
-    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    version=$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
     pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
     for _ in $(seq 1 30); do
         pg_isready -q -h 127.0.0.1 -p 5432 && break
@@ -106,6 +106,8 @@ case "$cmd" in
         ensure_venv
         ensure_postgres
         ensure_redis
+        # The sandbox's browser test drives Debian's Chromium.
+        bash tests/browser/ensure_chromium.sh
         start_s3
         "$PY" -m pytest "$@"
         ;;

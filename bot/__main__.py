@@ -15,7 +15,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot (default): polling or webhook, by BOT_MODE")
     migrate = sub.add_parser("migrate", help="upgrade the database schema to the latest revision")
-    migrate.add_argument("--backup", action="store_true", help="take a pg_dump first; abort if it fails")
+    migrate.add_argument("--backup", action="store_true",
+                         help="take a pg_dump first; abort if it fails")
     migrate.add_argument("--verify-only", action="store_true", help="only verify schema and counts")
     sandbox = sub.add_parser("sandbox", help="try the bot in a browser against a built-in Bot API")
     sandbox.add_argument("--port", type=int, default=None, help="web page port (SANDBOX_PORT)")

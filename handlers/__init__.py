@@ -10,6 +10,7 @@ def get_routers() -> list[Router]:
     from handlers import (
         admin,
         chats,
+        deadlines,
         fallback,
         files,
         invites,
@@ -24,5 +25,6 @@ def get_routers() -> list[Router]:
     private.message.filter(F.chat.type == ChatType.PRIVATE)
     private.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
     private.include_routers(*(module.create_router() for module in (
-        start, invites, submit, review, student, supervisor, admin, files, fallback)))
+        start, invites, submit, review, student, supervisor, deadlines, admin, files,
+        fallback)))
     return [chats.create_router(), private]

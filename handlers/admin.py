@@ -12,7 +12,6 @@ from services.context import Services
 from storage.models import Role, User
 
 
-
 async def stats(message: Message, services: Services, user: User, t: Texts) -> None:
     result = await services.overview.stats(user)
     users = ", ".join(f"{t(f'role.{role}')}: {count}"

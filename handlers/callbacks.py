@@ -33,3 +33,19 @@ class QueuePageCb(CallbackData, prefix="qp"):
 
 class StudentCb(CallbackData, prefix="st"):
     student_id: int
+
+
+class DeadlineTargetCb(CallbackData, prefix="dl"):
+    """/deadline: the student picked (0 = all the supervisor's students)."""
+
+    student_id: int
+
+
+class MilestoneAction(StrEnum):
+    MOVE = "m"
+    DELETE = "d"
+
+
+class MilestoneCb(CallbackData, prefix="ms"):
+    action: MilestoneAction
+    milestone_id: int

@@ -9,7 +9,6 @@ from handlers.texts import Texts
 from storage.models import User
 
 
-
 async def unknown_command(message: Message, t: Texts, user: User | None) -> None:
     await _hint(message, t, user, "fallback.not_allowed_command")
 

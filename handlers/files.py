@@ -14,7 +14,6 @@ from services.errors import DomainError, NotFound
 from storage.models import User
 
 
-
 async def send_file(query: CallbackQuery, callback_data: FileCb, services: Services,
                     user: User, t: Texts, bot: Bot) -> None:
     try:

@@ -17,7 +17,6 @@ from services.invites import MAX_DAYS, MAX_USES
 from storage.models import Role, User
 
 
-
 def _parse_args(raw: str | None) -> tuple[int | None, int]:
     parts = (raw or "").split()
     if len(parts) > 2 or not all(part.isdigit() for part in parts):

@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.callbacks import FileCb, InviteRevokeCb, QueuePageCb, ReviewAction, ReviewCb, StudentCb
+from handlers.callbacks import (
+    FileCb,
+    InviteRevokeCb,
+    QueuePageCb,
+    ReviewAction,
+    ReviewCb,
+    StudentCb,
+)
 from handlers.texts import Texts
 
 

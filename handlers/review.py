@@ -24,7 +24,6 @@ from services.reviews import COMMENT_MAX, clean_comment, parse_grade, review_age
 from services.submissions import StagedFile
 from storage.models import Decision, User
 
-
 DECISIONS = {
     ReviewAction.APPROVE: Decision.APPROVED,
     ReviewAction.CHANGES: Decision.CHANGES_REQUESTED,

@@ -17,7 +17,6 @@ from services.registration import Outcome, Person
 from storage.models import User
 
 
-
 async def start(message: Message, command: CommandObject, services: Services, t: Texts,
                 state: FSMContext, bot: Bot) -> None:
     assert message.from_user is not None
@@ -82,5 +81,6 @@ def create_router() -> Router:
     router.message.register(start, CommandStart(), StateFilter("*"))
     router.message.register(help_command, Command("help"), StateFilter("*"))
     router.message.register(cancel, Command("cancel"), StateFilter("*"))
-    router.message.register(command_mid_conversation, ~StateFilter(None), F.text.regexp(r"^/(?!skip\b)\w+"))
+    router.message.register(command_mid_conversation, ~StateFilter(None),
+                            F.text.regexp(r"^/(?!skip\b)\w+"))
     return router

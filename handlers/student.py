@@ -7,11 +7,11 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from handlers import views
+from handlers.deadlines import deadlines_block
 from handlers.filters import HasRole
 from handlers.texts import Raw, Texts
 from services.context import Services
 from storage.models import Role, ThesisStatus, User
-
 
 TURNS = {
     ThesisStatus.SUBMITTED.value: "status.turn.supervisor",
@@ -23,8 +23,9 @@ TURNS = {
 
 async def status(message: Message, services: Services, user: User, t: Texts) -> None:
     view = await services.overview.status(user)
+    upcoming = await deadlines_block(services, user, t)
     if view.thesis is None or view.latest is None:
-        await message.answer(t("status.none"))
+        await message.answer(t("status.none") + upcoming)
         return
     latest, review = view.latest.submission, view.latest.review
     review_text = t(f"decision.{review.decision}") if review else t("review.pending")
@@ -32,7 +33,8 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
              since=latest.submitted_at)
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
-        version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn)))
+        version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))
+        + upcoming)
 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:

@@ -19,7 +19,6 @@ from services.submissions import TITLE_MAX, StagedFile, clean_title
 from storage.models import Role, User
 
 
-
 class SubmitStates(StatesGroup):
     title = State()
     document = State()

@@ -17,7 +17,6 @@ from services.errors import DomainError
 from storage.models import Role, User
 
 
-
 async def queue(message: Message, services: Services, user: User, t: Texts) -> None:
     await _send_queue_page(message, services, user, t, page=0)
 

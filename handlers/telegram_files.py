@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -22,7 +23,7 @@ async def stream_file(bot: Bot, file_id: str) -> AsyncIterator[bytes]:
             raise SourceUnavailable()
         local = Path(file.file_path)
         # A self-hosted Bot API server in --local mode hands back a path on a shared disk.
-        if local.is_absolute() and local.exists():
+        if local.is_absolute() and await asyncio.to_thread(local.exists):
             async with aiofiles.open(local, "rb") as handle:
                 while chunk := await handle.read(CHUNK):
                     yield chunk

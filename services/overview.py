@@ -96,7 +96,9 @@ class OverviewService(BaseService):
         if actor.role != Role.ADMIN.value:
             raise NotAllowed()
         week_ago = self.clock.now() - timedelta(days=7)
-        durations = await reviews.review_durations_since(self.session, week_ago - timedelta(days=83))
+        # The median review time looks back a quarter: one week is too few decisions.
+        quarter_ago = self.clock.now() - timedelta(days=90)
+        durations = await reviews.review_durations_since(self.session, quarter_ago)
         return Stats(
             users_by_role=await users.count_by_role(self.session),
             theses_by_status=await theses.count_by_status(self.session),

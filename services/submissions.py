@@ -17,9 +17,9 @@ from services.errors import (
     EmptyFile,
     FileTooLarge,
     InvalidTitle,
-    NoThesis,
     NotAllowed,
     NotFound,
+    NoThesis,
     StorageUnavailable,
 )
 from services.notifications import Kind, notify

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +24,8 @@ class PendingRow:
     student: User
 
 
-async def by_student(session: AsyncSession, student_id: int, *, lock: bool = False) -> Thesis | None:
+async def by_student(session: AsyncSession, student_id: int, *,
+                     lock: bool = False) -> Thesis | None:
     query = select(Thesis).where(Thesis.student_id == student_id)
     if lock:
         query = query.with_for_update()
@@ -130,7 +130,8 @@ async def set_status(session: AsyncSession, thesis_id: int, status: str, now: da
     )
 
 
-async def overview(session: AsyncSession, supervisor_id: int) -> list[tuple[User, Thesis | None, Submission | None]]:
+async def overview(session: AsyncSession,
+                   supervisor_id: int) -> list[tuple[User, Thesis | None, Submission | None]]:
     query = (
         select(User, Thesis, Submission)
         .outerjoin(Thesis, Thesis.student_id == User.id)
