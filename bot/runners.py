@@ -21,7 +21,7 @@ from bot.dispatcher import create_dispatcher
 from bot.logging import setup_logging
 from bot.middlewares.observability import InFlight
 from bot.web import STOPPING, create_web_app
-from bot.workers import OutboxSender, SenderConfig
+from bot.workers import OutboxSender, Scheduler, SenderConfig
 from handlers.texts import Texts
 
 log = structlog.get_logger("bot.runner")
@@ -52,6 +52,8 @@ class BotProcess:
         self.deps = deps or build_deps(settings)
         self.bot = bot or create_bot(settings)
         self.sender = create_sender(settings, self.bot, self.deps)
+        self.scheduler = Scheduler(self.deps.session_factory, self.deps.services, self.deps.clock,
+                                   on_queued=self.sender.wake)
         self.in_flight = InFlight()
         self.dp: Dispatcher = create_dispatcher(settings, self.deps, on_outbox=self.sender.wake,
                                                 in_flight=self.in_flight)
@@ -66,10 +68,12 @@ class BotProcess:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.http_host, self.settings.http_port)
         await site.start()
-        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
+        server = site._server
         sockets = getattr(server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else self.settings.http_port
         self._tasks.append(asyncio.create_task(self.sender.run(self.stop_event), name="outbox"))
+        self._tasks.append(asyncio.create_task(self.scheduler.run(self.stop_event),
+                                               name="scheduler"))
         updates = self.dp.resolve_used_update_types()
         if self.settings.bot_mode == "webhook":
             assert self.settings.webhook_url and self.settings.webhook_secret

@@ -67,9 +67,55 @@ def _generic(key: str) -> Callable[[Texts, dict[str, Any]], Outgoing]:
     return render
 
 
+def _deadline_reminder(t: Texts, p: dict[str, Any]) -> Outgoing:
+    return Outgoing(text=t("notify.deadline_reminder", title=clip(p["title"], 200),
+                           due_at=datetime.fromisoformat(p["due_at"]),
+                           left=t(f"remind.left.{p['left']}")))
+
+
+def _student_overdue(t: Texts, p: dict[str, Any]) -> Outgoing:
+    lines = [t("notify.student_overdue", count=len(p["items"]))]
+    lines += [t("notify.student_overdue.line", student=clip(item["student_name"], 100),
+                title=clip(item["title"], 200), due_at=datetime.fromisoformat(item["due_at"]))
+              for item in p["items"][:50]]
+    return Outgoing(text=_join_within(lines))
+
+
+def _review_digest(t: Texts, p: dict[str, Any]) -> Outgoing:
+    from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+    from handlers.callbacks import QueuePageCb
+
+    lines = [t("notify.review_digest", total=p["total"], days=p["sla_days"])]
+    lines += [t("notify.review_digest.line", student=clip(item["student_name"], 100),
+                title=clip(item["title"], 150), version=item["version"],
+                submitted_at=datetime.fromisoformat(item["submitted_at"]))
+              for item in p["items"]]
+    if p["total"] > len(p["items"]):
+        lines.append(t("notify.review_digest.more", more=p["total"] - len(p["items"])))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("notify.review_digest.button"), callback_data=QueuePageCb(page=0))
+    return Outgoing(text=_join_within(lines), markup=builder.as_markup())
+
+
+def _join_within(lines: list[str], limit: int = 4000) -> str:
+    """Whole lines only (never a tag cut in two), as many as fit in one message."""
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    return "\n".join(kept)
+
+
 RENDERERS: dict[str, Callable[[Texts, dict[str, Any]], Outgoing]] = {
     Kind.NEW_SUBMISSION: _new_submission,
     Kind.DECISION: _decision,
+    Kind.DEADLINE_REMINDER: _deadline_reminder,
+    Kind.STUDENT_OVERDUE: _student_overdue,
+    Kind.REVIEW_DIGEST: _review_digest,
 }
 
 

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.context import BaseService
-from storage.models import Submission
-from storage.repositories import milestones
+from services.errors import InvalidDeadline, NotAllowed, NotFound
+from services.notifications import Kind, notify
+from storage.models import Milestone, Role, Submission, User
+from storage.repositories import audit, milestones, users
+
+TITLE_MAX = 200
+# A date alone means the end of that day, in the configured time zone.
+END_OF_DAY = (23, 59)
+MAX_AHEAD = timedelta(days=3 * 366)
+
+
+class MilestoneStatus(enum.StrEnum):
+    OPEN = "open"
+    ON_TIME = "on_time"
+    LATE = "late"
+    OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    milestone: Milestone
+    student: User
+    status: MilestoneStatus
 
 
 async def attach_submission(session: AsyncSession, student_id: int, submission: Submission,
@@ -21,5 +45,169 @@ async def attach_submission(session: AsyncSession, student_id: int, submission: 
         submission.milestone_id = milestone.id
 
 
+def status_of(milestone: Milestone, now: datetime) -> MilestoneStatus:
+    if milestone.submitted_at is not None:
+        on_time = milestone.submitted_at <= milestone.due_at
+        return MilestoneStatus.ON_TIME if on_time else MilestoneStatus.LATE
+    return MilestoneStatus.OVERDUE if now >= milestone.due_at else MilestoneStatus.OPEN
+
+
+def clean_milestone_title(raw: str | None) -> str:
+    title = " ".join((raw or "").split())
+    if not 1 <= len(title) <= TITLE_MAX:
+        raise InvalidDeadline(reason="deadline_title", max=TITLE_MAX)
+    return title
+
+
+def parse_due(raw: str | None, tz: ZoneInfo, now: datetime) -> datetime:
+    """``YYYY-MM-DD`` (23:59 that day) or ``YYYY-MM-DD HH:MM``, in ``tz``; must be ahead."""
+    text = " ".join((raw or "").split())
+    moment: datetime | None = None
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            moment = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if fmt == "%Y-%m-%d":
+            moment = moment.replace(hour=END_OF_DAY[0], minute=END_OF_DAY[1])
+        break
+    if moment is None:
+        raise InvalidDeadline(reason="deadline_format")
+    due = moment.replace(tzinfo=tz)
+    if due <= now:
+        raise InvalidDeadline(reason="deadline_past", now=now)
+    if due - now > MAX_AHEAD:
+        raise InvalidDeadline(reason="deadline_too_far")
+    return due
+
+
 class DeadlineService(BaseService):
-    """Supervisor-set milestones; see issue 5 for the full set of rules."""
+    """Supervisor-set milestones: create for one or all students, list, move, delete."""
+
+    async def students(self, supervisor: User) -> list[User]:
+        self._require_supervisor(supervisor)
+        return list(await users.students_of(self.session, supervisor.id))
+
+    def parse_due(self, raw: str | None) -> datetime:
+        return parse_due(raw, self.config.tz, self.clock.now())
+
+    async def create(self, supervisor: User, student_id: int | None, title: str,
+                     due_at: datetime) -> list[Milestone]:
+        """One milestone per student (``None`` = all the supervisor's students)."""
+        try:
+            created = await self._create(supervisor, student_id, title, due_at)
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        return created
+
+    async def _create(self, supervisor: User, student_id: int | None, title: str,
+                      due_at: datetime) -> list[Milestone]:
+        self._require_supervisor(supervisor)
+        title = clean_milestone_title(title)
+        now = self.clock.now()
+        if due_at <= now:
+            raise InvalidDeadline(reason="deadline_past", now=now)
+        targets = await self._targets(supervisor, student_id)
+        created = []
+        for student in targets:
+            milestone = milestones.add(self.session, Milestone(
+                supervisor_id=supervisor.id, student_id=student.id, title=title,
+                due_at=due_at, created_at=now, due_set_at=now))
+            created.append(milestone)
+        await self.session.flush()
+        for milestone in created:
+            notify(self.session, milestone.student_id, Kind.DEADLINE_SET, now,
+                   milestone_id=milestone.id, title=title, due_at=due_at.isoformat(),
+                   supervisor_name=supervisor.full_name)
+            audit.record(self.session, actor_id=supervisor.id, action="milestone.create",
+                         object_type="milestone", object_id=milestone.id, at=now,
+                         student_id=milestone.student_id, due_at=due_at.isoformat())
+        return created
+
+    async def _targets(self, supervisor: User, student_id: int | None) -> list[User]:
+        mine = list(await users.students_of(self.session, supervisor.id))
+        if student_id is None:
+            if not mine:
+                raise NotFound()
+            return mine
+        found = [student for student in mine if student.id == student_id]
+        if not found:
+            raise NotAllowed()
+        return found
+
+    async def of_supervisor(self, supervisor: User) -> list[MilestoneView]:
+        self._require_supervisor(supervisor)
+        now = self.clock.now()
+        return [MilestoneView(m, student, status_of(m, now))
+                for m, student in await milestones.of_supervisor(self.session, supervisor.id)]
+
+    async def of_student(self, student: User, *, upcoming_only: bool = False) -> list[Milestone]:
+        """The student's milestones; ``upcoming_only``: open ones (overdue included)."""
+        return list(await milestones.of_student(self.session, student.id,
+                                                open_only=upcoming_only))
+
+    async def move(self, supervisor: User, milestone_id: int, due_at: datetime) -> Milestone:
+        try:
+            milestone = await self._move(supervisor, milestone_id, due_at)
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        return milestone
+
+    async def _move(self, supervisor: User, milestone_id: int, due_at: datetime) -> Milestone:
+        milestone = await self._owned(supervisor, milestone_id)
+        now = self.clock.now()
+        if milestone.submitted_at is not None:
+            raise InvalidDeadline(reason="deadline_submitted")
+        if due_at <= now:
+            raise InvalidDeadline(reason="deadline_past", now=now)
+        old = milestone.due_at
+        milestone.due_at = due_at
+        # Reminders are keyed by the due time, so a moved milestone is reminded afresh,
+        # from now on only.
+        milestone.due_set_at = now
+        notify(self.session, milestone.student_id, Kind.DEADLINE_MOVED, now,
+               milestone_id=milestone.id, title=milestone.title, due_at=due_at.isoformat(),
+               old_due_at=old.isoformat(), supervisor_name=supervisor.full_name)
+        audit.record(self.session, actor_id=supervisor.id, action="milestone.move",
+                     object_type="milestone", object_id=milestone.id, at=now,
+                     old_due_at=old.isoformat(), due_at=due_at.isoformat())
+        return milestone
+
+    async def delete(self, supervisor: User, milestone_id: int) -> Milestone:
+        try:
+            milestone = await self._owned(supervisor, milestone_id)
+            now = self.clock.now()
+            milestone.deleted_at = now
+            audit.record(self.session, actor_id=supervisor.id, action="milestone.delete",
+                         object_type="milestone", object_id=milestone.id, at=now)
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        return milestone
+
+    async def get(self, supervisor: User, milestone_id: int) -> MilestoneView:
+        milestone = await self._owned(supervisor, milestone_id, lock=False)
+        student = await users.get(self.session, milestone.student_id)
+        assert student is not None
+        return MilestoneView(milestone, student, status_of(milestone, self.clock.now()))
+
+    async def _owned(self, supervisor: User, milestone_id: int, lock: bool = True) -> Milestone:
+        self._require_supervisor(supervisor)
+        milestone = await milestones.get(self.session, milestone_id, lock=lock)
+        if milestone is None:
+            raise NotFound()
+        if milestone.supervisor_id != supervisor.id:
+            raise NotAllowed()
+        return milestone
+
+    def _require_supervisor(self, user: User) -> None:
+        if user.role != Role.SUPERVISOR.value:
+            raise NotAllowed()
+
+    def now(self) -> datetime:
+        return self.clock.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -57,7 +57,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(), dict[str, Any]: JSON}
 
 
 class Role(enum.StrEnum):
@@ -211,8 +212,18 @@ class Milestone(Base):
     )
     submitted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
+    # When the current due date was set (creation or the last move): reminders whose time
+    # had already passed by then are never sent. NULL means created_at.
+    due_set_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_milestones_student_due", "student_id", "due_at"),)
+    __table_args__ = (
+        Index("ix_milestones_student_due", "student_id", "due_at"),
+        # The scheduler's scan: open (unsubmitted, not deleted) milestones by due time.
+        Index("ix_milestones_open_due", "due_at",
+              postgresql_where=text("submission_id IS NULL AND deleted_at IS NULL"),
+              sqlite_where=text("submission_id IS NULL AND deleted_at IS NULL")),
+    )
 
 
 class ReminderLog(Base):

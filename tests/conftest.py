@@ -23,6 +23,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 
 from bot.config import Settings, load_settings
+from bot.deps import build_deps
 from bot.ops.migrate import upgrade
 from bot.runners import BotProcess
 from bot.sandbox.emulator import BotAPIEmulator, RecordedMessage
@@ -232,7 +233,7 @@ async def make_bot(emulator: BotAPIEmulator, db: str, bucket: str, s3_endpoint: 
     """Start the real bot process (polling or webhook) against the emulator."""
     started: list[BotProcess] = []
 
-    async def factory(mode: str = "polling", **overrides: Any) -> Harness:
+    async def factory(mode: str = "polling", clock: Any = None, **overrides: Any) -> Harness:
         port = free_port()
         values: dict[str, Any] = dict(
             telegram_bot_token=emulator.token, telegram_api_url=emulator.base_url,
@@ -247,7 +248,8 @@ async def make_bot(emulator: BotAPIEmulator, db: str, bucket: str, s3_endpoint: 
                           webhook_secret="s3cr3t-" + secrets.token_hex(8))
         values.update(overrides)
         settings = load_settings(**values)
-        process = BotProcess(settings)
+        # An injected clock (ManualClock) drives the services, the sender and the scheduler.
+        process = BotProcess(settings, deps=build_deps(settings, clock=clock) if clock else None)
         await process.start()
         started.append(process)
         return Harness(emulator, process, settings)

@@ -43,24 +43,45 @@ async def claim(session: AsyncSession, *, now: datetime, limit: int,
     return rows
 
 
-async def mark_sent(session: AsyncSession, ids: Sequence[int], now: datetime) -> None:
-    if ids:
-        await session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-            .values(status=OutboxStatus.SENT.value, sent_at=now, claimed_until=None)
-        )
+def _ours(row_id: int, attempt: int | None) -> Any:
+    """The row, if it is still claimed by the sender that claimed it as ``attempt``.
+
+    A sender whose lease ran out (it stalled, another replica took the row over) must not
+    overwrite what the new owner did: every write after a claim is fenced by the attempt.
+    """
+    condition = OutboxMessage.id == row_id
+    if attempt is not None:
+        condition = condition & (OutboxMessage.status == SENDING) \
+            & (OutboxMessage.attempts == attempt)
+    return condition
 
 
-async def reschedule(session: AsyncSession, row_id: int, at: datetime, error: str) -> None:
+async def mark_sent(session: AsyncSession, ids: Sequence[int], now: datetime,
+                    attempt: int | None = None) -> None:
+    if not ids:
+        return
+    condition = OutboxMessage.id.in_(ids) if attempt is None else _ours(ids[0], attempt)
     await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id)
-        .values(status=P, next_attempt_at=at, claimed_until=None, last_error=error[:500])
+        update(OutboxMessage).where(condition)
+        .values(status=OutboxStatus.SENT.value, sent_at=now, claimed_until=None)
     )
 
 
-async def mark_failed(session: AsyncSession, row_id: int, error: str) -> None:
+async def reschedule(session: AsyncSession, row_id: int, at: datetime, error: str,
+                     attempt: int | None = None, refund: bool = False) -> None:
+    """Back to pending at ``at``; ``refund`` gives the attempt back (Telegram's flood
+    control and an unused claim are not failures of this message)."""
+    values: dict[str, Any] = dict(status=P, next_attempt_at=at, claimed_until=None,
+                                  last_error=error[:500])
+    if refund:
+        values["attempts"] = OutboxMessage.attempts - 1
+    await session.execute(update(OutboxMessage).where(_ours(row_id, attempt)).values(**values))
+
+
+async def mark_failed(session: AsyncSession, row_id: int, error: str,
+                      attempt: int | None = None) -> None:
     await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id)
+        update(OutboxMessage).where(_ours(row_id, attempt))
         .values(status=OutboxStatus.FAILED.value, claimed_until=None, last_error=error[:500])
     )
 

@@ -1,0 +1,255 @@
+"""Milestones: a supervisor's /deadline and /milestones (move, delete), a student's /deadlines.
+
+/deadline: pick a student (or all) → title → due date and time → students are told.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from handlers.callbacks import DeadlineTargetCb, MilestoneAction, MilestoneCb
+from handlers.filters import HasRole
+from handlers.render import age, clip, error_text, reply_error, split_lines
+from handlers.texts import Raw, Texts
+from services.context import Services
+from services.deadlines import TITLE_MAX, MilestoneStatus, MilestoneView, clean_milestone_title, status_of
+from services.errors import DomainError
+from storage.models import Milestone, Role, User
+
+ALL_STUDENTS = 0
+LIST_LIMIT = 48  # two buttons each: within Telegram's 100 buttons a message
+ICONS = {
+    MilestoneStatus.OPEN: "⏳",
+    MilestoneStatus.ON_TIME: "✅",
+    MilestoneStatus.LATE: "⚠️",
+    MilestoneStatus.OVERDUE: "❗",
+}
+
+
+class DeadlineStates(StatesGroup):
+    title = State()
+    due = State()
+    move = State()
+
+
+# --- rendering shared with /status ----------------------------------------------------------
+
+def _when(t: Texts, due_at: datetime, now: datetime) -> Raw:
+    if due_at > now:
+        return t.raw("deadline.in", left=Raw(age(t, due_at - now)))
+    return t.raw("deadline.ago", ago=Raw(age(t, now - due_at)))
+
+
+def milestone_line(t: Texts, milestone: Milestone, now: datetime,
+                   student: str | None = None, number: int | None = None) -> str:
+    status = status_of(milestone, now)
+    return t("milestone.line", icon=ICONS[status],
+             number=f"{number}. " if number is not None else None,
+             title=clip(milestone.title, 200), due=milestone.due_at,
+             when=_when(t, milestone.due_at, now), status=t(f"milestone.status.{status.value}"),
+             student=t.raw("milestone.student", name=student) if student else None)
+
+
+async def deadlines_block(services: Services, user: User, t: Texts) -> str:
+    """The student's open milestones for /status (empty when there are none)."""
+    upcoming = await services.deadlines.of_student(user, upcoming_only=True)
+    if not upcoming:
+        return ""
+    now = services.deadlines.now()
+    lines = [t("deadlines.block_header")]
+    lines += [milestone_line(t, m, now) for m in upcoming[:10]]
+    return "\n\n" + "\n".join(lines)
+
+
+# --- supervisor: /deadline ---------------------------------------------------------------
+
+async def deadline(message: Message, state: FSMContext, services: Services, user: User,
+                   t: Texts) -> None:
+    await state.clear()
+    try:
+        students = await services.deadlines.students(user)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    if not students:
+        await message.answer(t("deadline.no_students"))
+        return
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("deadline.all_button", count=len(students)),
+                   callback_data=DeadlineTargetCb(student_id=ALL_STUDENTS))
+    for student in students[:99]:
+        builder.button(text=student.full_name[:60],
+                       callback_data=DeadlineTargetCb(student_id=student.id))
+    builder.adjust(1, 2)
+    await message.answer(t("deadline.ask_student"), reply_markup=builder.as_markup())
+
+
+async def target_picked(query: CallbackQuery, callback_data: DeadlineTargetCb,
+                        state: FSMContext, services: Services, user: User, t: Texts) -> None:
+    students = {s.id: s for s in await services.deadlines.students(user)}
+    target = callback_data.student_id
+    if target != ALL_STUDENTS and target not in students:
+        await query.answer(t("error.bad_button"), show_alert=True)
+        return
+    await query.answer()
+    name = t("deadline.all_students") if target == ALL_STUDENTS else students[target].full_name
+    await state.set_state(DeadlineStates.title)
+    await state.set_data({"student_id": target, "target_name": name})
+    if isinstance(query.message, Message):
+        await query.message.answer(t("deadline.ask_title", target=name, max=TITLE_MAX))
+
+
+async def got_title(message: Message, state: FSMContext, t: Texts, services: Services) -> None:
+    try:
+        title = clean_milestone_title(message.text)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await state.update_data(title=title)
+    await state.set_state(DeadlineStates.due)
+    await message.answer(t("deadline.ask_due", tz=services.deps.config.tz.key))
+
+
+async def got_due(message: Message, state: FSMContext, services: Services, user: User,
+                  t: Texts) -> None:
+    data = await state.get_data()
+    try:
+        due_at = services.deadlines.parse_due(message.text)
+        target = data["student_id"]
+        created = await services.deadlines.create(
+            user, None if target == ALL_STUDENTS else target, data["title"], due_at)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await state.clear()
+    await message.answer(t("deadline.created", title=data["title"], due=due_at,
+                           target=data["target_name"], count=len(created)))
+
+
+async def need_text(message: Message, t: Texts) -> None:
+    await message.answer(t("deadline.need_text"))
+
+
+# --- supervisor: /milestones, move and delete ---------------------------------------------
+
+async def milestones_list(message: Message, services: Services, user: User, t: Texts) -> None:
+    views = await services.deadlines.of_supervisor(user)
+    if not views:
+        await message.answer(t("milestones.none"))
+        return
+    now = services.deadlines.now()
+    lines = [t("milestones.header", count=len(views))]
+    lines += [milestone_line(t, v.milestone, now, student=v.student.full_name, number=n)
+              for n, v in enumerate(views, 1)]
+    chunks = split_lines(lines)
+    for chunk in chunks[:-1]:
+        await message.answer(chunk)
+    await message.answer(chunks[-1], reply_markup=_milestone_buttons(t, views[:LIST_LIMIT]))
+
+
+def _milestone_buttons(t: Texts, views: list[MilestoneView]) -> InlineKeyboardMarkup | None:
+    builder = InlineKeyboardBuilder()
+    sizes = []
+    for number, view in enumerate(views, 1):
+        row = 0
+        if view.milestone.submitted_at is None:
+            builder.button(text=t("milestones.move_button", number=number),
+                           callback_data=MilestoneCb(action=MilestoneAction.MOVE,
+                                                     milestone_id=view.milestone.id))
+            row += 1
+        builder.button(text=t("milestones.delete_button", number=number),
+                       callback_data=MilestoneCb(action=MilestoneAction.DELETE,
+                                                 milestone_id=view.milestone.id))
+        sizes.append(row + 1)
+    builder.adjust(*sizes)
+    markup = builder.as_markup()
+    return markup if markup.inline_keyboard else None
+
+
+async def milestone_pressed(query: CallbackQuery, callback_data: MilestoneCb,
+                            state: FSMContext, services: Services, user: User,
+                            t: Texts) -> None:
+    try:
+        if callback_data.action is MilestoneAction.DELETE:
+            milestone = await services.deadlines.delete(user, callback_data.milestone_id)
+            view = None
+        else:
+            view = await services.deadlines.get(user, callback_data.milestone_id)
+    except DomainError as error:
+        await query.answer(error_text(t, error), show_alert=True)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if view is None:
+        await query.message.answer(t("milestones.deleted", title=milestone.title))
+        return
+    if view.milestone.submitted_at is not None:
+        await query.message.answer(t("reason.deadline_submitted"))
+        return
+    await state.set_state(DeadlineStates.move)
+    await state.set_data({"milestone_id": view.milestone.id})
+    await query.message.answer(t("milestones.ask_new_due", title=view.milestone.title,
+                                 student=view.student.full_name, due=view.milestone.due_at,
+                                 tz=services.deps.config.tz.key))
+
+
+async def got_new_due(message: Message, state: FSMContext, services: Services, user: User,
+                      t: Texts) -> None:
+    data = await state.get_data()
+    try:
+        due_at = services.deadlines.parse_due(message.text)
+        milestone = await services.deadlines.move(user, data["milestone_id"], due_at)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        if error.code != "invalid_deadline":
+            await state.clear()
+        return
+    await state.clear()
+    await message.answer(t("milestones.moved", title=milestone.title, due=milestone.due_at))
+
+
+# --- student: /deadlines -------------------------------------------------------------------
+
+async def student_deadlines(message: Message, services: Services, user: User,
+                            t: Texts) -> None:
+    milestones = await services.deadlines.of_student(user)
+    if not milestones:
+        await message.answer(t("deadlines.none"))
+        return
+    now = services.deadlines.now()
+    # Open ones first (soonest first), then the ones already met.
+    ordered = sorted(milestones, key=lambda m: (m.submitted_at is not None, m.due_at))
+    lines = [t("deadlines.header", count=len(ordered))]
+    lines += [milestone_line(t, m, now) for m in ordered]
+    for chunk in split_lines(lines):
+        await message.answer(chunk)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    supervisor = Router(name=__name__ + ".supervisor")
+    supervisor.message.filter(HasRole(Role.SUPERVISOR))
+    supervisor.callback_query.filter(HasRole(Role.SUPERVISOR))
+    supervisor.message.register(deadline, Command("deadline"))
+    supervisor.callback_query.register(target_picked, DeadlineTargetCb.filter())
+    supervisor.message.register(got_title, DeadlineStates.title, F.text)
+    supervisor.message.register(need_text, DeadlineStates.title)
+    supervisor.message.register(got_due, DeadlineStates.due, F.text)
+    supervisor.message.register(need_text, DeadlineStates.due)
+    supervisor.message.register(milestones_list, Command("milestones"))
+    supervisor.callback_query.register(milestone_pressed, MilestoneCb.filter())
+    supervisor.message.register(got_new_due, DeadlineStates.move, F.text)
+    supervisor.message.register(need_text, DeadlineStates.move)
+    student = Router(name=__name__ + ".student")
+    student.message.filter(HasRole(Role.STUDENT))
+    student.message.register(student_deadlines, Command("deadlines"))
+    router.include_routers(supervisor, student)
+    return router

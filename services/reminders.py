@@ -1,0 +1,240 @@
+"""Which reminders are due at a moment, and claiming each exactly once.
+
+Pure rules first (no database): a student is reminded of each open milestone 7 days,
+3 days, 1 day, 12 hours and 1 hour before it is due (only the times still ahead when the
+due date was set), and once when it is overdue (their supervisor is told too). A
+supervisor gets one digest a day when versions wait longer than ``review_sla_days``.
+
+``ReminderService.run_due(now)`` then claims due work through the reminder log: the
+unique (kind, subject_key) row and the outbox row are written in one transaction, so every
+reminder is queued exactly once, whatever the number of replicas or restarts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from services.context import BaseService
+from services.notifications import Kind, notify
+from storage.models import Milestone
+from storage.repositories import milestones, reminders, theses, users
+
+T = TypeVar("T")
+
+# Label (stable: part of the reminder key and of the text key) and lead time, widest first.
+OFFSETS: tuple[tuple[str, timedelta], ...] = (
+    ("7d", timedelta(days=7)),
+    ("3d", timedelta(days=3)),
+    ("1d", timedelta(days=1)),
+    ("12h", timedelta(hours=12)),
+    ("1h", timedelta(hours=1)),
+)
+WIDEST = OFFSETS[0][1]
+# Overdue notices older than this are not sent any more (the scheduler was down that long).
+OVERDUE_WINDOW = timedelta(days=7)
+# The digest goes out once a day, at the first run after this local hour.
+DIGEST_HOUR = 9
+DIGEST_ITEMS = 10
+
+
+def armed_at(milestone: Milestone) -> datetime:
+    """When the current due date was set: reminders due before then are never sent."""
+    return milestone.due_set_at or milestone.created_at
+
+
+def schedule(due_at: datetime, armed: datetime) -> list[tuple[str, datetime]]:
+    """Every reminder of a milestone (label, when), those still ahead at ``armed``."""
+    return [(label, due_at - lead) for label, lead in OFFSETS if due_at - lead > armed]
+
+
+def reminder_due(due_at: datetime, armed: datetime, now: datetime) -> str | None:
+    """The one reminder to send at ``now``, if any.
+
+    It is the most recent threshold already passed. Wider ones passed earlier are
+    superseded (after downtime the student gets the nearest reminder, not a burst).
+    """
+    if now >= due_at:
+        return None
+    for label, lead in reversed(OFFSETS):
+        fire = due_at - lead
+        if fire <= now:
+            return label if fire > armed else None
+    return None
+
+
+def is_overdue(due_at: datetime, now: datetime) -> bool:
+    return now >= due_at
+
+
+def overdue_due(due_at: datetime, now: datetime) -> bool:
+    """The overdue notice is due (and not stale)."""
+    return due_at <= now < due_at + OVERDUE_WINDOW
+
+
+def digest_due(now: datetime, tz: ZoneInfo) -> bool:
+    return now.astimezone(tz).hour >= DIGEST_HOUR
+
+
+def reminder_key(milestone_id: int, due_at: datetime, label: str) -> str:
+    # The due time is part of the key: moving a milestone arms its reminders afresh.
+    return f"m{milestone_id}@{int(due_at.timestamp())}:{label}"
+
+
+def overdue_key(milestone_id: int, due_at: datetime) -> str:
+    return f"m{milestone_id}@{int(due_at.timestamp())}"
+
+
+def digest_key(supervisor_id: int, now: datetime, tz: ZoneInfo) -> str:
+    return f"s{supervisor_id}:{now.astimezone(tz).date().isoformat()}"
+
+
+@dataclass(frozen=True)
+class _Reminder:
+    milestone_id: int
+    due_at: datetime
+    label: str
+
+
+class ReminderService(BaseService):
+    """Queues the reminders and digests due at ``now``; safe to run in every replica."""
+
+    async def run_due(self, now: datetime) -> Counter[str]:
+        """Returns how many notifications of each kind this call queued."""
+        sent: Counter[str] = Counter()
+        await self._reminders(now, sent)
+        await self._overdue(now, sent)
+        if digest_due(now, self.config.tz):
+            await self._digests(now, sent)
+        return sent
+
+    # --- before the due time ---------------------------------------------------------
+
+    async def _reminders(self, now: datetime, sent: Counter[str]) -> None:
+        candidates = await self._read(lambda: milestones.open_due_between(
+            self.session, now, now + WIDEST + timedelta(minutes=1)))
+        due = []
+        for m in candidates:
+            label = reminder_due(m.due_at, armed_at(m), now)
+            if label is not None:
+                due.append(_Reminder(m.id, m.due_at, label))
+        keys = {reminder_key(r.milestone_id, r.due_at, r.label): r for r in due}
+        done = await self._read(lambda: reminders.existing(
+            self.session, Kind.DEADLINE_REMINDER, list(keys)))
+        for key, reminder in keys.items():
+            if key not in done and await self._unit(lambda r=reminder, k=key:
+                                                    self._remind(r, k, now)):
+                sent[Kind.DEADLINE_REMINDER] += 1
+
+    async def _remind(self, reminder: _Reminder, key: str, now: datetime) -> bool:
+        locked = await milestones.lock_open(self.session, [reminder.milestone_id])
+        # Re-checked under the lock: it may have been submitted, moved or deleted since.
+        if not locked or locked[0].due_at != reminder.due_at:
+            return False
+        milestone = locked[0]
+        if reminder_due(milestone.due_at, armed_at(milestone), now) != reminder.label:
+            return False
+        if not await reminders.claim(self.session, Kind.DEADLINE_REMINDER, key, now):
+            return False
+        notify(self.session, milestone.student_id, Kind.DEADLINE_REMINDER, now,
+               milestone_id=milestone.id, title=milestone.title,
+               due_at=milestone.due_at.isoformat(), left=reminder.label)
+        return True
+
+    # --- overdue ---------------------------------------------------------------------
+
+    async def _overdue(self, now: datetime, sent: Counter[str]) -> None:
+        candidates = await self._read(lambda: milestones.open_due_between(
+            self.session, now - OVERDUE_WINDOW, now))
+        keys = {overdue_key(m.id, m.due_at): m for m in candidates
+                if overdue_due(m.due_at, now)}
+        done = await self._read(lambda: reminders.existing(
+            self.session, Kind.DEADLINE_OVERDUE, list(keys)))
+        by_supervisor: dict[int, list[Milestone]] = defaultdict(list)
+        for key, milestone in keys.items():
+            if key not in done:
+                by_supervisor[milestone.supervisor_id].append(milestone)
+        for supervisor_id, group in sorted(by_supervisor.items()):
+            count = await self._unit(lambda s=supervisor_id, g=group:
+                                     self._tell_overdue(s, g, now))
+            if count:
+                sent[Kind.DEADLINE_OVERDUE] += count
+                sent[Kind.STUDENT_OVERDUE] += 1
+
+    async def _tell_overdue(self, supervisor_id: int, group: Iterable[Milestone],
+                            now: datetime) -> int:
+        expected = {m.id: m.due_at for m in group}
+        items = []
+        for milestone in await milestones.lock_open(self.session, list(expected)):
+            if milestone.due_at != expected[milestone.id] or not overdue_due(milestone.due_at,
+                                                                             now):
+                continue
+            key = overdue_key(milestone.id, milestone.due_at)
+            if not await reminders.claim(self.session, Kind.DEADLINE_OVERDUE, key, now):
+                continue
+            notify(self.session, milestone.student_id, Kind.DEADLINE_OVERDUE, now,
+                   milestone_id=milestone.id, title=milestone.title,
+                   due_at=milestone.due_at.isoformat())
+            student = await users.get(self.session, milestone.student_id)
+            items.append({"student_name": student.full_name if student else "?",
+                          "title": milestone.title, "due_at": milestone.due_at.isoformat()})
+        if items:
+            notify(self.session, supervisor_id, Kind.STUDENT_OVERDUE, now, items=items)
+        return len(items)
+
+    # --- the supervisor's daily digest -----------------------------------------------
+
+    async def _digests(self, now: datetime, sent: Counter[str]) -> None:
+        sla = timedelta(days=self.config.review_sla_days)
+        rows = await self._read(lambda: theses.pending_older_than(self.session, now - sla))
+        by_supervisor: dict[int, list[dict[str, object]]] = defaultdict(list)
+        for row in rows:
+            if row.student.supervisor_id is not None:
+                by_supervisor[row.student.supervisor_id].append({
+                    "submission_id": row.submission.id, "student_name": row.student.full_name,
+                    "title": row.thesis.title, "version": row.submission.version,
+                    "submitted_at": row.submission.submitted_at.isoformat()})
+        keys = {digest_key(s, now, self.config.tz): s for s in by_supervisor}
+        done = await self._read(lambda: reminders.existing(
+            self.session, Kind.REVIEW_DIGEST, list(keys)))
+        for key, supervisor_id in sorted(keys.items()):
+            if key in done:
+                continue
+            items = by_supervisor[supervisor_id]
+            if await self._unit(lambda k=key, s=supervisor_id, i=items:
+                                self._digest(k, s, i, now)):
+                sent[Kind.REVIEW_DIGEST] += 1
+
+    async def _digest(self, key: str, supervisor_id: int, items: list[dict[str, object]],
+                      now: datetime) -> bool:
+        if not await reminders.claim(self.session, Kind.REVIEW_DIGEST, key, now):
+            return False
+        notify(self.session, supervisor_id, Kind.REVIEW_DIGEST, now,
+               items=items[:DIGEST_ITEMS], total=len(items),
+               sla_days=self.config.review_sla_days)
+        return True
+
+    # --- transactions ----------------------------------------------------------------
+
+    async def _read(self, query: Callable[[], Awaitable[T]]) -> T:
+        # Detached before the read transaction ends, so the rows keep their loaded values.
+        try:
+            result = await query()
+            self.session.expunge_all()
+            return result
+        finally:
+            await self.session.rollback()
+
+    async def _unit(self, change: Callable[[], Awaitable[T]]) -> T:
+        """One claim and its notifications: committed together or not at all."""
+        try:
+            result = await change()
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        return result
