@@ -9,10 +9,13 @@ skipped otherwise. Screenshots of the final chats go to ``test-artifacts/sandbox
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,8 +28,9 @@ from bot.sandbox.app import ADMIN_ID, Sandbox, start_sandbox
 from tests.conftest import ARTIFACTS, free_port
 from tests.documents import pdf
 
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-ENSURE_CHROMIUM = Path(__file__).resolve().parent / "browser" / "ensure_chromium.sh"
+ENSURE_CHROMIUM = ROOT / "tests" / "browser" / "ensure_chromium.sh"
 SCREENSHOTS = ARTIFACTS / "sandbox"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -58,7 +62,7 @@ class Events:
     def __init__(self, response: aiohttp.ClientResponse) -> None:
         self.response = response
 
-    async def next(self, predicate: Any, timeout: float = 15) -> dict[str, Any]:
+    async def next(self, predicate: Any, seconds: float = 15) -> dict[str, Any]:
         async def read() -> dict[str, Any]:
             while True:
                 line = (await self.response.content.readline()).decode()
@@ -69,7 +73,7 @@ class Events:
                     if event.get("type") and predicate(event):
                         return event
 
-        return await asyncio.wait_for(read(), timeout)
+        return await asyncio.wait_for(read(), seconds)
 
 
 async def test_http_endpoints(sandbox: Sandbox) -> None:
@@ -192,7 +196,7 @@ def _chromium_or_skip() -> Path:
         # Idempotent; needs root (or passwordless sudo), otherwise it reports and fails.
         subprocess.run(["bash", str(ENSURE_CHROMIUM)], check=False, timeout=900)
     if problem is None and not CHROMIUM.exists():
-        problem = f"{CHROMIUM} is missing; run {ENSURE_CHROMIUM.relative_to(Path.cwd())}"
+        problem = f"{CHROMIUM} is missing; run {ENSURE_CHROMIUM.relative_to(ROOT)}"
     if problem is not None:
         if in_ci:
             pytest.fail(problem)
@@ -200,26 +204,35 @@ def _chromium_or_skip() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture
-async def page(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Any]:
+@contextlib.asynccontextmanager
+async def browser_page(url: str, profile: Path, init_script: str | None = None
+                       ) -> AsyncIterator[Any]:
+    """Headless Debian Chromium on a fresh profile, showing the sandbox page."""
     chromium = _chromium_or_skip()
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         context = await pw.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=str(chromium), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 860},
-            accept_downloads=True)
+            str(profile), executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 860}, accept_downloads=True)
         context.set_default_timeout(TIMEOUT_MS)
         errors: list[str] = []
         page = context.pages[0] if context.pages else await context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        await page.goto(sandbox.url)
+        if init_script:
+            await page.add_init_script(init_script)
+        await page.goto(url)
         try:
             yield page
         finally:
             await context.close()
         assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+async def page(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Any]:
+    async with browser_page(sandbox.url, tmp_path / "chromium-profile") as page:
+        yield page
 
 
 class Ui:
@@ -347,7 +360,8 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     async with page.expect_download() as download_info:
         await card.locator("a.doc-download").click()
     download = await download_info.value
-    assert Path(await download.path()).read_bytes() == v1.read_bytes()
+    downloaded = await download.path()
+    assert await asyncio.to_thread(Path(downloaded).read_bytes) == v1.read_bytes()
     card_id = await card.get_attribute("data-message-id")
 
     # Request changes with a comment, skip the grade; the card's buttons go, in place.
@@ -417,3 +431,62 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     for name in ("1-admin", "2-supervisor", "3-student", "4-supervisor-menu",
                  "5-invite-dialog"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+
+
+async def test_page_falls_back_to_polling_without_event_source(sandbox: Sandbox,
+                                                               tmp_path: Path) -> None:
+    async with browser_page(sandbox.url, tmp_path / "profile",
+                            init_script="delete window.EventSource;") as page:
+        ui = Ui(page)
+        await ui.expect(page.locator("#conn.polling")).to_have_count(1)
+        await ui.open(ADMIN_ID)
+        await ui.say("/start", "You are an administrator")
+        # A message arriving in another chat shows up without a reload, with a badge.
+        await sandbox.emulator.send_text(SUPERVISOR_ID, "/help")
+        await ui.expect(ui.item(SUPERVISOR_ID).locator(".badge")).to_have_text("1")
+        await ui.open(SUPERVISOR_ID)
+        await ui.expect(ui.bot().last).to_contain_text("invite link")
+
+
+async def test_command_line_sandbox_prints_url_and_stops_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k.upper() not in ("DATABASE_URL", "REDIS_URL", "S3_BUCKET", "SANDBOX_PORT",
+                                "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "BOT_MODE")}
+    env.update(DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    # cwd=tmp_path: no .env of the developer's is read.
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sandbox", "--port", str(port), cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    assert proc.stdout is not None
+    output: list[str] = []
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with asyncio.timeout(60):
+            while not any(url in line for line in output):
+                line = (await proc.stdout.readline()).decode()
+                assert line, "".join(output)
+                output.append(line)
+        async with aiohttp.ClientSession(url) as http:
+            async with http.post(f"/api/chats/{ADMIN_ID}/text", json={"text": "/start"},
+                                 headers=HEADERS) as response:
+                assert response.status == 200
+            async with asyncio.timeout(15):
+                while True:
+                    async with http.get("/api/state") as response:
+                        state = await response.json()
+                    if len(state["messages"][str(ADMIN_ID)]) >= 2:
+                        break
+                    await asyncio.sleep(0.1)
+        assert "administrator" in state["messages"][str(ADMIN_ID)][1]["text"]
+        assert (tmp_path / "data" / "thesis.sqlite3").exists()
+        proc.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            rest = (await proc.stdout.read()).decode()
+            code = await proc.wait()
+        assert code == 0, "".join(output) + rest
+        assert "sandbox_stopped" in rest
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

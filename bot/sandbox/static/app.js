@@ -102,9 +102,26 @@ function onEvent(event) {
 
 let polling = null;
 
+let lastState = "";
+
 async function loadState() {
   const response = await fetch("/api/state", { cache: "no-store" });
-  applyState(await response.json());
+  const body = await response.text();
+  if (body === lastState) return;  // polling: redraw only when something changed
+  const state = JSON.parse(body);
+  if (polling && lastState) countUnread(JSON.parse(lastState), state);
+  lastState = body;
+  applyState(state);
+}
+
+function countUnread(before, after) {
+  for (const [chatId, list] of Object.entries(after.messages)) {
+    const id = Number(chatId);
+    if (id === S.active) continue;
+    const old = (before.messages[chatId] || []).length;
+    const fresh = list.slice(old).filter((m) => m.from_bot).length;
+    if (fresh) S.unread.set(id, (S.unread.get(id) || 0) + fresh);
+  }
 }
 
 function connect() {
@@ -115,6 +132,7 @@ function connect() {
     failures = 0;
     setLive(true);
     stopPolling();
+    lastState = "";
     loadState();  // after subscribing: nothing can fall between state and events
   });
   source.onmessage = (e) => onEvent(JSON.parse(e.data));
@@ -127,10 +145,18 @@ function connect() {
 
 function startPolling() {
   if (polling) return;
-  polling = setInterval(() => loadState().catch(() => setLive(false)), 1500);
-  loadState();
+  polling = setInterval(() => loadState().then(() => setPolling()).catch(() => setLive(false)), 1000);
+  loadState().then(() => setPolling());
 }
-function stopPolling() { if (polling) { clearInterval(polling); polling = null; } }
+function setPolling() {
+  const conn = $("#conn");
+  conn.classList.add("on", "polling");
+  conn.title = "polling for updates";
+}
+function stopPolling() {
+  if (polling) { clearInterval(polling); polling = null; }
+  $("#conn").classList.remove("polling");
+}
 
 function setLive(live) {
   S.live = live;
@@ -355,7 +381,7 @@ function build(text, entities, start, end, fromBot, raw) {
     const e = entities[i];
     const eEnd = e.offset + e.length;
     if (e.offset < pos || eEnd > end) { i += 1; continue; }  // malformed overlap: ignore
-    if (e.offset > pos) frag.append(plain(text.slice(pos, e.offset), fromBot, raw));
+    if (e.offset > pos) frag.append(plain(text.slice(pos, e.offset), fromBot, raw, text[pos - 1]));
     // Children: the following entities inside this one.
     let j = i + 1;
     while (j < entities.length && entities[j].offset < eEnd) j += 1;
@@ -367,7 +393,7 @@ function build(text, entities, start, end, fromBot, raw) {
     pos = eEnd;
     i = j;
   }
-  if (pos < end) frag.append(plain(text.slice(pos, end), fromBot, raw));
+  if (pos < end) frag.append(plain(text.slice(pos, end), fromBot, raw, text[pos - 1]));
   return frag;
 }
 
@@ -399,26 +425,28 @@ function entityNode(e, content) {
   }
 }
 
-const URL_RE = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'])|(^|\s)(\/[A-Za-z0-9_]{1,32})(?=$|\s|[.,;:!?)])/g;
+const URL_RE = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]']|\/[A-Za-z][A-Za-z0-9_]{0,31}(?:@[A-Za-z0-9_]{3,32})?(?=$|[\s.,;:!?)])/g;
 
-/* Plain runs: Telegram itself turns URLs (and, in bot messages, /commands) into links. */
-function plain(text, fromBot, raw) {
+/* Plain runs: Telegram itself turns URLs (and, in bot messages, /commands) into links.
+   ``before`` is the character preceding the run in the whole text ("95/100" is no command). */
+function plain(text, fromBot, raw, before) {
   if (raw) return document.createTextNode(text);
   const frag = document.createDocumentFragment();
   let last = 0;
   for (const match of text.matchAll(URL_RE)) {
-    if (match[1]) {
+    const word = match[0];
+    const prev = match.index > 0 ? text[match.index - 1] : (before || "");
+    if (word[0] === "/") {
+      if (!fromBot || (prev && !/\s/.test(prev))) continue;
       frag.append(document.createTextNode(text.slice(last, match.index)));
-      const a = linkNode(match[1]);
-      a.textContent = match[1];
+      frag.append(commandNode(word, true));
+    } else {
+      frag.append(document.createTextNode(text.slice(last, match.index)));
+      const a = linkNode(word);
+      a.textContent = word;
       frag.append(a);
-      last = match.index + match[0].length;
-    } else if (fromBot && match[3]) {
-      const at = match.index + match[2].length;
-      frag.append(document.createTextNode(text.slice(last, at)));
-      frag.append(commandNode(match[3], true));
-      last = at + match[3].length;
     }
+    last = match.index + word.length;
   }
   frag.append(document.createTextNode(text.slice(last)));
   return frag;
