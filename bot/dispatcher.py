@@ -12,7 +12,9 @@ from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from bot.config import Settings
 from bot.deps import AppDeps
 from bot.middlewares.context import ContextMiddleware
-from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget
+from bot.middlewares.dedupe import UpdateDedupe
+from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget, quiet_retry_later
+from bot.middlewares.flood import FloodControl
 from bot.middlewares.observability import HandlerNameMiddleware, InFlight, UpdateLogMiddleware
 from handlers import get_routers
 
@@ -38,10 +40,16 @@ def create_dispatcher(settings: Settings, deps: AppDeps,
     # inside it is logged, counted and answered like any other dependency failure.
     dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True,
                     settings=settings, deps=deps)
+    webhook = settings.bot_mode == "webhook"
+    quiet_retry_later()
     dp.update.outer_middleware(UpdateLogMiddleware(in_flight or InFlight()))
+    # A redelivered update is skipped before it counts towards flood control.
+    dp.update.outer_middleware(UpdateDedupe(deps.redis, retry_in_progress=webhook))
+    dp.update.outer_middleware(FloodControl(deps.redis, settings.flood_rate,
+                                            settings.flood_window_seconds, settings.admin_ids))
     dp.update.outer_middleware(ErrorMiddleware(
-        RedeliveryBudget(settings.webhook_max_redeliveries),
-        retry_on_dependency=settings.bot_mode == "webhook"))
+        RedeliveryBudget(settings.webhook_max_redeliveries, deps.redis),
+        retry_on_dependency=webhook))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(ContextMiddleware(deps.session_factory, deps.services, on_outbox))
     for observer in dp.observers.values():

@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from bot.config import Settings
 from bot.deps import AppDeps
 from bot.metrics import DEPENDENCY_FAILURES, HTTP_SECONDS, REGISTRY
+from bot.middlewares.errors import webhook_retry_later
 from storage.db import ping
 
 log = structlog.get_logger("bot.web")
@@ -92,7 +93,8 @@ async def metrics(_request: web.Request) -> web.Response:
 
 def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher | None = None,
                    bot: Bot | None = None) -> web.Application:
-    app = web.Application(middlewares=[http_metrics], client_max_size=1024 * 1024)
+    app = web.Application(middlewares=[http_metrics, webhook_retry_later],
+                          client_max_size=1024 * 1024)
     app[DEPS] = deps
     app[STOPPING] = asyncio.Event()
     app.router.add_get("/health", health)

@@ -19,7 +19,7 @@ from handlers.render import error_text, reply_error
 from handlers.telegram_files import stream_file
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError
+from services.errors import DomainError, StorageUnavailable
 from services.reviews import COMMENT_MAX, clean_comment, parse_grade, review_age_seconds
 from services.submissions import StagedFile
 from storage.models import Decision, User
@@ -93,6 +93,8 @@ async def got_feedback_file(message: Message, state: FSMContext, services: Servi
             user, data["submission_id"], stream_file(bot, document.file_id),
             document.file_name or "feedback", document.file_id)
         comment = clean_comment(Decision.APPROVED, message.caption)
+    except StorageUnavailable:
+        raise  # a dependency outage: retried (webhook) or answered by ErrorMiddleware
     except DomainError as error:
         await reply_error(message, t, error)
         return

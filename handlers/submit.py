@@ -14,7 +14,7 @@ from handlers.render import reply_error
 from handlers.telegram_files import stream_file
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError
+from services.errors import DomainError, StorageUnavailable
 from services.submissions import TITLE_MAX, StagedFile, clean_title
 from storage.models import Role, User
 
@@ -74,6 +74,8 @@ async def got_document(message: Message, state: FSMContext, services: Services, 
         staged = await services.submissions.stage(
             user, stream_file(bot, document.file_id), document.file_name or "thesis",
             document.file_id)
+    except StorageUnavailable:
+        raise  # a dependency outage: retried (webhook) or answered by ErrorMiddleware
     except DomainError as error:
         await reply_error(message, t, error)
         return

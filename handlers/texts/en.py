@@ -302,3 +302,11 @@ TEXTS.update({
     "notify.review_digest.more": "…and {more} more.",
     "notify.review_digest.button": "Open the queue",
 })
+# issue 6: reliability
+TEXTS.update({
+    "error.unavailable_retrying": (
+        "⚠️ The service is briefly unavailable. I will handle your message as soon as it is "
+        "back; there is no need to send it again."
+    ),
+    "error.foreign_button": "This button only works in a private chat with the bot.",
+})
