@@ -99,9 +99,12 @@ class BotProcess:
         if self.settings.bot_mode == "polling":
             with contextlib.suppress(RuntimeError):
                 await self.dp.stop_polling()
-        # Webhook requests in flight are awaited by cleanup(); polled ones by in_flight.
-        await self._runner.cleanup()
+        # Close the listening socket first: in-flight requests go on. Only when they are
+        # done may cleanup() run, since aiogram's on_shutdown hook closes the bot session.
+        for site in list(self._runner.sites):
+            await site.stop()
         await self.in_flight.wait_idle(self.settings.shutdown_timeout_seconds)
+        await self._runner.cleanup()
         _done, pending = await asyncio.wait(self._tasks,
                                            timeout=self.settings.shutdown_timeout_seconds)
         for task in pending:
