@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from handlers.callbacks import InviteRevokeCb
 from handlers.filters import HasRole
 from handlers.keyboards import revoke_buttons
-from handlers.render import error_text, split_lines
+from handlers.render import answer_lines, error_text
 from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError, NotAllowed
@@ -51,13 +51,10 @@ async def list_invites(message: Message, services: Services, user: User, t: Text
     lines = [t("invites.header", count=len(active))]
     lines += [t("invites.line", code=i.code, role=t(f"role.{i.role}"), uses=i.uses,
                 max_uses=i.max_uses, expires=i.expires_at) for i in active]
-    chunks = split_lines(lines)
-    for chunk in chunks[:-1]:
-        await message.answer(chunk)
     # Telegram allows 100 buttons a message; older invites can be revoked after newer ones go.
     buttons = revoke_buttons(
         (t("invites.revoke_button", short=i.code[:6]), i.id) for i in active[:90])
-    await message.answer(chunks[-1], reply_markup=buttons)
+    await answer_lines(message, lines, buttons)
 
 
 async def revoke_invite(query: CallbackQuery, callback_data: InviteRevokeCb,

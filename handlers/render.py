@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 
 from handlers.texts import Texts
 from services.errors import DomainError
@@ -69,6 +69,15 @@ def split_lines(lines: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+async def answer_lines(message: Message, lines: list[str],
+                       markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send lines in as few messages as fit; buttons go with the last one."""
+    chunks = split_lines(lines)
+    for chunk in chunks[:-1]:
+        await message.answer(chunk)
+    await message.answer(chunks[-1], reply_markup=markup)
 
 
 def days_ago(now: datetime, then: datetime) -> int:

@@ -10,7 +10,7 @@ from handlers import views
 from handlers.callbacks import QueuePageCb, StudentCb
 from handlers.filters import HasRole
 from handlers.keyboards import pager, review_buttons, student_buttons
-from handlers.render import age, error_text, split_lines
+from handlers.render import age, answer_lines, error_text
 from handlers.texts import Raw, Texts
 from services.context import Services
 from services.errors import DomainError
@@ -61,11 +61,8 @@ async def students(message: Message, services: Services, user: User, t: Texts) -
             status=t(f"thesis.{line.thesis.status}") if line.thesis else "",
             latest=latest,
             unreachable=t.raw("students.unreachable") if not line.student.reachable else None))
-    chunks = split_lines(text_lines)
-    for chunk in chunks[:-1]:
-        await message.answer(chunk)
     buttons = student_buttons((line.student.full_name, line.student.id) for line in lines[:100])
-    await message.answer(chunks[-1], reply_markup=buttons)
+    await answer_lines(message, text_lines, buttons)
 
 
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,

@@ -223,3 +223,6 @@ async def test_students_overview_and_history(harness: Harness) -> None:
     assert supervisor.last().document is not None
     student_stats = await alice.say("/stats")
     assert "not available" in student_stats
+    stats = await harness.chats[1].say("/stats")
+    assert "administrator: 1" in stats and "student: 2" in stats and "supervisor: 1" in stats
+    assert "submitted, awaiting review: 1" in stats and "last 7 days: 1" in stats
