@@ -2,6 +2,7 @@
 # One entry point for newcomers and CI. Each command sets up what it needs by itself.
 #   ./dev.sh run          the bot: the real one with TELEGRAM_BOT_TOKEN, else the browser sandbox
 #   ./dev.sh test [ARGS]  the whole test suite (PostgreSQL, Redis and an S3 server on loopback)
+#   ./dev.sh setup        only create .venv and install the project
 #   ./dev.sh lint         ruff and mypy
 #   ./dev.sh bench [ARGS] the benchmark report (python -m bench)
 set -euo pipefail
@@ -111,6 +112,9 @@ case "$cmd" in
         start_s3
         "$PY" -m pytest "$@"
         ;;
+    setup)
+        ensure_venv
+        ;;
     lint)
         ensure_venv
         "$VENV/bin/ruff" check .
@@ -124,7 +128,7 @@ case "$cmd" in
         "$PY" -m bench "$@"
         ;;
     *)
-        sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
         [ "$cmd" = help ]
         ;;
 esac
