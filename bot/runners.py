@@ -94,6 +94,8 @@ class BotProcess:
 
     async def stop(self) -> None:
         """Stop intake, let in-flight updates finish (bounded), then close the pools."""
+        if self.app[STOPPING].is_set():
+            return
         self.app[STOPPING].set()
         self.stop_event.set()
         if self.settings.bot_mode == "polling":

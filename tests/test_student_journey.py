@@ -193,3 +193,17 @@ async def test_commands_mid_conversation_and_cancel(harness: Harness) -> None:
     assert "nothing to cancel" in (await alice.say("/cancel")).lower()
     assert "/help" in await alice.say("just chatting")
     assert await rows(harness, Thesis) == 0
+
+
+async def test_conversation_survives_a_restart(make_bot) -> None:  # type: ignore[no-untyped-def]
+    first = await make_bot()
+    _admin, supervisor, alice, _bob = await onboard(first)
+    await alice.say("/submit")
+    assert "PDF" in await alice.say("Restart-proof thesis")
+    await first.process.stop()
+    second = await make_bot()
+    asked = await alice.upload(documents.pdf("after restart"), "r.pdf")
+    assert "note" in asked[-1].content
+    assert "Version 1 received" in await alice.say("/skip")
+    await second.emu.wait_until(lambda: any(
+        "Restart-proof thesis" in m.content for m in second.emu.bot_messages(supervisor.id)))
