@@ -156,22 +156,27 @@ class OutboxSender:
             async with semaphore:
                 for row in chat_rows:
                     try:
-                        await self._deliver(row)
+                        reachable = await self._deliver(row)
                     except Exception as exc:  # noqa: BLE001 - one row must not stop the rest
                         log.error("outbox_delivery_error", outbox_id=row.id,
                                   error_type=type(exc).__name__)
+                        continue
+                    if not reachable:
+                        # The user blocked the bot: the chat's other rows are failed already.
+                        break
 
         await asyncio.gather(*(deliver(chat_rows) for chat_rows in by_chat.values()))
         return len(rows)
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _deliver(self, row: OutboxMessage) -> bool:
+        """Send one row and record the outcome; False when the chat is unreachable."""
         if row.attempts > self.config.max_attempts:
             # Claimed again and again without an outcome: its senders keep dying on it.
             OUTBOX_FAILED.labels(reason="gave_up").inc()
             log.error("outbox_gave_up", outbox_id=row.id, kind=row.kind, reason="lease")
             await self._write(lambda s: outbox.mark_failed(s, row.id, "lease expired too often",
                                                            row.attempts))
-            return
+            return True
         try:
             message = render(row.kind, row.payload, self._t)
         except Exception as exc:  # noqa: BLE001 - a bad payload will never render
@@ -180,13 +185,13 @@ class OutboxSender:
                       error_type=type(exc).__name__)
             await self._write(lambda s: outbox.mark_failed(
                 s, row.id, f"render: {type(exc).__name__}: {exc}", row.attempts))
-            return
+            return True
         await self._limiter.acquire(row.chat_id)
         if not self._still_ours(row):
             await self._write(lambda s: outbox.reschedule(
                 s, row.id, self._clock.now(), "lease ran short before sending", row.attempts,
                 refund=True))
-            return
+            return True
         try:
             await self._send(row.chat_id, message)
         except TelegramRetryAfter as exc:
@@ -195,6 +200,7 @@ class OutboxSender:
             await self._reschedule(row, exc.retry_after, "429 retry_after", refund=True)
         except TelegramForbiddenError:
             await self._unreachable(row)
+            return False
         except TelegramBadRequest as exc:
             OUTBOX_FAILED.labels(reason="bad_request").inc()
             log.error("outbox_bad_request", outbox_id=row.id, kind=row.kind,
@@ -210,6 +216,7 @@ class OutboxSender:
             OUTBOX_SENT.inc()
             await self._write(lambda s: outbox.mark_sent(s, [row.id], self._clock.now(),
                                                          row.attempts))
+        return True
 
     def _still_ours(self, row: OutboxMessage) -> bool:
         if self._stop is not None and self._stop.is_set():
