@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -67,24 +68,60 @@ async def verify(database_url: str) -> dict[str, Any]:
             "counts": counts, "ok": found["current"] == head and not found["missing"]}
 
 
+async def current_revision(database_url: str) -> str | None:
+    """The revision the database is at (None: no alembic_version, i.e. base)."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda sync_conn: MigrationContext.configure(sync_conn).get_current_revision())
+    finally:
+        await engine.dispose()
+
+
+def _fail(message: str) -> int:
+    print(message, file=sys.stderr, flush=True)
+    return 1
+
+
 async def migrate_command(settings: Settings, *, backup: bool = False,
                           verify_only: bool = False) -> int:
-    url = settings.effective_database_url
-    if not verify_only:
-        backup_id = None
-        if backup:
-            from bot.ops.backup import backup_database_for_migration
+    """Back up (optionally), upgrade to head, verify. Non-zero with one line on any failure.
 
-            backup_id = await backup_database_for_migration(settings)
-            print(f"backup taken: {backup_id}")
-        print(f"upgrading {safe_url(url)} to head")
-        try:
-            await asyncio.to_thread(upgrade, url)
-        except Exception as exc:
-            hint = f"; restore with: python -m bot restore {backup_id}" if backup_id else ""
-            print(f"migration failed: {type(exc).__name__}: {exc}{hint}")
-            return 1
-    report = await verify(url)
+    PostgreSQL runs the whole upgrade in one transaction (transactional DDL), so a failing
+    migration leaves the schema and data as they were; the message says where it stands.
+    """
+    from bot.ops.backup import backup_database_for_migration, describe
+
+    url = settings.effective_database_url
+    try:
+        if not verify_only:
+            backup_id = None
+            if backup:
+                try:
+                    backup_id = await backup_database_for_migration(settings)
+                except Exception as exc:  # noqa: BLE001 - CLI boundary: one line, no traceback
+                    return _fail(f"backup failed, migration not started: "
+                                 f"{describe(exc, settings)}")
+                print(f"backup taken: {backup_id}", flush=True)
+            before = await current_revision(url)
+            print(f"upgrading {safe_url(url)} from {before or 'base'} to head", flush=True)
+            try:
+                await asyncio.to_thread(upgrade, url)
+            except Exception as exc:  # noqa: BLE001 - CLI boundary: one line, no traceback
+                try:
+                    after: str | None = await current_revision(url)
+                    state = ("unchanged" if after == before else "CHANGED") + \
+                        f", at {after or 'base'}"
+                except Exception:  # noqa: BLE001 - best effort while reporting
+                    state = "state unknown: check with migrate --verify-only"
+                hint = (f"; backup {backup_id}: python -m bot restore {backup_id}"
+                        if backup_id else "")
+                return _fail(f"migration failed: {describe(exc, settings)}; "
+                             f"database {state}{hint}")
+        report = await verify(url)
+    except Exception as exc:  # noqa: BLE001 - CLI boundary: one line, no traceback
+        return _fail(f"migrate failed: {describe(exc, settings)}")
     print(f"schema at {report['current']} (head {report['head']}); missing: "
           f"{', '.join(report['missing']) or 'nothing'}")
     for table, count in report["counts"].items():
