@@ -183,8 +183,8 @@ class OutboxSender:
             OUTBOX_FAILED.labels(reason="render").inc()
             log.error("outbox_render_failed", outbox_id=row.id, kind=row.kind,
                       error_type=type(exc).__name__)
-            await self._write(lambda s: outbox.mark_failed(
-                s, row.id, f"render: {type(exc).__name__}: {exc}", row.attempts))
+            error = f"render: {type(exc).__name__}: {exc}"
+            await self._write(lambda s: outbox.mark_failed(s, row.id, error, row.attempts))
             return True
         await self._limiter.acquire(row.chat_id)
         if not self._still_ours(row):
@@ -205,7 +205,8 @@ class OutboxSender:
             OUTBOX_FAILED.labels(reason="bad_request").inc()
             log.error("outbox_bad_request", outbox_id=row.id, kind=row.kind,
                       description=exc.message)
-            await self._write(lambda s: outbox.mark_failed(s, row.id, exc.message,
+            description = exc.message
+            await self._write(lambda s: outbox.mark_failed(s, row.id, description,
                                                            row.attempts))
         except (TelegramServerError, TelegramNetworkError, OSError, TimeoutError) as exc:
             await self._retry_or_fail(row, type(exc).__name__)

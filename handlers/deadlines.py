@@ -19,7 +19,13 @@ from handlers.filters import HasRole
 from handlers.render import age, clip, error_text, reply_error, split_lines
 from handlers.texts import Raw, Texts
 from services.context import Services
-from services.deadlines import TITLE_MAX, MilestoneStatus, MilestoneView, clean_milestone_title, status_of
+from services.deadlines import (
+    TITLE_MAX,
+    MilestoneStatus,
+    MilestoneView,
+    clean_milestone_title,
+    status_of,
+)
 from services.errors import DomainError
 from storage.models import Milestone, Role, User
 

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -126,8 +127,7 @@ class ReminderService(BaseService):
         done = await self._read(lambda: reminders.existing(
             self.session, Kind.DEADLINE_REMINDER, list(keys)))
         for key, reminder in keys.items():
-            if key not in done and await self._unit(lambda r=reminder, k=key:
-                                                    self._remind(r, k, now)):
+            if key not in done and await self._unit(partial(self._remind, reminder, key, now)):
                 sent[Kind.DEADLINE_REMINDER] += 1
 
     async def _remind(self, reminder: _Reminder, key: str, now: datetime) -> bool:
@@ -159,8 +159,7 @@ class ReminderService(BaseService):
             if key not in done:
                 by_supervisor[milestone.supervisor_id].append(milestone)
         for supervisor_id, group in sorted(by_supervisor.items()):
-            count = await self._unit(lambda s=supervisor_id, g=group:
-                                     self._tell_overdue(s, g, now))
+            count = await self._unit(partial(self._tell_overdue, supervisor_id, group, now))
             if count:
                 sent[Kind.DEADLINE_OVERDUE] += count
                 sent[Kind.STUDENT_OVERDUE] += 1
@@ -205,8 +204,7 @@ class ReminderService(BaseService):
             if key in done:
                 continue
             items = by_supervisor[supervisor_id]
-            if await self._unit(lambda k=key, s=supervisor_id, i=items:
-                                self._digest(k, s, i, now)):
+            if await self._unit(partial(self._digest, key, supervisor_id, items, now)):
                 sent[Kind.REVIEW_DIGEST] += 1
 
     async def _digest(self, key: str, supervisor_id: int, items: list[dict[str, object]],

@@ -175,7 +175,7 @@ async def test_403_marks_unreachable_and_tells_supervisor(
         await asyncio.sleep(0.3)
     [told] = emulator.bot_messages(SUPERVISOR)
     assert "Alice A has blocked the bot" in told.content
-    assert [m.content for m in emulator.bot_messages(BOB)][0].startswith("📅")
+    assert emulator.bot_messages(BOB)[0].content.startswith("📅")
     async with sessions() as session:
         assert (await session.get(User, ALICE)).reachable is False
         assert (await session.get(User, BOB)).reachable is True

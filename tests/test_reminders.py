@@ -288,7 +288,7 @@ async def test_replicas_send_each_reminder_exactly_once(db: str, tmp_path: Path)
     replicas = [world.scheduler() for _ in range(3)]
     moments = sorted({due - lead for due in dues for _, lead in OFFSETS} | set(dues))
     totals = []
-    for moment in [START] + moments:
+    for moment in [START, *moments]:
         clock.set(moment)
         for _ in range(3):
             counts = await asyncio.gather(*(r.run_once() for r in replicas))
@@ -303,7 +303,7 @@ async def test_replicas_send_each_reminder_exactly_once(db: str, tmp_path: Path)
     assert by_kind[Kind.DEADLINE_REMINDER] == (8 + 2) * 5
     assert by_kind[Kind.DEADLINE_OVERDUE] == 10
     assert by_kind[Kind.STUDENT_OVERDUE] == 3  # one per due time (each run groups them)
-    days = {m.date() for m in [START] + moments if m.hour >= 9}
+    days = {m.date() for m in [START, *moments] if m.hour >= 9}
     assert by_kind[Kind.REVIEW_DIGEST] == len(days)
     assert sum(totals) == len(rows)
     await world.close()
