@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import json
 import os
 import secrets
@@ -312,6 +313,8 @@ async def test_backup_restore_round_trip(
         assert head_object.get("ServerSideEncryption") == "AES256"
     assert (await verify(fresh_db))["ok"]
 
+    if destination == "local":
+        return  # the rest does not depend on where the backup lives
     # The worst case: the database is gone. Drop it, recreate it empty, restore into it.
     name = str(make_url(fresh_db).database)
     await drop_database(name)
@@ -407,9 +410,15 @@ async def test_restore_is_all_or_nothing(
     assert "not a backup id" in capsys.readouterr().err
 
 
-async def test_restore_without_yes_and_no_terminal_refuses(
-        fresh_db: str, bucket: str, backup_bucket: str, s3_endpoint: str,
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+async def test_restore_confirmation(
+        fresh_db: str, bucket: str, backup_bucket: str, s3_endpoint: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """No terminal and no --yes: refused. On a terminal: only the backup id confirms."""
     settings = make_settings(tmp_path, database_url=fresh_db, s3_bucket=bucket,
                              s3_endpoint_url=s3_endpoint, s3_backup_bucket=backup_bucket)
     await seed(fresh_db)
@@ -422,6 +431,16 @@ async def test_restore_without_yes_and_no_terminal_refuses(
     assert result.returncode == 2, result
     assert "--yes" in result.stderr and "Traceback" not in result.stderr
     assert await snapshot(fresh_db) == damaged
+
+    monkeypatch.setattr(sys, "stdin", FakeTerminal("yes\n"))
+    assert await backup.restore_command(settings, backup_id) == 1
+    captured = capsys.readouterr()
+    assert "REPLACES the database" in captured.err and "cancelled" in captured.err
+    assert await snapshot(fresh_db) == damaged
+
+    monkeypatch.setattr(sys, "stdin", FakeTerminal(backup_id + "\n"))
+    assert await backup.restore_command(settings, backup_id) == 0, capsys.readouterr()
+    assert "junk" not in await tables(fresh_db)
 
 
 async def test_password_never_on_command_line_or_in_output(

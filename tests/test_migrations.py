@@ -147,17 +147,16 @@ def verify_only(database_url: str) -> subprocess.CompletedProcess[str]:
 
 async def test_verify_only_command(pg_url: str, pg_empty: str) -> None:
     head = revisions()[-1].revision
-    good = await asyncio.to_thread(verify_only, pg_url)
+    missing = pg_empty.rsplit("/", 1)[0] + "/no_such_db_" + secrets.token_hex(3)
+    good, empty, gone = await asyncio.gather(*(
+        asyncio.to_thread(verify_only, url) for url in (pg_url, pg_empty, missing)))
     assert good.returncode == 0, good
     assert f"schema at {head} (head {head}); missing: nothing" in good.stdout
     assert "users:" in good.stdout
 
-    empty = await asyncio.to_thread(verify_only, pg_empty)
     assert empty.returncode == 1, empty
     assert "schema at None" in empty.stdout and "users" in empty.stdout
     assert await current_revision(pg_empty) is None  # verifying changed nothing
 
-    missing = pg_empty.rsplit("/", 1)[0] + "/no_such_db_" + secrets.token_hex(3)
-    gone = await asyncio.to_thread(verify_only, missing)
     assert gone.returncode == 1 and "Traceback" not in gone.stderr
     assert "does not exist" in gone.stderr
