@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Row ids are 32-bit and user ids 64-bit: a forged bigger (or negative) number fails to
+# unpack, so the button is answered as stale and the number never reaches the database.
+RowId = Annotated[int, Field(ge=0, lt=2**31)]
+UserId = Annotated[int, Field(ge=0, lt=2**63)]
 
 
 class ReviewAction(StrEnum):
@@ -15,30 +22,30 @@ class ReviewAction(StrEnum):
 
 class ReviewCb(CallbackData, prefix="rv"):
     action: ReviewAction
-    submission_id: int
+    submission_id: RowId
 
 
 class FileCb(CallbackData, prefix="f"):
-    submission_id: int
+    submission_id: RowId
     feedback: bool = False
 
 
 class InviteRevokeCb(CallbackData, prefix="ir"):
-    invite_id: int
+    invite_id: RowId
 
 
 class QueuePageCb(CallbackData, prefix="qp"):
-    page: int
+    page: RowId
 
 
 class StudentCb(CallbackData, prefix="st"):
-    student_id: int
+    student_id: UserId
 
 
 class DeadlineTargetCb(CallbackData, prefix="dl"):
     """/deadline: the student picked (0 = all the supervisor's students)."""
 
-    student_id: int
+    student_id: UserId
 
 
 class MilestoneAction(StrEnum):
@@ -48,4 +55,4 @@ class MilestoneAction(StrEnum):
 
 class MilestoneCb(CallbackData, prefix="ms"):
     action: MilestoneAction
-    milestone_id: int
+    milestone_id: RowId

@@ -87,7 +87,8 @@ async def watch(logs: Logs, request: pytest.FixtureRequest) -> AsyncIterator[Exp
     TALLY.tests += 1
     unexpected = len(errors) - expect.errors
     TALLY.unhandled += max(unexpected, 0)
-    assert unexpected <= 0, [(e["_logger"], e.get("event"), repr(e["_exc"])) for e in errors]
+    assert unexpected <= 0, [(e["_logger"], e.get("event"), e.get("error_type"),
+                             repr(e["_exc"])) for e in errors]
 
 
 @pytest.fixture(scope="session")
