@@ -1,0 +1,673 @@
+"""The five measures. Each returns plain data for the report; none asserts on timings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench import fixtures, infra
+from bench.fixtures import ADMIN_ID, Shape
+from bench.load import (
+    Actor,
+    Poster,
+    RunResult,
+    Target,
+    callback,
+    closed_loop,
+    median,
+    message,
+    percentile,
+)
+
+WEBHOOK_PATH = "/telegram/webhook"
+MiB = 1024 * 1024
+
+
+@dataclass
+class Config:
+    quick: bool
+    reps: int
+    levels: tuple[int, ...]
+    run_seconds: float
+    warmup_seconds: float
+    mix: Shape
+    small: Shape
+    large: Shape
+    scale_samples: int
+    upload_sizes: tuple[int, ...]
+    notifications: int
+    notify_chats: int
+    notify_rate: float
+    profile: bool
+
+    @classmethod
+    def make(cls, quick: bool) -> Config:
+        if quick:
+            return cls(quick=True, reps=1, levels=(1, 4), run_seconds=1.0, warmup_seconds=0.3,
+                       mix=Shape(4, 6, with_thesis=4, max_versions=4),
+                       small=Shape(2, 30, 30, max_versions=24),
+                       large=Shape(6, 30, 30, max_versions=24, outbox=True),
+                       scale_samples=3, upload_sizes=(2 * MiB,), notifications=100,
+                       notify_chats=50, notify_rate=200.0, profile=False)
+        return cls(quick=False, reps=3, levels=(1, 16, 64), run_seconds=10.0,
+                   warmup_seconds=2.0,
+                   mix=Shape(64, 6, with_thesis=4, max_versions=4),
+                   small=Shape(32, 30, 30, max_versions=24),
+                   large=Shape(3226, 30, 30, max_versions=24, outbox=True),
+                   scale_samples=40, upload_sizes=(20 * MiB, 100 * MiB),
+                   notifications=10_000, notify_chats=1_000, notify_rate=200.0, profile=True)
+
+
+@dataclass
+class Env:
+    """What every phase shares: the emulator, S3, the run's name and its log folder."""
+
+    run_id: str
+    token: str
+    emulator: infra.Child
+    s3_url: str
+    bucket: str
+    logs: Path
+    tmp: Path
+    databases: list[str] = field(default_factory=list)
+    children: list[infra.Child] = field(default_factory=list)
+
+    @property
+    def bot_id(self) -> str:
+        return self.token.split(":")[0]
+
+    async def emu(self, method: str, path: str, payload: Any = None) -> Any:
+        async with aiohttp.ClientSession() as http, http.request(
+                method, self.emulator.base + path, json=payload) as resp:
+            resp.raise_for_status()
+            return await resp.json()
+
+    async def add_users(self, ids: list[int]) -> None:
+        for start in range(0, len(ids), 5000):
+            await self.emu("POST", "/_bench/users",
+                           [[i, f"User{i}"] for i in ids[start:start + 5000]])
+
+    async def database(self, label: str) -> tuple[str, str]:
+        name = f"bench_{os.getpid()}_{label}"
+        url = await infra.create_database(name)
+        self.databases.append(name)
+        await infra.migrate(url)
+        return name, url
+
+    def start_bot(self, name: str, db_url: str, module: str = "bot",
+                  **extra: str) -> tuple[infra.Child, Target]:
+        port = infra.free_port()
+        secret = "bench-" + secrets.token_hex(8)
+        env = {
+            "TELEGRAM_BOT_TOKEN": self.token, "TELEGRAM_API_URL": self.emulator.base,
+            "TELEGRAM_API_LOCAL": "false", "BOT_MODE": "webhook",
+            "WEBHOOK_BASE_URL": f"http://127.0.0.1:{port}", "WEBHOOK_SECRET": secret,
+            "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(port), "DATABASE_URL": db_url,
+            "REDIS_URL": infra.REDIS_URL, "S3_BUCKET": self.bucket,
+            "S3_ENDPOINT_URL": self.s3_url, "ADMIN_IDS": str(ADMIN_ID),
+            "MAX_FILE_MB": "200", "LOG_FORMAT": "json", "LOG_LEVEL": "INFO",
+            "DATA_DIR": str(self.tmp / name), "SHUTDOWN_TIMEOUT_SECONDS": "5",
+            # The driver replays one person's updates far faster than anyone types: keep
+            # flood control's Redis check, never its drop.
+            "FLOOD_RATE": "1000000",
+            **infra.AWS_ENV, **extra,
+        }
+        args = ["-m", module] + (["run"] if module == "bot" else [])
+        child = infra.spawn(name, args, env, port, self.logs)
+        self.children.append(child)
+        return child, Target(name, child.base + WEBHOOK_PATH, secret)
+
+    def start_floor(self, name: str = "floor") -> tuple[infra.Child, Target]:
+        port = infra.free_port()
+        secret = "bench-" + secrets.token_hex(8)
+        env = {"TELEGRAM_BOT_TOKEN": self.token, "TELEGRAM_API_URL": self.emulator.base,
+               "HTTP_PORT": str(port), "WEBHOOK_BASE_URL": f"http://127.0.0.1:{port}",
+               "WEBHOOK_SECRET": secret, "REDIS_URL": infra.REDIS_URL}
+        child = infra.spawn(name, ["-m", "bench.floor_bot"], env, port, self.logs)
+        self.children.append(child)
+        return child, Target(name, child.base + WEBHOOK_PATH, secret)
+
+    def stop(self, child: infra.Child) -> None:
+        child.stop()
+        with contextlib.suppress(ValueError):
+            self.children.remove(child)
+
+
+def summarize(runs: list[RunResult]) -> dict[str, float]:
+    """Medians over repetitions of each run's throughput and percentiles."""
+    return {
+        "throughput": median([r.throughput for r in runs]),
+        "p50": median([percentile(r.latencies, 50) for r in runs]) * 1000,
+        "p95": median([percentile(r.latencies, 95) for r in runs]) * 1000,
+        "p99": median([percentile(r.latencies, 99) for r in runs]) * 1000,
+        "updates": sum(r.count for r in runs),
+    }
+
+
+# --- 1. floor vs full bot ------------------------------------------------------------------
+
+async def pending_submissions(dsn: str) -> dict[int, int]:
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT t.student_id, s.id FROM theses t JOIN submissions s ON "
+            "s.thesis_id = t.id AND s.version = t.latest_version WHERE t.status = 'submitted'")
+        return {r["student_id"]: r["id"] for r in rows}
+    finally:
+        await conn.close()
+
+
+def mix_actors(shape: Shape, pending: dict[int, int], workers: int) -> list[Actor]:
+    """Worker w owns supervisors w+1, w+1+workers, ... and their students."""
+    actors = []
+    for w in range(workers):
+        scripts: list[list[Any]] = []
+        for sup in range(w + 1, shape.supervisors + 1, workers):
+            sup_id = shape.supervisor_id(sup)
+            scripts += [[("queue", lambda s=sup_id: message(s, "/queue"))]] * 4
+            for k in range(shape.per_supervisor):
+                student = shape.student_id(sup, k)
+                if k < shape.with_thesis:
+                    scripts += [[("status", lambda u=student: message(u, "/status"))]] * 3
+                    scripts += [[("history", lambda u=student: message(u, "/history"))]] * 2
+                    if student in pending:
+                        data = f"rv:a:{pending[student]}"
+                        scripts.append([
+                            ("press", lambda s=sup_id, d=data: callback(s, d)),
+                            ("cancel", lambda s=sup_id: message(s, "/cancel"))])
+                else:
+                    scripts += [[
+                        ("submit", lambda u=student: message(u, "/submit")),
+                        ("title", lambda u=student: message(u, f"On benchmarks, part {u}")),
+                        ("cancel", lambda u=student: message(u, "/cancel"))]] * 3
+        actors.append(Actor(scripts))
+    return actors
+
+
+async def floor_vs_bot(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
+    _name, url = await env.database("mix")
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    counts = await fixtures.load(dsn, cfg.mix)
+    shape = cfg.mix
+    users = [ADMIN_ID] + [shape.supervisor_id(s) for s in range(1, shape.supervisors + 1)]
+    users += [STU for s in range(1, shape.supervisors + 1) for STU in shape.students_of(s)]
+    await env.add_users(users)
+    pending = await pending_submissions(dsn)
+    bot, bot_target = env.start_bot("bot-mix", url)
+    floor, floor_target = env.start_floor()
+    whatif = whatif_target = None
+    if not cfg.quick:
+        whatif, whatif_target = env.start_bot("bot-whatif", url, module="bench.whatif_bot")
+    await bot.wait_ready()
+    await floor.wait_ready()
+    if whatif is not None:
+        await whatif.wait_ready()
+    await asyncio.sleep(1.0)
+    startup = {"bot": {"ready": bot.ready_after, "rss": bot.rss()},
+               "floor": {"ready": floor.ready_after, "rss": floor.rss()}}
+    actors = {c: mix_actors(shape, pending, c) for c in cfg.levels}
+    runs: dict[tuple[str, int], list[RunResult]] = {}
+    kinds: Counter[str] = Counter()
+    kind_latency: dict[str, list[float]] = {}
+    async with Poster(connections=max(cfg.levels) * 2) as poster:
+        for rep in range(cfg.reps):
+            for i, level in enumerate(cfg.levels):
+                order = [floor_target, bot_target] if (rep + i) % 2 == 0 \
+                    else [bot_target, floor_target]
+                if whatif_target is not None and level == 16:
+                    order.append(whatif_target)
+                for target in order:
+                    await env.emu("POST", "/_bench/reset")
+                    await closed_loop(poster, target, actors[level], cfg.warmup_seconds,
+                                      seed=rep + 100)
+                    result = await closed_loop(poster, target, actors[level],
+                                               cfg.run_seconds, seed=rep)
+                    runs.setdefault((target.name, level), []).append(result)
+                    if target is bot_target:
+                        kinds.update({k: len(v) for k, v in result.by_kind.items()})
+                        if level == 16 or (cfg.quick and level == cfg.levels[-1]):
+                            for k, v in result.by_kind.items():
+                                kind_latency.setdefault(k, []).extend(v)
+                    log(f"  rep {rep + 1} c={level:<3} {target.name:8} "
+                        f"{result.throughput:7.1f} upd/s  p50 "
+                        f"{percentile(result.latencies, 50) * 1000:6.1f} ms  p99 "
+                        f"{percentile(result.latencies, 99) * 1000:6.1f} ms")
+        profile = None
+        if cfg.profile:
+            profile = await profile_bot(env, poster, bot, bot_target, actors[16], log)
+        errors = list(poster.errors)
+    table = {}
+    for level in cfg.levels:
+        table[level] = {"floor": summarize(runs[("floor", level)]),
+                        "bot": summarize(runs[("bot-mix", level)])}
+    if whatif is not None:
+        table[16]["whatif"] = summarize(runs[("bot-whatif", 16)])
+        env.stop(whatif)
+    rss = {"bot": bot.rss(), "floor": floor.rss()}
+    env.stop(floor)
+    live = None
+    if cfg.quick:
+        live = (bot, bot_target)  # the smoke run reuses it for the upload
+    else:
+        env.stop(bot)
+    total = sum(kinds.values()) or 1
+    per_kind = {k: {"share": n / total, "p50": percentile(kind_latency.get(k, []), 50) * 1000,
+                    "p99": percentile(kind_latency.get(k, []), 99) * 1000}
+                for k, n in kinds.most_common()}
+    return {"dataset": counts, "table": table, "errors": errors, "per_kind": per_kind,
+            "rss_after": rss, "profile": profile, "mix_url": url, "dsn": dsn,
+            "startup": startup, "_bot": live}
+
+
+async def profile_bot(env: Env, poster: Poster, bot: infra.Child, target: Target,
+                      actors: list[Actor], log: Any, seconds: float = 10) -> dict[str, Any] | None:
+    """py-spy (if installed) on the bot under the concurrency-16 mix; where CPU goes."""
+    spy = Path(sys.executable).with_name("py-spy")
+    if not spy.exists():
+        log("  (py-spy not installed in the venv: no profile)")
+        return None
+    out = env.logs / "bot-mix.pyspy.txt"
+    proc = subprocess.Popen(  # noqa: ASYNC220 - a quick spawn, outside any timing
+        [str(spy), "record", "--pid", str(bot.pid), "--duration", str(int(seconds)),
+         "--rate", "200", "--format", "raw", "--output", str(out), "--nonblocking"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    await asyncio.sleep(0.5)
+    await closed_loop(poster, target, actors, seconds, seed=999)
+    await asyncio.to_thread(proc.wait, 60)
+    if not out.exists():
+        return None
+    return summarize_profile(out)
+
+
+AREAS = [
+    ("/sqlalchemy/", "SQLAlchemy"), ("/asyncpg/", "asyncpg"), ("/aiogram/", "aiogram"),
+    ("/pydantic", "pydantic"), ("/aiohttp/", "aiohttp"), ("/redis/", "redis-py"),
+    ("/structlog/", "structlog"), ("/prometheus_client/", "prometheus"),
+    ("/botocore/", "botocore"), ("/main/handlers/", "bot: handlers"),
+    ("/main/services/", "bot: services"), ("/main/storage/", "bot: storage"),
+    ("/main/bot/", "bot: bot/"), ("asyncio/", "asyncio event loop"),
+    ("json/", "json"), ("logging/", "logging"),
+]
+
+
+def _area(frame: str) -> str:
+    for needle, name in AREAS:
+        if needle in frame:
+            return name
+    return "other (stdlib, GC, ...)"
+
+
+def summarize_profile(path: Path) -> dict[str, Any]:
+    """Self time by library (leaf frame) and the heaviest functions, inclusive."""
+    self_by_area: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        frames = stack.split(";")
+        total += count
+        self_by_area[_area(frames[-1])] += count
+        seen = set()
+        for frame in frames:
+            name = frame.split(" (")[0]
+            where = frame[frame.find("(") + 1:frame.rfind(":")] if "(" in frame else ""
+            short = where.split("site-packages/")[-1].replace(str(infra.ROOT) + "/", "")
+            key = f"{name} ({short})"
+            if key not in seen:
+                seen.add(key)
+                inclusive[key] += count
+    top = [(k, v / total) for k, v in inclusive.most_common(60)
+           if not k.startswith(("<module>", "run (", "_run (", "run_forever", "_run_once",
+                                "run_until_complete", "main (", "_dispatch (", "run_bot"))]
+    return {"samples": total,
+            "areas": [(a, n / total) for a, n in self_by_area.most_common()] if total else [],
+            "top": top[:25], "file": str(path)}
+
+
+# --- 2. upload pipeline ------------------------------------------------------------------
+
+async def plain_copy(env: Env, s3: Any, http: aiohttp.ClientSession, file_path: str,
+                     key: str) -> float:
+    """aiohttp GET from the emulator + aioboto3 multipart upload (8 MiB parts), timed."""
+    started = time.perf_counter()
+    url = f"{env.emulator.base}/file/bot{env.token}/{file_path}"
+    upload_id: str | None = None
+    parts: list[dict[str, Any]] = []
+    buffer = bytearray()
+    async with http.get(url) as resp:
+        resp.raise_for_status()
+        async for chunk in resp.content.iter_chunked(MiB):
+            buffer += chunk
+            if len(buffer) >= 8 * MiB:
+                if upload_id is None:
+                    upload_id = (await s3.create_multipart_upload(
+                        Bucket=env.bucket, Key=key))["UploadId"]
+                body, buffer = bytes(buffer[:8 * MiB]), buffer[8 * MiB:]
+                etag = (await s3.upload_part(Bucket=env.bucket, Key=key, UploadId=upload_id,
+                                             PartNumber=len(parts) + 1, Body=body))["ETag"]
+                parts.append({"ETag": etag, "PartNumber": len(parts) + 1})
+    if upload_id is None:
+        await s3.put_object(Bucket=env.bucket, Key=key, Body=bytes(buffer))
+    else:
+        if buffer:
+            etag = (await s3.upload_part(Bucket=env.bucket, Key=key, UploadId=upload_id,
+                                         PartNumber=len(parts) + 1, Body=bytes(buffer)))["ETag"]
+            parts.append({"ETag": etag, "PartNumber": len(parts) + 1})
+        await s3.complete_multipart_upload(Bucket=env.bucket, Key=key, UploadId=upload_id,
+                                           MultipartUpload={"Parts": parts})
+    elapsed = time.perf_counter() - started
+    await s3.delete_object(Bucket=env.bucket, Key=key)
+    return elapsed
+
+
+async def upload_pipeline(env: Env, cfg: Config, mix_url: str, log: Any,
+                          running: tuple[infra.Child, Target] | None = None) -> dict[str, Any]:
+    if running is None:
+        bot, target = env.start_bot("bot-upload", mix_url)
+        await bot.wait_ready()
+    else:
+        bot, target = running
+    student = cfg.mix.student_id(1, 0)
+    results: dict[int, dict[str, Any]] = {}
+    async with Poster() as poster, infra.s3_client(env.s3_url) as s3, \
+            aiohttp.ClientSession() as http:
+
+        async def through_bot(document: dict[str, Any]) -> tuple[float, int, int, str]:
+            await poster.post(target, message(student, "/submit"))
+            await asyncio.sleep(0.3)
+            infra.reset_peak(bot.pid)
+            before = infra.proc_status(bot.pid)
+            with infra.RssSampler(bot.pid) as sampler:
+                elapsed = await poster.post(target, message(student, document=document))
+            after = infra.proc_status(bot.pid)
+            reply = (await env.emu("GET", f"/_bench/last?chat={student}"))["text"] or ""
+            await poster.post(target, message(student, "/cancel"))
+            peak = max(after["VmHWM"], sampler.peak)
+            return elapsed, peak - before["VmRSS"], before["VmRSS"], reply
+
+        async def stored(size: int, name: str) -> tuple[dict[str, Any], str]:
+            doc = await env.emu("POST", "/_bench/file", {"size": size, "name": name})
+            async with http.get(f"{env.emulator.base}/bot{env.token}/getFile",
+                                params={"file_id": doc["file_id"]}) as resp:
+                path = (await resp.json())["result"]["file_path"]
+            return doc, path
+
+        warm, warm_path = await stored(MiB, "warm.pdf")
+        await through_bot(warm)
+        await plain_copy(env, s3, http, warm_path, "bench/warm")
+        for size in cfg.upload_sizes:
+            doc, path = await stored(size, f"thesis-{size // MiB}mb.pdf")
+            bot_times, copy_times, growth, replies = [], [], [], []
+            base_rss = 0
+            for rep in range(cfg.reps):
+                for which in (("bot", "copy") if rep % 2 == 0 else ("copy", "bot")):
+                    if which == "bot":
+                        elapsed, grew, base_rss, reply = await through_bot(doc)
+                        bot_times.append(elapsed)
+                        growth.append(grew)
+                        replies.append(reply)
+                    else:
+                        copy_times.append(await plain_copy(env, s3, http, path,
+                                                           f"bench/copy-{rep}"))
+                log(f"  {size // MiB} MiB rep {rep + 1}: bot {bot_times[-1]:.2f} s, copy "
+                    f"{copy_times[-1]:.2f} s, RSS +{growth[-1] / MiB:.1f} MiB")
+            ok = all("note" in r.lower() for r in replies)
+            results[size] = {"bot": median(bot_times), "copy": median(copy_times),
+                             "growth": max(growth), "growth_median": median(growth),
+                             "base_rss": base_rss, "ok": ok,
+                             "reply": replies[-1][:80] if replies else ""}
+    env.stop(bot)
+    return results
+
+
+# --- 3. data scale --------------------------------------------------------------------------
+
+SCALE_OPS = ("status", "queue", "students", "press", "admin queue")
+
+
+async def data_scale(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
+    sets: dict[str, dict[str, Any]] = {}
+    for label, shape in (("small", cfg.small), ("large", cfg.large)):
+        _name, url = await env.database(label)
+        dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+        with infra.timer() as took:
+            counts = await fixtures.load(dsn, shape)
+        log(f"  loaded {label}: {counts} in {took[0]:.1f} s")
+        press_sub = await fixtures.latest_submission_id(dsn, shape.student_id(1, 0))
+        sets[label] = {"url": url, "dsn": dsn, "shape": shape, "counts": counts,
+                       "press_sub": press_sub, "load_seconds": took[0]}
+    ids = {ADMIN_ID}
+    for info in sets.values():
+        shape = info["shape"]
+        ids.add(shape.supervisor_id(1))
+        ids.update(shape.students_of(1))
+    await env.add_users(sorted(ids))
+    for label, info in sets.items():
+        child, target = env.start_bot(f"bot-{label}", info["url"],
+                                      NOTIFY_RATE_PER_SECOND=str(cfg.notify_rate))
+        info["child"], info["target"] = child, target
+    for info in sets.values():
+        await info["child"].wait_ready()
+
+    def op_updates(info: dict[str, Any], op: str) -> tuple[list[bytes], bytes | None]:
+        shape = info["shape"]
+        sup = shape.supervisor_id(1)
+        student = shape.student_id(1, 13)
+        if op == "status":
+            return [message(student, "/status")], None
+        if op == "queue":
+            return [message(sup, "/queue")], None
+        if op == "students":
+            return [message(sup, "/students")], None
+        if op == "admin queue":
+            return [message(ADMIN_ID, "/queue")], None
+        return [callback(sup, f"rv:a:{info['press_sub']}")], message(sup, "/cancel")
+
+    samples: dict[tuple[str, str], list[float]] = {}
+    async with Poster() as poster:
+        for rep in range(cfg.reps):
+            for i, op in enumerate(SCALE_OPS):
+                order = ["small", "large"] if (rep + i) % 2 == 0 else ["large", "small"]
+                for label in order:
+                    info = sets[label]
+                    latencies = []
+                    for n in range(cfg.scale_samples + 3):
+                        updates, after = op_updates(info, op)
+                        latency = await poster.post(info["target"], updates[0])
+                        if after is not None:
+                            await poster.post(info["target"], after)
+                        if n >= 3:  # the first few warm the caches
+                            latencies.append(latency)
+                    samples.setdefault((op, label), []).append(median(latencies))
+        errors = list(poster.errors)
+    table = {}
+    for op in SCALE_OPS:
+        small = median(samples[(op, "small")]) * 1000
+        large = median(samples[(op, "large")]) * 1000
+        table[op] = {"small": small, "large": large, "ratio": large / small}
+        log(f"  {op:12} small {small:6.1f} ms  large {large:6.1f} ms  x{large / small:.2f}")
+    plans = {}
+    for label, info in sets.items():
+        try:
+            plans[label] = await explain_ops(info)
+        except Exception as exc:  # noqa: BLE001 - diagnostics must not sink the run
+            plans[label] = {"error": f"{type(exc).__name__}: {exc}"}
+    return {"sets": {k: {"counts": v["counts"], "load_seconds": v["load_seconds"]}
+                     for k, v in sets.items()},
+            "table": table, "errors": errors, "plans": plans,
+            "_live": sets}
+
+
+async def explain_ops(info: dict[str, Any]) -> dict[str, Any]:
+    """Run each operation's service calls, capture their SQL and EXPLAIN ANALYZE it."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import event
+
+    from bot.config import load_settings
+    from bot.deps import service_config
+    from handlers.deadlines import deadlines_block
+    from handlers.texts import Texts
+    from services.context import ServiceDeps, Services
+    from storage.db import create_engine, create_session_factory
+    from storage.files import LocalFileStore
+    from storage.models import User
+    from storage.repositories import outbox
+
+    shape: Shape = info["shape"]
+    engine = create_engine(info["url"])
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any,
+                _many: bool) -> None:
+        captured.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    settings = load_settings(admin_ids=[ADMIN_ID])
+    deps = ServiceDeps(files=LocalFileStore(Path("/nonexistent")),
+                       config=service_config(settings))
+    factory = create_session_factory(engine)
+    t = Texts("en", settings.tz)
+    sup_id, student_id = shape.supervisor_id(1), shape.student_id(1, 13)
+
+    async def run(op: str) -> None:
+        async with factory() as session:
+            services = Services(session, deps)
+            sup = await session.get(User, sup_id)
+            student = await session.get(User, student_id)
+            admin = await session.get(User, ADMIN_ID)
+            session.expunge_all()  # so that the middleware's user lookup is counted too
+            captured.clear()
+            if op == "status":
+                await services.registration.current(student_id)
+                await services.overview.status(student)
+                await deadlines_block(services, student, t)
+            elif op == "queue":
+                await services.registration.current(sup_id)
+                await services.overview.queue(sup)
+            elif op == "admin queue":
+                await services.registration.current(ADMIN_ID)
+                await services.overview.queue(admin)
+            elif op == "students":
+                await services.registration.current(sup_id)
+                await services.overview.students(sup)
+            elif op == "press":
+                await services.registration.current(sup_id)
+                await services.reviews.check_can_review(sup, info["press_sub"])
+            elif op == "outbox claim":
+                await outbox.claim(session, now=datetime.now(UTC), limit=50,
+                                   lease=timedelta(minutes=2))
+                await outbox.count_pending(session)
+                await session.rollback()
+
+    out: dict[str, Any] = {}
+    for op in (*SCALE_OPS, "outbox claim"):
+        await run(op)
+        statements = list(captured)
+        queries = []
+        async with engine.connect() as conn:
+            for statement, parameters in statements:
+                if not statement.lstrip().upper().startswith("SELECT"):
+                    continue
+                rows = (await conn.exec_driver_sql(
+                    "EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + statement,
+                    parameters)).scalars().all()
+                plan = "\n".join(rows)
+                seq = sorted({line.split("Seq Scan on ")[1].split()[0]
+                              for line in rows if "Seq Scan on " in line})
+                ms = next((float(line.split(":")[1].split()[0]) for line in rows
+                           if line.startswith("Execution Time")), 0.0)
+                queries.append({"sql": " ".join(statement.split())[:160], "seq_scans": seq,
+                                "ms": ms, "plan": plan})
+        out[op] = {"queries": len(statements), "selects": len(queries),
+                   "ms": sum(q["ms"] for q in queries),
+                   "seq_scans": sorted({s for q in queries for s in q["seq_scans"]}),
+                   "detail": queries}
+    await engine.dispose()
+    return out
+
+
+# --- 4. notification rate ------------------------------------------------------------------
+
+async def notification_rate(env: Env, cfg: Config, scale: dict[str, Any],
+                            log: Any) -> dict[str, Any]:
+    info = scale["_live"]["large"]
+    dsn = info["dsn"]
+    chats = [9_000_000 + i for i in range(cfg.notify_chats)]
+    per_chat = max(cfg.notifications // cfg.notify_chats, 1)
+    await env.add_users(chats)
+    reps = []
+    for rep in range(cfg.reps):
+        await fixtures.clear_outbox(dsn)
+        await env.emu("POST", "/_bench/reset")
+        started = time.perf_counter()
+        total = await fixtures.queue_outbox(dsn, chats, per_chat)
+        deadline = started + total / cfg.notify_rate * 4 + 60
+        sent = 0
+        while time.perf_counter() < deadline:
+            await asyncio.sleep(0.25)
+            counts = await env.emu("GET", "/_bench/counts")
+            sent = sum(v for k, v in counts["chats"].items() if int(k) in set(chats))
+            if sent >= total:
+                break
+        wall = time.perf_counter() - started
+        await asyncio.sleep(1.0)  # anything sent twice would show up now
+        counts = await env.emu("GET", "/_bench/counts")
+        per = {int(k): v for k, v in counts["chats"].items() if int(k) in set(chats)}
+        summary = await fixtures.outbox_summary(dsn)
+        span = (summary["last"] - summary["first"]).total_seconds() \
+            if summary["first"] and summary["last"] else 0.0
+        rate = (summary["sent"] - 1) / span if span > 0 else float("nan")
+        lost = sum(1 for c in chats if per.get(c, 0) < per_chat)
+        doubled = sum(1 for c in chats if per.get(c, 0) > per_chat)
+        reps.append({"total": total, "delivered": sum(per.values()), "rate": rate,
+                     "wall": wall, "lost_chats": lost, "doubled_chats": doubled,
+                     "by_status": summary["by_status"]})
+        log(f"  rep {rep + 1}: {sum(per.values())}/{total} delivered, {rate:.1f}/s "
+            f"(limit {cfg.notify_rate:g}/s), wall {wall:.1f} s, lost chats {lost}, "
+            f"doubled {doubled}")
+    return {"limit": cfg.notify_rate, "per_chat": per_chat, "chats": cfg.notify_chats,
+            "rate": median([r["rate"] for r in reps]),
+            "wall": median([r["wall"] for r in reps]), "reps": reps}
+
+
+# --- 5. start and idle ---------------------------------------------------------------------
+
+async def start_and_idle(env: Env, cfg: Config, mix_url: str, log: Any,
+                         earlier: dict[str, Any] | None = None) -> dict[str, Any]:
+    if cfg.quick and earlier:
+        log("  (quick: the mix phase's start-up of both processes)")
+        return earlier
+    out: dict[str, list[tuple[float, int]]] = {"bot": [], "floor": []}
+    settle = 1.0 if cfg.quick else 3.0
+    for rep in range(cfg.reps):
+        for which in (("bot", "floor") if rep % 2 == 0 else ("floor", "bot")):
+            if which == "bot":
+                child, _ = env.start_bot(f"bot-start-{rep}", mix_url)
+            else:
+                child, _ = env.start_floor(f"floor-start-{rep}")
+            ready = await child.wait_ready()
+            await asyncio.sleep(settle)
+            out[which].append((ready, child.rss()))
+            env.stop(child)
+        log(f"  rep {rep + 1}: bot ready {out['bot'][-1][0]:.2f} s, "
+            f"{out['bot'][-1][1] / MiB:.1f} MiB; floor ready {out['floor'][-1][0]:.2f} s, "
+            f"{out['floor'][-1][1] / MiB:.1f} MiB")
+    return {k: {"ready": median([r for r, _ in v]), "rss": median([m for _, m in v])}
+            for k, v in out.items()}

@@ -1,0 +1,372 @@
+"""The Markdown report (bench/results.md) and the console table."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench import infra
+
+MiB = 1024 * 1024
+NOTES = Path(__file__).with_name("notes.md")
+PACKAGES = ("aiogram", "aiohttp", "SQLAlchemy", "asyncpg", "redis", "hiredis", "aioboto3",
+            "botocore", "moto", "pydantic", "structlog")
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    if value != value:  # NaN
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def _mark(ok: bool | None) -> str:
+    return "–" if ok is None else ("met" if ok else "**MISSED**")
+
+
+def _host() -> dict[str, str]:
+    info: dict[str, str] = {"cpus": str(os.cpu_count())}
+    try:
+        with open("/proc/meminfo") as handle:
+            total = int(handle.readline().split()[1]) * 1024
+        info["memory"] = f"{total / 1024**3:.1f} GiB"
+    except OSError:
+        info["memory"] = "?"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            model = next((line.split(":", 1)[1].strip() for line in handle
+                          if line.startswith("model name")), "?")
+        info["cpu"] = model
+    except OSError:
+        info["cpu"] = "?"
+    info["os"] = f"{platform.system()} {platform.release()}"
+    info["python"] = sys.version.split()[0]
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    info["packages"] = ", ".join(versions)
+    try:
+        info["commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=infra.ROOT, capture_output=True,
+            text=True, check=False).stdout.strip() or "?"
+    except OSError:
+        info["commit"] = "?"
+    return info
+
+
+async def machine() -> dict[str, str]:
+    info = await asyncio.to_thread(_host)
+    try:
+        import asyncpg
+
+        conn = await asyncpg.connect(infra.PG_ADMIN_DSN)
+        info["postgresql"] = str(await conn.fetchval("SHOW server_version"))
+        await conn.close()
+    except Exception:  # noqa: BLE001
+        info["postgresql"] = "?"
+    try:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(infra.REDIS_URL)
+        info["redis"] = str((await redis.info("server"))["redis_version"])
+        await redis.aclose()
+    except Exception:  # noqa: BLE001
+        info["redis"] = "?"
+    return info
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    rows: list[tuple[str, str, str, bool | None]] = []
+    mix = results.get("mix")
+    if isinstance(mix, dict) and "table" in mix:
+        table = mix["table"]
+        top = max(table)
+        ratios = {c: table[c]["bot"]["throughput"] / table[c]["floor"]["throughput"]
+                  for c in table}
+        worst = min(ratios.values())
+        rows.append(("1. throughput vs floor", "≥ 0.5× at every concurrency",
+                     ", ".join(f"c{c}: {ratios[c]:.2f}×" for c in table), worst >= 0.5))
+        level = 16 if 16 in table else top
+        p99 = table[level]["bot"]["p99"] / table[level]["floor"]["p99"]
+        rows.append((f"1. p99 at concurrency {level} vs floor", "≤ 2×",
+                     f"{p99:.2f}× ({_fmt(table[level]['bot']['p99'])} vs "
+                     f"{_fmt(table[level]['floor']['p99'])} ms)", p99 <= 2))
+    upload = results.get("upload")
+    if isinstance(upload, dict) and "error" not in upload:
+        for size, row in upload.items():
+            speed = row["copy"] / row["bot"]
+            rows.append((f"2. {size // MiB} MiB upload speed vs plain copy", "≥ 0.8×",
+                         f"{speed:.2f}× ({row['bot']:.2f} s vs {row['copy']:.2f} s)",
+                         speed >= 0.8 and row["ok"]))
+        big = max(upload)
+        if big >= 100 * MiB or results.get("quick"):
+            grew = upload[big]["growth"] / MiB
+            rows.append((f"2. RSS growth, {big // MiB} MiB upload", "≤ 16 MiB",
+                         f"{grew:.1f} MiB (largest of the repetitions)", grew <= 16))
+    scale = results.get("scale")
+    if isinstance(scale, dict) and "table" in scale:
+        for op in ("status", "queue", "students", "press"):
+            row = scale["table"][op]
+            rows.append((f"3. {op} latency, large vs small", "≤ 1.1×",
+                         f"{row['ratio']:.2f}× ({_fmt(row['large'])} vs {_fmt(row['small'])} ms)",
+                         row["ratio"] <= 1.1))
+    notify = results.get("notify")
+    if isinstance(notify, dict) and "rate" in notify:
+        lost = sum(r["lost_chats"] for r in notify["reps"])
+        doubled = sum(r["doubled_chats"] for r in notify["reps"])
+        rows.append(("4. send rate vs configured limit", "close to the limit, never above",
+                     f"{notify['rate']:.1f}/s of {notify['limit']:g}/s "
+                     f"({notify['rate'] / notify['limit']:.0%})",
+                     0.9 * notify["limit"] <= notify["rate"] <= 1.02 * notify["limit"]))
+        rows.append(("4. none lost or doubled", "0 and 0",
+                     f"{lost} chats short, {doubled} chats doubled", lost == 0 and doubled == 0))
+    start = results.get("start")
+    if isinstance(start, dict) and "bot" in start:
+        rows.append(("5. start to /ready 200", "(reported)",
+                     f"{start['bot']['ready']:.2f} s (floor {start['floor']['ready']:.2f} s)",
+                     None))
+        rows.append(("5. idle RSS", "(reported)",
+                     f"{start['bot']['rss'] / MiB:.0f} MiB (bare aiogram "
+                     f"{start['floor']['rss'] / MiB:.0f} MiB)", None))
+    return rows
+
+
+def console_table(results: dict[str, Any]) -> str:
+    rows = targets(results)
+    width = max((len(r[0]) for r in rows), default=10)
+    lines = [f"{'measure':<{width}}  {'target':<32}  result"]
+    for name, target, result, ok in rows:
+        lines.append(f"{name:<{width}}  {target:<32}  {result}  [{_mark(ok)}]")
+    for key in ("mix", "upload", "scale", "notify", "start"):
+        value = results.get(key)
+        if isinstance(value, dict) and "error" in value:
+            lines.append(f"{key}: FAILED (see the report)")
+    return "\n".join(lines)
+
+
+async def render(results: dict[str, Any]) -> str:
+    info = await machine()
+    cfg = results["config"]
+    when = dt.datetime.fromtimestamp(results["started"], dt.UTC)
+    out: list[str] = []
+    add = out.append
+    title = "Benchmarks" + (" (quick smoke run: tiny sizes, not for comparison)"
+                            if results["quick"] else "")
+    add(f"# {title}\n")
+    add(f"Run {when:%Y-%m-%d %H:%M} UTC, {results['seconds'] / 60:.1f} min, commit "
+        f"{info['commit']} (plus the working tree). Generated by `python -m bench`"
+        f"{' --quick' if results['quick'] else ''}; every ratio is against a baseline "
+        f"measured in the same run, every number a median of {cfg.reps} repetition(s).\n")
+    add("## Machine\n")
+    add(f"- {info['cpus']} CPUs ({info['cpu']}), {info['memory']} memory, {info['os']}; "
+        "shared with other work while it ran (a noisy neighbour), hence ratios and medians")
+    add(f"- Python {info['python']}; PostgreSQL {info['postgresql']}, Redis {info['redis']}, "
+        "S3: moto server, all on loopback")
+    add(f"- {info['packages']}\n")
+    add("## How to reproduce\n")
+    add("```sh\n./dev.sh bench            # venv, PostgreSQL, Redis, an S3 server, then "
+        "python -m bench\n.venv/bin/python -m bench  # the same, with the services already "
+        "running\n.venv/bin/python -m bench --quick   # smoke run (tests/test_bench_smoke.py)"
+        "\n.venv/bin/python -m bench --only mix,scale   # some phases only\n```\n")
+    add("Profiles need py-spy in the venv (`.venv/bin/pip install py-spy`); without it the "
+        "run skips them. Logs of every process go to `test-artifacts/bench/<run>/`.\n")
+    add("## Targets\n")
+    add("| measure | target | result | |\n|---|---|---|---|")
+    for name, target, result, ok in targets(results):
+        add(f"| {name} | {target} | {result} | {_mark(ok)} |")
+    add("")
+    _mix(add, results.get("mix"), cfg)
+    _upload(add, results.get("upload"))
+    _scale(add, results.get("scale"), cfg)
+    _notify(add, results.get("notify"))
+    _start(add, results.get("start"))
+    if NOTES.exists() and not results["quick"]:
+        add(NOTES.read_text().strip() + "\n")
+    return "\n".join(out)
+
+
+def _failed(add: Any, section: Any) -> bool:
+    if section is None:
+        add("_Not run._\n")
+        return True
+    if isinstance(section, dict) and "error" in section:
+        add("**This phase failed:**\n\n```\n" + section["error"][-3000:] + "\n```\n")
+        return True
+    return False
+
+
+def _mix(add: Any, mix: Any, cfg: Any) -> None:
+    add("## 1. Floor vs full bot\n")
+    add("Closed loop: N workers, each posting its next update to the webhook as soon as the "
+        "previous one is answered (with `handle_in_background=False` the answer comes when "
+        "the handler is done, API calls included). Each worker owns its users, so no two "
+        "updates of one chat are ever in flight together. "
+        f"{cfg.warmup_seconds:g} s warm-up, then {cfg.run_seconds:g} s measured, per "
+        "concurrency and bot, floor and bot alternating.\n")
+    add(f"- Data: {cfg.mix.supervisors} supervisors × {cfg.mix.per_supervisor} students, "
+        f"{cfg.mix.with_thesis} of each cohort with a thesis (1–{cfg.mix.max_versions} "
+        "versions, reviews), the rest with none yet.")
+    add("- Mix (scripts per person, picked at random): `/status`, `/history`, a supervisor's "
+        "`/queue` (up to five cards and a page header: six messages), a review button press "
+        "(Approve on a waiting version: checks, FSM state, prompt) then `/cancel`, and "
+        "`/submit` → title → `/cancel` for students without a thesis.")
+    add("- Floor: `bench/floor_bot.py`, a bare aiogram bot: one handler per update type that "
+        "reads and writes the chat's FSM data in Redis and replies (a callback also answers "
+        "the query), same request handler, same emulator.\n")
+    if _failed(add, mix):
+        return
+    add("| concurrency | floor upd/s | bot upd/s | bot/floor | floor p50 / p95 / p99 ms | "
+        "bot p50 / p95 / p99 ms | p99 bot/floor |")
+    add("|---|---|---|---|---|---|---|")
+    for level, row in mix["table"].items():
+        f, b = row["floor"], row["bot"]
+        add(f"| {level} | {_fmt(f['throughput'])} | {_fmt(b['throughput'])} | "
+            f"{b['throughput'] / f['throughput']:.2f}× | {_fmt(f['p50'])} / {_fmt(f['p95'])} / "
+            f"{_fmt(f['p99'])} | {_fmt(b['p50'])} / {_fmt(b['p95'])} / {_fmt(b['p99'])} | "
+            f"{b['p99'] / f['p99']:.2f}× |")
+    add("")
+    whatif = mix["table"].get(16, {}).get("whatif")
+    if whatif:
+        floor16 = mix["table"][16]["floor"]
+        add(f"What-if at concurrency 16 (`bench/whatif_bot.py`: the same bot with aiogram's "
+            "magic filters resolved inline instead of in a thread and without "
+            f"`pool_pre_ping`; measured in the same repetitions): {_fmt(whatif['throughput'])} "
+            f"upd/s ({whatif['throughput'] / floor16['throughput']:.2f}× the floor), p50 / p95 "
+            f"/ p99 {_fmt(whatif['p50'])} / {_fmt(whatif['p95'])} / {_fmt(whatif['p99'])} ms "
+            f"({whatif['p99'] / floor16['p99']:.2f}× the floor's p99).\n")
+    add(f"Updates answered with an error: {len(mix['errors'])}. Data set: "
+        + ", ".join(f"{k} {v:,}" for k, v in mix["dataset"].items()) + ".\n")
+    if mix.get("per_kind"):
+        level = 16 if 16 in mix["table"] else max(mix["table"])
+        add(f"The bot's updates by kind (share of all measured updates; latency at "
+            f"concurrency {level}):\n")
+        add("| update | share | p50 ms | p99 ms |\n|---|---|---|---|")
+        for kind, row in mix["per_kind"].items():
+            add(f"| {kind} | {row['share']:.0%} | {_fmt(row['p50'])} | {_fmt(row['p99'])} |")
+        add("")
+    rss = mix.get("rss_after") or {}
+    if rss:
+        add(f"RSS after this phase: bot {rss['bot'] / MiB:.0f} MiB, floor "
+            f"{rss['floor'] / MiB:.0f} MiB.\n")
+    profile = mix.get("profile")
+    if profile:
+        add(f"### Where the bot's CPU time goes (py-spy, concurrency 16, "
+            f"{profile['samples']:,} samples, idle excluded)\n")
+        add("Self time by library (the innermost frame):\n")
+        add("| library | share |\n|---|---|")
+        for area, share in profile["areas"][:14]:
+            add(f"| {area} | {share:.0%} |")
+        add("\nHeaviest functions, inclusive (time with everything they call):\n")
+        add("| function | share |\n|---|---|")
+        for name, share in profile["top"][:20]:
+            add(f"| `{name}` | {share:.0%} |")
+        add("")
+
+
+def _upload(add: Any, upload: Any) -> None:
+    add("## 2. Upload pipeline\n")
+    add("A PDF document of the given size sent to the bot mid-`/submit`: the webhook request "
+        "covers `getFile`, the streamed download from the emulator (over HTTP, local mode, "
+        "MAX_FILE_MB=200), sniffing and hashing, the multipart upload to S3 and the reply; "
+        "`/cancel` then removes the staged object. The plain copy, in the driver: aiohttp GET "
+        "of the same file from the emulator and an aioboto3 multipart upload (8 MiB parts, "
+        "like the bot) to the same S3. RSS growth: the bot's VmHWM (reset with clear_refs "
+        "before each upload) and VmRSS sampled every 5 ms, minus VmRSS before the upload; a "
+        "fresh bot process, warmed with a 1 MiB upload.\n")
+    if _failed(add, upload):
+        return
+    add("| size | bot s | plain copy s | speed bot/copy | bot MiB/s | RSS before | "
+        "RSS growth (max / median) | reply |")
+    add("|---|---|---|---|---|---|---|---|")
+    for size, row in upload.items():
+        add(f"| {size // MiB} MiB | {row['bot']:.2f} | {row['copy']:.2f} | "
+            f"{row['copy'] / row['bot']:.2f}× | {size / MiB / row['bot']:.0f} | "
+            f"{row['base_rss'] / MiB:.0f} MiB | {row['growth'] / MiB:.1f} / "
+            f"{row['growth_median'] / MiB:.1f} MiB | {'ok' if row['ok'] else 'WRONG'}: "
+            f"{row['reply'][:40]!r} |")
+    add("")
+
+
+def _scale(add: Any, scale: Any, cfg: Any) -> None:
+    add("## 3. Data scale\n")
+    add("Two databases loaded in bulk (INSERT … SELECT generate_series, no FK triggers, then "
+        "VACUUM ANALYZE); a bot process on each. The measured people are the same in both: "
+        f"supervisor 1 and its {cfg.small.per_supervisor} students (a student with 14 "
+        "versions for `/status`), spread across the tables among everyone else's rows. "
+        f"Latency at concurrency 1, median of {cfg.scale_samples} after 3 warm-up requests, "
+        "then the median over repetitions, small and large alternating. A press is followed "
+        "by an untimed `/cancel`. `admin queue` (the whole university's queue, counted) is "
+        "shown for information: its work grows with the data by nature.\n")
+    if _failed(add, scale):
+        return
+    for label, info in scale["sets"].items():
+        counts = ", ".join(f"{k} {v:,}" for k, v in info["counts"].items())
+        add(f"- {label}: {counts} (loaded in {info['load_seconds']:.0f} s)")
+    add("")
+    add("| update | small ms | large ms | large/small |\n|---|---|---|---|")
+    for op, row in scale["table"].items():
+        add(f"| {op} | {_fmt(row['small'])} | {_fmt(row['large'])} | {row['ratio']:.2f}× |")
+    add("")
+    plans = scale.get("plans") or {}
+    if "small" in plans and "large" in plans and "error" not in plans["large"]:
+        add("EXPLAIN ANALYZE of the SQL each update runs (captured from the services the "
+            "handlers call; the outbox sender's claim too): statements per update, summed "
+            "execution time, and sequential scans.\n")
+        add("| operation | statements small / large | SQL ms small / large | seq scans (large) |")
+        add("|---|---|---|---|")
+        for op, large in plans["large"].items():
+            small = plans["small"].get(op, {})
+            add(f"| {op} | {small.get('queries', '?')} / {large['queries']} | "
+                f"{_fmt(small.get('ms', float('nan')), 2)} / {_fmt(large['ms'], 2)} | "
+                f"{', '.join(large['seq_scans']) or 'none'} |")
+        add("")
+        add("<details><summary>Plans (large data set)</summary>\n")
+        for op, large in plans["large"].items():
+            for query in large["detail"]:
+                add(f"**{op}**: `{query['sql']}`\n\n```\n{query['plan']}\n```\n")
+        add("</details>\n")
+    elif plans:
+        add(f"EXPLAIN failed: {plans}\n")
+
+
+def _notify(add: Any, notify: Any) -> None:
+    add("## 4. Notification rate\n")
+    add("Pending outbox rows inserted in one statement into the large database (which "
+        "already holds a million sent ones), interleaved across chats as a reminder blast "
+        "is; the bot's sender (NOTIFY_RATE_PER_SECOND as configured, "
+        "NOTIFY_CHAT_RATE_PER_SECOND at its default of 1/s) delivers them to the emulator. "
+        "Rate: delivered rows over the span of their `sent_at`; every chat's message count "
+        "in the emulator checked against what was queued for it.\n")
+    if _failed(add, notify):
+        return
+    add(f"Limit {notify['limit']:g}/s; {notify['chats']:,} chats × {notify['per_chat']} each.\n")
+    add("| repetition | queued | delivered | rate /s | wall s | chats short | chats doubled | "
+        "outbox rows |")
+    add("|---|---|---|---|---|---|---|---|")
+    for i, rep in enumerate(notify["reps"], 1):
+        add(f"| {i} | {rep['total']:,} | {rep['delivered']:,} | {_fmt(rep['rate'])} | "
+            f"{_fmt(rep['wall'])} | {rep['lost_chats']} | {rep['doubled_chats']} | "
+            f"{rep['by_status']} |")
+    add("")
+
+
+def _start(add: Any, start: Any) -> None:
+    add("## 5. Start and idle\n")
+    add("From spawning the process to the first 200 from /ready (the bot checks PostgreSQL, "
+        "Redis and S3 there and has set its webhook by then; the bare aiogram bot answers "
+        "once its webhook is set); RSS a few seconds later, idle.\n")
+    if _failed(add, start):
+        return
+    add("| process | start to ready s | idle RSS MiB |\n|---|---|---|")
+    add(f"| this bot | {start['bot']['ready']:.2f} | {start['bot']['rss'] / MiB:.0f} |")
+    add(f"| bare aiogram | {start['floor']['ready']:.2f} | {start['floor']['rss'] / MiB:.0f} |")
+    add("")
