@@ -363,6 +363,7 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     downloaded = await download.path()
     assert await asyncio.to_thread(Path(downloaded).read_bytes) == v1.read_bytes()
     card_id = await card.get_attribute("data-message-id")
+    await page.screenshot(path=str(SCREENSHOTS / "0-supervisor-new-card.png"))
 
     # Request changes with a comment, skip the grade; the card's buttons go, in place.
     await card.get_by_role("button", name="Request changes").click()
@@ -428,7 +429,7 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
         "a.deep-link").click()
     await page.screenshot(path=str(SCREENSHOTS / "5-invite-dialog.png"))
     await page.click("#join-cancel")
-    for name in ("1-admin", "2-supervisor", "3-student", "4-supervisor-menu",
+    for name in ("0-supervisor-new-card", "1-admin", "2-supervisor", "3-student", "4-supervisor-menu",
                  "5-invite-dialog"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
 

@@ -27,6 +27,7 @@ import json
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import urllib.parse
 from collections.abc import Awaitable, Callable
@@ -474,8 +475,11 @@ async def start_sandbox(settings: Settings, port: int | None = None,
     await asyncio.to_thread(upgrade, settings.effective_database_url)
     bot_id = 7_000_000_000 + secrets.randbelow(10**9)
     token = f"{bot_id}:{secrets.token_urlsafe(26)}"
+    # Chats live in memory only, so the files of an earlier run's chats are unreachable.
+    telegram_dir = settings.data_dir / "sandbox-telegram"
+    await asyncio.to_thread(shutil.rmtree, telegram_dir, True)
     emulator = BotAPIEmulator(token, bot_username=BOT_USERNAME, bot_first_name=BOT_NAME,
-                              storage_dir=settings.data_dir / "sandbox-telegram")
+                              storage_dir=telegram_dir)
     await emulator.start("127.0.0.1", 0)
     process: BotProcess | None = None
     try:
@@ -507,7 +511,13 @@ async def run_sandbox(settings: Settings, port: int | None = None) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    sandbox = await start_sandbox(settings, port=port)
+    try:
+        sandbox = await start_sandbox(settings, port=port)
+    except OSError as exc:
+        wanted = settings.sandbox_port if port is None else port
+        print(f"cannot start the sandbox on 127.0.0.1:{wanted}: {exc.strerror or exc}\n"
+              "choose another port with --port N or SANDBOX_PORT", file=sys.stderr)
+        return 1
     print(f"\nThesis Supervisor sandbox: open {sandbox.url} in your browser "
           f"(Ctrl+C to stop)\n", flush=True)
     try:

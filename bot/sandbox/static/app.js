@@ -307,7 +307,10 @@ function messageNode(m) {
   if (!m.from_bot) meta.append(el("span", "ticks", " ✓✓"));
   bubble.append(meta);
   row.append(bubble);
-  if (m.buttons && m.buttons.length && !m.deleted) row.append(keyboardNode(m));
+  if (m.buttons && m.buttons.length && !m.deleted) {
+    row.classList.add("has-keyboard");
+    row.append(keyboardNode(m));
+  }
   return row;
 }
 
