@@ -10,10 +10,11 @@ from handlers import views
 from handlers.callbacks import QueuePageCb, StudentCb
 from handlers.filters import HasRole
 from handlers.keyboards import pager, review_buttons, student_buttons
-from handlers.render import age, answer_lines, error_text
+from handlers.render import age, answer_lines, clip, error_text
 from handlers.texts import Raw, Texts
 from services.context import Services
 from services.errors import DomainError
+from services.overview import StudentLine
 from storage.models import Role, User
 
 
@@ -40,7 +41,8 @@ async def _send_queue_page(message: Message, services: Services, user: User, t: 
             t("queue.item", student=row.student.full_name, title=row.thesis.title[:300],
               version=row.submission.version, age=Raw(age(t, now - row.submission.submitted_at))),
             reply_markup=review_buttons(t, row.submission.id))
-    await message.answer(t("queue.header", total=result.total, page=result.page + 1,
+    # The summary goes last, so that with the pager it reads as a bar under the items.
+    await message.answer(t("queue.footer", total=result.total, page=result.page + 1,
                            pages=result.pages),
                          reply_markup=pager(t, result.page, result.pages))
 
@@ -48,21 +50,24 @@ async def _send_queue_page(message: Message, services: Services, user: User, t: 
 async def students(message: Message, services: Services, user: User, t: Texts) -> None:
     lines = await services.overview.students(user)
     if not lines:
-        await message.answer(t("students.none"))
+        await message.answer(t("students.none.admin" if user.role == Role.ADMIN.value
+                               else "students.none"))
         return
     text_lines = [t("students.header", count=len(lines))]
-    for line in lines:
-        latest = t.raw("students.latest", version=line.latest.version,
-                       at=t.date(line.latest.submitted_at), days=line.days_since) \
-            if line.latest else None
-        text_lines.append(t(
-            "students.line", name=line.student.full_name,
-            title=line.thesis.title[:200] if line.thesis else t("students.no_thesis"),
-            status=t(f"thesis.{line.thesis.status}") if line.thesis else "",
-            latest=latest,
-            unreachable=t.raw("students.unreachable") if not line.student.reachable else None))
+    text_lines += [_student_line(t, line) for line in lines]
     buttons = student_buttons((line.student.full_name, line.student.id) for line in lines[:100])
     await answer_lines(message, text_lines, buttons)
+
+
+def _student_line(t: Texts, line: StudentLine) -> str:
+    unreachable = t.raw("students.unreachable") if not line.student.reachable else None
+    if line.thesis is None:
+        return t("students.line.no_thesis", name=line.student.full_name, unreachable=unreachable)
+    latest = t.raw("students.latest", version=line.latest.version,
+                   at=t.date(line.latest.submitted_at), days=line.days_since) \
+        if line.latest else None
+    return t("students.line", name=line.student.full_name, title=clip(line.thesis.title, 200),
+             status=t(f"thesis.{line.thesis.status}"), latest=latest, unreachable=unreachable)
 
 
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,

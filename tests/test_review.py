@@ -216,7 +216,7 @@ async def test_students_overview_and_history(harness: Harness) -> None:
     overview = (await supervisor.send("/students"))[-1]
     assert "Your students" in overview.content and "(2)" in overview.content
     assert "Alice's <thesis>: submitted, awaiting review, v1" in overview.content
-    assert "Bob B — no submission yet" in overview.content
+    assert "Bob B — no submission yet\n" in overview.content + "\n"
     history = (await supervisor.click("Alice A"))[-1]
     assert "v1" in history.content and history.button_texts() == ["📄 v1"]
     await supervisor.click("📄 v1")

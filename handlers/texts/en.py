@@ -172,7 +172,7 @@ TEXTS: dict[str, str] = {
     "decision.next.rejected": "Please talk to your supervisor about how to proceed.",
     # queue and students
     "queue.empty": "🎉 No versions are waiting for review.",
-    "queue.header": "<b>Waiting for review</b>: {total} (page {page} of {pages})",
+    "queue.footer": "<b>Waiting for review</b>: {total} (page {page} of {pages})",
     "queue.item": "<b>{student}</b> — {title}\nversion {version} · waiting {age}",
     "queue.prev": "« Previous",
     "queue.next": "Next »",
@@ -180,10 +180,11 @@ TEXTS: dict[str, str] = {
     "age.hours": "{n} h",
     "age.days": "{n} day(s)",
     "students.none": "No students yet. Invite them with /invite.",
+    "students.none.admin": "Administrators supervise no students; each supervisor sees theirs with /students.",
     "students.header": "<b>Your students</b> ({count}):",
     "students.line": "• <b>{name}</b> — {title}: {status}{latest}{unreachable}",
+    "students.line.no_thesis": "• <b>{name}</b> — no submission yet{unreachable}",
     "students.latest": ", v{version} on {at} ({days} days ago)",
-    "students.no_thesis": "no submission yet",
     "students.unreachable": " ⚠️ has blocked the bot",
     "stats.view": (
         "<b>Statistics</b>\nUsers: {users}\nTheses: {theses}\n"
