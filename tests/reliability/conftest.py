@@ -102,10 +102,10 @@ def own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]
 @pytest.fixture
 async def redis_url(own_redis: RedisServer) -> AsyncIterator[str]:
     """Overrides the shared Redis: ours can be stopped without disturbing anyone."""
-    if own_redis._proc is None:  # noqa: SLF001 - healed after a failed outage test
+    if own_redis._proc is None:
         own_redis.start()
     yield own_redis.url
-    if own_redis._proc is None:  # noqa: SLF001
+    if own_redis._proc is None:
         own_redis.start()
 
 

@@ -4,6 +4,7 @@ a time across two replicas, and an unexpected failure answered once and not retr
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -87,7 +88,7 @@ async def test_two_replicas_take_one_users_updates_one_at_a_time(make_bot: BotFa
     assert statuses == [200] * 10
     assert {name for *_, name in spans} == {"first", "second"}
     ordered = sorted(spans)
-    for (_s1, end, *_), (start, _e2, *_) in zip(ordered, ordered[1:], strict=False):
+    for (_s1, end, *_), (start, _e2, *_) in itertools.pairwise(ordered):
         assert start >= end - 0.005, "two updates of one user ran at the same time"
 
     # The same update delivered to both replicas at once: handled by exactly one.
