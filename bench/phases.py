@@ -293,26 +293,37 @@ async def profile_bot(env: Env, poster: Poster, bot: infra.Child, target: Target
 
 
 AREAS = [
-    ("/sqlalchemy/", "SQLAlchemy"), ("/asyncpg/", "asyncpg"), ("/aiogram/", "aiogram"),
-    ("/pydantic", "pydantic"), ("/aiohttp/", "aiohttp"), ("/redis/", "redis-py"),
-    ("/structlog/", "structlog"), ("/prometheus_client/", "prometheus"),
-    ("/botocore/", "botocore"), ("/main/handlers/", "bot: handlers"),
-    ("/main/services/", "bot: services"), ("/main/storage/", "bot: storage"),
-    ("/main/bot/", "bot: bot/"), ("asyncio/", "asyncio event loop"),
-    ("json/", "json"), ("logging/", "logging"),
+    ("sqlalchemy/", "SQLAlchemy"), ("asyncpg/", "asyncpg"), ("aiogram/", "aiogram"),
+    ("pydantic", "pydantic"), ("aiohttp/", "aiohttp"), ("redis/", "redis-py"),
+    ("structlog/", "structlog"), ("prometheus_client/", "prometheus"),
+    ("handlers/", "bot: handlers"), ("services/", "bot: services"),
+    ("storage/", "bot: storage"), ("bot/", "bot: bot/"),
+    ("concurrent/futures/", "thread pool (aiogram runs sync filters in threads)"),
+    ("threading.py", "thread pool (aiogram runs sync filters in threads)"),
+    ("asyncio/selector_events.py", "asyncio socket I/O (syscalls)"),
+    ("asyncio/", "asyncio event loop"), ("selectors.py", "asyncio event loop"),
 ]
+PEERS = [("asyncpg/", "PostgreSQL (asyncpg)"), ("redis/", "Redis"),
+         ("aiogram/client", "Bot API calls"), ("client_reqrep", "Bot API calls"),
+         ("web_protocol", "webhook answers"), ("web_response", "webhook answers")]
+
+
+def _where(frame: str) -> str:
+    return frame[frame.rfind("(") + 1:frame.rfind(":")] if "(" in frame else ""
 
 
 def _area(frame: str) -> str:
+    where = _where(frame)
     for needle, name in AREAS:
-        if needle in frame:
+        if where.startswith(needle) or f"/{needle}" in where:
             return name
     return "other (stdlib, GC, ...)"
 
 
 def summarize_profile(path: Path) -> dict[str, Any]:
-    """Self time by library (leaf frame) and the heaviest functions, inclusive."""
+    """Self time by library (leaf frame), socket writes by peer, heaviest functions."""
     self_by_area: Counter[str] = Counter()
+    writes: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     total = 0
     for line in path.read_text(errors="replace").splitlines():
@@ -323,20 +334,24 @@ def summarize_profile(path: Path) -> dict[str, Any]:
         frames = stack.split(";")
         total += count
         self_by_area[_area(frames[-1])] += count
+        if "_SelectorSocketTransport.write" in frames[-1]:
+            peer = next((name for needle, name in PEERS if needle in stack), "other")
+            writes[peer] += count
         seen = set()
         for frame in frames:
-            name = frame.split(" (")[0]
-            where = frame[frame.find("(") + 1:frame.rfind(":")] if "(" in frame else ""
-            short = where.split("site-packages/")[-1].replace(str(infra.ROOT) + "/", "")
-            key = f"{name} ({short})"
+            key = f"{frame.split(' (')[0]} ({_where(frame)})"
             if key not in seen:
                 seen.add(key)
                 inclusive[key] += count
-    top = [(k, v / total) for k, v in inclusive.most_common(60)
-           if not k.startswith(("<module>", "run (", "_run (", "run_forever", "_run_once",
-                                "run_until_complete", "main (", "_dispatch (", "run_bot"))]
+    skip = ("<module>", "run (", "_run (", "run_forever", "_run_once", "run_until_complete",
+            "main (", "_dispatch (", "run_bot", "_run_module_as_main", "_run_code",
+            "Runner.run", "BaseEventLoop.", "Handle._run")
+    top = [(k, v / total) for k, v in inclusive.most_common(80) if not k.startswith(skip)]
+    if not total:
+        return {"samples": 0, "areas": [], "writes": [], "top": [], "file": str(path)}
     return {"samples": total,
-            "areas": [(a, n / total) for a, n in self_by_area.most_common()] if total else [],
+            "areas": [(a, n / total) for a, n in self_by_area.most_common()],
+            "writes": [(a, n / total) for a, n in writes.most_common()],
             "top": top[:25], "file": str(path)}
 
 

@@ -257,7 +257,10 @@ def _mix(add: Any, mix: Any, cfg: Any) -> None:
     if rss:
         add(f"RSS after this phase: bot {rss['bot'] / MiB:.0f} MiB, floor "
             f"{rss['floor'] / MiB:.0f} MiB.\n")
-    profile = mix.get("profile")
+    _profile(add, mix.get("profile"))
+
+
+def _profile(add: Any, profile: Any) -> None:
     if profile:
         add(f"### Where the bot's CPU time goes (py-spy, concurrency 16, "
             f"{profile['samples']:,} samples, idle excluded)\n")
@@ -265,6 +268,12 @@ def _mix(add: Any, mix: Any, cfg: Any) -> None:
         add("| library | share |\n|---|---|")
         for area, share in profile["areas"][:14]:
             add(f"| {area} | {share:.0%} |")
+        if profile.get("writes"):
+            add("\nOf which socket writes (one `send` syscall per request: round trips), by "
+                "peer:\n")
+            add("| peer | share of all samples |\n|---|---|")
+            for peer, share in profile["writes"]:
+                add(f"| {peer} | {share:.0%} |")
         add("\nHeaviest functions, inclusive (time with everything they call):\n")
         add("| function | share |\n|---|---|")
         for name, share in profile["top"][:20]:
