@@ -20,10 +20,11 @@ def get_routers() -> list[Router]:
         submit,
         supervisor,
     )
+    from handlers.filters import Magic
 
     private = Router(name="private")
-    private.message.filter(F.chat.type == ChatType.PRIVATE)
-    private.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    private.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
+    private.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
     private.include_routers(*(module.create_router() for module in (
         start, invites, submit, review, student, supervisor, deadlines, admin, files,
         fallback)))

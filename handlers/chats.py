@@ -18,11 +18,12 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter
 from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineQuery, Message
 
+from handlers.filters import Magic
 from handlers.texts import Texts
 from services.context import Services
 
-PRIVATE = F.chat.type == ChatType.PRIVATE
-GROUP = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
+PRIVATE = Magic(F.chat.type == ChatType.PRIVATE)
+GROUP = Magic(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))
 log = structlog.get_logger("handlers.chats")
 
 
@@ -78,5 +79,6 @@ def create_router() -> Router:
     router.channel_post.register(channel_post)
     router.edited_message.register(edited)
     router.inline_query.register(inline)
-    router.callback_query.register(foreign_button, ~(F.message.chat.type == ChatType.PRIVATE))
+    router.callback_query.register(foreign_button,
+                                   ~Magic(F.message.chat.type == ChatType.PRIVATE))
     return router

@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import DeadlineTargetCb, MilestoneAction, MilestoneCb
-from handlers.filters import HasRole
+from handlers.filters import HasRole, Magic
 from handlers.render import age, clip, error_text, reply_error, split_lines
 from handlers.texts import Raw, Texts
 from services.context import Services
@@ -246,13 +246,13 @@ def create_router() -> Router:
     supervisor.callback_query.filter(HasRole(Role.SUPERVISOR))
     supervisor.message.register(deadline, Command("deadline"))
     supervisor.callback_query.register(target_picked, DeadlineTargetCb.filter())
-    supervisor.message.register(got_title, DeadlineStates.title, F.text)
+    supervisor.message.register(got_title, DeadlineStates.title, Magic(F.text))
     supervisor.message.register(need_text, DeadlineStates.title)
-    supervisor.message.register(got_due, DeadlineStates.due, F.text)
+    supervisor.message.register(got_due, DeadlineStates.due, Magic(F.text))
     supervisor.message.register(need_text, DeadlineStates.due)
     supervisor.message.register(milestones_list, Command("milestones"))
     supervisor.callback_query.register(milestone_pressed, MilestoneCb.filter())
-    supervisor.message.register(got_new_due, DeadlineStates.move, F.text)
+    supervisor.message.register(got_new_due, DeadlineStates.move, Magic(F.text))
     supervisor.message.register(need_text, DeadlineStates.move)
     student = Router(name=__name__ + ".student")
     student.message.filter(HasRole(Role.STUDENT))

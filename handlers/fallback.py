@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
+from handlers.filters import Magic
 from handlers.texts import Texts
 from storage.models import User
 
@@ -35,8 +36,8 @@ async def stale_button(query: CallbackQuery, t: Texts) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(unknown_command, F.text.startswith("/"))
-    router.message.register(plain_text, F.text)
+    router.message.register(unknown_command, Magic(F.text.startswith("/")))
+    router.message.register(plain_text, Magic(F.text))
     router.message.register(anything_else)
     router.callback_query.register(stale_button)
     return router

@@ -6,8 +6,23 @@ from typing import Any
 
 from aiogram.filters import BaseFilter
 from aiogram.types import TelegramObject
+from magic_filter import MagicFilter
 
 from storage.models import Role, User
+
+
+class Magic(BaseFilter):
+    """A magic filter (``F.text``) evaluated inline.
+
+    aiogram runs a bare magic filter through ``asyncio.to_thread``, a thread hop for every
+    update and handler it is tried against; this wrapper makes it a plain coroutine.
+    """
+
+    def __init__(self, magic: MagicFilter) -> None:
+        self.magic = magic
+
+    async def __call__(self, event: TelegramObject) -> bool:
+        return bool(self.magic.resolve(event))
 
 
 class HasRole(BaseFilter):

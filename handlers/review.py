@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from handlers.callbacks import ReviewAction, ReviewCb
-from handlers.filters import Registered
+from handlers.filters import Magic, Registered
 from handlers.notifications import submission_card
 from handlers.render import error_text, reply_error
 from handlers.telegram_files import stream_file
@@ -175,10 +175,10 @@ def create_router() -> Router:
     router.callback_query.filter(Registered())
     router.callback_query.register(pressed, ReviewCb.filter())
     router.message.register(skip_comment, ReviewStates.comment, Command("skip"))
-    router.message.register(got_comment, ReviewStates.comment, F.text)
-    router.message.register(got_feedback_file, ReviewStates.comment, F.document)
+    router.message.register(got_comment, ReviewStates.comment, Magic(F.text))
+    router.message.register(got_feedback_file, ReviewStates.comment, Magic(F.document))
     router.message.register(comment_not_text, ReviewStates.comment)
     router.message.register(got_grade, ReviewStates.grade, Command("skip"))
-    router.message.register(got_grade, ReviewStates.grade, F.text)
+    router.message.register(got_grade, ReviewStates.grade, Magic(F.text))
     router.message.register(grade_not_text, ReviewStates.grade)
     return router

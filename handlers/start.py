@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.metrics import USER_REGISTRATIONS
+from handlers.filters import Magic
 from handlers.menu import set_menu
 from handlers.render import reply_error
 from handlers.texts import Texts
@@ -82,5 +83,5 @@ def create_router() -> Router:
     router.message.register(help_command, Command("help"), StateFilter("*"))
     router.message.register(cancel, Command("cancel"), StateFilter("*"))
     router.message.register(command_mid_conversation, ~StateFilter(None),
-                            F.text.regexp(r"^/(?!skip\b)\w+"))
+                            Magic(F.text.regexp(r"^/(?!skip\b)\w+")))
     return router

@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
 from bot.metrics import THESIS_SUBMISSIONS
-from handlers.filters import HasRole
+from handlers.filters import HasRole, Magic
 from handlers.render import reply_error
 from handlers.telegram_files import stream_file
 from handlers.texts import Texts
@@ -115,11 +115,11 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.STUDENT))
     router.message.register(begin, Command("submit"))
-    router.message.register(got_title, SubmitStates.title, F.text)
+    router.message.register(got_title, SubmitStates.title, Magic(F.text))
     router.message.register(title_not_text, SubmitStates.title)
-    router.message.register(got_document, SubmitStates.document, F.document)
+    router.message.register(got_document, SubmitStates.document, Magic(F.document))
     router.message.register(not_a_document, SubmitStates.document)
     router.message.register(got_note, SubmitStates.note, Command("skip"))
-    router.message.register(got_note, SubmitStates.note, F.text)
+    router.message.register(got_note, SubmitStates.note, Magic(F.text))
     router.message.register(note_not_text, SubmitStates.note)
     return router

@@ -135,6 +135,8 @@ class ReviewService(BaseService):
                              telegram_file_id: str | None) -> StagedFile:
         """An annotated PDF/DOCX from the reviewer, stored like a submission."""
         await self.check_can_review(actor, submission_id)
+        # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
+        await self.session.commit()
         return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
                                     chunks, file_name, self.config.max_file_bytes,
                                     telegram_file_id)

@@ -99,6 +99,8 @@ class SubmissionService(BaseService):
                     telegram_file_id: str | None) -> StagedFile:
         """Stream the file into the store, checking and hashing it on the way."""
         self._require_student(student)
+        # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
+        await self.session.commit()
         staged = await stage_document(self.deps.files, self.config.file_prefix, chunks,
                                       file_name, self.config.max_file_bytes, telegram_file_id)
         try:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     parsed = make_url(url)
     # hide_parameters: a failed statement's error (and so a log line) never carries user text.
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    kwargs: dict[str, Any] = {"hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database:
             from pathlib import Path
@@ -25,7 +25,9 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs = {"connect_args": {"timeout": 30}}
     else:
-        # pre_ping plus recycle lets the pool heal after a database restart without ours.
+        # No pre-ping: it costs a round trip on every checkout. After a database restart the
+        # first statement on a dead connection fails as a disconnect, SQLAlchemy then drops
+        # every pooled connection, and the update is retried (ErrorMiddleware).
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800,
                       pool_timeout=10, connect_args={"timeout": 5, "command_timeout": 30})
     engine = create_async_engine(parsed, **kwargs)

@@ -134,7 +134,11 @@ class Invite(Base):
 
 class Thesis(Base):
     __tablename__ = "theses"
-    __table_args__ = (CheckConstraint(_in("status", ThesisStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", ThesisStatus), name="status"),
+        # The review queue: theses waiting, oldest first (see repositories/theses.py).
+        Index("ix_theses_status_updated", "status", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     student_id: Mapped[int] = mapped_column(

@@ -190,13 +190,16 @@ async def test_queue_order_and_pagination(harness: Harness) -> None:
             await conn.execute(User.__table__.insert().values(
                 id=student_id, role="student", full_name=f"Student {i:02d}", language="en",
                 supervisor_id=supervisor.id, reachable=True, created_at=now))
+            # As the bot writes them: a thesis changes when its latest version comes.
+            submitted_at = now - timedelta(days=27 - i, hours=1)
             thesis_id = (await conn.execute(Thesis.__table__.insert().values(
                 student_id=student_id, title=f"Title {i:02d}", status="submitted",
-                latest_version=1, created_at=now, updated_at=now).returning(Thesis.id))).scalar_one()
+                latest_version=1, created_at=submitted_at, updated_at=submitted_at)
+                .returning(Thesis.id))).scalar_one()
             await conn.execute(Submission.__table__.insert().values(
                 thesis_id=thesis_id, version=1, file_key=f"k{i}", file_name="t.pdf",
                 file_kind="pdf", file_size=10, sha256="0" * 64, telegram_file_id=None,
-                submitted_at=now - timedelta(days=27 - i, hours=1)))
+                submitted_at=submitted_at))
     await engine.dispose()
     page1 = await supervisor.send("/queue", expect=6)
     assert [m.content.split("\n")[0] for m in page1[:5]] == [

@@ -31,8 +31,6 @@ class ContextMiddleware(BaseMiddleware):
             if user is not None:
                 # A read-only snapshot: a service's rollback must not expire it under us.
                 session.expunge(user)
-            # End the read transaction: an upload may take minutes and must not hold it open.
-            await session.rollback()
             language = user.language if user else (tg_user.language_code if tg_user else None)
             data.update(session=session, services=services, user=user,
                         t=Texts(language_of(language), self._deps.config.tz))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Review, Submission, Thesis, ThesisStatus, User
@@ -81,14 +81,17 @@ async def submission_with_owner(
     return (row[0], row[1], row[2]) if row else None
 
 
-def _pending_query(supervisor_id: int | None):  # type: ignore[no-untyped-def]
+def _pending_query(supervisor_id: int | None) -> Select[Submission, Thesis, User]:
+    # A thesis in status "submitted" has exactly one waiting version, its latest (a decision
+    # and its status change share a transaction), and its updated_at is when that version
+    # came. Driving the query from theses keeps it independent of how many versions exist.
     query = (
         select(Submission, Thesis, User)
-        .join(Thesis, (Thesis.id == Submission.thesis_id)
+        .select_from(Thesis)
+        .join(Submission, (Submission.thesis_id == Thesis.id)
               & (Submission.version == Thesis.latest_version))
         .join(User, User.id == Thesis.student_id)
-        .outerjoin(Review, Review.submission_id == Submission.id)
-        .where(Thesis.status == ThesisStatus.SUBMITTED.value, Review.id.is_(None))
+        .where(Thesis.status == ThesisStatus.SUBMITTED.value)
     )
     if supervisor_id is not None:
         query = query.where(User.supervisor_id == supervisor_id)
@@ -100,7 +103,7 @@ async def pending(
 ) -> list[PendingRow]:
     query = (
         _pending_query(supervisor_id)
-        .order_by(Submission.submitted_at, Submission.id)
+        .order_by(Thesis.updated_at, Thesis.id)
         .offset(offset)
         .limit(limit)
     )
@@ -109,15 +112,19 @@ async def pending(
 
 
 async def count_pending(session: AsyncSession, supervisor_id: int | None) -> int:
-    subquery = _pending_query(supervisor_id).with_only_columns(Submission.id).subquery()
-    return int(await session.scalar(select(func.count()).select_from(subquery)) or 0)
+    query = select(func.count()).select_from(Thesis).where(
+        Thesis.status == ThesisStatus.SUBMITTED.value)
+    if supervisor_id is not None:
+        query = query.join(User, User.id == Thesis.student_id).where(
+            User.supervisor_id == supervisor_id)
+    return int(await session.scalar(query) or 0)
 
 
 async def pending_older_than(session: AsyncSession, before: datetime) -> list[PendingRow]:
     query = (
         _pending_query(None)
-        .where(Submission.submitted_at < before)
-        .order_by(User.supervisor_id, Submission.submitted_at)
+        .where(Thesis.updated_at < before)
+        .order_by(User.supervisor_id, Thesis.updated_at)
     )
     rows = await session.execute(query)
     return [PendingRow(s, t, u) for s, t, u in rows]
