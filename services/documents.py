@@ -13,14 +13,16 @@ Rules, checked while the file streams past (only a small head and tail are kept)
 from __future__ import annotations
 
 import struct
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
 from services.errors import EmptyFile, UnsupportedDocument
 
 HEAD_BYTES = 4096
+PDF_TAIL_BYTES = 2048
 # The central directory of a real thesis DOCX (many images) fits easily in this.
-TAIL_BYTES = 4 * 1024 * 1024
+DOCX_TAIL_BYTES = 4 * 1024 * 1024
 MAX_UNPACKED = 2 * 1024**3
 MAX_RATIO = 200
 EOCD = b"PK\x05\x06"
@@ -49,7 +51,10 @@ class DocumentSniffer:
 
     def __init__(self) -> None:
         self._head = bytearray()
-        self._tail = bytearray()
+        # Whole chunks, dropped from the left once the rest still covers the tail we need.
+        self._tail: deque[bytes] = deque()
+        self._tail_size = 0
+        self._tail_limit = DOCX_TAIL_BYTES
         self.size = 0
 
     def feed(self, chunk: bytes) -> None:
@@ -57,10 +62,13 @@ class DocumentSniffer:
             self._head += chunk[: HEAD_BYTES - len(self._head)]
             # Refuse early, before the rest of a large non-document is transferred.
             if len(self._head) >= 8:
-                self._guess_kind()
-        self._tail += chunk
-        if len(self._tail) > TAIL_BYTES:
-            del self._tail[: len(self._tail) - TAIL_BYTES]
+                kind = self._guess_kind()
+                self._tail_limit = PDF_TAIL_BYTES if kind is DocumentKind.PDF \
+                    else DOCX_TAIL_BYTES
+        self._tail.append(chunk)
+        self._tail_size += len(chunk)
+        while self._tail_size - len(self._tail[0]) >= self._tail_limit:
+            self._tail_size -= len(self._tail.popleft())
         self.size += len(chunk)
 
     def _guess_kind(self) -> DocumentKind:
@@ -77,11 +85,12 @@ class DocumentSniffer:
         if len(self._head) < 8:
             raise UnsupportedDocument(reason="not_pdf_or_docx")
         kind = self._guess_kind()
+        tail = b"".join(self._tail)[-self._tail_limit:]
         if kind is DocumentKind.PDF:
-            if b"%%EOF" not in bytes(self._tail[-2048:]):
+            if b"%%EOF" not in tail[-PDF_TAIL_BYTES:]:
                 raise UnsupportedDocument(reason="truncated_pdf")
         else:
-            _check_docx_directory(bytes(self._tail), self.size)
+            _check_docx_directory(tail, self.size)
         return Sniffed(kind=kind, size=self.size)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
@@ -208,7 +209,8 @@ async def stage_document(files: FileStore, prefix: str, chunks: AsyncIterator[by
             sniffer.feed(chunk)
             if sniffer.size > max_bytes:
                 raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
-            digest.update(chunk)
+            # hashlib lets go of the GIL on large buffers: hash beside the network I/O.
+            await asyncio.to_thread(digest.update, chunk)
             yield chunk
 
     try:

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 import aioboto3
 from botocore.config import Config as BotoConfig
 
-# S3 parts must be at least 5 MiB (but the last); 8 MiB keeps memory per upload small.
-PART_SIZE = 8 * 1024 * 1024
+# S3's smallest part (but the last): with two parts in memory, an upload holds ~10 MiB.
+PART_SIZE = 5 * 1024 * 1024
 READ_CHUNK = 256 * 1024
 
 
@@ -127,36 +127,52 @@ class S3FileStore:
         return self._client
 
     async def put_stream(self, key: str, chunks: AsyncIterator[bytes], content_type: str) -> int:
+        """Multipart upload, one part on the wire while the next one is being received.
+
+        At most two parts are in memory (the one uploading and the one filling), whatever
+        the file's size; a failure aborts the upload so no object or part is left.
+        """
         s3 = await self._s3()
-        buffer = bytearray()
-        size = 0
+        filling: list[bytes] = []
+        filled = size = 0
         upload_id: str | None = None
         parts: list[dict[str, Any]] = []
+        uploading: asyncio.Task[dict[str, Any]] | None = None
         try:
             async for chunk in chunks:
-                buffer += chunk
+                filling.append(chunk)
+                filled += len(chunk)
                 size += len(chunk)
-                while len(buffer) >= PART_SIZE:
-                    if upload_id is None:
-                        upload_id = await self._start_multipart(s3, key, content_type)
-                    part = bytes(buffer[:PART_SIZE])
-                    del buffer[:PART_SIZE]
-                    parts.append(await self._upload_part(s3, key, upload_id, len(parts) + 1, part))
+                if filled < PART_SIZE:
+                    continue
+                if upload_id is None:
+                    upload_id = await self._start_multipart(s3, key, content_type)
+                if uploading is not None:
+                    parts.append(await uploading)
+                body, filling, filled = b"".join(filling), [], 0
+                uploading = asyncio.create_task(
+                    self._upload_part(s3, key, upload_id, len(parts) + 1, body))
+                del body
             if upload_id is None:
                 await s3.put_object(
-                    Bucket=self.bucket, Key=key, Body=bytes(buffer), ContentType=content_type,
-                    ServerSideEncryption="AES256",
+                    Bucket=self.bucket, Key=key, Body=b"".join(filling),
+                    ContentType=content_type, ServerSideEncryption="AES256",
                 )
-            else:
-                if buffer:
-                    parts.append(
-                        await self._upload_part(s3, key, upload_id, len(parts) + 1, bytes(buffer))
-                    )
-                await s3.complete_multipart_upload(
-                    Bucket=self.bucket, Key=key, UploadId=upload_id,
-                    MultipartUpload={"Parts": parts},
-                )
+                return size
+            if uploading is not None:
+                parts.append(await uploading)
+                uploading = None
+            if filling:
+                parts.append(await self._upload_part(s3, key, upload_id, len(parts) + 1,
+                                                     b"".join(filling)))
+            await s3.complete_multipart_upload(
+                Bucket=self.bucket, Key=key, UploadId=upload_id,
+                MultipartUpload={"Parts": parts},
+            )
         except BaseException:
+            if uploading is not None:
+                uploading.cancel()
+                await asyncio.gather(uploading, return_exceptions=True)
             await asyncio.shield(self._abort(s3, key, upload_id))
             raise
         return size
@@ -187,7 +203,10 @@ class S3FileStore:
     async def read(self, key: str) -> AsyncIterator[bytes]:
         s3 = await self._s3()
         response = await s3.get_object(Bucket=self.bucket, Key=key)
-        async with response["Body"] as body:
+        body = response["Body"]
+        # Entering the body yields aiohttp's response, whose read() takes no size: read
+        # through aiobotocore's StreamingBody and only use the context to release it.
+        async with body:
             while chunk := await body.read(READ_CHUNK):
                 yield chunk
 
