@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.clock import Clock, SystemClock
+from services.known_users import KnownUsers
 from storage.files import FileStore
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class ServiceDeps:
     files: FileStore
     config: ServiceConfig
     clock: Clock = field(default_factory=SystemClock)
+    known_users: KnownUsers = field(default_factory=KnownUsers)
 
 
 class Services:

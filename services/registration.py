@@ -82,8 +82,18 @@ class RegistrationService(BaseService):
         return await users.get(self.session, user.supervisor_id)
 
     async def current(self, user_id: int) -> User | None:
-        return await users.get(self.session, user_id)
+        """Who is writing: a detached snapshot, from the process cache when it has one."""
+        known = self.deps.known_users.get(user_id)
+        if known is not None:
+            return known
+        user = await users.get(self.session, user_id)
+        if user is not None:
+            # Detached, so that no rollback in this update can expire it under its readers.
+            self.session.expunge(user)
+            self.deps.known_users.put(user)
+        return user
 
     async def mark_reachable(self, user_id: int, reachable: bool) -> None:
         await users.set_reachable(self.session, user_id, reachable)
         await self.session.commit()
+        self.deps.known_users.forget(user_id)

@@ -28,9 +28,6 @@ class ContextMiddleware(BaseMiddleware):
         async with self._session_factory() as session:
             services = Services(session, self._deps)
             user = await services.registration.current(tg_user.id) if tg_user else None
-            if user is not None:
-                # A read-only snapshot: a service's rollback must not expire it under us.
-                session.expunge(user)
             language = user.language if user else (tg_user.language_code if tg_user else None)
             data.update(session=session, services=services, user=user,
                         t=Texts(language_of(language), self._deps.config.tz))
