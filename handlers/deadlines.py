@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -246,14 +246,14 @@ def create_router() -> Router:
     supervisor.callback_query.filter(HasRole(Role.SUPERVISOR))
     supervisor.message.register(deadline, Command("deadline"))
     supervisor.callback_query.register(target_picked, DeadlineTargetCb.filter())
-    supervisor.message.register(got_title, DeadlineStates.title, Magic(F.text))
-    supervisor.message.register(need_text, DeadlineStates.title)
-    supervisor.message.register(got_due, DeadlineStates.due, Magic(F.text))
-    supervisor.message.register(need_text, DeadlineStates.due)
+    supervisor.message.register(got_title, StateFilter(DeadlineStates.title), Magic(F.text))
+    supervisor.message.register(need_text, StateFilter(DeadlineStates.title))
+    supervisor.message.register(got_due, StateFilter(DeadlineStates.due), Magic(F.text))
+    supervisor.message.register(need_text, StateFilter(DeadlineStates.due))
     supervisor.message.register(milestones_list, Command("milestones"))
     supervisor.callback_query.register(milestone_pressed, MilestoneCb.filter())
-    supervisor.message.register(got_new_due, DeadlineStates.move, Magic(F.text))
-    supervisor.message.register(need_text, DeadlineStates.move)
+    supervisor.message.register(got_new_due, StateFilter(DeadlineStates.move), Magic(F.text))
+    supervisor.message.register(need_text, StateFilter(DeadlineStates.move))
     student = Router(name=__name__ + ".student")
     student.message.filter(HasRole(Role.STUDENT))
     student.message.register(student_deadlines, Command("deadlines"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -174,11 +174,11 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.filter(Registered())
     router.callback_query.register(pressed, ReviewCb.filter())
-    router.message.register(skip_comment, ReviewStates.comment, Command("skip"))
-    router.message.register(got_comment, ReviewStates.comment, Magic(F.text))
-    router.message.register(got_feedback_file, ReviewStates.comment, Magic(F.document))
-    router.message.register(comment_not_text, ReviewStates.comment)
-    router.message.register(got_grade, ReviewStates.grade, Command("skip"))
-    router.message.register(got_grade, ReviewStates.grade, Magic(F.text))
-    router.message.register(grade_not_text, ReviewStates.grade)
+    router.message.register(skip_comment, StateFilter(ReviewStates.comment), Command("skip"))
+    router.message.register(got_comment, StateFilter(ReviewStates.comment), Magic(F.text))
+    router.message.register(got_feedback_file, StateFilter(ReviewStates.comment), Magic(F.document))
+    router.message.register(comment_not_text, StateFilter(ReviewStates.comment))
+    router.message.register(got_grade, StateFilter(ReviewStates.grade), Command("skip"))
+    router.message.register(got_grade, StateFilter(ReviewStates.grade), Magic(F.text))
+    router.message.register(grade_not_text, StateFilter(ReviewStates.grade))
     return router

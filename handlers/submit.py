@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
@@ -115,11 +115,11 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.STUDENT))
     router.message.register(begin, Command("submit"))
-    router.message.register(got_title, SubmitStates.title, Magic(F.text))
-    router.message.register(title_not_text, SubmitStates.title)
-    router.message.register(got_document, SubmitStates.document, Magic(F.document))
-    router.message.register(not_a_document, SubmitStates.document)
-    router.message.register(got_note, SubmitStates.note, Command("skip"))
-    router.message.register(got_note, SubmitStates.note, Magic(F.text))
-    router.message.register(note_not_text, SubmitStates.note)
+    router.message.register(got_title, StateFilter(SubmitStates.title), Magic(F.text))
+    router.message.register(title_not_text, StateFilter(SubmitStates.title))
+    router.message.register(got_document, StateFilter(SubmitStates.document), Magic(F.document))
+    router.message.register(not_a_document, StateFilter(SubmitStates.document))
+    router.message.register(got_note, StateFilter(SubmitStates.note), Command("skip"))
+    router.message.register(got_note, StateFilter(SubmitStates.note), Magic(F.text))
+    router.message.register(note_not_text, StateFilter(SubmitStates.note))
     return router
