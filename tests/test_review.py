@@ -6,21 +6,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from storage.db import create_engine
 from storage.models import Review, Submission, Thesis, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
-from tests.test_student_journey import onboard, submit
-
-
-async def count(harness: Harness, model: type) -> int:
-    engine = create_engine(harness.settings.effective_database_url)
-    async with engine.connect() as conn:
-        value = (await conn.execute(select(func.count()).select_from(model))).scalar_one()
-    await engine.dispose()
-    return int(value)
+from tests.test_student_journey import onboard, rows, submit
 
 
 async def thesis_status(harness: Harness, student_id: int) -> str:
@@ -80,7 +72,7 @@ async def test_request_changes_then_approve_with_grade(harness: Harness) -> None
     history = (await alice.send("/history"))[-1].content
     assert "changes requested" in history and "approved" in history and "grade 91" in history
     assert "already approved" not in history
-    assert await count(harness, Review) == 2
+    assert await rows(harness, Review) == 2
 
 
 async def test_reject_with_feedback_file_and_approve_with_comment(harness: Harness) -> None:
@@ -134,7 +126,7 @@ async def test_only_the_supervisor_may_decide(harness: Harness) -> None:
     await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) >= 10)
     alerts = [answer for answer in harness.emu.callback_answers]
     assert all(show_alert for _id, _text, show_alert in alerts), alerts
-    assert await count(harness, Review) == 0
+    assert await rows(harness, Review) == 0
     assert await thesis_status(harness, alice.id) == "submitted"
 
 
@@ -156,7 +148,7 @@ async def test_double_press_and_superseded_version(harness: Harness) -> None:
     await harness.emu.click(supervisor.id, card2.message_id, approve_data)
     await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) > before)
     assert "Already reviewed by Sam Supervisor" in harness.emu.callback_answers[-1][1]
-    assert await count(harness, Review) == 1
+    assert await rows(harness, Review) == 1
 
 
 async def test_two_admins_deciding_at_once_make_one_review(make_bot: BotFactory) -> None:
@@ -177,7 +169,7 @@ async def test_two_admins_deciding_at_once_make_one_review(make_bot: BotFactory)
     replies = [(await a.expect(1, b))[-1].content for a, b in zip(admins, before, strict=True)]
     assert sorted("Recorded" in r for r in replies) == [False, True], replies
     assert any("Already reviewed by" in r for r in replies)
-    assert await count(harness, Review) == 1
+    assert await rows(harness, Review) == 1
 
 
 async def test_queue_order_and_pagination(harness: Harness) -> None:
