@@ -137,7 +137,7 @@ class Thesis(Base):
     __table_args__ = (
         CheckConstraint(_in("status", ThesisStatus), name="status"),
         # The review queue: theses waiting, oldest first (see repositories/theses.py).
-        Index("ix_theses_status_updated", "status", "updated_at"),
+        Index("ix_theses_status_updated", "status", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

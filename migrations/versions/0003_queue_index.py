@@ -16,7 +16,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("theses", schema=None) as batch_op:
-        batch_op.create_index("ix_theses_status_updated", ["status", "updated_at"], unique=False)
+        batch_op.create_index("ix_theses_status_updated", ["status", "updated_at", "id"],
+                              unique=False)
 
 
 def downgrade() -> None:
