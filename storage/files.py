@@ -133,28 +133,29 @@ class S3FileStore:
         the file's size; a failure aborts the upload so no object or part is left.
         """
         s3 = await self._s3()
-        # The part fills in place and is itself the request body: no joined copy of it.
-        filling = bytearray()
-        size = 0
+        filling: list[bytes] = []
+        filled = size = 0
         upload_id: str | None = None
         parts: list[dict[str, Any]] = []
         uploading: asyncio.Task[dict[str, Any]] | None = None
         try:
             async for chunk in chunks:
-                filling += chunk
+                filling.append(chunk)
+                filled += len(chunk)
                 size += len(chunk)
-                if len(filling) < PART_SIZE:
+                if filled < PART_SIZE:
                     continue
                 if upload_id is None:
                     upload_id = await self._start_multipart(s3, key, content_type)
                 if uploading is not None:
                     parts.append(await uploading)
+                body, filling, filled = b"".join(filling), [], 0
                 uploading = asyncio.create_task(
-                    self._upload_part(s3, key, upload_id, len(parts) + 1, filling))
-                filling = bytearray()
+                    self._upload_part(s3, key, upload_id, len(parts) + 1, body))
+                del body
             if upload_id is None:
                 await s3.put_object(
-                    Bucket=self.bucket, Key=key, Body=filling,
+                    Bucket=self.bucket, Key=key, Body=b"".join(filling),
                     ContentType=content_type, ServerSideEncryption="AES256",
                 )
                 return size
@@ -163,7 +164,7 @@ class S3FileStore:
                 uploading = None
             if filling:
                 parts.append(await self._upload_part(s3, key, upload_id, len(parts) + 1,
-                                                     filling))
+                                                     b"".join(filling)))
             await s3.complete_multipart_upload(
                 Bucket=self.bucket, Key=key, UploadId=upload_id,
                 MultipartUpload={"Parts": parts},
@@ -183,7 +184,7 @@ class S3FileStore:
         return str(response["UploadId"])
 
     async def _upload_part(
-        self, s3: Any, key: str, upload_id: str, number: int, body: bytes | bytearray
+        self, s3: Any, key: str, upload_id: str, number: int, body: bytes
     ) -> dict[str, Any]:
         response = await s3.upload_part(
             Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=body
