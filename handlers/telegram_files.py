@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramAPIError
 
 from services.errors import SourceUnavailable
 
-CHUNK = 1024 * 1024
+CHUNK = 512 * 1024
 
 
 async def stream_file(bot: Bot, file_id: str) -> AsyncIterator[bytes]:
