@@ -12,7 +12,7 @@ from bot.dispatcher import create_dispatcher
 def _sync_callables(router: Router) -> list[str]:
     found = []
     for name, observer in router.observers.items():
-        for flt in observer._handler.filters or []:  # noqa: SLF001 - router-level filters
+        for flt in observer._handler.filters or []:  # router-level filters
             if not flt.awaitable:
                 found.append(f"{router.name}.{name} filter {flt.callback!r}")
         for handler in observer.handlers:
