@@ -1207,18 +1207,21 @@ class BotAPIEmulator:
         value = params.get("reply_to_message_id")
         return value if isinstance(value, int) else None
 
+    def _addressed_message(self, params: JSONDict) -> RecordedMessage | None:
+        """The live message that ``chat_id`` and ``message_id`` name, if there is one."""
+        chat = self._lookup_chat(params.get("chat_id"))
+        message_id = params.get("message_id")
+        if chat is None or not isinstance(message_id, int):
+            return None
+        msg = self._find_message(chat.id, message_id)
+        return None if msg is None or msg.deleted else msg
+
     def _message_for_edit(self, params: JSONDict) -> RecordedMessage | None:
         """The bot message an edit targets; None for inline messages."""
         if params.get("inline_message_id"):
             return None
-        chat = self._lookup_chat(params.get("chat_id"))
-        message_id = params.get("message_id")
-        msg = (
-            self._find_message(chat.id, message_id)
-            if chat and isinstance(message_id, int)
-            else None
-        )
-        if msg is None or msg.deleted:
+        msg = self._addressed_message(params)
+        if msg is None:
             raise ApiError(400, "Bad Request: message to edit not found")
         if not msg.from_bot:
             raise ApiError(400, "Bad Request: message can't be edited")
@@ -1565,14 +1568,8 @@ class BotAPIEmulator:
         return self._apply_edit(msg, reply_markup=markup)
 
     async def _delete_message(self, params: JSONDict, uploads: dict[str, Upload]) -> Any:
-        chat = self._lookup_chat(params.get("chat_id"))
-        message_id = params.get("message_id")
-        msg = (
-            self._find_message(chat.id, message_id)
-            if chat and isinstance(message_id, int)
-            else None
-        )
-        if msg is None or msg.deleted:
+        msg = self._addressed_message(params)
+        if msg is None:
             raise ApiError(400, "Bad Request: message to delete not found")
         msg.deleted = True
         self._publish({"type": "delete", "chat_id": msg.chat_id, "message": msg.to_dict()})
