@@ -1148,6 +1148,11 @@ class BotAPIEmulator:
         self._publish({"type": "message", "chat_id": chat.id, "message": msg.to_dict()})
         return msg
 
+    def _format_caption(self, params: JSONDict) -> tuple[str, list[JSONDict]]:
+        """A request's caption, parsed by its parse_mode, within the caption limit."""
+        return self._format(params.get("caption"), params.get("parse_mode"),
+                            params.get("caption_entities"), caption=True)
+
     @staticmethod
     def _format(
         raw: Any, parse_mode: Any, entities: Any, *, caption: bool
@@ -1425,12 +1430,7 @@ class BotAPIEmulator:
             caption: str | None = None
             entities: list[JSONDict] = []
             if params.get("caption") is not None:
-                caption, entities = self._format(
-                    params.get("caption"),
-                    params.get("parse_mode"),
-                    params.get("caption_entities"),
-                    caption=True,
-                )
+                caption, entities = self._format_caption(params)
             markup = self._validate_markup(params.get("reply_markup"))
             stored = await self._resolve_input_file(params.get(field), uploads, field, kind)
             document: JSONDict | None = None
@@ -1487,12 +1487,7 @@ class BotAPIEmulator:
         src = self._source_message(params, "copy")
         caption, entities = src.caption, copy.deepcopy(src.entities)
         if params.get("caption") is not None:
-            caption, entities = self._format(
-                params.get("caption"),
-                params.get("parse_mode"),
-                params.get("caption_entities"),
-                caption=True,
-            )
+            caption, entities = self._format_caption(params)
         markup = self._validate_markup(params.get("reply_markup"))
         msg = self._new_message(
             chat,
@@ -1544,12 +1539,7 @@ class BotAPIEmulator:
         )
 
     async def _edit_message_caption(self, params: JSONDict, uploads: dict[str, Upload]) -> Any:
-        caption, entities = self._format(
-            params.get("caption"),
-            params.get("parse_mode"),
-            params.get("caption_entities"),
-            caption=True,
-        )
+        caption, entities = self._format_caption(params)
         markup = self._validate_markup(params.get("reply_markup"))
         msg = self._message_for_edit(params)
         if msg is None:
