@@ -16,7 +16,7 @@ from handlers.callbacks import ReviewAction, ReviewCb
 from handlers.filters import Magic, Registered
 from handlers.notifications import submission_card
 from handlers.render import error_text, reply_error
-from handlers.telegram_files import stream_file
+from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError, StorageUnavailable
@@ -88,10 +88,8 @@ async def got_feedback_file(message: Message, state: FSMContext, services: Servi
     assert document is not None
     data = await state.get_data()
     try:
-        services.submissions.check_declared_size(document.file_size)
         staged = await services.reviews.stage_feedback(
-            user, data["submission_id"], stream_file(bot, document.file_id),
-            document.file_name or "feedback", document.file_id)
+            user, data["submission_id"], incoming_document(bot, document, "feedback"))
         comment = clean_comment(Decision.APPROVED, message.caption)
     except StorageUnavailable:
         raise  # a dependency outage: retried (webhook) or answered by ErrorMiddleware

@@ -11,7 +11,7 @@ from aiogram.types import Message
 from bot.metrics import THESIS_SUBMISSIONS
 from handlers.filters import HasRole, Magic
 from handlers.render import reply_error
-from handlers.telegram_files import stream_file
+from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError, StorageUnavailable
@@ -70,10 +70,8 @@ async def got_document(message: Message, state: FSMContext, services: Services, 
     document = message.document
     assert document is not None
     try:
-        services.submissions.check_declared_size(document.file_size)
         staged = await services.submissions.stage(
-            user, stream_file(bot, document.file_id), document.file_name or "thesis",
-            document.file_id)
+            user, incoming_document(bot, document, "thesis"))
     except StorageUnavailable:
         raise  # a dependency outage: retried (webhook) or answered by ErrorMiddleware
     except DomainError as error:

@@ -10,8 +10,10 @@ import aiofiles
 import aiohttp
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram.types import Document
 
 from services.errors import SourceUnavailable
+from services.submissions import IncomingFile
 
 CHUNK = 512 * 1024
 
@@ -35,3 +37,10 @@ async def stream_file(bot: Bot, file_id: str) -> AsyncIterator[bytes]:
             yield chunk
     except (TelegramAPIError, aiohttp.ClientError, OSError, TimeoutError) as exc:
         raise SourceUnavailable() from exc
+
+
+def incoming_document(bot: Bot, document: Document, default_name: str) -> IncomingFile:
+    """A Telegram document as the services take it; nothing is downloaded until read."""
+    return IncomingFile(chunks=stream_file(bot, document.file_id),
+                        file_name=document.file_name or default_name,
+                        declared_size=document.file_size, telegram_file_id=document.file_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,7 +17,7 @@ from services.errors import (
     Superseded,
 )
 from services.notifications import Kind, notify
-from services.submissions import StagedFile, discard, stage_document
+from services.submissions import IncomingFile, StagedFile, discard, stage_document
 from storage.models import Decision, Review, Role, Submission, Thesis, User
 from storage.repositories import audit, reviews, theses, users
 from storage.repositories.reviews import DuplicateReview
@@ -131,15 +130,13 @@ class ReviewService(BaseService):
         return ReviewResult(review, target, actor)
 
     async def stage_feedback(self, actor: User, submission_id: int,
-                             chunks: AsyncIterator[bytes], file_name: str,
-                             telegram_file_id: str | None) -> StagedFile:
+                             incoming: IncomingFile) -> StagedFile:
         """An annotated PDF/DOCX from the reviewer, stored like a submission."""
         await self.check_can_review(actor, submission_id)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
         return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
-                                    chunks, file_name, self.config.max_file_bytes,
-                                    telegram_file_id)
+                                    incoming, self.config.max_file_bytes)
 
     async def _already(self, existing: Review | None) -> AlreadyReviewed:
         reviewer = None

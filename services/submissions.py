@@ -52,6 +52,16 @@ class StagedFile:
 
 
 @dataclass(frozen=True)
+class IncomingFile:
+    """A file on its way in: its bytes as they arrive and what the sender says of it."""
+
+    chunks: AsyncIterator[bytes]
+    file_name: str
+    declared_size: int | None = None
+    telegram_file_id: str | None = None
+
+
+@dataclass(frozen=True)
 class StoredFile:
     key: str
     file_name: str
@@ -89,21 +99,13 @@ class SubmissionService(BaseService):
         self._require_student(student)
         return await theses.by_student(self.session, student.id)
 
-    def check_declared_size(self, size: int | None) -> None:
-        """Refuse before downloading anything, by the size Telegram declares."""
-        if size is not None and size > self.config.max_file_bytes:
-            raise FileTooLarge(limit_mb=self.config.max_file_bytes // (1024 * 1024))
-        if size == 0:
-            raise EmptyFile()
-
-    async def stage(self, student: User, chunks: AsyncIterator[bytes], file_name: str,
-                    telegram_file_id: str | None) -> StagedFile:
+    async def stage(self, student: User, incoming: IncomingFile) -> StagedFile:
         """Stream the file into the store, checking and hashing it on the way."""
         self._require_student(student)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
-        staged = await stage_document(self.deps.files, self.config.file_prefix, chunks,
-                                      file_name, self.config.max_file_bytes, telegram_file_id)
+        staged = await stage_document(self.deps.files, self.config.file_prefix, incoming,
+                                      self.config.max_file_bytes)
         try:
             await self._refuse_duplicate(student, staged.sha256)
         except BaseException:
@@ -197,15 +199,19 @@ class SubmissionService(BaseService):
         return thesis
 
 
-async def stage_document(files: FileStore, prefix: str, chunks: AsyncIterator[bytes],
-                         file_name: str, max_bytes: int,
-                         telegram_file_id: str | None) -> StagedFile:
+async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
+                         max_bytes: int) -> StagedFile:
     """Stream a PDF/DOCX into the store under a fresh key; nothing is left if it is refused."""
+    # Refuse by the size the sender declares before a single byte is transferred.
+    if incoming.declared_size is not None and incoming.declared_size > max_bytes:
+        raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
+    if incoming.declared_size == 0:
+        raise EmptyFile()
     sniffer, digest = DocumentSniffer(), hashlib.sha256()
     key = new_key(prefix, "bin")
 
     async def measured() -> AsyncIterator[bytes]:
-        async for chunk in chunks:
+        async for chunk in incoming.chunks:
             sniffer.feed(chunk)
             if sniffer.size > max_bytes:
                 raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
@@ -225,8 +231,8 @@ async def stage_document(files: FileStore, prefix: str, chunks: AsyncIterator[by
         await discard(files, key)
         raise
     return StagedFile(key=key, size=sniffed.size, sha256=digest.hexdigest(),
-                      kind=sniffed.kind.value, file_name=_safe_name(file_name),
-                      telegram_file_id=telegram_file_id)
+                      kind=sniffed.kind.value, file_name=_safe_name(incoming.file_name),
+                      telegram_file_id=incoming.telegram_file_id)
 
 
 async def discard(files: FileStore, key: str) -> None:
