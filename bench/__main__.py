@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import os
 import secrets
 import shutil
@@ -119,8 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=None, help="where to write the report")
     parser.add_argument("--only", default="",
                         help="comma-separated phases: mix,upload,scale,notify,start")
+    parser.add_argument("--reps", type=int, default=None,
+                        help="repetitions of each measure (default 3; 1 with --quick)")
+    parser.add_argument("--levels", default="",
+                        help="comma-separated concurrencies of section 1 (default 1,16,64)")
     args = parser.parse_args(argv)
     cfg = phases.Config.make(args.quick)
+    if args.reps:
+        cfg = dataclasses.replace(cfg, reps=args.reps)
+    if args.levels:
+        cfg = dataclasses.replace(cfg, levels=tuple(int(x) for x in args.levels.split(",")))
     default = "test-artifacts/bench-quick.md" if args.quick else "bench/results.md"
     output = args.output or infra.ROOT / default
     only = {p.strip() for p in args.only.split(",") if p.strip()} or None

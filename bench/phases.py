@@ -208,17 +208,15 @@ async def floor_vs_bot(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
     pending = await pending_submissions(dsn)
     bot, bot_target = env.start_bot("bot-mix", url)
     floor, floor_target = env.start_floor()
-    whatif = whatif_target = None
-    if not cfg.quick:
-        whatif, whatif_target = env.start_bot("bot-whatif", url, module="bench.whatif_bot")
     await bot.wait_ready()
     await floor.wait_ready()
-    if whatif is not None:
-        await whatif.wait_ready()
     await asyncio.sleep(1.0)
     startup = {"bot": {"ready": bot.ready_after, "rss": bot.rss()},
                "floor": {"ready": floor.ready_after, "rss": floor.rss()}}
     actors = {c: mix_actors(shape, pending, c) for c in cfg.levels}
+    # Per-kind latencies and the profile come from concurrency 16 (the target's), or the
+    # highest level run.
+    focus = 16 if 16 in cfg.levels else cfg.levels[-1]
     runs: dict[tuple[str, int], list[RunResult]] = {}
     kinds: Counter[str] = Counter()
     kind_latency: dict[str, list[float]] = {}
@@ -227,8 +225,6 @@ async def floor_vs_bot(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
             for i, level in enumerate(cfg.levels):
                 order = [floor_target, bot_target] if (rep + i) % 2 == 0 \
                     else [bot_target, floor_target]
-                if whatif_target is not None and level == 16:
-                    order.append(whatif_target)
                 for target in order:
                     await env.emu("POST", "/_bench/reset")
                     await closed_loop(poster, target, actors[level], cfg.warmup_seconds,
@@ -238,7 +234,7 @@ async def floor_vs_bot(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
                     runs.setdefault((target.name, level), []).append(result)
                     if target is bot_target:
                         kinds.update({k: len(v) for k, v in result.by_kind.items()})
-                        if level == 16 or (cfg.quick and level == cfg.levels[-1]):
+                        if level == focus:
                             for k, v in result.by_kind.items():
                                 kind_latency.setdefault(k, []).extend(v)
                     log(f"  rep {rep + 1} c={level:<3} {target.name:8} "
@@ -247,15 +243,12 @@ async def floor_vs_bot(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
                         f"{percentile(result.latencies, 99) * 1000:6.1f} ms")
         profile = None
         if cfg.profile:
-            profile = await profile_bot(env, poster, bot, bot_target, actors[16], log)
+            profile = await profile_bot(env, poster, bot, bot_target, actors[focus], log)
         errors = list(poster.errors)
     table = {}
     for level in cfg.levels:
         table[level] = {"floor": summarize(runs[("floor", level)]),
                         "bot": summarize(runs[("bot-mix", level)])}
-    if whatif is not None:
-        table[16]["whatif"] = summarize(runs[("bot-whatif", 16)])
-        env.stop(whatif)
     rss = {"bot": bot.rss(), "floor": floor.rss()}
     env.stop(floor)
     live = None

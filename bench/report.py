@@ -234,15 +234,6 @@ def _mix(add: Any, mix: Any, cfg: Any) -> None:
             f"{_fmt(f['p99'])} | {_fmt(b['p50'])} / {_fmt(b['p95'])} / {_fmt(b['p99'])} | "
             f"{b['p99'] / f['p99']:.2f}× |")
     add("")
-    whatif = mix["table"].get(16, {}).get("whatif")
-    if whatif:
-        floor16 = mix["table"][16]["floor"]
-        add(f"What-if at concurrency 16 (`bench/whatif_bot.py`: the same bot with aiogram's "
-            "magic filters resolved inline instead of in a thread and without "
-            f"`pool_pre_ping`; measured in the same repetitions): {_fmt(whatif['throughput'])} "
-            f"upd/s ({whatif['throughput'] / floor16['throughput']:.2f}× the floor), p50 / p95 "
-            f"/ p99 {_fmt(whatif['p50'])} / {_fmt(whatif['p95'])} / {_fmt(whatif['p99'])} ms "
-            f"({whatif['p99'] / floor16['p99']:.2f}× the floor's p99).\n")
     add(f"Updates answered with an error: {len(mix['errors'])}. Data set: "
         + ", ".join(f"{k} {v:,}" for k, v in mix["dataset"].items()) + ".\n")
     if mix.get("per_kind"):

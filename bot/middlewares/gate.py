@@ -1,0 +1,365 @@
+"""The gate every update passes before it is handled: once, not too fast, one at a time.
+
+Three rules, checked together in **one Redis round trip** on the way in and one on the way
+out (a Lua script each), because each is a Redis write that every update needs:
+
+- **Once.** Telegram redelivers a webhook update it thinks failed (a timeout, a 5xx, a lost
+  connection), possibly to another replica while the first is still busy with it. The
+  update is *claimed* (``dedupe:<bot>:<update>`` set to a random token, NX, ``claim_ttl``).
+  Already ``done``: a duplicate, skipped and counted (``duplicate_updates_total``). Claimed
+  by someone else: in webhook mode answered "retry later" (neither lost nor handled twice),
+  in polling mode skipped. On success the record becomes ``done`` for ``done_ttl``; when
+  handling raised (a dependency is down, or we are being cancelled) the claim is released so
+  that the redelivery goes through.
+- **Not too fast.** At most FLOOD_RATE updates per FLOOD_WINDOW_SECONDS per user, a fixed
+  window counted with ``INCR`` and shared by the replicas. The first update over the limit
+  gets one "slow down" answer; it and the rest of the window's updates are dropped (marked
+  done) and counted (``flood_dropped_updates_total``). Administrators are exempt, and so are
+  updates that are not someone typing or pressing (e.g. a user blocking the bot).
+- **One at a time.** A user's updates in a chat are handled one after another across all
+  replicas: a lock on aiogram's FSM key (``fsm:...:lock``), held until the update is done.
+  While holding it the script also reads the FSM state, which ``PrefetchedFSM`` hands to the
+  handlers instead of reading it again.
+
+When Redis is unreachable the gate keeps the same records in process memory, so one
+replica still handles an update once, throttles and serialises; the FSM state read that
+follows then fails and the update is retried like any other dependency failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from aiogram import BaseMiddleware, Bot
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import KeyBuilder
+from aiogram.types import TelegramObject, Update
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from bot.metrics import DUPLICATE_UPDATES, FLOOD_DROPPED
+from bot.middlewares.errors import RetryLater
+from handlers.texts import Texts, language_of
+
+log = structlog.get_logger("bot.gate")
+
+DONE = "done"
+THROTTLED = frozenset({"message", "edited_message", "callback_query", "inline_query"})
+PREFETCHED = "_gate_fsm"
+
+# KEYS: claim, flood counter, lock, state.  ARGV: token, claim ttl, flood ttl (0: not
+# counted), flood rate, done ttl, lock ttl ms (0: no lock).
+# Returns {claimed, what the claim holds if not, flood count, locked, state}.
+_ENTER = """
+if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+  return {0, redis.call('get', KEYS[1]) or '', 0, 0, false}
+end
+local count = 0
+if ARGV[3] ~= '0' then
+  count = redis.call('incr', KEYS[2])
+  if count == 1 then redis.call('expire', KEYS[2], ARGV[3]) end
+  if count > tonumber(ARGV[4]) then
+    redis.call('set', KEYS[1], 'done', 'EX', ARGV[5])
+    return {1, '', count, 0, false}
+  end
+end
+if ARGV[6] == '0' or not redis.call('set', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[6]) then
+  return {1, '', count, 0, false}
+end
+return {1, '', count, 1, redis.call('get', KEYS[4])}
+"""
+# KEYS: lock, state.  ARGV: token, lock ttl ms.  Returns {locked, state}.
+_LOCK = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1, redis.call('get', KEYS[2])}
+end
+return {0, false}
+"""
+# KEYS: claim, lock.  ARGV: token, 'done' (handled) or '' (release the claim), done ttl,
+# '1' if the lock is ours to release.
+_LEAVE = """
+if ARGV[2] ~= '' then
+  redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
+elseif redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('del', KEYS[1])
+end
+if ARGV[4] == '1' and redis.call('get', KEYS[2]) == ARGV[1] then
+  redis.call('del', KEYS[2])
+end
+return 1
+"""
+
+
+class InProgress(RetryLater):
+    """The same update is being handled elsewhere right now; Telegram should come back."""
+
+
+class LocalRecords:
+    """A bounded, expiring map of update records: the fallback when Redis is down."""
+
+    def __init__(self, remember: int = 20_000) -> None:
+        self._items: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._remember = remember
+
+    def get(self, key: str) -> str | None:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        if item[1] < time.monotonic():
+            del self._items[key]
+            return None
+        return item[0]
+
+    def put(self, key: str, value: str, ttl: float) -> None:
+        self._items.pop(key, None)
+        self._items[key] = (value, time.monotonic() + ttl)
+        while len(self._items) > self._remember:
+            self._items.popitem(last=False)
+
+    def drop(self, key: str, value: str | None = None) -> None:
+        item = self._items.get(key)
+        if item is not None and (value is None or item[0] == value):
+            del self._items[key]
+
+
+class LocalLocks:
+    """Per-key asyncio locks, forgotten when nobody holds or waits for them."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    flood_rate: int
+    flood_window_seconds: float
+    exempt: frozenset[int] = frozenset()
+    retry_in_progress: bool = True
+    done_ttl: int = 3600
+    claim_ttl: int = 150
+    lock_ttl_ms: int = 120_000
+    lock_poll_seconds: float = 0.02
+
+
+@dataclass
+class Admission:
+    """What the gate decided for one update."""
+
+    token: str
+    claim: str
+    seen: str | None = None  # set: a duplicate or in progress elsewhere
+    count: int = 0  # this user's updates in the flood window
+    lock: str | None = None  # the FSM lock key, when the update has a chat and user
+    state_key: str | None = None
+    locked: bool = False
+    state: str | None = None
+    in_redis: bool = True
+
+
+class UpdateGate(BaseMiddleware):
+    def __init__(self, redis: Redis | None, fsm: FSMContextMiddleware, keys: KeyBuilder,
+                 config: GateConfig) -> None:
+        self._redis = redis
+        self._fsm = fsm
+        self._keys = keys
+        self.config = config
+        self.local = LocalRecords()
+        self._local_flood: dict[tuple[int, int], int] = {}
+        self._local_locks = LocalLocks()
+        self._scripts = None if redis is None else (
+            redis.register_script(_ENTER), redis.register_script(_LOCK),
+            redis.register_script(_LEAVE))
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        bot: Bot = data["bot"]
+        context = self._fsm.resolve_event_context(bot, data)
+        gate = await self._enter(event, bot.id, data, context)
+        if gate.seen is not None:
+            DUPLICATE_UPDATES.inc()
+            log.info("duplicate_update", state="done" if gate.seen == DONE else "in_progress")
+            if gate.seen != DONE and self.config.retry_in_progress:
+                raise InProgress()
+            return None
+        if gate.count > self.config.flood_rate:
+            FLOOD_DROPPED.inc()
+            log.info("flood_dropped", count=gate.count, limit=self.config.flood_rate)
+            # Marked done already (by the script, or locally when Redis is down).
+            if gate.count == self.config.flood_rate + 1:
+                await _slow_down(event, data)
+            return None
+        try:
+            if gate.lock is None or gate.locked:
+                return await self._handle(handler, event, data, context, gate)
+            if gate.in_redis:
+                await self._wait_for_lock(gate)
+                return await self._handle(handler, event, data, context, gate)
+            async with self._local_locks.hold(gate.lock):
+                return await self._handle(handler, event, data, context, gate)
+        except BaseException:
+            # Not handled (a dependency is down, or we are being cancelled): let it come back.
+            await self._leave(gate, handled=False)
+            raise
+
+    async def _handle(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                      event: Update, data: dict[str, Any], context: FSMContext | None,
+                      gate: Admission) -> Any:
+        if context is not None and gate.locked:
+            data[PREFETCHED] = (context, gate.state)
+        result = await handler(event, data)
+        await self._leave(gate, handled=True)
+        return result
+
+    def _counted(self, event: Update, data: dict[str, Any]) -> int | None:
+        """The user id whose flood window this update counts in, if any."""
+        user = data.get("event_from_user")
+        if event.event_type not in THROTTLED or user is None or user.id in self.config.exempt:
+            return None
+        return int(user.id)
+
+    async def _enter(self, event: Update, bot_id: int, data: dict[str, Any],
+                     context: FSMContext | None) -> Admission:
+        gate = Admission(token=secrets.token_hex(8), claim=f"dedupe:{bot_id}:{event.update_id}")
+        if context is not None:
+            gate.lock = self._keys.build(context.key, "lock")
+            gate.state_key = self._keys.build(context.key, "state")
+        seen = self.local.get(gate.claim)
+        if seen is not None:
+            gate.seen = seen
+            return gate
+        self.local.put(gate.claim, gate.token, self.config.claim_ttl)
+        user_id = self._counted(event, data)
+        window = int(time.time() // self.config.flood_window_seconds)
+        if self._scripts is not None:
+            try:
+                await self._enter_redis(gate, bot_id, user_id, window)
+                return gate
+            except (RedisError, OSError) as exc:
+                log.warning("gate_fallback", step="enter", error_type=type(exc).__name__)
+        gate.in_redis = False
+        if user_id is not None:
+            gate.count = self._hit_locally(user_id, window)
+        if gate.count > self.config.flood_rate:
+            self.local.put(gate.claim, DONE, self.config.done_ttl)
+        return gate
+
+    async def _enter_redis(self, gate: Admission, bot_id: int, user_id: int | None,
+                           window: int) -> None:
+        assert self._scripts is not None
+        cfg = self.config
+        flood_key = f"flood:{bot_id}:{user_id}:{window}"
+        flood_ttl = math.ceil(cfg.flood_window_seconds) + 1 if user_id is not None else 0
+        claimed, held, count, locked, state = await self._scripts[0](
+            keys=[gate.claim, flood_key, gate.lock or gate.claim, gate.state_key or gate.claim],
+            args=[gate.token, cfg.claim_ttl, flood_ttl, cfg.flood_rate, cfg.done_ttl,
+                  cfg.lock_ttl_ms if gate.lock else 0])
+        if not claimed:
+            self.local.drop(gate.claim, gate.token)
+            # Expired between the two calls: in progress, ours next time.
+            gate.seen = _text(held) or "in_progress"
+            if gate.seen == DONE:
+                self.local.put(gate.claim, DONE, cfg.done_ttl)
+            return
+        gate.count = int(count)
+        gate.locked = bool(locked)
+        gate.state = _text(state)
+
+    def _hit_locally(self, user_id: int, window: int) -> int:
+        for stale in [k for k in self._local_flood if k[1] < window]:
+            del self._local_flood[stale]
+        count = self._local_flood.get((user_id, window), 0) + 1
+        self._local_flood[(user_id, window)] = count
+        return count
+
+    async def _wait_for_lock(self, gate: Admission) -> None:
+        """Another update of this user is being handled (here or elsewhere): wait for it."""
+        assert self._scripts is not None and gate.lock and gate.state_key
+        while True:
+            await asyncio.sleep(self.config.lock_poll_seconds)
+            locked, state = await self._scripts[1](
+                keys=[gate.lock, gate.state_key], args=[gate.token, self.config.lock_ttl_ms])
+            if locked:
+                gate.locked, gate.state = True, _text(state)
+                return
+
+    async def _leave(self, gate: Admission, *, handled: bool) -> None:
+        if handled:
+            self.local.put(gate.claim, DONE, self.config.done_ttl)
+        else:
+            self.local.drop(gate.claim, gate.token)
+        if self._scripts is None or not gate.in_redis:
+            return
+        try:
+            await self._scripts[2](
+                keys=[gate.claim, gate.lock or gate.claim],
+                args=[gate.token, DONE if handled else "", self.config.done_ttl,
+                      "1" if gate.locked else "0"])
+        except (RedisError, OSError) as exc:
+            log.warning("gate_fallback", step="leave", error_type=type(exc).__name__)
+
+
+class PrefetchedFSM(FSMContextMiddleware):
+    """aiogram's FSM middleware without its lock and, when the gate read it, its state read:
+    the gate holds the user's lock and has the state already."""
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["fsm_storage"] = self.storage
+        prefetched: tuple[FSMContext, str | None] | None = data.pop(PREFETCHED, None)
+        if prefetched is not None:
+            context, raw_state = prefetched
+        else:
+            found = self.resolve_event_context(data["bot"], data)
+            if found is None:
+                return await handler(event, data)
+            context, raw_state = found, await found.get_state()
+        data.update(state=context, raw_state=raw_state)
+        return await handler(event, data)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value is False:
+        return None
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+async def _slow_down(event: Update, data: dict[str, Any]) -> None:
+    bot: Bot | None = data.get("bot")
+    user = data.get("event_from_user")
+    chat = data.get("event_chat")
+    if bot is None:
+        return
+    t = Texts(language_of(user.language_code if user else None))
+    try:
+        if event.callback_query is not None:
+            await bot.answer_callback_query(event.callback_query.id, t("error.slow_down"),
+                                            show_alert=True)
+        elif chat is not None and chat.type == "private":
+            await bot.send_message(chat.id, t("error.slow_down"))
+    except Exception as exc:  # noqa: BLE001 - the warning is best effort
+        log.warning("slow_down_failed", error_type=type(exc).__name__)
