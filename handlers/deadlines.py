@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import DeadlineTargetCb, MilestoneAction, MilestoneCb
-from handlers.filters import HasRole, Magic
+from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.render import age, clip, error_text, reply_error, split_lines
 from handlers.texts import Raw, Texts
 from services.context import Services
@@ -246,14 +246,16 @@ def create_router() -> Router:
     supervisor.callback_query.filter(HasRole(Role.SUPERVISOR))
     supervisor.message.register(deadline, Command("deadline"))
     supervisor.callback_query.register(target_picked, DeadlineTargetCb.filter())
-    supervisor.message.register(got_title, StateFilter(DeadlineStates.title), Magic(F.text))
-    supervisor.message.register(need_text, StateFilter(DeadlineStates.title))
-    supervisor.message.register(got_due, StateFilter(DeadlineStates.due), Magic(F.text))
-    supervisor.message.register(need_text, StateFilter(DeadlineStates.due))
     supervisor.message.register(milestones_list, Command("milestones"))
     supervisor.callback_query.register(milestone_pressed, MilestoneCb.filter())
-    supervisor.message.register(got_new_due, StateFilter(DeadlineStates.move), Magic(F.text))
-    supervisor.message.register(need_text, StateFilter(DeadlineStates.move))
+    steps = conversation_steps(__name__ + ".steps", DeadlineStates)
+    steps.message.register(got_title, StateFilter(DeadlineStates.title), Magic(F.text))
+    steps.message.register(need_text, StateFilter(DeadlineStates.title))
+    steps.message.register(got_due, StateFilter(DeadlineStates.due), Magic(F.text))
+    steps.message.register(need_text, StateFilter(DeadlineStates.due))
+    steps.message.register(got_new_due, StateFilter(DeadlineStates.move), Magic(F.text))
+    steps.message.register(need_text, StateFilter(DeadlineStates.move))
+    supervisor.include_router(steps)
     student = Router(name=__name__ + ".student")
     student.message.filter(HasRole(Role.STUDENT))
     student.message.register(student_deadlines, Command("deadlines"))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.filters import BaseFilter
+from aiogram import Router
+from aiogram.filters import BaseFilter, StateFilter
+from aiogram.fsm.state import StatesGroup
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
@@ -38,3 +40,11 @@ class Registered(BaseFilter):
     async def __call__(self, event: TelegramObject, user: User | None = None,
                        **_: Any) -> bool:
         return user is not None
+
+
+def conversation_steps(name: str, group: type[StatesGroup]) -> Router:
+    """A router for the steps of one conversation. Its own filter lets an update that is not
+    in this conversation skip all the steps in one check instead of one per step."""
+    router = Router(name=name)
+    router.message.filter(StateFilter(group))
+    return router

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from handlers.callbacks import ReviewAction, ReviewCb
-from handlers.filters import Magic, Registered
+from handlers.filters import Magic, Registered, conversation_steps
 from handlers.notifications import submission_card
 from handlers.render import error_text, reply_error
 from handlers.telegram_files import incoming_document
@@ -172,11 +172,13 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.filter(Registered())
     router.callback_query.register(pressed, ReviewCb.filter())
-    router.message.register(skip_comment, StateFilter(ReviewStates.comment), Command("skip"))
-    router.message.register(got_comment, StateFilter(ReviewStates.comment), Magic(F.text))
-    router.message.register(got_feedback_file, StateFilter(ReviewStates.comment), Magic(F.document))
-    router.message.register(comment_not_text, StateFilter(ReviewStates.comment))
-    router.message.register(got_grade, StateFilter(ReviewStates.grade), Command("skip"))
-    router.message.register(got_grade, StateFilter(ReviewStates.grade), Magic(F.text))
-    router.message.register(grade_not_text, StateFilter(ReviewStates.grade))
+    steps = conversation_steps(__name__ + ".steps", ReviewStates)
+    steps.message.register(skip_comment, StateFilter(ReviewStates.comment), Command("skip"))
+    steps.message.register(got_comment, StateFilter(ReviewStates.comment), Magic(F.text))
+    steps.message.register(got_feedback_file, StateFilter(ReviewStates.comment), Magic(F.document))
+    steps.message.register(comment_not_text, StateFilter(ReviewStates.comment))
+    steps.message.register(got_grade, StateFilter(ReviewStates.grade), Command("skip"))
+    steps.message.register(got_grade, StateFilter(ReviewStates.grade), Magic(F.text))
+    steps.message.register(grade_not_text, StateFilter(ReviewStates.grade))
+    router.include_router(steps)
     return router

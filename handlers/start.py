@@ -79,9 +79,10 @@ async def command_mid_conversation(message: Message, t: Texts) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(start, CommandStart(), StateFilter("*"))
-    router.message.register(help_command, Command("help"), StateFilter("*"))
-    router.message.register(cancel, Command("cancel"), StateFilter("*"))
+    # No state filter: these three answer in any state, mid-conversation included.
+    router.message.register(start, CommandStart())
+    router.message.register(help_command, Command("help"))
+    router.message.register(cancel, Command("cancel"))
     router.message.register(command_mid_conversation, ~StateFilter(None),
                             Magic(F.text.regexp(r"^/(?!skip\b)\w+")))
     return router

@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
 from bot.metrics import THESIS_SUBMISSIONS
-from handlers.filters import HasRole, Magic
+from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.render import reply_error
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
@@ -113,11 +113,13 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.STUDENT))
     router.message.register(begin, Command("submit"))
-    router.message.register(got_title, StateFilter(SubmitStates.title), Magic(F.text))
-    router.message.register(title_not_text, StateFilter(SubmitStates.title))
-    router.message.register(got_document, StateFilter(SubmitStates.document), Magic(F.document))
-    router.message.register(not_a_document, StateFilter(SubmitStates.document))
-    router.message.register(got_note, StateFilter(SubmitStates.note), Command("skip"))
-    router.message.register(got_note, StateFilter(SubmitStates.note), Magic(F.text))
-    router.message.register(note_not_text, StateFilter(SubmitStates.note))
+    steps = conversation_steps(__name__ + ".steps", SubmitStates)
+    steps.message.register(got_title, StateFilter(SubmitStates.title), Magic(F.text))
+    steps.message.register(title_not_text, StateFilter(SubmitStates.title))
+    steps.message.register(got_document, StateFilter(SubmitStates.document), Magic(F.document))
+    steps.message.register(not_a_document, StateFilter(SubmitStates.document))
+    steps.message.register(got_note, StateFilter(SubmitStates.note), Command("skip"))
+    steps.message.register(got_note, StateFilter(SubmitStates.note), Magic(F.text))
+    steps.message.register(note_not_text, StateFilter(SubmitStates.note))
+    router.include_router(steps)
     return router

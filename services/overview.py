@@ -20,7 +20,6 @@ QUEUE_PAGE = 5
 class StatusView:
     thesis: Thesis | None
     latest: VersionRow | None
-    supervisor: User | None
 
 
 @dataclass(frozen=True)
@@ -49,21 +48,17 @@ class Stats:
 
 class OverviewService(BaseService):
     async def status(self, student: User) -> StatusView:
-        thesis = await theses.by_student(self.session, student.id)
-        latest = await theses.latest(self.session, thesis) if thesis else None
-        supervisor = await users.get(self.session, student.supervisor_id) \
-            if student.supervisor_id else None
-        return StatusView(thesis, latest, supervisor)
+        thesis, latest = await theses.with_latest(self.session, student.id)
+        return StatusView(thesis, latest)
 
     async def history(self, actor: User, student_id: int) -> tuple[User, Thesis | None,
                                                                    list[VersionRow]]:
-        student = await users.get(self.session, student_id)
+        student = actor if actor.id == student_id else await users.get(self.session, student_id)
         if student is None or student.role != Role.STUDENT.value:
             raise NotFound()
         if not can_see_student(actor, student):
             raise NotAllowed()
-        thesis = await theses.by_student(self.session, student_id)
-        rows = await theses.versions(self.session, thesis.id) if thesis else []
+        thesis, rows = await theses.with_versions(self.session, student_id)
         return student, thesis, rows
 
     async def queue(self, actor: User, page: int = 0) -> QueuePage:

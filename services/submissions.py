@@ -114,8 +114,7 @@ class SubmissionService(BaseService):
         return staged
 
     async def _refuse_duplicate(self, student: User, sha256: str) -> None:
-        thesis = await theses.by_student(self.session, student.id)
-        latest = await theses.latest(self.session, thesis) if thesis else None
+        _thesis, latest = await theses.with_latest(self.session, student.id)
         if latest is not None and latest.submission.sha256 == sha256:
             raise DuplicateSubmission(version=latest.submission.version)
 

@@ -5,6 +5,8 @@ the earliest open milestone on time or late."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import select
 
 from services.clock import ManualClock
@@ -32,6 +34,14 @@ async def set_deadline(sam: Chat, target: str, title: str, due: str) -> str:
     assert "What is it called" in asked[-1].content
     assert "YYYY-MM-DD" in await sam.say(title)
     return await sam.say(due)
+
+
+async def told(chat: Chat, text: str, timeout: float = 15) -> None:
+    """Wait until the bot has sent ``chat`` a message containing ``text``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not any(text in (m.content or "") for m in chat.emu.bot_messages(chat.id)):
+        assert asyncio.get_running_loop().time() < deadline, chat.emu.transcript(chat.id)
+        await asyncio.sleep(0.02)
 
 
 async def milestones_in_db(db: str) -> list[Milestone]:
@@ -110,7 +120,9 @@ async def test_move_delete_and_statuses(make_bot: BotFactory, db: str) -> None:
     listing = await sam.say("/milestones")
     assert "1. Outline · Bob B" in listing and "2. Chapter 1 · Alice A" in listing
 
-    # Move Bob's outline later: he is told, old and new dates.
+    # Move Bob's outline later: he is told, old and new dates. His "new milestone" notice
+    # comes through the outbox; count from after it.
+    await told(bob, "New milestone from Sam Supervisor: Outline")
     bob_before = bob.bot_count
     asked = await sam.click("✏️ Move 1")
     assert "Moving Outline for Bob B" in asked[-1].content

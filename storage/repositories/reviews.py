@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,8 +26,11 @@ async def add(session: AsyncSession, review: Review) -> Review:
     return review
 
 
+_FOR_SUBMISSION = select(Review).where(Review.submission_id == bindparam("submission_id"))
+
+
 async def for_submission(session: AsyncSession, submission_id: int) -> Review | None:
-    return await session.scalar(select(Review).where(Review.submission_id == submission_id))
+    return await session.scalar(_FOR_SUBMISSION, {"submission_id": submission_id})
 
 
 async def review_durations_since(session: AsyncSession, since: datetime) -> list[float]:

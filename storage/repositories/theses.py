@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Review, Submission, Thesis, ThesisStatus, User
@@ -24,12 +24,36 @@ class PendingRow:
     student: User
 
 
+# The statements of the busiest views are built once, with bound parameters: building a
+# statement and computing its cache key cost more CPU than PostgreSQL spends running it.
+_BY_STUDENT = select(Thesis).where(Thesis.student_id == bindparam("student_id"))
+_BY_STUDENT_LOCKED = _BY_STUDENT.with_for_update()
+_WITH_LATEST = (
+    select(Thesis, Submission, Review)
+    .outerjoin(Submission, (Submission.thesis_id == Thesis.id)
+               & (Submission.version == Thesis.latest_version))
+    .outerjoin(Review, Review.submission_id == Submission.id)
+    .where(Thesis.student_id == bindparam("student_id"))
+)
+_WITH_VERSIONS = (
+    select(Thesis, Submission, Review)
+    .outerjoin(Submission, Submission.thesis_id == Thesis.id)
+    .outerjoin(Review, Review.submission_id == Submission.id)
+    .where(Thesis.student_id == bindparam("student_id"))
+    .order_by(Submission.version)
+)
+_WITH_OWNER = (
+    select(Submission, Thesis, User)
+    .join(Thesis, Thesis.id == Submission.thesis_id)
+    .join(User, User.id == Thesis.student_id)
+    .where(Submission.id == bindparam("submission_id"))
+)
+
+
 async def by_student(session: AsyncSession, student_id: int, *,
                      lock: bool = False) -> Thesis | None:
-    query = select(Thesis).where(Thesis.student_id == student_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+    return await session.scalar(_BY_STUDENT_LOCKED if lock else _BY_STUDENT,
+                                {"student_id": student_id})
 
 
 async def add(session: AsyncSession, thesis: Thesis) -> Thesis:
@@ -38,17 +62,23 @@ async def add(session: AsyncSession, thesis: Thesis) -> Thesis:
     return thesis
 
 
-async def latest(session: AsyncSession, thesis: Thesis) -> VersionRow | None:
-    if thesis.latest_version == 0:
-        return None
-    row = (
-        await session.execute(
-            select(Submission, Review)
-            .outerjoin(Review, Review.submission_id == Submission.id)
-            .where(Submission.thesis_id == thesis.id, Submission.version == thesis.latest_version)
-        )
-    ).first()
-    return VersionRow(row[0], row[1]) if row else None
+async def with_latest(session: AsyncSession,
+                      student_id: int) -> tuple[Thesis | None, VersionRow | None]:
+    """A student's thesis and its latest version with its review, in one statement."""
+    row = (await session.execute(_WITH_LATEST, {"student_id": student_id})).first()
+    if row is None:
+        return None, None
+    thesis, submission, review = row
+    return thesis, VersionRow(submission, review) if submission is not None else None
+
+
+async def with_versions(session: AsyncSession,
+                        student_id: int) -> tuple[Thesis | None, list[VersionRow]]:
+    """A student's thesis and all its versions with their reviews, in one statement."""
+    rows = (await session.execute(_WITH_VERSIONS, {"student_id": student_id})).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [VersionRow(s, r) for _t, s, r in rows if s is not None]
 
 
 async def add_submission(session: AsyncSession, submission: Submission) -> Submission:
@@ -57,31 +87,14 @@ async def add_submission(session: AsyncSession, submission: Submission) -> Submi
     return submission
 
 
-async def versions(session: AsyncSession, thesis_id: int) -> list[VersionRow]:
-    rows = await session.execute(
-        select(Submission, Review)
-        .outerjoin(Review, Review.submission_id == Submission.id)
-        .where(Submission.thesis_id == thesis_id)
-        .order_by(Submission.version)
-    )
-    return [VersionRow(s, r) for s, r in rows]
-
-
 async def submission_with_owner(
     session: AsyncSession, submission_id: int
 ) -> tuple[Submission, Thesis, User] | None:
-    row = (
-        await session.execute(
-            select(Submission, Thesis, User)
-            .join(Thesis, Thesis.id == Submission.thesis_id)
-            .join(User, User.id == Thesis.student_id)
-            .where(Submission.id == submission_id)
-        )
-    ).first()
+    row = (await session.execute(_WITH_OWNER, {"submission_id": submission_id})).first()
     return (row[0], row[1], row[2]) if row else None
 
 
-def _pending_query(supervisor_id: int | None) -> Select[Submission, Thesis, User]:
+def _pending_query(of_supervisor: bool) -> Select[Submission, Thesis, User]:
     # A thesis in status "submitted" has exactly one waiting version, its latest (a decision
     # and its status change share a transaction), and its updated_at is when that version
     # came. Driving the query from theses keeps it independent of how many versions exist.
@@ -93,36 +106,47 @@ def _pending_query(supervisor_id: int | None) -> Select[Submission, Thesis, User
         .join(User, User.id == Thesis.student_id)
         .where(Thesis.status == ThesisStatus.SUBMITTED.value)
     )
-    if supervisor_id is not None:
-        query = query.where(User.supervisor_id == supervisor_id)
+    if of_supervisor:
+        query = query.where(User.supervisor_id == bindparam("supervisor_id"))
     return query
+
+
+def _count_query(of_supervisor: bool) -> Select[int]:
+    query = select(func.count()).select_from(Thesis).where(
+        Thesis.status == ThesisStatus.SUBMITTED.value)
+    if of_supervisor:
+        query = query.join(User, User.id == Thesis.student_id).where(
+            User.supervisor_id == bindparam("supervisor_id"))
+    return query
+
+
+# Keyed by "of one supervisor" (else the whole university's, for an admin).
+_PENDING_PAGE = {
+    mine: _pending_query(mine).order_by(Thesis.updated_at, Thesis.id)
+    .offset(bindparam("offset")).limit(bindparam("limit"))
+    for mine in (True, False)
+}
+_COUNT_PENDING = {mine: _count_query(mine) for mine in (True, False)}
 
 
 async def pending(
     session: AsyncSession, supervisor_id: int | None, *, offset: int = 0, limit: int = 10
 ) -> list[PendingRow]:
-    query = (
-        _pending_query(supervisor_id)
-        .order_by(Thesis.updated_at, Thesis.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    rows = await session.execute(query)
+    rows = await session.execute(
+        _PENDING_PAGE[supervisor_id is not None],
+        {"supervisor_id": supervisor_id, "offset": offset, "limit": limit})
     return [PendingRow(s, t, u) for s, t, u in rows]
 
 
 async def count_pending(session: AsyncSession, supervisor_id: int | None) -> int:
-    query = select(func.count()).select_from(Thesis).where(
-        Thesis.status == ThesisStatus.SUBMITTED.value)
-    if supervisor_id is not None:
-        query = query.join(User, User.id == Thesis.student_id).where(
-            User.supervisor_id == supervisor_id)
-    return int(await session.scalar(query) or 0)
+    count = await session.scalar(_COUNT_PENDING[supervisor_id is not None],
+                                 {"supervisor_id": supervisor_id})
+    return int(count or 0)
 
 
 async def pending_older_than(session: AsyncSession, before: datetime) -> list[PendingRow]:
     query = (
-        _pending_query(None)
+        _pending_query(False)
         .where(Thesis.updated_at < before)
         .order_by(User.supervisor_id, Thesis.updated_at)
     )
