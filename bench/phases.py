@@ -530,8 +530,6 @@ async def explain_ops(info: dict[str, Any]) -> dict[str, Any]:
 
     from bot.config import load_settings
     from bot.deps import service_config
-    from handlers.deadlines import deadlines_block
-    from handlers.texts import Texts
     from services.context import ServiceDeps, Services
     from storage.db import create_engine, create_session_factory
     from storage.files import LocalFileStore
@@ -551,7 +549,6 @@ async def explain_ops(info: dict[str, Any]) -> dict[str, Any]:
     deps = ServiceDeps(files=LocalFileStore(Path("/nonexistent")),
                        config=service_config(settings))
     factory = create_session_factory(engine)
-    t = Texts("en", settings.tz)
     sup_id, student_id = shape.supervisor_id(1), shape.student_id(1, 13)
 
     async def run(op: str) -> None:
@@ -565,7 +562,6 @@ async def explain_ops(info: dict[str, Any]) -> dict[str, Any]:
             if op == "status":
                 await services.registration.current(student_id)
                 await services.overview.status(student)
-                await deadlines_block(services, student, t)
             elif op == "queue":
                 await services.registration.current(sup_id)
                 await services.overview.queue(sup)

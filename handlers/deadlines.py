@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from aiogram import F, Router
@@ -63,12 +64,10 @@ def milestone_line(t: Texts, milestone: Milestone, now: datetime,
              student=t.raw("milestone.student", name=student) if student else None)
 
 
-async def deadlines_block(services: Services, user: User, t: Texts) -> str:
+def deadlines_block(t: Texts, upcoming: Sequence[Milestone], now: datetime) -> str:
     """The student's open milestones for /status (empty when there are none)."""
-    upcoming = await services.deadlines.of_student(user, upcoming_only=True)
     if not upcoming:
         return ""
-    now = services.deadlines.now()
     lines = [t("deadlines.block_header")]
     lines += [milestone_line(t, m, now) for m in upcoming[:10]]
     return "\n\n" + "\n".join(lines)

@@ -23,7 +23,7 @@ TURNS = {
 
 async def status(message: Message, services: Services, user: User, t: Texts) -> None:
     view = await services.overview.status(user)
-    upcoming = await deadlines_block(services, user, t)
+    upcoming = deadlines_block(t, view.upcoming, view.now)
     if view.thesis is None or view.latest is None:
         await message.answer(t("status.none") + upcoming)
         return

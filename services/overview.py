@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from services.context import BaseService
 from services.errors import NotAllowed, NotFound
 from services.submissions import can_see_student
-from storage.models import Role, Submission, Thesis, User
-from storage.repositories import reviews, theses, users
+from storage.models import Milestone, Role, Submission, Thesis, User
+from storage.repositories import milestones, reviews, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 
 QUEUE_PAGE = 5
@@ -20,6 +20,8 @@ QUEUE_PAGE = 5
 class StatusView:
     thesis: Thesis | None
     latest: VersionRow | None
+    upcoming: list[Milestone]  # open milestones, overdue included, earliest first
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ class Stats:
 class OverviewService(BaseService):
     async def status(self, student: User) -> StatusView:
         thesis, latest = await theses.with_latest(self.session, student.id)
-        return StatusView(thesis, latest)
+        upcoming = await milestones.of_student(self.session, student.id, open_only=True)
+        return StatusView(thesis, latest, list(upcoming), self.clock.now())
 
     async def history(self, actor: User, student_id: int) -> tuple[User, Thesis | None,
                                                                    list[VersionRow]]:

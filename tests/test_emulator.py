@@ -418,3 +418,40 @@ async def test_stop_releases_pending_long_poll() -> None:
         assert await asyncio.wait_for(poll, 2) == []
     finally:
         await close_fast(session)
+
+
+async def test_the_bots_json_session_sends_what_aiogram_s_form_sends(
+        emu: BotAPIEmulator, bot: Bot) -> None:
+    """bot.runners.BotApiSession sends calls without files as JSON: the same messages,
+    markup, defaults and files arrive as through aiogram's own form-encoded session."""
+    from aiogram.client.default import DefaultBotProperties
+    from aiogram.types import BufferedInputFile
+
+    from bot.runners import BotApiSession
+
+    api = TelegramAPIServer.from_base(emu.base_url)
+    defaults = DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True)
+    ours = Bot(TOKEN, session=BotApiSession(api=api), default=defaults)
+    stock = Bot(TOKEN, session=AiohttpSession(api=api), default=defaults)
+    markup = keyboard(("✅ Approve", "rv:a:1"), ("Open", "rv:o:1"))
+    try:
+        sent = []
+        for tg in (ours, stock):
+            sent.append(await tg.send_message(USER, "<b>Bold</b> & <i>it</i> 0", reply_markup=markup,
+                                              disable_notification=False))
+            await tg.send_document(USER, BufferedInputFile(b"%PDF-1.7 x", "t.pdf"),
+                                   caption="<b>v1</b>", reply_markup=markup)
+            await tg.edit_message_text("<u>edited</u>", chat_id=USER,
+                                       message_id=sent[-1].message_id)
+        recorded = emu.bot_messages(USER)
+        assert len(recorded) == 4
+        for a, b in ((recorded[0], recorded[2]), (recorded[1], recorded[3])):
+            assert (a.text, a.caption, a.entities, a.reply_markup) == \
+                   (b.text, b.caption, b.entities, b.reply_markup)
+            assert (a.document or {}).get("file_name") == (b.document or {}).get("file_name")
+        assert recorded[0].text == "edited" and recorded[0].entities[0]["type"] == "underline"
+        assert recorded[1].caption == "v1" and recorded[1].document is not None
+        assert recorded[1].button_texts() == ["✅ Approve", "Open"]
+    finally:
+        for tg in (ours, stock):
+            await close_fast(tg.session)  # type: ignore[arg-type]

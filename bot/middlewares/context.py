@@ -16,24 +16,28 @@ from services.notifications import OUTBOX_WRITTEN
 
 
 class ContextMiddleware(BaseMiddleware):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], deps: ServiceDeps,
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], deps: ServiceDeps,
                  on_outbox: Callable[[], None]) -> None:
-        self._session_factory = session_factory
+        self._sessions = sessions
         self._deps = deps
         self._on_outbox = on_outbox
 
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
         tg_user: TgUser | None = data.get("event_from_user")
-        async with self._session_factory() as session:
+        session = self._sessions()
+        try:
             services = Services(session, self._deps)
             user = await services.registration.current(tg_user.id) if tg_user else None
             language = user.language if user else (tg_user.language_code if tg_user else None)
-            data.update(session=session, services=services, user=user,
+            data.update(services=services, user=user,
                         t=Texts(language_of(language), self._deps.config.tz))
-            try:
-                return await handler(event, data)
-            finally:
-                if session.info.pop(OUTBOX_WRITTEN, False):
-                    self._on_outbox()
+            return await handler(event, data)
+        finally:
+            if session.info.pop(OUTBOX_WRITTEN, False):
+                self._on_outbox()
+            # A session holds a connection only inside a transaction; many updates never
+            # open one, and closing an unused session is not free.
+            if session.in_transaction():
+                await session.close()
 
