@@ -5,6 +5,7 @@ every test watched for unexpected errors, and the summary line at the end of the
 from __future__ import annotations
 
 import io
+import json
 import logging
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -24,23 +25,21 @@ from tests.reliability.tools import TALLY, RedisServer, TcpProxy
 EXPECTED_EVENTS = {"update_given_up"}
 
 
-class LogCapture(logging.Handler):
-    """Keeps every record (structlog's events arrive as dicts in ``record.msg``)."""
+class LogCapture:
+    """Every line the bot logged, parsed: our own events and other libraries' records alike
+    (both are rendered as JSON lines on the same output)."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
+    def __init__(self, stream: io.StringIO) -> None:
+        self._stream = stream
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self._stream.getvalue().splitlines() if line]
 
     def events(self, start: int = 0) -> list[dict[str, Any]]:
-        found = []
-        for record in self.records[start:]:
-            msg = record.msg if isinstance(record.msg, dict) else {"event": record.getMessage()}
-            found.append({**msg, "_level": record.levelno, "_logger": record.name,
-                          "_exc": record.exc_info[1] if record.exc_info else None})
-        return found
+        return [{**event, "_level": logging.getLevelName(event.get("level", "info").upper()),
+                 "_logger": event.get("logger"), "_exc": event.get("exception")}
+                for event in self.records[start:]]
 
 
 class Logs:
@@ -57,14 +56,10 @@ def logs() -> Iterator[Logs]:
     """Production logging (structlog, JSON) for the whole run, into a buffer we can search."""
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
-    setup_logging("INFO", "json")
     stream = io.StringIO()
-    json_handler = root.handlers[0]
-    assert isinstance(json_handler, logging.StreamHandler)
-    json_handler.setStream(stream)
-    capture = LogCapture()
-    root.addHandler(capture)
-    yield Logs(capture, stream)
+    setup_logging("INFO", "json", stream=stream)
+    yield Logs(LogCapture(stream), stream)
+    setup_logging("INFO", "json")  # our events back to stdout
     root.handlers[:] = saved_handlers
     root.setLevel(saved_level)
 
