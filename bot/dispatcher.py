@@ -13,7 +13,8 @@ from bot.config import Settings
 from bot.deps import AppDeps
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget, quiet_retry_later
-from bot.middlewares.gate import GateConfig, PrefetchedFSM, UpdateGate
+from bot.middlewares.fsm import GatedFSM
+from bot.middlewares.gate import GateConfig, UpdateGate
 from bot.middlewares.observability import HandlerNameMiddleware, InFlight, UpdateLogMiddleware
 from handlers import get_routers
 
@@ -33,10 +34,10 @@ def create_dispatcher(settings: Settings, deps: AppDeps,
                       on_outbox: Callable[[], None] = lambda: None,
                       in_flight: InFlight | None = None) -> Dispatcher:
     storage, keys = _fsm(deps)
-    # The gate takes each user's lock (events isolation) for the FSM; our FSM middleware is
-    # registered by hand below, after the error middleware, so that a Redis outage inside it
-    # is logged, counted and answered like any other dependency failure.
-    fsm = PrefetchedFSM(storage, DisabledEventIsolation())
+    # The gate takes each user's lock (events isolation) and reads and writes the FSM for the
+    # handlers; our FSM middleware is registered by hand below, after the error middleware, so
+    # that a Redis outage inside it is logged, counted and answered like any other.
+    fsm = GatedFSM(storage, DisabledEventIsolation())
     dp = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation(),
                     disable_fsm=True, settings=settings, deps=deps)
     webhook = settings.bot_mode == "webhook"

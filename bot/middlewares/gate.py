@@ -18,12 +18,14 @@ out (a Lua script each), because each is a Redis write that every update needs:
   updates that are not someone typing or pressing (e.g. a user blocking the bot).
 - **One at a time.** A user's updates in a chat are handled one after another across all
   replicas: a lock on aiogram's FSM key (``fsm:...:lock``), held until the update is done.
-  While holding it the script also reads the FSM state, which ``PrefetchedFSM`` hands to the
-  handlers instead of reading it again.
+  Taking it, the script also reads the user's FSM state and data; the handlers change them
+  in memory (``bot/middlewares/fsm.py``) and the leaving script writes the changes.
 
 When Redis is unreachable the gate keeps the same records in process memory, so one
 replica still handles an update once, throttles and serialises; the FSM state read that
-follows then fails and the update is retried like any other dependency failure.
+follows then fails and the update is retried like any other dependency failure. If Redis
+fails only on the way out and the update changed its FSM state, that change is not lost
+silently: in webhook mode the update is answered "retry later" and handled again.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 from aiogram import BaseMiddleware, Bot
@@ -47,22 +49,22 @@ from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.metrics import DUPLICATE_UPDATES, FLOOD_DROPPED
-from bot.middlewares.errors import RetryLater
+from bot.metrics import DEPENDENCY_FAILURES, DUPLICATE_UPDATES, FLOOD_DROPPED
+from bot.middlewares.errors import DependencyDown, RetryLater
+from bot.middlewares.fsm import BUFFERED, KEEP, BufferedFSMContext, ttl_seconds
 from handlers.texts import Texts, language_of
 
 log = structlog.get_logger("bot.gate")
 
 DONE = "done"
 THROTTLED = frozenset({"message", "edited_message", "callback_query", "inline_query"})
-PREFETCHED = "_gate_fsm"
 
-# KEYS: claim, flood counter, lock, state.  ARGV: token, claim ttl, flood ttl (0: not
+# KEYS: claim, flood counter, lock, state, data.  ARGV: token, claim ttl, flood ttl (0: not
 # counted), flood rate, done ttl, lock ttl ms (0: no lock).
-# Returns {claimed, what the claim holds if not, flood count, locked, state}.
+# Returns {claimed, what the claim holds if not, flood count, locked, state, data}.
 _ENTER = """
 if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
-  return {0, redis.call('get', KEYS[1]) or '', 0, 0, false}
+  return {0, redis.call('get', KEYS[1]) or '', 0, 0, false, false}
 end
 local count = 0
 if ARGV[3] ~= '0' then
@@ -70,26 +72,37 @@ if ARGV[3] ~= '0' then
   if count == 1 then redis.call('expire', KEYS[2], ARGV[3]) end
   if count > tonumber(ARGV[4]) then
     redis.call('set', KEYS[1], 'done', 'EX', ARGV[5])
-    return {1, '', count, 0, false}
+    return {1, '', count, 0, false, false}
   end
 end
 if ARGV[6] == '0' or not redis.call('set', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[6]) then
-  return {1, '', count, 0, false}
+  return {1, '', count, 0, false, false}
 end
-return {1, '', count, 1, redis.call('get', KEYS[4])}
+return {1, '', count, 1, redis.call('get', KEYS[4]), redis.call('get', KEYS[5])}
 """
-# KEYS: lock, state.  ARGV: token, lock ttl ms.  Returns {locked, state}.
+# KEYS: lock, state, data.  ARGV: token, lock ttl ms.  Returns {locked, state, data}.
 _LOCK = """
 if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1, redis.call('get', KEYS[2])}
+  return {1, redis.call('get', KEYS[2]), redis.call('get', KEYS[3])}
 end
-return {0, false}
+return {0, false, false}
 """
-# KEYS: claim, lock.  ARGV: token, 'done' (handled) or '' (release the claim), done ttl,
-# '1' if the lock is ours to release.
+# KEYS: claim, lock, state, data.  ARGV: token, 'done' (handled) or '' (release the claim),
+# done ttl, '1' if the lock is ours to release, then for the state and for the data: op
+# ('set', 'del' or '' to keep), value, ttl (0: none). Changes are written only when handled.
 _LEAVE = """
+local function put(key, op, value, ttl)
+  if op == 'set' then
+    if ttl == '0' then redis.call('set', key, value)
+    else redis.call('set', key, value, 'EX', ttl) end
+  elseif op == 'del' then
+    redis.call('del', key)
+  end
+end
 if ARGV[2] ~= '' then
   redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  put(KEYS[3], ARGV[5], ARGV[6], ARGV[7])
+  put(KEYS[4], ARGV[8], ARGV[9], ARGV[10])
 elseif redis.call('get', KEYS[1]) == ARGV[1] then
   redis.call('del', KEYS[1])
 end
@@ -173,11 +186,15 @@ class Admission:
     claim: str
     seen: str | None = None  # set: a duplicate or in progress elsewhere
     count: int = 0  # this user's updates in the flood window
-    lock: str | None = None  # the FSM lock key, when the update has a chat and user
-    state_key: str | None = None
+    context: FSMContext | None = None  # the user's FSM key, when the update has a chat and user
+    lock: str | None = None
     locked: bool = False
-    state: str | None = None
+    fsm: BufferedFSMContext | None = None  # state and data as read with the lock
     in_redis: bool = True
+
+    def fsm_key(self, keys: KeyBuilder, part: Literal["data", "state", "lock"]) -> str:
+        assert self.context is not None
+        return keys.build(self.context.key, part)
 
 
 class UpdateGate(BaseMiddleware):
@@ -187,6 +204,9 @@ class UpdateGate(BaseMiddleware):
         self._fsm = fsm
         self._keys = keys
         self.config = config
+        storage = fsm.storage
+        self._fsm_ttl = (str(ttl_seconds(getattr(storage, "state_ttl", None))),
+                         str(ttl_seconds(getattr(storage, "data_ttl", None))))
         self.local = LocalRecords()
         self._local_flood: dict[tuple[int, int], int] = {}
         self._local_locks = LocalLocks()
@@ -215,22 +235,21 @@ class UpdateGate(BaseMiddleware):
             return None
         try:
             if gate.lock is None or gate.locked:
-                return await self._handle(handler, event, data, context, gate)
+                return await self._handle(handler, event, data, gate)
             if gate.in_redis:
                 await self._wait_for_lock(gate)
-                return await self._handle(handler, event, data, context, gate)
+                return await self._handle(handler, event, data, gate)
             async with self._local_locks.hold(gate.lock):
-                return await self._handle(handler, event, data, context, gate)
+                return await self._handle(handler, event, data, gate)
         except BaseException:
             # Not handled (a dependency is down, or we are being cancelled): let it come back.
             await self._leave(gate, handled=False)
             raise
 
     async def _handle(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                      event: Update, data: dict[str, Any], context: FSMContext | None,
-                      gate: Admission) -> Any:
-        if context is not None and gate.locked:
-            data[PREFETCHED] = (context, gate.state)
+                      event: Update, data: dict[str, Any], gate: Admission) -> Any:
+        if gate.fsm is not None:
+            data[BUFFERED] = gate.fsm
         result = await handler(event, data)
         await self._leave(gate, handled=True)
         return result
@@ -244,10 +263,10 @@ class UpdateGate(BaseMiddleware):
 
     async def _enter(self, event: Update, bot_id: int, data: dict[str, Any],
                      context: FSMContext | None) -> Admission:
-        gate = Admission(token=secrets.token_hex(8), claim=f"dedupe:{bot_id}:{event.update_id}")
+        gate = Admission(token=secrets.token_hex(8), claim=f"dedupe:{bot_id}:{event.update_id}",
+                         context=context)
         if context is not None:
-            gate.lock = self._keys.build(context.key, "lock")
-            gate.state_key = self._keys.build(context.key, "state")
+            gate.lock = gate.fsm_key(self._keys, "lock")
         seen = self.local.get(gate.claim)
         if seen is not None:
             gate.seen = seen
@@ -274,8 +293,10 @@ class UpdateGate(BaseMiddleware):
         cfg = self.config
         flood_key = f"flood:{bot_id}:{user_id}:{window}"
         flood_ttl = math.ceil(cfg.flood_window_seconds) + 1 if user_id is not None else 0
-        claimed, held, count, locked, state = await self._scripts[0](
-            keys=[gate.claim, flood_key, gate.lock or gate.claim, gate.state_key or gate.claim],
+        fsm_keys = [gate.fsm_key(self._keys, "state"), gate.fsm_key(self._keys, "data")] \
+            if gate.context else [gate.claim, gate.claim]
+        claimed, held, count, locked, state, fsm_data = await self._scripts[0](
+            keys=[gate.claim, flood_key, gate.lock or gate.claim, *fsm_keys],
             args=[gate.token, cfg.claim_ttl, flood_ttl, cfg.flood_rate, cfg.done_ttl,
                   cfg.lock_ttl_ms if gate.lock else 0])
         if not claimed:
@@ -286,8 +307,14 @@ class UpdateGate(BaseMiddleware):
                 self.local.put(gate.claim, DONE, cfg.done_ttl)
             return
         gate.count = int(count)
-        gate.locked = bool(locked)
-        gate.state = _text(state)
+        if locked:
+            self._locked(gate, state, fsm_data)
+
+    def _locked(self, gate: Admission, state: Any, fsm_data: Any) -> None:
+        assert gate.context is not None
+        gate.locked = True
+        gate.fsm = BufferedFSMContext(self._fsm.storage, gate.context.key, _text(state),
+                                      _text(fsm_data))
 
     def _hit_locally(self, user_id: int, window: int) -> int:
         for stale in [k for k in self._local_flood if k[1] < window]:
@@ -298,13 +325,14 @@ class UpdateGate(BaseMiddleware):
 
     async def _wait_for_lock(self, gate: Admission) -> None:
         """Another update of this user is being handled (here or elsewhere): wait for it."""
-        assert self._scripts is not None and gate.lock and gate.state_key
+        assert self._scripts is not None and gate.lock
+        keys = [gate.lock, gate.fsm_key(self._keys, "state"), gate.fsm_key(self._keys, "data")]
         while True:
             await asyncio.sleep(self.config.lock_poll_seconds)
-            locked, state = await self._scripts[1](
-                keys=[gate.lock, gate.state_key], args=[gate.token, self.config.lock_ttl_ms])
+            locked, state, fsm_data = await self._scripts[1](
+                keys=keys, args=[gate.token, self.config.lock_ttl_ms])
             if locked:
-                gate.locked, gate.state = True, _text(state)
+                self._locked(gate, state, fsm_data)
                 return
 
     async def _leave(self, gate: Admission, *, handled: bool) -> None:
@@ -314,32 +342,25 @@ class UpdateGate(BaseMiddleware):
             self.local.drop(gate.claim, gate.token)
         if self._scripts is None or not gate.in_redis:
             return
+        changes = gate.fsm.changes() if gate.fsm is not None else (KEEP, "", KEEP, "")
+        fsm_keys = [gate.fsm_key(self._keys, "state"), gate.fsm_key(self._keys, "data")] \
+            if gate.context else [gate.claim, gate.claim]
+        state_op, state, data_op, fsm_data = changes
         try:
             await self._scripts[2](
-                keys=[gate.claim, gate.lock or gate.claim],
+                keys=[gate.claim, gate.lock or gate.claim, *fsm_keys],
                 args=[gate.token, DONE if handled else "", self.config.done_ttl,
-                      "1" if gate.locked else "0"])
+                      "1" if gate.locked else "0", state_op, state, self._fsm_ttl[0],
+                      data_op, fsm_data, self._fsm_ttl[1]])
         except (RedisError, OSError) as exc:
-            log.warning("gate_fallback", step="leave", error_type=type(exc).__name__)
-
-
-class PrefetchedFSM(FSMContextMiddleware):
-    """aiogram's FSM middleware without its lock and, when the gate read it, its state read:
-    the gate holds the user's lock and has the state already."""
-
-    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-                       event: TelegramObject, data: dict[str, Any]) -> Any:
-        data["fsm_storage"] = self.storage
-        prefetched: tuple[FSMContext, str | None] | None = data.pop(PREFETCHED, None)
-        if prefetched is not None:
-            context, raw_state = prefetched
-        else:
-            found = self.resolve_event_context(data["bot"], data)
-            if found is None:
-                return await handler(event, data)
-            context, raw_state = found, await found.get_state()
-        data.update(state=context, raw_state=raw_state)
-        return await handler(event, data)
+            lost = handled and gate.fsm is not None and gate.fsm.changed
+            log.warning("gate_fallback", step="leave", error_type=type(exc).__name__,
+                        fsm_change_lost=lost)
+            if lost and self.config.retry_in_progress:
+                DEPENDENCY_FAILURES.labels(dependency="redis").inc()
+                # Not saved: have Telegram deliver the update again.
+                gate.fsm = None
+                raise DependencyDown("redis") from exc
 
 
 def _text(value: Any) -> str | None:
