@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+from functools import cached_property, wraps
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,3 +91,23 @@ class BaseService:
         self.deps = deps
         self.config = deps.config
         self.clock = deps.clock
+
+
+S = TypeVar("S", bound=BaseService)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def read_only(method: Callable[Concatenate[S, P], Awaitable[R]],
+              ) -> Callable[Concatenate[S, P], Awaitable[R]]:
+    """A service call that only reads ends its transaction when it returns, so the database
+    connection goes back to the pool before the handler talks to Telegram, which takes far
+    longer than the reads. Loaded objects stay usable (the session does not expire them)."""
+
+    @wraps(method)
+    async def reading(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        result = await method(self, *args, **kwargs)
+        await self.session.commit()
+        return result
+
+    return reading

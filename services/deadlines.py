@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.context import BaseService
+from services.context import BaseService, read_only
 from services.errors import InvalidDeadline, NotAllowed, NotFound
 from services.notifications import Kind, notify
 from storage.models import Milestone, Role, Submission, User
@@ -84,6 +84,7 @@ def parse_due(raw: str | None, tz: ZoneInfo, now: datetime) -> datetime:
 class DeadlineService(BaseService):
     """Supervisor-set milestones: create for one or all students, list, move, delete."""
 
+    @read_only
     async def students(self, supervisor: User) -> list[User]:
         self._require_supervisor(supervisor)
         return list(await users.students_of(self.session, supervisor.id))
@@ -143,6 +144,7 @@ class DeadlineService(BaseService):
         return [MilestoneView(m, student, status_of(m, now))
                 for m, student in await milestones.of_supervisor(self.session, supervisor.id)]
 
+    @read_only
     async def of_student(self, student: User, *, upcoming_only: bool = False) -> list[Milestone]:
         """The student's milestones; ``upcoming_only``: open ones (overdue included)."""
         return list(await milestones.of_student(self.session, student.id,

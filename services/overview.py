@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from services.context import BaseService
+from services.context import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.submissions import can_see_student
 from storage.models import Milestone, Role, Submission, Thesis, User
@@ -49,11 +49,13 @@ class Stats:
 
 
 class OverviewService(BaseService):
+    @read_only
     async def status(self, student: User) -> StatusView:
         thesis, latest = await theses.with_latest(self.session, student.id)
         upcoming = await milestones.of_student(self.session, student.id, open_only=True)
         return StatusView(thesis, latest, list(upcoming), self.clock.now())
 
+    @read_only
     async def history(self, actor: User, student_id: int) -> tuple[User, Thesis | None,
                                                                    list[VersionRow]]:
         student = actor if actor.id == student_id else await users.get(self.session, student_id)
@@ -64,6 +66,7 @@ class OverviewService(BaseService):
         thesis, rows = await theses.with_versions(self.session, student_id)
         return student, thesis, rows
 
+    @read_only
     async def queue(self, actor: User, page: int = 0) -> QueuePage:
         supervisor_id = self._queue_owner(actor)
         total = await theses.count_pending(self.session, supervisor_id)
@@ -80,6 +83,7 @@ class OverviewService(BaseService):
             return None
         raise NotAllowed()
 
+    @read_only
     async def students(self, supervisor: User) -> list[StudentLine]:
         if supervisor.role not in (Role.SUPERVISOR.value, Role.ADMIN.value):
             raise NotAllowed()
@@ -90,6 +94,7 @@ class OverviewService(BaseService):
             lines.append(StudentLine(student, thesis, latest, days))
         return lines
 
+    @read_only
     async def stats(self, actor: User) -> Stats:
         if actor.role != Role.ADMIN.value:
             raise NotAllowed()

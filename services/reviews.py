@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services import lifecycle
-from services.context import BaseService
+from services.context import BaseService, read_only
 from services.errors import (
     AlreadyReviewed,
     CommentRequired,
@@ -64,8 +64,12 @@ def parse_grade(raw: str) -> int:
 
 
 class ReviewService(BaseService):
+    @read_only
     async def check_can_review(self, actor: User, submission_id: int) -> ReviewTarget:
         """Everything that can be said before the reviewer types a comment."""
+        return await self._target(actor, submission_id)
+
+    async def _target(self, actor: User, submission_id: int) -> ReviewTarget:
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
@@ -100,7 +104,7 @@ class ReviewService(BaseService):
         comment = None if feedback and not comment else comment
         if feedback is None:
             comment = clean_comment(decision, comment)
-        target = await self.check_can_review(actor, submission_id)
+        target = await self._target(actor, submission_id)
         # Lock the thesis so a new version and a decision cannot interleave.
         thesis = await theses.by_student(self.session, target.student.id, lock=True)
         assert thesis is not None
@@ -132,7 +136,7 @@ class ReviewService(BaseService):
     async def stage_feedback(self, actor: User, submission_id: int,
                              incoming: IncomingFile) -> StagedFile:
         """An annotated PDF/DOCX from the reviewer, stored like a submission."""
-        await self.check_can_review(actor, submission_id)
+        await self._target(actor, submission_id)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
         return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
