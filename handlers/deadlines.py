@@ -13,10 +13,10 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.callbacks import DeadlineTargetCb, MilestoneAction, MilestoneCb
 from handlers.filters import HasRole, Magic, conversation_steps
+from handlers.keyboards import Button, in_rows, markup
 from handlers.render import age, clip, error_text, reply_error, split_lines
 from handlers.texts import Raw, Texts
 from services.context import Services
@@ -86,14 +86,11 @@ async def deadline(message: Message, state: FSMContext, services: Services, user
     if not students:
         await message.answer(t("deadline.no_students"))
         return
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t("deadline.all_button", count=len(students)),
-                   callback_data=DeadlineTargetCb(student_id=ALL_STUDENTS))
-    for student in students[:99]:
-        builder.button(text=student.full_name[:60],
-                       callback_data=DeadlineTargetCb(student_id=student.id))
-    builder.adjust(1, 2)
-    await message.answer(t("deadline.ask_student"), reply_markup=builder.as_markup())
+    everyone: Button = (t("deadline.all_button", count=len(students)),
+                        DeadlineTargetCb(student_id=ALL_STUDENTS))
+    each = in_rows(((student.full_name[:60], DeadlineTargetCb(student_id=student.id))
+                    for student in students[:99]), 2)
+    await message.answer(t("deadline.ask_student"), reply_markup=markup([[everyone], *each]))
 
 
 async def target_picked(query: CallbackQuery, callback_data: DeadlineTargetCb,
@@ -160,22 +157,16 @@ async def milestones_list(message: Message, services: Services, user: User, t: T
 
 
 def _milestone_buttons(t: Texts, views: list[MilestoneView]) -> InlineKeyboardMarkup | None:
-    builder = InlineKeyboardBuilder()
-    sizes = []
+    rows: list[list[Button]] = []
     for number, view in enumerate(views, 1):
-        row = 0
+        row: list[Button] = []
         if view.milestone.submitted_at is None:
-            builder.button(text=t("milestones.move_button", number=number),
-                           callback_data=MilestoneCb(action=MilestoneAction.MOVE,
-                                                     milestone_id=view.milestone.id))
-            row += 1
-        builder.button(text=t("milestones.delete_button", number=number),
-                       callback_data=MilestoneCb(action=MilestoneAction.DELETE,
-                                                 milestone_id=view.milestone.id))
-        sizes.append(row + 1)
-    builder.adjust(*sizes)
-    markup = builder.as_markup()
-    return markup if markup.inline_keyboard else None
+            row.append((t("milestones.move_button", number=number),
+                        MilestoneCb(action=MilestoneAction.MOVE, milestone_id=view.milestone.id)))
+        row.append((t("milestones.delete_button", number=number),
+                    MilestoneCb(action=MilestoneAction.DELETE, milestone_id=view.milestone.id)))
+        rows.append(row)
+    return markup(rows)
 
 
 async def milestone_pressed(query: CallbackQuery, callback_data: MilestoneCb,

@@ -82,9 +82,8 @@ def _student_overdue(t: Texts, p: dict[str, Any]) -> Outgoing:
 
 
 def _review_digest(t: Texts, p: dict[str, Any]) -> Outgoing:
-    from aiogram.utils.keyboard import InlineKeyboardBuilder
-
     from handlers.callbacks import QueuePageCb
+    from handlers.keyboards import markup
 
     lines = [t("notify.review_digest", total=p["total"], days=p["sla_days"])]
     lines += [t("notify.review_digest.line", student=clip(item["student_name"], 100),
@@ -93,9 +92,8 @@ def _review_digest(t: Texts, p: dict[str, Any]) -> Outgoing:
               for item in p["items"]]
     if p["total"] > len(p["items"]):
         lines.append(t("notify.review_digest.more", more=p["total"] - len(p["items"])))
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t("notify.review_digest.button"), callback_data=QueuePageCb(page=0))
-    return Outgoing(text=_join_within(lines), markup=builder.as_markup())
+    button = (t("notify.review_digest.button"), QueuePageCb(page=0))
+    return Outgoing(text=_join_within(lines), markup=markup([[button]]))
 
 
 def _join_within(lines: list[str], limit: int = 4000) -> str:
