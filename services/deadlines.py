@@ -145,10 +145,9 @@ class DeadlineService(BaseService):
                 for m, student in await milestones.of_supervisor(self.session, supervisor.id)]
 
     @read_only
-    async def of_student(self, student: User, *, upcoming_only: bool = False) -> list[Milestone]:
-        """The student's milestones; ``upcoming_only``: open ones (overdue included)."""
-        return list(await milestones.of_student(self.session, student.id,
-                                                open_only=upcoming_only))
+    async def of_student(self, student: User) -> list[Milestone]:
+        """All the student's milestones (their open ones come with /status)."""
+        return list(await milestones.of_student(self.session, student.id))
 
     async def move(self, supervisor: User, milestone_id: int, due_at: datetime) -> Milestone:
         try:

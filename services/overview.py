@@ -10,7 +10,7 @@ from services.context import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.submissions import can_see_student
 from storage.models import Milestone, Role, Submission, Thesis, User
-from storage.repositories import milestones, reviews, theses, users
+from storage.repositories import reviews, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 
 QUEUE_PAGE = 5
@@ -51,9 +51,8 @@ class Stats:
 class OverviewService(BaseService):
     @read_only
     async def status(self, student: User) -> StatusView:
-        thesis, latest = await theses.with_latest(self.session, student.id)
-        upcoming = await milestones.of_student(self.session, student.id, open_only=True)
-        return StatusView(thesis, latest, list(upcoming), self.clock.now())
+        thesis, latest, upcoming = await theses.status_of(self.session, student.id)
+        return StatusView(thesis, latest, upcoming, self.clock.now())
 
     @read_only
     async def history(self, actor: User, student_id: int) -> tuple[User, Thesis | None,

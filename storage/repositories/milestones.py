@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Milestone, User
@@ -49,21 +49,15 @@ async def of_supervisor(session: AsyncSession,
     return [(m, u) for m, u in (await session.execute(query)).all()]
 
 
-def _of_student(open_only: bool) -> Select[Milestone]:
-    query = select(Milestone).where(Milestone.student_id == bindparam("student_id"),
-                                    Milestone.deleted_at.is_(None))
-    if open_only:
-        query = query.where(Milestone.submission_id.is_(None))
-    return query.order_by(Milestone.due_at, Milestone.id)
+_OF_STUDENT = (
+    select(Milestone)
+    .where(Milestone.student_id == bindparam("student_id"), Milestone.deleted_at.is_(None))
+    .order_by(Milestone.due_at, Milestone.id)
+)
 
 
-# Built once: /status reads a student's open milestones on every call.
-_OF_STUDENT = {open_only: _of_student(open_only) for open_only in (True, False)}
-
-
-async def of_student(session: AsyncSession, student_id: int, *,
-                     open_only: bool = False) -> Sequence[Milestone]:
-    return (await session.scalars(_OF_STUDENT[open_only], {"student_id": student_id})).all()
+async def of_student(session: AsyncSession, student_id: int) -> Sequence[Milestone]:
+    return (await session.scalars(_OF_STUDENT, {"student_id": student_id})).all()
 
 
 async def lock_open(session: AsyncSession, ids: Sequence[int]) -> Sequence[Milestone]:

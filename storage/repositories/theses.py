@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Review, Submission, Thesis, ThesisStatus, User
+from storage.models import Milestone, Review, Submission, Thesis, ThesisStatus, User
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,20 @@ _WITH_LATEST = (
                & (Submission.version == Thesis.latest_version))
     .outerjoin(Review, Review.submission_id == Submission.id)
     .where(Thesis.student_id == bindparam("student_id"))
+)
+# A student's status page: the thesis, its latest version with its review, and the open
+# milestones (a row per milestone, at least one row: driven from the student).
+_STATUS = (
+    select(Thesis, Submission, Review, Milestone)
+    .select_from(User)
+    .outerjoin(Thesis, Thesis.student_id == User.id)
+    .outerjoin(Submission, (Submission.thesis_id == Thesis.id)
+               & (Submission.version == Thesis.latest_version))
+    .outerjoin(Review, Review.submission_id == Submission.id)
+    .outerjoin(Milestone, (Milestone.student_id == User.id) & Milestone.deleted_at.is_(None)
+               & Milestone.submission_id.is_(None))
+    .where(User.id == bindparam("student_id"))
+    .order_by(Milestone.due_at, Milestone.id)
 )
 _WITH_VERSIONS = (
     select(Thesis, Submission, Review)
@@ -70,6 +84,18 @@ async def with_latest(session: AsyncSession,
         return None, None
     thesis, submission, review = row
     return thesis, VersionRow(submission, review) if submission is not None else None
+
+
+async def status_of(session: AsyncSession, student_id: int,
+                    ) -> tuple[Thesis | None, VersionRow | None, list[Milestone]]:
+    """A student's thesis, its latest version and review, and their open milestones (earliest
+    due first), in one statement."""
+    rows = (await session.execute(_STATUS, {"student_id": student_id})).all()
+    if not rows:
+        return None, None, []
+    thesis, submission, review, _milestone = rows[0]
+    latest = VersionRow(submission, review) if submission is not None else None
+    return thesis, latest, [m for *_, m in rows if m is not None]
 
 
 async def with_versions(session: AsyncSession,
