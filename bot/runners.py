@@ -59,7 +59,8 @@ class BotApiSession(AiohttpSession):
                            ) -> TelegramType:
         files: dict[str, Any] = {}
         payload: dict[str, Any] = {}
-        for key, value in method.model_dump(warnings=False).items():
+        # Leaving out None here is what the form does below, done by pydantic-core.
+        for key, value in method.model_dump(warnings=False, exclude_none=True).items():
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None and prepared != "":  # what aiogram's form leaves out
                 payload[key] = prepared

@@ -73,10 +73,10 @@ class ReviewService(BaseService):
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
-        target = ReviewTarget(*found)
+        submission, thesis, student, existing = found
+        target = ReviewTarget(submission, thesis, student)
         if not _may_review(actor, target.student):
             raise NotAllowed()
-        existing = await reviews.for_submission(self.session, submission_id)
         if existing is not None:
             raise await self._already(existing)
         if target.submission.version < target.thesis.latest_version:

@@ -26,7 +26,7 @@ from services.errors import (
 from services.notifications import Kind, notify
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
-from storage.repositories import audit, reviews, theses
+from storage.repositories import audit, theses
 
 TITLE_MAX = 300
 NOTE_MAX = 1000
@@ -179,13 +179,12 @@ class SubmissionService(BaseService):
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
-        submission, _thesis, student = found
+        submission, _thesis, student, review = found
         if not can_see_student(actor, student):
             raise NotAllowed()
         if not feedback:
             return StoredFile(submission.file_key, submission.file_name,
                               submission.telegram_file_id)
-        review = await reviews.for_submission(self.session, submission_id)
         if review is None or review.feedback_file_key is None:
             raise NotFound()
         return StoredFile(review.feedback_file_key, review.feedback_file_name or "feedback",

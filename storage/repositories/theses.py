@@ -57,9 +57,10 @@ _WITH_VERSIONS = (
     .order_by(Submission.version)
 )
 _WITH_OWNER = (
-    select(Submission, Thesis, User)
+    select(Submission, Thesis, User, Review)
     .join(Thesis, Thesis.id == Submission.thesis_id)
     .join(User, User.id == Thesis.student_id)
+    .outerjoin(Review, Review.submission_id == Submission.id)
     .where(Submission.id == bindparam("submission_id"))
 )
 
@@ -115,9 +116,10 @@ async def add_submission(session: AsyncSession, submission: Submission) -> Submi
 
 async def submission_with_owner(
     session: AsyncSession, submission_id: int
-) -> tuple[Submission, Thesis, User] | None:
+) -> tuple[Submission, Thesis, User, Review | None] | None:
+    """A version, its thesis and student, and its review if it has one, in one statement."""
     row = (await session.execute(_WITH_OWNER, {"submission_id": submission_id})).first()
-    return (row[0], row[1], row[2]) if row else None
+    return (row[0], row[1], row[2], row[3]) if row else None
 
 
 def _pending_query(of_supervisor: bool) -> Select[Submission, Thesis, User]:
