@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 
-def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
     parsed = make_url(url)
     # hide_parameters: a failed statement's error (and so a log line) never carries user text.
     kwargs: dict[str, Any] = {"hide_parameters": True}
@@ -28,7 +28,10 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         # No pre-ping: it costs a round trip on every checkout. After a database restart the
         # first statement on a dead connection fails as a disconnect, SQLAlchemy then drops
         # every pooled connection, and the update is retried (ErrorMiddleware).
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800,
+        # No overflow: connections beyond pool_size would be closed on every return and
+        # opened again on the next busy moment (a TCP and auth handshake each), exactly when
+        # the replica is busiest. An update waits for a pooled one instead (pool_timeout).
+        kwargs.update(pool_size=pool_size, max_overflow=0, pool_recycle=1800,
                       pool_timeout=10, connect_args={"timeout": 5, "command_timeout": 30})
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
