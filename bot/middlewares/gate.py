@@ -38,7 +38,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import structlog
 from aiogram import BaseMiddleware, Bot
@@ -187,20 +187,27 @@ class Admission:
     seen: str | None = None  # set: a duplicate or in progress elsewhere
     count: int = 0  # this user's updates in the flood window
     context: FSMContext | None = None  # the user's FSM key, when the update has a chat and user
-    lock: str | None = None
-    locked: bool = False
-    fsm: BufferedFSMContext | None = None  # state and data as read with the lock
+    fsm_keys: list[str] | None = None  # its lock, state and data keys in Redis
+    fsm: BufferedFSMContext | None = None  # state and data as read with the Redis lock
     in_redis: bool = True
 
-    def fsm_key(self, keys: KeyBuilder, part: Literal["data", "state", "lock"]) -> str:
-        assert self.context is not None
-        return keys.build(self.context.key, part)
+    @property
+    def lock(self) -> str | None:
+        return self.fsm_keys[0] if self.fsm_keys else None
+
+    @property
+    def locked(self) -> bool:
+        """Holding the user's lock in Redis (the state and data come with it)."""
+        return self.fsm is not None
+
+    def script_keys(self) -> list[str]:
+        """Lock, state and data keys for a script; the claim stands in when there are none."""
+        return self.fsm_keys or [self.claim] * 3
 
 
 class UpdateGate(BaseMiddleware):
     def __init__(self, redis: Redis | None, fsm: FSMContextMiddleware, keys: KeyBuilder,
                  config: GateConfig) -> None:
-        self._redis = redis
         self._fsm = fsm
         self._keys = keys
         self.config = config
@@ -266,7 +273,8 @@ class UpdateGate(BaseMiddleware):
         gate = Admission(token=secrets.token_hex(8), claim=f"dedupe:{bot_id}:{event.update_id}",
                          context=context)
         if context is not None:
-            gate.lock = gate.fsm_key(self._keys, "lock")
+            gate.fsm_keys = [self._keys.build(context.key, part)
+                             for part in ("lock", "state", "data")]
         seen = self.local.get(gate.claim)
         if seen is not None:
             gate.seen = seen
@@ -293,15 +301,13 @@ class UpdateGate(BaseMiddleware):
         cfg = self.config
         flood_key = f"flood:{bot_id}:{user_id}:{window}"
         flood_ttl = math.ceil(cfg.flood_window_seconds) + 1 if user_id is not None else 0
-        fsm_keys = [gate.fsm_key(self._keys, "state"), gate.fsm_key(self._keys, "data")] \
-            if gate.context else [gate.claim, gate.claim]
+        lock, state_key, data_key = gate.script_keys()
         claimed, held, count, locked, state, fsm_data = await self._scripts[0](
-            keys=[gate.claim, flood_key, gate.lock or gate.claim, *fsm_keys],
+            keys=[gate.claim, flood_key, lock, state_key, data_key],
             args=[gate.token, cfg.claim_ttl, flood_ttl, cfg.flood_rate, cfg.done_ttl,
                   cfg.lock_ttl_ms if gate.lock else 0])
         if not claimed:
             self.local.drop(gate.claim, gate.token)
-            # Expired between the two calls: in progress, ours next time.
             gate.seen = _text(held) or "in_progress"
             if gate.seen == DONE:
                 self.local.put(gate.claim, DONE, cfg.done_ttl)
@@ -312,7 +318,6 @@ class UpdateGate(BaseMiddleware):
 
     def _locked(self, gate: Admission, state: Any, fsm_data: Any) -> None:
         assert gate.context is not None
-        gate.locked = True
         gate.fsm = BufferedFSMContext(self._fsm.storage, gate.context.key, _text(state),
                                       _text(fsm_data))
 
@@ -325,12 +330,11 @@ class UpdateGate(BaseMiddleware):
 
     async def _wait_for_lock(self, gate: Admission) -> None:
         """Another update of this user is being handled (here or elsewhere): wait for it."""
-        assert self._scripts is not None and gate.lock
-        keys = [gate.lock, gate.fsm_key(self._keys, "state"), gate.fsm_key(self._keys, "data")]
+        assert self._scripts is not None and gate.fsm_keys
         while True:
             await asyncio.sleep(self.config.lock_poll_seconds)
             locked, state, fsm_data = await self._scripts[1](
-                keys=keys, args=[gate.token, self.config.lock_ttl_ms])
+                keys=gate.fsm_keys, args=[gate.token, self.config.lock_ttl_ms])
             if locked:
                 self._locked(gate, state, fsm_data)
                 return
@@ -343,12 +347,10 @@ class UpdateGate(BaseMiddleware):
         if self._scripts is None or not gate.in_redis:
             return
         changes = gate.fsm.changes() if gate.fsm is not None else (KEEP, "", KEEP, "")
-        fsm_keys = [gate.fsm_key(self._keys, "state"), gate.fsm_key(self._keys, "data")] \
-            if gate.context else [gate.claim, gate.claim]
         state_op, state, data_op, fsm_data = changes
         try:
             await self._scripts[2](
-                keys=[gate.claim, gate.lock or gate.claim, *fsm_keys],
+                keys=[gate.claim, *gate.script_keys()],
                 args=[gate.token, DONE if handled else "", self.config.done_ttl,
                       "1" if gate.locked else "0", state_op, state, self._fsm_ttl[0],
                       data_op, fsm_data, self._fsm_ttl[1]])
@@ -359,7 +361,6 @@ class UpdateGate(BaseMiddleware):
             if lost and self.config.retry_in_progress:
                 DEPENDENCY_FAILURES.labels(dependency="redis").inc()
                 # Not saved: have Telegram deliver the update again.
-                gate.fsm = None
                 raise DependencyDown("redis") from exc
 
 
