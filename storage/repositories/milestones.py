@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Milestone, User
 
-_OPEN = (Milestone.submission_id.is_(None), Milestone.deleted_at.is_(None))
+# "Open": not yet met by a submission, not deleted.
+OPEN = (Milestone.submission_id.is_(None), Milestone.deleted_at.is_(None))
 
 
 async def earliest_open(session: AsyncSession, student_id: int, *,
                         lock: bool = False) -> Milestone | None:
     query = (
         select(Milestone)
-        .where(Milestone.student_id == student_id, *_OPEN)
+        .where(Milestone.student_id == student_id, *OPEN)
         .order_by(Milestone.due_at, Milestone.id)
         .limit(1)
     )
@@ -65,7 +66,7 @@ async def lock_open(session: AsyncSession, ids: Sequence[int]) -> Sequence[Miles
     if not ids:
         return []
     query = (
-        select(Milestone).where(Milestone.id.in_(list(ids)), *_OPEN)
+        select(Milestone).where(Milestone.id.in_(list(ids)), *OPEN)
         .order_by(Milestone.id).with_for_update()
     )
     return (await session.scalars(query)).all()
@@ -76,7 +77,7 @@ async def open_due_between(session: AsyncSession, after: datetime,
     """Open milestones with ``after < due_at <= until`` (a bounded window of the partial
     index ix_milestones_open_due: the scheduler's scans)."""
     query = (
-        select(Milestone).where(*_OPEN, Milestone.due_at > after, Milestone.due_at <= until)
+        select(Milestone).where(*OPEN, Milestone.due_at > after, Milestone.due_at <= until)
         .order_by(Milestone.due_at, Milestone.id)
     )
     return (await session.scalars(query)).all()

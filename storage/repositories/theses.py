@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Milestone, Review, Submission, Thesis, ThesisStatus, User
+from storage.repositories.milestones import OPEN
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,16 @@ class PendingRow:
     student: User
 
 
+# Joins a thesis to its latest version.
+_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version)
+
 # The statements of the busiest views are built once, with bound parameters: building a
 # statement and computing its cache key cost more CPU than PostgreSQL spends running it.
 _BY_STUDENT = select(Thesis).where(Thesis.student_id == bindparam("student_id"))
 _BY_STUDENT_LOCKED = _BY_STUDENT.with_for_update()
 _WITH_LATEST = (
     select(Thesis, Submission, Review)
-    .outerjoin(Submission, (Submission.thesis_id == Thesis.id)
-               & (Submission.version == Thesis.latest_version))
+    .outerjoin(Submission, _LATEST)
     .outerjoin(Review, Review.submission_id == Submission.id)
     .where(Thesis.student_id == bindparam("student_id"))
 )
@@ -41,11 +44,9 @@ _STATUS = (
     select(Thesis, Submission, Review, Milestone)
     .select_from(User)
     .outerjoin(Thesis, Thesis.student_id == User.id)
-    .outerjoin(Submission, (Submission.thesis_id == Thesis.id)
-               & (Submission.version == Thesis.latest_version))
+    .outerjoin(Submission, _LATEST)
     .outerjoin(Review, Review.submission_id == Submission.id)
-    .outerjoin(Milestone, (Milestone.student_id == User.id) & Milestone.deleted_at.is_(None)
-               & Milestone.submission_id.is_(None))
+    .outerjoin(Milestone, and_(Milestone.student_id == User.id, *OPEN))
     .where(User.id == bindparam("student_id"))
     .order_by(Milestone.due_at, Milestone.id)
 )
@@ -63,6 +64,11 @@ _WITH_OWNER = (
     .outerjoin(Review, Review.submission_id == Submission.id)
     .where(Submission.id == bindparam("submission_id"))
 )
+
+
+def _version(submission: Submission | None, review: Review | None) -> VersionRow | None:
+    """The row of an outer-joined latest version (none before the first upload)."""
+    return VersionRow(submission, review) if submission is not None else None
 
 
 async def by_student(session: AsyncSession, student_id: int, *,
@@ -84,7 +90,7 @@ async def with_latest(session: AsyncSession,
     if row is None:
         return None, None
     thesis, submission, review = row
-    return thesis, VersionRow(submission, review) if submission is not None else None
+    return thesis, _version(submission, review)
 
 
 async def status_of(session: AsyncSession, student_id: int,
@@ -95,8 +101,7 @@ async def status_of(session: AsyncSession, student_id: int,
     if not rows:
         return None, None, []
     thesis, submission, review, _milestone = rows[0]
-    latest = VersionRow(submission, review) if submission is not None else None
-    return thesis, latest, [m for *_, m in rows if m is not None]
+    return thesis, _version(submission, review), [m for *_, m in rows if m is not None]
 
 
 async def with_versions(session: AsyncSession,
@@ -129,8 +134,7 @@ def _pending_query(of_supervisor: bool) -> Select[Submission, Thesis, User]:
     query = (
         select(Submission, Thesis, User)
         .select_from(Thesis)
-        .join(Submission, (Submission.thesis_id == Thesis.id)
-              & (Submission.version == Thesis.latest_version))
+        .join(Submission, _LATEST)
         .join(User, User.id == Thesis.student_id)
         .where(Thesis.status == ThesisStatus.SUBMITTED.value)
     )
@@ -194,10 +198,7 @@ async def overview(session: AsyncSession,
     query = (
         select(User, Thesis, Submission)
         .outerjoin(Thesis, Thesis.student_id == User.id)
-        .outerjoin(
-            Submission,
-            (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version),
-        )
+        .outerjoin(Submission, _LATEST)
         .where(User.supervisor_id == supervisor_id)
         .order_by(User.full_name, User.id)
     )
