@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import signal
-from typing import Any, cast
+from typing import Any
 
 import structlog
 from aiogram import Bot, Dispatcher
@@ -14,10 +14,9 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiohttp import ClientError, ClientTimeout, web
+from aiohttp import FormData, JsonPayload, web
 
 from bot.config import Settings
 from bot.deps import AppDeps, build_deps
@@ -54,34 +53,19 @@ class BotApiSession(AiohttpSession):
             self._response_models[returning] = Response[returning]  # type: ignore[valid-type]
         return super().check_response(bot, method, status_code, content)
 
-    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType],
-                           timeout: int | None = None,  # noqa: ASYNC109 - aiogram's signature
-                           ) -> TelegramType:
+    def build_form_data(self, bot: Bot,  # type: ignore[override]
+                        method: TelegramMethod[TelegramType]) -> FormData | JsonPayload:
+        """The request body aiogram's ``make_request`` posts: JSON unless there are files."""
         files: dict[str, Any] = {}
         payload: dict[str, Any] = {}
-        # Leaving out None here is what the form does below, done by pydantic-core.
+        # Leaving out None here is what the form does too, done by pydantic-core.
         for key, value in method.model_dump(warnings=False, exclude_none=True).items():
             prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
             if prepared is not None and prepared != "":  # what aiogram's form leaves out
                 payload[key] = prepared
         if files:
-            return await super().make_request(bot, method, timeout)
-        session = await self.create_session()
-        url = self.api.api_url(token=bot.token, method=method.__api_method__)
-        try:
-            async with session.post(url, data=self.json_dumps(payload),
-                                    headers={"Content-Type": "application/json"},
-                                    timeout=ClientTimeout(total=timeout or self.timeout),
-                                    ) as resp:
-                raw_result = await resp.text()
-        except TimeoutError as e:
-            raise TelegramNetworkError(method=method, message="Request timeout error") from e
-        except ClientError as e:
-            raise TelegramNetworkError(method=method,
-                                       message=f"{type(e).__name__}: {e}") from e
-        response = self.check_response(bot=bot, method=method, status_code=resp.status,
-                                       content=raw_result)
-        return cast(TelegramType, response.result)
+            return super().build_form_data(bot, method)
+        return JsonPayload(payload, dumps=self.json_dumps)
 
 
 def create_bot(settings: Settings) -> Bot:
