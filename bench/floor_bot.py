@@ -84,9 +84,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    if os.environ.get("EVENT_LOOP") == "uvloop":
-        import uvloop
-
-        uvloop.run(main())
-    else:
-        asyncio.run(main())
+    asyncio.run(main())
