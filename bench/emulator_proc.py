@@ -23,7 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.emulator import BotAPIEmulator
+from tgemu import BotAPIEmulator
 
 FILL = b"0123456789abcdef" * 65536  # 1 MiB
 

@@ -28,6 +28,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _sandbox(settings: Settings, port: int | None) -> int:
+    # The sandbox and the emulator live beside bot/ in a checkout and are not installed or
+    # shipped in the runtime image: imported only when asked for.
+    try:
+        from sandbox.app import run_sandbox
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("sandbox", "tgemu"):
+            raise
+        print("the sandbox is not available here: run `python -m bot sandbox` from a checkout "
+              "of the repository (it is not part of the installed package or the image)",
+              file=sys.stderr)
+        return 2
+    return asyncio.run(run_sandbox(settings, port=port))
+
+
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     command = args.command or "run"
     if command == "run":
@@ -41,9 +56,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             migrate_command(settings, backup=args.backup, verify_only=args.verify_only)
         )
     if command == "sandbox":
-        from bot.sandbox.app import run_sandbox
-
-        return asyncio.run(run_sandbox(settings, port=args.port))
+        return _sandbox(settings, args.port)
     from bot.ops import backup
 
     if command == "backup":

@@ -26,7 +26,7 @@ from bot.config import Settings, load_settings
 from bot.deps import build_deps
 from bot.ops.migrate import upgrade
 from bot.runners import BotProcess
-from bot.sandbox.emulator import BotAPIEmulator, RecordedMessage
+from tgemu import BotAPIEmulator, RecordedMessage
 from storage.models import Base
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")

@@ -29,7 +29,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.sandbox.emulator import BotAPIEmulator, parse_html
+from tgemu import BotAPIEmulator, parse_html
 
 TOKEN = "4242:emulator-test-token"
 USER = 1001

@@ -22,7 +22,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from sqlalchemy import select
 
-from bot.sandbox.emulator import ApiError, BotAPIEmulator
+from tgemu import ApiError, BotAPIEmulator
 from bot.workers import OutboxSender, SenderConfig
 from handlers.texts import Texts
 from services.clock import Clock, ManualClock, SystemClock

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.sandbox.emulator import BotAPIEmulator
+from tgemu import BotAPIEmulator
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]

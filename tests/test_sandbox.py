@@ -24,7 +24,7 @@ import aiohttp
 import pytest
 
 from bot.config import load_settings
-from bot.sandbox.app import ADMIN_ID, Sandbox, start_sandbox
+from sandbox.app import ADMIN_ID, Sandbox, start_sandbox
 from tests.conftest import ARTIFACTS, free_port
 from tests.documents import pdf
 

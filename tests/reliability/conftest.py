@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.logging import setup_logging
-from bot.sandbox.emulator import BotAPIEmulator
+from tgemu import BotAPIEmulator
 from tests.conftest import PG_ADMIN_DSN
 from tests.reliability.tools import TALLY, RedisServer, TcpProxy
 

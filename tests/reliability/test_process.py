@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.sandbox.emulator import BotAPIEmulator
+from tgemu import BotAPIEmulator
 from storage.db import create_engine
 from storage.models import Submission
 from tests import documents

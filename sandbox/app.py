@@ -45,10 +45,10 @@ from bot.config import Settings
 from bot.logging import setup_logging
 from bot.ops.migrate import upgrade
 from bot.runners import BotProcess
-from bot.sandbox.emulator import BotAPIEmulator
+from tgemu import BotAPIEmulator
 from storage.models import User
 
-log = structlog.get_logger("bot.sandbox")
+log = structlog.get_logger("sandbox")
 
 STATIC = Path(__file__).resolve().parent / "static"
 BOT_USERNAME = "thesis_sandbox_bot"
