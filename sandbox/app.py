@@ -45,8 +45,8 @@ from bot.config import Settings
 from bot.logging import setup_logging
 from bot.ops.migrate import upgrade
 from bot.runners import BotProcess
-from tgemu import BotAPIEmulator
 from storage.models import User
+from tgemu import BotAPIEmulator
 
 log = structlog.get_logger("sandbox")
 

@@ -26,8 +26,8 @@ from bot.config import Settings, load_settings
 from bot.deps import build_deps
 from bot.ops.migrate import upgrade
 from bot.runners import BotProcess
-from tgemu import BotAPIEmulator, RecordedMessage
 from storage.models import Base
+from tgemu import BotAPIEmulator, RecordedMessage
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")

@@ -22,7 +22,6 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from sqlalchemy import select
 
-from tgemu import ApiError, BotAPIEmulator
 from bot.workers import OutboxSender, SenderConfig
 from handlers.texts import Texts
 from services.clock import Clock, ManualClock, SystemClock
@@ -31,6 +30,7 @@ from storage.db import create_engine, create_session_factory
 from storage.models import OutboxMessage, OutboxStatus, User
 from storage.repositories import outbox
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
+from tgemu import ApiError, BotAPIEmulator
 
 
 class Recorder:

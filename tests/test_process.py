@@ -10,8 +10,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tgemu import BotAPIEmulator
 from tests.conftest import free_port
+from tgemu import BotAPIEmulator
 
 ROOT = Path(__file__).resolve().parents[1]
 

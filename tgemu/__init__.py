@@ -1,9 +1,10 @@
 """Telegram Bot API emulator speaking the real HTTP protocol on loopback.
 
-Point aiogram at it with ``TelegramAPIServer.from_base(emulator.base_url)``.
+Point aiogram at it with ``TelegramAPIServer.from_base(emulator.base_url)``. A test double:
+used by the tests, the sandbox and the benchmark, never installed or shipped in the image.
 """
 
-from .core import BotAPIEmulator, Upload
+from .emulator import BotAPIEmulator
 from .html import EntityParseError, parse_html, utf16_len
 from .records import (
     ApiError,
@@ -14,6 +15,7 @@ from .records import (
     StoredFile,
     WebhookDelivery,
 )
+from .wire import Upload
 
 __all__ = [
     "ApiError",

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.logging import setup_logging
-from tgemu import BotAPIEmulator
 from tests.conftest import PG_ADMIN_DSN
 from tests.reliability.tools import TALLY, RedisServer, TcpProxy
+from tgemu import BotAPIEmulator
 
 # Error-level events that are the designed outcome, not a fault.
 EXPECTED_EVENTS = {"update_given_up"}

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tgemu import BotAPIEmulator
 from storage.db import create_engine
 from storage.models import Submission
 from tests import documents
@@ -25,6 +24,7 @@ from tests.conftest import Harness, bucket_keys, free_port
 from tests.reliability.conftest import DB_PASSWORD
 from tests.reliability.tools import TALLY, RedisServer, get_status
 from tests.test_student_journey import onboard
+from tgemu import BotAPIEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 
