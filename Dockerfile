@@ -79,6 +79,8 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
     --mount=type=bind,from=builder,source=/src/requirements.txt,target=/tmp/requirements.txt \
     pip install --no-index --find-links=/wheels -r /tmp/requirements.txt
 
+# The production packages only: the Bot API emulator (tgemu/), the sandbox, bench/ and tests/
+# are development tools and never enter the image (infra/check_files.py checks these lines).
 COPY --chown=root:root pyproject.toml alembic.ini ./
 COPY --chown=root:root bot/ bot/
 COPY --chown=root:root handlers/ handlers/

@@ -118,7 +118,7 @@ case "$cmd" in
     lint)
         ensure_venv
         "$VENV/bin/ruff" check .
-        "$VENV/bin/mypy" bot handlers services storage
+        "$VENV/bin/mypy" bot handlers services storage tgemu sandbox
         ;;
     bench)
         ensure_venv

@@ -7,7 +7,8 @@ tests/test_infra.py (no Docker engine, no network).
   plus our own rules: healthchecks behind service_healthy, one-shots not restarted,
   declared volumes, mounted files present, no committed bot token);
 * the Dockerfile keeps its promises (pinned slim base, multi-stage, non-root USER,
-  HEALTHCHECK on /health, EXPOSE 8000, CMD python -m bot).
+  HEALTHCHECK on /health, EXPOSE 8000, CMD python -m bot), and the runtime stage copies
+  no development tool (tgemu/, sandbox/, bench/, tests/), which .dockerignore excludes too.
 
 Usage: python infra/check_files.py [REPO_ROOT]   (exit 1 and one line per failure)
 """
@@ -152,6 +153,11 @@ def check_compose(root: Path = ROOT, filename: str = "docker-compose.yml") -> It
         yield f"{filename}: TELEGRAM_BOT_TOKEN must come from the environment (${{...:?}})"
 
 
+# Development tools that never enter the runtime image: the Bot API emulator, the sandbox,
+# the benchmark and the tests.
+DEV_ONLY = frozenset({"tgemu", "sandbox", "bench", "tests"})
+
+
 def check_dockerfile(root: Path = ROOT) -> Iterator[str]:
     path = root / "Dockerfile"
     if not path.exists():
@@ -186,11 +192,30 @@ def check_dockerfile(root: Path = ROOT) -> Iterator[str]:
     for needle in ("PYTHONUNBUFFERED=1", "LOG_FORMAT=json"):
         if needle not in text:
             yield f"Dockerfile: {needle} is missing"
+    for line in runtime_copy_lines(text):
+        named = DEV_ONLY & {part.strip("./").split("/")[0] for part in line.split()[1:]}
+        if named:
+            yield f"Dockerfile: the runtime image must not copy {', '.join(sorted(named))}: {line}"
     ignore = root / ".dockerignore"
     if not ignore.exists():
         yield ".dockerignore is missing"
-    elif not {".env", ".venv", ".git"} <= set(ignore.read_text(encoding="utf-8").split()):
-        yield ".dockerignore must exclude .git, .venv and .env"
+    else:
+        ignored = set(ignore.read_text(encoding="utf-8").split())
+        if not {".env", ".venv", ".git"} <= ignored:
+            yield ".dockerignore must exclude .git, .venv and .env"
+        if not DEV_ONLY <= ignored:
+            yield f".dockerignore must exclude {', '.join(sorted(DEV_ONLY - ignored))}"
+
+
+def runtime_copy_lines(text: str) -> list[str]:
+    """The COPY instructions of the last stage (the runtime image), continuations joined."""
+    joined = re.sub(r"\\\n", " ", text)
+    stages = re.split(r"(?im)^\s*FROM\s", joined)
+    return [
+        " ".join(line.split())
+        for line in stages[-1].splitlines()
+        if line.strip().upper().startswith(("COPY ", "ADD "))
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,6 +59,26 @@ def test_dockerfile_rules() -> None:
     assert list(check_files.check_dockerfile(ROOT)) == []
 
 
+def test_runtime_image_copies_no_emulator_sandbox_or_bench(tmp_path: Path) -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    copies = check_files.runtime_copy_lines(dockerfile)
+    assert any("bot/" in line for line in copies)  # the runtime stage was found
+    for line in copies:
+        for name in ("tgemu", "sandbox", "bench", "tests"):
+            assert name not in line, line
+    # The checker catches a runtime stage that would ship the emulator or the sandbox.
+    (tmp_path / ".dockerignore").write_text((ROOT / ".dockerignore").read_text())
+    (tmp_path / "Dockerfile").write_text(
+        dockerfile.replace("COPY --chown=root:root bot/ bot/",
+                           "COPY --chown=root:root bot/ bot/\nCOPY tgemu/ sandbox/ ./"))
+    failures = list(check_files.check_dockerfile(tmp_path))
+    assert any("must not copy sandbox, tgemu" in line for line in failures), failures
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    (tmp_path / ".dockerignore").write_text(".git\n.venv\n.env\n")
+    failures = list(check_files.check_dockerfile(tmp_path))
+    assert failures == [".dockerignore must exclude bench, sandbox, tests, tgemu"], failures
+
+
 def test_alb_health_check_uses_ready_and_autoscaling_bounds() -> None:
     resources = check_terraform.load_terraform()["resource"]
     for tg in resources["aws_lb_target_group"].values():
