@@ -41,7 +41,7 @@ from aiohttp import web
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.logging import setup_logging
 from bot.ops.migrate import upgrade
 from bot.runners import BotProcess
@@ -452,8 +452,25 @@ class _BadRequest(Exception):
     """A page request the sandbox cannot act on (answered with 400 and the reason)."""
 
 
+# The sandbox makes a fixed id (ADMIN_ID) an admin and its bot claims any outbox row it finds:
+# pointed at a real database, Redis or bucket it would give a real Telegram id admin rights and
+# "deliver" production notifications to the emulator. It runs on the embedded defaults only.
+PRODUCTION_SETTINGS = {"DATABASE_URL": "database_url", "REDIS_URL": "redis_url",
+                       "S3_BUCKET": "s3_bucket"}
+
+
+def refuse_production_settings(settings: Settings) -> None:
+    """ConfigError naming every production storage setting that is set (values never shown)."""
+    named = [env for env, attr in PRODUCTION_SETTINGS.items() if getattr(settings, attr)]
+    if named:
+        raise ConfigError(
+            f"the sandbox runs on its own SQLite, local files and in-memory state and refuses "
+            f"{', '.join(named)}: unset {'it' if len(named) == 1 else 'them'} to start it")
+
+
 def sandbox_settings(settings: Settings, emulator: BotAPIEmulator) -> Settings:
-    """The given settings pointed at the emulator; storage stays whatever they say."""
+    """The given settings (embedded defaults: see refuse_production_settings) pointed at the
+    emulator."""
     admins = list(dict.fromkeys([*settings.admin_ids, ADMIN_ID]))
     return settings.model_copy(update={
         "telegram_bot_token": SecretStr(emulator.token),
@@ -471,6 +488,7 @@ def sandbox_settings(settings: Settings, emulator: BotAPIEmulator) -> Settings:
 async def start_sandbox(settings: Settings, port: int | None = None,
                         host: str = "127.0.0.1") -> Sandbox:
     """Migrate, start the emulator, the bot against it and the page; returns the running set."""
+    refuse_production_settings(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await asyncio.to_thread(upgrade, settings.effective_database_url)
     bot_id = 7_000_000_000 + secrets.randbelow(10**9)
@@ -506,6 +524,7 @@ async def start_sandbox(settings: Settings, port: int | None = None,
 
 async def run_sandbox(settings: Settings, port: int | None = None) -> int:
     """``python -m bot sandbox``: serve until SIGINT/SIGTERM."""
+    refuse_production_settings(settings)  # before anything is created or logged
     setup_logging(settings.log_level, "console")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -23,7 +23,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.config import load_settings
+from bot.config import ConfigError, load_settings
 from sandbox.app import ADMIN_ID, Sandbox, start_sandbox
 from tests.conftest import ARTIFACTS, free_port
 from tests.documents import pdf
@@ -491,3 +491,28 @@ async def test_command_line_sandbox_prints_url_and_stops_on_sigterm(tmp_path: Pa
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def test_sandbox_refuses_production_storage_settings(tmp_path: Path) -> None:
+    password = "pg-secret-password"
+    env = {k: v for k, v in os.environ.items()
+           if k.upper() not in ("DATABASE_URL", "REDIS_URL", "S3_BUCKET", "TELEGRAM_BOT_TOKEN")}
+    env.update(DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(ROOT),
+               DATABASE_URL=f"postgresql+asyncpg://app:{password}@127.0.0.1:5432/thesis")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sandbox", "--port", str(free_port()), cwd=tmp_path,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    async with asyncio.timeout(30):
+        out, err = await proc.communicate()
+    assert proc.returncode != 0
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and "DATABASE_URL" in lines[0] and "sandbox" in lines[0], lines
+    assert password not in out.decode() + err.decode()
+    assert not (tmp_path / "data").exists()  # nothing migrated, no SQLite, no files
+
+    # Every production setting is named, and start_sandbox itself refuses too.
+    settings = load_settings(data_dir=tmp_path / "data", database_url=None,
+                             redis_url="redis://127.0.0.1:6379/0", s3_bucket="theses")
+    with pytest.raises(ConfigError, match="REDIS_URL, S3_BUCKET"):
+        await start_sandbox(settings, port=free_port())
+    assert not (tmp_path / "data").exists()
