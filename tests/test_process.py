@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -46,6 +47,23 @@ async def test_malformed_settings_stop_start_up_with_one_line(tmp_path: Path) ->
     assert code == 0
     for sub in ("run", "migrate", "sandbox", "backup", "restore", "backups"):
         assert sub in out
+
+
+async def test_without_a_checkout_the_sandbox_command_says_so_in_one_line(tmp_path: Path) -> None:
+    # What the runtime image holds: the production packages only, no tgemu/ or sandbox/.
+    app = tmp_path / "app"
+    for name in ("bot", "handlers", "services", "storage", "migrations"):
+        shutil.copytree(ROOT / name, app / name, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**base_env(tmp_path), "PYTHONPATH": str(app)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sandbox", cwd=app, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 2
+    assert err.decode().strip().splitlines() == [
+        "the sandbox is not available here: run `python -m bot sandbox` from a checkout of the "
+        "repository (it is not part of the installed package or the image)"]
+    assert not out
 
 
 async def test_webhook_process_serves_and_exits_cleanly_on_sigterm(
