@@ -9,7 +9,9 @@ Parses the *.tf files with python-hcl2 (no provider download, no AWS access) and
 * RDS: multi_az = true, backup_retention_period > 0, storage_encrypted = true,
   deletion protection enabled in environments/production.tfvars;
 * S3: every aws_s3_bucket has versioning "Enabled", server-side encryption and a
-  public access block with all four switches on.
+  public access block with all four switches on;
+* backups: the backups bucket has Object Lock, and the task role's policy grants no delete,
+  retention bypass or wildcard action on it (the app adds backups, never removes them).
 
 Usage: python infra/check_terraform.py [TERRAFORM_DIR]   (exit 1 and one line per failure)
 """
@@ -46,6 +48,7 @@ def load_terraform(directory: Path = TERRAFORM_DIR) -> dict[str, Any]:
     import hcl2  # python-hcl2, in the project's test extras
 
     resources: Resources = {}
+    data: Resources = {}
     variables: dict[str, Any] = {}
     files = sorted(directory.glob("*.tf"))
     if not files:
@@ -59,9 +62,13 @@ def load_terraform(directory: Path = TERRAFORM_DIR) -> dict[str, Any]:
                     if name in resources.setdefault(rtype, {}):
                         raise ValueError(f"duplicate resource {rtype}.{name} ({path.name})")
                     resources[rtype][name] = body
+        for block in doc.get("data", []):
+            for dtype, named in block.items():
+                data.setdefault(dtype, {}).update(named)
         for block in doc.get("variable", []):
             variables.update(block)
-    return {"resource": resources, "variable": variables, "files": [p.name for p in files]}
+    return {"resource": resources, "data": data, "variable": variables,
+            "files": [p.name for p in files]}
 
 
 def load_tfvars(path: Path) -> dict[str, Any]:
@@ -235,6 +242,30 @@ def check_s3(resources: Resources) -> Iterator[str]:
             yield f"{where}: public access block with all four switches true is required"
 
 
+BACKUP_FORBIDDEN = ("s3:*", "s3:Delete", "s3:BypassGovernanceRetention", "s3:PutObjectRetention",
+                    "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration")
+
+
+def check_backups(resources: Resources, data: Resources) -> Iterator[str]:
+    bucket = resources.get("aws_s3_bucket", {}).get("backups")
+    if bucket is None:
+        return
+    if bucket.get("object_lock_enabled") is not True or not any(
+            "aws_s3_bucket.backups" in str(body.get("bucket"))
+            for body in resources.get("aws_s3_bucket_object_lock_configuration", {}).values()):
+        yield "aws_s3_bucket.backups: Object Lock (enabled and configured) is required"
+    policy = data.get("aws_iam_policy_document", {}).get("task", {})
+    for statement in _as_list(policy.get("statement")):
+        if statement.get("effect", "Allow") != "Allow":
+            continue
+        if "aws_s3_bucket.backups" not in str(statement.get("resources")):
+            continue
+        for action in _as_list(statement.get("actions")):
+            if any(str(action).startswith(bad) for bad in BACKUP_FORBIDDEN):
+                yield (f"aws_iam_policy_document.task: {action} on the backups bucket "
+                       "(the app role must not delete or unlock backups)")
+
+
 def check(directory: Path = TERRAFORM_DIR) -> list[str]:
     """All failures, as human-readable lines (empty list = pass)."""
     loaded = load_terraform(directory)
@@ -244,6 +275,7 @@ def check(directory: Path = TERRAFORM_DIR) -> list[str]:
     failures = list(check_security_groups(resources))
     failures += check_rds(resources, loaded["variable"], production)
     failures += check_s3(resources)
+    failures += check_backups(resources, loaded["data"])
     if production is None:
         failures.append("environments/production.tfvars is missing")
     if not (directory / "environments" / "staging.tfvars").exists():

@@ -23,7 +23,7 @@ def create_engine(url: str, *, pool_size: int = 20) -> AsyncEngine:
             from pathlib import Path
 
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs = {"connect_args": {"timeout": 30}}
+        kwargs.update(connect_args={"timeout": 30})
     else:
         # No pre-ping: it costs a round trip on every checkout. After a database restart the
         # first statement on a dead connection fails as a disconnect, SQLAlchemy then drops

@@ -1,4 +1,10 @@
-"""Where thesis files live: S3 (streaming multipart, private, encrypted) or a local folder."""
+"""Where thesis files live: S3 (streaming multipart, private) or a local folder.
+
+Encryption at rest is the bucket's default (SSE-KMS, see infra/terraform/s3.tf): no write
+names an algorithm, so the bucket's key applies instead of being overridden per object.
+A store made with ``write_once=True`` never replaces an object (S3: ``If-None-Match: *``, which
+the backups bucket's policy demands): backups use it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import aioboto3
 from botocore.config import Config as BotoConfig
@@ -18,8 +24,21 @@ PART_SIZE = 5 * 1024 * 1024
 READ_CHUNK = 256 * 1024
 
 
+ARCHIVED_CLASSES = {"GLACIER", "DEEP_ARCHIVE"}  # not readable until restored from the archive
+
+
 class FileStoreError(Exception):
     """The file store could not complete an operation."""
+
+
+class ObjectExists(FileStoreError):
+    """A write-once store was asked to replace an object."""
+
+
+class StoredObject(NamedTuple):
+    key: str
+    size: int
+    archived: bool = False
 
 
 class FileStore(Protocol):
@@ -33,6 +52,12 @@ class FileStore(Protocol):
 
     async def exists(self, key: str) -> bool: ...
 
+    def objects(self, prefix: str = "") -> AsyncIterator[StoredObject]:
+        """Every object whose key starts with prefix (in no particular order)."""
+
+    async def folders(self, prefix: str) -> list[str]:
+        """The names one level below prefix (prefix ends with "/"), like ``ls``."""
+
     async def ping(self) -> None: ...
 
     async def close(self) -> None: ...
@@ -44,8 +69,12 @@ def new_key(prefix: str, suffix: str) -> str:
 
 
 class LocalFileStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, write_once: bool = False) -> None:
         self._root = root.resolve()
+        self._write_once = write_once
+
+    def __str__(self) -> str:
+        return str(self._root)
 
     def _path(self, key: str) -> Path:
         path = (self._root / key).resolve()
@@ -63,7 +92,14 @@ class LocalFileStore:
                 async for chunk in chunks:
                     await asyncio.to_thread(handle.write, chunk)
                     size += len(chunk)
-            os.replace(partial, path)
+            if self._write_once:
+                try:
+                    os.link(partial, path)  # fails if path exists: never replaced
+                except FileExistsError:
+                    raise ObjectExists(f"{key} exists already") from None
+                partial.unlink()
+            else:
+                os.replace(partial, path)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
@@ -83,6 +119,32 @@ class LocalFileStore:
     async def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
+    async def objects(self, prefix: str = "") -> AsyncIterator[StoredObject]:
+        found = await asyncio.to_thread(self._walk, prefix)
+        for item in found:
+            yield item
+
+    def _walk(self, prefix: str) -> list[StoredObject]:
+        # Walk the folder the prefix names (or is inside), then filter by the full prefix.
+        base = self._path(prefix) if prefix.endswith("/") or not prefix \
+            else self._path(prefix).parent
+        found = []
+        for dirpath, _dirs, names in os.walk(base):
+            for name in names:
+                if name.endswith(".part"):  # a write in progress, not an object yet
+                    continue
+                path = Path(dirpath) / name
+                key = path.relative_to(self._root).as_posix()
+                if key.startswith(prefix):
+                    found.append(StoredObject(key, path.stat().st_size))
+        return found
+
+    async def folders(self, prefix: str) -> list[str]:
+        base = self._path(prefix)
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if p.is_dir())
+
     async def ping(self) -> None:
         self._root.mkdir(parents=True, exist_ok=True)
         if not os.access(self._root, os.W_OK):
@@ -100,8 +162,11 @@ class S3FileStore:
         endpoint_url: str | None,
         region: str,
         session: aioboto3.Session | None = None,
+        write_once: bool = False,
     ) -> None:
         self.bucket = bucket
+        # If-None-Match: * on every object creation: S3 refuses to replace an existing key.
+        self._condition: dict[str, str] = {"IfNoneMatch": "*"} if write_once else {}
         self._session = session or aioboto3.Session()
         self._client_kwargs: dict[str, Any] = {
             "region_name": region,
@@ -116,6 +181,9 @@ class S3FileStore:
         self._stack = AsyncExitStack()
         self._client: Any = None
         self._lock = asyncio.Lock()
+
+    def __str__(self) -> str:
+        return f"s3://{self.bucket}"
 
     async def _s3(self) -> Any:
         # One long-lived client (connection pool) per process, created on first use.
@@ -156,7 +224,7 @@ class S3FileStore:
             if upload_id is None:
                 await s3.put_object(
                     Bucket=self.bucket, Key=key, Body=b"".join(filling),
-                    ContentType=content_type, ServerSideEncryption="AES256",
+                    ContentType=content_type, **self._condition,
                 )
                 return size
             if uploading is not None:
@@ -167,19 +235,23 @@ class S3FileStore:
                                                      b"".join(filling)))
             await s3.complete_multipart_upload(
                 Bucket=self.bucket, Key=key, UploadId=upload_id,
-                MultipartUpload={"Parts": parts},
+                MultipartUpload={"Parts": parts}, **self._condition,
             )
-        except BaseException:
+        except BaseException as exc:
             if uploading is not None:
                 uploading.cancel()
                 await asyncio.gather(uploading, return_exceptions=True)
-            await asyncio.shield(self._abort(s3, key, upload_id))
+            if upload_id is not None or not self._condition:
+                # A write-once store never deletes: the object under key is not ours.
+                await asyncio.shield(self._abort(s3, key, upload_id))
+            if self._condition and _status(exc) == 412:
+                raise ObjectExists(f"{key} exists already in {self}") from exc
             raise
         return size
 
     async def _start_multipart(self, s3: Any, key: str, content_type: str) -> str:
         response = await s3.create_multipart_upload(
-            Bucket=self.bucket, Key=key, ContentType=content_type, ServerSideEncryption="AES256"
+            Bucket=self.bucket, Key=key, ContentType=content_type
         )
         return str(response["UploadId"])
 
@@ -224,6 +296,22 @@ class S3FileStore:
             raise
         return True
 
+    async def objects(self, prefix: str = "") -> AsyncIterator[StoredObject]:
+        s3 = await self._s3()
+        async for page in s3.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield StoredObject(item["Key"], int(item["Size"]),
+                                   item.get("StorageClass") in ARCHIVED_CLASSES)
+
+    async def folders(self, prefix: str) -> list[str]:
+        s3 = await self._s3()
+        names = []
+        async for page in s3.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=prefix, Delimiter="/"):
+            names += [c["Prefix"][len(prefix):].rstrip("/") for c in page.get("CommonPrefixes", [])]
+        return sorted(names)
+
     async def ping(self) -> None:
         s3 = await self._s3()
         await s3.head_bucket(Bucket=self.bucket)
@@ -233,7 +321,7 @@ class S3FileStore:
         self._client = None
 
 
-def _status(exc: Exception) -> int | None:
+def _status(exc: BaseException) -> int | None:
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
         code = response.get("ResponseMetadata", {}).get("HTTPStatusCode")

@@ -122,13 +122,24 @@ def s3_endpoint() -> Iterator[str]:
     proc.wait(10)
 
 
-@pytest.fixture
-async def bucket(s3_endpoint: str) -> str:
-    name = f"theses-{secrets.token_hex(6)}"
-    async with aioboto3.Session().client("s3", endpoint_url=s3_endpoint,
+# As infra/terraform/s3.tf configures both buckets: SSE-KMS by default, which the app relies on.
+BUCKET_KMS_KEY = "alias/thesis-supervisor-s3"
+
+
+async def create_bucket(endpoint: str, prefix: str) -> str:
+    name = f"{prefix}-{secrets.token_hex(6)}"
+    async with aioboto3.Session().client("s3", endpoint_url=endpoint,
                                          region_name="us-east-1") as s3:
         await s3.create_bucket(Bucket=name)
+        await s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {
+                "SSEAlgorithm": "aws:kms", "KMSMasterKeyID": BUCKET_KMS_KEY}}]})
     return name
+
+
+@pytest.fixture
+async def bucket(s3_endpoint: str) -> str:
+    return await create_bucket(s3_endpoint, "theses")
 
 
 async def bucket_keys(endpoint: str, bucket: str) -> list[str]:

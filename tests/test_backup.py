@@ -39,7 +39,7 @@ from storage.models import (
     Thesis,
     User,
 )
-from tests.conftest import create_database, drop_database
+from tests.conftest import BUCKET_KMS_KEY, create_bucket, create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Pw-" + secrets.token_hex(8)  # trust auth: the server ignores it, we must hide it
@@ -62,10 +62,7 @@ async def bucket_keys(endpoint: str, bucket: str) -> list[str]:
 
 @pytest.fixture
 async def backup_bucket(s3_endpoint: str) -> str:
-    name = f"backups-{secrets.token_hex(6)}"
-    async with s3_client(s3_endpoint) as s3:
-        await s3.create_bucket(Bucket=name)
-    return name
+    return await create_bucket(s3_endpoint, "backups")  # SSE-KMS by default, as in terraform
 
 
 @pytest.fixture
@@ -116,11 +113,14 @@ def fake_tool(folder: Path, name: str, script: str) -> str:
     return f"{folder}{os.pathsep}{os.environ['PATH']}"
 
 
-BLOBS = {
+BLOBS = {  # the objects seed()'s rows refer to
     "theses/v1.pdf": secrets.token_bytes(300_000),
     "theses/v2.pdf": secrets.token_bytes(1_200_000),
     "feedback/r1 ünïcode & space.docx": b"PK\x03\x04" + secrets.token_bytes(5000),
+}
+UNREFERENCED = {  # staged uploads that never became a version or a feedback file
     "theses/empty.txt": b"",
+    "theses/abandoned.pdf": secrets.token_bytes(7000),
 }
 
 
@@ -170,7 +170,7 @@ async def seed(url: str) -> None:
 async def put_blobs(endpoint: str, bucket: str, blobs: dict[str, bytes]) -> None:
     async with s3_client(endpoint) as s3:
         for key, body in blobs.items():
-            await s3.put_object(Bucket=bucket, Key=key, Body=body, ServerSideEncryption="AES256")
+            await s3.put_object(Bucket=bucket, Key=key, Body=body)
 
 
 async def bucket_contents(endpoint: str, bucket: str, prefix: str = "") -> dict[str, bytes]:
@@ -251,10 +251,10 @@ async def test_backup_restore_round_trip(
         tmp_path, database_url=fresh_db, s3_bucket=bucket, s3_endpoint_url=s3_endpoint,
         s3_backup_bucket=backup_bucket if destination == "s3" else None)
     await seed(fresh_db)
-    await put_blobs(s3_endpoint, bucket, BLOBS)
+    await put_blobs(s3_endpoint, bucket, BLOBS | UNREFERENCED)
     rows_before = await snapshot(fresh_db)
     files_before = await bucket_contents(s3_endpoint, bucket)
-    assert files_before == BLOBS
+    assert files_before == BLOBS | UNREFERENCED
 
     assert await backup.backup_command(settings) == 0
     captured = capsys.readouterr()
@@ -272,7 +272,7 @@ async def test_backup_restore_round_trip(
         root = settings.data_dir
         stored = {p.relative_to(root).as_posix(): p.read_bytes()
                   for p in (root / "backups" / backup_id).rglob("*") if p.is_file()}
-    assert set(stored) == expected_keys
+    assert set(stored) == expected_keys  # the unreferenced objects are left out
     for key, body in BLOBS.items():
         assert stored[f"{prefix}files/{key}"] == body
     manifest = json.loads(stored[prefix + "manifest.json"])
@@ -288,6 +288,13 @@ async def test_backup_restore_round_trip(
     assert counts["theses"] == 1 and counts["alembic_version"] == 1
     assert manifest["files"]["count"] == len(BLOBS)
     assert manifest["files"]["bytes"] == sum(map(len, BLOBS.values()))
+    assert {o["key"]: o["sha256"] for o in manifest["files"]["objects"]} == {
+        key: hashlib.sha256(body).hexdigest() for key, body in BLOBS.items()}
+    if destination == "s3":  # the backups bucket's default key encrypts every object
+        async with s3_client(s3_endpoint) as s3:
+            for key in expected_keys:
+                head_object = await s3.head_object(Bucket=backup_bucket, Key=key)
+                assert head_object.get("SSEKMSKeyId") == BUCKET_KMS_KEY, key
 
     # The listing shows it.
     assert await backup.list_command(settings) == 0
@@ -308,9 +315,10 @@ async def test_backup_restore_round_trip(
     assert await snapshot(fresh_db) == rows_before
     assert "junk" not in await tables(fresh_db)
     assert await bucket_contents(s3_endpoint, bucket) == BLOBS
-    async with s3_client(s3_endpoint) as s3:  # restored objects are encrypted as the app writes
+    async with s3_client(s3_endpoint) as s3:  # restored objects: the bucket's KMS default
         head_object = await s3.head_object(Bucket=bucket, Key="theses/v1.pdf")
-        assert head_object.get("ServerSideEncryption") == "AES256"
+        assert head_object.get("ServerSideEncryption") == "aws:kms"
+        assert head_object.get("SSEKMSKeyId") == BUCKET_KMS_KEY
     assert (await verify(fresh_db))["ok"]
 
     if destination == "local":
@@ -336,7 +344,7 @@ async def test_sqlite_and_local_files_round_trip(
     await asyncio.to_thread(upgrade, url)
     await seed(url)
     files = settings.data_dir / "files"
-    for key, body in BLOBS.items():
+    for key, body in (BLOBS | UNREFERENCED).items():
         (files / key).parent.mkdir(parents=True, exist_ok=True)
         (files / key).write_bytes(body)
     (files / "theses" / "upload.pdf.part").write_bytes(b"in progress")  # not an object yet
@@ -349,6 +357,9 @@ async def test_sqlite_and_local_files_round_trip(
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["database"]["backend"] == "sqlite"
     assert manifest["files"]["count"] == len(BLOBS)
+    copied = {p.relative_to(folder / "files").as_posix()
+              for p in (folder / "files").rglob("*") if p.is_file()}
+    assert copied == set(BLOBS)  # referenced by a row: yes; staged and abandoned: no
 
     engine = create_engine(url)
     async with engine.begin() as conn:
@@ -408,6 +419,97 @@ async def test_restore_is_all_or_nothing(
     assert "no complete backup" in capsys.readouterr().err
     assert await backup.restore_command(settings, "../../etc", assume_yes=True) == 1
     assert "not a backup id" in capsys.readouterr().err
+
+
+async def backup_then_damage(settings: Settings, capsys: pytest.CaptureFixture[str]
+                             ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """A full backup of seed() and BLOBS; then the database is damaged. Returns the id, the
+    manifest and the damaged rows."""
+    assert settings.database_url and settings.s3_bucket and settings.s3_endpoint_url
+    await seed(settings.database_url)
+    await put_blobs(settings.s3_endpoint_url, settings.s3_bucket, BLOBS)
+    assert await backup.backup_command(settings) == 0
+    backup_id = capsys.readouterr().out.strip()
+    stored = await bucket_contents(settings.s3_endpoint_url, str(settings.s3_backup_bucket),
+                                   f"backups/{backup_id}/manifest.json")
+    await damage(settings.database_url)
+    return backup_id, json.loads(stored[f"backups/{backup_id}/manifest.json"]), \
+        await snapshot(settings.database_url)
+
+
+async def test_crafted_manifest_is_refused(
+        fresh_db: str, bucket: str, backup_bucket: str, s3_endpoint: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Whoever can add objects to the backups bucket can write a manifest: a restore accepts
+    only the names a backup writes, and checksums for every object."""
+    settings = make_settings(tmp_path, database_url=fresh_db, s3_bucket=bucket,
+                             s3_endpoint_url=s3_endpoint, s3_backup_bucket=backup_bucket)
+    backup_id, genuine, damaged = await backup_then_damage(settings, capsys)
+    files_before = await bucket_contents(s3_endpoint, bucket)
+
+    def object_named(key: str) -> Any:
+        def craft(m: dict[str, Any]) -> None:
+            m["files"]["objects"][0]["key"] = key
+        return craft
+
+    def dump_named(name: str) -> Any:
+        def craft(m: dict[str, Any]) -> None:
+            m["database"]["file"] = name
+        return craft
+
+    def without_checksum(m: dict[str, Any]) -> None:
+        del m["files"]["objects"][1]["sha256"]
+
+    def old_format(m: dict[str, Any]) -> None:
+        m["format"] = 1
+
+    crafts = {
+        "../x": (object_named("../x"), "'../x' is not a relative key"),
+        "/etc/passwd": (object_named("/etc/passwd"), "'/etc/passwd' is not a relative key"),
+        "theses/../../x": (object_named("theses/../../x"), "is not a relative key"),
+        "dump /etc/passwd": (dump_named("/etc/passwd"), "'/etc/passwd' is not database.dump"),
+        "dump ../x": (dump_named("../database.dump"), "is not database.dump"),
+        "no sha256": (without_checksum, "has no sha256"),
+        "format 1": (old_format, "format 1"),
+    }
+    key = f"backups/{backup_id}/manifest.json"
+    for name, (craft, reason) in crafts.items():
+        crafted = json.loads(json.dumps(genuine))
+        craft(crafted)
+        async with s3_client(s3_endpoint) as s3:
+            await s3.put_object(Bucket=backup_bucket, Key=key, Body=json.dumps(crafted).encode())
+        assert await backup.restore_command(settings, backup_id, assume_yes=True) == 1, name
+        err = capsys.readouterr().err
+        assert "manifest.json refused" in err and reason in err, (name, err)
+        assert "nothing was restored" in err
+        assert await snapshot(fresh_db) == damaged, name
+        assert await bucket_contents(s3_endpoint, bucket) == files_before, name
+    assert not (tmp_path / "x").exists() and not (tmp_path / "data" / "x").exists()
+
+    # The genuine manifest still restores.
+    async with s3_client(s3_endpoint) as s3:
+        await s3.put_object(Bucket=backup_bucket, Key=key, Body=json.dumps(genuine).encode())
+    assert await backup.restore_command(settings, backup_id, assume_yes=True) == 0, \
+        capsys.readouterr()
+
+
+async def test_object_not_matching_its_sha256_is_refused(
+        fresh_db: str, bucket: str, backup_bucket: str, s3_endpoint: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    settings = make_settings(tmp_path, database_url=fresh_db, s3_bucket=bucket,
+                             s3_endpoint_url=s3_endpoint, s3_backup_bucket=backup_bucket)
+    backup_id, _manifest, damaged = await backup_then_damage(settings, capsys)
+    async with s3_client(s3_endpoint) as s3:  # same size, other bytes: only the hash tells
+        await s3.delete_object(Bucket=bucket, Key="theses/v1.pdf")
+        await s3.put_object(Bucket=backup_bucket, Key=f"backups/{backup_id}/files/theses/v2.pdf",
+                            Body=secrets.token_bytes(len(BLOBS["theses/v2.pdf"])))
+    files_before = await bucket_contents(s3_endpoint, bucket)
+
+    assert await backup.restore_command(settings, backup_id, assume_yes=True) == 1
+    err = capsys.readouterr().err
+    assert "files/theses/v2.pdf" in err and "sha256" in err and "nothing was restored" in err
+    assert await snapshot(fresh_db) == damaged  # the database was not touched
+    assert await bucket_contents(s3_endpoint, bucket) == files_before  # nor the files
 
 
 class FakeTerminal(io.StringIO):

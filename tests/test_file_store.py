@@ -10,8 +10,8 @@ from pathlib import Path
 import aioboto3
 import pytest
 
-from storage.files import PART_SIZE, FileStore, LocalFileStore, S3FileStore
-from tests.conftest import bucket_keys
+from storage.files import PART_SIZE, FileStore, LocalFileStore, ObjectExists, S3FileStore
+from tests.conftest import BUCKET_KMS_KEY, bucket_keys
 
 
 async def chunks_of(data: bytes, size: int = 1024 * 1024) -> AsyncIterator[bytes]:
@@ -68,3 +68,51 @@ async def test_local_store_refuses_keys_outside_its_folder(tmp_path: Path) -> No
     store = LocalFileStore(tmp_path / "files")
     with pytest.raises(Exception, match="escapes"):
         await store.put_stream("../outside.bin", chunks_of(b"x"), "x")
+
+
+async def test_listing_by_prefix(store: FileStore) -> None:
+    for key in ("backups/20260101T000000Z/a.bin", "backups/20260101T000000Z/files/t/b.pdf",
+                "backups/20260102T000000Z/manifest.json", "theses/c.pdf"):
+        await store.put_stream(key, chunks_of(key.encode()), "x")
+    found = {o.key: o.size async for o in store.objects("backups/20260101T000000Z/")}
+    assert found == {"backups/20260101T000000Z/a.bin": 30,
+                     "backups/20260101T000000Z/files/t/b.pdf": 38}
+    assert {o.key async for o in store.objects("theses/")} == {"theses/c.pdf"}
+    assert len([o async for o in store.objects()]) == 4
+    assert await store.folders("backups/") == ["20260101T000000Z", "20260102T000000Z"]
+    assert await store.folders("nothing/") == []
+
+
+@pytest.mark.parametrize("size", [10, PART_SIZE + 10])
+async def test_write_once_store_never_replaces(s3_endpoint: str, bucket: str, tmp_path: Path,
+                                               size: int) -> None:
+    s3 = S3FileStore(bucket, endpoint_url=s3_endpoint, region="us-east-1", write_once=True)
+    stores: list[FileStore] = [s3, LocalFileStore(tmp_path / "files", write_once=True)]
+    try:
+        for store in stores:
+            original = os.urandom(size)
+            await store.put_stream("backups/x/manifest.json", chunks_of(original), "x")
+            with pytest.raises(ObjectExists):
+                await store.put_stream("backups/x/manifest.json", chunks_of(os.urandom(size)),
+                                       "x")
+            kept = b"".join([c async for c in store.read("backups/x/manifest.json")])
+            assert kept == original, store
+    finally:
+        await s3.close()
+    assert [p.name for p in (tmp_path / "files" / "backups" / "x").iterdir()] == ["manifest.json"]
+
+
+@pytest.mark.parametrize("size", [10, PART_SIZE + 10])
+async def test_objects_take_the_buckets_default_encryption(s3_endpoint: str, bucket: str,
+                                                            size: int) -> None:
+    """No write names an algorithm: the bucket's KMS default applies (not AES256 over it)."""
+    store = S3FileStore(bucket, endpoint_url=s3_endpoint, region="us-east-1")
+    try:
+        await store.put_stream("theses/k.pdf", chunks_of(os.urandom(size)), "application/pdf")
+    finally:
+        await store.close()
+    async with aioboto3.Session().client("s3", endpoint_url=s3_endpoint,
+                                         region_name="us-east-1") as client:
+        head = await client.head_object(Bucket=bucket, Key="theses/k.pdf")
+    assert head.get("ServerSideEncryption") == "aws:kms"
+    assert head.get("SSEKMSKeyId") == BUCKET_KMS_KEY

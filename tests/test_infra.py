@@ -137,6 +137,15 @@ def test_checker_rejects_unversioned_public_bucket(tf_copy: Path) -> None:
     assert any("public access block" in f for f in failures)
 
 
+def test_checker_rejects_an_app_role_that_can_delete_backups(tf_copy: Path) -> None:
+    _edit(tf_copy / "ecs.tf", '"s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"',
+          '"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"')
+    _edit(tf_copy / "s3.tf", "object_lock_enabled = true", "object_lock_enabled = false")
+    failures = check_terraform.check(tf_copy)
+    assert any("s3:DeleteObject on the backups bucket" in f for f in failures)
+    assert any("aws_s3_bucket.backups: Object Lock" in f for f in failures)
+
+
 def test_checker_requires_production_deletion_protection(tf_copy: Path) -> None:
     _edit(tf_copy / "environments" / "production.tfvars",
           "deletion_protection      = true", "deletion_protection      = false")  # fmt: skip

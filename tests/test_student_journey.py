@@ -101,7 +101,7 @@ async def test_full_student_journey(harness: Harness) -> None:
                                  first.file_key)
     assert hashlib.sha256(stored["body"]).hexdigest() == hashlib.sha256(v1).hexdigest()
     assert first.sha256 == hashlib.sha256(v1).hexdigest() and first.file_size == len(v1)
-    assert stored["sse"] == "AES256"
+    assert stored["sse"] == "aws:kms"  # the bucket's default key, not AES256 forced over it
 
 
 def alice_doc_id(harness: Harness, alice: Chat) -> str:

@@ -308,12 +308,30 @@ data "aws_iam_policy_document" "task" {
   }
 
   statement {
-    sid = "Objects"
+    sid = "FileObjects"
     actions = [
       "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",
       "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts",
     ]
-    resources = ["${aws_s3_bucket.files.arn}/*", "${aws_s3_bucket.backups.arn}/*"]
+    resources = ["${aws_s3_bucket.files.arn}/*"]
+  }
+
+  # Backups: add and read, never delete or replace (the bucket policy in s3.tf also denies
+  # it, and demands If-None-Match on every write). A failed backup's partial objects stay
+  # behind, listed as incomplete, until the lifecycle expires them.
+  statement {
+    sid = "BackupObjects"
+    actions = [
+      "s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts",
+    ]
+    resources = ["${aws_s3_bucket.backups.arn}/*"]
+  }
+
+  # Both buckets encrypt with this key by default: writing needs a data key, reading decrypts.
+  statement {
+    sid       = "BucketKey"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [aws_kms_key.s3.arn]
   }
 
   statement {

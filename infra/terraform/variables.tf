@@ -186,6 +186,16 @@ variable "backup_retention_days" {
   default     = 90
 }
 
+variable "backup_lock_days" {
+  description = "Days Object Lock (governance) protects every backup object version from deletion."
+  type        = number
+  default     = 30
+  validation {
+    condition     = var.backup_lock_days >= 1
+    error_message = "Backups must be locked for at least a day."
+  }
+}
+
 # ---------------------------------------------------------------- alerting
 variable "alarm_email" {
   description = "Address subscribed to the alarm topic; empty for none (subscribe a pager instead)."
