@@ -7,6 +7,8 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -18,8 +20,19 @@ PART_SIZE = 5 * 1024 * 1024
 READ_CHUNK = 256 * 1024
 
 
+# Objects per listing page (S3's own maximum): the listing never holds more than a page.
+LIST_PAGE = 1000
+
+
 class FileStoreError(Exception):
     """The file store could not complete an operation."""
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    key: str
+    size: int
+    last_modified: datetime  # aware, UTC
 
 
 class FileStore(Protocol):
@@ -30,6 +43,9 @@ class FileStore(Protocol):
         """Yield the object's bytes in chunks."""
 
     async def delete(self, key: str) -> None: ...
+
+    def list(self, prefix: str) -> AsyncIterator[list[ObjectInfo]]:
+        """Every object under prefix with its last-modified time, a page at a time."""
 
     async def exists(self, key: str) -> bool: ...
 
@@ -82,6 +98,28 @@ class LocalFileStore:
 
     async def exists(self, key: str) -> bool:
         return self._path(key).exists()
+
+    async def list(self, prefix: str) -> AsyncIterator[list[ObjectInfo]]:
+        # Keys are paths relative to the root; a prefix need not end at a folder ("a/b" lists
+        # "a/b.bin" and "a/b/c.bin"), as in S3.
+        folder_key = prefix.rpartition("/")[0]
+        folder = self._path(folder_key) if folder_key else self._root
+        page: list[ObjectInfo] = []
+        for path in await asyncio.to_thread(_files_under, folder):
+            key = path.relative_to(self._root).as_posix()
+            if not key.startswith(prefix):
+                continue
+            try:
+                stat = await asyncio.to_thread(path.stat)
+            except FileNotFoundError:  # deleted since the walk
+                continue
+            page.append(ObjectInfo(key, stat.st_size,
+                                   datetime.fromtimestamp(stat.st_mtime, UTC)))
+            if len(page) >= LIST_PAGE:
+                yield page
+                page = []
+        if page:
+            yield page
 
     async def ping(self) -> None:
         self._root.mkdir(parents=True, exist_ok=True)
@@ -224,6 +262,16 @@ class S3FileStore:
             raise
         return True
 
+    async def list(self, prefix: str) -> AsyncIterator[list[ObjectInfo]]:
+        s3 = await self._s3()
+        paginator = s3.get_paginator("list_objects_v2")
+        async for response in paginator.paginate(Bucket=self.bucket, Prefix=prefix,
+                                                 PaginationConfig={"PageSize": LIST_PAGE}):
+            page = [ObjectInfo(item["Key"], int(item["Size"]), _aware(item["LastModified"]))
+                    for item in response.get("Contents", [])]
+            if page:
+                yield page
+
     async def ping(self) -> None:
         s3 = await self._s3()
         await s3.head_bucket(Bucket=self.bucket)
@@ -239,3 +287,14 @@ def _status(exc: Exception) -> int | None:
         code = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         return int(code) if code is not None else None
     return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file below folder (none if it does not exist), sorted for a stable order."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*") if path.is_file())
