@@ -19,6 +19,7 @@ delete is preceded by its own reference check, so a row committed meanwhile keep
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,8 +84,10 @@ async def _quiet_rollback(session: AsyncSession) -> None:
 
 
 class StagedFileService(BaseService):
-    async def sweep(self, now: datetime, ttl: timedelta) -> int:
-        """Delete staged objects older than ``ttl`` that no row refers to; returns how many.
+    async def sweep(self, now: datetime, ttl: timedelta,
+                    on_deleted: Callable[[], None] = lambda: None) -> int:
+        """Delete staged objects older than ``ttl`` that no row refers to; returns how many
+        (``on_deleted`` is called for each, so a sweep cut short still counts its work).
 
         One page of the listing at a time: the page's keys are checked in one query, and
         each candidate is checked again right before its delete.
@@ -104,6 +107,7 @@ class StagedFileService(BaseService):
                     continue
                 if await discard_unreferenced(self.session, self.deps.files, key):
                     swept += 1
+                    on_deleted()
         return swept
 
 
