@@ -11,7 +11,7 @@ from typing import Any
 
 from services import lifecycle
 from services.context import BaseService
-from services.documents import DocumentSniffer
+from services.documents import DocumentSniffer, check_file_name, name_for_kind
 from services.errors import (
     DomainError,
     DuplicateSubmission,
@@ -237,6 +237,7 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
         raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
     if incoming.declared_size == 0:
         raise EmptyFile()
+    check_file_name(incoming.file_name)
     sniffer, digest = DocumentSniffer(), hashlib.sha256()
     key = new_key(prefix, "bin")
 
@@ -261,7 +262,8 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
         await discard(files, key)
         raise
     return StagedFile(key=key, size=sniffed.size, sha256=digest.hexdigest(),
-                      kind=sniffed.kind.value, file_name=_safe_name(incoming.file_name),
+                      kind=sniffed.kind.value,
+                      file_name=name_for_kind(_safe_name(incoming.file_name), sniffed.kind),
                       telegram_file_id=incoming.telegram_file_id)
 
 
