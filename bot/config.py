@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     s3_prefix: str = "theses/"
     s3_backup_bucket: str | None = None
+    staged_file_ttl_hours: float = Field(default=24, gt=0)
 
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     max_file_mb: int = Field(default=20, ge=1, le=LOCAL_DOWNLOAD_LIMIT_MB)

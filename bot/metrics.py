@@ -42,3 +42,6 @@ OUTBOX_FAILED = Counter(
     "outbox_failed_total", "Notifications given up on", ["reason"], registry=REGISTRY)
 REMINDERS_SENT = Counter(
     "reminders_sent_total", "Reminders and digests queued", ["kind"], registry=REGISTRY)
+STAGED_FILES_SWEPT = Counter(
+    "staged_files_swept_total", "Staged files deleted because no version or feedback refers "
+    "to them", registry=REGISTRY)

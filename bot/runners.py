@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import signal
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -23,6 +24,7 @@ from bot.deps import AppDeps, build_deps
 from bot.dispatcher import create_dispatcher
 from bot.logging import setup_logging
 from bot.middlewares.observability import InFlight
+from bot.sweeper import StagedFileSweeper, SweeperConfig
 from bot.web import STOPPING, create_web_app
 from bot.workers import OutboxSender, Scheduler, SenderConfig
 from handlers.texts import Texts
@@ -95,6 +97,9 @@ class BotProcess:
         self.sender = create_sender(settings, self.bot, self.deps)
         self.scheduler = Scheduler(self.deps.session_factory, self.deps.services, self.deps.clock,
                                    on_queued=self.sender.wake)
+        self.sweeper = StagedFileSweeper(
+            self.deps.session_factory, self.deps.services, self.deps.clock,
+            SweeperConfig(ttl=timedelta(hours=settings.staged_file_ttl_hours)))
         self.in_flight = InFlight()
         self.dp: Dispatcher = create_dispatcher(settings, self.deps, on_outbox=self.sender.wake,
                                                 in_flight=self.in_flight)
@@ -115,6 +120,8 @@ class BotProcess:
         self._tasks.append(asyncio.create_task(self.sender.run(self.stop_event), name="outbox"))
         self._tasks.append(asyncio.create_task(self.scheduler.run(self.stop_event),
                                                name="scheduler"))
+        self._tasks.append(asyncio.create_task(self.sweeper.run(self.stop_event),
+                                               name="staged-file-sweeper"))
         updates = self.dp.resolve_used_update_types()
         if self.settings.bot_mode == "webhook":
             assert self.settings.webhook_url and self.settings.webhook_secret

@@ -63,10 +63,9 @@ async def cancel(message: Message, state: FSMContext, t: Texts, services: Servic
         await message.answer(t("nothing_to_cancel"))
         return
     data = await state.get_data()
-    # A file already streamed to the store for an unfinished step must not stay behind.
-    staged = data.get("staged") or data.get("feedback")
-    if staged:
-        await services.submissions.discard(staged["key"])
+    # A file already streamed to the store for an unfinished step must not stay behind
+    # (unless a row refers to it: the service checks).
+    await services.submissions.discard_pending(data)
     await state.clear()
     await message.answer(t("cancelled"))
 

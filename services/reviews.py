@@ -11,13 +11,15 @@ from services.errors import (
     AlreadyReviewed,
     CommentRequired,
     CommentTooLong,
+    DomainError,
     InvalidGrade,
     NotAllowed,
     NotFound,
     Superseded,
 )
 from services.notifications import Kind, notify
-from services.submissions import IncomingFile, StagedFile, discard, stage_document
+from services.staged_files import discard_unreferenced
+from services.submissions import IncomingFile, StagedFile, stage_document
 from storage.models import Decision, Review, Role, Submission, Thesis, User
 from storage.repositories import audit, reviews, theses, users
 from storage.repositories.reviews import DuplicateReview
@@ -86,21 +88,49 @@ class ReviewService(BaseService):
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
                      comment: str | None = None, feedback: StagedFile | None = None,
                      grade: int | None = None) -> ReviewResult:
+        """Record the decision; idempotent on the feedback file's staged key (a replayed step
+        gets the same result, with no second notification)."""
         try:
             result = await self._decide(actor, submission_id, decision, comment, feedback, grade)
             await self.session.commit()
-        except BaseException:
+        except DomainError:
+            # The decision is refused: its feedback file is abandoned, unless the database
+            # says a row refers to it.
             await self.session.rollback()
             if feedback is not None:
-                await discard(self.deps.files, feedback.key)
+                await discard_unreferenced(self.session, self.deps.files, feedback.key)
+            raise
+        except BaseException:
+            # A dependency failed and the commit may even have happened: keep the file (the
+            # sweeper collects it if nothing ever refers to it).
+            await self.session.rollback()
             raise
         return result
+
+    async def _recorded(self, actor: User, submission_id: int,
+                        feedback: StagedFile | None) -> ReviewResult | None:
+        """The decision already recorded with this feedback file, if this is a replay."""
+        if feedback is None:
+            return None
+        review = await reviews.by_feedback_key(self.session, feedback.key)
+        if review is None:
+            return None
+        found = await theses.submission_with_owner(self.session, review.submission_id)
+        if review.submission_id != submission_id or found is None:
+            raise NotAllowed()  # a key recorded for another version: never this one's
+        submission, thesis, student, _review = found
+        if not _may_review(actor, student):
+            raise NotAllowed()
+        return ReviewResult(review, ReviewTarget(submission, thesis, student), actor)
 
     async def _decide(self, actor: User, submission_id: int, decision: Decision,
                       comment: str | None, feedback: StagedFile | None,
                       grade: int | None) -> ReviewResult:
         if grade is not None and not 0 <= grade <= 100:
             raise InvalidGrade()
+        recorded = await self._recorded(actor, submission_id, feedback)
+        if recorded is not None:
+            return recorded
         comment = None if feedback and not comment else comment
         if feedback is None:
             comment = clean_comment(decision, comment)
@@ -120,6 +150,10 @@ class ReviewService(BaseService):
                 feedback_file_name=feedback.file_name if feedback else None,
                 feedback_telegram_file_id=feedback.telegram_file_id if feedback else None))
         except DuplicateReview:
+            # A concurrent replay of this very step may have won the race: same result.
+            recorded = await self._recorded(actor, submission_id, feedback)
+            if recorded is not None:
+                return recorded
             existing = await reviews.for_submission(self.session, submission_id)
             raise await self._already(existing) from None
         await theses.set_status(self.session, thesis.id, new_status.value, now)

@@ -11,7 +11,7 @@ from typing import Any
 
 from services import lifecycle
 from services.context import BaseService
-from services.documents import DocumentSniffer
+from services.documents import DocumentSniffer, check_file_name, name_for_kind
 from services.errors import (
     DomainError,
     DuplicateSubmission,
@@ -24,6 +24,7 @@ from services.errors import (
     StorageUnavailable,
 )
 from services.notifications import Kind, notify
+from services.staged_files import discard_unreferenced, pending_keys
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
 from storage.repositories import audit, theses
@@ -108,8 +109,9 @@ class SubmissionService(BaseService):
                                       self.config.max_file_bytes)
         try:
             await self._refuse_duplicate(student, staged.sha256)
-        except BaseException:
-            await discard(self.deps.files, staged.key)
+        except DomainError:
+            await self.session.rollback()
+            await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise
         return staged
 
@@ -118,18 +120,33 @@ class SubmissionService(BaseService):
         if latest is not None and latest.submission.sha256 == sha256:
             raise DuplicateSubmission(version=latest.submission.version)
 
-    async def discard(self, key: str) -> None:
-        await discard(self.deps.files, key)
+    async def discard_pending(self, fsm_data: dict[str, Any]) -> None:
+        """An unfinished conversation is abandoned (/cancel): its staged files go, unless a
+        row refers to them (the step was recorded but its state was not cleared)."""
+        for key in pending_keys(fsm_data):
+            await discard_unreferenced(self.session, self.deps.files, key)
 
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
                      note: str | None) -> SubmissionResult:
-        """Create the version row and the supervisor's notification in one transaction."""
+        """Create the version row and the supervisor's notification in one transaction.
+
+        Idempotent on the staged key: a step replayed after it was recorded gets the same
+        result, with no second row and no second notification.
+        """
         try:
             result = await self._record(student, staged, title, clean_note(note))
             await self.session.commit()
-        except BaseException:
+        except DomainError:
+            # The conversation ends here (the handler clears it): the file is abandoned,
+            # unless the database says a row refers to it.
             await self.session.rollback()
-            await discard(self.deps.files, staged.key)
+            await discard_unreferenced(self.session, self.deps.files, staged.key)
+            raise
+        except BaseException:
+            # A dependency failed: the step will be redelivered or retried with the same
+            # staged key, and the commit may even have happened. The file stays; if the
+            # conversation is abandoned after all, the sweeper collects it.
+            await self.session.rollback()
             raise
         return result
 
@@ -137,6 +154,10 @@ class SubmissionService(BaseService):
                       note: str | None) -> SubmissionResult:
         now = self.clock.now()
         thesis = await theses.by_student(self.session, student.id, lock=True)
+        # Checked under the thesis lock, so a concurrent replay waits for the first commit.
+        recorded = await self._already_recorded(student, thesis, staged)
+        if recorded is not None:
+            return recorded
         if thesis is None:
             thesis = await theses.add(self.session, Thesis(
                 student_id=student.id, title=clean_title(title), latest_version=0,
@@ -160,6 +181,17 @@ class SubmissionService(BaseService):
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
+        return SubmissionResult(thesis, submission, student.supervisor_id)
+
+    async def _already_recorded(self, student: User, thesis: Thesis | None,
+                                staged: StagedFile) -> SubmissionResult | None:
+        if thesis is None:
+            return None
+        submission = await theses.submission_by_file_key(self.session, staged.key)
+        if submission is None:
+            return None
+        if submission.thesis_id != thesis.id:
+            raise NotAllowed()  # another student's key: never theirs to record
         return SubmissionResult(thesis, submission, student.supervisor_id)
 
     async def _attach_milestone(self, student: User, submission: Submission,
@@ -205,6 +237,7 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
         raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
     if incoming.declared_size == 0:
         raise EmptyFile()
+    check_file_name(incoming.file_name)
     sniffer, digest = DocumentSniffer(), hashlib.sha256()
     key = new_key(prefix, "bin")
 
@@ -229,11 +262,14 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
         await discard(files, key)
         raise
     return StagedFile(key=key, size=sniffed.size, sha256=digest.hexdigest(),
-                      kind=sniffed.kind.value, file_name=_safe_name(incoming.file_name),
+                      kind=sniffed.kind.value,
+                      file_name=name_for_kind(_safe_name(incoming.file_name), sniffed.kind),
                       telegram_file_id=incoming.telegram_file_id)
 
 
 async def discard(files: FileStore, key: str) -> None:
+    """Delete an object this very call made and refused (its key never left the call, so no
+    row can refer to it); anything else goes through staged_files.discard_unreferenced."""
     try:
         await files.delete(key)
     except Exception:  # noqa: BLE001 - best effort; the caller's error is what matters

@@ -13,8 +13,10 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 import aioboto3
 from botocore.config import Config as BotoConfig
@@ -25,6 +27,8 @@ READ_CHUNK = 256 * 1024
 
 
 ARCHIVED_CLASSES = {"GLACIER", "DEEP_ARCHIVE"}  # not readable until restored from the archive
+# Objects per listing page (S3's own maximum): the listing never holds more than a page.
+LIST_PAGE = 1000
 
 
 class FileStoreError(Exception):
@@ -35,10 +39,12 @@ class ObjectExists(FileStoreError):
     """A write-once store was asked to replace an object."""
 
 
-class StoredObject(NamedTuple):
+@dataclass(frozen=True)
+class ObjectInfo:
     key: str
     size: int
-    archived: bool = False
+    last_modified: datetime  # aware, UTC
+    archived: bool = False  # in an archive storage class: not readable until restored
 
 
 class FileStore(Protocol):
@@ -50,10 +56,10 @@ class FileStore(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
-    async def exists(self, key: str) -> bool: ...
+    def pages(self, prefix: str) -> AsyncIterator[list[ObjectInfo]]:
+        """Every object under prefix with its last-modified time, a page at a time."""
 
-    def objects(self, prefix: str = "") -> AsyncIterator[StoredObject]:
-        """Every object whose key starts with prefix (in no particular order)."""
+    async def exists(self, key: str) -> bool: ...
 
     async def folders(self, prefix: str) -> list[str]:
         """The names one level below prefix (prefix ends with "/"), like ``ls``."""
@@ -119,25 +125,27 @@ class LocalFileStore:
     async def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
-    async def objects(self, prefix: str = "") -> AsyncIterator[StoredObject]:
-        found = await asyncio.to_thread(self._walk, prefix)
-        for item in found:
-            yield item
-
-    def _walk(self, prefix: str) -> list[StoredObject]:
-        # Walk the folder the prefix names (or is inside), then filter by the full prefix.
-        base = self._path(prefix) if prefix.endswith("/") or not prefix \
-            else self._path(prefix).parent
-        found = []
-        for dirpath, _dirs, names in os.walk(base):
-            for name in names:
-                if name.endswith(".part"):  # a write in progress, not an object yet
-                    continue
-                path = Path(dirpath) / name
-                key = path.relative_to(self._root).as_posix()
-                if key.startswith(prefix):
-                    found.append(StoredObject(key, path.stat().st_size))
-        return found
+    async def pages(self, prefix: str) -> AsyncIterator[list[ObjectInfo]]:
+        # Keys are paths relative to the root; a prefix need not end at a folder ("a/b" lists
+        # "a/b.bin" and "a/b/c.bin"), as in S3.
+        folder_key = prefix.rpartition("/")[0]
+        folder = self._path(folder_key) if folder_key else self._root
+        page: list[ObjectInfo] = []
+        for path in await asyncio.to_thread(_files_under, folder):
+            key = path.relative_to(self._root).as_posix()
+            if not key.startswith(prefix):
+                continue
+            try:
+                stat = await asyncio.to_thread(path.stat)
+            except FileNotFoundError:  # deleted since the walk
+                continue
+            page.append(ObjectInfo(key, stat.st_size,
+                                   datetime.fromtimestamp(stat.st_mtime, UTC)))
+            if len(page) >= LIST_PAGE:
+                yield page
+                page = []
+        if page:
+            yield page
 
     async def folders(self, prefix: str) -> list[str]:
         base = self._path(prefix)
@@ -296,13 +304,16 @@ class S3FileStore:
             raise
         return True
 
-    async def objects(self, prefix: str = "") -> AsyncIterator[StoredObject]:
+    async def pages(self, prefix: str) -> AsyncIterator[list[ObjectInfo]]:
         s3 = await self._s3()
-        async for page in s3.get_paginator("list_objects_v2").paginate(
-                Bucket=self.bucket, Prefix=prefix):
-            for item in page.get("Contents", []):
-                yield StoredObject(item["Key"], int(item["Size"]),
-                                   item.get("StorageClass") in ARCHIVED_CLASSES)
+        paginator = s3.get_paginator("list_objects_v2")
+        async for response in paginator.paginate(Bucket=self.bucket, Prefix=prefix,
+                                                 PaginationConfig={"PageSize": LIST_PAGE}):
+            page = [ObjectInfo(item["Key"], int(item["Size"]), _aware(item["LastModified"]),
+                               item.get("StorageClass") in ARCHIVED_CLASSES)
+                    for item in response.get("Contents", [])]
+            if page:
+                yield page
 
     async def folders(self, prefix: str) -> list[str]:
         s3 = await self._s3()
@@ -327,3 +338,21 @@ def _status(exc: BaseException) -> int | None:
         code = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         return int(code) if code is not None else None
     return None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Every file below folder (none if it does not exist), sorted for a stable order."""
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+async def all_objects(store: FileStore, prefix: str = "") -> AsyncIterator[ObjectInfo]:
+    """Every object under prefix, one at a time (the store lists them a page at a time)."""
+    async for page in store.pages(prefix):
+        for item in page:
+            yield item

@@ -10,7 +10,14 @@ from pathlib import Path
 import aioboto3
 import pytest
 
-from storage.files import PART_SIZE, FileStore, LocalFileStore, ObjectExists, S3FileStore
+from storage.files import (
+    PART_SIZE,
+    FileStore,
+    LocalFileStore,
+    ObjectExists,
+    S3FileStore,
+    all_objects,
+)
 from tests.conftest import BUCKET_KMS_KEY, bucket_keys
 
 
@@ -74,11 +81,11 @@ async def test_listing_by_prefix(store: FileStore) -> None:
     for key in ("backups/20260101T000000Z/a.bin", "backups/20260101T000000Z/files/t/b.pdf",
                 "backups/20260102T000000Z/manifest.json", "theses/c.pdf"):
         await store.put_stream(key, chunks_of(key.encode()), "x")
-    found = {o.key: o.size async for o in store.objects("backups/20260101T000000Z/")}
+    found = {o.key: o.size async for o in all_objects(store, "backups/20260101T000000Z/")}
     assert found == {"backups/20260101T000000Z/a.bin": 30,
                      "backups/20260101T000000Z/files/t/b.pdf": 38}
-    assert {o.key async for o in store.objects("theses/")} == {"theses/c.pdf"}
-    assert len([o async for o in store.objects()]) == 4
+    assert {o.key async for o in all_objects(store, "theses/")} == {"theses/c.pdf"}
+    assert len([o async for o in all_objects(store)]) == 4
     assert await store.folders("backups/") == ["20260101T000000Z", "20260102T000000Z"]
     assert await store.folders("nothing/") == []
 

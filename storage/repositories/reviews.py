@@ -33,6 +33,14 @@ async def for_submission(session: AsyncSession, submission_id: int) -> Review | 
     return await session.scalar(_FOR_SUBMISSION, {"submission_id": submission_id})
 
 
+_BY_FEEDBACK_KEY = select(Review).where(Review.feedback_file_key == bindparam("file_key"))
+
+
+async def by_feedback_key(session: AsyncSession, file_key: str) -> Review | None:
+    """The review whose feedback file is stored under this object key, if one was recorded."""
+    return await session.scalar(_BY_FEEDBACK_KEY, {"file_key": file_key})
+
+
 async def review_durations_since(session: AsyncSession, since: datetime) -> list[float]:
     rows = await session.execute(
         select(Submission.submitted_at, Review.created_at)

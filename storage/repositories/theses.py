@@ -213,3 +213,11 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
 async def count_submissions_since(session: AsyncSession, since: datetime) -> int:
     query = select(func.count()).select_from(Submission).where(Submission.submitted_at >= since)
     return int(await session.scalar(query) or 0)
+
+
+_BY_FILE_KEY = select(Submission).where(Submission.file_key == bindparam("file_key"))
+
+
+async def submission_by_file_key(session: AsyncSession, file_key: str) -> Submission | None:
+    """The version stored under this object key, if one was recorded."""
+    return await session.scalar(_BY_FILE_KEY, {"file_key": file_key})

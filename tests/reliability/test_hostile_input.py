@@ -275,6 +275,8 @@ async def test_bad_files_are_refused_by_rule_never_crash_or_hang(harness: Harnes
         stored = (await conn.execute(select(Submission.file_name, Submission.file_kind))).one()
     await engine.dispose()
     assert "/" not in stored.file_name and stored.file_kind == "docx"
+    # Named .pdf, found to be a DOCX: the supervisor's copy is named for what it is.
+    assert stored.file_name.endswith("passwd<b>.docx"), stored.file_name
     assert len(await bucket_keys(harness.settings.s3_endpoint_url,
                                  harness.settings.s3_bucket)) == 1
     assert TALLY.polite == TALLY.bad_inputs, TALLY.notes
@@ -325,3 +327,41 @@ async def test_a_flood_is_slowed_down_and_admins_are_exempt(make_bot: BotFactory
     await admin.expect(12, before)
     await asyncio.sleep(0.3)
     assert admin.bot_count - before == 12
+
+
+async def test_files_disguised_as_theses_are_refused(harness: Harness) -> None:
+    _admin, _supervisor, alice, _bob = await onboard(harness)
+    await alice.say("/submit")
+    await alice.say("Disguises")
+    pdf = documents.pdf("real")
+    macro_types = (b'<Types><Override PartName="/word/document.xml" ContentType="application/'
+                   b'vnd.ms-word.document.macroEnabled.main+xml"/></Types>')
+    cases: list[tuple[str, bytes, str, str]] = [
+        ("PE executable named .pdf.exe", documents.EXE, "Thesis_final.pdf.exe",
+         "not a PDF or DOCX"),
+        ("a real PDF named .pdf.exe", pdf, "Thesis_final.pdf.exe", "not a PDF or DOCX"),
+        ("HTML page with a PDF inside", b"<html>" + pdf + b"</html>\n%%EOF\n", "thesis.pdf",
+         "not a PDF or DOCX"),
+        (".docm", documents.docx("macros"), "thesis.docm", "not a PDF or DOCX"),
+        ("DOCX with a VBA project", _zip({"[Content_Types].xml": b"<Types/>",
+                                         "word/document.xml": b"<w:document/>",
+                                         "word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}),
+         "thesis.docx", "not a Word"),
+        ("DOCX with a macro content type", _zip({"[Content_Types].xml": macro_types,
+                                                "word/document.xml": b"<w:document/>"}),
+         "thesis.docx", "not a Word"),
+    ]
+    for name, data, file_name, needle in cases:
+        reply = (await alice.upload(data, file_name))[-1].content
+        TALLY.bad_input(f"file: {name}", needle in reply and "PDF and DOCX" in reply)
+        assert needle in reply, (name, reply)
+    assert await bucket_keys(harness.settings.s3_endpoint_url, harness.settings.s3_bucket) == []
+    # A real PDF under an upper-case extension keeps its name.
+    assert "note" in (await alice.upload(pdf, "report.PDF"))[-1].content
+    assert "Version 1 received" in await alice.say("/skip")
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.connect() as conn:
+        stored = (await conn.execute(select(Submission.file_name, Submission.file_kind))).one()
+    await engine.dispose()
+    assert (stored.file_name, stored.file_kind) == ("report.PDF", "pdf")
+    assert TALLY.polite == TALLY.bad_inputs, TALLY.notes

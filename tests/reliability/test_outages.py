@@ -15,6 +15,7 @@ from storage.models import Submission
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.tools import TALLY, RedisServer, TcpProxy, get_status
+from tests.support.files import assert_files_consistent
 from tests.test_student_journey import onboard
 
 RETRYING = "no need to send it again"
@@ -130,6 +131,9 @@ async def test_s3_outage_keeps_the_upload_and_stores_it_once(
     # One object and one row: the failed attempts left nothing behind.
     TALLY.effects(expected=1, observed=len(keys))
     assert rows == 1 and len(keys) == 1, keys
+    await assert_files_consistent(harness.settings.effective_database_url,
+                                  harness.settings.s3_endpoint_url or "",
+                                  harness.settings.s3_bucket or "")
     assert await ready_after(harness, restored) < READY_WITHIN
 
 

@@ -24,7 +24,14 @@ from typing import Any
 from bot.config import Settings
 from bot.ops.backup.errors import BackupError
 from bot.ops.backup.manifest import BACKUP_ID, PREFIX
-from storage.files import READ_CHUNK, FileStore, LocalFileStore, S3FileStore, StoredObject
+from storage.files import (
+    READ_CHUNK,
+    FileStore,
+    LocalFileStore,
+    ObjectInfo,
+    S3FileStore,
+    all_objects,
+)
 
 COPY_CONCURRENCY = 8  # below botocore's pool of 10 connections per client
 
@@ -78,13 +85,13 @@ async def list_ids(store: FileStore) -> list[str]:
 
 
 async def has_prefix(store: FileStore, prefix: str) -> bool:
-    async for _ in store.objects(prefix):
+    async for _ in all_objects(store, prefix):
         return True
     return False
 
 
-async def listing(store: FileStore, prefix: str = "") -> dict[str, StoredObject]:
-    return {item.key: item async for item in store.objects(prefix)}
+async def listing(store: FileStore, prefix: str = "") -> dict[str, ObjectInfo]:
+    return {item.key: item async for item in all_objects(store, prefix)}
 
 
 async def read_bytes(store: FileStore, key: str) -> bytes | None:

@@ -1,0 +1,115 @@
+"""When a stored file may be deleted: only when no row refers to it, asked of the database.
+
+A file is streamed into the store first (staged) and its row is committed later, in another
+update. Between the two, nothing but the conversation's state knows the key, and a failure
+there is not proof that the row was not written (a commit whose answer was lost, a step
+replayed after its state was not cleared). So no path deletes by assumption:
+
+- a failure path deletes a staged file only if the database, asked right then, says no
+  version and no feedback file refers to it; when the database cannot be asked, the file
+  stays;
+- the sweeper collects what is left: staged objects older than ``STAGED_FILE_TTL_HOURS``
+  that no row refers to (abandoned conversations, expired state, a crash between upload
+  and commit). The TTL is the margin for an upload whose commit is still to come.
+
+The sweeper runs in every replica at once: deleting an object twice is harmless, and every
+delete is preceded by its own reference check, so a row committed meanwhile keeps its file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.context import BaseService
+from storage.files import FileStore, ObjectInfo
+from storage.repositories import file_refs
+
+log = structlog.get_logger("services.staged_files")
+
+# The keys storage.files.new_key makes for uploads (a version, or a feedback file under
+# "feedback/"), and a local store's unfinished ".part": nothing else under the prefix (a
+# backup written into the files bucket, anything put there by hand) is ever swept.
+_STAGED = re.compile(r"(feedback/)?[A-Za-z0-9_-]{32}\.bin(\.part)?")
+
+
+def is_staged_key(prefix: str, key: str) -> bool:
+    return key.startswith(prefix) and _STAGED.fullmatch(key[len(prefix):]) is not None
+
+
+def pending_keys(fsm_data: dict[str, Any]) -> list[str]:
+    """The staged files an unfinished conversation holds (a version, a feedback file)."""
+    keys = []
+    for name in ("staged", "feedback"):
+        staged = fsm_data.get(name)
+        if isinstance(staged, dict) and isinstance(staged.get("key"), str):
+            keys.append(staged["key"])
+    return keys
+
+
+async def discard_unreferenced(session: AsyncSession, files: FileStore, key: str) -> bool:
+    """Delete key's object unless a row refers to it; True when it was deleted.
+
+    Meant for failure paths: never raises, and keeps the file whenever in doubt (the
+    database cannot be asked, the store refuses); the sweeper gets it later.
+    """
+    try:
+        referenced = await file_refs.is_referenced(session, key)
+        # End the read: the caller's transaction (if any) was rolled back already.
+        await session.commit()
+    except Exception as exc:  # noqa: BLE001 - in doubt, keep the file
+        log.warning("staged_file_kept", reason="check_failed", error_type=type(exc).__name__)
+        await _quiet_rollback(session)
+        return False
+    if referenced:
+        return False
+    try:
+        await files.delete(key)
+    except Exception as exc:  # noqa: BLE001 - best effort; the sweeper tries again
+        log.warning("staged_file_kept", reason="delete_failed", error_type=type(exc).__name__)
+        return False
+    return True
+
+
+async def _quiet_rollback(session: AsyncSession) -> None:
+    try:
+        await session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; nothing to undo
+        pass
+
+
+class StagedFileService(BaseService):
+    async def sweep(self, now: datetime, ttl: timedelta,
+                    on_deleted: Callable[[], None] = lambda: None) -> int:
+        """Delete staged objects older than ``ttl`` that no row refers to; returns how many
+        (``on_deleted`` is called for each, so a sweep cut short still counts its work).
+
+        One page of the listing at a time: the page's keys are checked in one query, and
+        each candidate is checked again right before its delete.
+        """
+        cutoff = now - ttl
+        prefix = self.config.file_prefix
+        swept = 0
+        async for page in self.deps.files.pages(prefix):
+            candidates = [obj.key for obj in page if _expired(obj, cutoff)
+                          and is_staged_key(prefix, obj.key)]
+            if not candidates:
+                continue
+            referenced = await file_refs.referenced_keys(self.session, candidates)
+            await self.session.commit()
+            for key in candidates:
+                if key in referenced:
+                    continue
+                if await discard_unreferenced(self.session, self.deps.files, key):
+                    swept += 1
+                    on_deleted()
+        return swept
+
+
+def _expired(obj: ObjectInfo, cutoff: datetime) -> bool:
+    return obj.last_modified < cutoff

@@ -1,0 +1,27 @@
+"""Which stored objects rows refer to: the only ground on which an object may be deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import CompoundSelect, select, union
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Review, Submission
+
+
+async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
+    """The keys among ``keys`` that a version (submissions.file_key) or a review's feedback
+    file (reviews.feedback_file_key) refers to."""
+    if not keys:
+        return set()
+    wanted = list(keys)
+    query: CompoundSelect[str | None] = union(
+        select(Submission.file_key).where(Submission.file_key.in_(wanted)),
+        select(Review.feedback_file_key).where(Review.feedback_file_key.in_(wanted)),
+    )
+    return {key for (key,) in await session.execute(query) if key is not None}
+
+
+async def is_referenced(session: AsyncSession, key: str) -> bool:
+    return key in await referenced_keys(session, (key,))
