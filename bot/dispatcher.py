@@ -9,11 +9,11 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 
+from bot.aiogram_overrides.fsm import GatedFSM
 from bot.config import Settings
 from bot.deps import AppDeps
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget, quiet_retry_later
-from bot.middlewares.fsm import GatedFSM
 from bot.middlewares.gate import GateConfig, UpdateGate
 from bot.middlewares.observability import HandlerNameMiddleware, InFlight, UpdateLogMiddleware
 from handlers import get_routers

@@ -19,8 +19,8 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import Chat, Message, Update, User
 from redis.asyncio import Redis
 
+from bot.aiogram_overrides.fsm import GatedFSM
 from bot.middlewares.errors import DependencyDown
-from bot.middlewares.fsm import GatedFSM
 from bot.middlewares.gate import GateConfig, UpdateGate
 from tests.reliability.tools import RedisServer
 
