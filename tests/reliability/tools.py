@@ -215,3 +215,23 @@ async def get_status(url: str) -> int:
             return response.status
     except (aiohttp.ClientError, TimeoutError):
         return 0
+
+
+async def raw_post(port: int, path: str, headers: list[tuple[bytes, bytes]],
+                   body: bytes) -> int:
+    """POST exactly these bytes (no client library to refuse a header or fix a body) and
+    return the status code."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    lines = [b"POST " + path.encode() + b" HTTP/1.1", b"Host: 127.0.0.1",
+             b"Content-Type: application/json", b"Content-Length: " + str(len(body)).encode(),
+             b"Connection: close", *(name + b": " + value for name, value in headers)]
+    writer.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+    await writer.drain()
+    try:
+        status_line = await asyncio.wait_for(reader.readline(), 30)
+        await asyncio.wait_for(reader.read(), 30)
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+    return int(status_line.split()[1])
