@@ -9,16 +9,20 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder
 from aiogram.fsm.storage.memory import DisabledEventIsolation, MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 
+from bot.aiogram_overrides.fsm import GatedFSM
 from bot.config import Settings
 from bot.deps import AppDeps
 from bot.middlewares.context import ContextMiddleware
+from bot.middlewares.deadline import DeadlineMiddleware
 from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget, quiet_retry_later
-from bot.middlewares.fsm import GatedFSM
 from bot.middlewares.gate import GateConfig, UpdateGate
 from bot.middlewares.observability import HandlerNameMiddleware, InFlight, UpdateLogMiddleware
 from handlers import get_routers
 
 FSM_TTL_SECONDS = 7 * 86400
+# aiogram answers a webhook after 55 s whatever happens (and Telegram gives up at 60): each
+# update must be done, or answered 503, well before.
+UPDATE_DEADLINE_SECONDS = 45.0
 
 
 def _fsm(deps: AppDeps) -> tuple[BaseStorage, KeyBuilder]:
@@ -42,13 +46,14 @@ def create_dispatcher(settings: Settings, deps: AppDeps,
                     disable_fsm=True, settings=settings, deps=deps)
     webhook = settings.bot_mode == "webhook"
     quiet_retry_later()
+    budget = RedeliveryBudget(settings.webhook_max_redeliveries, deps.redis)
     dp.update.outer_middleware(UpdateLogMiddleware(in_flight or InFlight()))
+    if webhook:
+        dp.update.outer_middleware(DeadlineMiddleware(UPDATE_DEADLINE_SECONDS, budget))
     dp.update.outer_middleware(UpdateGate(deps.redis, fsm, keys, GateConfig(
         flood_rate=settings.flood_rate, flood_window_seconds=settings.flood_window_seconds,
         exempt=frozenset(settings.admin_ids), retry_in_progress=webhook)))
-    dp.update.outer_middleware(ErrorMiddleware(
-        RedeliveryBudget(settings.webhook_max_redeliveries, deps.redis),
-        retry_on_dependency=webhook))
+    dp.update.outer_middleware(ErrorMiddleware(budget, retry_on_dependency=webhook))
     dp.update.outer_middleware(fsm)
     dp.update.outer_middleware(ContextMiddleware(deps.session_factory, deps.services, on_outbox))
     for observer in dp.observers.values():

@@ -9,10 +9,10 @@ from typing import Any
 
 import structlog
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot.aiogram_overrides.webhook import StrictRequestHandler
 from bot.config import Settings
 from bot.deps import AppDeps
 from bot.metrics import DEPENDENCY_FAILURES, HTTP_SECONDS, REGISTRY
@@ -104,7 +104,7 @@ def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher 
         assert settings.webhook_secret is not None
         # Not in the background: an update that fails returns 5xx, so Telegram redelivers it.
         # Slow updates do not block others: each webhook request is its own task.
-        SimpleRequestHandler(
+        StrictRequestHandler(
             dispatcher=dispatcher, bot=bot, handle_in_background=False,
             secret_token=settings.webhook_secret.get_secret_value(),
         ).register(app, path=settings.webhook_path)

@@ -179,10 +179,12 @@ class S3FileStore:
         self._client_kwargs: dict[str, Any] = {
             "region_name": region,
             "endpoint_url": endpoint_url,
+            # Bounded so that a call gives up within the update's budget (45 s for all of it,
+            # bot/middlewares/deadline.py): two attempts of at most 3 s + 10 s each.
             "config": BotoConfig(
-                connect_timeout=5,
-                read_timeout=30,
-                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=3,
+                read_timeout=10,
+                retries={"total_max_attempts": 2, "mode": "standard"},
                 s3={"addressing_style": "path"} if endpoint_url else None,
             ),
         }

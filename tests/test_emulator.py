@@ -422,12 +422,12 @@ async def test_stop_releases_pending_long_poll() -> None:
 
 async def test_the_bots_json_session_sends_what_aiogram_s_form_sends(
         emu: BotAPIEmulator, bot: Bot) -> None:
-    """bot.runners.BotApiSession sends calls without files as JSON: the same messages,
+    """bot.aiogram_overrides.session.BotApiSession sends calls without files as JSON: the same messages,
     markup, defaults and files arrive as through aiogram's own form-encoded session."""
     from aiogram.client.default import DefaultBotProperties
     from aiogram.types import BufferedInputFile
 
-    from bot.runners import BotApiSession
+    from bot.aiogram_overrides.session import BotApiSession
 
     api = TelegramAPIServer.from_base(emu.base_url)
     defaults = DefaultBotProperties(parse_mode="HTML", link_preview_is_disabled=True)

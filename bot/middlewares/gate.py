@@ -1,11 +1,12 @@
 """The gate every update passes before it is handled: once, not too fast, one at a time.
 
 Three rules, checked together in **one Redis round trip** on the way in and one on the way
-out (a Lua script each), because each is a Redis write that every update needs:
+out (a Lua script each, in ``gate_scripts.py``), because each is a Redis write that every
+update needs:
 
 - **Once.** Telegram redelivers a webhook update it thinks failed (a timeout, a 5xx, a lost
   connection), possibly to another replica while the first is still busy with it. The
-  update is *claimed* (``dedupe:<bot>:<update>`` set to a random token, NX, ``claim_ttl``).
+  update is *claimed* (``dedupe:<bot>:<update>`` set to a random token, NX, with a lease).
   Already ``done``: a duplicate, skipped and counted (``duplicate_updates_total``). Claimed
   by someone else: in webhook mode answered "retry later" (neither lost nor handled twice),
   in polling mode skipped. On success the record becomes ``done`` for ``done_ttl``; when
@@ -19,7 +20,12 @@ out (a Lua script each), because each is a Redis write that every update needs:
 - **One at a time.** A user's updates in a chat are handled one after another across all
   replicas: a lock on aiogram's FSM key (``fsm:...:lock``), held until the update is done.
   Taking it, the script also reads the user's FSM state and data; the handlers change them
-  in memory (``bot/middlewares/fsm.py``) and the leaving script writes the changes.
+  in memory (``bot/aiogram_overrides/fsm.py``) and the leaving script writes the changes,
+  only if the lock is still ours (a handler that lost it must not undo a newer step).
+
+**Leases.** The claim and the lock expire ``lease_seconds`` (8 s) after they were last
+renewed; a heartbeat renews both every quarter lease while the update is handled, so a long
+upload keeps them and a replica killed mid-update frees its users within one lease.
 
 When Redis is unreachable the gate keeps the same records in process memory, so one
 replica still handles an update once, throttles and serialises; the FSM state read that
@@ -31,6 +37,7 @@ silently: in webhook mode the update is answered "retry later" and handled again
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import secrets
 import time
@@ -49,68 +56,15 @@ from aiogram.types import TelegramObject, Update
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.aiogram_overrides.fsm import BUFFERED, BufferedFSMContext, ttl_seconds
 from bot.metrics import DEPENDENCY_FAILURES, DUPLICATE_UPDATES, FLOOD_DROPPED
 from bot.middlewares.errors import DependencyDown, RetryLater
-from bot.middlewares.fsm import BUFFERED, KEEP, BufferedFSMContext, ttl_seconds
+from bot.middlewares.gate_scripts import DONE, KEEP, FsmKeys, FsmWrite, GateScripts
 from handlers.texts import Texts, language_of
 
 log = structlog.get_logger("bot.gate")
 
-DONE = "done"
 THROTTLED = frozenset({"message", "edited_message", "callback_query", "inline_query"})
-
-# KEYS: claim, flood counter, lock, state, data.  ARGV: token, claim ttl, flood ttl (0: not
-# counted), flood rate, done ttl, lock ttl ms (0: no lock).
-# Returns {claimed, what the claim holds if not, flood count, locked, state, data}.
-_ENTER = """
-if not redis.call('set', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
-  return {0, redis.call('get', KEYS[1]) or '', 0, 0, false, false}
-end
-local count = 0
-if ARGV[3] ~= '0' then
-  count = redis.call('incr', KEYS[2])
-  if count == 1 then redis.call('expire', KEYS[2], ARGV[3]) end
-  if count > tonumber(ARGV[4]) then
-    redis.call('set', KEYS[1], 'done', 'EX', ARGV[5])
-    return {1, '', count, 0, false, false}
-  end
-end
-if ARGV[6] == '0' or not redis.call('set', KEYS[3], ARGV[1], 'NX', 'PX', ARGV[6]) then
-  return {1, '', count, 0, false, false}
-end
-return {1, '', count, 1, redis.call('get', KEYS[4]), redis.call('get', KEYS[5])}
-"""
-# KEYS: lock, state, data.  ARGV: token, lock ttl ms.  Returns {locked, state, data}.
-_LOCK = """
-if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return {1, redis.call('get', KEYS[2]), redis.call('get', KEYS[3])}
-end
-return {0, false, false}
-"""
-# KEYS: claim, lock, state, data.  ARGV: token, 'done' (handled) or '' (release the claim),
-# done ttl, '1' if the lock is ours to release, then for the state and for the data: op
-# ('set', 'del' or '' to keep), value, ttl (0: none). Changes are written only when handled.
-_LEAVE = """
-local function put(key, op, value, ttl)
-  if op == 'set' then
-    if ttl == '0' then redis.call('set', key, value)
-    else redis.call('set', key, value, 'EX', ttl) end
-  elseif op == 'del' then
-    redis.call('del', key)
-  end
-end
-if ARGV[2] ~= '' then
-  redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
-  put(KEYS[3], ARGV[5], ARGV[6], ARGV[7])
-  put(KEYS[4], ARGV[8], ARGV[9], ARGV[10])
-elseif redis.call('get', KEYS[1]) == ARGV[1] then
-  redis.call('del', KEYS[1])
-end
-if ARGV[4] == '1' and redis.call('get', KEYS[2]) == ARGV[1] then
-  redis.call('del', KEYS[2])
-end
-return 1
-"""
 
 
 class InProgress(RetryLater):
@@ -173,9 +127,21 @@ class GateConfig:
     exempt: frozenset[int] = frozenset()
     retry_in_progress: bool = True
     done_ttl: int = 3600
-    claim_ttl: int = 150
-    lock_ttl_ms: int = 120_000
+    # The claim and the lock expire this long after the last heartbeat: how long a replica
+    # that died mid-update blocks that update and that user.
+    lease_seconds: float = 8.0
+    # The in-process claim (Redis down) dies with the process: no lease needed.
+    local_claim_ttl: int = 150
     lock_poll_seconds: float = 0.02
+
+    @property
+    def lease_ms(self) -> int:
+        return max(int(self.lease_seconds * 1000), 1)
+
+    @property
+    def heartbeat_seconds(self) -> float:
+        """Renewal period: a quarter of the lease, so three beats may be late or lost."""
+        return self.lease_seconds / 4
 
 
 @dataclass
@@ -187,22 +153,18 @@ class Admission:
     seen: str | None = None  # set: a duplicate or in progress elsewhere
     count: int = 0  # this user's updates in the flood window
     context: FSMContext | None = None  # the user's FSM key, when the update has a chat and user
-    fsm_keys: list[str] | None = None  # its lock, state and data keys in Redis
+    fsm_keys: FsmKeys | None = None  # its lock, state and data keys in Redis
     fsm: BufferedFSMContext | None = None  # state and data as read with the Redis lock
     in_redis: bool = True
 
     @property
     def lock(self) -> str | None:
-        return self.fsm_keys[0] if self.fsm_keys else None
+        return self.fsm_keys.lock if self.fsm_keys else None
 
     @property
     def locked(self) -> bool:
         """Holding the user's lock in Redis (the state and data come with it)."""
         return self.fsm is not None
-
-    def script_keys(self) -> list[str]:
-        """Lock, state and data keys for a script; the claim stands in when there are none."""
-        return self.fsm_keys or [self.claim] * 3
 
 
 class UpdateGate(BaseMiddleware):
@@ -212,14 +174,12 @@ class UpdateGate(BaseMiddleware):
         self._keys = keys
         self.config = config
         storage = fsm.storage
-        self._fsm_ttl = (str(ttl_seconds(getattr(storage, "state_ttl", None))),
-                         str(ttl_seconds(getattr(storage, "data_ttl", None))))
+        self._fsm_ttl = (ttl_seconds(getattr(storage, "state_ttl", None)),
+                         ttl_seconds(getattr(storage, "data_ttl", None)))
         self.local = LocalRecords()
         self._local_flood: dict[tuple[int, int], int] = {}
         self._local_locks = LocalLocks()
-        self._scripts = None if redis is None else (
-            redis.register_script(_ENTER), redis.register_script(_LOCK),
-            redis.register_script(_LEAVE))
+        self._scripts = None if redis is None else GateScripts(redis)
 
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -240,18 +200,20 @@ class UpdateGate(BaseMiddleware):
             if gate.count == self.config.flood_rate + 1:
                 await _slow_down(event, data)
             return None
-        try:
-            if gate.lock is None or gate.locked:
-                return await self._handle(handler, event, data, gate)
-            if gate.in_redis:
-                await self._wait_for_lock(gate)
-                return await self._handle(handler, event, data, gate)
-            async with self._local_locks.hold(gate.lock):
-                return await self._handle(handler, event, data, gate)
-        except BaseException:
-            # Not handled (a dependency is down, or we are being cancelled): let it come back.
-            await self._leave(gate, handled=False)
-            raise
+        async with self._heartbeat(gate):
+            try:
+                if gate.lock is None or gate.locked:
+                    return await self._handle(handler, event, data, gate)
+                if gate.in_redis:
+                    await self._wait_for_lock(gate)
+                    return await self._handle(handler, event, data, gate)
+                async with self._local_locks.hold(gate.lock):
+                    return await self._handle(handler, event, data, gate)
+            except BaseException:
+                # Not handled (a dependency is down, or we are being cancelled): let it come
+                # back.
+                await self._leave(gate, handled=False)
+                raise
 
     async def _handle(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                       event: Update, data: dict[str, Any], gate: Admission) -> Any:
@@ -260,6 +222,39 @@ class UpdateGate(BaseMiddleware):
         result = await handler(event, data)
         await self._leave(gate, handled=True)
         return result
+
+    @asynccontextmanager
+    async def _heartbeat(self, gate: Admission) -> AsyncIterator[None]:
+        """Keep renewing the claim (and the lock, once held) while the update is handled."""
+        if self._scripts is None or not gate.in_redis:
+            yield
+            return
+        beat = asyncio.create_task(self._renew_forever(gate), name="gate-heartbeat")
+        try:
+            yield
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+    async def _renew_forever(self, gate: Admission) -> None:
+        assert self._scripts is not None
+        warned = False
+        while True:
+            await asyncio.sleep(self.config.heartbeat_seconds)
+            try:
+                claim_ours, lock_ours = await self._scripts.renew(
+                    claim=gate.claim, lock=gate.lock if gate.locked else None,
+                    token=gate.token, lease_ms=self.config.lease_ms)
+            except (RedisError, OSError) as exc:
+                log.warning("gate_heartbeat_failed", error_type=type(exc).__name__)
+                continue
+            lost = not claim_ours or (gate.locked and not lock_ours)
+            if lost and not warned:
+                # Our lease ran out (the loop stalled longer than a lease): another replica
+                # may take the update or the user; our FSM changes will not be written.
+                warned = True
+                log.warning("gate_lease_lost", claim=claim_ours, lock=lock_ours)
 
     def _counted(self, event: Update, data: dict[str, Any]) -> int | None:
         """The user id whose flood window this update counts in, if any."""
@@ -273,13 +268,13 @@ class UpdateGate(BaseMiddleware):
         gate = Admission(token=secrets.token_hex(8), claim=f"dedupe:{bot_id}:{event.update_id}",
                          context=context)
         if context is not None:
-            gate.fsm_keys = [self._keys.build(context.key, part)
-                             for part in ("lock", "state", "data")]
+            gate.fsm_keys = FsmKeys(*(self._keys.build(context.key, part)
+                                      for part in ("lock", "state", "data")))
         seen = self.local.get(gate.claim)
         if seen is not None:
             gate.seen = seen
             return gate
-        self.local.put(gate.claim, gate.token, self.config.claim_ttl)
+        self.local.put(gate.claim, gate.token, self.config.local_claim_ttl)
         user_id = self._counted(event, data)
         window = int(time.time() // self.config.flood_window_seconds)
         if self._scripts is not None:
@@ -299,27 +294,24 @@ class UpdateGate(BaseMiddleware):
                            window: int) -> None:
         assert self._scripts is not None
         cfg = self.config
-        flood_key = f"flood:{bot_id}:{user_id}:{window}"
-        flood_ttl = math.ceil(cfg.flood_window_seconds) + 1 if user_id is not None else 0
-        lock, state_key, data_key = gate.script_keys()
-        claimed, held, count, locked, state, fsm_data = await self._scripts[0](
-            keys=[gate.claim, flood_key, lock, state_key, data_key],
-            args=[gate.token, cfg.claim_ttl, flood_ttl, cfg.flood_rate, cfg.done_ttl,
-                  cfg.lock_ttl_ms if gate.lock else 0])
-        if not claimed:
+        entered = await self._scripts.enter(
+            claim=gate.claim, flood=f"flood:{bot_id}:{user_id}:{window}", fsm=gate.fsm_keys,
+            token=gate.token, lease_ms=cfg.lease_ms,
+            flood_ttl=math.ceil(cfg.flood_window_seconds) + 1 if user_id is not None else 0,
+            flood_rate=cfg.flood_rate, done_ttl=cfg.done_ttl)
+        if not entered.claimed:
             self.local.drop(gate.claim, gate.token)
-            gate.seen = _text(held) or "in_progress"
+            gate.seen = entered.held or "in_progress"
             if gate.seen == DONE:
                 self.local.put(gate.claim, DONE, cfg.done_ttl)
             return
-        gate.count = int(count)
-        if locked:
-            self._locked(gate, state, fsm_data)
+        gate.count = entered.count
+        if entered.locked:
+            self._locked(gate, entered.state, entered.data)
 
-    def _locked(self, gate: Admission, state: Any, fsm_data: Any) -> None:
+    def _locked(self, gate: Admission, state: str | None, fsm_data: str | None) -> None:
         assert gate.context is not None
-        gate.fsm = BufferedFSMContext(self._fsm.storage, gate.context.key, _text(state),
-                                      _text(fsm_data))
+        gate.fsm = BufferedFSMContext(self._fsm.storage, gate.context.key, state, fsm_data)
 
     def _hit_locally(self, user_id: int, window: int) -> int:
         for stale in [k for k in self._local_flood if k[1] < window]:
@@ -329,12 +321,14 @@ class UpdateGate(BaseMiddleware):
         return count
 
     async def _wait_for_lock(self, gate: Admission) -> None:
-        """Another update of this user is being handled (here or elsewhere): wait for it."""
+        """Another update of this user is being handled (here or elsewhere): wait for it, or
+        for its lease to run out if its replica died. Bounded by the update's deadline
+        (``bot/middlewares/deadline.py``)."""
         assert self._scripts is not None and gate.fsm_keys
         while True:
             await asyncio.sleep(self.config.lock_poll_seconds)
-            locked, state, fsm_data = await self._scripts[1](
-                keys=gate.fsm_keys, args=[gate.token, self.config.lock_ttl_ms])
+            locked, state, fsm_data = await self._scripts.lock(
+                fsm=gate.fsm_keys, token=gate.token, lease_ms=self.config.lease_ms)
             if locked:
                 self._locked(gate, state, fsm_data)
                 return
@@ -346,28 +340,25 @@ class UpdateGate(BaseMiddleware):
             self.local.drop(gate.claim, gate.token)
         if self._scripts is None or not gate.in_redis:
             return
-        changes = gate.fsm.changes() if gate.fsm is not None else (KEEP, "", KEEP, "")
-        state_op, state, data_op, fsm_data = changes
+        changed = handled and gate.fsm is not None and gate.fsm.changed
+        state, fsm_data = (gate.fsm.changes(*self._fsm_ttl) if gate.fsm is not None
+                           else (FsmWrite(KEEP), FsmWrite(KEEP)))
         try:
-            await self._scripts[2](
-                keys=[gate.claim, *gate.script_keys()],
-                args=[gate.token, DONE if handled else "", self.config.done_ttl,
-                      "1" if gate.locked else "0", state_op, state, self._fsm_ttl[0],
-                      data_op, fsm_data, self._fsm_ttl[1]])
+            written = await self._scripts.leave(
+                claim=gate.claim, fsm=gate.fsm_keys, token=gate.token, handled=handled,
+                done_ttl=self.config.done_ttl, release_lock=gate.locked, state=state,
+                data=fsm_data)
         except (RedisError, OSError) as exc:
-            lost = handled and gate.fsm is not None and gate.fsm.changed
             log.warning("gate_fallback", step="leave", error_type=type(exc).__name__,
-                        fsm_change_lost=lost)
-            if lost and self.config.retry_in_progress:
+                        fsm_change_lost=changed)
+            if changed and self.config.retry_in_progress:
                 DEPENDENCY_FAILURES.labels(dependency="redis").inc()
                 # Not saved: have Telegram deliver the update again.
                 raise DependencyDown("redis") from exc
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value is False:
-        return None
-    return value.decode() if isinstance(value, bytes) else str(value)
+            return
+        if changed and not written:
+            # Our lock's lease ran out and someone else may have written since: theirs stands.
+            log.warning("fsm_write_refused", reason="lock_lost")
 
 
 async def _slow_down(event: Update, data: dict[str, Any]) -> None:

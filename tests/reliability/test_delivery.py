@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,7 +15,7 @@ from aiogram.types import TelegramObject, Update
 from bot.metrics import APP_ERRORS
 from tests.conftest import BotFactory
 from tests.reliability.conftest import Expect, Logs
-from tests.reliability.tools import TALLY, post_webhook, text_update
+from tests.reliability.tools import TALLY, post_webhook, raw_post, text_update
 
 
 def _hook(harness: Any) -> tuple[int, str, str]:
@@ -54,6 +55,39 @@ async def test_webhook_needs_the_exact_secret_and_handles_each_update_once(
     TALLY.effects(expected=2, observed=len(replies))
     assert len(replies) == 2, harness.emu.transcript(1)
     assert "administrator" in replies[1].content
+
+
+async def test_bad_secret_headers_and_bodies_are_refused_4xx_without_a_traceback(
+        make_bot: BotFactory, logs: Logs) -> None:
+    harness = await make_bot("webhook")
+    port, path, secret = _hook(harness)
+    harness.chat(1, "Ada", "Admin")
+    start = len(logs.capture.records)
+    good = json.dumps(text_update(1, "/help", first_name="Ada")).encode()
+    header = b"X-Telegram-Bot-Api-Secret-Token"
+    bad_headers = [secret.encode() + "é".encode(), "секрет".encode(), b"\xff\xfe\x80",
+                   secret.encode("ascii")[:-1] + b"\xe9", b"a" * 4000, b"\t" + secret.encode()[:4]]
+    for value in bad_headers:
+        assert await raw_post(port, path, [(header, value)], good) == 401, value
+    # Sent twice: the second must be refused as well, not taken for a duplicate.
+    assert await raw_post(port, path, [(header, secret.encode()), (header, b"x")], good) in {
+        400, 401}
+    ok = [(header, secret.encode())]
+    bad_bodies = [b"", b"not json", b"{", b"\xff\xfe{}", b"[]", b"42", b"null", b'"text"',
+                  b"{}", b'{"update_id": "seven"}', b'{"message": {"text": "hi"}}',
+                  b'{"update_id": 1, "message": {"chat": 5}}']
+    for body in bad_bodies:
+        assert await raw_post(port, path, ok, body) == 400, body
+    TALLY.bad_inputs += len(bad_headers) + len(bad_bodies) + 1
+    TALLY.polite += len(bad_headers) + len(bad_bodies) + 1
+    # Nothing got through, and the good request still does.
+    await asyncio.sleep(0.2)
+    assert harness.emu.bot_messages(1) == []
+    assert await raw_post(port, path, ok, good) == 200
+    await harness.emu.wait_for_bot_messages(1, 1)
+    events = logs.capture.events(start)
+    assert not [e for e in events if e["_exc"]], [e for e in events if e["_exc"]]
+    assert sum(e.get("event") == "webhook_refused" for e in events) >= len(bad_bodies)
 
 
 async def test_two_replicas_take_one_users_updates_one_at_a_time(make_bot: BotFactory) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 
 from tests.conftest import free_port
 
@@ -215,3 +216,77 @@ async def get_status(url: str) -> int:
             return response.status
     except (aiohttp.ClientError, TimeoutError):
         return 0
+
+
+async def raw_post(port: int, path: str, headers: list[tuple[bytes, bytes]],
+                   body: bytes) -> int:
+    """POST exactly these bytes (no client library to refuse a header or fix a body) and
+    return the status code."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    lines = [b"POST " + path.encode() + b" HTTP/1.1", b"Host: 127.0.0.1",
+             b"Content-Type: application/json", b"Content-Length: " + str(len(body)).encode(),
+             b"Connection: close", *(name + b": " + value for name, value in headers)]
+    writer.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+    await writer.drain()
+    try:
+        status_line = await asyncio.wait_for(reader.readline(), 30)
+        await asyncio.wait_for(reader.read(), 30)
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
+    return int(status_line.split()[1])
+
+
+class LoadBalancer:
+    """Round-robin HTTP proxy in front of webhook replicas, as a cloud load balancer is: a
+    backend that refuses the connection is skipped, one that drops a request mid-way is a 502
+    (Telegram then redelivers). Counts the requests each backend has in flight."""
+
+    def __init__(self, backends: list[int]) -> None:
+        self.backends = backends
+        self.in_flight = dict.fromkeys(backends, 0)
+        self.port = free_port()
+        self._next = itertools.count()
+        self._runner: web.AppRunner | None = None
+        self._client: aiohttp.ClientSession | None = None
+
+    async def start(self) -> LoadBalancer:
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_route("*", "/{path:.*}", self._forward)
+        self._client = aiohttp.ClientSession()
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+        return self
+
+    async def _forward(self, request: web.Request) -> web.Response:
+        assert self._client is not None
+        body = await request.read()
+        first = next(self._next)
+        for i in range(len(self.backends)):
+            backend = self.backends[(first + i) % len(self.backends)]
+            self.in_flight[backend] += 1
+            try:
+                async with self._client.request(
+                        request.method, f"http://127.0.0.1:{backend}{request.path_qs}",
+                        data=body, headers={k: v for k, v in request.headers.items()
+                                            if k.lower() not in {"host", "content-length"}},
+                        timeout=aiohttp.ClientTimeout(total=60)) as response:
+                    payload = await response.read()
+                    return web.Response(body=payload, status=response.status, headers={
+                        k: v for k, v in response.headers.items()
+                        if k.lower() in {"content-type"}})
+            except aiohttp.ClientConnectorError:
+                continue  # not listening: try the next one
+            except (aiohttp.ClientError, OSError):
+                return web.Response(status=502, text="bad gateway")
+            finally:
+                self.in_flight[backend] -= 1
+        return web.Response(status=502, text="no backend")
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._client is not None:
+            await self._client.close()

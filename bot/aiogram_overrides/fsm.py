@@ -1,4 +1,4 @@
-"""The user's FSM state and data, read by the gate and written back when it lets go.
+"""Override: aiogram's FSM, read by the gate and written back when it lets go.
 
 ``UpdateGate`` reads the state and data in the script that takes the user's lock; the
 handlers read and change them here, in memory; the gate writes the changes in the script that
@@ -21,8 +21,9 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from aiogram.types import TelegramObject
 
+from bot.middlewares.gate_scripts import DELETE, KEEP, SET, FsmWrite
+
 BUFFERED = "_gate_fsm"
-SET, DELETE, KEEP = "set", "del", ""
 
 
 def ttl_seconds(ttl: int | timedelta | None) -> int:
@@ -76,15 +77,16 @@ class BufferedFSMContext(FSMContext):
         await self.set_data(merged)
         return merged.copy()
 
-    def changes(self) -> tuple[str, str, str, str]:
-        """(state op, state, data op, data JSON) for the gate's leaving script."""
+    def changes(self, state_ttl: int, data_ttl: int) -> tuple[FsmWrite, FsmWrite]:
+        """What the gate's leaving script is to write: (state, data)."""
         state_op = KEEP
         if self._state_changed:
             state_op = SET if self._state is not None else DELETE
         data_op = KEEP
         if self._data_changed:
             data_op = SET if self._data != "{}" else DELETE
-        return state_op, self._state or "", data_op, self._data
+        return (FsmWrite(state_op, self._state or "", state_ttl),
+                FsmWrite(data_op, self._data, data_ttl))
 
     @property
     def changed(self) -> bool:
