@@ -125,7 +125,7 @@ async def test_deactivated_supervisor_cannot_act_and_their_invites_stop_working(
 
     await open_person(admin, "Sam Supervisor")
     confirmation, view = await press(admin, "Deactivate")
-    assert "Sam Supervisor is deactivated" in confirmation
+    assert "Sam Supervisor is deactivated" in confirmation and "supervisor" in view
     assert "open invites (1) are revoked" in confirmation
     [(revoked_at,)] = await query(harness, select(Invite.revoked_at).where(Invite.code == code))
     assert revoked_at is not None
