@@ -27,12 +27,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
-# Only pyproject.toml: the dependency layer is rebuilt when dependencies change, not
-# on every code change. Runtime dependencies only: no [test] extras in the image.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; deps = tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']; open('requirements.txt', 'w').write('\n'.join(deps) + '\n')" \
- && cat requirements.txt \
- && pip wheel --wheel-dir /wheels -r requirements.txt
+# Only the lock: the dependency layer is rebuilt when dependencies change, not on every
+# code change. Runtime dependencies only (no test extras), exactly the versions CI tested,
+# every file checked against its hash.
+COPY requirements.lock ./
+RUN pip wheel --require-hashes --wheel-dir /wheels -r requirements.lock
 
 ############################
 # runtime: slim, non-root, no compilers
@@ -76,8 +75,8 @@ WORKDIR /app
 # The project itself runs from /app (PYTHONPATH) rather than site-packages, because
 # `python -m bot migrate` finds alembic.ini and migrations/ next to the bot package.
 RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
-    --mount=type=bind,from=builder,source=/src/requirements.txt,target=/tmp/requirements.txt \
-    pip install --no-index --find-links=/wheels -r /tmp/requirements.txt
+    --mount=type=bind,from=builder,source=/src/requirements.lock,target=/tmp/requirements.lock \
+    pip install --no-index --find-links=/wheels --require-hashes -r /tmp/requirements.lock
 
 # The production packages only: the Bot API emulator (tgemu/), the sandbox, bench/ and tests/
 # are development tools and never enter the image (infra/check_files.py checks these lines).

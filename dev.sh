@@ -5,6 +5,7 @@
 #   ./dev.sh setup        only create .venv and install the project
 #   ./dev.sh lint         ruff and mypy
 #   ./dev.sh bench [ARGS] the benchmark report (python -m bench)
+#   ./dev.sh lock [ARGS]  re-resolve requirements*.lock from PyPI (ARGS: --upgrade, -P NAME)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -19,13 +20,39 @@ ensure_venv() {
         python3 -m venv "$VENV"
     fi
     local stamp="$VENV/.installed" want
-    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    want=$(cat pyproject.toml requirements.lock requirements-test.lock | sha256sum | cut -d' ' -f1)
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-        log "installing the project and its test dependencies"
+        log "installing the locked dependencies (requirements-test.lock) and the project"
         "$PY" -m pip install --quiet --upgrade pip
-        "$PY" -m pip install --quiet -e '.[test]'
+        # Exactly the versions and files CI tested: every one pinned and its hash checked.
+        "$PY" -m pip install --quiet --require-hashes -r requirements-test.lock
+        "$PY" -m pip install --quiet --no-deps -e .
         echo "$want" > "$stamp"
     fi
+}
+
+# The lock files are resolved for Python 3.11 on Linux (the image's and CI's), from PyPI
+# alone: this machine's pip configuration (extra local indexes, constraints) is ignored.
+lock() {
+    local tools=${LOCK_VENV:-/tmp/thesis-pip-tools} python=${LOCK_PYTHON:-python3.11}
+    command -v "$python" >/dev/null || python=python3
+    "$python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+        || { log "the lock is made with Python 3.11; set LOCK_PYTHON"; return 1; }
+    local pypi=(env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT
+                PIP_CONFIG_FILE=/dev/null)
+    if [ ! -x "$tools/bin/pip-compile" ]; then
+        log "installing pip-tools in $tools"
+        "$python" -m venv "$tools"
+        "${pypi[@]}" "$tools/bin/pip" install --quiet --index-url https://pypi.org/simple pip-tools
+    fi
+    local out extra
+    for out in requirements.lock requirements-test.lock; do
+        extra=(); [ "$out" = requirements-test.lock ] && extra=(--extra test)
+        log "resolving $out"
+        "${pypi[@]}" CUSTOM_COMPILE_COMMAND="./dev.sh lock" "$tools/bin/pip-compile" --quiet \
+            --strip-extras --generate-hashes --no-emit-index-url --no-emit-find-links \
+            --index-url https://pypi.org/simple "${extra[@]}" -o "$out" "$@" pyproject.toml
+    done
 }
 
 apt_install() {
@@ -120,6 +147,9 @@ case "$cmd" in
         "$VENV/bin/ruff" check .
         "$VENV/bin/mypy" bot handlers services storage tgemu sandbox
         ;;
+    lock)
+        lock "$@"
+        ;;
     bench)
         ensure_venv
         ensure_postgres
@@ -128,7 +158,7 @@ case "$cmd" in
         "$PY" -m bench "$@"
         ;;
     *)
-        sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
         [ "$cmd" = help ]
         ;;
 esac

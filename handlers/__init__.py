@@ -8,6 +8,7 @@ from aiogram.enums import ChatType
 
 def get_routers() -> list[Router]:
     from handlers import (
+        access,
         admin,
         chats,
         deadlines,
@@ -25,10 +26,11 @@ def get_routers() -> list[Router]:
     private = Router(name="private")
     private.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
     private.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
-    # start first (its commands answer in any state, mid-conversation included), fallback
-    # last; in between each router takes its own commands, buttons and conversation steps,
-    # so the busiest go first: every router tried costs its filters' checks.
+    # access first (whoever may not act gets one line, whatever they send), then start (its
+    # commands answer in any state, mid-conversation included), fallback last; in between
+    # each router takes its own commands, buttons and conversation steps, so the busiest go
+    # first: every router tried costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
-        start, student, supervisor, review, submit, invites, deadlines, admin, files,
+        access, start, student, supervisor, review, submit, invites, deadlines, admin, files,
         fallback)))
     return [chats.create_router(), private]

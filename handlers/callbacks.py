@@ -56,3 +56,25 @@ class MilestoneAction(StrEnum):
 class MilestoneCb(CallbackData, prefix="ms"):
     action: MilestoneAction
     milestone_id: RowId
+
+
+class PeoplePageCb(CallbackData, prefix="pp"):
+    """/users: a page of the list of people."""
+
+    page: RowId
+
+
+class PersonCb(CallbackData, prefix="pn"):
+    """/users: one person's view."""
+
+    user_id: UserId
+
+
+class AccessAction(StrEnum):
+    DEACTIVATE = "d"
+    REACTIVATE = "r"
+
+
+class AccessCb(CallbackData, prefix="ac"):
+    action: AccessAction
+    user_id: UserId

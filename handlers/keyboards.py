@@ -13,8 +13,12 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.callbacks import (
+    AccessAction,
+    AccessCb,
     FileCb,
     InviteRevokeCb,
+    PeoplePageCb,
+    PersonCb,
     QueuePageCb,
     ReviewAction,
     ReviewCb,
@@ -72,3 +76,22 @@ def pager(t: Texts, page: int, pages: int) -> InlineKeyboardMarkup | None:
 def student_buttons(items: Iterable[tuple[str, int]]) -> InlineKeyboardMarkup | None:
     return markup(in_rows(((text[:60], StudentCb(student_id=student_id))
                            for text, student_id in items), 2))
+
+
+def people_buttons(t: Texts, items: Iterable[tuple[str, int]], page: int,
+                   pages: int) -> InlineKeyboardMarkup | None:
+    """/users: one button per person, two a row, with the pager under them."""
+    rows = in_rows(((text[:60], PersonCb(user_id=user_id)) for text, user_id in items), 2)
+    pager_row: list[Button] = []
+    if page > 0:
+        pager_row.append((t("queue.prev"), PeoplePageCb(page=page - 1)))
+    if page < pages - 1:
+        pager_row.append((t("queue.next"), PeoplePageCb(page=page + 1)))
+    return markup([*rows, pager_row])
+
+
+def person_buttons(t: Texts, user_id: int, active: bool) -> InlineKeyboardMarkup | None:
+    action, key = (AccessAction.DEACTIVATE, "users.deactivate") if active \
+        else (AccessAction.REACTIVATE, "users.reactivate")
+    return markup([[(t(key), AccessCb(action=action, user_id=user_id)),
+                    (t("users.back"), PeoplePageCb(page=0))]])

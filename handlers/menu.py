@@ -8,7 +8,7 @@ from aiogram.types import BotCommand, BotCommandScopeChat
 from handlers.texts import Texts
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("help", "invite", "invites", "queue", "stats", "cancel"),
+    "admin": ("help", "invite", "invites", "queue", "stats", "users", "cancel"),
     "supervisor": ("help", "invite", "invites", "queue", "students", "deadline", "milestones",
                    "cancel"),
     "student": ("help", "submit", "status", "history", "deadlines", "cancel"),

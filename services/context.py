@@ -15,6 +15,7 @@ from services.known_users import KnownUsers
 from storage.files import FileStore
 
 if TYPE_CHECKING:
+    from services.access import AccessService
     from services.deadlines import DeadlineService
     from services.invites import InviteService
     from services.overview import OverviewService
@@ -47,6 +48,12 @@ class Services:
     def __init__(self, session: AsyncSession, deps: ServiceDeps) -> None:
         self.session = session
         self.deps = deps
+
+    @cached_property
+    def access(self) -> AccessService:
+        from services.access import AccessService
+
+        return AccessService(self.session, self.deps)
 
     @cached_property
     def invites(self) -> InviteService:

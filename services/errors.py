@@ -25,6 +25,12 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class CannotChangeAccess(DomainError):
+    """An admin tried to deactivate themselves or a configured admin."""
+
+    code = "cannot_change_access"
+
+
 class InviteInvalid(DomainError):
     code = "invite_invalid"
 

@@ -13,7 +13,9 @@ class KnownUsers:
 
     Who someone is (role, supervisor, name) does not change after registration, so most
     updates need no database round trip to learn it. Snapshots are detached and read-only;
-    the TTL bounds how stale the rest (reachability) can be.
+    the TTL bounds how stale the rest (reachability, deactivation) can be. A deactivation
+    forgets the snapshot in the replica that made it; other replicas see it when theirs
+    expires (at most the TTL).
     """
 
     def __init__(self, ttl_seconds: float = 60.0, size: int = 50_000) -> None:

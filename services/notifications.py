@@ -26,6 +26,8 @@ class Kind:
     STUDENT_OVERDUE = "student_overdue"
     REVIEW_DIGEST = "review_digest"
     STUDENT_UNREACHABLE = "student_unreachable"
+    ACCESS_DEACTIVATED = "access_deactivated"
+    ACCESS_REACTIVATED = "access_reactivated"
 
 
 def notify(session: AsyncSession, chat_id: int, kind: str, now: datetime, **params: Any) -> None:

@@ -58,6 +58,10 @@ class RegistrationService(BaseService):
             raise InviteRevoked()
         if invite.expires_at <= now:
             raise InviteExpired(expired_at=invite.expires_at)
+        # Deactivation revokes a person's invites; this covers one created in the same instant.
+        creator = await users.get(self.session, invite.created_by)
+        if creator is None or creator.deactivated_at is not None:
+            raise InviteRevoked()
         if not await invites.consume(self.session, invite.id, now):
             raise InviteUsedUp()
         return invite

@@ -111,6 +111,8 @@ class User(Base):
     )
     reachable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
+    # Set by an admin to revoke access (NULL = active); the person's data stays.
+    deactivated_at: Mapped[datetime | None]
 
 
 class Invite(Base):

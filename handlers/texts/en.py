@@ -31,6 +31,7 @@ TEXTS: dict[str, str] = {
         "/invites — your open invites (revoke them there)\n"
         "/queue — every version waiting for review\n"
         "/stats — statistics\n"
+        "/users — supervisors and students; deactivate or reactivate them\n"
         "/cancel — leave the current step"
     ),
     "help.supervisor": (
@@ -57,6 +58,7 @@ TEXTS: dict[str, str] = {
     "cmd.queue": "Versions waiting for review",
     "cmd.students": "Your students",
     "cmd.stats": "Statistics",
+    "cmd.users": "People and their access",
     "cmd.deadline": "Set a milestone",
     "cmd.milestones": "Milestones",
     "cmd.submit": "Submit a version",
@@ -310,4 +312,49 @@ TEXTS.update({
         "back; there is no need to send it again."
     ),
     "error.foreign_button": "This button only works in a private chat with the bot.",
+})
+# issue 13: revocable access
+TEXTS.update({
+    "access.refused.deactivated": (
+        "⛔ Your access has been deactivated by the administrator. Your data is kept; "
+        "ask them to reactivate you."
+    ),
+    "access.refused.not_admin": "⛔ You are no longer an administrator of this bot.",
+    "access.start.deactivated": (
+        "⛔ Your access has been deactivated by the administrator, so the bot does not take "
+        "your commands for now. Your data is kept; ask them to reactivate you."
+    ),
+    "access.start.not_admin": (
+        "⛔ You are no longer an administrator of this bot, so it does not take your "
+        "commands. Ask the person who runs it if this is a mistake."
+    ),
+    "notify.access_deactivated": (
+        "⛔ The administrator has deactivated your access. Your data is kept; the bot will "
+        "take your commands again once you are reactivated."
+    ),
+    "notify.access_reactivated": (
+        "✅ The administrator has reactivated your access. Welcome back! Send /help to see "
+        "what you can do."
+    ),
+    "users.none": "No supervisors or students yet. Invite supervisors with /invite.",
+    "users.header": "<b>People</b> ({total}), page {page} of {pages}:",
+    "users.line": "• {name} — {role}{deactivated}",
+    "users.line.deactivated": " ⛔ deactivated",
+    "users.person": "<b>{name}</b>{username}\nRole: {role}\nStatus: {status}",
+    "users.username": " (@{username})",
+    "users.status.active": "active",
+    "users.status.deactivated": "deactivated since {at}",
+    "users.deactivate": "Deactivate",
+    "users.reactivate": "Reactivate",
+    "users.back": "« All people",
+    "users.deactivated": "{name} is deactivated.",
+    "users.reactivated": "{name} is reactivated.",
+    "users.already_deactivated": "{name} was already deactivated.",
+    "users.already_reactivated": "{name} was already active.",
+    "users.invites_revoked": " Their open invites ({count}) are revoked.",
+    "error.cannot_change_access": "{reason_text}",
+    "reason.self": "You cannot deactivate yourself.",
+    "reason.configured_admin": (
+        "This person is an administrator by configuration (ADMIN_IDS); remove them there."
+    ),
 })

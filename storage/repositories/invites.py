@@ -61,3 +61,19 @@ async def revoke(session: AsyncSession, invite_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def revoke_open_by(session: AsyncSession, creator_id: int, now: datetime) -> int:
+    """Revoke every invite of this person that could still be used; how many there were."""
+    result = await session.execute(
+        update(Invite)
+        .where(
+            Invite.created_by == creator_id,
+            Invite.revoked_at.is_(None),
+            Invite.expires_at > now,
+            Invite.uses < Invite.max_uses,
+        )
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User
@@ -34,3 +35,30 @@ async def set_reachable(session: AsyncSession, user_id: int, reachable: bool) ->
 
 async def by_role(session: AsyncSession, role: str) -> Sequence[User]:
     return (await session.scalars(select(User).where(User.role == role))).all()
+
+
+# Supervisors first, then students; by name within each.
+_PEOPLE_ORDER = (case((User.role == "supervisor", 0), else_=1), User.full_name, User.id)
+
+
+async def people(session: AsyncSession, roles: Sequence[str], *, offset: int,
+                 limit: int) -> Sequence[User]:
+    query = (select(User).where(User.role.in_(roles)).order_by(*_PEOPLE_ORDER)
+             .offset(offset).limit(limit))
+    return (await session.scalars(query)).all()
+
+
+async def count_people(session: AsyncSession, roles: Sequence[str]) -> int:
+    return int(await session.scalar(
+        select(func.count()).select_from(User).where(User.role.in_(roles))) or 0)
+
+
+async def set_deactivated(session: AsyncSession, user_id: int, at: datetime | None) -> bool:
+    """Deactivate (``at``) or reactivate (None); False when it already was so, which makes
+    a double click or two admins at once change (and announce) it only once."""
+    changes = User.deactivated_at.is_(None) if at is not None \
+        else User.deactivated_at.is_not(None)
+    result = await session.execute(
+        update(User).where(User.id == user_id, changes).values(deactivated_at=at)
+        .execution_options(synchronize_session=False))
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 """Who may do what: every command and every button action × every role. Only the allowed
-cells act; a denied cell changes nothing in the database and sends no file. Files live in
-private S3 objects under unguessable keys."""
+cells act; a denied cell changes nothing in the database and sends no file. A deactivated
+person is refused everything with one line, /start telling them they are deactivated.
+Files live in private S3 objects under unguessable keys."""
 
 from __future__ import annotations
 
@@ -29,11 +30,12 @@ COMMANDS: dict[str, set[str]] = {
     "/start": EVERYONE, "/help": EVERYONE, "/cancel": EVERYONE,
     "/invite": SUPERVISORS | {"admin"}, "/invites": SUPERVISORS | {"admin"},
     "/queue": SUPERVISORS | {"admin"}, "/students": SUPERVISORS | {"admin"},
-    "/stats": {"admin"},
+    "/stats": {"admin"}, "/users": {"admin"},
     "/submit": STUDENT, "/status": STUDENT, "/history": STUDENT, "/deadlines": STUDENT,
     "/deadline": SUPERVISORS, "/milestones": SUPERVISORS,
 }
 STATEFUL = {"/submit", "/deadline"}
+REFUSED = "Your access has been deactivated"
 
 
 async def handled(harness: Harness, logs: Logs, start: int) -> None:
@@ -64,6 +66,9 @@ async def counts(harness: Harness) -> dict[str, int]:
         result["revoked"] = (await conn.execute(select(func.count()).select_from(Invite)
                                                 .where(Invite.revoked_at.is_not(None)))
                              ).scalar_one()
+        result["deactivated"] = (await conn.execute(
+            select(func.count()).select_from(User).where(User.deactivated_at.is_not(None)))
+        ).scalar_one()
     await engine.dispose()
     return result
 
@@ -79,10 +84,14 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
     await stranger.say("/start")
     await submit(alice, documents.pdf("a"), "a.pdf", title="A")
     await emu.wait_until(lambda: any(m.document for m in emu.bot_messages(supervisor.id)))
+    dora = harness.chat(204, "Dora", "D")
+    await dora.say(f"/start {invite_code(await supervisor.say('/invite'))}")
+    await emu.click(admin.id, admin.last().message_id, f"ac:d:{dora.id}")
+    await emu.wait_until(lambda: "deactivated your access" in dora.last().content)
     await supervisor.say("/invite")
     await supervisor.say("/invite")
     people = {"none": stranger, "student": alice, "other_supervisor": other,
-              "supervisor": supervisor, "admin": admin}
+              "supervisor": supervisor, "admin": admin, "deactivated": dora}
 
     cells = 0
     for role, chat in people.items():
@@ -91,6 +100,9 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             replies = await command(harness, logs, start, chat, text)
             denied = any(any(d in r for d in DENIED) for r in replies)
             ok = bool(replies) and denied == (role not in allowed)
+            if role == "deactivated":
+                line = "does not take your commands" if text == "/start" else REFUSED
+                ok = bool(replies) and all("deactivated" in r and line in r for r in replies)
             if before is not None:
                 ok = ok and await counts(harness) == before
             TALLY.bad_input(f"{text} as {role}", ok) if role not in allowed else None
@@ -117,8 +129,13 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"dl:{alice.id}", {"supervisor"}, "called"),
         (f"ir:{invite_ids[0]}", {"supervisor"}, "revoked"),
         (f"ir:{invite_ids[1]}", {"admin"}, "revoked"),
+        ("pp:0", {"admin"}, "People"),
+        (f"pn:{alice.id}", {"admin"}, "Status: active"),
+        (f"ac:d:{bob.id}", {"admin"}, "Bob B is deactivated"),
+        (f"ac:r:{bob.id}", {"admin"}, "Bob B is reactivated"),
     ]
-    order = ["none", "other_student", "student", "other_supervisor", "supervisor", "admin"]
+    order = ["none", "other_student", "student", "other_supervisor", "supervisor", "admin",
+             "deactivated"]
     for data, allowed, effect in buttons:
         for role in order:
             chat = people[role]
@@ -127,6 +144,7 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                 continue  # each invite is revoked by one allowed role; the other is below
             before_counts = await counts(harness)
             before = chat.bot_count
+            bob_before = bob.bot_count
             answers = len(emu.callback_answers)
             await emu.click(chat.id, emu.bot_messages(chat.id)[-1].message_id, data)
             await handled(harness, logs, start)
@@ -145,8 +163,12 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             assert ok, (data, role, alert, [m.content for m in new])
             if role in allowed and (data.startswith(("rv:", "dl:"))):
                 await command(harness, logs, start, chat, "/cancel")
+            if role in allowed and data.startswith("ac:"):
+                # Bob is told; wait for it, so that it is not taken for an answer below.
+                await emu.wait_until(lambda b=bob_before: any(
+                    "your access" in m.content for m in emu.bot_messages(bob.id)[b:]))
             cells += 1
-    assert cells >= 110
+    assert cells >= 150
 
 
 async def test_files_are_private_with_unguessable_keys(harness: Harness) -> None:
