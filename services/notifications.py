@@ -26,6 +26,10 @@ class Kind:
     STUDENT_OVERDUE = "student_overdue"
     REVIEW_DIGEST = "review_digest"
     STUDENT_UNREACHABLE = "student_unreachable"
+    THESIS_FINAL = "thesis_final"
+    THESIS_REOPENED = "thesis_reopened"
+    MILESTONE_EXTENDED = "milestone_extended"
+    MILESTONE_DELETED = "milestone_deleted"
 
 
 def notify(session: AsyncSession, chat_id: int, kind: str, now: datetime, **params: Any) -> None:
