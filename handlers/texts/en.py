@@ -342,7 +342,6 @@ TEXTS.update({
     "left.ReviewStates": "Left the unfinished review.",
     "left.DeadlineStates": "Left the unfinished milestone.",
     "left.ReopenStates": "Left the unfinished reopening.",
-    "left.ExtendStates": "Left the unfinished extension.",
     "left.step": "Left the unfinished step.",
     # invites
     "invite.share_button": "Share",
