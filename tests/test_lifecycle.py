@@ -123,7 +123,7 @@ async def test_extension_for_one_student_of_a_cohort_milestone(make_bot: BotFact
     done = await sam.say("2030-03-15 12:00")
     assert "Bob B now has until 2030-03-15 12:00 UTC" in done
     await told(bob, "gave you more time for Chapter 2: now due 2030-03-15 12:00 UTC for you")
-    assert not any("more time" in m.content for m in harness.emu.bot_messages(ALICE))
+    assert not any("more time" in m.content for m in harness.emu.bot_messages(alice.id))
     listing = await sam.say("/milestones")
     assert "Chapter 2 · Alice A — due 2030-03-10 12:00 UTC (in 9 day(s))" in listing
     assert "Chapter 2 · Bob B — due 2030-03-15 12:00 UTC (extended)" in listing
