@@ -11,6 +11,7 @@ from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import USER_REGISTRATIONS
+from handlers.menu import set_menu
 from handlers.texts import Texts, language_of
 from services.context import ServiceDeps, Services
 from services.notifications import OUTBOX_WRITTEN
@@ -39,6 +40,9 @@ class ContextMiddleware(BaseMiddleware):
             language = user.language if user else (tg_user.language_code if tg_user else None)
             data.update(services=services, user=user,
                         t=Texts(language_of(language), self._deps.config.tz))
+            if user is not None and data.get("registered_now"):
+                # The admin's menu, as /start would have set it (/start sets it again).
+                await set_menu(data["bot"], user.id, user.role, data["t"])
             return await handler(event, data)
         finally:
             if session.info.pop(OUTBOX_WRITTEN, False):

@@ -38,10 +38,11 @@ TEXTS: dict[str, str] = {
         "/invite [days] [uses] — invite students (e.g. /invite 30 25 for a cohort)\n"
         "/invites — your open invites\n"
         "/queue — versions waiting for your review\n"
-        "/students — your students and their progress\n"
+        "/students — your students and their progress (Mark final, Reopen)\n"
         "/deadline — set a milestone for one or all students\n"
-        "/milestones — milestones and their status\n"
-        "/cancel — leave the current step"
+        "/milestones — milestones and their status; Move opens one, where Extend gives "
+        "one student more time\n"
+        "/cancel — leave the current step (any other command leaves it too)"
     ),
     "help.student": (
         "<b>Student</b>\n"
