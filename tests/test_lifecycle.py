@@ -190,7 +190,7 @@ async def test_a_png_then_submit_gives_the_document_prompt(harness: Harness) -> 
     assert await rows(harness, Submission) == 0 and await rows(harness, Thesis) == 0
     assert await bucket_keys(harness.settings.s3_endpoint_url, harness.settings.s3_bucket) == []
     # The document step, with the title given before: a good file goes through.
-    await alice.upload(documents.pdf("good"), "good.pdf")
+    assert "note" in (await alice.upload(documents.pdf("good"), "good.pdf"))[-1].content
     # Staged, then left with a command: the staged file is discarded.
     left, _ = (await alice.send("/history", expect=2))[-2:]
     assert left.content == "Left the unfinished submission."

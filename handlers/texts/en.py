@@ -370,5 +370,4 @@ TEXTS.update({
     "notify.milestone_deleted": (
         "🗑 {supervisor_name} deleted the milestone <b>{title}</b> (was due {due_at})."
     ),
-    "stale.queue": "This list is old; here is the queue as it is now.",
 })
