@@ -22,14 +22,17 @@ def get_routers() -> list[Router]:
         supervisor,
     )
     from handlers.filters import Magic
+    from handlers.start import LeaveStepOnCommand
 
     private = Router(name="private")
+    # Before any router's filters: a command mid-step leaves the step, then runs.
+    private.message.outer_middleware(LeaveStepOnCommand())
     private.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
     private.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
     # access first (whoever may not act gets one line, whatever they send), then start (its
-    # commands answer in any state, mid-conversation included), fallback last; in between
-    # each router takes its own commands, buttons and conversation steps, so the busiest go
-    # first: every router tried costs its filters' checks.
+    # commands answer in any state), fallback last; in between each router takes its own
+    # commands, buttons and conversation steps, so the busiest go first: every router tried
+    # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, submit, invites, deadlines, admin, files,
         fallback)))

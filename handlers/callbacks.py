@@ -48,9 +48,22 @@ class DeadlineTargetCb(CallbackData, prefix="dl"):
     student_id: UserId
 
 
+class ThesisAction(StrEnum):
+    FINAL = "f"
+    REOPEN = "o"
+
+
+class ThesisCb(CallbackData, prefix="th"):
+    """A move on a student's whole thesis, from their view in /students."""
+
+    action: ThesisAction
+    student_id: UserId
+
+
 class MilestoneAction(StrEnum):
     MOVE = "m"
     DELETE = "d"
+    EXTEND = "e"
 
 
 class MilestoneCb(CallbackData, prefix="ms"):

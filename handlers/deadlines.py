@@ -44,6 +44,7 @@ class DeadlineStates(StatesGroup):
     title = State()
     due = State()
     move = State()
+    extend = State()
 
 
 # --- rendering shared with /status ----------------------------------------------------------
@@ -57,10 +58,15 @@ def _when(t: Texts, due_at: datetime, now: datetime) -> Raw:
 def milestone_line(t: Texts, milestone: Milestone, now: datetime,
                    student: str | None = None, number: int | None = None) -> str:
     status = status_of(milestone, now)
+    # The student's own due time: an extension shows as theirs.
+    due = milestone.own_due_at
+    shown: datetime | Raw = due
+    if due != milestone.due_at:
+        shown = Raw(t.dt(due) + t("milestone.extended"))
     return t("milestone.line", icon=ICONS[status],
              number=f"{number}. " if number is not None else None,
-             title=clip(milestone.title, 200), due=milestone.due_at,
-             when=_when(t, milestone.due_at, now), status=t(f"milestone.status.{status.value}"),
+             title=clip(milestone.title, 200), due=shown,
+             when=_when(t, due, now), status=t(f"milestone.status.{status.value}"),
              student=t.raw("milestone.student", name=student) if student else None)
 
 
@@ -190,11 +196,50 @@ async def milestone_pressed(query: CallbackQuery, callback_data: MilestoneCb,
     if view.milestone.submitted_at is not None:
         await query.message.answer(t("reason.deadline_submitted"))
         return
+    if callback_data.action is MilestoneAction.EXTEND:
+        await state.set_state(DeadlineStates.extend)
+        await state.set_data({"milestone_id": view.milestone.id})
+        await query.message.answer(t(
+            "extend.ask_due", student=view.student.full_name, title=view.milestone.title,
+            due=view.milestone.due_at, own=view.milestone.own_due_at,
+            tz=services.deps.config.tz.key))
+        return
     await state.set_state(DeadlineStates.move)
     await state.set_data({"milestone_id": view.milestone.id})
-    await query.message.answer(t("milestones.ask_new_due", title=view.milestone.title,
-                                 student=view.student.full_name, due=view.milestone.due_at,
-                                 tz=services.deps.config.tz.key))
+    text = t("milestones.ask_new_due", title=view.milestone.title,
+             student=view.student.full_name, due=view.milestone.due_at,
+             tz=services.deps.config.tz.key)
+    # The milestone view: set for a cohort, each of its students can be given more time.
+    cohort = await services.deadlines.cohort(user, view.milestone.id)
+    if len(cohort) > 1:
+        text += t("milestones.cohort", count=len(cohort))
+    await query.message.answer(text, reply_markup=_extend_buttons(t, cohort))
+
+
+def _extend_buttons(t: Texts, cohort: list[MilestoneView]) -> InlineKeyboardMarkup | None:
+    if len(cohort) < 2:
+        return None
+    return markup(in_rows(((t("milestones.extend_button", name=v.student.full_name[:40]),
+                            MilestoneCb(action=MilestoneAction.EXTEND,
+                                        milestone_id=v.milestone.id))
+                           for v in cohort[:LIST_LIMIT * 2]
+                           if v.milestone.submitted_at is None), 2))
+
+
+async def got_extension(message: Message, state: FSMContext, services: Services, user: User,
+                        t: Texts) -> None:
+    data = await state.get_data()
+    try:
+        due_at = services.deadlines.parse_due(message.text)
+        view, own = await services.deadlines.extend(user, data["milestone_id"], due_at)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        if error.code != "invalid_deadline":
+            await state.clear()
+        return
+    await state.clear()
+    await message.answer(t("extend.done", student=view.student.full_name, due=own,
+                           title=view.milestone.title))
 
 
 async def got_new_due(message: Message, state: FSMContext, services: Services, user: User,
@@ -222,7 +267,7 @@ async def student_deadlines(message: Message, services: Services, user: User,
         return
     now = services.deadlines.now()
     # Open ones first (soonest first), then the ones already met.
-    ordered = sorted(milestones, key=lambda m: (m.submitted_at is not None, m.due_at))
+    ordered = sorted(milestones, key=lambda m: (m.submitted_at is not None, m.own_due_at))
     lines = [t("deadlines.header", count=len(ordered))]
     lines += [milestone_line(t, m, now) for m in ordered]
     for chunk in split_lines(lines):
@@ -245,6 +290,8 @@ def create_router() -> Router:
     steps.message.register(need_text, StateFilter(DeadlineStates.due))
     steps.message.register(got_new_due, StateFilter(DeadlineStates.move), Magic(F.text))
     steps.message.register(need_text, StateFilter(DeadlineStates.move))
+    steps.message.register(got_extension, StateFilter(DeadlineStates.extend), Magic(F.text))
+    steps.message.register(need_text, StateFilter(DeadlineStates.extend))
     supervisor.include_router(steps)
     student = Router(name=__name__ + ".student")
     student.message.filter(HasRole(Role.STUDENT))

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import io
+from urllib.parse import quote, urlencode
+
+import segno
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 
 from handlers.callbacks import InviteRevokeCb
 from handlers.filters import HasRole
@@ -38,9 +48,28 @@ async def create_invite(message: Message, command: CommandObject, services: Serv
     link = f"https://t.me/{me.username}?start={invite.code}"
     uses_text = t("invite.uses.one") if invite.max_uses == 1 else \
         t("invite.uses.many", uses=invite.max_uses)
-    await message.answer(t("invite.created", role=t(f"role.{invite.role}"), link=link,
-                           code=invite.code, expires=invite.expires_at, uses_text=uses_text),
-                         disable_web_page_preview=True)
+    text = t("invite.created", role=t(f"role.{invite.role}"), link=link, code=invite.code,
+             expires=invite.expires_at, uses_text=uses_text)
+    share = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+        text=t("invite.share_button"), url=share_url(link, t("invite.share_text")))]])
+    if invite.max_uses == 1:
+        await message.answer(text, reply_markup=share, disable_web_page_preview=True)
+        return
+    # An invite for a cohort: the same message on a QR code of the link, for a slide.
+    await message.answer_photo(BufferedInputFile(qr_png(link), "invite.png"), caption=text,
+                               reply_markup=share)
+
+
+def share_url(link: str, text: str) -> str:
+    """Telegram's share dialog, prefilled with the link and a short text."""
+    return "https://t.me/share/url?" + urlencode({"url": link, "text": text}, quote_via=quote)
+
+
+def qr_png(link: str) -> bytes:
+    """A QR code of the link as PNG, made in memory; big enough to scan from a projector."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()
 
 
 async def list_invites(message: Message, services: Services, user: User, t: Texts) -> None:

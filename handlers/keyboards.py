@@ -55,6 +55,16 @@ def review_buttons(t: Texts, submission_id: int) -> InlineKeyboardMarkup:
     return keyboard
 
 
+def with_row(keyboard: InlineKeyboardMarkup | None,
+             row: Sequence[Button]) -> InlineKeyboardMarkup | None:
+    """The keyboard with one more row of buttons under it."""
+    extra = markup([row])
+    if keyboard is None or extra is None:
+        return keyboard or extra
+    return InlineKeyboardMarkup(inline_keyboard=[*keyboard.inline_keyboard,
+                                                 *extra.inline_keyboard])
+
+
 def file_buttons(buttons: Iterable[tuple[str, FileCb]]) -> InlineKeyboardMarkup | None:
     return markup(in_rows(buttons, 4))
 

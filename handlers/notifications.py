@@ -73,6 +73,13 @@ def _deadline_reminder(t: Texts, p: dict[str, Any]) -> Outgoing:
                            left=t(f"remind.left.{p['left']}")))
 
 
+def _thesis_reopened(t: Texts, p: dict[str, Any]) -> Outgoing:
+    reason = t.raw("notify.reason_line", reason=clip(p["reason"], 1000)) \
+        if p.get("reason") else None
+    return Outgoing(text=t("notify.thesis_reopened", supervisor_name=p["supervisor_name"],
+                           title=clip(p["title"], 300), reason_line=reason))
+
+
 def _student_overdue(t: Texts, p: dict[str, Any]) -> Outgoing:
     lines = [t("notify.student_overdue", count=len(p["items"]))]
     lines += [t("notify.student_overdue.line", student=clip(item["student_name"], 100),
@@ -114,6 +121,7 @@ RENDERERS: dict[str, Callable[[Texts, dict[str, Any]], Outgoing]] = {
     Kind.DEADLINE_REMINDER: _deadline_reminder,
     Kind.STUDENT_OVERDUE: _student_overdue,
     Kind.REVIEW_DIGEST: _review_digest,
+    Kind.THESIS_REOPENED: _thesis_reopened,
 }
 
 

@@ -1,25 +1,85 @@
-"""/start with or without an invite code, /help and /cancel."""
+"""/start with or without an invite code, /help and /cancel; leaving a step for a command."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import Message, TelegramObject
 
 from bot.metrics import USER_REGISTRATIONS
-from handlers.filters import Magic
 from handlers.menu import set_menu
 from handlers.render import reply_error
 from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError
-from services.registration import Outcome, Person
+from services.registration import Outcome, Person, StartResult
 from storage.models import User
+
+# Commands that are part of a step (/skip) or end it themselves (/cancel).
+STEP_COMMANDS = frozenset({"skip", "cancel"})
+
+
+@dataclass(frozen=True)
+class LeftStep:
+    """The step a command interrupted: its state and what it had gathered (staged files are
+    already gone)."""
+
+    state: str
+    data: dict[str, Any]
+
+    @property
+    def conversation(self) -> str:
+        return self.state.split(":", 1)[0]
+
+
+async def leave_step(state: FSMContext, services: Services) -> LeftStep | None:
+    """End the current step as /cancel does: what it staged is discarded, nothing recorded."""
+    current = await state.get_state()
+    if current is None:
+        return None
+    data = await state.get_data()
+    # A file already streamed to the store for an unfinished step must not stay behind
+    # (unless a row refers to it: the service checks).
+    await services.submissions.discard_pending(data)
+    await state.clear()
+    return LeftStep(current, data)
+
+
+def command_of(message: Message) -> str | None:
+    text = message.text or ""
+    if not text.startswith("/"):
+        return None
+    return text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
+
+
+class LeaveStepOnCommand(BaseMiddleware):
+    """A command always works: sent in the middle of a step, it leaves the step (saying so in
+    one line) and then runs as it would outside any step. Runs before the routers' filters,
+    so that no step's handler (a comment, a title) takes the command as its answer."""
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        if (isinstance(event, Message) and data.get("raw_state") is not None
+                and event.chat.type == ChatType.PRIVATE
+                and command_of(event) not in (None, *STEP_COMMANDS)):
+            t: Texts = data["t"]
+            left = await leave_step(data["state"], data["services"])
+            data["raw_state"] = None
+            if left is not None:
+                data["left_step"] = left
+                key = f"left.{left.conversation}"
+                await event.answer(t(key if t.has(key) else "left.step"))
+        return await handler(event, data)
 
 
 async def start(message: Message, command: CommandObject, services: Services, t: Texts,
-                state: FSMContext, bot: Bot) -> None:
+                state: FSMContext, bot: Bot, registered_now: bool = False) -> None:
     assert message.from_user is not None
     await state.clear()
     person = Person(id=message.from_user.id, full_name=message.from_user.full_name,
@@ -35,8 +95,12 @@ async def start(message: Message, command: CommandObject, services: Services, t:
         return
     user = result.user
     supervisor = result.supervisor.full_name if result.supervisor else None
+    if registered_now:
+        # An admin from ADMIN_IDS, registered by this very update before it got here.
+        result = StartResult(Outcome.REGISTERED, user)
     if result.outcome is Outcome.REGISTERED:
-        USER_REGISTRATIONS.labels(role=user.role).inc()
+        if not registered_now:
+            USER_REGISTRATIONS.labels(role=user.role).inc()
         await message.answer(t(f"start.registered.{user.role}", name=user.full_name,
                                supervisor=supervisor))
     else:
@@ -58,30 +122,17 @@ async def help_command(message: Message, t: Texts, user: User | None) -> None:
 
 
 async def cancel(message: Message, state: FSMContext, t: Texts, services: Services) -> None:
-    current = await state.get_state()
-    if current is None:
+    if await leave_step(state, services) is None:
         await message.answer(t("nothing_to_cancel"))
         return
-    data = await state.get_data()
-    # A file already streamed to the store for an unfinished step must not stay behind
-    # (unless a row refers to it: the service checks).
-    await services.submissions.discard_pending(data)
-    await state.clear()
     await message.answer(t("cancelled"))
-
-
-async def command_mid_conversation(message: Message, t: Texts) -> None:
-    """Any other command typed in the middle of a conversation gets a hint, not a surprise."""
-    command = (message.text or "").split()[0]
-    await message.answer(t("in_conversation", command=command))
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    # No state filter: these three answer in any state, mid-conversation included.
+    # No state filter: these three answer in any state (other commands leave a step before
+    # they reach any router: LeaveStepOnCommand).
     router.message.register(start, CommandStart())
     router.message.register(help_command, Command("help"))
     router.message.register(cancel, Command("cancel"))
-    router.message.register(command_mid_conversation, ~StateFilter(None),
-                            Magic(F.text.regexp(r"^/(?!skip\b)\w+")))
     return router

@@ -16,8 +16,9 @@ from storage.models import Role, ThesisStatus, User
 TURNS = {
     ThesisStatus.SUBMITTED.value: "status.turn.supervisor",
     ThesisStatus.CHANGES_REQUESTED.value: "status.turn.student",
-    ThesisStatus.APPROVED.value: "status.turn.done",
+    ThesisStatus.APPROVED.value: "status.turn.approved",
     ThesisStatus.REJECTED.value: "status.turn.rejected",
+    ThesisStatus.FINAL.value: "status.turn.final",
 }
 
 
@@ -30,7 +31,7 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
     latest, review = view.latest.submission, view.latest.review
     review_text = t(f"decision.{review.decision}") if review else t("review.pending")
     turn = t(TURNS.get(view.thesis.status, "status.turn.supervisor"),
-             since=latest.submitted_at)
+             since=latest.submitted_at, version=latest.version)
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))

@@ -11,6 +11,7 @@ from aiogram.types import Message
 from bot.metrics import THESIS_SUBMISSIONS
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.render import reply_error
+from handlers.start import LeftStep
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
@@ -26,7 +27,7 @@ class SubmitStates(StatesGroup):
 
 
 async def begin(message: Message, state: FSMContext, services: Services, user: User,
-                t: Texts) -> None:
+                t: Texts, left_step: LeftStep | None = None) -> None:
     if user.supervisor_id is None:
         await message.answer(t("submit.no_supervisor"))
         return
@@ -36,7 +37,12 @@ async def begin(message: Message, state: FSMContext, services: Services, user: U
         await reply_error(message, t, error)
         return
     await state.clear()
-    if thesis is None:
+    title = left_step.data.get("title") if left_step and \
+        left_step.conversation == SubmitStates.__name__ else None
+    if thesis is None and title:
+        # /submit again in the middle of a first submission: the title given stands.
+        await state.update_data(title=title)
+    elif thesis is None:
         await state.set_state(SubmitStates.title)
         await message.answer(t("submit.ask_title", max=TITLE_MAX))
         return

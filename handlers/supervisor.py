@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from aiogram import Router
-from aiogram.filters import Command
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from handlers import views
-from handlers.callbacks import QueuePageCb, StudentCb
-from handlers.filters import HasRole
-from handlers.keyboards import pager, review_buttons, student_buttons
-from handlers.render import age, answer_lines, clip, error_text
+from handlers.callbacks import QueuePageCb, StudentCb, ThesisAction, ThesisCb
+from handlers.filters import HasRole, Magic, conversation_steps
+from handlers.keyboards import Button, pager, review_buttons, student_buttons, with_row
+from handlers.render import age, answer_lines, clip, error_text, reply_error
 from handlers.texts import Raw, Texts
+from services import lifecycle
 from services.context import Services
-from services.errors import DomainError
+from services.errors import DomainError, IllegalTransition
 from services.overview import StudentLine
-from storage.models import Role, User
+from storage.models import Role, Thesis, User
+
+
+class ReopenStates(StatesGroup):
+    reason = State()
 
 
 async def queue(message: Message, services: Services, user: User, t: Texts) -> None:
@@ -79,8 +86,82 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
         return
     await query.answer()
     if isinstance(query.message, Message):
-        for text, markup in views.history(t, thesis, rows):
+        messages = views.history(t, thesis, rows)
+        text, markup = messages[-1]
+        messages[-1] = (text, with_row(markup, thesis_buttons(t, thesis)))
+        for text, markup in messages:
             await query.message.answer(text, reply_markup=markup)
+
+
+def thesis_buttons(t: Texts, thesis: Thesis | None) -> list[Button]:
+    """Moves on the whole thesis that are legal now: Mark final once the latest version is
+    approved, Reopen once it is final."""
+    if thesis is None:
+        return []
+    return [(t(key), ThesisCb(action=action, student_id=thesis.student_id))
+            for action, event, key in (
+                (ThesisAction.FINAL, lifecycle.Event.FINALIZE, "button.mark_final"),
+                (ThesisAction.REOPEN, lifecycle.Event.REOPEN, "button.reopen"))
+            if lifecycle.allowed(thesis.status, event)]
+
+
+async def thesis_pressed(query: CallbackQuery, callback_data: ThesisCb, services: Services,
+                         user: User, t: Texts, state: FSMContext) -> None:
+    event = lifecycle.Event.FINALIZE if callback_data.action is ThesisAction.FINAL \
+        else lifecycle.Event.REOPEN
+    try:
+        if event is lifecycle.Event.FINALIZE:
+            student, thesis = await services.reviews.mark_final(user, callback_data.student_id)
+        else:
+            student, thesis = await services.reviews.check_can_move(
+                user, callback_data.student_id, event)
+    except IllegalTransition as error:
+        # A button of an older view: say where the thesis stands now.
+        await query.answer(await _now_text(services, user, t, callback_data.student_id,
+                                           error), show_alert=True)
+        return
+    except DomainError as error:
+        await query.answer(error_text(t, error), show_alert=True)
+        return
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    if event is lifecycle.Event.FINALIZE:
+        await query.message.answer(t("final.done", student=student.full_name,
+                                     title=thesis.title))
+        return
+    await state.set_state(ReopenStates.reason)
+    await state.set_data({"student_id": student.id})
+    await query.message.answer(t("reopen.ask_reason", title=thesis.title,
+                                 student=student.full_name))
+
+
+async def _now_text(services: Services, user: User, t: Texts, student_id: int,
+                    error: IllegalTransition) -> str:
+    try:
+        student, _thesis, _rows = await services.overview.history(user, student_id)
+    except DomainError:
+        return error_text(t, error)
+    status = str(error.params.get("status", ""))
+    return t("final.now", student=student.full_name,
+             status=t(f"thesis.{status}") if t.has(f"thesis.{status}") else status)
+
+
+async def got_reopen_reason(message: Message, state: FSMContext, services: Services,
+                            user: User, t: Texts) -> None:
+    reason = None if (message.text or "").startswith("/skip") else message.text
+    data = await state.get_data()
+    await state.clear()
+    try:
+        student, _thesis = await services.reviews.reopen(user, data["student_id"], reason)
+    except DomainError as error:
+        await reply_error(message, t, error)
+        return
+    await message.answer(t("reopen.done", student=student.full_name))
+
+
+async def reopen_need_text(message: Message, t: Texts) -> None:
+    await message.answer(t("reopen.need_text"))
 
 
 def create_router() -> Router:
@@ -91,4 +172,11 @@ def create_router() -> Router:
     router.callback_query.register(queue_page, QueuePageCb.filter())
     router.message.register(students, Command("students"))
     router.callback_query.register(student_history, StudentCb.filter())
+    router.callback_query.register(thesis_pressed, ThesisCb.filter())
+    steps = conversation_steps(__name__ + ".steps", ReopenStates)
+    steps.message.register(got_reopen_reason, StateFilter(ReopenStates.reason),
+                           Command("skip"))
+    steps.message.register(got_reopen_reason, StateFilter(ReopenStates.reason), Magic(F.text))
+    steps.message.register(reopen_need_text, StateFilter(ReopenStates.reason))
+    router.include_router(steps)
     return router

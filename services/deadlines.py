@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.context import BaseService, read_only
 from services.errors import InvalidDeadline, NotAllowed, NotFound
 from services.notifications import Kind, notify
-from storage.models import Milestone, Role, Submission, User
+from storage.models import Milestone, MilestoneExtension, Role, Submission, User
 from storage.repositories import audit, milestones, users
 
 TITLE_MAX = 200
@@ -46,10 +46,12 @@ async def attach_submission(session: AsyncSession, student_id: int, submission: 
 
 
 def status_of(milestone: Milestone, now: datetime) -> MilestoneStatus:
+    """The verdict, by the student's own due time (their extension if they have one)."""
+    due = milestone.own_due_at
     if milestone.submitted_at is not None:
-        on_time = milestone.submitted_at <= milestone.due_at
+        on_time = milestone.submitted_at <= due
         return MilestoneStatus.ON_TIME if on_time else MilestoneStatus.LATE
-    return MilestoneStatus.OVERDUE if now >= milestone.due_at else MilestoneStatus.OPEN
+    return MilestoneStatus.OVERDUE if now >= due else MilestoneStatus.OPEN
 
 
 def clean_milestone_title(raw: str | None) -> str:
@@ -167,6 +169,8 @@ class DeadlineService(BaseService):
             raise InvalidDeadline(reason="deadline_past", now=now)
         old = milestone.due_at
         milestone.due_at = due_at
+        # Moving one student's milestone sets their date outright: an extension gives way.
+        await milestones.drop_extensions(self.session, milestone.id)
         # Reminders are keyed by the due time, so a moved milestone is reminded afresh,
         # from now on only.
         milestone.due_set_at = now
@@ -183,6 +187,10 @@ class DeadlineService(BaseService):
             milestone = await self._owned(supervisor, milestone_id)
             now = self.clock.now()
             milestone.deleted_at = now
+            notify(self.session, milestone.student_id, Kind.MILESTONE_DELETED, now,
+                   milestone_id=milestone.id, title=milestone.title,
+                   due_at=milestone.own_due_at.isoformat(),
+                   supervisor_name=supervisor.full_name)
             audit.record(self.session, actor_id=supervisor.id, action="milestone.delete",
                          object_type="milestone", object_id=milestone.id, at=now)
             await self.session.commit()
@@ -190,6 +198,57 @@ class DeadlineService(BaseService):
             await self.session.rollback()
             raise
         return milestone
+
+    @read_only
+    async def cohort(self, supervisor: User, milestone_id: int) -> list[MilestoneView]:
+        """Every student's row of the milestone this one was set with (itself alone when it
+        was set for one student)."""
+        milestone = await self._owned(supervisor, milestone_id, lock=False)
+        now = self.clock.now()
+        return [MilestoneView(m, student, status_of(m, now))
+                for m, student in await milestones.cohort(self.session, milestone)]
+
+    async def extend(self, supervisor: User, milestone_id: int,
+                     due_at: datetime) -> tuple[MilestoneView, datetime]:
+        """More time for this milestone's student only: their own due time (the others'
+        rows are untouched). Returns the milestone and the student's new due time."""
+        try:
+            view = await self._extend(supervisor, milestone_id, due_at)
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        return view, due_at
+
+    async def _extend(self, supervisor: User, milestone_id: int,
+                      due_at: datetime) -> MilestoneView:
+        milestone = await self._owned(supervisor, milestone_id)
+        now = self.clock.now()
+        if milestone.submitted_at is not None:
+            raise InvalidDeadline(reason="deadline_submitted")
+        if due_at <= now:
+            raise InvalidDeadline(reason="deadline_past", now=now)
+        if due_at <= milestone.due_at:
+            raise InvalidDeadline(reason="extension_not_later")
+        found = await milestones.extension(self.session, milestone.id, milestone.student_id)
+        if found is None:
+            milestones.add_extension(self.session, MilestoneExtension(
+                milestone_id=milestone.id, student_id=milestone.student_id, due_at=due_at,
+                granted_by=supervisor.id, created_at=now))
+        else:
+            found.due_at, found.granted_by, found.created_at = due_at, supervisor.id, now
+        # The student's reminders are keyed by their own due time: armed afresh, from now.
+        milestone.due_set_at = now
+        student = await users.get(self.session, milestone.student_id)
+        assert student is not None
+        notify(self.session, student.id, Kind.MILESTONE_EXTENDED, now,
+               milestone_id=milestone.id, title=milestone.title, due_at=due_at.isoformat(),
+               common_due_at=milestone.due_at.isoformat(),
+               supervisor_name=supervisor.full_name)
+        audit.record(self.session, actor_id=supervisor.id, action="milestone.extend",
+                     object_type="milestone", object_id=milestone.id, at=now,
+                     student_id=student.id, due_at=due_at.isoformat())
+        return MilestoneView(milestone, student, MilestoneStatus.OPEN)
 
     async def get(self, supervisor: User, milestone_id: int) -> MilestoneView:
         milestone = await self._owned(supervisor, milestone_id, lock=False)

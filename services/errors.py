@@ -83,6 +83,12 @@ class IllegalTransition(DomainError):
     code = "illegal_transition"
 
 
+class ThesisFinal(IllegalTransition):
+    """An upload to a thesis its supervisor declared final."""
+
+    code = "thesis_final"
+
+
 class CommentRequired(DomainError):
     code = "comment_required"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from services.errors import IllegalTransition
+from services.errors import IllegalTransition, ThesisFinal
 from storage.models import ThesisStatus
 
 
@@ -13,6 +13,9 @@ class Event(StrEnum):
     APPROVE = "approve"
     REQUEST_CHANGES = "request_changes"
     REJECT = "reject"
+    # The supervisor declares the thesis finished, or takes that back.
+    FINALIZE = "finalize"
+    REOPEN = "reopen"
 
 
 S = ThesisStatus
@@ -22,14 +25,36 @@ TRANSITIONS: dict[tuple[ThesisStatus, Event], ThesisStatus] = {
     (S.SUBMITTED, Event.SUBMIT): S.SUBMITTED,
     (S.CHANGES_REQUESTED, Event.SUBMIT): S.SUBMITTED,
     (S.REJECTED, Event.SUBMIT): S.SUBMITTED,
+    # Approve approves a version, not the thesis: the next chapter or draft may follow.
+    (S.APPROVED, Event.SUBMIT): S.SUBMITTED,
     (S.SUBMITTED, Event.APPROVE): S.APPROVED,
     (S.SUBMITTED, Event.REQUEST_CHANGES): S.CHANGES_REQUESTED,
     (S.SUBMITTED, Event.REJECT): S.REJECTED,
+    # Only a thesis whose latest version is approved can be declared final.
+    (S.APPROVED, Event.FINALIZE): S.FINAL,
+    (S.FINAL, Event.REOPEN): S.CHANGES_REQUESTED,
+}
+# Illegal moves that deserve their own words rather than the generic refusal.
+REFUSALS: dict[tuple[ThesisStatus, Event], type[IllegalTransition]] = {
+    (S.FINAL, Event.SUBMIT): ThesisFinal,
 }
 
 
 def next_status(current: str, event: Event) -> ThesisStatus:
     try:
-        return TRANSITIONS[(ThesisStatus(current), event)]
-    except (KeyError, ValueError):
+        status = ThesisStatus(current)
+    except ValueError:
         raise IllegalTransition(status=current, event=event.value) from None
+    moved = TRANSITIONS.get((status, event))
+    if moved is None:
+        refusal = REFUSALS.get((status, event), IllegalTransition)
+        raise refusal(status=current, event=event.value)
+    return moved
+
+
+def allowed(current: str, event: Event) -> bool:
+    """Whether ``event`` is a legal move from ``current`` (to offer a button or not)."""
+    try:
+        return (ThesisStatus(current), event) in TRANSITIONS
+    except ValueError:
+        return False

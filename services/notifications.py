@@ -28,6 +28,10 @@ class Kind:
     STUDENT_UNREACHABLE = "student_unreachable"
     ACCESS_DEACTIVATED = "access_deactivated"
     ACCESS_REACTIVATED = "access_reactivated"
+    THESIS_FINAL = "thesis_final"
+    THESIS_REOPENED = "thesis_reopened"
+    MILESTONE_EXTENDED = "milestone_extended"
+    MILESTONE_DELETED = "milestone_deleted"
 
 
 def notify(session: AsyncSession, chat_id: int, kind: str, now: datetime, **params: Any) -> None:

@@ -97,6 +97,18 @@ class RegistrationService(BaseService):
             self.deps.known_users.put(user)
         return user
 
+    async def admin_from_config(self, person: Person) -> User | None:
+        """An id in ADMIN_IDS is an administrator from its first update, whatever that update
+        is (not only /start): registered now, a detached snapshot like ``current``'s."""
+        if person.id not in self.config.admin_ids:
+            return None
+        user = await users.get(self.session, person.id)
+        if user is None:
+            user = await self._register(person, Role.ADMIN, None, via="config")
+        self.session.expunge(user)
+        self.deps.known_users.put(user)
+        return user
+
     async def mark_reachable(self, user_id: int, reachable: bool) -> None:
         await users.set_reachable(self.session, user_id, reachable)
         await self.session.commit()

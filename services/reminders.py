@@ -1,6 +1,7 @@
 """Which reminders are due at a moment, and claiming each exactly once.
 
-Pure rules first (no database): a student is reminded of each open milestone 7 days,
+Pure rules first (no database): a student is reminded of each open milestone (by their own
+due time: an extension moves it for them alone; none once their thesis is final) 7 days,
 3 days, 1 day, 12 hours and 1 hour before it is due (only the times still ahead when the
 due date was set), and once when it is overdue (their supervisor is told too). A
 supervisor gets one digest a day when versions wait longer than ``review_sla_days``.
@@ -120,9 +121,9 @@ class ReminderService(BaseService):
             self.session, now, now + WIDEST + timedelta(minutes=1)))
         due = []
         for m in candidates:
-            label = reminder_due(m.due_at, armed_at(m), now)
+            label = reminder_due(m.own_due_at, armed_at(m), now)
             if label is not None:
-                due.append(_Reminder(m.id, m.due_at, label))
+                due.append(_Reminder(m.id, m.own_due_at, label))
         keys = {reminder_key(r.milestone_id, r.due_at, r.label): r for r in due}
         done = await self._read(lambda: reminders.existing(
             self.session, Kind.DEADLINE_REMINDER, list(keys)))
@@ -133,16 +134,16 @@ class ReminderService(BaseService):
     async def _remind(self, reminder: _Reminder, key: str, now: datetime) -> bool:
         locked = await milestones.lock_open(self.session, [reminder.milestone_id])
         # Re-checked under the lock: it may have been submitted, moved or deleted since.
-        if not locked or locked[0].due_at != reminder.due_at:
+        if not locked or locked[0].own_due_at != reminder.due_at:
             return False
         milestone = locked[0]
-        if reminder_due(milestone.due_at, armed_at(milestone), now) != reminder.label:
+        if reminder_due(milestone.own_due_at, armed_at(milestone), now) != reminder.label:
             return False
         if not await reminders.claim(self.session, Kind.DEADLINE_REMINDER, key, now):
             return False
         notify(self.session, milestone.student_id, Kind.DEADLINE_REMINDER, now,
                milestone_id=milestone.id, title=milestone.title,
-               due_at=milestone.due_at.isoformat(), left=reminder.label)
+               due_at=milestone.own_due_at.isoformat(), left=reminder.label)
         return True
 
     # --- overdue ---------------------------------------------------------------------
@@ -150,8 +151,8 @@ class ReminderService(BaseService):
     async def _overdue(self, now: datetime, sent: Counter[str]) -> None:
         candidates = await self._read(lambda: milestones.open_due_between(
             self.session, now - OVERDUE_WINDOW, now))
-        keys = {overdue_key(m.id, m.due_at): m for m in candidates
-                if overdue_due(m.due_at, now)}
+        keys = {overdue_key(m.id, m.own_due_at): m for m in candidates
+                if overdue_due(m.own_due_at, now)}
         done = await self._read(lambda: reminders.existing(
             self.session, Kind.DEADLINE_OVERDUE, list(keys)))
         by_supervisor: dict[int, list[Milestone]] = defaultdict(list)
@@ -166,21 +167,20 @@ class ReminderService(BaseService):
 
     async def _tell_overdue(self, supervisor_id: int, group: Iterable[Milestone],
                             now: datetime) -> int:
-        expected = {m.id: m.due_at for m in group}
+        expected = {m.id: m.own_due_at for m in group}
         items = []
         for milestone in await milestones.lock_open(self.session, list(expected)):
-            if milestone.due_at != expected[milestone.id] or not overdue_due(milestone.due_at,
-                                                                             now):
+            due = milestone.own_due_at
+            if due != expected[milestone.id] or not overdue_due(due, now):
                 continue
-            key = overdue_key(milestone.id, milestone.due_at)
+            key = overdue_key(milestone.id, due)
             if not await reminders.claim(self.session, Kind.DEADLINE_OVERDUE, key, now):
                 continue
             notify(self.session, milestone.student_id, Kind.DEADLINE_OVERDUE, now,
-                   milestone_id=milestone.id, title=milestone.title,
-                   due_at=milestone.due_at.isoformat())
+                   milestone_id=milestone.id, title=milestone.title, due_at=due.isoformat())
             student = await users.get(self.session, milestone.student_id)
             items.append({"student_name": student.full_name if student else "?",
-                          "title": milestone.title, "due_at": milestone.due_at.isoformat()})
+                          "title": milestone.title, "due_at": due.isoformat()})
         if items:
             notify(self.session, supervisor_id, Kind.STUDENT_OVERDUE, now, items=items)
         return len(items)

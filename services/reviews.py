@@ -15,6 +15,7 @@ from services.errors import (
     InvalidGrade,
     NotAllowed,
     NotFound,
+    NoThesis,
     Superseded,
 )
 from services.notifications import Kind, notify
@@ -25,6 +26,7 @@ from storage.repositories import audit, reviews, theses, users
 from storage.repositories.reviews import DuplicateReview
 
 COMMENT_MAX = 4000
+REASON_MAX = 1000
 EVENTS = {
     Decision.APPROVED: lifecycle.Event.APPROVE,
     Decision.CHANGES_REQUESTED: lifecycle.Event.REQUEST_CHANGES,
@@ -176,6 +178,59 @@ class ReviewService(BaseService):
         return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
                                     incoming, self.config.max_file_bytes)
 
+    # --- the thesis as a whole: final, and reopened ------------------------------------
+
+    @read_only
+    async def check_can_move(self, actor: User, student_id: int,
+                             event: lifecycle.Event) -> tuple[User, Thesis]:
+        """Before asking for a reason: may ``actor`` make this move on the thesis now?"""
+        student, thesis = await self._thesis_for(actor, student_id, lock=False)
+        lifecycle.next_status(thesis.status, event)
+        return student, thesis
+
+    async def mark_final(self, actor: User, student_id: int) -> tuple[User, Thesis]:
+        """The supervisor declares the thesis finished (its latest version is approved)."""
+        return await self._move(actor, student_id, lifecycle.Event.FINALIZE, None)
+
+    async def reopen(self, actor: User, student_id: int,
+                     reason: str | None) -> tuple[User, Thesis]:
+        """A final thesis goes back to 'changes requested', with an optional reason."""
+        reason = (reason or "").strip()[:REASON_MAX] or None
+        return await self._move(actor, student_id, lifecycle.Event.REOPEN, reason)
+
+    async def _move(self, actor: User, student_id: int, event: lifecycle.Event,
+                    reason: str | None) -> tuple[User, Thesis]:
+        try:
+            student, thesis = await self._thesis_for(actor, student_id, lock=True)
+            now = self.clock.now()
+            thesis.status = lifecycle.next_status(thesis.status, event).value
+            thesis.updated_at = now
+            kind = Kind.THESIS_FINAL if event is lifecycle.Event.FINALIZE \
+                else Kind.THESIS_REOPENED
+            notify(self.session, student.id, kind, now, title=thesis.title,
+                   version=thesis.latest_version, supervisor_name=actor.full_name,
+                   reason=reason)
+            audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
+                         object_type="thesis", object_id=thesis.id, at=now,
+                         student_id=student.id)
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        return student, thesis
+
+    async def _thesis_for(self, actor: User, student_id: int,
+                          lock: bool) -> tuple[User, Thesis]:
+        student = await users.get(self.session, student_id)
+        if student is None or student.role != Role.STUDENT.value:
+            raise NotFound()
+        if not _may_review(actor, student):
+            raise NotAllowed()
+        thesis = await theses.by_student(self.session, student_id, lock=lock)
+        if thesis is None:
+            raise NoThesis()
+        return student, thesis
+
     async def _already(self, existing: Review | None) -> AlreadyReviewed:
         reviewer = None
         if existing is not None and existing.reviewer_id is not None:
@@ -185,7 +240,6 @@ class ReviewService(BaseService):
             at=existing.created_at if existing else None,
             decision=existing.decision if existing else None,
         )
-
 
 
 def _may_review(actor: User, student: User) -> bool:

@@ -20,10 +20,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    select,
     text,
+    type_coerce,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -73,6 +75,8 @@ class ThesisStatus(enum.StrEnum):
     CHANGES_REQUESTED = "changes_requested"
     APPROVED = "approved"
     REJECTED = "rejected"
+    # Declared finished by the supervisor: no uploads until it is reopened.
+    FINAL = "final"
 
 
 class Decision(enum.StrEnum):
@@ -203,6 +207,22 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=_now(), index=True)
 
 
+class MilestoneExtension(Base):
+    """One student's own due time on a milestone, later than everyone else's."""
+
+    __tablename__ = "milestone_extensions"
+    __table_args__ = (
+        UniqueConstraint("milestone_id", "student_id", name="uq_milestone_extensions_student"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime]
+    granted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
 class Milestone(Base):
     __tablename__ = "milestones"
 
@@ -222,6 +242,13 @@ class Milestone(Base):
     # had already passed by then are never sent. NULL means created_at.
     due_set_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # The student's own due time: their extension if they have one, else ``due_at``. Loaded
+    # with the row (a correlated subquery), so the verdict and the reminders follow it.
+    own_due_at: Mapped[datetime] = column_property(type_coerce(func.coalesce(
+        select(MilestoneExtension.due_at)
+        .where(MilestoneExtension.milestone_id == id,
+               MilestoneExtension.student_id == student_id)
+        .correlate_except(MilestoneExtension).scalar_subquery(), due_at), UTCDateTime()))
 
     __table_args__ = (
         Index("ix_milestones_student_due", "student_id", "due_at"),

@@ -136,6 +136,7 @@ async def test_move_delete_and_statuses(make_bot: BotFactory, db: str) -> None:
     listing = await sam.say("/milestones")
     assert "4. Chapter 2 · Bob B" in listing
     assert "deleted" in (await sam.click("🗑 Delete 4"))[-1].content
+    await told(bob, "deleted the milestone Chapter 2")  # the students are told (issue 15)
     listing = await sam.say("/milestones")
     assert "Milestones (3)" in listing and "Chapter 2 · Bob B" not in listing
     assert "Chapter 2" not in await bob.say("/deadlines")

@@ -188,7 +188,12 @@ async def test_invites_expired_revoked_used_and_unknown(harness: Harness) -> Non
 async def test_commands_mid_conversation_and_cancel(harness: Harness) -> None:
     _admin, _supervisor, alice, _bob = await onboard(harness)
     await alice.say("/submit")
-    assert "/cancel" in await alice.say("/status")
+    # A command mid-step leaves the step, says so in one line, and runs (issue 15).
+    left, status = (await alice.send("/status", expect=2))[-2:]
+    assert left.content == "Left the unfinished submission."
+    assert "not submitted anything yet" in status.content
+    assert "nothing to cancel" in (await alice.say("/cancel")).lower()
+    await alice.say("/submit")
     assert "Cancelled" in await alice.say("/cancel")
     assert "nothing to cancel" in (await alice.say("/cancel")).lower()
     assert "/help" in await alice.say("just chatting")

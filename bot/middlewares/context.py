@@ -10,9 +10,13 @@ from aiogram.types import TelegramObject
 from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.metrics import USER_REGISTRATIONS
+from handlers.menu import set_menu
 from handlers.texts import Texts, language_of
 from services.context import ServiceDeps, Services
 from services.notifications import OUTBOX_WRITTEN
+from services.registration import Person
+from storage.models import User
 
 
 class ContextMiddleware(BaseMiddleware):
@@ -29,9 +33,16 @@ class ContextMiddleware(BaseMiddleware):
         try:
             services = Services(session, self._deps)
             user = await services.registration.current(tg_user.id) if tg_user else None
+            if user is None and tg_user is not None and \
+                    tg_user.id in self._deps.config.admin_ids:
+                user = await self._admin_from_config(services, tg_user)
+                data["registered_now"] = user is not None
             language = user.language if user else (tg_user.language_code if tg_user else None)
             data.update(services=services, user=user,
                         t=Texts(language_of(language), self._deps.config.tz))
+            if user is not None and data.get("registered_now"):
+                # The admin's menu, as /start would have set it (/start sets it again).
+                await set_menu(data["bot"], user.id, user.role, data["t"])
             return await handler(event, data)
         finally:
             if session.info.pop(OUTBOX_WRITTEN, False):
@@ -41,3 +52,11 @@ class ContextMiddleware(BaseMiddleware):
             if session.in_transaction():
                 await session.close()
 
+
+    async def _admin_from_config(self, services: Services, tg_user: TgUser) -> User | None:
+        person = Person(id=tg_user.id, full_name=tg_user.full_name, username=tg_user.username,
+                        language=tg_user.language_code or "en")
+        user = await services.registration.admin_from_config(person)
+        if user is not None:
+            USER_REGISTRATIONS.labels(role=user.role).inc()
+        return user

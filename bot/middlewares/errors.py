@@ -136,7 +136,7 @@ class ErrorMiddleware(BaseMiddleware):
             if dependency is None:
                 APP_ERRORS.labels(error_type=type(exc).__name__).inc()
                 log.error("update_failed", error_type=type(exc).__name__, exc_info=exc)
-                await tell(data, "error.unexpected")
+                await tell(data, "error.unexpected", event)
                 return None
             DEPENDENCY_FAILURES.labels(dependency=dependency).inc()
             APP_ERRORS.labels(error_type=f"dependency_{dependency}").inc()
@@ -144,7 +144,7 @@ class ErrorMiddleware(BaseMiddleware):
             if not self._retry:
                 log.warning("dependency_unavailable", dependency=dependency,
                             error_type=type(exc).__name__, will_retry=False)
-                await tell(data, sorry)
+                await tell(data, sorry, event)
                 return None
             bot: Bot | None = data.get("bot")
             attempts = await self._budget.spend(event.update_id, bot.id if bot else 0)
@@ -153,7 +153,7 @@ class ErrorMiddleware(BaseMiddleware):
                         error_type=type(exc).__name__, will_retry=retry, attempt=attempts)
             if not retry:
                 log.error("update_given_up", dependency=dependency, attempts=attempts)
-                await tell(data, sorry)
+                await tell(data, sorry, event)
                 return None
             if attempts == 1:
                 # Once, not on every redelivery: the update will be handled when we are back.
@@ -161,14 +161,20 @@ class ErrorMiddleware(BaseMiddleware):
             raise DependencyDown(dependency) from exc
 
 
-async def tell(data: dict[str, Any], key: str) -> None:
-    """Say ``key`` to the user of the update, if it came from a private chat (best effort)."""
+async def tell(data: dict[str, Any], key: str, event: Update | None = None) -> None:
+    """Say ``key`` to the user of the update, if it came from a private chat (best effort).
+    A button press is answered too, a failed one included: no spinner left turning."""
     bot: Bot | None = data.get("bot")
     chat = data.get("event_chat")
     user = data.get("event_from_user")
     if bot is None or chat is None or chat.type != "private":
         return
     t: Texts = data.get("t") or Texts(language_of(user.language_code if user else None))
+    if event is not None and event.callback_query is not None:
+        try:
+            await bot.answer_callback_query(event.callback_query.id, t(key))
+        except Exception:  # noqa: BLE001 - it may have been answered before the failure
+            pass
     try:
         await bot.send_message(chat.id, t(key))
     except Exception as exc:  # noqa: BLE001 - telling the user is best effort

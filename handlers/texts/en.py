@@ -39,10 +39,11 @@ TEXTS: dict[str, str] = {
         "/invite [days] [uses] — invite students (e.g. /invite 30 25 for a cohort)\n"
         "/invites — your open invites\n"
         "/queue — versions waiting for your review\n"
-        "/students — your students and their progress\n"
+        "/students — your students and their progress (Mark final, Reopen)\n"
         "/deadline — set a milestone for one or all students\n"
-        "/milestones — milestones and their status\n"
-        "/cancel — leave the current step"
+        "/milestones — milestones and their status; Move opens one, where Extend gives "
+        "one student more time\n"
+        "/cancel — leave the current step (any other command leaves it too)"
     ),
     "help.student": (
         "<b>Student</b>\n"
@@ -100,9 +101,6 @@ TEXTS: dict[str, str] = {
     "submit.no_supervisor": "You have no supervisor linked yet, so there is nobody to submit to.",
     "cancelled": "Cancelled. Nothing was changed.",
     "nothing_to_cancel": "There is nothing to cancel.",
-    "in_conversation": (
-        "You are in the middle of a step. Finish it, or send /cancel first, then {command}."
-    ),
     "fallback.text": "I did not understand that. Send /help to see what I can do.",
     "fallback.unsupported": (
         "I can't use that kind of message here. Send /help to see what I can do."
@@ -123,7 +121,6 @@ TEXTS: dict[str, str] = {
     ),
     "status.turn.supervisor": "⏳ Waiting for your supervisor's review since {since}.",
     "status.turn.student": "✏️ Your turn: revise and send a new version with /submit.",
-    "status.turn.done": "🎉 Nothing to do: your thesis is approved.",
     "status.turn.rejected": "Your thesis was rejected. Talk to your supervisor, then /submit anew.",
     "thesis.draft": "draft",
     "thesis.submitted": "submitted, awaiting review",
@@ -169,7 +166,9 @@ TEXTS: dict[str, str] = {
     ),
     "decision.comment": "\n\n💬 {comment}",
     "decision.grade": "\nGrade: <b>{grade}</b>/100",
-    "decision.next.approved": "Congratulations! Nothing more to do for now.",
+    "decision.next.approved": (
+        "Congratulations! Send the next version with /submit when it is ready."
+    ),
     "decision.next.changes_requested": "Please revise your thesis and send a new version with /submit.",
     "decision.next.rejected": "Please talk to your supervisor about how to proceed.",
     # queue and students
@@ -356,5 +355,67 @@ TEXTS.update({
     "reason.self": "You cannot deactivate yourself.",
     "reason.configured_admin": (
         "This person is an administrator by configuration (ADMIN_IDS); remove them there."
+    ),
+})
+
+# issue 15: a thesis over months, a chat that never blocks
+TEXTS.update({
+    "thesis.final": "final",
+    "status.turn.approved": "✅ v{version} approved — send the next version when it is ready.",
+    "status.turn.final": (
+        "🎓 Your thesis is final. To change it, ask your supervisor to reopen it."
+    ),
+    "error.thesis_final": "Your thesis is final; ask your supervisor to reopen it.",
+    "button.mark_final": "Mark final",
+    "button.reopen": "Reopen",
+    "final.done": "🎓 {student}'s thesis <b>{title}</b> is final. They have been told.",
+    "final.now": "{student}'s thesis is now {status}.",
+    "reopen.ask_reason": (
+        "Reopening <b>{title}</b> of {student}. Send a reason for them, or /skip."
+    ),
+    "reopen.need_text": "Please send the reason as text, or /skip.",
+    "reopen.done": (
+        "🔓 {student}'s thesis is reopened: changes requested. They have been told."
+    ),
+    "notify.thesis_final": (
+        "🎓 {supervisor_name} marked your thesis <b>{title}</b> final (version {version}). "
+        "Congratulations! Uploads are closed unless it is reopened."
+    ),
+    "notify.thesis_reopened": (
+        "🔓 {supervisor_name} reopened your thesis <b>{title}</b>.{reason_line}\n"
+        "Send the next version with /submit."
+    ),
+    "notify.reason_line": "\n💬 {reason}",
+    # leaving a step with a command
+    "left.SubmitStates": "Left the unfinished submission.",
+    "left.ReviewStates": "Left the unfinished review.",
+    "left.DeadlineStates": "Left the unfinished milestone.",
+    "left.ReopenStates": "Left the unfinished reopening.",
+    "left.step": "Left the unfinished step.",
+    # invites
+    "invite.share_button": "Share",
+    "invite.share_text": "Join me on Thesis Supervisor",
+    "invite.qr_caption": "📷 QR code of the invite link, for a slide: {link}",
+    # extensions and deleted milestones
+    "milestones.extend_button": "⏩ Extend {name}",
+    "milestones.cohort": "\nSet for {count} students; give one of them more time:",
+    "extend.ask_due": (
+        "More time for {student} on <b>{title}</b> (due {due} for everyone, {own} for them). "
+        "Send their own due date: <code>YYYY-MM-DD</code> or <code>YYYY-MM-DD HH:MM</code>, "
+        "time zone {tz}. /cancel to stop."
+    ),
+    "extend.done": (
+        "✅ {student} now has until {due} for <b>{title}</b>; the others keep their date. "
+        "They have been told."
+    ),
+    "milestone.extended": " (extended)",
+    "reason.extension_not_later": (
+        "The new date must be later than the milestone's own due date. Please send another."
+    ),
+    "notify.milestone_extended": (
+        "📅 {supervisor_name} gave you more time for <b>{title}</b>: now due {due_at} for you."
+    ),
+    "notify.milestone_deleted": (
+        "🗑 {supervisor_name} deleted the milestone <b>{title}</b> (was due {due_at})."
     ),
 })

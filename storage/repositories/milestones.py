@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Milestone, User
+from storage.models import Milestone, MilestoneExtension, Thesis, ThesisStatus, User
 
 # "Open": not yet met by a submission, not deleted.
 OPEN = (Milestone.submission_id.is_(None), Milestone.deleted_at.is_(None))
+# The student's thesis is final: their milestones no longer remind anyone.
+_THESIS_FINAL = exists().where(Thesis.student_id == Milestone.student_id,
+                               Thesis.status == ThesisStatus.FINAL.value)
 
 
 async def earliest_open(session: AsyncSession, student_id: int, *,
@@ -19,7 +22,7 @@ async def earliest_open(session: AsyncSession, student_id: int, *,
     query = (
         select(Milestone)
         .where(Milestone.student_id == student_id, *OPEN)
-        .order_by(Milestone.due_at, Milestone.id)
+        .order_by(Milestone.own_due_at, Milestone.id)
         .limit(1)
     )
     if lock:
@@ -66,18 +69,56 @@ async def lock_open(session: AsyncSession, ids: Sequence[int]) -> Sequence[Miles
     if not ids:
         return []
     query = (
-        select(Milestone).where(Milestone.id.in_(list(ids)), *OPEN)
-        .order_by(Milestone.id).with_for_update()
+        select(Milestone).where(Milestone.id.in_(list(ids)), *OPEN, ~_THESIS_FINAL)
+        .order_by(Milestone.id).with_for_update(of=Milestone)
     )
     return (await session.scalars(query)).all()
 
 
 async def open_due_between(session: AsyncSession, after: datetime,
-                           until: datetime) -> Sequence[Milestone]:
-    """Open milestones with ``after < due_at <= until`` (a bounded window of the partial
-    index ix_milestones_open_due: the scheduler's scans)."""
+                           until: datetime) -> list[Milestone]:
+    """Open milestones whose student's own due time is in ``after < due <= until``, the
+    students' theses not final: the scheduler's scans. Milestones come by their common due
+    time (a bounded window of the partial index ix_milestones_open_due) or by an extension
+    in the window; the own due time decides."""
+    extended = select(MilestoneExtension.milestone_id).where(
+        MilestoneExtension.due_at > after, MilestoneExtension.due_at <= until)
     query = (
-        select(Milestone).where(*OPEN, Milestone.due_at > after, Milestone.due_at <= until)
+        select(Milestone).where(
+            *OPEN, ~_THESIS_FINAL,
+            or_(and_(Milestone.due_at > after, Milestone.due_at <= until),
+                Milestone.id.in_(extended)))
         .order_by(Milestone.due_at, Milestone.id)
     )
-    return (await session.scalars(query)).all()
+    found = [m for m in (await session.scalars(query)).all() if after < m.own_due_at <= until]
+    return sorted(found, key=lambda m: (m.own_due_at, m.id))
+
+
+async def cohort(session: AsyncSession, milestone: Milestone) -> list[tuple[Milestone, User]]:
+    """The rows of one milestone set for several students at once (same supervisor, title
+    and moment of creation), with their students."""
+    query = (
+        select(Milestone, User).join(User, User.id == Milestone.student_id)
+        .where(Milestone.supervisor_id == milestone.supervisor_id,
+               Milestone.title == milestone.title,
+               Milestone.created_at == milestone.created_at,
+               Milestone.deleted_at.is_(None))
+        .order_by(User.full_name, Milestone.id)
+    )
+    return [(m, u) for m, u in (await session.execute(query)).all()]
+
+
+async def extension(session: AsyncSession, milestone_id: int,
+                    student_id: int) -> MilestoneExtension | None:
+    return await session.scalar(select(MilestoneExtension).where(
+        MilestoneExtension.milestone_id == milestone_id,
+        MilestoneExtension.student_id == student_id))
+
+
+def add_extension(session: AsyncSession, extension_: MilestoneExtension) -> None:
+    session.add(extension_)
+
+
+async def drop_extensions(session: AsyncSession, milestone_id: int) -> None:
+    await session.execute(delete(MilestoneExtension)
+                          .where(MilestoneExtension.milestone_id == milestone_id))

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aioboto3
 import aiohttp
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from storage.db import create_engine
-from storage.models import Invite, Review, Submission, Thesis, User
+from storage.models import Invite, Milestone, Review, Submission, Thesis, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.conftest import Logs
@@ -69,6 +70,8 @@ async def counts(harness: Harness) -> dict[str, int]:
         result["deactivated"] = (await conn.execute(
             select(func.count()).select_from(User).where(User.deactivated_at.is_not(None)))
         ).scalar_one()
+        result["final"] = (await conn.execute(select(func.count()).select_from(Thesis)
+                                              .where(Thesis.status == "final"))).scalar_one()
     await engine.dispose()
     return result
 
@@ -118,6 +121,15 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             select(Invite.id).where(Invite.created_by == supervisor.id,
                                     Invite.revoked_at.is_(None)).order_by(Invite.id.desc())
         )).scalars())[:2]
+    async with engine.begin() as conn:
+        # Issue 15's buttons: Mark final needs an approved latest version; Extend a milestone.
+        await conn.execute(update(Thesis).where(Thesis.student_id == alice.id)
+                           .values(status="approved"))
+        now = datetime.now(UTC)
+        milestone_id = (await conn.execute(Milestone.__table__.insert().values(
+            supervisor_id=supervisor.id, student_id=alice.id, title="Chapter 1",
+            due_at=now + timedelta(days=30), created_at=now, due_set_at=now)
+            .returning(Milestone.id))).scalar_one()
     await engine.dispose()
     people["other_student"] = bob
     buttons: list[tuple[str, set[str], str | None]] = [
@@ -133,6 +145,11 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"pn:{alice.id}", {"admin"}, "Status: active"),
         (f"ac:d:{bob.id}", {"admin"}, "Bob B is deactivated"),
         (f"ac:r:{bob.id}", {"admin"}, "Bob B is reactivated"),
+        # Mark final makes the thesis final (the admin's press is checked below, the thesis
+        # approved again); Reopen asks for a reason; Extend for the student's own date.
+        (f"th:f:{alice.id}", {"supervisor", "admin"}, "is final"),
+        (f"th:o:{alice.id}", {"supervisor", "admin"}, "Reopening"),
+        (f"ms:e:{milestone_id}", {"supervisor"}, "More time"),
     ]
     order = ["none", "other_student", "student", "other_supervisor", "supervisor", "admin",
              "deactivated"]
@@ -142,6 +159,8 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             if data.startswith("ir:") and role not in allowed and role in {"supervisor",
                                                                            "admin"}:
                 continue  # each invite is revoked by one allowed role; the other is below
+            if data.startswith("th:f:") and role == "admin":
+                continue  # final already: the admin's Mark final is checked below
             before_counts = await counts(harness)
             before = chat.bot_count
             bob_before = bob.bot_count
@@ -161,13 +180,28 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                 ok = alert and not new and await counts(harness) == before_counts
                 TALLY.bad_input(f"button {data} as {role}", ok)
             assert ok, (data, role, alert, [m.content for m in new])
-            if role in allowed and (data.startswith(("rv:", "dl:"))):
+            if role in allowed and (data.startswith(("rv:", "dl:", "th:o:", "ms:e:"))):
                 await command(harness, logs, start, chat, "/cancel")
             if role in allowed and data.startswith("ac:"):
                 # Bob is told; wait for it, so that it is not taken for an answer below.
                 await emu.wait_until(lambda b=bob_before: any(
                     "your access" in m.content for m in emu.bot_messages(bob.id)[b:]))
             cells += 1
+
+    # The admin may mark final too (the thesis approved again first).
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.begin() as conn:
+        await conn.execute(update(Thesis).where(Thesis.student_id == alice.id)
+                           .values(status="approved"))
+    await engine.dispose()
+    before, answers = admin.bot_count, len(emu.callback_answers)
+    await emu.click(admin.id, emu.bot_messages(admin.id)[-1].message_id, f"th:f:{alice.id}")
+    await handled(harness, logs, start)
+    await emu.wait_until(lambda: len(emu.callback_answers) > answers, timeout=5)
+    assert not emu.callback_answers[-1][2]
+    assert any("is final" in m.content for m in emu.bot_messages(admin.id)[before:])
+    assert (await counts(harness))["final"] == 1
+    cells += 1
     assert cells >= 150
 
 
