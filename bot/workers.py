@@ -41,9 +41,10 @@ from bot.metrics import (
 from handlers.notifications import Outgoing, render
 from handlers.render import CAPTION_LIMIT
 from handlers.texts import Texts
+from services.base import ServiceDeps
 from services.clock import Clock
-from services.context import ServiceDeps
 from services.notifications import Kind, notify
+from services.reminders import ReminderService
 from storage.models import OutboxMessage, Role
 from storage.repositories import outbox, users
 
@@ -308,8 +309,6 @@ class Scheduler:
 
     async def run_once(self) -> int:
         """Queue whatever is due now; returns how many notifications were queued."""
-        from services.reminders import ReminderService
-
         async with self._sessions() as session:
             queued = await ReminderService(session, self._deps).run_due(self._clock.now())
         for kind, count in queued.items():

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.context import BaseService, read_only
+from services.base import BaseService, read_only
 from services.errors import InvalidDeadline, NotAllowed, NotFound
 from services.notifications import Kind, notify
 from storage.models import Milestone, Role, Submission, User

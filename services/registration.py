@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.context import BaseService
+from services.base import BaseService
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 from storage.models import Invite, Role, User
 from storage.repositories import audit, invites, users

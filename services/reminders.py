@@ -20,7 +20,7 @@ from functools import partial
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from services.context import BaseService
+from services.base import BaseService
 from services.notifications import Kind, notify
 from storage.models import Milestone
 from storage.repositories import milestones, reminders, theses, users

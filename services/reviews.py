@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services import lifecycle
-from services.context import BaseService, read_only
+from services.base import BaseService, read_only
 from services.errors import (
     AlreadyReviewed,
     CommentRequired,

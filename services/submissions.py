@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from services import lifecycle
-from services.context import BaseService
+from services.base import BaseService
+from services.deadlines import attach_submission
 from services.documents import DocumentSniffer
 from services.errors import (
     DomainError,
@@ -164,8 +165,6 @@ class SubmissionService(BaseService):
 
     async def _attach_milestone(self, student: User, submission: Submission,
                                 now: datetime) -> None:
-        from services.deadlines import attach_submission
-
         await attach_submission(self.session, student.id, submission, now)
 
     def _require_student(self, user: User) -> None:
