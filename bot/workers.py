@@ -36,13 +36,13 @@ from bot.metrics import (
     OUTBOX_PENDING,
     OUTBOX_RETRIED,
     OUTBOX_SENT,
-    REMINDERS_SENT,
 )
 from handlers.notifications import Outgoing, render
 from handlers.render import CAPTION_LIMIT
 from handlers.texts import Texts
 from services.base import ServiceDeps
 from services.clock import Clock
+from services.metrics import REMINDERS_SENT
 from services.notifications import Kind, notify
 from services.reminders import ReminderService
 from storage.models import OutboxMessage, Role

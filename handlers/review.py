@@ -11,7 +11,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from handlers.callbacks import ReviewAction, ReviewCb
 from handlers.filters import Magic, Registered, conversation_steps
 from handlers.notifications import submission_card
@@ -20,7 +19,7 @@ from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError, StorageUnavailable
-from services.reviews import COMMENT_MAX, clean_comment, parse_grade, review_age_seconds
+from services.reviews import COMMENT_MAX, clean_comment, parse_grade
 from services.submissions import StagedFile
 from storage.models import Decision, User
 
@@ -131,9 +130,6 @@ async def got_grade(message: Message, state: FSMContext, services: Services, use
     except DomainError as error:
         await reply_error(message, t, error)
         return
-    REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
-    REVIEW_TURNAROUND.observe(review_age_seconds(result.target.submission.submitted_at,
-                                                 result.review.created_at))
     await _close_card(bot, t, data, result)
     await message.answer(t("review.done", decision=t(f"decision.{decision.value}"),
                            student=result.target.student.full_name,

@@ -7,7 +7,6 @@ from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.metrics import USER_REGISTRATIONS
 from handlers.filters import Magic
 from handlers.menu import set_menu
 from handlers.render import reply_error
@@ -36,7 +35,6 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     user = result.user
     supervisor = result.supervisor.full_name if result.supervisor else None
     if result.outcome is Outcome.REGISTERED:
-        USER_REGISTRATIONS.labels(role=user.role).inc()
         await message.answer(t(f"start.registered.{user.role}", name=user.full_name,
                                supervisor=supervisor))
     else:

@@ -8,7 +8,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
-from bot.metrics import THESIS_SUBMISSIONS
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.render import reply_error
 from handlers.telegram_files import incoming_document
@@ -100,7 +99,6 @@ async def got_note(message: Message, state: FSMContext, services: Services, user
         await reply_error(message, t, error)
         return
     await state.clear()
-    THESIS_SUBMISSIONS.inc()
     await message.answer(t("submit.received", version=result.submission.version,
                            at=result.submission.submitted_at))
 

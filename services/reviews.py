@@ -16,6 +16,7 @@ from services.errors import (
     NotFound,
     Superseded,
 )
+from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from services.notifications import Kind, notify
 from services.submissions import IncomingFile, StagedFile, discard, stage_document
 from storage.models import Decision, Review, Role, Submission, Thesis, User
@@ -94,6 +95,9 @@ class ReviewService(BaseService):
             if feedback is not None:
                 await discard(self.deps.files, feedback.key)
             raise
+        REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
+        REVIEW_TURNAROUND.observe(review_age_seconds(result.target.submission.submitted_at,
+                                                     result.review.created_at))
         return result
 
     async def _decide(self, actor: User, submission_id: int, decision: Decision,

@@ -24,6 +24,7 @@ from services.errors import (
     NoThesis,
     StorageUnavailable,
 )
+from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import Kind, notify
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
@@ -132,6 +133,7 @@ class SubmissionService(BaseService):
             await self.session.rollback()
             await discard(self.deps.files, staged.key)
             raise
+        THESIS_SUBMISSIONS.inc()
         return result
 
     async def _record(self, student: User, staged: StagedFile, title: str | None,

@@ -89,3 +89,7 @@ def _offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
 
 def test_services_know_neither_telegram_nor_the_composition_root() -> None:
     assert _offenders("services", ("bot", "aiogram", "handlers")) == []
+
+
+def test_handlers_do_not_reach_into_the_composition_root() -> None:
+    assert _offenders("handlers", ("bot",)) == []
