@@ -21,10 +21,14 @@ def get_routers() -> list[Router]:
         supervisor,
     )
     from handlers.filters import Magic
+    from handlers.render import RenderDomainErrors
 
     private = Router(name="private")
     private.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
     private.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
+    # Inner middlewares reach every nested router's handlers.
+    private.message.middleware(RenderDomainErrors())
+    private.callback_query.middleware(RenderDomainErrors())
     # start first (its commands answer in any state, mid-conversation included), fallback
     # last; in between each router takes its own commands, buttons and conversation steps,
     # so the busiest go first: every router tried costs its filters' checks.

@@ -9,10 +9,8 @@ from aiogram.types import Message
 
 from handlers.filters import Magic
 from handlers.menu import set_menu
-from handlers.render import reply_error
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError
 from services.registration import Outcome, Person
 from storage.models import User
 
@@ -24,11 +22,7 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     person = Person(id=message.from_user.id, full_name=message.from_user.full_name,
                     username=message.from_user.username,
                     language=message.from_user.language_code or "en")
-    try:
-        result = await services.registration.start(person, command.args)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    result = await services.registration.start(person, command.args)
     if result.outcome is Outcome.UNKNOWN or result.user is None:
         await message.answer(t("start.unknown", user_id=message.from_user.id))
         return

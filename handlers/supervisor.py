@@ -10,10 +10,9 @@ from handlers import views
 from handlers.callbacks import QueuePageCb, StudentCb
 from handlers.filters import HasRole
 from handlers.keyboards import pager, review_buttons, student_buttons
-from handlers.render import age, answer_lines, clip, error_text
+from handlers.render import age, answer_lines, clip
 from handlers.texts import Raw, Texts
 from services.context import Services
-from services.errors import DomainError
 from services.overview import StudentLine
 from storage.models import Role, User
 
@@ -72,11 +71,7 @@ def _student_line(t: Texts, line: StudentLine) -> str:
 
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,
                           user: User, t: Texts) -> None:
-    try:
-        _student, thesis, rows = await services.overview.history(user, callback_data.student_id)
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
+    _student, thesis, rows = await services.overview.history(user, callback_data.student_id)
     await query.answer()
     if isinstance(query.message, Message):
         for text, markup in views.history(t, thesis, rows):
