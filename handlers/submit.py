@@ -25,9 +25,6 @@ class SubmitStates(StatesGroup):
 
 async def begin(message: Message, state: FSMContext, services: Services, user: User,
                 t: Texts) -> None:
-    if user.supervisor_id is None:
-        await message.answer(t("submit.no_supervisor"))
-        return
     thesis = await services.submissions.begin(user)
     await state.clear()
     if thesis is None:

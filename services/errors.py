@@ -68,6 +68,12 @@ class DuplicateSubmission(DomainError):
     code = "duplicate_submission"
 
 
+class NoSupervisor(DomainError):
+    """A student without a supervisor has nobody to submit to."""
+
+    code = "no_supervisor"
+
+
 class NoThesis(DomainError):
     code = "no_thesis"
 

@@ -19,6 +19,7 @@ from services.errors import (
     EmptyFile,
     FileTooLarge,
     InvalidTitle,
+    NoSupervisor,
     NotAllowed,
     NotFound,
     NoThesis,
@@ -92,6 +93,9 @@ def clean_note(raw: str | None) -> str | None:
 class SubmissionService(BaseService):
     async def begin(self, student: User) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
+        self._require_student(student)
+        if student.supervisor_id is None:
+            raise NoSupervisor()
         thesis = await self.thesis_of(student)
         if thesis is not None:
             lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT)

@@ -95,7 +95,7 @@ TEXTS: dict[str, str] = {
     ),
     "submit.need_text_note": "Please send the note as text, or /skip.",
     "submit.need_title": "Please send the title as text (1–{max} characters).",
-    "submit.no_supervisor": "You have no supervisor linked yet, so there is nobody to submit to.",
+    "error.no_supervisor": "You have no supervisor linked yet, so there is nobody to submit to.",
     "cancelled": "Cancelled. Nothing was changed.",
     "nothing_to_cancel": "There is nothing to cancel.",
     "in_conversation": (
