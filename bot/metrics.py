@@ -36,3 +36,6 @@ OUTBOX_RETRIED = Counter(
     "outbox_retried_total", "Notification attempts to be retried", ["reason"], registry=REGISTRY)
 OUTBOX_FAILED = Counter(
     "outbox_failed_total", "Notifications given up on", ["reason"], registry=REGISTRY)
+OUTBOX_MALFORMED = Counter(
+    "outbox_malformed_total", "Outbox rows no payload schema reads (failed, never retried)",
+    ["kind"], registry=REGISTRY)

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import (
     OUTBOX_FAILED,
+    OUTBOX_MALFORMED,
     OUTBOX_PENDING,
     OUTBOX_RETRIED,
     OUTBOX_SENT,
@@ -43,7 +44,7 @@ from handlers.texts import Texts
 from services.base import ServiceDeps
 from services.clock import Clock
 from services.metrics import REMINDERS_SENT
-from services.notifications import Kind, notify
+from services.notifications import MalformedPayload, StudentUnreachable, notify, parse
 from services.reminders import ReminderService
 from storage.models import OutboxMessage, Role
 from storage.repositories import outbox, users
@@ -179,7 +180,17 @@ class OutboxSender:
                                                            row.attempts))
             return True
         try:
-            message = render(row.kind, row.payload, self._t)
+            payload = parse(row.kind, row.payload)
+        except MalformedPayload as exc:
+            # No schema reads it, now or on any retry: failed at once, with the reason.
+            OUTBOX_MALFORMED.labels(kind=row.kind[:64]).inc()
+            OUTBOX_FAILED.labels(reason="malformed").inc()
+            log.error("outbox_malformed", outbox_id=row.id, kind=row.kind, reason=exc.reason)
+            reason = f"malformed: {exc.reason}"
+            await self._write(lambda s: outbox.mark_failed(s, row.id, reason, row.attempts))
+            return True
+        try:
+            message = render(payload, self._t)
         except Exception as exc:  # noqa: BLE001 - a bad payload will never render
             OUTBOX_FAILED.labels(reason="render").inc()
             log.error("outbox_render_failed", outbox_id=row.id, kind=row.kind,
@@ -265,8 +276,8 @@ class OutboxSender:
                 return
             await users.set_reachable(session, user.id, False)
             if user.role == Role.STUDENT.value and user.supervisor_id is not None:
-                notify(session, user.supervisor_id, Kind.STUDENT_UNREACHABLE, self._clock.now(),
-                       student_name=user.full_name)
+                notify(session, user.supervisor_id, StudentUnreachable(
+                    student_name=user.full_name), self._clock.now())
 
         await self._write(apply)
         self.wake()

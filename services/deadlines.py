@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.base import BaseService, read_only
 from services.errors import InvalidDeadline, NotAllowed, NotFound
-from services.notifications import Kind, notify
+from services.notifications import DeadlineMoved, DeadlineSet, notify
 from storage.models import Milestone, Role, Submission, User
 from storage.repositories import audit, milestones, users
 
@@ -119,9 +119,9 @@ class DeadlineService(BaseService):
             created.append(milestone)
         await self.session.flush()
         for milestone in created:
-            notify(self.session, milestone.student_id, Kind.DEADLINE_SET, now,
-                   milestone_id=milestone.id, title=title, due_at=due_at.isoformat(),
-                   supervisor_name=supervisor.full_name)
+            notify(self.session, milestone.student_id, DeadlineSet(
+                milestone_id=milestone.id, title=title, due_at=due_at,
+                supervisor_name=supervisor.full_name), now)
             audit.record(self.session, actor_id=supervisor.id, action="milestone.create",
                          object_type="milestone", object_id=milestone.id, at=now,
                          student_id=milestone.student_id, due_at=due_at.isoformat())
@@ -170,9 +170,9 @@ class DeadlineService(BaseService):
         # Reminders are keyed by the due time, so a moved milestone is reminded afresh,
         # from now on only.
         milestone.due_set_at = now
-        notify(self.session, milestone.student_id, Kind.DEADLINE_MOVED, now,
-               milestone_id=milestone.id, title=milestone.title, due_at=due_at.isoformat(),
-               old_due_at=old.isoformat(), supervisor_name=supervisor.full_name)
+        notify(self.session, milestone.student_id, DeadlineMoved(
+            milestone_id=milestone.id, title=milestone.title, due_at=due_at, old_due_at=old,
+            supervisor_name=supervisor.full_name), now)
         audit.record(self.session, actor_id=supervisor.id, action="milestone.move",
                      object_type="milestone", object_id=milestone.id, at=now,
                      old_due_at=old.isoformat(), due_at=due_at.isoformat())

@@ -17,7 +17,7 @@ from services.errors import (
     Superseded,
 )
 from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
-from services.notifications import Kind, notify
+from services.notifications import DecisionMade, notify
 from services.submissions import IncomingFile, StagedFile, discard, stage_document
 from storage.models import Decision, Review, Role, Submission, Thesis, User
 from storage.repositories import audit, reviews, theses, users
@@ -127,12 +127,12 @@ class ReviewService(BaseService):
             existing = await reviews.for_submission(self.session, submission_id)
             raise await self._already(existing) from None
         await theses.set_status(self.session, thesis.id, new_status.value, now)
-        notify(self.session, target.student.id, Kind.DECISION, now,
-               submission_id=submission_id, decision=decision.value, title=thesis.title,
-               version=target.submission.version, comment=comment, grade=grade,
-               reviewer_name=actor.full_name,
-               feedback_file_id=feedback.telegram_file_id if feedback else None,
-               feedback_file_name=feedback.file_name if feedback else None)
+        notify(self.session, target.student.id, DecisionMade(
+            submission_id=submission_id, decision=decision.value, title=thesis.title,
+            version=target.submission.version, comment=comment, grade=grade,
+            reviewer_name=actor.full_name,
+            feedback_file_id=feedback.telegram_file_id if feedback else None,
+            feedback_file_name=feedback.file_name if feedback else None), now)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
                      object_type="submission", object_id=submission_id, at=now, grade=grade)
         return ReviewResult(review, target, actor)

@@ -26,7 +26,7 @@ from services.errors import (
     StorageUnavailable,
 )
 from services.metrics import THESIS_SUBMISSIONS
-from services.notifications import Kind, notify
+from services.notifications import NewSubmission, notify
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
 from storage.repositories import audit, theses
@@ -159,11 +159,11 @@ class SubmissionService(BaseService):
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
         if student.supervisor_id is not None:
-            notify(self.session, student.supervisor_id, Kind.NEW_SUBMISSION, now,
-                   submission_id=submission.id, student_name=student.full_name,
-                   title=thesis.title, version=submission.version, note=note,
-                   file_id=staged.telegram_file_id, file_name=staged.file_name,
-                   submitted_at=now.isoformat())
+            notify(self.session, student.supervisor_id, NewSubmission(
+                submission_id=submission.id, student_name=student.full_name,
+                title=thesis.title, version=submission.version, note=note,
+                file_id=staged.telegram_file_id, file_name=staged.file_name,
+                submitted_at=now), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)

@@ -22,11 +22,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from sqlalchemy import select
 
+from bot.metrics import OUTBOX_MALFORMED
 from bot.sandbox.emulator import ApiError, BotAPIEmulator
 from bot.workers import OutboxSender, SenderConfig
 from handlers.texts import Texts
 from services.clock import Clock, ManualClock, SystemClock
-from services.notifications import Kind, notify
+from services.notifications import DeadlineSet, notify
 from storage.db import create_engine, create_session_factory
 from storage.models import OutboxMessage, OutboxStatus, User
 from storage.repositories import outbox
@@ -85,8 +86,8 @@ async def queue(sessions: Any, items: list[tuple[int, str]], clock: Clock | None
     now = (clock or SystemClock()).now()
     async with sessions() as session, session.begin():
         for chat_id, title in items:
-            notify(session, chat_id, Kind.DEADLINE_SET, now, title=title,
-                   due_at=START.isoformat(), supervisor_name="Sam")
+            notify(session, chat_id, DeadlineSet(milestone_id=1, title=title, due_at=START,
+                                                 supervisor_name="Sam"), now)
 
 
 async def rows(sessions: Any) -> list[OutboxMessage]:
@@ -248,3 +249,29 @@ async def test_a_thousand_notifications_keep_to_the_rate(
         if chat in last:
             assert at - last[chat] >= 1 / chat_rate - 0.005, (chat, at - last[chat])
         last[chat] = at
+
+
+async def test_a_malformed_row_is_failed_with_its_reason_counted_and_never_retried(
+        emulator: BotAPIEmulator, bot: Bot, sessions: Any) -> None:
+    emulator.add_user(431, "Odd")
+    clock = ManualClock(START)
+    async with sessions() as session, session.begin():
+        outbox.add(session, chat_id=431, kind="carrier_pigeon", payload={}, now=clock.now())
+        outbox.add(session, chat_id=431, kind="deadline_set", payload={"title": "renamed"},
+                   now=clock.now())
+    await queue(sessions, [(431, "fine")], clock)
+    before = {kind: OUTBOX_MALFORMED.labels(kind=kind)._value.get()
+              for kind in ("carrier_pigeon", "deadline_set")}
+    worker = sender(bot, sessions, clock)
+    assert await worker.run_once() == 3
+    unknown, renamed, fine = await rows(sessions)
+    assert unknown.status == renamed.status == OutboxStatus.FAILED.value
+    assert (unknown.last_error or "").startswith("malformed: unknown kind 'carrier_pigeon'")
+    assert "milestone_id" in (renamed.last_error or "")
+    assert fine.status == OutboxStatus.SENT.value
+    assert [m.content.split(": ", 1)[1].split(",")[0]
+            for m in emulator.bot_messages(431)] == ["fine"]
+    assert {kind: OUTBOX_MALFORMED.labels(kind=kind)._value.get() - before[kind]
+            for kind in before} == {"carrier_pigeon": 1, "deadline_set": 1}
+    clock.advance(hours=1)
+    assert await worker.run_once() == 0  # failed for good, not retried
