@@ -81,7 +81,8 @@ def create_sender(settings: Settings, bot: Bot, deps: AppDeps) -> OutboxSender:
         bot, deps.session_factory, deps.clock, Texts("en", settings.tz),
         SenderConfig(rate_per_second=settings.notify_rate_per_second,
                      chat_rate_per_second=settings.notify_chat_rate_per_second,
-                     max_attempts=settings.notify_max_attempts))
+                     max_attempts=settings.notify_max_attempts),
+        redis=deps.redis)
 
 
 class BotProcess:
