@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,14 @@ def test_services_know_neither_telegram_nor_the_composition_root() -> None:
 
 def test_handlers_do_not_reach_into_the_composition_root() -> None:
     assert _offenders("handlers", ("bot",)) == []
+
+
+def test_env_example_names_every_setting_of_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| `TELEGRAM_BOT_TOKEN`"):]
+    table = table[:table.index("\n\n")]
+    documented = {name for line in table.splitlines()
+                  for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1])}
+    example = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(),
+                             re.MULTILINE))
+    assert documented and documented - example == set()
