@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -100,6 +100,3 @@ async def answer_lines(message: Message, lines: list[str],
         await message.answer(chunk)
     await message.answer(chunks[-1], reply_markup=markup)
 
-
-def days_ago(now: datetime, then: datetime) -> int:
-    return max((now - then).days, 0)

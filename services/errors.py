@@ -20,10 +20,6 @@ class DomainError(Exception):
         self.params = params
 
 
-class NotRegistered(DomainError):
-    code = "not_registered"
-
-
 class NotAllowed(DomainError):
     code = "not_allowed"
 
@@ -72,10 +68,6 @@ class NoSupervisor(DomainError):
     """A student without a supervisor has nobody to submit to."""
 
     code = "no_supervisor"
-
-
-class NoThesis(DomainError):
-    code = "no_thesis"
 
 
 class AlreadyReviewed(DomainError):

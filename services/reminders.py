@@ -77,10 +77,6 @@ def reminder_due(due_at: datetime, armed: datetime, now: datetime) -> str | None
     return None
 
 
-def is_overdue(due_at: datetime, now: datetime) -> bool:
-    return now >= due_at
-
-
 def overdue_due(due_at: datetime, now: datetime) -> bool:
     """The overdue notice is due (and not stale)."""
     return due_at <= now < due_at + OVERDUE_WINDOW

@@ -22,7 +22,6 @@ from services.errors import (
     NoSupervisor,
     NotAllowed,
     NotFound,
-    NoThesis,
     StorageUnavailable,
 )
 from services.metrics import THESIS_SUBMISSIONS
@@ -194,12 +193,6 @@ class SubmissionService(BaseService):
             raise NotFound()
         return StoredFile(review.feedback_file_key, review.feedback_file_name or "feedback",
                           review.feedback_telegram_file_id)
-
-    async def require_thesis(self, student: User) -> Thesis:
-        thesis = await self.thesis_of(student)
-        if thesis is None:
-            raise NoThesis()
-        return thesis
 
 
 async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,

@@ -192,7 +192,6 @@ TEXTS: dict[str, str] = {
     ),
     "stats.none": "none",
     # errors by domain code
-    "error.not_registered": "You are not registered yet. Open your supervisor's invite link.",
     "error.not_allowed": "Sorry, you are not allowed to do that.",
     "error.not_found": "That no longer exists.",
     "error.invite_invalid": "This invite code is not valid. Please ask for a new invite link.",
@@ -209,7 +208,6 @@ TEXTS: dict[str, str] = {
     "reason.not_docx": "This archive is not a Word (DOCX) document.",
     "reason.zip_bomb": "This DOCX file unpacks to an unreasonable size.",
     "error.duplicate_submission": "This file is identical to version {version}. Please send the revised file.",
-    "error.no_thesis": "You have not submitted anything yet. Send /submit to start.",
     "error.already_reviewed": "Already reviewed by {reviewer_name} on {at}.",
     "error.superseded": "This version was superseded by version {version}.",
     "error.illegal_transition": "That is not possible while the thesis is {status}.",

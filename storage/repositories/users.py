@@ -31,6 +31,3 @@ async def count_by_role(session: AsyncSession) -> dict[str, int]:
 async def set_reachable(session: AsyncSession, user_id: int, reachable: bool) -> None:
     await session.execute(update(User).where(User.id == user_id).values(reachable=reachable))
 
-
-async def by_role(session: AsyncSession, role: str) -> Sequence[User]:
-    return (await session.scalars(select(User).where(User.role == role))).all()
