@@ -1,4 +1,4 @@
-"""How each outbox notification looks in Telegram. The sender in bot/workers.py uses this."""
+"""How each outbox notification looks in Telegram. The sender in bot/workers/outbox.py uses this."""
 
 from __future__ import annotations
 
