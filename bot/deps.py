@@ -8,8 +8,8 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from services.base import ServiceConfig, ServiceDeps
 from services.clock import Clock, SystemClock
-from services.context import ServiceConfig, ServiceDeps
 from storage.db import create_engine, create_session_factory
 from storage.files import FileStore, LocalFileStore, S3FileStore
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
-REGISTRY = CollectorRegistry(auto_describe=True)
+# The registry and the domain counters live beside the services that count them.
+from services.metrics import REGISTRY as REGISTRY
+from services.metrics import REMINDERS_SENT as REMINDERS_SENT
+from services.metrics import REVIEW_COMPLETIONS as REVIEW_COMPLETIONS
+from services.metrics import REVIEW_TURNAROUND as REVIEW_TURNAROUND
+from services.metrics import STAGED_FILES_SWEPT as STAGED_FILES_SWEPT
+from services.metrics import THESIS_SUBMISSIONS as THESIS_SUBMISSIONS
+from services.metrics import USER_REGISTRATIONS as USER_REGISTRATIONS
 
-THESIS_SUBMISSIONS = Counter(
-    "thesis_submissions_total", "Thesis versions recorded", registry=REGISTRY)
-USER_REGISTRATIONS = Counter(
-    "user_registrations_total", "Users registered", ["role"], registry=REGISTRY)
-REVIEW_COMPLETIONS = Counter(
-    "review_completions_total", "Review decisions recorded", ["decision"], registry=REGISTRY)
-REVIEW_TURNAROUND = Histogram(
-    "review_turnaround_seconds", "Time from a version's submission to its decision",
-    buckets=(3600, 6 * 3600, 86400, 2 * 86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400),
-    registry=REGISTRY)
 TELEGRAM_UPDATES = Counter(
     "telegram_updates_total", "Updates received", ["type"], registry=REGISTRY)
 UPDATE_SECONDS = Histogram(
@@ -40,8 +37,6 @@ OUTBOX_RETRIED = Counter(
     "outbox_retried_total", "Notification attempts to be retried", ["reason"], registry=REGISTRY)
 OUTBOX_FAILED = Counter(
     "outbox_failed_total", "Notifications given up on", ["reason"], registry=REGISTRY)
-REMINDERS_SENT = Counter(
-    "reminders_sent_total", "Reminders and digests queued", ["kind"], registry=REGISTRY)
-STAGED_FILES_SWEPT = Counter(
-    "staged_files_swept_total", "Staged files deleted because no version or feedback refers "
-    "to them", registry=REGISTRY)
+OUTBOX_MALFORMED = Counter(
+    "outbox_malformed_total", "Outbox rows no payload schema reads (failed, never retried)",
+    ["kind"], registry=REGISTRY)

@@ -21,9 +21,9 @@ from bot.deps import AppDeps, build_deps
 from bot.dispatcher import create_dispatcher
 from bot.logging import setup_logging
 from bot.middlewares.observability import InFlight
-from bot.sweeper import StagedFileSweeper, SweeperConfig
 from bot.web import STOPPING, create_web_app
 from bot.workers import OutboxSender, Scheduler, SenderConfig
+from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
 from handlers.texts import Texts
 
 log = structlog.get_logger("bot.runner")
@@ -42,7 +42,8 @@ def create_sender(settings: Settings, bot: Bot, deps: AppDeps) -> OutboxSender:
         bot, deps.session_factory, deps.clock, Texts("en", settings.tz),
         SenderConfig(rate_per_second=settings.notify_rate_per_second,
                      chat_rate_per_second=settings.notify_chat_rate_per_second,
-                     max_attempts=settings.notify_max_attempts))
+                     max_attempts=settings.notify_max_attempts),
+        redis=deps.redis)
 
 
 class BotProcess:

@@ -22,6 +22,7 @@ def get_routers() -> list[Router]:
         supervisor,
     )
     from handlers.filters import Magic
+    from handlers.render import RenderDomainErrors
     from handlers.start import LeaveStepOnCommand
 
     private = Router(name="private")
@@ -29,6 +30,9 @@ def get_routers() -> list[Router]:
     private.message.outer_middleware(LeaveStepOnCommand())
     private.message.filter(Magic(F.chat.type == ChatType.PRIVATE))
     private.callback_query.filter(Magic(F.message.chat.type == ChatType.PRIVATE))
+    # Inner middlewares reach every nested router's handlers.
+    private.message.middleware(RenderDomainErrors())
+    private.callback_query.middleware(RenderDomainErrors())
     # access first (whoever may not act gets one line, whatever they send), then start (its
     # commands answer in any state), fallback last; in between each router takes its own
     # commands, buttons and conversation steps, so the busiest go first: every router tried

@@ -9,11 +9,9 @@ from aiogram.types import CallbackQuery, Message
 from handlers.callbacks import AccessAction, AccessCb, PeoplePageCb, PersonCb
 from handlers.filters import HasRole
 from handlers.keyboards import people_buttons, person_buttons
-from handlers.render import error_text
 from handlers.texts import Texts
 from services.access import AccessChange
 from services.context import Services
-from services.errors import DomainError
 from storage.models import Role, User
 
 
@@ -58,11 +56,7 @@ async def _send_people(message: Message, services: Services, user: User, t: Text
 
 async def person(query: CallbackQuery, callback_data: PersonCb, services: Services,
                  user: User, t: Texts) -> None:
-    try:
-        found = await services.access.person(user, callback_data.user_id)
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
+    found = await services.access.person(user, callback_data.user_id)
     await query.answer()
     await _send_person(query, found, t)
 
@@ -70,12 +64,8 @@ async def person(query: CallbackQuery, callback_data: PersonCb, services: Servic
 async def change_access(query: CallbackQuery, callback_data: AccessCb, services: Services,
                         user: User, t: Texts) -> None:
     deactivate = callback_data.action is AccessAction.DEACTIVATE
-    try:
-        change: AccessChange = await (services.access.deactivate if deactivate
-                                      else services.access.reactivate)(user, callback_data.user_id)
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
+    change: AccessChange = await (services.access.deactivate if deactivate
+                                  else services.access.reactivate)(user, callback_data.user_id)
     done = "deactivated" if deactivate else "reactivated"
     key = f"users.{done}" if change.changed else f"users.already_{done}"
     await query.answer(t(key, name=change.person.full_name))

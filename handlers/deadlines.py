@@ -17,7 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from handlers.callbacks import DeadlineTargetCb, MilestoneAction, MilestoneCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import Button, in_rows, markup
-from handlers.render import age, clip, error_text, reply_error, split_lines
+from handlers.render import age, clip, split_lines
 from handlers.texts import Raw, Texts
 from services.context import Services
 from services.deadlines import (
@@ -27,7 +27,7 @@ from services.deadlines import (
     clean_milestone_title,
     status_of,
 )
-from services.errors import DomainError
+from services.errors import DomainError, InvalidDeadline
 from storage.models import Milestone, Role, User
 
 ALL_STUDENTS = 0
@@ -84,11 +84,7 @@ def deadlines_block(t: Texts, upcoming: Sequence[Milestone], now: datetime) -> s
 async def deadline(message: Message, state: FSMContext, services: Services, user: User,
                    t: Texts) -> None:
     await state.clear()
-    try:
-        students = await services.deadlines.students(user)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    students = await services.deadlines.students(user)
     if not students:
         await message.answer(t("deadline.no_students"))
         return
@@ -115,11 +111,7 @@ async def target_picked(query: CallbackQuery, callback_data: DeadlineTargetCb,
 
 
 async def got_title(message: Message, state: FSMContext, t: Texts, services: Services) -> None:
-    try:
-        title = clean_milestone_title(message.text)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    title = clean_milestone_title(message.text)
     await state.update_data(title=title)
     await state.set_state(DeadlineStates.due)
     await message.answer(t("deadline.ask_due", tz=services.deps.config.tz.key))
@@ -128,14 +120,10 @@ async def got_title(message: Message, state: FSMContext, t: Texts, services: Ser
 async def got_due(message: Message, state: FSMContext, services: Services, user: User,
                   t: Texts) -> None:
     data = await state.get_data()
-    try:
-        due_at = services.deadlines.parse_due(message.text)
-        target = data["student_id"]
-        created = await services.deadlines.create(
-            user, None if target == ALL_STUDENTS else target, data["title"], due_at)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    due_at = services.deadlines.parse_due(message.text)
+    target = data["student_id"]
+    created = await services.deadlines.create(
+        user, None if target == ALL_STUDENTS else target, data["title"], due_at)
     await state.clear()
     await message.answer(t("deadline.created", title=data["title"], due=due_at,
                            target=data["target_name"], count=len(created)))
@@ -178,15 +166,11 @@ def _milestone_buttons(t: Texts, views: list[MilestoneView]) -> InlineKeyboardMa
 async def milestone_pressed(query: CallbackQuery, callback_data: MilestoneCb,
                             state: FSMContext, services: Services, user: User,
                             t: Texts) -> None:
-    try:
-        if callback_data.action is MilestoneAction.DELETE:
-            milestone = await services.deadlines.delete(user, callback_data.milestone_id)
-            view = None
-        else:
-            view = await services.deadlines.get(user, callback_data.milestone_id)
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
+    if callback_data.action is MilestoneAction.DELETE:
+        milestone = await services.deadlines.delete(user, callback_data.milestone_id)
+        view = None
+    else:
+        view = await services.deadlines.get(user, callback_data.milestone_id)
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -232,11 +216,11 @@ async def got_extension(message: Message, state: FSMContext, services: Services,
     try:
         due_at = services.deadlines.parse_due(message.text)
         view, own = await services.deadlines.extend(user, data["milestone_id"], due_at)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        if error.code != "invalid_deadline":
-            await state.clear()
-        return
+    except InvalidDeadline:
+        raise  # the date can be typed again: the conversation stays on this step
+    except DomainError:
+        await state.clear()
+        raise
     await state.clear()
     await message.answer(t("extend.done", student=view.student.full_name, due=own,
                            title=view.milestone.title))
@@ -248,11 +232,11 @@ async def got_new_due(message: Message, state: FSMContext, services: Services, u
     try:
         due_at = services.deadlines.parse_due(message.text)
         milestone = await services.deadlines.move(user, data["milestone_id"], due_at)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        if error.code != "invalid_deadline":
-            await state.clear()
-        return
+    except InvalidDeadline:
+        raise  # the date can be typed again: the conversation stays on this step
+    except DomainError:
+        await state.clear()
+        raise
     await state.clear()
     await message.answer(t("milestones.moved", title=milestone.title, due=milestone.due_at))
 

@@ -7,23 +7,18 @@ from aiogram.types import CallbackQuery
 
 from handlers.callbacks import FileCb
 from handlers.filters import Registered
-from handlers.render import error_text
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError, NotFound
+from services.errors import NotFound
 from storage.models import User
 
 
 async def send_file(query: CallbackQuery, callback_data: FileCb, services: Services,
                     user: User, t: Texts, bot: Bot) -> None:
-    try:
-        stored = await services.submissions.file_for(user, callback_data.submission_id,
-                                                     feedback=callback_data.feedback)
-        if stored.telegram_file_id is None:
-            raise NotFound()
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
+    stored = await services.submissions.file_for(user, callback_data.submission_id,
+                                                 feedback=callback_data.feedback)
+    if stored.telegram_file_id is None:
+        raise NotFound()
     await query.answer()
     await bot.send_document(query.from_user.id, stored.telegram_file_id)
 

@@ -19,10 +19,10 @@ from aiogram.types import (
 from handlers.callbacks import InviteRevokeCb
 from handlers.filters import HasRole
 from handlers.keyboards import revoke_buttons
-from handlers.render import answer_lines, error_text
+from handlers.render import answer_lines
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError, NotAllowed
+from services.errors import NotAllowed
 from services.invites import MAX_DAYS, MAX_USES
 from storage.models import Role, User
 
@@ -88,11 +88,7 @@ async def list_invites(message: Message, services: Services, user: User, t: Text
 
 async def revoke_invite(query: CallbackQuery, callback_data: InviteRevokeCb,
                         services: Services, user: User, t: Texts) -> None:
-    try:
-        invite = await services.invites.revoke(user, callback_data.invite_id)
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
+    invite = await services.invites.revoke(user, callback_data.invite_id)
     await query.answer(t("invites.revoked", short=invite.code[:6]))
     if isinstance(query.message, Message):
         await query.message.answer(t("invites.revoked", short=invite.code[:6]))

@@ -1,18 +1,34 @@
-"""How each outbox notification looks in Telegram. The sender in bot/workers.py uses this."""
+"""How each outbox notification looks in Telegram. The sender in bot/workers/outbox.py uses this."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.keyboards import review_buttons
+from handlers.callbacks import QueuePageCb
+from handlers.keyboards import markup, review_buttons
 from handlers.render import CAPTION_LIMIT, clip
 from handlers.texts import Texts
-from services.notifications import Kind
+from services.notifications import (
+    AccessDeactivated,
+    AccessReactivated,
+    DeadlineMoved,
+    DeadlineOverdue,
+    DeadlineReminder,
+    DeadlineSet,
+    DecisionMade,
+    MilestoneDeleted,
+    MilestoneExtended,
+    NewSubmission,
+    Payload,
+    ReviewDigest,
+    StudentOverdue,
+    StudentUnreachable,
+    ThesisFinal,
+    ThesisReopened,
+)
 
 ICONS = {"approved": "✅", "changes_requested": "✏️", "rejected": "❌"}
 
@@ -33,74 +49,89 @@ def submission_card(t: Texts, *, student_name: str, title: str, version: int,
              note=t.raw("card.note", note=clip(note, room)) if note else None)
 
 
-def _new_submission(t: Texts, p: dict[str, Any]) -> Outgoing:
-    text = submission_card(t, student_name=p["student_name"], title=p["title"],
-                           version=p["version"], note=p.get("note"),
-                           submitted_at=datetime.fromisoformat(p["submitted_at"]),
-                           caption=bool(p.get("file_id")))
-    return Outgoing(text=text[:CAPTION_LIMIT] if p.get("file_id") else text,
-                    document=p.get("file_id"), markup=review_buttons(t, p["submission_id"]))
+def _new_submission(t: Texts, p: NewSubmission) -> Outgoing:
+    text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
+                           note=p.note, submitted_at=p.submitted_at, caption=bool(p.file_id))
+    return Outgoing(text=text[:CAPTION_LIMIT] if p.file_id else text,
+                    document=p.file_id, markup=review_buttons(t, p.submission_id))
 
 
-def _decision(t: Texts, p: dict[str, Any]) -> Outgoing:
-    decision = p["decision"]
-    text = t("decision.notice", icon=ICONS.get(decision, ""), reviewer=p["reviewer_name"],
-             version=p["version"], title=clip(p["title"], 300),
-             decision=t(f"decision.{decision}"),
-             comment=t.raw("decision.comment", comment=clip(p["comment"], 3000))
-             if p.get("comment") else None,
-             grade=t.raw("decision.grade", grade=p["grade"]) if p.get("grade") is not None
-             else None,
-             next=t(f"decision.next.{decision}"))
-    if p.get("feedback_file_id"):
+def _decision(t: Texts, p: DecisionMade) -> Outgoing:
+    text = t("decision.notice", icon=ICONS.get(p.decision, ""), reviewer=p.reviewer_name,
+             version=p.version, title=clip(p.title, 300),
+             decision=t(f"decision.{p.decision}"),
+             comment=t.raw("decision.comment", comment=clip(p.comment, 3000))
+             if p.comment else None,
+             grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None,
+             next=t(f"decision.next.{p.decision}"))
+    if p.feedback_file_id:
         # The file goes first with a short caption; the full text would not fit in one.
-        return Outgoing(text=text, document=p["feedback_file_id"])
+        return Outgoing(text=text, document=p.feedback_file_id)
     return Outgoing(text=text)
 
 
-def _generic(key: str) -> Callable[[Texts, dict[str, Any]], Outgoing]:
-    def render(t: Texts, p: dict[str, Any]) -> Outgoing:
-        params = {name: (datetime.fromisoformat(value) if name.endswith("_at") and
-                         isinstance(value, str) else value) for name, value in p.items()}
-        return Outgoing(text=t(key, **params))
-
-    return render
+def _deadline_set(t: Texts, p: DeadlineSet) -> Outgoing:
+    return Outgoing(text=t("notify.deadline_set", supervisor_name=p.supervisor_name,
+                           title=p.title, due_at=p.due_at))
 
 
-def _deadline_reminder(t: Texts, p: dict[str, Any]) -> Outgoing:
-    return Outgoing(text=t("notify.deadline_reminder", title=clip(p["title"], 200),
-                           due_at=datetime.fromisoformat(p["due_at"]),
-                           left=t(f"remind.left.{p['left']}")))
+def _deadline_moved(t: Texts, p: DeadlineMoved) -> Outgoing:
+    return Outgoing(text=t("notify.deadline_moved", supervisor_name=p.supervisor_name,
+                           title=p.title, due_at=p.due_at, old_due_at=p.old_due_at))
 
 
-def _thesis_reopened(t: Texts, p: dict[str, Any]) -> Outgoing:
-    reason = t.raw("notify.reason_line", reason=clip(p["reason"], 1000)) \
-        if p.get("reason") else None
-    return Outgoing(text=t("notify.thesis_reopened", supervisor_name=p["supervisor_name"],
-                           title=clip(p["title"], 300), reason_line=reason))
+def _thesis_final(t: Texts, p: ThesisFinal) -> Outgoing:
+    return Outgoing(text=t("notify.thesis_final", supervisor_name=p.supervisor_name,
+                           title=clip(p.title, 300), version=p.version))
 
 
-def _student_overdue(t: Texts, p: dict[str, Any]) -> Outgoing:
-    lines = [t("notify.student_overdue", count=len(p["items"]))]
-    lines += [t("notify.student_overdue.line", student=clip(item["student_name"], 100),
-                title=clip(item["title"], 200), due_at=datetime.fromisoformat(item["due_at"]))
-              for item in p["items"][:50]]
+def _thesis_reopened(t: Texts, p: ThesisReopened) -> Outgoing:
+    reason = t.raw("notify.reason_line", reason=clip(p.reason, 1000)) if p.reason else None
+    return Outgoing(text=t("notify.thesis_reopened", supervisor_name=p.supervisor_name,
+                           title=clip(p.title, 300), reason_line=reason))
+
+
+def _milestone_extended(t: Texts, p: MilestoneExtended) -> Outgoing:
+    return Outgoing(text=t("notify.milestone_extended", supervisor_name=p.supervisor_name,
+                           title=clip(p.title, 200), due_at=p.due_at))
+
+
+def _milestone_deleted(t: Texts, p: MilestoneDeleted) -> Outgoing:
+    return Outgoing(text=t("notify.milestone_deleted", supervisor_name=p.supervisor_name,
+                           title=clip(p.title, 200), due_at=p.due_at))
+
+
+def _deadline_reminder(t: Texts, p: DeadlineReminder) -> Outgoing:
+    return Outgoing(text=t("notify.deadline_reminder", title=clip(p.title, 200),
+                           due_at=p.due_at, left=t(f"remind.left.{p.left}")))
+
+
+def _deadline_overdue(t: Texts, p: DeadlineOverdue) -> Outgoing:
+    return Outgoing(text=t("notify.deadline_overdue", title=p.title, due_at=p.due_at))
+
+
+def _student_overdue(t: Texts, p: StudentOverdue) -> Outgoing:
+    lines = [t("notify.student_overdue", count=len(p.items))]
+    lines += [t("notify.student_overdue.line", student=clip(item.student_name, 100),
+                title=clip(item.title, 200), due_at=item.due_at)
+              for item in p.items[:50]]
     return Outgoing(text=_join_within(lines))
 
 
-def _review_digest(t: Texts, p: dict[str, Any]) -> Outgoing:
-    from handlers.callbacks import QueuePageCb
-    from handlers.keyboards import markup
-
-    lines = [t("notify.review_digest", total=p["total"], days=p["sla_days"])]
-    lines += [t("notify.review_digest.line", student=clip(item["student_name"], 100),
-                title=clip(item["title"], 150), version=item["version"],
-                submitted_at=datetime.fromisoformat(item["submitted_at"]))
-              for item in p["items"]]
-    if p["total"] > len(p["items"]):
-        lines.append(t("notify.review_digest.more", more=p["total"] - len(p["items"])))
+def _review_digest(t: Texts, p: ReviewDigest) -> Outgoing:
+    lines = [t("notify.review_digest", total=p.total, days=p.sla_days)]
+    lines += [t("notify.review_digest.line", student=clip(item.student_name, 100),
+                title=clip(item.title, 150), version=item.version,
+                submitted_at=item.submitted_at)
+              for item in p.items]
+    if p.total > len(p.items):
+        lines.append(t("notify.review_digest.more", more=p.total - len(p.items)))
     button = (t("notify.review_digest.button"), QueuePageCb(page=0))
     return Outgoing(text=_join_within(lines), markup=markup([[button]]))
+
+
+def _student_unreachable(t: Texts, p: StudentUnreachable) -> Outgoing:
+    return Outgoing(text=t("notify.student_unreachable", student_name=p.student_name))
 
 
 def _join_within(lines: list[str], limit: int = 4000) -> str:
@@ -115,22 +146,37 @@ def _join_within(lines: list[str], limit: int = 4000) -> str:
     return "\n".join(kept)
 
 
-RENDERERS: dict[str, Callable[[Texts, dict[str, Any]], Outgoing]] = {
-    Kind.NEW_SUBMISSION: _new_submission,
-    Kind.DECISION: _decision,
-    Kind.DEADLINE_REMINDER: _deadline_reminder,
-    Kind.STUDENT_OVERDUE: _student_overdue,
-    Kind.REVIEW_DIGEST: _review_digest,
-    Kind.THESIS_REOPENED: _thesis_reopened,
-}
-
-
-def register(kind: str, renderer: Callable[[Texts, dict[str, Any]], Outgoing]) -> None:
-    RENDERERS[kind] = renderer
-
-
-def render(kind: str, payload: dict[str, Any], t: Texts) -> Outgoing:
-    renderer = RENDERERS.get(kind) or _generic(f"notify.{kind}")
-    return renderer(t, payload)
-
-
+def render(payload: Payload, t: Texts) -> Outgoing:
+    """How a notification looks; a kind without a renderer is a bug (a unit test checks)."""
+    match payload:
+        case NewSubmission():
+            return _new_submission(t, payload)
+        case DecisionMade():
+            return _decision(t, payload)
+        case DeadlineSet():
+            return _deadline_set(t, payload)
+        case DeadlineMoved():
+            return _deadline_moved(t, payload)
+        case DeadlineReminder():
+            return _deadline_reminder(t, payload)
+        case DeadlineOverdue():
+            return _deadline_overdue(t, payload)
+        case StudentOverdue():
+            return _student_overdue(t, payload)
+        case ReviewDigest():
+            return _review_digest(t, payload)
+        case StudentUnreachable():
+            return _student_unreachable(t, payload)
+        case ThesisFinal():
+            return _thesis_final(t, payload)
+        case ThesisReopened():
+            return _thesis_reopened(t, payload)
+        case MilestoneExtended():
+            return _milestone_extended(t, payload)
+        case MilestoneDeleted():
+            return _milestone_deleted(t, payload)
+        case AccessDeactivated():
+            return Outgoing(text=t("notify.access_deactivated"))
+        case AccessReactivated():
+            return Outgoing(text=t("notify.access_reactivated"))
+    raise TypeError(f"no renderer for {type(payload).__name__}")

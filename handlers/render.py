@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 
 from handlers.texts import Texts
 from services.errors import DomainError
@@ -14,22 +17,40 @@ CAPTION_LIMIT = 1024
 
 
 def error_text(t: Texts, error: DomainError) -> str:
+    """The catalog text of a domain error.
+
+    A code without a text, or a text needing a parameter the error lacks, raises KeyError:
+    a bug, answered and logged by the error middleware (tests/test_error_texts.py checks
+    every error the code raises), never papered over with a vaguer message.
+    """
     params = dict(error.params)
     reason = params.get("reason")
     if reason and t.has(f"reason.{reason}"):
         params["reason_text"] = t(f"reason.{reason}")
-    params.setdefault("reason_text", "")
-    key = f"error.{error.code}"
-    if not t.has(key):
-        key = "error.not_allowed"
-    try:
-        return t(key, **params)
-    except KeyError:
-        return t("error.not_allowed")
+    return t(f"error.{error.code}", **params)
 
 
-async def reply_error(message: Message, t: Texts, error: DomainError) -> None:
-    await message.answer(error_text(t, error))
+class RenderDomainErrors(BaseMiddleware):
+    """The one place a handler's ``DomainError`` becomes what the user reads.
+
+    A message is answered with the error's text, a button press with an alert. Inner (around
+    the handler only), so the handler's FSM changes made before the raise are kept exactly
+    as if it had answered and returned.
+    """
+
+    async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+                       event: TelegramObject, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except DomainError as error:
+            t: Texts = data["t"]
+            if isinstance(event, CallbackQuery):
+                await event.answer(error_text(t, error), show_alert=True)
+            elif isinstance(event, Message):
+                await event.answer(error_text(t, error))
+            else:
+                raise
+            return None
 
 
 def age(t: Texts, delta: timedelta) -> str:
@@ -79,6 +100,3 @@ async def answer_lines(message: Message, lines: list[str],
         await message.answer(chunk)
     await message.answer(chunks[-1], reply_markup=markup)
 
-
-def days_ago(now: datetime, then: datetime) -> int:
-    return max((now - then).days, 0)

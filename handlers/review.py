@@ -11,16 +11,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from handlers.callbacks import ReviewAction, ReviewCb
 from handlers.filters import Magic, Registered, conversation_steps
 from handlers.notifications import submission_card
-from handlers.render import error_text, reply_error
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError, StorageUnavailable
-from services.reviews import COMMENT_MAX, clean_comment, parse_grade, review_age_seconds
+from services.reviews import COMMENT_MAX, clean_comment, parse_grade
 from services.submissions import StagedFile
 from storage.models import Decision, User
 
@@ -39,11 +36,7 @@ class ReviewStates(StatesGroup):
 async def pressed(query: CallbackQuery, callback_data: ReviewCb, services: Services,
                   user: User, t: Texts, state: FSMContext) -> None:
     decision = DECISIONS[callback_data.action]
-    try:
-        target = await services.reviews.check_can_review(user, callback_data.submission_id)
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
+    target = await services.reviews.check_can_review(user, callback_data.submission_id)
     await query.answer()
     card = query.message if isinstance(query.message, Message) else None
     await state.set_state(ReviewStates.comment)
@@ -64,21 +57,13 @@ async def pressed(query: CallbackQuery, callback_data: ReviewCb, services: Servi
 
 async def skip_comment(message: Message, state: FSMContext, t: Texts) -> None:
     decision = Decision((await state.get_data())["decision"])
-    try:
-        clean_comment(decision, None)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    clean_comment(decision, None)
     await _ask_grade(message, state, t, comment=None)
 
 
 async def got_comment(message: Message, state: FSMContext, t: Texts) -> None:
     decision = Decision((await state.get_data())["decision"])
-    try:
-        comment = clean_comment(decision, message.text)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    comment = clean_comment(decision, message.text)
     await _ask_grade(message, state, t, comment=comment)
 
 
@@ -87,15 +72,9 @@ async def got_feedback_file(message: Message, state: FSMContext, services: Servi
     document = message.document
     assert document is not None
     data = await state.get_data()
-    try:
-        staged = await services.reviews.stage_feedback(
-            user, data["submission_id"], incoming_document(bot, document, "feedback"))
-        comment = clean_comment(Decision.APPROVED, message.caption)
-    except StorageUnavailable:
-        raise  # a dependency outage: retried (webhook) or answered by ErrorMiddleware
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    staged = await services.reviews.stage_feedback(
+        user, data["submission_id"], incoming_document(bot, document, "feedback"))
+    comment = clean_comment(Decision.APPROVED, message.caption)
     await state.update_data(feedback=staged.to_dict())
     await _ask_grade(message, state, t, comment=comment)
 
@@ -115,25 +94,14 @@ async def got_grade(message: Message, state: FSMContext, services: Services, use
                     t: Texts, bot: Bot) -> None:
     grade = None
     if not (message.text or "").startswith("/skip"):
-        try:
-            grade = parse_grade(message.text or "")
-        except DomainError as error:
-            await reply_error(message, t, error)
-            return
+        grade = parse_grade(message.text or "")
     data = await state.get_data()
     await state.clear()
     feedback = StagedFile.from_dict(data["feedback"]) if data.get("feedback") else None
     decision = Decision(data["decision"])
-    try:
-        result = await services.reviews.decide(
-            user, data["submission_id"], decision, comment=data.get("comment"),
-            feedback=feedback, grade=grade)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
-    REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
-    REVIEW_TURNAROUND.observe(review_age_seconds(result.target.submission.submitted_at,
-                                                 result.review.created_at))
+    result = await services.reviews.decide(
+        user, data["submission_id"], decision, comment=data.get("comment"),
+        feedback=feedback, grade=grade)
     await _close_card(bot, t, data, result)
     await message.answer(t("review.done", decision=t(f"decision.{decision.value}"),
                            student=result.target.student.full_name,

@@ -12,12 +12,9 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
-from bot.metrics import USER_REGISTRATIONS
 from handlers.menu import set_menu
-from handlers.render import reply_error
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError
 from services.registration import Outcome, Person, StartResult
 from storage.models import User
 
@@ -85,11 +82,7 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     person = Person(id=message.from_user.id, full_name=message.from_user.full_name,
                     username=message.from_user.username,
                     language=message.from_user.language_code or "en")
-    try:
-        result = await services.registration.start(person, command.args)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    result = await services.registration.start(person, command.args)
     if result.outcome is Outcome.UNKNOWN or result.user is None:
         await message.answer(t("start.unknown", user_id=message.from_user.id))
         return
@@ -99,8 +92,6 @@ async def start(message: Message, command: CommandObject, services: Services, t:
         # An admin from ADMIN_IDS, registered by this very update before it got here.
         result = StartResult(Outcome.REGISTERED, user)
     if result.outcome is Outcome.REGISTERED:
-        if not registered_now:
-            USER_REGISTRATIONS.labels(role=user.role).inc()
         await message.answer(t(f"start.registered.{user.role}", name=user.full_name,
                                supervisor=supervisor))
     else:

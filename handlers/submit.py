@@ -8,14 +8,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
-from bot.metrics import THESIS_SUBMISSIONS
 from handlers.filters import HasRole, Magic, conversation_steps
-from handlers.render import reply_error
 from handlers.start import LeftStep
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError, StorageUnavailable
+from services.errors import DomainError
 from services.submissions import TITLE_MAX, StagedFile, clean_title
 from storage.models import Role, User
 
@@ -28,14 +26,7 @@ class SubmitStates(StatesGroup):
 
 async def begin(message: Message, state: FSMContext, services: Services, user: User,
                 t: Texts, left_step: LeftStep | None = None) -> None:
-    if user.supervisor_id is None:
-        await message.answer(t("submit.no_supervisor"))
-        return
-    try:
-        thesis = await services.submissions.begin(user)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    thesis = await services.submissions.begin(user)
     await state.clear()
     title = left_step.data.get("title") if left_step and \
         left_step.conversation == SubmitStates.__name__ else None
@@ -58,11 +49,7 @@ async def _ask_document(message: Message, state: FSMContext, services: Services,
 
 async def got_title(message: Message, state: FSMContext, services: Services,
                     t: Texts) -> None:
-    try:
-        title = clean_title(message.text)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    title = clean_title(message.text)
     await state.update_data(title=title)
     await _ask_document(message, state, services, t)
 
@@ -75,14 +62,8 @@ async def got_document(message: Message, state: FSMContext, services: Services, 
                        t: Texts, bot: Bot) -> None:
     document = message.document
     assert document is not None
-    try:
-        staged = await services.submissions.stage(
-            user, incoming_document(bot, document, "thesis"))
-    except StorageUnavailable:
-        raise  # a dependency outage: retried (webhook) or answered by ErrorMiddleware
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    staged = await services.submissions.stage(
+        user, incoming_document(bot, document, "thesis"))
     await state.update_data(staged=staged.to_dict())
     await state.set_state(SubmitStates.note)
     await message.answer(t("submit.ask_note"))
@@ -100,13 +81,11 @@ async def got_note(message: Message, state: FSMContext, services: Services, user
     try:
         result = await services.submissions.record(user, staged, title=data.get("title"),
                                                    note=note)
-    except DomainError as error:
+    except DomainError:
         # The staged file is gone with the failed attempt: start the step again.
         await state.clear()
-        await reply_error(message, t, error)
-        return
+        raise
     await state.clear()
-    THESIS_SUBMISSIONS.inc()
     await message.answer(t("submit.received", version=result.submission.version,
                            at=result.submission.submitted_at))
 

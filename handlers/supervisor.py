@@ -12,7 +12,7 @@ from handlers import views
 from handlers.callbacks import QueuePageCb, StudentCb, ThesisAction, ThesisCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import Button, pager, review_buttons, student_buttons, with_row
-from handlers.render import age, answer_lines, clip, error_text, reply_error
+from handlers.render import age, answer_lines, clip, error_text
 from handlers.texts import Raw, Texts
 from services import lifecycle
 from services.context import Services
@@ -79,11 +79,7 @@ def _student_line(t: Texts, line: StudentLine) -> str:
 
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,
                           user: User, t: Texts) -> None:
-    try:
-        _student, thesis, rows = await services.overview.history(user, callback_data.student_id)
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
+    _student, thesis, rows = await services.overview.history(user, callback_data.student_id)
     await query.answer()
     if isinstance(query.message, Message):
         messages = views.history(t, thesis, rows)
@@ -120,9 +116,6 @@ async def thesis_pressed(query: CallbackQuery, callback_data: ThesisCb, services
         await query.answer(await _now_text(services, user, t, callback_data.student_id,
                                            error), show_alert=True)
         return
-    except DomainError as error:
-        await query.answer(error_text(t, error), show_alert=True)
-        return
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -152,11 +145,7 @@ async def got_reopen_reason(message: Message, state: FSMContext, services: Servi
     reason = None if (message.text or "").startswith("/skip") else message.text
     data = await state.get_data()
     await state.clear()
-    try:
-        student, _thesis = await services.reviews.reopen(user, data["student_id"], reason)
-    except DomainError as error:
-        await reply_error(message, t, error)
-        return
+    student, _thesis = await services.reviews.reopen(user, data["student_id"], reason)
     await message.answer(t("reopen.done", student=student.full_name))
 
 

@@ -15,9 +15,9 @@ from enum import StrEnum
 
 from sqlalchemy.orm.attributes import set_committed_value
 
-from services.context import BaseService, ServiceConfig, read_only
+from services.base import BaseService, ServiceConfig, read_only
 from services.errors import CannotChangeAccess, NotAllowed, NotFound
-from services.notifications import Kind, notify
+from services.notifications import AccessDeactivated, AccessReactivated, notify
 from storage.models import Role, User
 from storage.repositories import audit, invites, users
 
@@ -89,7 +89,7 @@ class AccessService(BaseService):
         audit.record(self.session, actor_id=actor.id, action="user.deactivate",
                      object_type="user", object_id=user_id, at=now, role=person.role,
                      invites_revoked=revoked_count)
-        notify(self.session, user_id, Kind.ACCESS_DEACTIVATED, now)
+        notify(self.session, user_id, AccessDeactivated(), now)
         await self.session.commit()
         self._changed(person, now)
         return AccessChange(person, changed=True, invites_revoked=revoked_count)
@@ -104,7 +104,7 @@ class AccessService(BaseService):
         # Revoked invites stay revoked: the person makes new ones if they still need them.
         audit.record(self.session, actor_id=actor.id, action="user.reactivate",
                      object_type="user", object_id=user_id, at=now, role=person.role)
-        notify(self.session, user_id, Kind.ACCESS_REACTIVATED, now)
+        notify(self.session, user_id, AccessReactivated(), now)
         await self.session.commit()
         self._changed(person, None)
         return AccessChange(person, changed=True)

@@ -9,9 +9,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.context import BaseService, read_only
+from services.base import BaseService, read_only
 from services.errors import InvalidDeadline, NotAllowed, NotFound
-from services.notifications import Kind, notify
+from services.notifications import (
+    DeadlineMoved,
+    DeadlineSet,
+    MilestoneDeleted,
+    MilestoneExtended,
+    notify,
+)
 from storage.models import Milestone, MilestoneExtension, Role, Submission, User
 from storage.repositories import audit, milestones, users
 
@@ -121,9 +127,9 @@ class DeadlineService(BaseService):
             created.append(milestone)
         await self.session.flush()
         for milestone in created:
-            notify(self.session, milestone.student_id, Kind.DEADLINE_SET, now,
-                   milestone_id=milestone.id, title=title, due_at=due_at.isoformat(),
-                   supervisor_name=supervisor.full_name)
+            notify(self.session, milestone.student_id, DeadlineSet(
+                milestone_id=milestone.id, title=title, due_at=due_at,
+                supervisor_name=supervisor.full_name), now)
             audit.record(self.session, actor_id=supervisor.id, action="milestone.create",
                          object_type="milestone", object_id=milestone.id, at=now,
                          student_id=milestone.student_id, due_at=due_at.isoformat())
@@ -174,9 +180,9 @@ class DeadlineService(BaseService):
         # Reminders are keyed by the due time, so a moved milestone is reminded afresh,
         # from now on only.
         milestone.due_set_at = now
-        notify(self.session, milestone.student_id, Kind.DEADLINE_MOVED, now,
-               milestone_id=milestone.id, title=milestone.title, due_at=due_at.isoformat(),
-               old_due_at=old.isoformat(), supervisor_name=supervisor.full_name)
+        notify(self.session, milestone.student_id, DeadlineMoved(
+            milestone_id=milestone.id, title=milestone.title, due_at=due_at, old_due_at=old,
+            supervisor_name=supervisor.full_name), now)
         audit.record(self.session, actor_id=supervisor.id, action="milestone.move",
                      object_type="milestone", object_id=milestone.id, at=now,
                      old_due_at=old.isoformat(), due_at=due_at.isoformat())
@@ -187,10 +193,9 @@ class DeadlineService(BaseService):
             milestone = await self._owned(supervisor, milestone_id)
             now = self.clock.now()
             milestone.deleted_at = now
-            notify(self.session, milestone.student_id, Kind.MILESTONE_DELETED, now,
-                   milestone_id=milestone.id, title=milestone.title,
-                   due_at=milestone.own_due_at.isoformat(),
-                   supervisor_name=supervisor.full_name)
+            notify(self.session, milestone.student_id, MilestoneDeleted(
+                milestone_id=milestone.id, title=milestone.title, due_at=milestone.own_due_at,
+                supervisor_name=supervisor.full_name), now)
             audit.record(self.session, actor_id=supervisor.id, action="milestone.delete",
                          object_type="milestone", object_id=milestone.id, at=now)
             await self.session.commit()
@@ -241,10 +246,9 @@ class DeadlineService(BaseService):
         milestone.due_set_at = now
         student = await users.get(self.session, milestone.student_id)
         assert student is not None
-        notify(self.session, student.id, Kind.MILESTONE_EXTENDED, now,
-               milestone_id=milestone.id, title=milestone.title, due_at=due_at.isoformat(),
-               common_due_at=milestone.due_at.isoformat(),
-               supervisor_name=supervisor.full_name)
+        notify(self.session, student.id, MilestoneExtended(
+            milestone_id=milestone.id, title=milestone.title, due_at=due_at,
+            common_due_at=milestone.due_at, supervisor_name=supervisor.full_name), now)
         audit.record(self.session, actor_id=supervisor.id, action="milestone.extend",
                      object_type="milestone", object_id=milestone.id, at=now,
                      student_id=student.id, due_at=due_at.isoformat())

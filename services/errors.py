@@ -1,4 +1,11 @@
-"""Domain errors. Each has a stable ``code`` that handlers turn into a message."""
+"""Errors services raise, in two families that are handled apart.
+
+- ``DomainError``: the request breaks a rule; the user is told why (each has a stable
+  ``code`` whose text is ``error.<code>`` in the catalog) and the update is done.
+- ``DependencyError``: something we depend on is down; nothing the user did. The error
+  middleware answers it as an outage (and in webhook mode has the update redelivered), so
+  a handler never has to tell the two apart.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +18,6 @@ class DomainError(Exception):
     def __init__(self, **params: Any) -> None:
         super().__init__(self.code, params)
         self.params = params
-
-
-class NotRegistered(DomainError):
-    code = "not_registered"
 
 
 class NotAllowed(DomainError):
@@ -68,7 +71,15 @@ class DuplicateSubmission(DomainError):
 
 
 class NoThesis(DomainError):
+    """The student has submitted nothing yet, so there is no thesis to act on."""
+
     code = "no_thesis"
+
+
+class NoSupervisor(DomainError):
+    """A student without a supervisor has nobody to submit to."""
+
+    code = "no_supervisor"
 
 
 class AlreadyReviewed(DomainError):
@@ -105,13 +116,23 @@ class InvalidDeadline(DomainError):
     code = "invalid_deadline"
 
 
-class StorageUnavailable(DomainError):
-    """The file store failed; the user should simply try again."""
-
-    code = "storage_unavailable"
-
-
 class SourceUnavailable(DomainError):
-    """The file could not be fetched from where the user sent it."""
+    """The file could not be fetched from where the user sent it.
+
+    A domain error, not an outage: the user is asked to send the file again (a fresh
+    upload gets a fresh download), and redelivering the update would only fetch it again.
+    """
 
     code = "source_unavailable"
+
+
+class DependencyError(Exception):
+    """A dependency failed; the user should simply try again later."""
+
+    dependency = "unknown"
+
+
+class StorageUnavailable(DependencyError):
+    """The file store failed."""
+
+    dependency = "files"

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
-from services.context import BaseService
+from services.base import BaseService
 from services.errors import NotAllowed, NotFound
 from storage.models import Invite, Role, User
 from storage.repositories import audit, invites

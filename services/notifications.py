@@ -1,22 +1,33 @@
 """Messages the bot sends on its own initiative go through the outbox.
 
 They are written in the caller's transaction, so a notification exists if and only if
-the change that caused it was committed; ``bot/workers.py`` delivers them.
+the change that caused it was committed; ``bot/workers/outbox.py`` delivers them.
+
+Each kind has a frozen, typed payload: a misspelt or missing field fails where the
+notification is made (in the service's tests), not minutes later in a background sender.
+The sender parses a row back with ``parse``; a row that does not parse is malformed (an
+unknown kind, or written by code that disagrees with this schema) and is failed with the
+reason, never retried.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
 
+from pydantic import BaseModel, ConfigDict, PlainSerializer, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories import outbox
 
 OUTBOX_WRITTEN = "outbox_written"
 
+# Stored as ``datetime.isoformat()`` (what rows written before the schema hold too).
+Moment = Annotated[datetime, PlainSerializer(lambda moment: moment.isoformat(), return_type=str)]
 
-class Kind:
+
+class Kind(StrEnum):
     NEW_SUBMISSION = "new_submission"
     DECISION = "decision"
     DEADLINE_SET = "deadline_set"
@@ -34,7 +45,171 @@ class Kind:
     MILESTONE_DELETED = "milestone_deleted"
 
 
-def notify(session: AsyncSession, chat_id: int, kind: str, now: datetime, **params: Any) -> None:
-    outbox.add(session, chat_id=chat_id, kind=kind, payload=params, now=now)
+class _Schema(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class Payload(_Schema):
+    kind: ClassVar[Kind]
+
+    def dump(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class NewSubmission(Payload):
+    kind = Kind.NEW_SUBMISSION
+    submission_id: int
+    student_name: str
+    title: str
+    version: int
+    note: str | None
+    file_id: str | None
+    file_name: str
+    submitted_at: Moment
+
+
+class DecisionMade(Payload):
+    kind = Kind.DECISION
+    submission_id: int
+    decision: str
+    title: str
+    version: int
+    comment: str | None
+    grade: int | None
+    reviewer_name: str
+    feedback_file_id: str | None
+    feedback_file_name: str | None
+
+
+class DeadlineSet(Payload):
+    kind = Kind.DEADLINE_SET
+    milestone_id: int
+    title: str
+    due_at: Moment
+    supervisor_name: str
+
+
+class DeadlineMoved(Payload):
+    kind = Kind.DEADLINE_MOVED
+    milestone_id: int
+    title: str
+    due_at: Moment
+    old_due_at: Moment
+    supervisor_name: str
+
+
+class DeadlineReminder(Payload):
+    kind = Kind.DEADLINE_REMINDER
+    milestone_id: int
+    title: str
+    due_at: Moment
+    left: str
+
+
+class DeadlineOverdue(Payload):
+    kind = Kind.DEADLINE_OVERDUE
+    milestone_id: int
+    title: str
+    due_at: Moment
+
+
+class OverdueItem(_Schema):
+    student_name: str
+    title: str
+    due_at: Moment
+
+
+class StudentOverdue(Payload):
+    kind = Kind.STUDENT_OVERDUE
+    items: tuple[OverdueItem, ...]
+
+
+class DigestItem(_Schema):
+    submission_id: int
+    student_name: str
+    title: str
+    version: int
+    submitted_at: Moment
+
+
+class ReviewDigest(Payload):
+    kind = Kind.REVIEW_DIGEST
+    items: tuple[DigestItem, ...]
+    total: int
+    sla_days: int
+
+
+class StudentUnreachable(Payload):
+    kind = Kind.STUDENT_UNREACHABLE
+    student_name: str
+
+
+class AccessDeactivated(Payload):
+    kind = Kind.ACCESS_DEACTIVATED
+
+
+class AccessReactivated(Payload):
+    kind = Kind.ACCESS_REACTIVATED
+
+
+class ThesisFinal(Payload):
+    kind = Kind.THESIS_FINAL
+    title: str
+    version: int
+    supervisor_name: str
+
+
+class ThesisReopened(Payload):
+    kind = Kind.THESIS_REOPENED
+    title: str
+    version: int
+    supervisor_name: str
+    reason: str | None
+
+
+class MilestoneExtended(Payload):
+    kind = Kind.MILESTONE_EXTENDED
+    milestone_id: int
+    title: str
+    due_at: Moment
+    common_due_at: Moment
+    supervisor_name: str
+
+
+class MilestoneDeleted(Payload):
+    kind = Kind.MILESTONE_DELETED
+    milestone_id: int
+    title: str
+    due_at: Moment
+    supervisor_name: str
+
+
+PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in Payload.__subclasses__()}
+
+
+class MalformedPayload(Exception):
+    """An outbox row that no schema reads: it will never be sent."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse(kind: str, data: dict[str, Any]) -> Payload:
+    try:
+        schema = PAYLOADS[Kind(kind)]
+    except ValueError:
+        raise MalformedPayload(f"unknown kind {kind!r}") from None
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '-'}: {e['msg']}"
+                             for e in exc.errors()[:5])
+        raise MalformedPayload(f"{kind}: {problems}") from None
+
+
+def notify(session: AsyncSession, chat_id: int, payload: Payload, now: datetime) -> None:
+    outbox.add(session, chat_id=chat_id, kind=payload.kind.value, payload=payload.dump(),
+               now=now)
     # Lets the update middleware wake the sender right after commit instead of at its next poll.
     session.info[OUTBOX_WRITTEN] = True

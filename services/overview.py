@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from services.context import BaseService, read_only
+from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.submissions import can_see_student
 from storage.models import Milestone, Role, Submission, Thesis, User

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.context import BaseService
+from services.base import BaseService
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
+from services.metrics import USER_REGISTRATIONS
 from storage.models import Invite, Role, User
 from storage.repositories import audit, invites, users
 
@@ -78,6 +79,7 @@ class RegistrationService(BaseService):
         audit.record(self.session, actor_id=person.id, action="user.register", object_type="user",
                      object_id=person.id, at=now, role=role.value, via=str(via))
         await self.session.commit()
+        USER_REGISTRATIONS.labels(role=role.value).inc()
         return user
 
     async def _supervisor(self, user: User) -> User | None:

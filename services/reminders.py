@@ -21,8 +21,17 @@ from functools import partial
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from services.context import BaseService
-from services.notifications import Kind, notify
+from services.base import BaseService
+from services.notifications import (
+    DeadlineOverdue,
+    DeadlineReminder,
+    DigestItem,
+    Kind,
+    OverdueItem,
+    ReviewDigest,
+    StudentOverdue,
+    notify,
+)
 from storage.models import Milestone
 from storage.repositories import milestones, reminders, theses, users
 
@@ -67,10 +76,6 @@ def reminder_due(due_at: datetime, armed: datetime, now: datetime) -> str | None
         if fire <= now:
             return label if fire > armed else None
     return None
-
-
-def is_overdue(due_at: datetime, now: datetime) -> bool:
-    return now >= due_at
 
 
 def overdue_due(due_at: datetime, now: datetime) -> bool:
@@ -141,9 +146,9 @@ class ReminderService(BaseService):
             return False
         if not await reminders.claim(self.session, Kind.DEADLINE_REMINDER, key, now):
             return False
-        notify(self.session, milestone.student_id, Kind.DEADLINE_REMINDER, now,
-               milestone_id=milestone.id, title=milestone.title,
-               due_at=milestone.own_due_at.isoformat(), left=reminder.label)
+        notify(self.session, milestone.student_id, DeadlineReminder(
+            milestone_id=milestone.id, title=milestone.title, due_at=milestone.own_due_at,
+            left=reminder.label), now)
         return True
 
     # --- overdue ---------------------------------------------------------------------
@@ -168,7 +173,7 @@ class ReminderService(BaseService):
     async def _tell_overdue(self, supervisor_id: int, group: Iterable[Milestone],
                             now: datetime) -> int:
         expected = {m.id: m.own_due_at for m in group}
-        items = []
+        items: list[OverdueItem] = []
         for milestone in await milestones.lock_open(self.session, list(expected)):
             due = milestone.own_due_at
             if due != expected[milestone.id] or not overdue_due(due, now):
@@ -176,13 +181,13 @@ class ReminderService(BaseService):
             key = overdue_key(milestone.id, due)
             if not await reminders.claim(self.session, Kind.DEADLINE_OVERDUE, key, now):
                 continue
-            notify(self.session, milestone.student_id, Kind.DEADLINE_OVERDUE, now,
-                   milestone_id=milestone.id, title=milestone.title, due_at=due.isoformat())
+            notify(self.session, milestone.student_id, DeadlineOverdue(
+                milestone_id=milestone.id, title=milestone.title, due_at=due), now)
             student = await users.get(self.session, milestone.student_id)
-            items.append({"student_name": student.full_name if student else "?",
-                          "title": milestone.title, "due_at": due.isoformat()})
+            items.append(OverdueItem(student_name=student.full_name if student else "?",
+                                     title=milestone.title, due_at=due))
         if items:
-            notify(self.session, supervisor_id, Kind.STUDENT_OVERDUE, now, items=items)
+            notify(self.session, supervisor_id, StudentOverdue(items=tuple(items)), now)
         return len(items)
 
     # --- the supervisor's daily digest -----------------------------------------------
@@ -190,13 +195,13 @@ class ReminderService(BaseService):
     async def _digests(self, now: datetime, sent: Counter[str]) -> None:
         sla = timedelta(days=self.config.review_sla_days)
         rows = await self._read(lambda: theses.pending_older_than(self.session, now - sla))
-        by_supervisor: dict[int, list[dict[str, object]]] = defaultdict(list)
+        by_supervisor: dict[int, list[DigestItem]] = defaultdict(list)
         for row in rows:
             if row.student.supervisor_id is not None:
-                by_supervisor[row.student.supervisor_id].append({
-                    "submission_id": row.submission.id, "student_name": row.student.full_name,
-                    "title": row.thesis.title, "version": row.submission.version,
-                    "submitted_at": row.submission.submitted_at.isoformat()})
+                by_supervisor[row.student.supervisor_id].append(DigestItem(
+                    submission_id=row.submission.id, student_name=row.student.full_name,
+                    title=row.thesis.title, version=row.submission.version,
+                    submitted_at=row.submission.submitted_at))
         keys = {digest_key(s, now, self.config.tz): s for s in by_supervisor}
         done = await self._read(lambda: reminders.existing(
             self.session, Kind.REVIEW_DIGEST, list(keys)))
@@ -207,13 +212,13 @@ class ReminderService(BaseService):
             if await self._unit(partial(self._digest, key, supervisor_id, items, now)):
                 sent[Kind.REVIEW_DIGEST] += 1
 
-    async def _digest(self, key: str, supervisor_id: int, items: list[dict[str, object]],
+    async def _digest(self, key: str, supervisor_id: int, items: list[DigestItem],
                       now: datetime) -> bool:
         if not await reminders.claim(self.session, Kind.REVIEW_DIGEST, key, now):
             return False
-        notify(self.session, supervisor_id, Kind.REVIEW_DIGEST, now,
-               items=items[:DIGEST_ITEMS], total=len(items),
-               sla_days=self.config.review_sla_days)
+        notify(self.session, supervisor_id, ReviewDigest(
+            items=tuple(items[:DIGEST_ITEMS]), total=len(items),
+            sla_days=self.config.review_sla_days), now)
         return True
 
     # --- transactions ----------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services import lifecycle
-from services.context import BaseService, read_only
+from services.base import BaseService, read_only
 from services.errors import (
     AlreadyReviewed,
     CommentRequired,
@@ -18,7 +18,8 @@ from services.errors import (
     NoThesis,
     Superseded,
 )
-from services.notifications import Kind, notify
+from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
+from services.notifications import DecisionMade, ThesisFinal, ThesisReopened, notify
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from storage.models import Decision, Review, Role, Submission, Thesis, User
@@ -107,6 +108,9 @@ class ReviewService(BaseService):
             # sweeper collects it if nothing ever refers to it).
             await self.session.rollback()
             raise
+        REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
+        REVIEW_TURNAROUND.observe(review_age_seconds(result.target.submission.submitted_at,
+                                                     result.review.created_at))
         return result
 
     async def _recorded(self, actor: User, submission_id: int,
@@ -159,12 +163,12 @@ class ReviewService(BaseService):
             existing = await reviews.for_submission(self.session, submission_id)
             raise await self._already(existing) from None
         await theses.set_status(self.session, thesis.id, new_status.value, now)
-        notify(self.session, target.student.id, Kind.DECISION, now,
-               submission_id=submission_id, decision=decision.value, title=thesis.title,
-               version=target.submission.version, comment=comment, grade=grade,
-               reviewer_name=actor.full_name,
-               feedback_file_id=feedback.telegram_file_id if feedback else None,
-               feedback_file_name=feedback.file_name if feedback else None)
+        notify(self.session, target.student.id, DecisionMade(
+            submission_id=submission_id, decision=decision.value, title=thesis.title,
+            version=target.submission.version, comment=comment, grade=grade,
+            reviewer_name=actor.full_name,
+            feedback_file_id=feedback.telegram_file_id if feedback else None,
+            feedback_file_name=feedback.file_name if feedback else None), now)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
                      object_type="submission", object_id=submission_id, at=now, grade=grade)
         return ReviewResult(review, target, actor)
@@ -205,11 +209,12 @@ class ReviewService(BaseService):
             now = self.clock.now()
             thesis.status = lifecycle.next_status(thesis.status, event).value
             thesis.updated_at = now
-            kind = Kind.THESIS_FINAL if event is lifecycle.Event.FINALIZE \
-                else Kind.THESIS_REOPENED
-            notify(self.session, student.id, kind, now, title=thesis.title,
-                   version=thesis.latest_version, supervisor_name=actor.full_name,
-                   reason=reason)
+            notify(self.session, student.id, ThesisFinal(
+                title=thesis.title, version=thesis.latest_version,
+                supervisor_name=actor.full_name,
+            ) if event is lifecycle.Event.FINALIZE else ThesisReopened(
+                title=thesis.title, version=thesis.latest_version,
+                supervisor_name=actor.full_name, reason=reason), now)
             audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
                          object_type="thesis", object_id=thesis.id, at=now,
                          student_id=student.id)

@@ -26,7 +26,7 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.context import BaseService
+from services.base import BaseService
 from storage.files import FileStore, ObjectInfo
 from storage.repositories import file_refs
 

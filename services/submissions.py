@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from services import lifecycle
-from services.context import BaseService
+from services.base import BaseService
+from services.deadlines import attach_submission
 from services.documents import DocumentSniffer, check_file_name, name_for_kind
 from services.errors import (
     DomainError,
@@ -18,12 +19,13 @@ from services.errors import (
     EmptyFile,
     FileTooLarge,
     InvalidTitle,
+    NoSupervisor,
     NotAllowed,
     NotFound,
-    NoThesis,
     StorageUnavailable,
 )
-from services.notifications import Kind, notify
+from services.metrics import THESIS_SUBMISSIONS
+from services.notifications import NewSubmission, notify
 from services.staged_files import discard_unreferenced, pending_keys
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
@@ -91,6 +93,9 @@ def clean_note(raw: str | None) -> str | None:
 class SubmissionService(BaseService):
     async def begin(self, student: User) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
+        self._require_student(student)
+        if student.supervisor_id is None:
+            raise NoSupervisor()
         thesis = await self.thesis_of(student)
         if thesis is not None:
             lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT)
@@ -148,6 +153,7 @@ class SubmissionService(BaseService):
             # conversation is abandoned after all, the sweeper collects it.
             await self.session.rollback()
             raise
+        THESIS_SUBMISSIONS.inc()
         return result
 
     async def _record(self, student: User, staged: StagedFile, title: str | None,
@@ -173,11 +179,11 @@ class SubmissionService(BaseService):
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
         if student.supervisor_id is not None:
-            notify(self.session, student.supervisor_id, Kind.NEW_SUBMISSION, now,
-                   submission_id=submission.id, student_name=student.full_name,
-                   title=thesis.title, version=submission.version, note=note,
-                   file_id=staged.telegram_file_id, file_name=staged.file_name,
-                   submitted_at=now.isoformat())
+            notify(self.session, student.supervisor_id, NewSubmission(
+                submission_id=submission.id, student_name=student.full_name,
+                title=thesis.title, version=submission.version, note=note,
+                file_id=staged.telegram_file_id, file_name=staged.file_name,
+                submitted_at=now), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
@@ -196,8 +202,6 @@ class SubmissionService(BaseService):
 
     async def _attach_milestone(self, student: User, submission: Submission,
                                 now: datetime) -> None:
-        from services.deadlines import attach_submission
-
         await attach_submission(self.session, student.id, submission, now)
 
     def _require_student(self, user: User) -> None:
@@ -221,12 +225,6 @@ class SubmissionService(BaseService):
             raise NotFound()
         return StoredFile(review.feedback_file_key, review.feedback_file_name or "feedback",
                           review.feedback_telegram_file_id)
-
-    async def require_thesis(self, student: User) -> Thesis:
-        thesis = await self.thesis_of(student)
-        if thesis is None:
-            raise NoThesis()
-        return thesis
 
 
 async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,

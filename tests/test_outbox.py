@@ -20,12 +20,14 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from redis.asyncio import Redis
 from sqlalchemy import select
 
+from bot.metrics import OUTBOX_MALFORMED
 from bot.workers import OutboxSender, SenderConfig
 from handlers.texts import Texts
 from services.clock import Clock, ManualClock, SystemClock
-from services.notifications import Kind, notify
+from services.notifications import DeadlineSet, DecisionMade, notify
 from storage.db import create_engine, create_session_factory
 from storage.models import OutboxMessage, OutboxStatus, User
 from storage.repositories import outbox
@@ -85,8 +87,8 @@ async def queue(sessions: Any, items: list[tuple[int, str]], clock: Clock | None
     now = (clock or SystemClock()).now()
     async with sessions() as session, session.begin():
         for chat_id, title in items:
-            notify(session, chat_id, Kind.DEADLINE_SET, now, title=title,
-                   due_at=START.isoformat(), supervisor_name="Sam")
+            notify(session, chat_id, DeadlineSet(milestone_id=1, title=title, due_at=START,
+                                                 supervisor_name="Sam"), now)
 
 
 async def rows(sessions: Any) -> list[OutboxMessage]:
@@ -248,3 +250,129 @@ async def test_a_thousand_notifications_keep_to_the_rate(
         if chat in last:
             assert at - last[chat] >= 1 / chat_rate - 0.005, (chat, at - last[chat])
         last[chat] = at
+
+
+async def test_a_malformed_row_is_failed_with_its_reason_counted_and_never_retried(
+        emulator: BotAPIEmulator, bot: Bot, sessions: Any) -> None:
+    emulator.add_user(431, "Odd")
+    clock = ManualClock(START)
+    async with sessions() as session, session.begin():
+        outbox.add(session, chat_id=431, kind="carrier_pigeon", payload={}, now=clock.now())
+        outbox.add(session, chat_id=431, kind="deadline_set", payload={"title": "renamed"},
+                   now=clock.now())
+    await queue(sessions, [(431, "fine")], clock)
+    before = {kind: OUTBOX_MALFORMED.labels(kind=kind)._value.get()
+              for kind in ("carrier_pigeon", "deadline_set")}
+    worker = sender(bot, sessions, clock)
+    assert await worker.run_once() == 3
+    unknown, renamed, fine = await rows(sessions)
+    assert unknown.status == renamed.status == OutboxStatus.FAILED.value
+    assert (unknown.last_error or "").startswith("malformed: unknown kind 'carrier_pigeon'")
+    assert "milestone_id" in (renamed.last_error or "")
+    assert fine.status == OutboxStatus.SENT.value
+    assert [m.content.split(": ", 1)[1].split(",")[0]
+            for m in emulator.bot_messages(431)] == ["fine"]
+    assert {kind: OUTBOX_MALFORMED.labels(kind=kind)._value.get() - before[kind]
+            for kind in before} == {"carrier_pigeon": 1, "deadline_set": 1}
+    clock.advance(hours=1)
+    assert await worker.run_once() == 0  # failed for good, not retried
+
+
+async def test_a_two_part_notification_resends_only_the_part_that_failed(
+        emulator: BotAPIEmulator, bot: Bot, sessions: Any) -> None:
+    emulator.add_user(441, "Alice")
+    feedback = await emulator.store_file(b"%PDF-1.4 annotated", "feedback.pdf")
+    clock = ManualClock(START)
+    comment = "Rework chapter two. " * 100  # too long for a caption: text first, then file
+    async with sessions() as session, session.begin():
+        notify(session, 441, DecisionMade(
+            submission_id=1, decision="changes_requested", title="Thesis", version=1,
+            comment=comment, grade=None, reviewer_name="Sam",
+            feedback_file_id=feedback.file_id, feedback_file_name="feedback.pdf"), clock.now())
+    recorder = Recorder(emulator)
+    emulator.fail("sendDocument", 500, times=1)
+    worker = sender(bot, sessions, clock)
+    assert await worker.run_once() == 1
+    [row] = await rows(sessions)
+    assert (row.status, row.parts_sent) == (OutboxStatus.PENDING.value, 1)
+    clock.advance(minutes=1)
+    assert await worker.run_once() == 1
+    assert [(method, code) for _, method, chat, code in recorder.calls if chat == 441] == [
+        ("sendMessage", 200), ("sendDocument", 500), ("sendDocument", 200)]
+    text, document = emulator.bot_messages(441)
+    assert "Rework chapter two." in text.content and document.document is not None
+    assert document.document["file_id"] == feedback.file_id
+    [row] = await rows(sessions)
+    assert row.status == OutboxStatus.SENT.value
+
+
+def counted(worker: OutboxSender) -> list[int]:
+    """Wraps one sender's sends, so a test sees that both replicas took part."""
+    sends: list[int] = []
+    send = worker._send
+
+    async def counting(row: OutboxMessage, message: Any) -> None:
+        await send(row, message)
+        sends.append(row.chat_id)
+
+    worker._send = counting  # type: ignore[method-assign]
+    return sends
+
+
+def busiest_second(times: list[float]) -> int:
+    times = sorted(times)
+    busiest, j = 0, 0
+    for i, at in enumerate(times):
+        while times[j] <= at - 1.0:
+            j += 1
+        busiest = max(busiest, i - j + 1)
+    return busiest
+
+
+async def two_replicas_send(emulator: BotAPIEmulator, bot: Bot, sessions: Any,
+                            redis: Redis, chats: list[int], rate: int,
+                            ) -> tuple[list[float], list[list[int]]]:
+    for chat_id in chats:
+        emulator.add_user(chat_id, f"U{chat_id}")
+    recorder = Recorder(emulator)
+    await queue(sessions, [(chat_id, f"r{chat_id}") for chat_id in chats])
+    senders = [OutboxSender(bot, sessions, SystemClock(), Texts("en"),
+                            SenderConfig(rate_per_second=rate, chat_rate_per_second=50,
+                                         batch=len(chats) // 2, poll_seconds=0.05),
+                            redis=redis) for _ in range(2)]
+    sends = [counted(s) for s in senders]
+    async with running(*senders):
+        await emulator.wait_until(lambda: len(recorder.sends()) >= len(chats), 30)
+        await asyncio.sleep(0.3)
+    assert titles(emulator, chats) == Counter(f"r{chat_id}" for chat_id in chats)  # once each
+    return [at for at, _ in recorder.sends()], sends
+
+
+async def test_two_replicas_share_the_rate_through_redis(
+        emulator: BotAPIEmulator, bot: Bot, sessions: Any, redis_url: str) -> None:
+    rate, chats = 20, list(range(12_000, 12_060))
+    redis = Redis.from_url(redis_url)
+    async for key in redis.scan_iter(f"outbox-rate:{bot.id}:*"):
+        await redis.delete(key)
+    try:
+        times, sends = await two_replicas_send(emulator, bot, sessions, redis, chats, rate)
+    finally:
+        await redis.aclose()
+    assert all(sends), [len(s) for s in sends]  # both replicas sent
+    # Together at the rate of one: 60 sends at 20/s take about 3 s (each alone: 1.5 s).
+    assert busiest_second(times) <= rate + 3, busiest_second(times)
+    assert max(times) - min(times) >= (len(chats) - 1) / rate - 0.5
+
+
+async def test_without_redis_each_replica_keeps_the_rate_alone(
+        emulator: BotAPIEmulator, bot: Bot, sessions: Any) -> None:
+    rate, chats = 20, list(range(12_100, 12_160))
+    down = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2,
+                          socket_timeout=0.2)
+    try:
+        times, sends = await two_replicas_send(emulator, bot, sessions, down, chats, rate)
+    finally:
+        await down.aclose()
+    assert all(sends), [len(s) for s in sends]
+    # Still sending, each replica paced on its own: above one rate, within two.
+    assert rate + 5 < busiest_second(times) <= 2 * rate + 5, busiest_second(times)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import STAGED_FILES_SWEPT
-from bot.sweeper import StagedFileSweeper, SweeperConfig
+from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
 from services.context import ServiceConfig, ServiceDeps, Services
 from services.errors import DuplicateSubmission
 from services.staged_files import StagedFileService

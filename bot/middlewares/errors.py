@@ -30,7 +30,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.metrics import APP_ERRORS, DEPENDENCY_FAILURES
 from handlers.texts import Texts, language_of
-from services.errors import StorageUnavailable
+from services.errors import DependencyError
 
 log = structlog.get_logger("bot.errors")
 
@@ -76,8 +76,8 @@ def dependency_of(exc: BaseException) -> str | None:
         return "database"
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return "database"
-    if isinstance(exc, StorageUnavailable):
-        return "files"
+    if isinstance(exc, DependencyError):
+        return exc.dependency
     if isinstance(exc, (ConnectionError, TimeoutError, OSError)) and \
             not isinstance(exc, TelegramAPIError):
         return "database"

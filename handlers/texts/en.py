@@ -98,7 +98,7 @@ TEXTS: dict[str, str] = {
     ),
     "submit.need_text_note": "Please send the note as text, or /skip.",
     "submit.need_title": "Please send the title as text (1–{max} characters).",
-    "submit.no_supervisor": "You have no supervisor linked yet, so there is nobody to submit to.",
+    "error.no_supervisor": "You have no supervisor linked yet, so there is nobody to submit to.",
     "cancelled": "Cancelled. Nothing was changed.",
     "nothing_to_cancel": "There is nothing to cancel.",
     "fallback.text": "I did not understand that. Send /help to see what I can do.",
@@ -193,7 +193,6 @@ TEXTS: dict[str, str] = {
     ),
     "stats.none": "none",
     # errors by domain code
-    "error.not_registered": "You are not registered yet. Open your supervisor's invite link.",
     "error.not_allowed": "Sorry, you are not allowed to do that.",
     "error.not_found": "That no longer exists.",
     "error.invite_invalid": "This invite code is not valid. Please ask for a new invite link.",
@@ -210,7 +209,6 @@ TEXTS: dict[str, str] = {
     "reason.not_docx": "This archive is not a Word (DOCX) document.",
     "reason.zip_bomb": "This DOCX file unpacks to an unreasonable size.",
     "error.duplicate_submission": "This file is identical to version {version}. Please send the revised file.",
-    "error.no_thesis": "You have not submitted anything yet. Send /submit to start.",
     "error.already_reviewed": "Already reviewed by {reviewer_name} on {at}.",
     "error.superseded": "This version was superseded by version {version}.",
     "error.illegal_transition": "That is not possible while the thesis is {status}.",
@@ -365,6 +363,7 @@ TEXTS.update({
     "status.turn.final": (
         "🎓 Your thesis is final. To change it, ask your supervisor to reopen it."
     ),
+    "error.no_thesis": "There is no submission yet, so there is no thesis to change.",
     "error.thesis_final": "Your thesis is final; ask your supervisor to reopen it.",
     "button.mark_final": "Mark final",
     "button.reopen": "Reopen",

@@ -67,6 +67,12 @@ async def mark_sent(session: AsyncSession, ids: Sequence[int], now: datetime,
     )
 
 
+async def set_parts_sent(session: AsyncSession, row_id: int, parts: int,
+                        attempt: int | None = None) -> None:
+    await session.execute(update(OutboxMessage).where(_ours(row_id, attempt))
+                          .values(parts_sent=parts))
+
+
 async def reschedule(session: AsyncSession, row_id: int, at: datetime, error: str,
                      attempt: int | None = None, refund: bool = False) -> None:
     """Back to pending at ``at``; ``refund`` gives the attempt back (Telegram's flood

@@ -33,10 +33,6 @@ async def set_reachable(session: AsyncSession, user_id: int, reachable: bool) ->
     await session.execute(update(User).where(User.id == user_id).values(reachable=reachable))
 
 
-async def by_role(session: AsyncSession, role: str) -> Sequence[User]:
-    return (await session.scalars(select(User).where(User.role == role))).all()
-
-
 # Supervisors first, then students; by name within each.
 _PEOPLE_ORDER = (case((User.role == "supervisor", 0), else_=1), User.full_name, User.id)
 

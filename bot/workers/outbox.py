@@ -1,4 +1,4 @@
-"""Background loops that run in every replica: the outbox sender (and the scheduler).
+"""The outbox sender: delivers the notifications the services queued, in every replica.
 
 Delivery is at-least-once with a tiny window: a row is marked sent right after Telegram
 confirms it. If the process dies between that confirmation and the mark (one UPDATE), the
@@ -6,14 +6,17 @@ row's lease runs out and it is sent again. Nothing narrower is possible without 
 idempotency keys, which the Bot API does not offer. Every write after a claim is fenced by
 the claim's attempt number, so a sender that stalled past its lease cannot undo what the
 replica that took the row over did; and a row whose lease is nearly spent is given back
-unsent rather than risk being sent by two replicas.
+unsent rather than risk being sent by two replicas. A message that goes out in two parts
+(a text too long for a caption, then the document) records the first part, so a retry
+sends only what is missing.
+
+Every read and write of the outbox goes through ``services/delivery.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,23 +32,24 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import (
     OUTBOX_FAILED,
+    OUTBOX_MALFORMED,
     OUTBOX_PENDING,
     OUTBOX_RETRIED,
     OUTBOX_SENT,
-    REMINDERS_SENT,
 )
+from bot.workers.rate import Limiter, RateLimiter, SharedRateLimiter
 from handlers.notifications import Outgoing, render
 from handlers.render import CAPTION_LIMIT
 from handlers.texts import Texts
+from services import delivery
 from services.clock import Clock
-from services.context import ServiceDeps
-from services.notifications import Kind, notify
-from storage.models import OutboxMessage, Role
-from storage.repositories import outbox, users
+from services.notifications import MalformedPayload, parse
+from storage.models import OutboxMessage
 
 log = structlog.get_logger("bot.outbox")
 
@@ -64,57 +68,21 @@ class SenderConfig:
     backoff_max: float = 300.0
 
 
-class RateLimiter:
-    """Paces sends: at most ``rate`` a second overall and ``chat_rate`` a second per chat.
-
-    A send first waits until its chat may receive again and only then reserves a global
-    slot, so one busy chat never holds back the others. A 429 holds every send, including
-    those already waiting for their slot.
-    """
-
-    def __init__(self, rate: float, chat_rate: float) -> None:
-        self._interval = 1.0 / rate
-        self._chat_interval = 1.0 / chat_rate
-        self._next_global = 0.0
-        self._next_chat: dict[int, float] = {}
-        self._hold_until = 0.0
-        self._lock = asyncio.Lock()
-
-    async def acquire(self, chat_id: int) -> None:
-        while True:
-            async with self._lock:
-                now = time.monotonic()
-                blocked = max(self._hold_until, self._next_chat.get(chat_id, 0.0))
-                start = None
-                if blocked <= now:
-                    start = max(now, self._next_global)
-                    self._next_global = start + self._interval
-                    self._next_chat[chat_id] = start + self._chat_interval
-                    if len(self._next_chat) > 10_000:
-                        self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
-            if start is None:
-                await asyncio.sleep(blocked - now)
-                continue
-            await asyncio.sleep(max(start - time.monotonic(), 0.0))
-            if self._hold_until <= time.monotonic():
-                return
-            # Telegram asked us to wait while we waited for our slot: queue again after it.
-
-    def pause(self, seconds: float) -> None:
-        """Telegram asked us to wait: hold every send, not just this chat's."""
-        self._hold_until = max(self._hold_until, time.monotonic() + seconds)
-
-
 class OutboxSender:
     def __init__(self, bot: Bot, session_factory: async_sessionmaker[AsyncSession],
-                 clock: Clock, texts: Texts, config: SenderConfig | None = None) -> None:
+                 clock: Clock, texts: Texts, config: SenderConfig | None = None,
+                 redis: Redis | None = None) -> None:
         self._bot = bot
         self._sessions = session_factory
         self._clock = clock
         self._t = texts
         self.config = config or SenderConfig()
-        self._limiter = RateLimiter(self.config.rate_per_second,
-                                    self.config.chat_rate_per_second)
+        # Telegram's limits are per bot: shared by the replicas when there is a Redis.
+        self._limiter: Limiter = RateLimiter(self.config.rate_per_second,
+                                             self.config.chat_rate_per_second) \
+            if redis is None else SharedRateLimiter(redis, self.config.rate_per_second,
+                                                    self.config.chat_rate_per_second,
+                                                    scope=str(bot.id))
         self._wake = asyncio.Event()
         self._stop: asyncio.Event | None = None
         # A claimed row is given back instead of sent when less than this is left of its
@@ -141,9 +109,10 @@ class OutboxSender:
     async def run_once(self) -> int:
         """Claim a batch and deliver it; returns how many rows were handled."""
         async with self._sessions() as session, session.begin():
-            rows = list(await outbox.claim(session, now=self._clock.now(),
-                                           limit=self.config.batch, lease=self.config.lease))
-            OUTBOX_PENDING.set(await outbox.count_pending(session))
+            claimed, pending = await delivery.claim(session, self._clock.now(),
+                                                    self.config.batch, self.config.lease)
+            rows = list(claimed)
+            OUTBOX_PENDING.set(pending)
         if not rows:
             return 0
         # One chat's messages go one after another, in order; chats go side by side.
@@ -174,28 +143,36 @@ class OutboxSender:
             # Claimed again and again without an outcome: its senders keep dying on it.
             OUTBOX_FAILED.labels(reason="gave_up").inc()
             log.error("outbox_gave_up", outbox_id=row.id, kind=row.kind, reason="lease")
-            await self._write(lambda s: outbox.mark_failed(s, row.id, "lease expired too often",
-                                                           row.attempts))
+            await self._write(lambda s: delivery.failed(s, row, "lease expired too often"))
             return True
         try:
-            message = render(row.kind, row.payload, self._t)
+            payload = parse(row.kind, row.payload)
+        except MalformedPayload as exc:
+            # No schema reads it, now or on any retry: failed at once, with the reason.
+            OUTBOX_MALFORMED.labels(kind=row.kind[:64]).inc()
+            OUTBOX_FAILED.labels(reason="malformed").inc()
+            log.error("outbox_malformed", outbox_id=row.id, kind=row.kind, reason=exc.reason)
+            reason = f"malformed: {exc.reason}"
+            await self._write(lambda s: delivery.failed(s, row, reason))
+            return True
+        try:
+            message = render(payload, self._t)
         except Exception as exc:  # noqa: BLE001 - a bad payload will never render
             OUTBOX_FAILED.labels(reason="render").inc()
             log.error("outbox_render_failed", outbox_id=row.id, kind=row.kind,
                       error_type=type(exc).__name__)
             error = f"render: {type(exc).__name__}: {exc}"
-            await self._write(lambda s: outbox.mark_failed(s, row.id, error, row.attempts))
+            await self._write(lambda s: delivery.failed(s, row, error))
             return True
         await self._limiter.acquire(row.chat_id)
         if not self._still_ours(row):
-            await self._write(lambda s: outbox.reschedule(
-                s, row.id, self._clock.now(), "lease ran short before sending", row.attempts,
-                refund=True))
+            await self._write(lambda s: delivery.retry_at(
+                s, row, self._clock.now(), "lease ran short before sending", refund=True))
             return True
         try:
-            await self._send(row.chat_id, message)
+            await self._send(row, message)
         except TelegramRetryAfter as exc:
-            self._limiter.pause(exc.retry_after)
+            await self._limiter.pause(exc.retry_after)
             OUTBOX_RETRIED.labels(reason="429").inc()
             await self._reschedule(row, exc.retry_after, "429 retry_after", refund=True)
         except TelegramForbiddenError:
@@ -206,8 +183,7 @@ class OutboxSender:
             log.error("outbox_bad_request", outbox_id=row.id, kind=row.kind,
                       description=exc.message)
             description = exc.message
-            await self._write(lambda s: outbox.mark_failed(s, row.id, description,
-                                                           row.attempts))
+            await self._write(lambda s: delivery.failed(s, row, description))
         except (TelegramServerError, TelegramNetworkError, OSError, TimeoutError) as exc:
             await self._retry_or_fail(row, type(exc).__name__)
         except TelegramAPIError as exc:
@@ -215,8 +191,7 @@ class OutboxSender:
             await self._retry_or_fail(row, f"{type(exc).__name__}: {exc.message}")
         else:
             OUTBOX_SENT.inc()
-            await self._write(lambda s: outbox.mark_sent(s, [row.id], self._clock.now(),
-                                                         row.attempts))
+            await self._write(lambda s: delivery.sent(s, row, self._clock.now()))
         return True
 
     def _still_ours(self, row: OutboxMessage) -> bool:
@@ -225,7 +200,8 @@ class OutboxSender:
         return row.claimed_until is None or \
             self._clock.now() < row.claimed_until - self._lease_margin
 
-    async def _send(self, chat_id: int, message: Outgoing) -> None:
+    async def _send(self, row: OutboxMessage, message: Outgoing) -> None:
+        chat_id = row.chat_id
         if message.document is None:
             await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
             return
@@ -233,14 +209,18 @@ class OutboxSender:
             await self._bot.send_document(chat_id, message.document, caption=message.text,
                                           reply_markup=message.markup)
             return
-        await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
+        if row.parts_sent < 1:
+            await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
+            # Recorded before the document goes: if the document fails, the retry sends
+            # only the document, not the text a second time.
+            await self._write(lambda s: delivery.part_sent(s, row, 1))
         await self._bot.send_document(chat_id, message.document)
 
     async def _retry_or_fail(self, row: OutboxMessage, reason: str) -> None:
         if row.attempts >= self.config.max_attempts:
             OUTBOX_FAILED.labels(reason="gave_up").inc()
             log.error("outbox_gave_up", outbox_id=row.id, kind=row.kind, reason=reason)
-            await self._write(lambda s: outbox.mark_failed(s, row.id, reason, row.attempts))
+            await self._write(lambda s: delivery.failed(s, row, reason))
             return
         OUTBOX_RETRIED.labels(reason="server").inc()
         delay = min(self.config.backoff_base * 2 ** max(row.attempts - 1, 0),
@@ -250,75 +230,20 @@ class OutboxSender:
     async def _reschedule(self, row: OutboxMessage, seconds: float, reason: str,
                           refund: bool = False) -> None:
         at = self._clock.now() + timedelta(seconds=seconds)
-        await self._write(lambda s: outbox.reschedule(s, row.id, at, reason, row.attempts,
-                                                      refund=refund))
+        await self._write(lambda s: delivery.retry_at(s, row, at, reason, refund=refund))
 
     async def _unreachable(self, row: OutboxMessage) -> None:
         """The user blocked the bot: stop writing to them and tell their supervisor."""
         OUTBOX_FAILED.labels(reason="forbidden").inc()
 
-        async def apply(session: AsyncSession) -> None:
-            await outbox.fail_pending_for_chat(session, row.chat_id, "403 blocked by user")
-            user = await users.get(session, row.chat_id)
-            if user is None or not user.reachable:
-                return
-            await users.set_reachable(session, user.id, False)
-            if user.role == Role.STUDENT.value and user.supervisor_id is not None:
-                notify(session, user.supervisor_id, Kind.STUDENT_UNREACHABLE, self._clock.now(),
-                       student_name=user.full_name)
-
-        await self._write(apply)
+        now = self._clock.now()
+        await self._write(lambda s: delivery.unreachable(s, row.chat_id, now))
         self.wake()
         log.warning("outbox_user_unreachable", chat_id=row.chat_id)
 
     async def _write(self, change: Callable[[AsyncSession], Awaitable[Any]]) -> None:
         async with self._sessions() as session, session.begin():
             await change(session)
-
-
-@dataclass(frozen=True)
-class SchedulerConfig:
-    interval_seconds: float = 30.0
-
-
-class Scheduler:
-    """Queues due reminders and digests; runs in every replica, each goes out once.
-
-    Exactly-once is the database's doing (see services/reminders.py): this loop only
-    decides when to look.
-    """
-
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], deps: ServiceDeps,
-                 clock: Clock, config: SchedulerConfig | None = None,
-                 on_queued: Callable[[], None] = lambda: None) -> None:
-        self._sessions = session_factory
-        self._deps = deps
-        self._clock = clock
-        self.config = config or SchedulerConfig()
-        self._on_queued = on_queued
-
-    async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception as exc:  # noqa: BLE001 - the loop must survive a database outage
-                log.warning("scheduler_cycle_failed", error_type=type(exc).__name__)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.config.interval_seconds)
-
-    async def run_once(self) -> int:
-        """Queue whatever is due now; returns how many notifications were queued."""
-        from services.reminders import ReminderService
-
-        async with self._sessions() as session:
-            queued = await ReminderService(session, self._deps).run_due(self._clock.now())
-        for kind, count in queued.items():
-            REMINDERS_SENT.labels(kind=kind).inc(count)
-        total = sum(queued.values())
-        if total:
-            log.info("reminders_queued", **dict(queued))
-            self._on_queued()
-        return total
 
 
 async def _first(*awaitables: Awaitable[Any]) -> None:

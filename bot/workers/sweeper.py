@@ -17,11 +17,11 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import STAGED_FILES_SWEPT
+from services.base import ServiceDeps
 from services.clock import Clock
-from services.context import ServiceDeps
 from services.staged_files import StagedFileService
 
-log = structlog.get_logger("bot.sweeper")
+log = structlog.get_logger("bot.workers.sweeper")
 
 
 @dataclass(frozen=True)

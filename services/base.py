@@ -1,0 +1,65 @@
+"""What every service gets: the update's session, the file store, the clock and settings.
+
+Every service module imports ``BaseService`` from here, and ``services/context.py`` imports
+every service, so this module imports no service: that keeps the package free of circles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.clock import Clock, SystemClock
+from services.known_users import KnownUsers
+from storage.files import FileStore
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    admin_ids: frozenset[int] = frozenset()
+    max_file_bytes: int = 20 * 1024 * 1024
+    invite_ttl_days: int = 14
+    file_prefix: str = "theses/"
+    review_sla_days: int = 3
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True)
+class ServiceDeps:
+    files: FileStore
+    config: ServiceConfig
+    clock: Clock = field(default_factory=SystemClock)
+    known_users: KnownUsers = field(default_factory=KnownUsers)
+
+
+class BaseService:
+    def __init__(self, session: AsyncSession, deps: ServiceDeps) -> None:
+        self.session = session
+        self.deps = deps
+        self.config = deps.config
+        self.clock = deps.clock
+
+
+S = TypeVar("S", bound=BaseService)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def read_only(method: Callable[Concatenate[S, P], Awaitable[R]],
+              ) -> Callable[Concatenate[S, P], Awaitable[R]]:
+    """A service call that only reads ends its transaction when it returns, so the database
+    connection goes back to the pool before the handler talks to Telegram, which takes far
+    longer than the reads. Loaded objects stay usable (the session does not expire them)."""
+
+    @wraps(method)
+    async def reading(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        result = await method(self, *args, **kwargs)
+        await self.session.commit()
+        return result
+
+    return reading

@@ -1,0 +1,94 @@
+"""Outbox payload schemas: a wrong field fails where the notification is made, and every
+kind round-trips through the row and renders. Pure: no database, no emulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from handlers.notifications import render
+from handlers.texts import Texts
+from services.notifications import (
+    PAYLOADS,
+    DeadlineMoved,
+    DeadlineOverdue,
+    DeadlineReminder,
+    DeadlineSet,
+    DecisionMade,
+    DigestItem,
+    Kind,
+    MalformedPayload,
+    NewSubmission,
+    OverdueItem,
+    Payload,
+    ReviewDigest,
+    StudentOverdue,
+    StudentUnreachable,
+    parse,
+)
+
+AT = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)
+SAMPLES: list[Payload] = [
+    NewSubmission(submission_id=1, student_name="Alice", title="T", version=2, note="n",
+                  file_id="F", file_name="t.pdf", submitted_at=AT),
+    DecisionMade(submission_id=1, decision="approved", title="T", version=2, comment=None,
+                 grade=90, reviewer_name="Sam", feedback_file_id=None, feedback_file_name=None),
+    DeadlineSet(milestone_id=1, title="Outline", due_at=AT, supervisor_name="Sam"),
+    DeadlineMoved(milestone_id=1, title="Outline", due_at=AT, old_due_at=AT,
+                  supervisor_name="Sam"),
+    DeadlineReminder(milestone_id=1, title="Outline", due_at=AT, left="1d"),
+    DeadlineOverdue(milestone_id=1, title="Outline", due_at=AT),
+    StudentOverdue(items=(OverdueItem(student_name="Bob", title="Outline", due_at=AT),)),
+    ReviewDigest(items=(DigestItem(submission_id=1, student_name="Bob", title="T", version=1,
+                                   submitted_at=AT),), total=3, sla_days=3),
+    StudentUnreachable(student_name="Alice"),
+]
+
+
+def test_every_kind_has_a_schema_and_a_sample() -> None:
+    assert set(PAYLOADS) == set(Kind)
+    assert {sample.kind for sample in SAMPLES} == set(Kind)
+
+
+def test_a_renamed_field_fails_when_the_notification_is_made() -> None:
+    with pytest.raises(ValidationError, match="student"):
+        StudentUnreachable(student=  # type: ignore[call-arg]
+                           "Alice")
+    with pytest.raises(ValidationError, match="due_at"):
+        DeadlineSet(milestone_id=1, title="x", due=AT,  # type: ignore[call-arg]
+                    supervisor_name="Sam")
+
+
+def test_payloads_are_frozen() -> None:
+    payload = StudentUnreachable(student_name="Alice")
+    with pytest.raises(ValidationError):
+        payload.student_name = "Mallory"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("payload", SAMPLES, ids=[s.kind.value for s in SAMPLES])
+def test_each_kind_round_trips_and_renders(payload: Payload) -> None:
+    data = payload.dump()
+    assert all(not isinstance(value, datetime) for value in data.values())  # JSON-safe
+    assert parse(payload.kind.value, data) == payload
+    assert render(parse(payload.kind.value, data), Texts("en")).text.strip()
+
+
+def test_moments_are_stored_as_isoformat() -> None:
+    # Rows written before the schema hold isoformat strings; both read the same.
+    assert DeadlineOverdue(milestone_id=1, title="x", due_at=AT).dump()["due_at"] == \
+        AT.isoformat()
+
+
+@pytest.mark.parametrize(("kind", "data", "reason"), [
+    ("carrier_pigeon", {}, "unknown kind"),
+    ("student_unreachable", {}, "student_name"),
+    ("student_unreachable", {"student_name": "A", "extra": 1}, "extra"),
+    ("deadline_overdue", {"milestone_id": 1, "title": "x", "due_at": "soon"}, "due_at"),
+])
+def test_a_row_no_schema_reads_is_malformed(kind: str, data: dict[str, Any],
+                                             reason: str) -> None:
+    with pytest.raises(MalformedPayload, match=reason):
+        parse(kind, data)

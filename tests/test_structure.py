@@ -1,0 +1,107 @@
+"""The layering the code relies on: read from the source, so a stray import fails here."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules(package: str) -> dict[str, Path]:
+    found = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, at the top or inside a function (TYPE_CHECKING aside)."""
+    tree = ast.parse(path.read_text(), str(path))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(child) for stmt in node.body for child in ast.walk(stmt))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+SERVICES = _modules("services")
+
+
+def _graph() -> dict[str, set[str]]:
+    return {name: {dep for dep in _imports(path) if dep in SERVICES and dep != name}
+            for name, path in SERVICES.items()}
+
+
+def test_no_import_circle_among_services() -> None:
+    graph = _graph()
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        if name in path:
+            cycle = [*path[path.index(name):], name]
+            pytest.fail("import circle: " + " -> ".join(cycle))
+        if name in done:
+            return
+        for dep in sorted(graph[name]):
+            visit(dep, [*path, name])
+        done.add(name)
+
+    for name in graph:
+        visit(name, [])
+
+
+def test_the_facade_imports_every_service_at_the_top() -> None:
+    tree = ast.parse(SERVICES["services.context"].read_text())
+    nested = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+              for inner in ast.walk(node) if isinstance(inner, (ast.Import, ast.ImportFrom))]
+    assert nested == []
+
+
+@pytest.mark.parametrize("module", sorted(SERVICES))
+def test_each_services_module_imports_alone(module: str) -> None:
+    # A fresh interpreter per module: an order-dependent circle would fail here.
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def _offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    return [f"{name} imports {dep}" for name, path in _modules(package).items()
+            for dep in sorted(_imports(path))
+            if dep.split(".")[0] in forbidden]
+
+
+def test_services_know_neither_telegram_nor_the_composition_root() -> None:
+    assert _offenders("services", ("bot", "aiogram", "handlers")) == []
+
+
+def test_handlers_do_not_reach_into_the_composition_root() -> None:
+    assert _offenders("handlers", ("bot",)) == []
+
+
+def test_env_example_names_every_setting_of_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| `TELEGRAM_BOT_TOKEN`"):]
+    table = table[:table.index("\n\n")]
+    documented = {name for line in table.splitlines()
+                  for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1])}
+    example = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(),
+                             re.MULTILINE))
+    assert documented and documented - example == set()
