@@ -25,13 +25,16 @@ async def claim(session: AsyncSession, now: datetime, limit: int,
     return rows, await outbox.count_pending(session)
 
 
-async def sent(session: AsyncSession, row: OutboxMessage, now: datetime) -> None:
-    await outbox.mark_sent(session, [row.id], now, row.attempts)
+async def sent(session: AsyncSession, row: OutboxMessage, now: datetime,
+               message_id: int | None = None) -> None:
+    """Delivered; ``message_id`` is the message that carries its text and buttons."""
+    await outbox.mark_sent(session, [row.id], now, row.attempts, message_id)
 
 
-async def part_sent(session: AsyncSession, row: OutboxMessage, parts: int) -> None:
+async def part_sent(session: AsyncSession, row: OutboxMessage, parts: int,
+                    message_id: int | None = None) -> None:
     """The first ``parts`` parts of a message went out: a retry resumes after them."""
-    await outbox.set_parts_sent(session, row.id, parts, row.attempts)
+    await outbox.set_parts_sent(session, row.id, parts, row.attempts, message_id)
 
 
 async def failed(session: AsyncSession, row: OutboxMessage, reason: str) -> None:

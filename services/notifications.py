@@ -55,8 +55,23 @@ class Payload(_Schema):
     def dump(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
+    def ref(self) -> str | None:
+        """What this notification is about, to find its message again (see outbox.ref)."""
+        return None
 
-class NewSubmission(Payload):
+
+class _AboutSubmission:
+    submission_id: int
+
+    def ref(self) -> str | None:
+        return submission_ref(self.submission_id)
+
+
+def submission_ref(submission_id: int) -> str:
+    return f"submission:{submission_id}"
+
+
+class NewSubmission(_AboutSubmission, Payload):
     kind = Kind.NEW_SUBMISSION
     submission_id: int
     student_name: str
@@ -68,7 +83,7 @@ class NewSubmission(Payload):
     submitted_at: Moment
 
 
-class DecisionMade(Payload):
+class DecisionMade(_AboutSubmission, Payload):
     kind = Kind.DECISION
     submission_id: int
     decision: str
@@ -210,6 +225,6 @@ def parse(kind: str, data: dict[str, Any]) -> Payload:
 
 def notify(session: AsyncSession, chat_id: int, payload: Payload, now: datetime) -> None:
     outbox.add(session, chat_id=chat_id, kind=payload.kind.value, payload=payload.dump(),
-               now=now)
+               now=now, ref=payload.ref())
     # Lets the update middleware wake the sender right after commit instead of at its next poll.
     session.info[OUTBOX_WRITTEN] = True

@@ -276,6 +276,9 @@ class OutboxMessage(Base):
     __table_args__ = (
         CheckConstraint(_in("status", OutboxStatus), name="status"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A reply to one of our messages finds the notification it answers.
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),
+        Index("ix_outbox_ref", "ref"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -291,6 +294,11 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     sent_at: Mapped[datetime | None]
+    # What the notification is about ("submission:42"), so that the messages about one thing
+    # can be found again (to edit a card, or to see what a reply answers).
+    ref: Mapped[str | None] = mapped_column(String(64))
+    # The Telegram message that carries the text and the buttons, once sent.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class AuditEntry(Base):

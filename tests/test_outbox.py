@@ -27,7 +27,7 @@ from bot.metrics import OUTBOX_MALFORMED
 from bot.workers import OutboxSender, SenderConfig
 from handlers.texts import Texts
 from services.clock import Clock, ManualClock, SystemClock
-from services.notifications import DeadlineSet, DecisionMade, notify
+from services.notifications import DeadlineSet, DecisionMade, Kind, NewSubmission, notify
 from storage.db import create_engine, create_session_factory
 from storage.models import OutboxMessage, OutboxStatus, User
 from storage.repositories import outbox
@@ -304,6 +304,29 @@ async def test_a_two_part_notification_resends_only_the_part_that_failed(
     assert document.document["file_id"] == feedback.file_id
     [row] = await rows(sessions)
     assert row.status == OutboxStatus.SENT.value
+    # The message with the text (and its buttons) is the one recorded, across the retry.
+    assert (row.ref, row.message_id) == ("submission:1", text.message_id)
+
+
+async def test_a_sent_notification_keeps_its_message_and_what_it_is_about(
+        emulator: BotAPIEmulator, bot: Bot, sessions: Any) -> None:
+    emulator.add_user(442, "Sam")
+    card = await emulator.store_file(b"%PDF-1.4 thesis", "thesis.pdf")
+    now = SystemClock().now()
+    async with sessions() as session, session.begin():
+        notify(session, 442, NewSubmission(
+            submission_id=7, student_name="Alice", title="Thesis", version=2, note=None,
+            file_id=card.file_id, file_name="thesis.pdf", submitted_at=now), now)
+        notify(session, 442, DeadlineSet(milestone_id=1, title="Draft", due_at=START,
+                                         supervisor_name="Sam"), now)
+    assert await sender(bot, sessions).run_once() == 2
+    sent_card, sent_notice = emulator.bot_messages(442)
+    async with sessions() as session:
+        [found] = await outbox.sent_about(session, "submission:7",
+                                               [Kind.NEW_SUBMISSION.value])
+        assert found.message_id == sent_card.message_id
+        assert (await outbox.by_message(session, 442, sent_notice.message_id)).ref is None
+        assert await outbox.by_message(session, 443, sent_card.message_id) is None
 
 
 def counted(worker: OutboxSender) -> list[int]:

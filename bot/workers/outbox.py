@@ -170,7 +170,7 @@ class OutboxSender:
                 s, row, self._clock.now(), "lease ran short before sending", refund=True))
             return True
         try:
-            await self._send(row, message)
+            message_id = await self._send(row, message)
         except TelegramRetryAfter as exc:
             await self._limiter.pause(exc.retry_after)
             OUTBOX_RETRIED.labels(reason="429").inc()
@@ -191,7 +191,7 @@ class OutboxSender:
             await self._retry_or_fail(row, f"{type(exc).__name__}: {exc.message}")
         else:
             OUTBOX_SENT.inc()
-            await self._write(lambda s: delivery.sent(s, row, self._clock.now()))
+            await self._write(lambda s: delivery.sent(s, row, self._clock.now(), message_id))
         return True
 
     def _still_ours(self, row: OutboxMessage) -> bool:
@@ -200,21 +200,28 @@ class OutboxSender:
         return row.claimed_until is None or \
             self._clock.now() < row.claimed_until - self._lease_margin
 
-    async def _send(self, row: OutboxMessage, message: Outgoing) -> None:
+    async def _send(self, row: OutboxMessage, message: Outgoing) -> int | None:
+        """Send the row's message; returns the id of the message with its text and buttons
+        (None when that part went out in an earlier attempt)."""
         chat_id = row.chat_id
         if message.document is None:
-            await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
-            return
+            sent = await self._bot.send_message(chat_id, message.text,
+                                                reply_markup=message.markup)
+            return sent.message_id
         if len(message.text) <= CAPTION_LIMIT:
-            await self._bot.send_document(chat_id, message.document, caption=message.text,
-                                          reply_markup=message.markup)
-            return
+            sent = await self._bot.send_document(chat_id, message.document,
+                                                 caption=message.text,
+                                                 reply_markup=message.markup)
+            return sent.message_id
+        first = None
         if row.parts_sent < 1:
-            await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
+            first = (await self._bot.send_message(chat_id, message.text,
+                                                  reply_markup=message.markup)).message_id
             # Recorded before the document goes: if the document fails, the retry sends
             # only the document, not the text a second time.
-            await self._write(lambda s: delivery.part_sent(s, row, 1))
+            await self._write(lambda s: delivery.part_sent(s, row, 1, first))
         await self._bot.send_document(chat_id, message.document)
+        return first if first is not None else row.message_id
 
     async def _retry_or_fail(self, row: OutboxMessage, reason: str) -> None:
         if row.attempts >= self.config.max_attempts:

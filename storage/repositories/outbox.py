@@ -15,9 +15,27 @@ P, SENDING = OutboxStatus.PENDING.value, OutboxStatus.SENDING.value
 
 
 def add(session: AsyncSession, *, chat_id: int, kind: str, payload: dict[str, Any],
-        now: datetime) -> None:
-    session.add(OutboxMessage(chat_id=chat_id, kind=kind, payload=payload,
+        now: datetime, ref: str | None = None) -> None:
+    session.add(OutboxMessage(chat_id=chat_id, kind=kind, payload=payload, ref=ref,
                               status=P, next_attempt_at=now, created_at=now))
+
+
+async def by_message(session: AsyncSession, chat_id: int,
+                     message_id: int) -> OutboxMessage | None:
+    """The notification that became this message of this chat, if it was one of ours."""
+    query = select(OutboxMessage).where(OutboxMessage.chat_id == chat_id,
+                                        OutboxMessage.message_id == message_id)
+    return (await session.scalars(query.limit(1))).first()
+
+
+async def sent_about(session: AsyncSession, ref: str,
+                     kinds: Sequence[str]) -> Sequence[OutboxMessage]:
+    """The notifications of these kinds about ``ref`` that reached a chat, oldest first."""
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.ref == ref, OutboxMessage.kind.in_(kinds),
+                    OutboxMessage.message_id.is_not(None))
+             .order_by(OutboxMessage.id))
+    return (await session.scalars(query)).all()
 
 
 async def claim(session: AsyncSession, *, now: datetime, limit: int,
@@ -57,20 +75,21 @@ def _ours(row_id: int, attempt: int | None) -> Any:
 
 
 async def mark_sent(session: AsyncSession, ids: Sequence[int], now: datetime,
-                    attempt: int | None = None) -> None:
+                    attempt: int | None = None, message_id: int | None = None) -> None:
     if not ids:
         return
     condition = OutboxMessage.id.in_(ids) if attempt is None else _ours(ids[0], attempt)
     await session.execute(
         update(OutboxMessage).where(condition)
-        .values(status=OutboxStatus.SENT.value, sent_at=now, claimed_until=None)
+        .values(status=OutboxStatus.SENT.value, sent_at=now, claimed_until=None,
+                message_id=message_id)
     )
 
 
 async def set_parts_sent(session: AsyncSession, row_id: int, parts: int,
-                        attempt: int | None = None) -> None:
+                        attempt: int | None = None, message_id: int | None = None) -> None:
     await session.execute(update(OutboxMessage).where(_ours(row_id, attempt))
-                          .values(parts_sent=parts))
+                          .values(parts_sent=parts, message_id=message_id))
 
 
 async def reschedule(session: AsyncSession, row_id: int, at: datetime, error: str,
