@@ -12,7 +12,7 @@ from storage.db import create_engine
 from storage.models import AuditEntry, Invite, Thesis, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
-from tests.test_student_journey import invite_code, onboard, submit
+from tests.support.conversation import invite_code, onboard, submit
 
 REFUSED = "Your access has been deactivated"
 

@@ -6,42 +6,19 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-
 from storage.db import create_engine
 from storage.models import Review, Submission, Thesis, User
 from tests import documents
-from tests.conftest import BotFactory, Chat, Harness
-from tests.test_student_journey import onboard, rows, submit
-
-
-async def thesis_status(harness: Harness, student_id: int) -> str:
-    engine = create_engine(harness.settings.effective_database_url)
-    async with engine.connect() as conn:
-        value = (await conn.execute(select(Thesis.status)
-                                    .where(Thesis.student_id == student_id))).scalar_one()
-    await engine.dispose()
-    return str(value)
-
-
-def cards(harness: Harness, chat: Chat) -> list:
-    return [m for m in harness.emu.bot_messages(chat.id) if m.document]
-
-
-async def latest_card(harness: Harness, supervisor: Chat, count_: int):
-    await harness.emu.wait_until(lambda: len(cards(harness, supervisor)) >= count_)
-    return cards(harness, supervisor)[-1]
-
-
-async def decide(harness: Harness, supervisor: Chat, card_id: int, button: str,
-                 comment: str | None, grade: str = "/skip") -> str:
-    prompt = (await supervisor.click(button, message_id=card_id))[-1].content
-    assert "comment" in prompt.lower()
-    if comment is None:
-        await supervisor.say("/skip")
-    else:
-        await supervisor.say(comment)
-    return await supervisor.say(grade)
+from tests.conftest import BotFactory, Harness
+from tests.support.conversation import (
+    cards,
+    decide,
+    latest_card,
+    onboard,
+    rows,
+    submit,
+    thesis_status,
+)
 
 
 async def test_request_changes_then_approve_with_grade(harness: Harness) -> None:
