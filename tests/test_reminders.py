@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from bot.workers import Scheduler
 from services.clock import ManualClock
 from services.context import ServiceConfig, ServiceDeps, Services
 from services.notifications import Kind
-from services.reminders import OFFSETS, reminder_due, schedule
+from services.reminders import OFFSETS
 from storage.db import create_engine, create_session_factory
 from storage.files import LocalFileStore
 from storage.models import OutboxMessage, Submission, Thesis, ThesisStatus, User
@@ -78,24 +78,6 @@ class World:
 def fired(rows: list[OutboxMessage]) -> list[tuple[int, str, str]]:
     """(chat, kind, label) of reminder rows, in order."""
     return [(r.chat_id, r.kind, r.payload.get("left", "")) for r in rows]
-
-
-def test_schedule_rules_are_pure() -> None:
-    due = datetime(2030, 3, 11, 10, 0, tzinfo=UTC)
-    assert [label for label, _ in schedule(due, due - timedelta(days=10))] == \
-        ["7d", "3d", "1d", "12h", "1h"]
-    # Set two days before: the 7- and 3-day reminders were never ahead, so never sent.
-    assert [label for label, _ in schedule(due, due - timedelta(days=2))] == ["1d", "12h", "1h"]
-    armed = due - timedelta(days=10)
-    assert reminder_due(due, armed, due - timedelta(days=7, seconds=1)) is None
-    assert reminder_due(due, armed, due - timedelta(days=7)) == "7d"
-    assert reminder_due(due, armed, due - timedelta(days=4)) == "7d"
-    assert reminder_due(due, armed, due - timedelta(hours=2)) == "12h"
-    assert reminder_due(due, armed, due - timedelta(minutes=1)) == "1h"
-    assert reminder_due(due, armed, due) is None  # overdue is another notice
-    # After a long outage only the nearest threshold is due, not a burst of stale ones.
-    assert reminder_due(due, due - timedelta(hours=30), due - timedelta(hours=2)) == "12h"
-    assert reminder_due(due, due - timedelta(hours=5), due - timedelta(hours=4)) is None
 
 
 async def test_reminders_fire_once_each_at_their_time(db: str, tmp_path: Path) -> None:

@@ -13,6 +13,8 @@ from handlers.notifications import render
 from handlers.texts import Texts
 from services.notifications import (
     PAYLOADS,
+    AccessDeactivated,
+    AccessReactivated,
     DeadlineMoved,
     DeadlineOverdue,
     DeadlineReminder,
@@ -21,12 +23,16 @@ from services.notifications import (
     DigestItem,
     Kind,
     MalformedPayload,
+    MilestoneDeleted,
+    MilestoneExtended,
     NewSubmission,
     OverdueItem,
     Payload,
     ReviewDigest,
     StudentOverdue,
     StudentUnreachable,
+    ThesisFinal,
+    ThesisReopened,
     parse,
 )
 
@@ -45,6 +51,13 @@ SAMPLES: list[Payload] = [
     ReviewDigest(items=(DigestItem(submission_id=1, student_name="Bob", title="T", version=1,
                                    submitted_at=AT),), total=3, sla_days=3),
     StudentUnreachable(student_name="Alice"),
+    AccessDeactivated(),
+    AccessReactivated(),
+    ThesisFinal(title="T", version=3, supervisor_name="Sam"),
+    ThesisReopened(title="T", version=3, supervisor_name="Sam", reason="one more chapter"),
+    MilestoneExtended(milestone_id=1, title="Outline", due_at=AT, common_due_at=AT,
+                      supervisor_name="Sam"),
+    MilestoneDeleted(milestone_id=1, title="Outline", due_at=AT, supervisor_name="Sam"),
 ]
 
 
