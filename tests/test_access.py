@@ -4,6 +4,7 @@ audit log, the notices they receive."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from sqlalchemy import select
 from storage.db import create_engine
 from storage.models import AuditEntry, Invite, Thesis, User
 from tests import documents
-from tests.conftest import BotFactory, Chat, Harness
+from tests.conftest import BotFactory, Chat, Harness, free_port
+from tests.reliability.tools import LoadBalancer
 from tests.support.conversation import invite_code, onboard, submit
 
 REFUSED = "Your access has been deactivated"
@@ -185,3 +187,34 @@ async def test_an_id_removed_from_admin_ids_is_no_longer_admin(make_bot: BotFact
     # Back in ADMIN_IDS, an admin again on the next update.
     await make_bot(admin_ids=[1])
     assert "Statistics" in await admin.say("/stats")
+
+
+async def test_deactivated_on_one_replica_is_refused_by_the_other_on_the_next_update(
+        make_bot: BotFactory) -> None:
+    # Two webhook replicas behind a balancer the test steers; each has its own user cache.
+    ports = [free_port(), free_port()]
+    balancer = await LoadBalancer(ports).start()
+    try:
+        shared = dict(webhook_base_url=f"http://127.0.0.1:{balancer.port}",
+                      webhook_secret="s3cr3t-" + secrets.token_hex(8))
+        a = await make_bot("webhook", http_port=ports[0], **shared)
+        await make_bot("webhook", http_port=ports[1], **shared)
+        balancer.backends = [ports[1]]  # everyone talks to replica B first
+        admin, _supervisor, alice, _bob = await onboard(a)
+        assert "not submitted anything yet" in await alice.say("/status")  # B knows her now
+
+        balancer.backends = [ports[0]]
+        await open_person(admin, "Alice A")
+        confirmation, _view = await press(admin, "Deactivate")
+        assert "Alice A is deactivated" in confirmation
+
+        balancer.backends = [ports[1]]
+        assert REFUSED in await alice.say("/status")
+
+        balancer.backends = [ports[0]]
+        await open_person(admin, "Alice A")
+        await press(admin, "Reactivate")
+        balancer.backends = [ports[1]]
+        assert "not submitted anything yet" in await alice.say("/status")
+    finally:
+        await balancer.close()
