@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.metrics import REMINDERS_SENT
 from bot.workers import Scheduler
@@ -313,4 +313,43 @@ async def test_claims_work_on_sqlite_too(tmp_path: Path) -> None:
         (ALICE, Kind.DEADLINE_REMINDER, "1d"), (ALICE, Kind.DEADLINE_OVERDUE, None),
         (SUPERVISOR, Kind.STUDENT_OVERDUE, None)]
     assert milestone
+    await world.close()
+
+
+async def deactivate(db: str, user_id: int, at: datetime | None) -> None:
+    engine = create_engine(db)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(update(User).where(User.id == user_id).values(deactivated_at=at))
+    finally:
+        await engine.dispose()
+
+
+async def test_deactivated_people_get_no_reminders_overdue_notices_or_digest(
+        db: str, tmp_path: Path) -> None:
+    await seed(db)
+    clock = ManualClock(START)
+    world = World(db, clock, tmp_path)
+    due = START + timedelta(days=2)
+    await world.milestone(None, "Outline", due)  # Alice and Bob
+    await add_pending(db, BOB, START - timedelta(days=4), "Waiting")
+    await deactivate(db, ALICE, START)
+    await deactivate(db, SUPERVISOR, START)
+    scheduler = world.scheduler()
+    for moment in (START, due - timedelta(days=1), due - timedelta(hours=1), due):
+        clock.set(moment)
+        await scheduler.run_once()
+    # Bob (active) is reminded and told he is overdue; Alice gets nothing, and the
+    # deactivated supervisor neither the overdue notice nor the digest.
+    assert fired(await world.outbox()) == [
+        (BOB, Kind.DEADLINE_REMINDER, "1d"), (BOB, Kind.DEADLINE_REMINDER, "1h"),
+        (BOB, Kind.DEADLINE_OVERDUE, "")]
+    # Reactivated: the supervisor gets the day's digest after all, Alice what is still due.
+    await deactivate(db, SUPERVISOR, None)
+    await deactivate(db, ALICE, None)
+    clock.set(due + timedelta(hours=1))
+    await scheduler.run_once()
+    assert fired(await world.outbox())[3:] == [
+        (ALICE, Kind.DEADLINE_OVERDUE, ""), (SUPERVISOR, Kind.STUDENT_OVERDUE, ""),
+        (SUPERVISOR, Kind.REVIEW_DIGEST, "")]
     await world.close()
