@@ -109,12 +109,15 @@ class OutboxSender:
     async def run_once(self) -> int:
         """Claim a batch and deliver it; returns how many rows were handled."""
         async with self._sessions() as session, session.begin():
-            claimed, pending = await delivery.claim(session, self._clock.now(),
-                                                    self.config.batch, self.config.lease)
-            rows = list(claimed)
-            OUTBOX_PENDING.set(pending)
+            claimed = await delivery.claim(session, self._clock.now(), self.config.batch,
+                                           self.config.lease)
+            rows = list(claimed.rows)
+        OUTBOX_PENDING.set(claimed.pending)
+        if claimed.withheld:
+            OUTBOX_FAILED.labels(reason="deactivated").inc(claimed.withheld)
+            log.info("outbox_withheld", reason=delivery.DEACTIVATED, count=claimed.withheld)
         if not rows:
-            return 0
+            return claimed.withheld
         # One chat's messages go one after another, in order; chats go side by side.
         by_chat: dict[int, list[OutboxMessage]] = {}
         for row in rows:
@@ -135,7 +138,7 @@ class OutboxSender:
                         break
 
         await asyncio.gather(*(deliver(chat_rows) for chat_rows in by_chat.values()))
-        return len(rows)
+        return len(rows) + claimed.withheld
 
     async def _deliver(self, row: OutboxMessage) -> bool:
         """Send one row and record the outcome; False when the chat is unreachable."""
