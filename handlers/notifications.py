@@ -52,6 +52,10 @@ def submission_card(t: Texts, *, student_name: str, title: str, version: int,
 def _new_submission(t: Texts, p: NewSubmission) -> Outgoing:
     text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
                            note=p.note, submitted_at=p.submitted_at, caption=bool(p.file_id))
+    if p.deactivated_supervisor is not None:
+        # First, so that a caption cut to its limit keeps it.
+        text = t("leftovers.card.supervisor_deactivated",
+                 supervisor=clip(p.deactivated_supervisor, 100)) + "\n" + text
     return Outgoing(text=text[:CAPTION_LIMIT] if p.file_id else text,
                     document=p.file_id, markup=review_buttons(t, p.submission_id))
 

@@ -66,6 +66,8 @@ class NewSubmission(Payload):
     file_id: str | None
     file_name: str
     submitted_at: Moment
+    # Sent to the admins instead: the student's supervisor (this name) is deactivated.
+    deactivated_supervisor: str | None = None
 
 
 class DecisionMade(Payload):

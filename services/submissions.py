@@ -29,7 +29,7 @@ from services.notifications import NewSubmission, notify
 from services.staged_files import discard_unreferenced, pending_keys
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
-from storage.repositories import audit, theses
+from storage.repositories import audit, theses, users
 
 TITLE_MAX = 300
 NOTE_MAX = 1000
@@ -179,7 +179,7 @@ class SubmissionService(BaseService):
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
         if student.supervisor_id is not None:
-            notify(self.session, student.supervisor_id, NewSubmission(
+            await self._announce(student.supervisor_id, NewSubmission(
                 submission_id=submission.id, student_name=student.full_name,
                 title=thesis.title, version=submission.version, note=note,
                 file_id=staged.telegram_file_id, file_name=staged.file_name,
@@ -188,6 +188,18 @@ class SubmissionService(BaseService):
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
         return SubmissionResult(thesis, submission, student.supervisor_id)
+
+    async def _announce(self, supervisor_id: int, card: NewSubmission, now: datetime) -> None:
+        """The card goes to the supervisor; if they are deactivated, to the admins instead
+        (who may decide on any version, and see it in their /queue), saying why."""
+        supervisor = await users.get(self.session, supervisor_id)
+        if supervisor is not None and supervisor.deactivated_at is None:
+            notify(self.session, supervisor_id, card, now)
+            return
+        held = card.model_copy(update={
+            "deactivated_supervisor": supervisor.full_name if supervisor else "?"})
+        for admin in await users.active_admins(self.session, self.config.admin_ids):
+            notify(self.session, admin.id, held, now)
 
     async def _already_recorded(self, student: User, thesis: Thesis | None,
                                 staged: StagedFile) -> SubmissionResult | None:

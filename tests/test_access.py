@@ -205,16 +205,44 @@ async def test_deactivated_on_one_replica_is_refused_by_the_other_on_the_next_up
 
         balancer.backends = [ports[0]]
         await open_person(admin, "Alice A")
+        before = alice.bot_count
         confirmation, _view = await press(admin, "Deactivate")
         assert "Alice A is deactivated" in confirmation
+        await notice(alice, before, "deactivated your access")  # not to be taken for a reply
 
         balancer.backends = [ports[1]]
         assert REFUSED in await alice.say("/status")
 
         balancer.backends = [ports[0]]
         await open_person(admin, "Alice A")
+        before = alice.bot_count
         await press(admin, "Reactivate")
+        await notice(alice, before, "reactivated your access")
         balancer.backends = [ports[1]]
         assert "not submitted anything yet" in await alice.say("/status")
     finally:
         await balancer.close()
+
+
+async def test_a_version_for_a_deactivated_supervisor_goes_to_the_admins(
+        harness: Harness) -> None:
+    admin, supervisor, alice, _bob = await onboard(harness)
+    await open_person(admin, "Sam Supervisor")
+    await press(admin, "Deactivate")
+    await notice(supervisor, 0, "deactivated your access")
+    told_before = supervisor.bot_count
+
+    assert "Version 1 received" in await submit(alice, documents.pdf("a"), "a.pdf", title="A")
+    await harness.emu.wait_until(lambda: any(m.document for m in
+                                             harness.emu.bot_messages(admin.id)))
+    card = [m for m in harness.emu.bot_messages(admin.id) if m.document][-1]
+    assert "their supervisor Sam Supervisor is deactivated" in card.content
+    assert "Alice A" in card.content and "version 1" in card.content
+    assert card.button_texts() == ["Approve", "Request changes", "Reject"]
+    # The admin decides from the card; the deactivated supervisor was handed nothing.
+    await admin.click("Approve", message_id=card.message_id)
+    await admin.say("/skip")
+    before = alice.bot_count
+    assert "Recorded" in await admin.say("/skip")
+    await notice(alice, before, "approved")
+    assert supervisor.bot_count == told_before
