@@ -63,9 +63,12 @@ class NewSubmission(Payload):
     title: str
     version: int
     note: str | None
-    file_id: str | None
+    file_id: str | None  # Telegram's copy, if it carries file_name
     file_name: str
     submitted_at: Moment
+    # Sent from the store under file_name when there is no file_id (rows written before
+    # the file_key was kept have neither, and go as text).
+    file_key: str | None = None
     # Sent to the admins instead: the student's supervisor (this name) is deactivated.
     deactivated_supervisor: str | None = None
 
@@ -81,6 +84,7 @@ class DecisionMade(Payload):
     reviewer_name: str
     feedback_file_id: str | None
     feedback_file_name: str | None
+    feedback_file_key: str | None = None
 
 
 class DeadlineSet(Payload):

@@ -37,7 +37,12 @@ NOTE_MAX = 1000
 
 @dataclass(frozen=True)
 class StagedFile:
-    """A file already in the store, waiting for its row; JSON-safe for the FSM."""
+    """A file already in the store, waiting for its row; JSON-safe for the FSM.
+
+    ``telegram_file_id`` is Telegram's copy, kept only when it carries ``file_name``:
+    Telegram shows a re-sent file under the name it was uploaded with, so a file we renamed
+    (a DOCX sent as "x.pdf" is stored as "x.docx") is sent from our store instead.
+    """
 
     key: str
     size: int
@@ -62,6 +67,7 @@ class IncomingFile:
     file_name: str
     declared_size: int | None = None
     telegram_file_id: str | None = None
+    telegram_file_name: str | None = None  # the name Telegram keeps with its copy
 
 
 @dataclass(frozen=True)
@@ -182,8 +188,8 @@ class SubmissionService(BaseService):
             await self._announce(student.supervisor_id, NewSubmission(
                 submission_id=submission.id, student_name=student.full_name,
                 title=thesis.title, version=submission.version, note=note,
-                file_id=staged.telegram_file_id, file_name=staged.file_name,
-                submitted_at=now), now)
+                file_id=staged.telegram_file_id, file_key=staged.key,
+                file_name=staged.file_name, submitted_at=now), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
@@ -239,6 +245,11 @@ class SubmissionService(BaseService):
                           review.feedback_telegram_file_id)
 
 
+    def open_file(self, stored: StoredFile) -> AsyncIterator[bytes]:
+        """The bytes of a file ``file_for`` gave, streamed from the store."""
+        return self.deps.files.read(stored.key)
+
+
 async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
                          max_bytes: int) -> StagedFile:
     """Stream a PDF/DOCX into the store under a fresh key; nothing is left if it is refused."""
@@ -271,10 +282,11 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
     except BaseException:
         await discard(files, key)
         raise
+    file_name = name_for_kind(_safe_name(incoming.file_name), sniffed.kind)
+    same_name = incoming.telegram_file_name == file_name
     return StagedFile(key=key, size=sniffed.size, sha256=digest.hexdigest(),
-                      kind=sniffed.kind.value,
-                      file_name=name_for_kind(_safe_name(incoming.file_name), sniffed.kind),
-                      telegram_file_id=incoming.telegram_file_id)
+                      kind=sniffed.kind.value, file_name=file_name,
+                      telegram_file_id=incoming.telegram_file_id if same_name else None)
 
 
 async def discard(files: FileStore, key: str) -> None:

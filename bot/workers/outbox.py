@@ -43,12 +43,14 @@ from bot.metrics import (
     OUTBOX_SENT,
 )
 from bot.workers.rate import Limiter, RateLimiter, SharedRateLimiter
-from handlers.notifications import Outgoing, render
+from handlers.notifications import Outgoing, StoredDocument, render
 from handlers.render import CAPTION_LIMIT
+from handlers.telegram_files import StoredInputFile
 from handlers.texts import Texts
 from services import delivery
 from services.clock import Clock
 from services.notifications import MalformedPayload, parse
+from storage.files import FileStore
 from storage.models import OutboxMessage
 
 log = structlog.get_logger("bot.outbox")
@@ -71,8 +73,9 @@ class SenderConfig:
 class OutboxSender:
     def __init__(self, bot: Bot, session_factory: async_sessionmaker[AsyncSession],
                  clock: Clock, texts: Texts, config: SenderConfig | None = None,
-                 redis: Redis | None = None) -> None:
+                 redis: Redis | None = None, files: FileStore | None = None) -> None:
         self._bot = bot
+        self._files = files  # documents sent from the store (under the name we stored)
         self._sessions = session_factory
         self._clock = clock
         self._t = texts
@@ -208,8 +211,9 @@ class OutboxSender:
         if message.document is None:
             await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
             return
+        document = self._upload(message.document)
         if len(message.text) <= CAPTION_LIMIT:
-            await self._bot.send_document(chat_id, message.document, caption=message.text,
+            await self._bot.send_document(chat_id, document, caption=message.text,
                                           reply_markup=message.markup)
             return
         if row.parts_sent < 1:
@@ -217,7 +221,15 @@ class OutboxSender:
             # Recorded before the document goes: if the document fails, the retry sends
             # only the document, not the text a second time.
             await self._write(lambda s: delivery.part_sent(s, row, 1))
-        await self._bot.send_document(chat_id, message.document)
+        await self._bot.send_document(chat_id, document)
+
+    def _upload(self, document: str | StoredDocument) -> str | StoredInputFile:
+        if isinstance(document, str):
+            return document
+        files = self._files
+        if files is None:
+            raise RuntimeError("a stored document to send, and no file store")
+        return StoredInputFile(lambda: files.read(document.key), document.file_name)
 
     async def _retry_or_fail(self, row: OutboxMessage, reason: str) -> None:
         if row.attempts >= self.config.max_attempts:
