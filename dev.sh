@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for newcomers and CI. Each command sets up what it needs by itself.
 #   ./dev.sh run          the bot: the real one with TELEGRAM_BOT_TOKEN, else the browser sandbox
-#   ./dev.sh test [ARGS]  the whole test suite (PostgreSQL, Redis and an S3 server on loopback)
+#   ./dev.sh test [ARGS]  the whole test suite (PostgreSQL, Redis and an S3 server on loopback);
+#                         `./dev.sh test -m unit` (or tests/unit) runs the fast tier, no services
 #   ./dev.sh setup        only create .venv and install the project
 #   ./dev.sh lint         ruff and mypy
 #   ./dev.sh bench [ARGS] the benchmark report (python -m bench)
@@ -118,6 +119,25 @@ start_s3() {
     log "the S3 server did not start"; cat test-artifacts/moto.log >&2; return 1
 }
 
+# The fast tier (`-m unit`, or only paths under tests/unit) needs none of the services.
+unit_only() {
+    local arg prev="" paths=0 outside=0 marked=0
+    for arg in "$@"; do
+        if [ "$prev" = "-m" ] && [ "$arg" = unit ]; then marked=1; fi
+        case "$arg" in
+            -m=unit|-munit) marked=1 ;;
+            -*) ;;
+            *) if [ "$prev" != "-m" ] && [ "$prev" != "-k" ]; then
+                   paths=$((paths + 1))
+                   case "$arg" in tests/unit|tests/unit/*|./tests/unit|./tests/unit/*) ;;
+                                  *) outside=1 ;; esac
+               fi ;;
+        esac
+        prev=$arg
+    done
+    [ "$marked" = 1 ] || { [ "$paths" -gt 0 ] && [ "$outside" = 0 ]; }
+}
+
 cmd=${1:-help}
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -132,11 +152,13 @@ case "$cmd" in
         ;;
     test)
         ensure_venv
-        ensure_postgres
-        ensure_redis
-        # The sandbox's browser test drives Debian's Chromium.
-        bash tests/browser/ensure_chromium.sh
-        start_s3
+        if ! unit_only "$@"; then
+            ensure_postgres
+            ensure_redis
+            # The sandbox's browser test drives Debian's Chromium.
+            bash tests/browser/ensure_chromium.sh
+            start_s3
+        fi
         "$PY" -m pytest "$@"
         ;;
     setup)
@@ -158,7 +180,7 @@ case "$cmd" in
         "$PY" -m bench "$@"
         ;;
     *)
-        sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
         [ "$cmd" = help ]
         ;;
 esac

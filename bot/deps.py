@@ -8,7 +8,8 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.config import Settings
-from services.base import ServiceConfig, ServiceDeps
+from bot.user_changes import RedisUserChanges
+from services.base import LocalUserChanges, ServiceConfig, ServiceDeps, UserChanges
 from services.clock import Clock, SystemClock
 from storage.db import create_engine, create_session_factory
 from storage.files import FileStore, LocalFileStore, S3FileStore
@@ -58,11 +59,23 @@ def build_deps(settings: Settings, clock: Clock | None = None) -> AppDeps:
     clock = clock or SystemClock()
     engine = create_engine(settings.effective_database_url, pool_size=settings.db_pool_size)
     files = create_file_store(settings)
+    redis = create_redis(settings.redis_url) if settings.redis_url else None
+    # Without Redis there is one process: its own cache is all there is to tell.
+    changes: UserChanges = LocalUserChanges() if redis is None else \
+        RedisUserChanges(redis, scope=bot_scope(settings))
     return AppDeps(
         engine=engine,
         session_factory=create_session_factory(engine),
         files=files,
-        redis=create_redis(settings.redis_url) if settings.redis_url else None,
-        services=ServiceDeps(files=files, config=service_config(settings), clock=clock),
+        redis=redis,
+        services=ServiceDeps(files=files, config=service_config(settings), clock=clock,
+                             user_changes=changes),
         clock=clock,
     )
+
+
+def bot_scope(settings: Settings) -> str:
+    """The bot's id (the token's public part): keys of two bots on one Redis never meet."""
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token \
+        else ""
+    return token.split(":", 1)[0] or "0"

@@ -43,7 +43,7 @@ def create_sender(settings: Settings, bot: Bot, deps: AppDeps) -> OutboxSender:
         SenderConfig(rate_per_second=settings.notify_rate_per_second,
                      chat_rate_per_second=settings.notify_chat_rate_per_second,
                      max_attempts=settings.notify_max_attempts),
-        redis=deps.redis)
+        redis=deps.redis, files=deps.files)
 
 
 class BotProcess:

@@ -7,9 +7,9 @@ from aiogram.types import CallbackQuery
 
 from handlers.callbacks import FileCb
 from handlers.filters import Registered
+from handlers.telegram_files import StoredInputFile
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import NotFound
 from storage.models import User
 
 
@@ -17,10 +17,11 @@ async def send_file(query: CallbackQuery, callback_data: FileCb, services: Servi
                     user: User, t: Texts, bot: Bot) -> None:
     stored = await services.submissions.file_for(user, callback_data.submission_id,
                                                  feedback=callback_data.feedback)
-    if stored.telegram_file_id is None:
-        raise NotFound()
     await query.answer()
-    await bot.send_document(query.from_user.id, stored.telegram_file_id)
+    # Telegram's copy when it carries our name; else from our store, under our name.
+    document: str | StoredInputFile = stored.telegram_file_id or StoredInputFile(
+        lambda: services.submissions.open_file(stored), stored.file_name)
+    await bot.send_document(query.from_user.id, document)
 
 
 def create_router() -> Router:

@@ -34,10 +34,25 @@ ICONS = {"approved": "✅", "changes_requested": "✏️", "rejected": "❌"}
 
 
 @dataclass(frozen=True)
+class StoredDocument:
+    """A file of our store, to be sent under our name (Telegram's copy has another)."""
+
+    key: str
+    file_name: str
+
+
+@dataclass(frozen=True)
 class Outgoing:
     text: str
-    document: str | None = None
+    document: str | StoredDocument | None = None  # a Telegram file_id, or from our store
     markup: InlineKeyboardMarkup | None = None
+
+
+def _document(file_id: str | None, key: str | None,
+              name: str | None) -> str | StoredDocument | None:
+    if file_id:
+        return file_id
+    return StoredDocument(key, name or "file") if key else None
 
 
 def submission_card(t: Texts, *, student_name: str, title: str, version: int,
@@ -50,10 +65,16 @@ def submission_card(t: Texts, *, student_name: str, title: str, version: int,
 
 
 def _new_submission(t: Texts, p: NewSubmission) -> Outgoing:
+    document = _document(p.file_id, p.file_key, p.file_name)
     text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
-                           note=p.note, submitted_at=p.submitted_at, caption=bool(p.file_id))
-    return Outgoing(text=text[:CAPTION_LIMIT] if p.file_id else text,
-                    document=p.file_id, markup=review_buttons(t, p.submission_id))
+                           note=p.note, submitted_at=p.submitted_at,
+                           caption=document is not None)
+    if p.deactivated_supervisor is not None:
+        # First, so that a caption cut to its limit keeps it.
+        text = t("leftovers.card.supervisor_deactivated",
+                 supervisor=clip(p.deactivated_supervisor, 100)) + "\n" + text
+    return Outgoing(text=text[:CAPTION_LIMIT] if document is not None else text,
+                    document=document, markup=review_buttons(t, p.submission_id))
 
 
 def _decision(t: Texts, p: DecisionMade) -> Outgoing:
@@ -64,9 +85,10 @@ def _decision(t: Texts, p: DecisionMade) -> Outgoing:
              if p.comment else None,
              grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None,
              next=t(f"decision.next.{p.decision}"))
-    if p.feedback_file_id:
+    document = _document(p.feedback_file_id, p.feedback_file_key, p.feedback_file_name)
+    if document is not None:
         # The file goes first with a short caption; the full text would not fit in one.
-        return Outgoing(text=text, document=p.feedback_file_id)
+        return Outgoing(text=text, document=document)
     return Outgoing(text=text)
 
 

@@ -20,7 +20,7 @@ def error_text(t: Texts, error: DomainError) -> str:
     """The catalog text of a domain error.
 
     A code without a text, or a text needing a parameter the error lacks, raises KeyError:
-    a bug, answered and logged by the error middleware (tests/test_error_texts.py checks
+    a bug, answered and logged by the error middleware (tests/unit/test_error_texts.py checks
     every error the code raises), never papered over with a vaguer message.
     """
     params = dict(error.params)

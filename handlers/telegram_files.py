@@ -1,16 +1,17 @@
-"""Streaming a file from Telegram without holding it in memory."""
+"""Streaming a file from Telegram, and back to Telegram from our store, without holding it
+in memory."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from pathlib import Path
 
 import aiofiles
 import aiohttp
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import Document
+from aiogram.types import Document, InputFile
 
 from services.errors import SourceUnavailable
 from services.submissions import IncomingFile
@@ -43,4 +44,27 @@ def incoming_document(bot: Bot, document: Document, default_name: str) -> Incomi
     """A Telegram document as the services take it; nothing is downloaded until read."""
     return IncomingFile(chunks=stream_file(bot, document.file_id),
                         file_name=document.file_name or default_name,
-                        declared_size=document.file_size, telegram_file_id=document.file_id)
+                        declared_size=document.file_size, telegram_file_id=document.file_id,
+                        telegram_file_name=document.file_name)
+
+
+class StoredFileUnreadable(OSError):
+    """The file store failed while a stored file was being sent: an I/O failure, retried
+    like a network error."""
+
+
+class StoredInputFile(InputFile):
+    """A file of our store sent to Telegram under the name we stored, streamed chunk by chunk
+    into the upload (never whole in memory). ``open`` gives a fresh stream on every read, so
+    a retried upload starts over."""
+
+    def __init__(self, open_chunks: Callable[[], AsyncIterator[bytes]], filename: str) -> None:
+        super().__init__(filename=filename)
+        self._open = open_chunks
+
+    async def read(self, bot: Bot) -> AsyncGenerator[bytes, None]:
+        try:
+            async for chunk in self._open():
+                yield chunk
+        except Exception as exc:
+            raise StoredFileUnreadable(f"stored file unreadable: {type(exc).__name__}") from exc

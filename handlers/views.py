@@ -33,7 +33,7 @@ def history(t: Texts, thesis: Thesis | None,
             if review and review.grade is not None else None))
         buttons.append((t("history.file_button", version=row.submission.version),
                         FileCb(submission_id=row.submission.id)))
-        if review and review.feedback_telegram_file_id:
+        if review and review.feedback_file_key:
             buttons.append((t("history.feedback_button", version=row.submission.version),
                             FileCb(submission_id=row.submission.id, feedback=True)))
     chunks = split_lines(lines)

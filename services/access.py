@@ -91,7 +91,7 @@ class AccessService(BaseService):
                      invites_revoked=revoked_count)
         notify(self.session, user_id, AccessDeactivated(), now)
         await self.session.commit()
-        self._changed(person, now)
+        await self._changed(person, now)
         return AccessChange(person, changed=True, invites_revoked=revoked_count)
 
     async def reactivate(self, actor: User, user_id: int) -> AccessChange:
@@ -106,14 +106,16 @@ class AccessService(BaseService):
                      object_type="user", object_id=user_id, at=now, role=person.role)
         notify(self.session, user_id, AccessReactivated(), now)
         await self.session.commit()
-        self._changed(person, None)
+        await self._changed(person, None)
         return AccessChange(person, changed=True)
 
-    def _changed(self, person: User, deactivated_at: datetime | None) -> None:
+    async def _changed(self, person: User, deactivated_at: datetime | None) -> None:
         # The row was changed by a conditional UPDATE; the loaded object learns it without a
-        # second round trip, and this process stops serving the person's old snapshot.
+        # second round trip, this process stops serving the person's old snapshot, and the
+        # other replicas stop serving theirs on the person's next update.
         set_committed_value(person, "deactivated_at", deactivated_at)
         self.deps.known_users.forget(person.id)
+        await self.deps.user_changes.changed(person.id)
 
     def _require_admin(self, actor: User) -> None:
         if actor.role != Role.ADMIN.value or revoked(actor, self.config) is not None:

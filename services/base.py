@@ -1,4 +1,5 @@
-"""What every service gets: the update's session, the file store, the clock and settings.
+"""What every service gets: the update's session, the file store, the clock and settings,
+and the ports to what the replicas share (``UserChanges``).
 
 Every service module imports ``BaseService`` from here, and ``services/context.py`` imports
 every service, so this module imports no service: that keeps the package free of circles.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.clock import Clock, SystemClock
 from services.known_users import KnownUsers
 from storage.files import FileStore
+
+
+class UserChanges(Protocol):
+    """A version per user, shared by the replicas: changed whenever an admin changes what
+    that user may do (deactivation, reactivation), so that every replica's snapshot of them
+    goes stale at once instead of when its TTL runs out.
+
+    ``version`` answers None when it cannot tell (the shared store is down): snapshots are
+    then trusted for a few seconds only. ``changed`` never raises: the change is committed
+    already, and a replica that missed it still sees it within that short TTL.
+    """
+
+    async def version(self, user_id: int) -> str | None: ...
+
+    async def changed(self, user_id: int) -> None: ...
+
+
+class LocalUserChanges:
+    """One process, nothing shared (the embedded defaults, the sandbox): the process forgets
+    its own snapshot on a change, and there is no other replica to tell."""
+
+    async def version(self, user_id: int) -> str | None:
+        return ""
+
+    async def changed(self, user_id: int) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -35,6 +62,8 @@ class ServiceDeps:
     config: ServiceConfig
     clock: Clock = field(default_factory=SystemClock)
     known_users: KnownUsers = field(default_factory=KnownUsers)
+    # Redis in production (bot/user_changes.py): what one replica changes, all see.
+    user_changes: UserChanges = field(default_factory=LocalUserChanges)
 
 
 class BaseService:

@@ -1,7 +1,8 @@
 """The outbox sender's side of notifications: what it may claim and how an outcome is kept.
 
-Pure bookkeeping over the outbox rows, plus one rule: a user who blocked the bot gets
-nothing more, and a student's supervisor is told once. Every write after a claim carries
+Pure bookkeeping over the outbox rows, plus two rules: a user who blocked the bot gets
+nothing more, and a student's supervisor is told once; a deactivated user is sent nothing
+but the notice of their deactivation. Every write after a claim carries
 the claim's attempt number, so a sender that stalled past its lease changes nothing.
 Each function runs in the caller's transaction (the sender opens one per outcome).
 """
@@ -9,20 +10,42 @@ Each function runs in the caller's transaction (the sender opens one per outcome
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notifications import StudentUnreachable, notify
+from services.notifications import Kind, StudentUnreachable, notify
 from storage.models import OutboxMessage, Role
 from storage.repositories import outbox, users
 
+# What a deactivated person is still sent: the notice that they were deactivated.
+FOR_THE_DEACTIVATED = frozenset({Kind.ACCESS_DEACTIVATED.value})
+DEACTIVATED = "recipient deactivated"
 
-async def claim(session: AsyncSession, now: datetime, limit: int,
-                lease: timedelta) -> tuple[Sequence[OutboxMessage], int]:
-    """Up to ``limit`` due rows, leased to the caller; and how many are waiting in all."""
+
+@dataclass(frozen=True)
+class Claim:
+    rows: Sequence[OutboxMessage]  # leased to the caller, to send
+    pending: int  # waiting in all
+    withheld: int  # claimed but for a deactivated recipient: failed with DEACTIVATED
+
+
+async def claim(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> Claim:
+    """Up to ``limit`` due rows, leased to the caller; and how many are waiting in all.
+
+    A row for someone deactivated since it was written (a decision, a deadline notice, a
+    card) is not sent: it is failed with the reason ``DEACTIVATED``, in the claim's
+    transaction, and counted by the caller.
+    """
     rows = await outbox.claim(session, now=now, limit=limit, lease=lease)
-    return rows, await outbox.count_pending(session)
+    deactivated = await users.deactivated_among(session, {row.chat_id for row in rows})
+    withheld = [row for row in rows
+                if row.chat_id in deactivated and row.kind not in FOR_THE_DEACTIVATED]
+    for row in withheld:
+        await outbox.mark_failed(session, row.id, DEACTIVATED, row.attempts)
+    to_send = [row for row in rows if row not in withheld]
+    return Claim(to_send, await outbox.count_pending(session), len(withheld))
 
 
 async def sent(session: AsyncSession, row: OutboxMessage, now: datetime,

@@ -55,12 +55,6 @@ class DocumentKind(StrEnum):
     DOCX = "docx"
 
 
-CONTENT_TYPES = {
-    DocumentKind.PDF: "application/pdf",
-    DocumentKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
 ACCEPTED_EXTENSIONS = {f".{kind.value}" for kind in DocumentKind}
 
 

@@ -78,9 +78,14 @@ class NewSubmission(_AboutSubmission, Payload):
     title: str
     version: int
     note: str | None
-    file_id: str | None
+    file_id: str | None  # Telegram's copy, if it carries file_name
     file_name: str
     submitted_at: Moment
+    # Sent from the store under file_name when there is no file_id (rows written before
+    # the file_key was kept have neither, and go as text).
+    file_key: str | None = None
+    # Sent to the admins instead: the student's supervisor (this name) is deactivated.
+    deactivated_supervisor: str | None = None
 
 
 class DecisionMade(_AboutSubmission, Payload):
@@ -94,6 +99,7 @@ class DecisionMade(_AboutSubmission, Payload):
     reviewer_name: str
     feedback_file_id: str | None
     feedback_file_name: str | None
+    feedback_file_key: str | None = None
 
 
 class DeadlineSet(Payload):

@@ -88,15 +88,19 @@ class RegistrationService(BaseService):
         return await users.get(self.session, user.supervisor_id)
 
     async def current(self, user_id: int) -> User | None:
-        """Who is writing: a detached snapshot, from the process cache when it has one."""
-        known = self.deps.known_users.get(user_id)
+        """Who is writing: a detached snapshot, from the process cache while the user's
+        shared version says no replica changed them since it was taken."""
+        # Read before the row: a change committed between the two reads leaves a newer
+        # version behind, so the next update reads the row again.
+        version = await self.deps.user_changes.version(user_id)
+        known = self.deps.known_users.get(user_id, version)
         if known is not None:
             return known
         user = await users.get(self.session, user_id)
         if user is not None:
             # Detached, so that no rollback in this update can expire it under its readers.
             self.session.expunge(user)
-            self.deps.known_users.put(user)
+            self.deps.known_users.put(user, version)
         return user
 
     async def admin_from_config(self, person: Person) -> User | None:
@@ -104,11 +108,12 @@ class RegistrationService(BaseService):
         is (not only /start): registered now, a detached snapshot like ``current``'s."""
         if person.id not in self.config.admin_ids:
             return None
+        version = await self.deps.user_changes.version(person.id)
         user = await users.get(self.session, person.id)
         if user is None:
             user = await self._register(person, Role.ADMIN, None, via="config")
         self.session.expunge(user)
-        self.deps.known_users.put(user)
+        self.deps.known_users.put(user, version)
         return user
 
     async def mark_reachable(self, user_id: int, reachable: bool) -> None:

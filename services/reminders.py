@@ -5,6 +5,8 @@ due time: an extension moves it for them alone; none once their thesis is final)
 3 days, 1 day, 12 hours and 1 hour before it is due (only the times still ahead when the
 due date was set), and once when it is overdue (their supervisor is told too). A
 supervisor gets one digest a day when versions wait longer than ``review_sla_days``.
+Deactivated people get none of these: a deactivated student's milestones remind nobody,
+and a deactivated supervisor gets neither the overdue notice nor the digest.
 
 ``ReminderService.run_due(now)`` then claims due work through the reminder log: the
 unique (kind, subject_key) row and the outbox row are written in one transaction, so every
@@ -186,7 +188,7 @@ class ReminderService(BaseService):
             student = await users.get(self.session, milestone.student_id)
             items.append(OverdueItem(student_name=student.full_name if student else "?",
                                      title=milestone.title, due_at=due))
-        if items:
+        if items and await self._active(supervisor_id):
             notify(self.session, supervisor_id, StudentOverdue(items=tuple(items)), now)
         return len(items)
 
@@ -214,12 +216,20 @@ class ReminderService(BaseService):
 
     async def _digest(self, key: str, supervisor_id: int, items: list[DigestItem],
                       now: datetime) -> bool:
+        # Not claimed: reactivated the same day, the supervisor still gets the day's digest.
+        if not await self._active(supervisor_id):
+            return False
         if not await reminders.claim(self.session, Kind.REVIEW_DIGEST, key, now):
             return False
         notify(self.session, supervisor_id, ReviewDigest(
             items=tuple(items[:DIGEST_ITEMS]), total=len(items),
             sla_days=self.config.review_sla_days), now)
         return True
+
+    async def _active(self, user_id: int) -> bool:
+        """Deactivated people are told nothing and handed nothing."""
+        user = await users.get(self.session, user_id)
+        return user is not None and user.deactivated_at is None
 
     # --- transactions ----------------------------------------------------------------
 

@@ -168,7 +168,8 @@ class ReviewService(BaseService):
             version=target.submission.version, comment=comment, grade=grade,
             reviewer_name=actor.full_name,
             feedback_file_id=feedback.telegram_file_id if feedback else None,
-            feedback_file_name=feedback.file_name if feedback else None), now)
+            feedback_file_name=feedback.file_name if feedback else None,
+            feedback_file_key=feedback.key if feedback else None), now)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
                      object_type="submission", object_id=submission_id, at=now, grade=grade)
         return ReviewResult(review, target, actor)

@@ -29,7 +29,7 @@ from services.notifications import NewSubmission, notify
 from services.staged_files import discard_unreferenced, pending_keys
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
-from storage.repositories import audit, theses
+from storage.repositories import audit, theses, users
 
 TITLE_MAX = 300
 NOTE_MAX = 1000
@@ -37,7 +37,12 @@ NOTE_MAX = 1000
 
 @dataclass(frozen=True)
 class StagedFile:
-    """A file already in the store, waiting for its row; JSON-safe for the FSM."""
+    """A file already in the store, waiting for its row; JSON-safe for the FSM.
+
+    ``telegram_file_id`` is Telegram's copy, kept only when it carries ``file_name``:
+    Telegram shows a re-sent file under the name it was uploaded with, so a file we renamed
+    (a DOCX sent as "x.pdf" is stored as "x.docx") is sent from our store instead.
+    """
 
     key: str
     size: int
@@ -62,6 +67,7 @@ class IncomingFile:
     file_name: str
     declared_size: int | None = None
     telegram_file_id: str | None = None
+    telegram_file_name: str | None = None  # the name Telegram keeps with its copy
 
 
 @dataclass(frozen=True)
@@ -179,15 +185,27 @@ class SubmissionService(BaseService):
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
         if student.supervisor_id is not None:
-            notify(self.session, student.supervisor_id, NewSubmission(
+            await self._announce(student.supervisor_id, NewSubmission(
                 submission_id=submission.id, student_name=student.full_name,
                 title=thesis.title, version=submission.version, note=note,
-                file_id=staged.telegram_file_id, file_name=staged.file_name,
-                submitted_at=now), now)
+                file_id=staged.telegram_file_id, file_key=staged.key,
+                file_name=staged.file_name, submitted_at=now), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
         return SubmissionResult(thesis, submission, student.supervisor_id)
+
+    async def _announce(self, supervisor_id: int, card: NewSubmission, now: datetime) -> None:
+        """The card goes to the supervisor; if they are deactivated, to the admins instead
+        (who may decide on any version, and see it in their /queue), saying why."""
+        supervisor = await users.get(self.session, supervisor_id)
+        if supervisor is not None and supervisor.deactivated_at is None:
+            notify(self.session, supervisor_id, card, now)
+            return
+        held = card.model_copy(update={
+            "deactivated_supervisor": supervisor.full_name if supervisor else "?"})
+        for admin in await users.active_admins(self.session, self.config.admin_ids):
+            notify(self.session, admin.id, held, now)
 
     async def _already_recorded(self, student: User, thesis: Thesis | None,
                                 staged: StagedFile) -> SubmissionResult | None:
@@ -227,6 +245,11 @@ class SubmissionService(BaseService):
                           review.feedback_telegram_file_id)
 
 
+    def open_file(self, stored: StoredFile) -> AsyncIterator[bytes]:
+        """The bytes of a file ``file_for`` gave, streamed from the store."""
+        return self.deps.files.read(stored.key)
+
+
 async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
                          max_bytes: int) -> StagedFile:
     """Stream a PDF/DOCX into the store under a fresh key; nothing is left if it is refused."""
@@ -259,10 +282,11 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
     except BaseException:
         await discard(files, key)
         raise
+    file_name = name_for_kind(_safe_name(incoming.file_name), sniffed.kind)
+    same_name = incoming.telegram_file_name == file_name
     return StagedFile(key=key, size=sniffed.size, sha256=digest.hexdigest(),
-                      kind=sniffed.kind.value,
-                      file_name=name_for_kind(_safe_name(incoming.file_name), sniffed.kind),
-                      telegram_file_id=incoming.telegram_file_id)
+                      kind=sniffed.kind.value, file_name=file_name,
+                      telegram_file_id=incoming.telegram_file_id if same_name else None)
 
 
 async def discard(files: FileStore, key: str) -> None:

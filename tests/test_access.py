@@ -4,6 +4,7 @@ audit log, the notices they receive."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sqlalchemy import select
@@ -11,8 +12,9 @@ from sqlalchemy import select
 from storage.db import create_engine
 from storage.models import AuditEntry, Invite, Thesis, User
 from tests import documents
-from tests.conftest import BotFactory, Chat, Harness
-from tests.test_student_journey import invite_code, onboard, submit
+from tests.conftest import BotFactory, Chat, Harness, free_port
+from tests.reliability.tools import LoadBalancer
+from tests.support.conversation import invite_code, onboard, submit
 
 REFUSED = "Your access has been deactivated"
 
@@ -185,3 +187,62 @@ async def test_an_id_removed_from_admin_ids_is_no_longer_admin(make_bot: BotFact
     # Back in ADMIN_IDS, an admin again on the next update.
     await make_bot(admin_ids=[1])
     assert "Statistics" in await admin.say("/stats")
+
+
+async def test_deactivated_on_one_replica_is_refused_by_the_other_on_the_next_update(
+        make_bot: BotFactory) -> None:
+    # Two webhook replicas behind a balancer the test steers; each has its own user cache.
+    ports = [free_port(), free_port()]
+    balancer = await LoadBalancer(ports).start()
+    try:
+        shared = dict(webhook_base_url=f"http://127.0.0.1:{balancer.port}",
+                      webhook_secret="s3cr3t-" + secrets.token_hex(8))
+        a = await make_bot("webhook", http_port=ports[0], **shared)
+        await make_bot("webhook", http_port=ports[1], **shared)
+        balancer.backends = [ports[1]]  # everyone talks to replica B first
+        admin, _supervisor, alice, _bob = await onboard(a)
+        assert "not submitted anything yet" in await alice.say("/status")  # B knows her now
+
+        balancer.backends = [ports[0]]
+        await open_person(admin, "Alice A")
+        before = alice.bot_count
+        confirmation, _view = await press(admin, "Deactivate")
+        assert "Alice A is deactivated" in confirmation
+        await notice(alice, before, "deactivated your access")  # not to be taken for a reply
+
+        balancer.backends = [ports[1]]
+        assert REFUSED in await alice.say("/status")
+
+        balancer.backends = [ports[0]]
+        await open_person(admin, "Alice A")
+        before = alice.bot_count
+        await press(admin, "Reactivate")
+        await notice(alice, before, "reactivated your access")
+        balancer.backends = [ports[1]]
+        assert "not submitted anything yet" in await alice.say("/status")
+    finally:
+        await balancer.close()
+
+
+async def test_a_version_for_a_deactivated_supervisor_goes_to_the_admins(
+        harness: Harness) -> None:
+    admin, supervisor, alice, _bob = await onboard(harness)
+    await open_person(admin, "Sam Supervisor")
+    await press(admin, "Deactivate")
+    await notice(supervisor, 0, "deactivated your access")
+    told_before = supervisor.bot_count
+
+    assert "Version 1 received" in await submit(alice, documents.pdf("a"), "a.pdf", title="A")
+    await harness.emu.wait_until(lambda: any(m.document for m in
+                                             harness.emu.bot_messages(admin.id)))
+    card = [m for m in harness.emu.bot_messages(admin.id) if m.document][-1]
+    assert "their supervisor Sam Supervisor is deactivated" in card.content
+    assert "Alice A" in card.content and "version 1" in card.content
+    assert card.button_texts() == ["Approve", "Request changes", "Reject"]
+    # The admin decides from the card; the deactivated supervisor was handed nothing.
+    await admin.click("Approve", message_id=card.message_id)
+    await admin.say("/skip")
+    before = alice.bot_count
+    assert "Recorded" in await admin.say("/skip")
+    await notice(alice, before, "approved")
+    assert supervisor.bot_count == told_before

@@ -5,8 +5,6 @@ the earliest open milestone on time or late."""
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import select
 
 from services.clock import ManualClock
@@ -15,6 +13,7 @@ from storage.models import Milestone, Submission
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
+from tests.support.conversation import set_deadline, told
 
 
 async def started(make_bot: BotFactory, db: str) -> tuple[Harness, ManualClock, Chat, Chat, Chat]:
@@ -25,23 +24,6 @@ async def started(make_bot: BotFactory, db: str) -> tuple[Harness, ManualClock, 
     sam = harness.chat(SUPERVISOR, "Sam", "Supervisor")
     alice, bob = harness.chat(ALICE, "Alice", "A"), harness.chat(BOB, "Bob", "B")
     return harness, clock, sam, alice, bob
-
-
-async def set_deadline(sam: Chat, target: str, title: str, due: str) -> str:
-    await sam.send("/deadline")
-    assert "Who is it for" in sam.last().content
-    asked = await sam.click(target)
-    assert "What is it called" in asked[-1].content
-    assert "YYYY-MM-DD" in await sam.say(title)
-    return await sam.say(due)
-
-
-async def told(chat: Chat, text: str, timeout: float = 15) -> None:
-    """Wait until the bot has sent ``chat`` a message containing ``text``."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not any(text in (m.content or "") for m in chat.emu.bot_messages(chat.id)):
-        assert asyncio.get_running_loop().time() < deadline, chat.emu.transcript(chat.id)
-        await asyncio.sleep(0.02)
 
 
 async def milestones_in_db(db: str) -> list[Milestone]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.ops.migrate import upgrade
 from tests import documents
 from tests.conftest import BotFactory
-from tests.test_student_journey import onboard, submit
+from tests.support.conversation import onboard, submit
 
 
 async def test_journey_on_sqlite_memory_and_local_files(make_bot: BotFactory,

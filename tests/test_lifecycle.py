@@ -20,9 +20,17 @@ from storage.models import OutboxMessage, Review, Submission, Thesis, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
-from tests.test_deadlines import set_deadline, told
-from tests.test_review import decide, latest_card, thesis_status
-from tests.test_student_journey import invite_code, onboard, rows, submit
+from tests.support.conversation import (
+    decide,
+    invite_code,
+    latest_card,
+    onboard,
+    rows,
+    set_deadline,
+    submit,
+    thesis_status,
+    told,
+)
 
 
 async def approve_latest(harness: Harness, supervisor: Chat, cards: int) -> None:

@@ -21,13 +21,20 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.metrics import OUTBOX_MALFORMED
+from bot.metrics import OUTBOX_FAILED, OUTBOX_MALFORMED
 from bot.workers import OutboxSender, SenderConfig
 from handlers.texts import Texts
 from services.clock import Clock, ManualClock, SystemClock
-from services.notifications import DeadlineSet, DecisionMade, Kind, NewSubmission, notify
+from services.notifications import (
+    AccessDeactivated,
+    DeadlineSet,
+    DecisionMade,
+    Kind,
+    NewSubmission,
+    notify,
+)
 from storage.db import create_engine, create_session_factory
 from storage.models import OutboxMessage, OutboxStatus, User
 from storage.repositories import outbox
@@ -399,3 +406,29 @@ async def test_without_redis_each_replica_keeps_the_rate_alone(
     assert all(sends), [len(s) for s in sends]
     # Still sending, each replica paced on its own: above one rate, within two.
     assert rate + 5 < busiest_second(times) <= 2 * rate + 5, busiest_second(times)
+
+
+async def test_a_deactivated_recipient_is_sent_nothing_but_the_notice_of_it(
+        emulator: BotAPIEmulator, bot: Bot, sessions: Any, db: str) -> None:
+    await seed(db)
+    for user_id, name in ((ALICE, "Alice"), (BOB, "Bob")):
+        emulator.add_user(user_id, name)
+    await queue(sessions, [(ALICE, "a1"), (BOB, "b1")])
+    async with sessions() as session, session.begin():
+        await session.execute(update(User).where(User.id == ALICE).values(deactivated_at=START))
+        notify(session, ALICE, AccessDeactivated(), SystemClock().now())
+    before = OUTBOX_FAILED.labels(reason="deactivated")._value.get()
+    async with running(sender(bot, sessions)):
+        await emulator.wait_until(lambda: len(emulator.bot_messages(BOB)) == 1
+                                  and len(emulator.bot_messages(ALICE)) == 1, 10)
+        await asyncio.sleep(0.2)
+    [notice] = emulator.bot_messages(ALICE)
+    assert "deactivated your access" in notice.content
+    by_title = {(r.chat_id, r.kind, r.payload.get("title")): (r.status, r.last_error)
+                for r in await rows(sessions)}
+    # Not lost silently: failed with its reason, and counted.
+    assert by_title[(ALICE, "deadline_set", "a1")] == (OutboxStatus.FAILED.value,
+                                                       "recipient deactivated")
+    assert by_title[(ALICE, "access_deactivated", None)][0] == OutboxStatus.SENT.value
+    assert by_title[(BOB, "deadline_set", "b1")][0] == OutboxStatus.SENT.value
+    assert OUTBOX_FAILED.labels(reason="deactivated")._value.get() - before == 1

@@ -8,19 +8,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.metrics import REMINDERS_SENT
 from bot.workers import Scheduler
 from services.clock import ManualClock
 from services.context import ServiceConfig, ServiceDeps, Services
 from services.notifications import Kind
-from services.reminders import OFFSETS, reminder_due, schedule
+from services.reminders import OFFSETS
 from storage.db import create_engine, create_session_factory
 from storage.files import LocalFileStore
 from storage.models import OutboxMessage, Submission, Thesis, ThesisStatus, User
@@ -78,24 +78,6 @@ class World:
 def fired(rows: list[OutboxMessage]) -> list[tuple[int, str, str]]:
     """(chat, kind, label) of reminder rows, in order."""
     return [(r.chat_id, r.kind, r.payload.get("left", "")) for r in rows]
-
-
-def test_schedule_rules_are_pure() -> None:
-    due = datetime(2030, 3, 11, 10, 0, tzinfo=UTC)
-    assert [label for label, _ in schedule(due, due - timedelta(days=10))] == \
-        ["7d", "3d", "1d", "12h", "1h"]
-    # Set two days before: the 7- and 3-day reminders were never ahead, so never sent.
-    assert [label for label, _ in schedule(due, due - timedelta(days=2))] == ["1d", "12h", "1h"]
-    armed = due - timedelta(days=10)
-    assert reminder_due(due, armed, due - timedelta(days=7, seconds=1)) is None
-    assert reminder_due(due, armed, due - timedelta(days=7)) == "7d"
-    assert reminder_due(due, armed, due - timedelta(days=4)) == "7d"
-    assert reminder_due(due, armed, due - timedelta(hours=2)) == "12h"
-    assert reminder_due(due, armed, due - timedelta(minutes=1)) == "1h"
-    assert reminder_due(due, armed, due) is None  # overdue is another notice
-    # After a long outage only the nearest threshold is due, not a burst of stale ones.
-    assert reminder_due(due, due - timedelta(hours=30), due - timedelta(hours=2)) == "12h"
-    assert reminder_due(due, due - timedelta(hours=5), due - timedelta(hours=4)) is None
 
 
 async def test_reminders_fire_once_each_at_their_time(db: str, tmp_path: Path) -> None:
@@ -331,4 +313,43 @@ async def test_claims_work_on_sqlite_too(tmp_path: Path) -> None:
         (ALICE, Kind.DEADLINE_REMINDER, "1d"), (ALICE, Kind.DEADLINE_OVERDUE, None),
         (SUPERVISOR, Kind.STUDENT_OVERDUE, None)]
     assert milestone
+    await world.close()
+
+
+async def deactivate(db: str, user_id: int, at: datetime | None) -> None:
+    engine = create_engine(db)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(update(User).where(User.id == user_id).values(deactivated_at=at))
+    finally:
+        await engine.dispose()
+
+
+async def test_deactivated_people_get_no_reminders_overdue_notices_or_digest(
+        db: str, tmp_path: Path) -> None:
+    await seed(db)
+    clock = ManualClock(START)
+    world = World(db, clock, tmp_path)
+    due = START + timedelta(days=2)
+    await world.milestone(None, "Outline", due)  # Alice and Bob
+    await add_pending(db, BOB, START - timedelta(days=4), "Waiting")
+    await deactivate(db, ALICE, START)
+    await deactivate(db, SUPERVISOR, START)
+    scheduler = world.scheduler()
+    for moment in (START, due - timedelta(days=1), due - timedelta(hours=1), due):
+        clock.set(moment)
+        await scheduler.run_once()
+    # Bob (active) is reminded and told he is overdue; Alice gets nothing, and the
+    # deactivated supervisor neither the overdue notice nor the digest.
+    assert fired(await world.outbox()) == [
+        (BOB, Kind.DEADLINE_REMINDER, "1d"), (BOB, Kind.DEADLINE_REMINDER, "1h"),
+        (BOB, Kind.DEADLINE_OVERDUE, "")]
+    # Reactivated: the supervisor gets the day's digest after all, Alice what is still due.
+    await deactivate(db, SUPERVISOR, None)
+    await deactivate(db, ALICE, None)
+    clock.set(due + timedelta(hours=1))
+    await scheduler.run_once()
+    assert fired(await world.outbox())[3:] == [
+        (ALICE, Kind.DEADLINE_OVERDUE, ""), (SUPERVISOR, Kind.STUDENT_OVERDUE, ""),
+        (SUPERVISOR, Kind.REVIEW_DIGEST, "")]
     await world.close()

@@ -6,42 +6,19 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-
 from storage.db import create_engine
 from storage.models import Review, Submission, Thesis, User
 from tests import documents
-from tests.conftest import BotFactory, Chat, Harness
-from tests.test_student_journey import onboard, rows, submit
-
-
-async def thesis_status(harness: Harness, student_id: int) -> str:
-    engine = create_engine(harness.settings.effective_database_url)
-    async with engine.connect() as conn:
-        value = (await conn.execute(select(Thesis.status)
-                                    .where(Thesis.student_id == student_id))).scalar_one()
-    await engine.dispose()
-    return str(value)
-
-
-def cards(harness: Harness, chat: Chat) -> list:
-    return [m for m in harness.emu.bot_messages(chat.id) if m.document]
-
-
-async def latest_card(harness: Harness, supervisor: Chat, count_: int):
-    await harness.emu.wait_until(lambda: len(cards(harness, supervisor)) >= count_)
-    return cards(harness, supervisor)[-1]
-
-
-async def decide(harness: Harness, supervisor: Chat, card_id: int, button: str,
-                 comment: str | None, grade: str = "/skip") -> str:
-    prompt = (await supervisor.click(button, message_id=card_id))[-1].content
-    assert "comment" in prompt.lower()
-    if comment is None:
-        await supervisor.say("/skip")
-    else:
-        await supervisor.say(comment)
-    return await supervisor.say(grade)
+from tests.conftest import BotFactory, Harness
+from tests.support.conversation import (
+    cards,
+    decide,
+    latest_card,
+    onboard,
+    rows,
+    submit,
+    thesis_status,
+)
 
 
 async def test_request_changes_then_approve_with_grade(harness: Harness) -> None:
@@ -221,3 +198,32 @@ async def test_students_overview_and_history(harness: Harness) -> None:
     stats = await harness.chats[1].say("/stats")
     assert "administrator: 1" in stats and "student: 2" in stats and "supervisor: 1" in stats
     assert "submitted, awaiting review: 1" in stats and "last 7 days: 1" in stats
+
+
+async def test_a_renamed_file_reaches_the_supervisor_under_the_stored_name(
+        harness: Harness) -> None:
+    _admin, supervisor, alice, _bob = await onboard(harness)
+    docx = documents.docx("a docx sent as a pdf")
+    assert "Version 1 received" in await submit(alice, docx, "x.pdf", title="Renamed")
+    card = await latest_card(harness, supervisor, 1)
+    # Telegram would show the name it was uploaded with: the card is sent from our store.
+    [sent] = [m for m in harness.emu.messages(alice.id) if not m.from_bot and m.document]
+    assert sent.document["file_name"] == "x.pdf"
+    assert card.document["file_name"] == "x.docx"
+    assert card.document["file_id"] != sent.document["file_id"]
+    assert harness.emu.file_bytes(card.document["file_id"]) == docx
+    assert card.button_texts() == ["Approve", "Request changes", "Reject"]
+    assert "Renamed" in card.content
+    # The download from the history too; a file whose name was right is re-sent as is.
+    await alice.send("/history")
+    download = (await alice.click("📄 v1"))[-1]
+    assert download.document["file_name"] == "x.docx"
+    assert harness.emu.file_bytes(download.document["file_id"]) == docx
+
+    await supervisor.click("Reject", message_id=card.message_id)
+    before = alice.bot_count
+    await supervisor.upload(documents.docx("notes"), "notes.pdf")
+    assert "Recorded" in await supervisor.say("/skip")
+    feedback = [m for m in (await alice.expect(1, before)) if m.document] or \
+        [m for m in (await alice.expect(2, before)) if m.document]
+    assert feedback[-1].document["file_name"] == "notes.docx"

@@ -105,3 +105,13 @@ def test_env_example_names_every_setting_of_the_readme() -> None:
     example = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(),
                              re.MULTILINE))
     assert documented and documented - example == set()
+
+
+BOT_MODULE_MAX_LINES = 400
+
+
+def test_every_module_of_the_composition_root_is_under_400_lines() -> None:
+    # bot/ wires the pieces; a module growing past this is doing something else's job.
+    long = {name: lines for name, path in _modules("bot").items()
+            if (lines := len(path.read_text().splitlines())) >= BOT_MODULE_MAX_LINES}
+    assert long == {}

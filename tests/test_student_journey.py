@@ -4,7 +4,6 @@ through the Bot API emulator against PostgreSQL, Redis and the S3 server."""
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -13,49 +12,7 @@ from storage.db import create_engine
 from storage.models import Invite, Submission, Thesis, User
 from tests import documents
 from tests.conftest import Chat, Harness, bucket_keys, bucket_object
-
-
-def invite_code(text: str) -> str:
-    match = re.search(r"\?start=([A-Za-z0-9_-]+)", text)
-    assert match, text
-    return match.group(1)
-
-
-async def rows(harness: Harness, model: type) -> int:
-    engine = create_engine(harness.settings.effective_database_url)
-    async with engine.connect() as conn:
-        count = (await conn.execute(select(func.count()).select_from(model))).scalar_one()
-    await engine.dispose()
-    return int(count)
-
-
-async def onboard(harness: Harness) -> tuple[Chat, Chat, Chat, Chat]:
-    admin = harness.chat(1, "Ada", "Admin")
-    await admin.say("/start")
-    sup_link = await admin.say("/invite")
-    assert "supervisor" in sup_link and "t.me/" in sup_link
-    supervisor = harness.chat(100, "Sam", "Supervisor")
-    assert "supervisor" in await supervisor.say(f"/start {invite_code(sup_link)}")
-    cohort = await supervisor.say("/invite 30 2")
-    assert "up to 2 people" in cohort
-    code = invite_code(cohort)
-    alice, bob = harness.chat(201, "Alice", "A"), harness.chat(202, "Bob", "B")
-    for student in (alice, bob):
-        reply = await student.say(f"/start {code}")
-        assert "student" in reply and "Sam Supervisor" in reply
-    return admin, supervisor, alice, bob
-
-
-async def submit(student: Chat, data: bytes, name: str, title: str | None = None,
-                 note: str = "/skip") -> str:
-    ask = await student.say("/submit")
-    if title is not None:
-        assert "title" in ask
-        ask = await student.say(title)
-    assert "PDF" in ask and "DOCX" in ask
-    asked_note = await student.upload(data, name)
-    assert "note" in asked_note[-1].content
-    return await student.say(note)
+from tests.support.conversation import invite_code, onboard, rows, submit
 
 
 async def test_full_student_journey(harness: Harness) -> None:

@@ -55,9 +55,6 @@ class Chats(EmulatorState):
         """Make sends to this user fail with 403 (no update is produced)."""
         self._chat_or_raise(user_id).blocked = True
 
-    def unblock(self, user_id: int) -> None:
-        self._chat_or_raise(user_id).blocked = False
-
     # ------------------------------------------------------------------ transcripts
 
     def messages(self, chat_id: int) -> list[RecordedMessage]:

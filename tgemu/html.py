@@ -47,7 +47,6 @@ def utf16_len(text: str) -> int:
 class _Open:
     tag: str
     offset: int
-    byte_offset: int
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -137,7 +136,7 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
                 raise EntityParseError('Tag "span" must have class "tg-spoiler"')
             if name == "tg-emoji" and "emoji-id" not in attrs:
                 raise EntityParseError('Tag "tg-emoji" must have attribute "emoji-id"')
-            stack.append(_Open(name, length16, _byte_offset(source, i), attrs))
+            stack.append(_Open(name, length16, attrs))
         i = end + 1
     if stack:
         raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
@@ -72,12 +71,7 @@ class Server(EmulatorState):
     async def __aenter__(self) -> Self:
         return await self.start()
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
     # ------------------------------------------------------------------ HTTP layer

@@ -43,12 +43,14 @@ from bot.metrics import (
     OUTBOX_SENT,
 )
 from bot.workers.rate import Limiter, RateLimiter, SharedRateLimiter
-from handlers.notifications import Outgoing, render
+from handlers.notifications import Outgoing, StoredDocument, render
 from handlers.render import CAPTION_LIMIT
+from handlers.telegram_files import StoredInputFile
 from handlers.texts import Texts
 from services import delivery
 from services.clock import Clock
 from services.notifications import MalformedPayload, parse
+from storage.files import FileStore
 from storage.models import OutboxMessage
 
 log = structlog.get_logger("bot.outbox")
@@ -71,8 +73,9 @@ class SenderConfig:
 class OutboxSender:
     def __init__(self, bot: Bot, session_factory: async_sessionmaker[AsyncSession],
                  clock: Clock, texts: Texts, config: SenderConfig | None = None,
-                 redis: Redis | None = None) -> None:
+                 redis: Redis | None = None, files: FileStore | None = None) -> None:
         self._bot = bot
+        self._files = files  # documents sent from the store (under the name we stored)
         self._sessions = session_factory
         self._clock = clock
         self._t = texts
@@ -109,12 +112,15 @@ class OutboxSender:
     async def run_once(self) -> int:
         """Claim a batch and deliver it; returns how many rows were handled."""
         async with self._sessions() as session, session.begin():
-            claimed, pending = await delivery.claim(session, self._clock.now(),
-                                                    self.config.batch, self.config.lease)
-            rows = list(claimed)
-            OUTBOX_PENDING.set(pending)
+            claimed = await delivery.claim(session, self._clock.now(), self.config.batch,
+                                           self.config.lease)
+            rows = list(claimed.rows)
+        OUTBOX_PENDING.set(claimed.pending)
+        if claimed.withheld:
+            OUTBOX_FAILED.labels(reason="deactivated").inc(claimed.withheld)
+            log.info("outbox_withheld", reason=delivery.DEACTIVATED, count=claimed.withheld)
         if not rows:
-            return 0
+            return claimed.withheld
         # One chat's messages go one after another, in order; chats go side by side.
         by_chat: dict[int, list[OutboxMessage]] = {}
         for row in rows:
@@ -135,7 +141,7 @@ class OutboxSender:
                         break
 
         await asyncio.gather(*(deliver(chat_rows) for chat_rows in by_chat.values()))
-        return len(rows)
+        return len(rows) + claimed.withheld
 
     async def _deliver(self, row: OutboxMessage) -> bool:
         """Send one row and record the outcome; False when the chat is unreachable."""
@@ -208,9 +214,9 @@ class OutboxSender:
             sent = await self._bot.send_message(chat_id, message.text,
                                                 reply_markup=message.markup)
             return sent.message_id
+        document = self._upload(message.document)
         if len(message.text) <= CAPTION_LIMIT:
-            sent = await self._bot.send_document(chat_id, message.document,
-                                                 caption=message.text,
+            sent = await self._bot.send_document(chat_id, document, caption=message.text,
                                                  reply_markup=message.markup)
             return sent.message_id
         first = None
@@ -220,8 +226,16 @@ class OutboxSender:
             # Recorded before the document goes: if the document fails, the retry sends
             # only the document, not the text a second time.
             await self._write(lambda s: delivery.part_sent(s, row, 1, first))
-        await self._bot.send_document(chat_id, message.document)
+        await self._bot.send_document(chat_id, document)
         return first if first is not None else row.message_id
+
+    def _upload(self, document: str | StoredDocument) -> str | StoredInputFile:
+        if isinstance(document, str):
+            return document
+        files = self._files
+        if files is None:
+            raise RuntimeError("a stored document to send, and no file store")
+        return StoredInputFile(lambda: files.read(document.key), document.file_name)
 
     async def _retry_or_fail(self, row: OutboxMessage, reason: str) -> None:
         if row.attempts >= self.config.max_attempts:

@@ -418,3 +418,10 @@ TEXTS.update({
         "🗑 {supervisor_name} deleted the milestone <b>{title}</b> (was due {due_at})."
     ),
 })
+
+# feature: leftovers (deactivated supervisors' cards)
+TEXTS.update({
+    "leftovers.card.supervisor_deactivated": (
+        "⚠️ Sent to you because their supervisor {supervisor} is deactivated."
+    ),
+})

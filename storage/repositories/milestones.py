@@ -15,6 +15,9 @@ OPEN = (Milestone.submission_id.is_(None), Milestone.deleted_at.is_(None))
 # The student's thesis is final: their milestones no longer remind anyone.
 _THESIS_FINAL = exists().where(Thesis.student_id == Milestone.student_id,
                                Thesis.status == ThesisStatus.FINAL.value)
+# A deactivated student is reminded of nothing (reactivated, of what is still due).
+_STUDENT_ACTIVE = exists().where(User.id == Milestone.student_id,
+                                 User.deactivated_at.is_(None))
 
 
 async def earliest_open(session: AsyncSession, student_id: int, *,
@@ -65,11 +68,13 @@ async def of_student(session: AsyncSession, student_id: int) -> Sequence[Milesto
 
 
 async def lock_open(session: AsyncSession, ids: Sequence[int]) -> Sequence[Milestone]:
-    """Lock these milestones (in id order, so two schedulers never deadlock), if still open."""
+    """Lock these milestones (in id order, so two schedulers never deadlock), if still open
+    and their student still active."""
     if not ids:
         return []
     query = (
-        select(Milestone).where(Milestone.id.in_(list(ids)), *OPEN, ~_THESIS_FINAL)
+        select(Milestone).where(Milestone.id.in_(list(ids)), *OPEN, ~_THESIS_FINAL,
+                                _STUDENT_ACTIVE)
         .order_by(Milestone.id).with_for_update(of=Milestone)
     )
     return (await session.scalars(query)).all()
@@ -80,12 +85,12 @@ async def open_due_between(session: AsyncSession, after: datetime,
     """Open milestones whose student's own due time is in ``after < due <= until``, the
     students' theses not final: the scheduler's scans. Milestones come by their common due
     time (a bounded window of the partial index ix_milestones_open_due) or by an extension
-    in the window; the own due time decides."""
+    in the window; the own due time decides. Deactivated students' milestones are left out."""
     extended = select(MilestoneExtension.milestone_id).where(
         MilestoneExtension.due_at > after, MilestoneExtension.due_at <= until)
     query = (
         select(Milestone).where(
-            *OPEN, ~_THESIS_FINAL,
+            *OPEN, ~_THESIS_FINAL, _STUDENT_ACTIVE,
             or_(and_(Milestone.due_at > after, Milestone.due_at <= until),
                 Milestone.id.in_(extended)))
         .order_by(Milestone.due_at, Milestone.id)

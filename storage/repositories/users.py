@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import case, func, select, update
@@ -58,3 +58,20 @@ async def set_deactivated(session: AsyncSession, user_id: int, at: datetime | No
         update(User).where(User.id == user_id, changes).values(deactivated_at=at)
         .execution_options(synchronize_session=False))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def deactivated_among(session: AsyncSession, ids: Collection[int]) -> set[int]:
+    """Which of these users are deactivated."""
+    if not ids:
+        return set()
+    query = select(User.id).where(User.id.in_(list(ids)), User.deactivated_at.is_not(None))
+    return set((await session.scalars(query)).all())
+
+
+async def active_admins(session: AsyncSession, ids: Collection[int]) -> Sequence[User]:
+    """The registered, active admins among these ids (the configured ones), by id."""
+    if not ids:
+        return []
+    query = select(User).where(User.id.in_(list(ids)), User.role == "admin",
+                               User.deactivated_at.is_(None)).order_by(User.id)
+    return (await session.scalars(query)).all()

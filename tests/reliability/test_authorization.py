@@ -20,7 +20,7 @@ from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.conftest import Logs
 from tests.reliability.tools import TALLY
-from tests.test_student_journey import invite_code, onboard, submit
+from tests.support.conversation import invite_code, onboard, submit
 
 DENIED = ("not available to you", "not registered yet")
 ROLES = ("none", "student", "other_supervisor", "supervisor", "admin")

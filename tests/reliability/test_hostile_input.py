@@ -19,7 +19,7 @@ from storage.models import Submission, Thesis, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.tools import TALLY, message_update, private_chat, user_dict
-from tests.test_student_journey import onboard, submit
+from tests.support.conversation import onboard, submit
 
 UNSUPPORTED = "can't use that kind of message"
 NOT_REGISTERED = "not registered yet"

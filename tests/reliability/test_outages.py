@@ -15,8 +15,8 @@ from storage.models import Submission
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.tools import TALLY, RedisServer, TcpProxy, get_status
+from tests.support.conversation import onboard
 from tests.support.files import assert_files_consistent
-from tests.test_student_journey import onboard
 
 RETRYING = "no need to send it again"
 READY_WITHIN = 30.0

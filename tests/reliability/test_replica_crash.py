@@ -17,9 +17,9 @@ from storage.db import create_engine
 from storage.models import Submission
 from tests import documents
 from tests.conftest import Chat, Harness, bucket_keys, free_port
-from tests.reliability.test_process import Replica
 from tests.reliability.tools import TALLY, LoadBalancer, RedisServer
-from tests.test_student_journey import invite_code
+from tests.support.conversation import invite_code
+from tests.support.replica import Replica
 from tgemu import BotAPIEmulator
 
 STUDENTS = 20

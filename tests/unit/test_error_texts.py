@@ -13,7 +13,7 @@ from handlers.render import error_text
 from handlers.texts import Texts
 from services.errors import DependencyError, DomainError, StorageUnavailable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_ERRORS = {name: cls for name, cls in inspect.getmembers(errors, inspect.isclass)
                  if issubclass(cls, DomainError) and cls is not DomainError}
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from handlers.notifications import render
+from handlers.notifications import StoredDocument, render
 from handlers.texts import Texts
 from services.notifications import (
     PAYLOADS,
@@ -54,7 +54,7 @@ SAMPLES: list[Payload] = [
     AccessDeactivated(),
     AccessReactivated(),
     ThesisFinal(title="T", version=3, supervisor_name="Sam"),
-    ThesisReopened(title="T", version=3, supervisor_name="Sam", reason="Chapter 2 again"),
+    ThesisReopened(title="T", version=3, supervisor_name="Sam", reason="one more chapter"),
     MilestoneExtended(milestone_id=1, title="Outline", due_at=AT, common_due_at=AT,
                       supervisor_name="Sam"),
     MilestoneDeleted(milestone_id=1, title="Outline", due_at=AT, supervisor_name="Sam"),
@@ -105,3 +105,30 @@ def test_a_row_no_schema_reads_is_malformed(kind: str, data: dict[str, Any],
                                              reason: str) -> None:
     with pytest.raises(MalformedPayload, match=reason):
         parse(kind, data)
+
+
+def test_a_card_whose_telegram_copy_has_another_name_is_sent_from_the_store() -> None:
+    t = Texts("en")
+    card = NewSubmission(submission_id=1, student_name="Alice", title="T", version=1, note=None,
+                         file_id=None, file_key="theses/k.bin", file_name="x.docx",
+                         submitted_at=AT)
+    assert render(parse(card.kind, card.dump()), t).document == \
+        StoredDocument("theses/k.bin", "x.docx")
+    same = card.model_copy(update={"file_id": "F"})
+    assert render(same, t).document == "F"
+    # Rows written before the key was kept: text only, as they were.
+    old = {k: v for k, v in card.dump().items() if k != "file_key"}
+    assert render(parse(card.kind, old), t).document is None
+    feedback = DecisionMade(submission_id=1, decision="rejected", title="T", version=1,
+                            comment="c", grade=None, reviewer_name="Sam",
+                            feedback_file_id=None, feedback_file_name="notes.docx",
+                            feedback_file_key="theses/f.bin")
+    assert render(feedback, t).document == StoredDocument("theses/f.bin", "notes.docx")
+
+
+def test_a_card_for_the_admins_says_the_supervisor_is_deactivated() -> None:
+    card = NewSubmission(submission_id=1, student_name="Alice", title="T", version=1, note=None,
+                         file_id="F", file_name="t.pdf", submitted_at=AT,
+                         deactivated_supervisor="Sam <S>")
+    text = render(parse(card.kind, card.dump()), Texts("en")).text
+    assert text.startswith("⚠️") and "Sam &lt;S&gt; is deactivated" in text

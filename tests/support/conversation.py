@@ -1,0 +1,103 @@
+"""Conversation helpers shared by the end-to-end tests: onboarding an admin, a supervisor and
+two students through invites, submitting a version, deciding on a card, setting a deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from sqlalchemy import func, select
+
+from storage.db import create_engine
+from storage.models import Thesis
+from tests.conftest import Chat, Harness
+
+
+def invite_code(text: str) -> str:
+    match = re.search(r"\?start=([A-Za-z0-9_-]+)", text)
+    assert match, text
+    return match.group(1)
+
+
+async def rows(harness: Harness, model: type) -> int:
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.connect() as conn:
+        count = (await conn.execute(select(func.count()).select_from(model))).scalar_one()
+    await engine.dispose()
+    return int(count)
+
+
+async def onboard(harness: Harness) -> tuple[Chat, Chat, Chat, Chat]:
+    admin = harness.chat(1, "Ada", "Admin")
+    await admin.say("/start")
+    sup_link = await admin.say("/invite")
+    assert "supervisor" in sup_link and "t.me/" in sup_link
+    supervisor = harness.chat(100, "Sam", "Supervisor")
+    assert "supervisor" in await supervisor.say(f"/start {invite_code(sup_link)}")
+    cohort = await supervisor.say("/invite 30 2")
+    assert "up to 2 people" in cohort
+    code = invite_code(cohort)
+    alice, bob = harness.chat(201, "Alice", "A"), harness.chat(202, "Bob", "B")
+    for student in (alice, bob):
+        reply = await student.say(f"/start {code}")
+        assert "student" in reply and "Sam Supervisor" in reply
+    return admin, supervisor, alice, bob
+
+
+async def submit(student: Chat, data: bytes, name: str, title: str | None = None,
+                 note: str = "/skip") -> str:
+    ask = await student.say("/submit")
+    if title is not None:
+        assert "title" in ask
+        ask = await student.say(title)
+    assert "PDF" in ask and "DOCX" in ask
+    asked_note = await student.upload(data, name)
+    assert "note" in asked_note[-1].content
+    return await student.say(note)
+
+
+async def thesis_status(harness: Harness, student_id: int) -> str:
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.connect() as conn:
+        value = (await conn.execute(select(Thesis.status)
+                                    .where(Thesis.student_id == student_id))).scalar_one()
+    await engine.dispose()
+    return str(value)
+
+
+def cards(harness: Harness, chat: Chat) -> list:
+    return [m for m in harness.emu.bot_messages(chat.id) if m.document]
+
+
+async def latest_card(harness: Harness, supervisor: Chat, count_: int):
+    await harness.emu.wait_until(lambda: len(cards(harness, supervisor)) >= count_)
+    return cards(harness, supervisor)[-1]
+
+
+async def decide(harness: Harness, supervisor: Chat, card_id: int, button: str,
+                 comment: str | None, grade: str = "/skip") -> str:
+    prompt = (await supervisor.click(button, message_id=card_id))[-1].content
+    assert "comment" in prompt.lower()
+    if comment is None:
+        await supervisor.say("/skip")
+    else:
+        await supervisor.say(comment)
+    return await supervisor.say(grade)
+
+
+async def set_deadline(sam: Chat, target: str, title: str, due: str) -> str:
+    await sam.send("/deadline")
+    assert "Who is it for" in sam.last().content
+    asked = await sam.click(target)
+    assert "What is it called" in asked[-1].content
+    assert "YYYY-MM-DD" in await sam.say(title)
+    return await sam.say(due)
+
+
+async def told(chat: Chat, text: str, timeout: float = 15) -> None:
+    """Wait until the bot has sent ``chat`` a message containing ``text``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not any(text in (m.content or "") for m in chat.emu.bot_messages(chat.id)):
+        assert asyncio.get_running_loop().time() < deadline, chat.emu.transcript(chat.id)
+        await asyncio.sleep(0.02)
+
