@@ -27,6 +27,7 @@ from services.errors import (
 from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, notify
 from services.staged_files import discard_unreferenced, pending_keys
+from services.team import may_see, members, recipients
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
 from storage.repositories import audit, theses
@@ -94,7 +95,7 @@ class SubmissionService(BaseService):
     async def begin(self, student: User) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
         self._require_student(student)
-        if student.supervisor_id is None:
+        if not recipients(await members(self.session, student.id), deciders_only=True):
             raise NoSupervisor()
         thesis = await self.thesis_of(student)
         if thesis is not None:
@@ -178,12 +179,13 @@ class SubmissionService(BaseService):
             sha256=staged.sha256, telegram_file_id=staged.telegram_file_id, note=note,
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
-        if student.supervisor_id is not None:
-            notify(self.session, student.supervisor_id, NewSubmission(
+        # Every member gets the card; only those who decide get its buttons.
+        for member in recipients(await members(self.session, student.id)):
+            notify(self.session, member.user.id, NewSubmission(
                 submission_id=submission.id, student_name=student.full_name,
                 title=thesis.title, version=submission.version, note=note,
                 file_id=staged.telegram_file_id, file_name=staged.file_name,
-                submitted_at=now), now)
+                submitted_at=now, decides=member.decides), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
@@ -210,13 +212,13 @@ class SubmissionService(BaseService):
 
     async def file_for(self, actor: User, submission_id: int,
                        feedback: bool = False) -> StoredFile:
-        """A version's file (or its feedback file), for its student, that student's
-        supervisor and admins only."""
+        """A version's file (or its feedback file), for its student, the members of their
+        thesis team and admins only."""
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
         submission, _thesis, student, review = found
-        if not can_see_student(actor, student):
+        if not await may_see(self.session, actor, student):
             raise NotAllowed()
         if not feedback:
             return StoredFile(submission.file_key, submission.file_name,
@@ -272,14 +274,6 @@ async def discard(files: FileStore, key: str) -> None:
         await files.delete(key)
     except Exception:  # noqa: BLE001 - best effort; the caller's error is what matters
         pass
-
-
-def can_see_student(actor: User, student: User) -> bool:
-    return (
-        actor.id == student.id
-        or actor.role == Role.ADMIN.value
-        or (actor.role == Role.SUPERVISOR.value and student.supervisor_id == actor.id)
-    )
 
 
 def _safe_name(name: str) -> str:

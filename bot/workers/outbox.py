@@ -32,6 +32,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import Message
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -48,7 +49,7 @@ from handlers.render import CAPTION_LIMIT
 from handlers.texts import Texts
 from services import delivery
 from services.clock import Clock
-from services.notifications import MalformedPayload, parse
+from services.notifications import MalformedPayload, NewSubmission, Payload, parse
 from storage.models import OutboxMessage
 
 log = structlog.get_logger("bot.outbox")
@@ -170,7 +171,7 @@ class OutboxSender:
                 s, row, self._clock.now(), "lease ran short before sending", refund=True))
             return True
         try:
-            await self._send(row, message)
+            card = await self._send(row, message)
         except TelegramRetryAfter as exc:
             await self._limiter.pause(exc.retry_after)
             OUTBOX_RETRIED.labels(reason="429").inc()
@@ -191,8 +192,15 @@ class OutboxSender:
             await self._retry_or_fail(row, f"{type(exc).__name__}: {exc.message}")
         else:
             OUTBOX_SENT.inc()
-            await self._write(lambda s: delivery.sent(s, row, self._clock.now()))
+            await self._write(lambda s: self._sent(s, row, payload, card))
         return True
+
+    async def _sent(self, session: AsyncSession, row: OutboxMessage, payload: Payload,
+                    card: Message | None) -> None:
+        await delivery.sent(session, row, self._clock.now())
+        if isinstance(payload, NewSubmission) and card is not None:
+            await delivery.card_sent(session, payload.submission_id, row.chat_id,
+                                     card.message_id, caption=card.document is not None)
 
     def _still_ours(self, row: OutboxMessage) -> bool:
         if self._stop is not None and self._stop.is_set():
@@ -200,21 +208,25 @@ class OutboxSender:
         return row.claimed_until is None or \
             self._clock.now() < row.claimed_until - self._lease_margin
 
-    async def _send(self, row: OutboxMessage, message: Outgoing) -> None:
+    async def _send(self, row: OutboxMessage, message: Outgoing) -> Message | None:
+        """Send the row; the message that carries its buttons (None if sent earlier)."""
         chat_id = row.chat_id
         if message.document is None:
-            await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
-            return
+            return await self._bot.send_message(chat_id, message.text,
+                                                reply_markup=message.markup)
         if len(message.text) <= CAPTION_LIMIT:
-            await self._bot.send_document(chat_id, message.document, caption=message.text,
-                                          reply_markup=message.markup)
-            return
+            return await self._bot.send_document(chat_id, message.document,
+                                                 caption=message.text,
+                                                 reply_markup=message.markup)
+        sent = None
         if row.parts_sent < 1:
-            await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
+            sent = await self._bot.send_message(chat_id, message.text,
+                                                reply_markup=message.markup)
             # Recorded before the document goes: if the document fails, the retry sends
             # only the document, not the text a second time.
             await self._write(lambda s: delivery.part_sent(s, row, 1))
         await self._bot.send_document(chat_id, message.document)
+        return sent
 
     async def _retry_or_fail(self, row: OutboxMessage, reason: str) -> None:
         if row.attempts >= self.config.max_attempts:
