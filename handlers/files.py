@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 
-from handlers.callbacks import FileCb
+from handlers.callbacks import FileCb, ReportCb
 from handlers.filters import Registered
 from handlers.texts import Texts
 from services.context import Services
@@ -23,8 +23,18 @@ async def send_file(query: CallbackQuery, callback_data: FileCb, services: Servi
     await bot.send_document(query.from_user.id, stored.telegram_file_id)
 
 
+async def send_report(query: CallbackQuery, callback_data: ReportCb, services: Services,
+                      user: User, bot: Bot) -> None:
+    stored = await services.teams.report_file(user, callback_data.grade_id)
+    if stored.telegram_file_id is None:
+        raise NotFound()
+    await query.answer()
+    await bot.send_document(query.from_user.id, stored.telegram_file_id)
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.filter(Registered())
     router.callback_query.register(send_file, FileCb.filter())
+    router.callback_query.register(send_report, ReportCb.filter())
     return router

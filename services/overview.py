@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.team import may_see
-from storage.models import Milestone, Role, Submission, Thesis, User
-from storage.repositories import reviews, theses, users
+from storage.models import ExaminerGrade, Milestone, Role, Submission, Thesis, User
+from storage.repositories import reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 
 QUEUE_PAGE = 5
@@ -108,6 +108,11 @@ class OverviewService(BaseService):
             submissions_this_week=await theses.count_submissions_since(self.session, week_ago),
             median_review_hours=statistics.median(durations) / 3600 if durations else None,
         )
+
+    @read_only
+    async def examiner_grade(self, thesis: Thesis | None) -> ExaminerGrade | None:
+        """The examiner's grade of a thesis already shown to this viewer (history)."""
+        return await team.grade_for(self.session, thesis.id) if thesis else None
 
     def now(self) -> datetime:
         return self.clock.now()

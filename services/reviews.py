@@ -61,6 +61,7 @@ class Progress:
 
     approved: tuple[str, ...]
     waiting: tuple[str, ...]
+    waiting_ids: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -362,7 +363,8 @@ def _progress(team_members: list[Member], votes: Sequence[ReviewVote]) -> Progre
     return Progress(
         approved=tuple(names.get(v.member_id, "?") for v in votes
                        if v.decision == Decision.APPROVED.value),
-        waiting=tuple(m.user.full_name for m in deciders if m.user.id not in approved))
+        waiting=tuple(m.user.full_name for m in deciders if m.user.id not in approved),
+        waiting_ids=frozenset(m.user.id for m in deciders if m.user.id not in approved))
 
 
 def _joined_comments(team_members: list[Member], approvals: list[ReviewVote]) -> str | None:

@@ -13,6 +13,15 @@ from handlers.notifications import render
 from handlers.texts import Texts
 from services.notifications import (
     PAYLOADS,
+    AccessDeactivated,
+    AccessReactivated,
+    ExaminerGraded,
+    MilestoneDeleted,
+    MilestoneExtended,
+    TeamJoined,
+    TeamLeft,
+    ThesisFinal,
+    ThesisReopened,
     DeadlineMoved,
     DeadlineOverdue,
     DeadlineReminder,
@@ -45,6 +54,17 @@ SAMPLES: list[Payload] = [
     ReviewDigest(items=(DigestItem(submission_id=1, student_name="Bob", title="T", version=1,
                                    submitted_at=AT),), total=3, sla_days=3),
     StudentUnreachable(student_name="Alice"),
+    AccessDeactivated(),
+    AccessReactivated(),
+    ThesisFinal(title="T", version=2, supervisor_name="Sam"),
+    ThesisReopened(title="T", version=2, supervisor_name="Sam", reason="more data"),
+    MilestoneExtended(milestone_id=1, title="Outline", due_at=AT, common_due_at=AT,
+                      supervisor_name="Sam"),
+    MilestoneDeleted(milestone_id=1, title="Outline", due_at=AT, supervisor_name="Sam"),
+    TeamJoined(student_name="Alice", member_name="Cora", role="co_supervisor"),
+    TeamLeft(student_name="Alice", member_name="Cora", role="co_supervisor",
+             removed_by="Sam"),
+    ExaminerGraded(student_name="Alice", title="T", examiner_name="Eve", grade=88),
 ]
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from storage.db import create_engine
-from storage.models import Review, Submission, Thesis, User
+from storage.models import Review, Submission, Thesis, ThesisMember, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.test_student_journey import onboard, rows, submit
@@ -182,6 +182,9 @@ async def test_queue_order_and_pagination(harness: Harness) -> None:
             await conn.execute(User.__table__.insert().values(
                 id=student_id, role="student", full_name=f"Student {i:02d}", language="en",
                 supervisor_id=supervisor.id, reachable=True, created_at=now))
+            await conn.execute(ThesisMember.__table__.insert().values(
+                student_id=student_id, user_id=supervisor.id, role="supervisor",
+                created_at=now))
             # As the bot writes them: a thesis changes when its latest version comes.
             submitted_at = now - timedelta(days=27 - i, hours=1)
             thesis_id = (await conn.execute(Thesis.__table__.insert().values(
