@@ -9,6 +9,8 @@ registration (and by migration 0009 for everyone registered before teams).
 Roles: the **supervisor** (one, who invited the student; manages the team), any number of
 **co-supervisors** (decide versions like the supervisor), at most one **examiner** (does not
 decide versions; grades the final thesis). Deactivated members neither act nor are told.
+The team's own use cases (invites, joining, Remove, the rule, the grade) are in
+services/teams.py.
 """
 
 from __future__ import annotations
