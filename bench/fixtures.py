@@ -85,6 +85,11 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
             f"SELECT {STU_BASE} + j, 'student', 'Student ' || lpad(j::text, 7, '0'), 'en', "
             f"{SUP_BASE} + (j % {n}) + 1, true, now() - interval '800 days' "
             f"FROM generate_series(0, {students - 1}) j")
+        # Each student's team begins with their supervisor (as registration writes it).
+        await conn.execute(
+            "INSERT INTO thesis_members (student_id, user_id, role, created_at) "
+            "SELECT id, supervisor_id, 'supervisor', created_at FROM users "
+            "WHERE role = 'student'")
         await conn.execute(
             "INSERT INTO theses (id, student_id, title, status, latest_version, created_at, "
             "updated_at) "
@@ -127,7 +132,7 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
         await conn.execute("SET session_replication_role = origin")
         await conn.execute("VACUUM ANALYZE")
         counts = {}
-        for table in ("users", "theses", "submissions", "reviews", "outbox"):
+        for table in ("users", "thesis_members", "theses", "submissions", "reviews", "outbox"):
             counts[table] = int(await conn.fetchval(f"SELECT count(*) FROM {table}"))
         return counts
     finally:

@@ -20,6 +20,7 @@ def get_routers() -> list[Router]:
         student,
         submit,
         supervisor,
+        team,
     )
     from handlers.filters import Magic
     from handlers.render import RenderDomainErrors
@@ -38,6 +39,7 @@ def get_routers() -> list[Router]:
     # commands, buttons and conversation steps, so the busiest go first: every router tried
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
-        access, start, student, supervisor, review, submit, invites, deadlines, admin, files,
+        access, start, student, supervisor, review, team, submit, invites, deadlines, admin,
+        files,
         fallback)))
     return [chats.create_router(), private]

@@ -91,3 +91,27 @@ class AccessAction(StrEnum):
 class AccessCb(CallbackData, prefix="ac"):
     action: AccessAction
     user_id: UserId
+
+
+class TeamAction(StrEnum):
+    VIEW = "v"
+    ADD_CO = "c"
+    ADD_EXAMINER = "x"
+    REMOVE = "r"
+    RULE_ANY = "n"
+    RULE_ALL = "l"
+    GRADE = "g"
+
+
+class TeamCb(CallbackData, prefix="tm"):
+    """The thesis team, from the student's view in /students (member: whom Remove removes)."""
+
+    action: TeamAction
+    student_id: UserId
+    member_id: UserId = 0
+
+
+class ReportCb(CallbackData, prefix="er"):
+    """The examiner's report file."""
+
+    grade_id: RowId

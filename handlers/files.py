@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.types import CallbackQuery
 
-from handlers.callbacks import FileCb
+from handlers.callbacks import FileCb, ReportCb
 from handlers.filters import Registered
 from handlers.telegram_files import StoredInputFile
 from handlers.texts import Texts
@@ -24,8 +24,18 @@ async def send_file(query: CallbackQuery, callback_data: FileCb, services: Servi
     await bot.send_document(query.from_user.id, document)
 
 
+async def send_report(query: CallbackQuery, callback_data: ReportCb, services: Services,
+                      user: User, bot: Bot) -> None:
+    stored = await services.teams.report_file(user, callback_data.grade_id)
+    await query.answer()
+    document: str | StoredInputFile = stored.telegram_file_id or StoredInputFile(
+        lambda: services.submissions.open_file(stored), stored.file_name)
+    await bot.send_document(query.from_user.id, document)
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.filter(Registered())
     router.callback_query.register(send_file, FileCb.filter())
+    router.callback_query.register(send_report, ReportCb.filter())
     return router

@@ -15,7 +15,6 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from handlers.callbacks import (
     AccessAction,
     AccessCb,
-    FileCb,
     InviteRevokeCb,
     PeoplePageCb,
     PersonCb,
@@ -23,6 +22,8 @@ from handlers.callbacks import (
     ReviewAction,
     ReviewCb,
     StudentCb,
+    TeamAction,
+    TeamCb,
 )
 from handlers.texts import Texts
 
@@ -65,7 +66,7 @@ def with_row(keyboard: InlineKeyboardMarkup | None,
                                                  *extra.inline_keyboard])
 
 
-def file_buttons(buttons: Iterable[tuple[str, FileCb]]) -> InlineKeyboardMarkup | None:
+def file_buttons(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:
     return markup(in_rows(buttons, 4))
 
 
@@ -83,9 +84,17 @@ def pager(t: Texts, page: int, pages: int) -> InlineKeyboardMarkup | None:
     return markup([row])
 
 
-def student_buttons(items: Iterable[tuple[str, int]]) -> InlineKeyboardMarkup | None:
-    return markup(in_rows(((text[:60], StudentCb(student_id=student_id))
-                           for text, student_id in items), 2))
+def student_buttons(items: Iterable[tuple[str, int]],
+                    team_label: str | None = None) -> InlineKeyboardMarkup | None:
+    """A button per student (their view); with ``team_label`` (an icon) each is followed
+    by one opening their thesis team."""
+    buttons: list[Button] = []
+    for text, student_id in items:
+        buttons.append((text[:60], StudentCb(student_id=student_id)))
+        if team_label is not None:
+            buttons.append((f"{team_label} {text[:50]}",
+                            TeamCb(action=TeamAction.VIEW, student_id=student_id)))
+    return markup(in_rows(buttons, 2))
 
 
 def people_buttons(t: Texts, items: Iterable[tuple[str, int]], page: int,

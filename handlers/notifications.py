@@ -19,6 +19,7 @@ from services.notifications import (
     DeadlineReminder,
     DeadlineSet,
     DecisionMade,
+    ExaminerGraded,
     MilestoneDeleted,
     MilestoneExtended,
     NewSubmission,
@@ -26,6 +27,8 @@ from services.notifications import (
     ReviewDigest,
     StudentOverdue,
     StudentUnreachable,
+    TeamJoined,
+    TeamLeft,
     ThesisFinal,
     ThesisReopened,
 )
@@ -74,7 +77,8 @@ def _new_submission(t: Texts, p: NewSubmission) -> Outgoing:
         text = t("leftovers.card.supervisor_deactivated",
                  supervisor=clip(p.deactivated_supervisor, 100)) + "\n" + text
     return Outgoing(text=text[:CAPTION_LIMIT] if document is not None else text,
-                    document=document, markup=review_buttons(t, p.submission_id))
+                    document=document,
+                    markup=review_buttons(t, p.submission_id) if p.decides else None)
 
 
 def _decision(t: Texts, p: DecisionMade) -> Outgoing:
@@ -156,6 +160,22 @@ def _student_unreachable(t: Texts, p: StudentUnreachable) -> Outgoing:
     return Outgoing(text=t("notify.student_unreachable", student_name=p.student_name))
 
 
+def _team_joined(t: Texts, p: TeamJoined) -> Outgoing:
+    return Outgoing(text=t("team.notify.joined", member=p.member_name,
+                           role=t(f"team.role.{p.role}"), student=p.student_name))
+
+
+def _team_left(t: Texts, p: TeamLeft) -> Outgoing:
+    return Outgoing(text=t("team.notify.left", member=p.member_name,
+                           role=t(f"team.role.{p.role}"), student=p.student_name,
+                           by=p.removed_by))
+
+
+def _examiner_graded(t: Texts, p: ExaminerGraded) -> Outgoing:
+    return Outgoing(text=t("team.notify.graded", examiner=p.examiner_name, grade=p.grade,
+                           student=p.student_name, title=clip(p.title, 300)))
+
+
 def _join_within(lines: list[str], limit: int = 4000) -> str:
     """Whole lines only (never a tag cut in two), as many as fit in one message."""
     kept: list[str] = []
@@ -197,6 +217,12 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return _milestone_extended(t, payload)
         case MilestoneDeleted():
             return _milestone_deleted(t, payload)
+        case TeamJoined():
+            return _team_joined(t, payload)
+        case TeamLeft():
+            return _team_left(t, payload)
+        case ExaminerGraded():
+            return _examiner_graded(t, payload)
         case AccessDeactivated():
             return Outgoing(text=t("notify.access_deactivated"))
         case AccessReactivated():

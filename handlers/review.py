@@ -9,15 +9,17 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.callbacks import ReviewAction, ReviewCb
 from handlers.filters import Magic, Registered, conversation_steps
+from handlers.keyboards import review_buttons
 from handlers.notifications import submission_card
+from handlers.render import CAPTION_LIMIT
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
-from services.reviews import COMMENT_MAX, clean_comment, parse_grade
+from services.reviews import COMMENT_MAX, ReviewResult, clean_comment, parse_grade
 from services.submissions import StagedFile
 from storage.models import Decision, User
 
@@ -102,7 +104,12 @@ async def got_grade(message: Message, state: FSMContext, services: Services, use
     result = await services.reviews.decide(
         user, data["submission_id"], decision, comment=data.get("comment"),
         feedback=feedback, grade=grade)
-    await _close_card(bot, t, data, result)
+    await _update_cards(bot, t, data, result)
+    if result.review is None and result.progress is not None:
+        await message.answer(t("team.review.waiting", student=result.target.student.full_name,
+                               version=result.target.submission.version,
+                               waiting=", ".join(result.progress.waiting)))
+        return
     await message.answer(t("review.done", decision=t(f"decision.{decision.value}"),
                            student=result.target.student.full_name,
                            version=result.target.submission.version))
@@ -112,25 +119,44 @@ async def grade_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("error.invalid_grade"))
 
 
-async def _close_card(bot: Bot, t: Texts, data: dict[str, Any], result: Any) -> None:
-    """Replace the card's buttons with the outcome, so nobody presses them again."""
-    if not data.get("card_chat") or not data.get("card_message"):
-        return
+async def _update_cards(bot: Bot, t: Texts, data: dict[str, Any],
+                        result: ReviewResult) -> None:
+    """Every member's card of the version shows where it stands: the outcome (buttons gone,
+    so nobody presses them again), or under the rule 'all' who approved and who is still
+    to decide (buttons kept for those only)."""
     target = result.target
-    text = submission_card(
-        t, student_name=target.student.full_name, title=target.thesis.title,
-        version=target.submission.version, note=target.submission.note,
-        submitted_at=target.submission.submitted_at, caption=data.get("card_caption", False),
-    ) + t("card.outcome", decision=t(f"decision.{result.review.decision}"),
-          reviewer=result.reviewer.full_name, at=result.review.created_at)
+    if result.review is not None:
+        tail = t("card.outcome", decision=t(f"decision.{result.review.decision}"),
+                 reviewer=result.reviewer.full_name, at=result.review.created_at)
+    elif result.progress is not None:
+        tail = t("team.card.progress", approved=", ".join(result.progress.approved),
+                 waiting=", ".join(result.progress.waiting))
+    else:
+        return
+    places = {(card.chat_id, card.message_id): card.caption for card in result.cards}
+    if data.get("card_chat") and data.get("card_message"):
+        # The card pressed (a delivered card, or an item of /queue).
+        places[(data["card_chat"], data["card_message"])] = bool(data.get("card_caption"))
+    for (chat_id, message_id), caption in places.items():
+        text = submission_card(
+            t, student_name=target.student.full_name, title=target.thesis.title,
+            version=target.submission.version, note=target.submission.note,
+            submitted_at=target.submission.submitted_at, caption=caption) + tail
+        keep = result.review is None and result.progress is not None \
+            and chat_id in result.progress.waiting_ids
+        markup = review_buttons(t, target.submission.id) if keep else None
+        await _edit(bot, chat_id, message_id, caption, text, markup)
+
+
+async def _edit(bot: Bot, chat_id: int, message_id: int, caption: bool, text: str,
+                markup: InlineKeyboardMarkup | None) -> None:
     try:
-        if data.get("card_caption"):
-            await bot.edit_message_caption(chat_id=data["card_chat"],
-                                           message_id=data["card_message"], caption=text,
-                                           reply_markup=None)
+        if caption:
+            await bot.edit_message_caption(chat_id=chat_id, message_id=message_id,
+                                           caption=text[:CAPTION_LIMIT], reply_markup=markup)
         else:
-            await bot.edit_message_text(text, chat_id=data["card_chat"],
-                                        message_id=data["card_message"], reply_markup=None)
+            await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                        reply_markup=markup)
     except TelegramBadRequest:
         # The card may be too old to edit or already edited; the decision stands.
         pass

@@ -88,6 +88,14 @@ async def start(message: Message, command: CommandObject, services: Services, t:
         return
     user = result.user
     supervisor = result.supervisor.full_name if result.supervisor else None
+    if result.joined is not None:
+        # A team invite: a new supervisor-side user, or one already registered, joined.
+        key = "team.start.registered" if result.outcome is Outcome.REGISTERED \
+            else "team.start.joined"
+        await message.answer(t(key, name=user.full_name, student=result.joined.student.full_name,
+                               role=t(f"team.role.{result.joined.role.value}")))
+        await set_menu(bot, message.chat.id, user.role, t)
+        return
     if registered_now:
         # An admin from ADMIN_IDS, registered by this very update before it got here.
         result = StartResult(Outcome.REGISTERED, user)

@@ -40,7 +40,8 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:
     _student, thesis, rows = await services.overview.history(user, user.id)
-    for text, markup in views.history(t, thesis, rows):
+    grade = await services.overview.examiner_grade(thesis)
+    for text, markup in views.history(t, thesis, rows, grade):
         await message.answer(text, reply_markup=markup)
 
 

@@ -18,7 +18,7 @@ from services import lifecycle
 from services.context import Services
 from services.errors import DomainError, IllegalTransition
 from services.overview import StudentLine
-from storage.models import Role, Thesis, User
+from storage.models import Role, TeamRole, Thesis, User
 
 
 class ReopenStates(StatesGroup):
@@ -44,10 +44,15 @@ async def _send_queue_page(message: Message, services: Services, user: User, t: 
         return
     now = services.overview.now()
     for row in result.rows:
+        marker = t.raw(f"team.marker.{row.role}") if t.has(f"team.marker.{row.role}") \
+            else None
         await message.answer(
             t("queue.item", student=row.student.full_name, title=row.thesis.title[:300],
-              version=row.submission.version, age=Raw(age(t, now - row.submission.submitted_at))),
-            reply_markup=review_buttons(t, row.submission.id))
+              version=row.submission.version, age=Raw(age(t, now - row.submission.submitted_at)))
+            + (marker or ""),
+            # The examiner sees what waits, but does not decide versions.
+            reply_markup=None if row.role == TeamRole.EXAMINER.value
+            else review_buttons(t, row.submission.id))
     # The summary goes last, so that with the pager it reads as a bar under the items.
     await message.answer(t("queue.footer", total=result.total, page=result.page + 1,
                            pages=result.pages),
@@ -61,8 +66,12 @@ async def students(message: Message, services: Services, user: User, t: Texts) -
                                else "students.none"))
         return
     text_lines = [t("students.header", count=len(lines))]
-    text_lines += [_student_line(t, line) for line in lines]
-    buttons = student_buttons((line.student.full_name, line.student.id) for line in lines[:100])
+    text_lines += [_student_line(t, line) + (t.raw(f"team.marker.{line.role}")
+                                             if t.has(f"team.marker.{line.role}") else "")
+                   for line in lines]
+    # Telegram allows 100 buttons a message: a student's and their team's for 50.
+    buttons = student_buttons(((line.student.full_name, line.student.id)
+                               for line in lines[:50]), team_label=t("team.button.view"))
     await answer_lines(message, text_lines, buttons)
 
 
@@ -82,7 +91,8 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
     _student, thesis, rows = await services.overview.history(user, callback_data.student_id)
     await query.answer()
     if isinstance(query.message, Message):
-        messages = views.history(t, thesis, rows)
+        messages = views.history(t, thesis, rows,
+                                 await services.overview.examiner_grade(thesis))
         text, markup = messages[-1]
         messages[-1] = (text, with_row(markup, thesis_buttons(t, thesis)))
         for text, markup in messages:

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import FileCb
+from handlers.callbacks import FileCb, ReportCb
 from handlers.keyboards import file_buttons
 from handlers.render import clip, size, split_lines
 from handlers.texts import Texts
-from storage.models import Thesis
+from storage.models import ExaminerGrade, Thesis
 from storage.repositories.theses import VersionRow
 
 
-def history(t: Texts, thesis: Thesis | None,
-            rows: list[VersionRow]) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
+            examiner: ExaminerGrade | None = None,
+            ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """Messages (text, buttons) listing every version; buttons go with the last one."""
     if thesis is None or not rows:
         return [(t("history.none"), None)]
     lines = [t("history.header", title=thesis.title, count=len(rows))]
-    buttons: list[tuple[str, FileCb]] = []
+    buttons: list[tuple[str, CallbackData]] = []
     for row in rows:
         review = row.review
         decision = t(f"decision.{review.decision}") if review else (
@@ -36,7 +38,27 @@ def history(t: Texts, thesis: Thesis | None,
         if review and review.feedback_file_key:
             buttons.append((t("history.feedback_button", version=row.submission.version),
                             FileCb(submission_id=row.submission.id, feedback=True)))
+    buttons += _grades(t, lines, rows, examiner)
     chunks = split_lines(lines)
     # Telegram allows 100 buttons a message; the newest versions matter most.
     markup = file_buttons(buttons[-96:])
     return [(chunk, None) for chunk in chunks[:-1]] + [(chunks[-1], markup)]
+
+
+def _grades(t: Texts, lines: list[str], rows: list[VersionRow],
+            examiner: ExaminerGrade | None) -> list[tuple[str, CallbackData]]:
+    """The supervisor's grade (of the latest graded version) and the examiner's, side by
+    side; the examiner's report under them, and its file as a button."""
+    graded = [row.review for row in rows if row.review and row.review.grade is not None]
+    if not graded and examiner is None:
+        return []
+    lines.append(t("team.history.grades",
+                   supervisor=graded[-1].grade if graded else t("team.history.no_grade"),
+                   examiner=examiner.grade if examiner else t("team.history.no_grade")))
+    if examiner is None:
+        return []
+    if examiner.report:
+        lines.append(t("team.history.report", report=clip(examiner.report, 1500)))
+    if examiner.report_telegram_file_id:
+        return [(t("team.history.report_button"), ReportCb(grade_id=examiner.id))]
+    return []

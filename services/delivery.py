@@ -1,7 +1,7 @@
 """The outbox sender's side of notifications: what it may claim and how an outcome is kept.
 
 Pure bookkeeping over the outbox rows, plus two rules: a user who blocked the bot gets
-nothing more, and a student's supervisor is told once; a deactivated user is sent nothing
+nothing more, and a student's supervisors are told once; a deactivated user is sent nothing
 but the notice of their deactivation. Every write after a claim carries
 the claim's attempt number, so a sender that stalled past its lease changes nothing.
 Each function runs in the caller's transaction (the sender opens one per outcome).
@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications import Kind, StudentUnreachable, notify
+from services.team import members, recipients
 from storage.models import OutboxMessage, Role
-from storage.repositories import outbox, users
+from storage.repositories import outbox, team, users
 
 # What a deactivated person is still sent: the notice that they were deactivated.
 FOR_THE_DEACTIVATED = frozenset({Kind.ACCESS_DEACTIVATED.value})
@@ -54,6 +55,12 @@ async def sent(session: AsyncSession, row: OutboxMessage, now: datetime,
     await outbox.mark_sent(session, [row.id], now, row.attempts, message_id)
 
 
+async def card_sent(session: AsyncSession, submission_id: int, chat_id: int, message_id: int,
+                    caption: bool) -> None:
+    """Where a version's card went: a decision by any member updates every card."""
+    await team.record_card(session, submission_id, chat_id, message_id, caption)
+
+
 async def part_sent(session: AsyncSession, row: OutboxMessage, parts: int,
                     message_id: int | None = None) -> None:
     """The first ``parts`` parts of a message went out: a retry resumes after them."""
@@ -76,5 +83,7 @@ async def unreachable(session: AsyncSession, chat_id: int, now: datetime) -> Non
     if user is None or not user.reachable:
         return
     await users.set_reachable(session, user.id, False)
-    if user.role == Role.STUDENT.value and user.supervisor_id is not None:
-        notify(session, user.supervisor_id, StudentUnreachable(student_name=user.full_name), now)
+    if user.role == Role.STUDENT.value:
+        for member in recipients(await members(session, user.id), deciders_only=True):
+            notify(session, member.user.id, StudentUnreachable(student_name=user.full_name),
+                   now)

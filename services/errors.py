@@ -112,6 +112,36 @@ class InvalidGrade(DomainError):
     code = "invalid_grade"
 
 
+class AlreadyMember(DomainError):
+    """The person is on this thesis team already (or is its student)."""
+
+    code = "team_already_member"
+
+
+class ExaminerTaken(DomainError):
+    """A thesis has one examiner; it has one already."""
+
+    code = "team_examiner_taken"
+
+
+class CannotRemoveSupervisor(DomainError):
+    code = "team_cannot_remove_supervisor"
+
+
+class NotFinal(DomainError):
+    """The examiner grades a final thesis only."""
+
+    code = "team_not_final"
+
+
+class AlreadyGraded(DomainError):
+    code = "team_already_graded"
+
+
+class ReportRequired(DomainError):
+    code = "team_report_required"
+
+
 class InvalidDeadline(DomainError):
     code = "invalid_deadline"
 

@@ -43,6 +43,9 @@ class Kind(StrEnum):
     THESIS_REOPENED = "thesis_reopened"
     MILESTONE_EXTENDED = "milestone_extended"
     MILESTONE_DELETED = "milestone_deleted"
+    TEAM_JOINED = "team_joined"
+    TEAM_LEFT = "team_left"
+    EXAMINER_GRADED = "examiner_graded"
 
 
 class _Schema(BaseModel):
@@ -86,6 +89,8 @@ class NewSubmission(_AboutSubmission, Payload):
     file_key: str | None = None
     # Sent to the admins instead: the student's supervisor (this name) is deactivated.
     deactivated_supervisor: str | None = None
+    # False for a member who does not decide versions (the examiner): a card without buttons.
+    decides: bool = True
 
 
 class DecisionMade(_AboutSubmission, Payload):
@@ -203,6 +208,33 @@ class MilestoneDeleted(Payload):
     title: str
     due_at: Moment
     supervisor_name: str
+
+
+class TeamJoined(Payload):
+    """Someone joined a thesis team: told to the student and the other members."""
+
+    kind = Kind.TEAM_JOINED
+    student_name: str
+    member_name: str
+    role: str
+
+
+class TeamLeft(Payload):
+    """Someone was removed from a thesis team: told to them, the student and the rest."""
+
+    kind = Kind.TEAM_LEFT
+    student_name: str
+    member_name: str
+    role: str
+    removed_by: str
+
+
+class ExaminerGraded(Payload):
+    kind = Kind.EXAMINER_GRADED
+    student_name: str
+    title: str
+    examiner_name: str
+    grade: int
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in Payload.__subclasses__()}

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
-from services.submissions import can_see_student
-from storage.models import Milestone, Role, Submission, Thesis, User
-from storage.repositories import reviews, theses, users
+from services.team import may_see
+from storage.models import ExaminerGrade, Milestone, Role, Submission, Thesis, User
+from storage.repositories import reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 
 QUEUE_PAGE = 5
@@ -38,6 +38,7 @@ class StudentLine:
     thesis: Thesis | None
     latest: Submission | None
     days_since: int | None
+    role: str = "supervisor"  # the viewer's role on this student's team
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class OverviewService(BaseService):
         student = actor if actor.id == student_id else await users.get(self.session, student_id)
         if student is None or student.role != Role.STUDENT.value:
             raise NotFound()
-        if not can_see_student(actor, student):
+        if not await may_see(self.session, actor, student):
             raise NotAllowed()
         thesis, rows = await theses.with_versions(self.session, student_id)
         return student, thesis, rows
@@ -88,9 +89,9 @@ class OverviewService(BaseService):
             raise NotAllowed()
         now = self.clock.now()
         lines = []
-        for student, thesis, latest in await theses.overview(self.session, supervisor.id):
+        for student, thesis, latest, role in await theses.overview(self.session, supervisor.id):
             days = (now - latest.submitted_at).days if latest else None
-            lines.append(StudentLine(student, thesis, latest, days))
+            lines.append(StudentLine(student, thesis, latest, days, role))
         return lines
 
     @read_only
@@ -107,6 +108,11 @@ class OverviewService(BaseService):
             submissions_this_week=await theses.count_submissions_since(self.session, week_ago),
             median_review_hours=statistics.median(durations) / 3600 if durations else None,
         )
+
+    @read_only
+    async def examiner_grade(self, thesis: Thesis | None) -> ExaminerGrade | None:
+        """The examiner's grade of a thesis already shown to this viewer (history)."""
+        return await team.grade_for(self.session, thesis.id) if thesis else None
 
     def now(self) -> datetime:
         return self.clock.now()

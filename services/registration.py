@@ -8,6 +8,8 @@ from enum import StrEnum
 from services.base import BaseService
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 from services.metrics import USER_REGISTRATIONS
+from services.team import add_supervisor
+from services.teams import Joined, TeamService
 from storage.models import Invite, Role, User
 from storage.repositories import audit, invites, users
 
@@ -26,6 +28,8 @@ class Outcome(StrEnum):
     REGISTERED = "registered"
     ALREADY = "already"
     UNKNOWN = "unknown"
+    # A supervisor already registered opened a team invite: they joined that team.
+    JOINED = "joined"
 
 
 @dataclass(frozen=True)
@@ -33,12 +37,17 @@ class StartResult:
     outcome: Outcome
     user: User | None = None
     supervisor: User | None = None
+    joined: Joined | None = None  # the team a team invite joined them to
 
 
 class RegistrationService(BaseService):
     async def start(self, person: Person, code: str | None) -> StartResult:
         existing = await users.get(self.session, person.id)
         if existing is not None:
+            if code and existing.role == Role.SUPERVISOR.value:
+                joined = await self._join_existing(existing, code)
+                if joined is not None:
+                    return StartResult(Outcome.JOINED, existing, joined=joined)
             return StartResult(Outcome.ALREADY, existing, await self._supervisor(existing))
         if person.id in self.config.admin_ids:
             user = await self._register(person, Role.ADMIN, None, via="config")
@@ -47,8 +56,36 @@ class RegistrationService(BaseService):
             return StartResult(Outcome.UNKNOWN)
         invite = await self._usable_invite(code)
         supervisor_id = invite.created_by if invite.role == Role.STUDENT.value else None
+        if invite.team_role is not None:
+            # A new person by a team invite: a supervisor-side user on that team at once.
+            user = await self._register(person, Role.SUPERVISOR, None, via=invite.id,
+                                        commit=False)
+            try:
+                joined = await TeamService(self.session, self.deps).join(user, invite)
+                await self.session.commit()
+            except BaseException:
+                await self.session.rollback()
+                raise
+            USER_REGISTRATIONS.labels(role=Role.SUPERVISOR.value).inc()
+            return StartResult(Outcome.REGISTERED, user, joined=joined)
         user = await self._register(person, Role(invite.role), supervisor_id, via=invite.id)
         return StartResult(Outcome.REGISTERED, user, await self._supervisor(user))
+
+    async def _join_existing(self, user: User, code: str) -> Joined | None:
+        """A registered supervisor opening a team invite joins that team (None: the code is
+        not a team invite, and is ignored as before)."""
+        invite = await invites.by_code(self.session, code.strip())
+        if invite is None or invite.team_role is None:
+            return None
+        try:
+            await self._usable_invite(code)
+            joined = await TeamService(self.session, self.deps).join(user, invite)
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        self.deps.known_users.forget(user.id)
+        return joined
 
     async def _usable_invite(self, code: str) -> Invite:
         invite = await invites.by_code(self.session, code.strip())
@@ -68,7 +105,7 @@ class RegistrationService(BaseService):
         return invite
 
     async def _register(self, person: Person, role: Role, supervisor_id: int | None,
-                        via: object) -> User:
+                        via: object, commit: bool = True) -> User:
         now = self.clock.now()
         user = await users.add(
             self.session,
@@ -76,10 +113,14 @@ class RegistrationService(BaseService):
                  username=person.username, language=(person.language or "en")[:8],
                  supervisor_id=supervisor_id, reachable=True, created_at=now),
         )
+        if supervisor_id is not None:
+            # The student's team begins with the supervisor who invited them.
+            await add_supervisor(self.session, user.id, supervisor_id, now)
         audit.record(self.session, actor_id=person.id, action="user.register", object_type="user",
                      object_id=person.id, at=now, role=role.value, via=str(via))
-        await self.session.commit()
-        USER_REGISTRATIONS.labels(role=role.value).inc()
+        if commit:
+            await self.session.commit()
+            USER_REGISTRATIONS.labels(role=role.value).inc()
         return user
 
     async def _supervisor(self, user: User) -> User | None:

@@ -3,10 +3,11 @@
 Pure rules first (no database): a student is reminded of each open milestone (by their own
 due time: an extension moves it for them alone; none once their thesis is final) 7 days,
 3 days, 1 day, 12 hours and 1 hour before it is due (only the times still ahead when the
-due date was set), and once when it is overdue (their supervisor is told too). A
-supervisor gets one digest a day when versions wait longer than ``review_sla_days``.
-Deactivated people get none of these: a deactivated student's milestones remind nobody,
-and a deactivated supervisor gets neither the overdue notice nor the digest.
+due date was set), and once when it is overdue (their supervisor is told too). Every
+member of a thesis team gets one digest a day when versions wait longer than
+``review_sla_days``. Deactivated people get none of these: a deactivated student's
+milestones remind nobody, and a deactivated member gets neither the overdue notice nor
+the digest.
 
 ``ReminderService.run_due(now)`` then claims due work through the reminder log: the
 unique (kind, subject_key) row and the outbox row are written in one transaction, so every
@@ -34,8 +35,10 @@ from services.notifications import (
     StudentOverdue,
     notify,
 )
+from services.team import Member, recipients, teams
 from storage.models import Milestone
 from storage.repositories import milestones, reminders, theses, users
+from storage.repositories.theses import PendingRow
 
 T = TypeVar("T")
 
@@ -196,11 +199,12 @@ class ReminderService(BaseService):
 
     async def _digests(self, now: datetime, sent: Counter[str]) -> None:
         sla = timedelta(days=self.config.review_sla_days)
-        rows = await self._read(lambda: theses.pending_older_than(self.session, now - sla))
+        rows, teams = await self._read(lambda: self._waiting_with_teams(now - sla))
+        # Every member of a waiting version's team gets it in their digest.
         by_supervisor: dict[int, list[DigestItem]] = defaultdict(list)
         for row in rows:
-            if row.student.supervisor_id is not None:
-                by_supervisor[row.student.supervisor_id].append(DigestItem(
+            for member in recipients(teams.get(row.student.id, [])):
+                by_supervisor[member.user.id].append(DigestItem(
                     submission_id=row.submission.id, student_name=row.student.full_name,
                     title=row.thesis.title, version=row.submission.version,
                     submitted_at=row.submission.submitted_at))
@@ -213,6 +217,11 @@ class ReminderService(BaseService):
             items = by_supervisor[supervisor_id]
             if await self._unit(partial(self._digest, key, supervisor_id, items, now)):
                 sent[Kind.REVIEW_DIGEST] += 1
+
+    async def _waiting_with_teams(self, before: datetime,
+                                  ) -> tuple[list[PendingRow], dict[int, list[Member]]]:
+        rows = await theses.pending_older_than(self.session, before)
+        return rows, await teams(self.session, {row.student.id for row in rows})
 
     async def _digest(self, key: str, supervisor_id: int, items: list[DigestItem],
                       now: datetime) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,9 +23,21 @@ from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from services.notifications import DecisionMade, ThesisFinal, ThesisReopened, notify
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
-from storage.models import Decision, Review, Role, Submission, Thesis, User
-from storage.repositories import audit, reviews, theses, users
+from services.team import Member, may_review, members, recipients
+from storage.models import (
+    ApprovalRule,
+    Decision,
+    Review,
+    ReviewCard,
+    ReviewVote,
+    Role,
+    Submission,
+    Thesis,
+    User,
+)
+from storage.repositories import audit, reviews, team, theses, users
 from storage.repositories.reviews import DuplicateReview
+from storage.repositories.team import DuplicateRow
 
 COMMENT_MAX = 4000
 REASON_MAX = 1000
@@ -43,10 +56,24 @@ class ReviewTarget:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """Under the rule 'all': who approved a version so far, and who is still to decide."""
+
+    approved: tuple[str, ...]
+    waiting: tuple[str, ...]
+    waiting_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class ReviewResult:
-    review: Review
+    # The version's outcome; None while, under the rule 'all', approvals are still missing.
+    review: Review | None
     target: ReviewTarget
     reviewer: User
+    decision: Decision | None = None
+    progress: Progress | None = None
+    # Every member's card of this version (to show the outcome or the progress on it).
+    cards: tuple[ReviewCard, ...] = ()
 
 
 def clean_comment(decision: Decision, raw: str | None) -> str | None:
@@ -80,12 +107,18 @@ class ReviewService(BaseService):
             raise NotFound()
         submission, thesis, student, existing = found
         target = ReviewTarget(submission, thesis, student)
-        if not _may_review(actor, target.student):
+        if not await may_review(self.session, actor, target.student):
             raise NotAllowed()
         if existing is not None:
             raise await self._already(existing)
         if target.submission.version < target.thesis.latest_version:
             raise Superseded(version=target.thesis.latest_version)
+        if _votes(actor, thesis):
+            mine = [v for v in await team.votes_for(self.session, submission_id)
+                    if v.member_id == actor.id]
+            if mine:
+                raise AlreadyReviewed(reviewer_name=actor.full_name, at=mine[0].created_at,
+                                      decision=mine[0].decision)
         return target
 
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
@@ -108,9 +141,10 @@ class ReviewService(BaseService):
             # sweeper collects it if nothing ever refers to it).
             await self.session.rollback()
             raise
-        REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
-        REVIEW_TURNAROUND.observe(review_age_seconds(result.target.submission.submitted_at,
-                                                     result.review.created_at))
+        if result.review is not None and result.review.reviewer_id == actor.id:
+            REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
+            REVIEW_TURNAROUND.observe(review_age_seconds(
+                result.target.submission.submitted_at, result.review.created_at))
         return result
 
     async def _recorded(self, actor: User, submission_id: int,
@@ -118,16 +152,30 @@ class ReviewService(BaseService):
         """The decision already recorded with this feedback file, if this is a replay."""
         if feedback is None:
             return None
-        review = await reviews.by_feedback_key(self.session, feedback.key)
-        if review is None:
+        row: Review | ReviewVote | None = await reviews.by_feedback_key(self.session,
+                                                                        feedback.key)
+        if row is None:
+            row = await team.vote_by_feedback_key(self.session, feedback.key)
+        if row is None:
             return None
-        found = await theses.submission_with_owner(self.session, review.submission_id)
-        if review.submission_id != submission_id or found is None:
+        found = await theses.submission_with_owner(self.session, row.submission_id)
+        if row.submission_id != submission_id or found is None:
             raise NotAllowed()  # a key recorded for another version: never this one's
-        submission, thesis, student, _review = found
-        if not _may_review(actor, student):
+        submission, thesis, student, outcome = found
+        if not await may_review(self.session, actor, student):
             raise NotAllowed()
-        return ReviewResult(review, ReviewTarget(submission, thesis, student), actor)
+        target = ReviewTarget(submission, thesis, student)
+        return await self._result(actor, target, Decision(row.decision), outcome)
+
+    async def _result(self, actor: User, target: ReviewTarget, decision: Decision,
+                      outcome: Review | None) -> ReviewResult:
+        """What the handler shows: the outcome (or the progress so far) and every card."""
+        progress = None
+        if outcome is None:
+            progress = _progress(await members(self.session, target.student.id),
+                                 await team.votes_for(self.session, target.submission.id))
+        return ReviewResult(outcome, target, actor, decision, progress,
+                            tuple(await team.cards(self.session, target.submission.id)))
 
     async def _decide(self, actor: User, submission_id: int, decision: Decision,
                       comment: str | None, feedback: StagedFile | None,
@@ -147,14 +195,17 @@ class ReviewService(BaseService):
         if target.submission.version < thesis.latest_version:
             raise Superseded(version=thesis.latest_version)
         now = self.clock.now()
-        new_status = lifecycle.next_status(thesis.status, EVENTS[decision])
+        if _votes(actor, thesis):
+            return await self._vote(actor, target, thesis, decision, comment, feedback, grade,
+                                    now)
+        outcome = Review(
+            submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
+            comment=comment, grade=grade, created_at=now,
+            feedback_file_key=feedback.key if feedback else None,
+            feedback_file_name=feedback.file_name if feedback else None,
+            feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
         try:
-            review = await reviews.add(self.session, Review(
-                submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
-                comment=comment, grade=grade, created_at=now,
-                feedback_file_key=feedback.key if feedback else None,
-                feedback_file_name=feedback.file_name if feedback else None,
-                feedback_telegram_file_id=feedback.telegram_file_id if feedback else None))
+            review = await self._outcome(actor, target, thesis, outcome, now)
         except DuplicateReview:
             # A concurrent replay of this very step may have won the race: same result.
             recorded = await self._recorded(actor, submission_id, feedback)
@@ -162,17 +213,69 @@ class ReviewService(BaseService):
                 return recorded
             existing = await reviews.for_submission(self.session, submission_id)
             raise await self._already(existing) from None
+        return await self._result(actor, target, decision, review)
+
+    async def _outcome(self, actor: User, target: ReviewTarget, thesis: Thesis,
+                       outcome: Review, now: datetime) -> Review:
+        """The version's one outcome row, the thesis's move, and the student told."""
+        decision = Decision(outcome.decision)
+        new_status = lifecycle.next_status(thesis.status, EVENTS[decision])
+        review = await reviews.add(self.session, outcome)
         await theses.set_status(self.session, thesis.id, new_status.value, now)
         notify(self.session, target.student.id, DecisionMade(
-            submission_id=submission_id, decision=decision.value, title=thesis.title,
-            version=target.submission.version, comment=comment, grade=grade,
-            reviewer_name=actor.full_name,
-            feedback_file_id=feedback.telegram_file_id if feedback else None,
-            feedback_file_name=feedback.file_name if feedback else None,
-            feedback_file_key=feedback.key if feedback else None), now)
+            submission_id=target.submission.id, decision=decision.value, title=thesis.title,
+            version=target.submission.version, comment=review.comment, grade=review.grade,
+            reviewer_name=actor.full_name, feedback_file_id=review.feedback_telegram_file_id,
+            feedback_file_name=review.feedback_file_name,
+            feedback_file_key=review.feedback_file_key), now)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
+                     object_type="submission", object_id=target.submission.id, at=now,
+                     grade=review.grade)
+        return review
+
+    async def _vote(self, actor: User, target: ReviewTarget, thesis: Thesis,
+                    decision: Decision, comment: str | None, feedback: StagedFile | None,
+                    grade: int | None, now: datetime) -> ReviewResult:
+        """Under the rule 'all', with the thesis locked (so two members pressing at once
+        are counted one after the other): the member's own row, then the outcome once the
+        votes decide it — a Request changes or Reject at once, an approval when every
+        active supervisor and co-supervisor has approved."""
+        submission_id = target.submission.id
+        existing = await reviews.for_submission(self.session, submission_id)
+        if existing is not None:
+            raise await self._already(existing)  # decided meanwhile by another member
+        try:
+            await team.add_vote(self.session, ReviewVote(
+                submission_id=submission_id, member_id=actor.id, decision=decision.value,
+                comment=comment, grade=grade, created_at=now,
+                feedback_file_key=feedback.key if feedback else None,
+                feedback_file_name=feedback.file_name if feedback else None,
+                feedback_telegram_file_id=feedback.telegram_file_id if feedback else None))
+        except DuplicateRow:
+            raise AlreadyReviewed(reviewer_name=actor.full_name, at=None,
+                                  decision=None) from None
+        audit.record(self.session, actor_id=actor.id, action=f"vote.{decision.value}",
                      object_type="submission", object_id=submission_id, at=now, grade=grade)
-        return ReviewResult(review, target, actor)
+        team_members = await members(self.session, target.student.id)
+        votes = await team.votes_for(self.session, submission_id)
+        if decision is Decision.APPROVED and _progress(team_members, votes).waiting:
+            return await self._result(actor, target, decision, None)
+        approvals = [v for v in votes if v.decision == Decision.APPROVED.value]
+        outcome = Review(
+            submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
+            comment=comment if decision is not Decision.APPROVED
+            else _joined_comments(team_members, approvals),
+            grade=grade if decision is not Decision.APPROVED
+            else next((v.grade for v in reversed(approvals) if v.grade is not None), None),
+            created_at=now, feedback_file_key=feedback.key if feedback else None,
+            feedback_file_name=feedback.file_name if feedback else None,
+            feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
+        try:
+            review = await self._outcome(actor, target, thesis, outcome, now)
+        except DuplicateReview:
+            raise await self._already(await reviews.for_submission(
+                self.session, submission_id)) from None
+        return await self._result(actor, target, decision, review)
 
     async def stage_feedback(self, actor: User, submission_id: int,
                              incoming: IncomingFile) -> StagedFile:
@@ -230,7 +333,7 @@ class ReviewService(BaseService):
         student = await users.get(self.session, student_id)
         if student is None or student.role != Role.STUDENT.value:
             raise NotFound()
-        if not _may_review(actor, student):
+        if not await may_review(self.session, actor, student):
             raise NotAllowed()
         thesis = await theses.by_student(self.session, student_id, lock=lock)
         if thesis is None:
@@ -248,10 +351,30 @@ class ReviewService(BaseService):
         )
 
 
-def _may_review(actor: User, student: User) -> bool:
-    if actor.role == Role.ADMIN.value:
-        return True
-    return actor.role == Role.SUPERVISOR.value and student.supervisor_id == actor.id
+def _votes(actor: User, thesis: Thesis) -> bool:
+    """Whether this decision is a member's vote (rule 'all') rather than the outcome itself.
+    An admin's decision is always the outcome: they step in over the team."""
+    return thesis.approval_rule == ApprovalRule.ALL.value and actor.role != Role.ADMIN.value
+
+
+def _progress(team_members: list[Member], votes: Sequence[ReviewVote]) -> Progress:
+    approved = {v.member_id for v in votes if v.decision == Decision.APPROVED.value}
+    deciders = recipients(team_members, deciders_only=True)
+    names = {m.user.id: m.user.full_name for m in team_members}
+    return Progress(
+        approved=tuple(names.get(v.member_id, "?") for v in votes
+                       if v.decision == Decision.APPROVED.value),
+        waiting=tuple(m.user.full_name for m in deciders if m.user.id not in approved),
+        waiting_ids=frozenset(m.user.id for m in deciders if m.user.id not in approved))
+
+
+def _joined_comments(team_members: list[Member], approvals: list[ReviewVote]) -> str | None:
+    """The approvers' comments for the student, each under its author when several wrote."""
+    names = {m.user.id: m.user.full_name for m in team_members}
+    written = [(names.get(v.member_id, "?"), v.comment) for v in approvals if v.comment]
+    if len(written) <= 1:
+        return written[0][1] if written else None
+    return "\n".join(f"{name}: {comment}" for name, comment in written)[:COMMENT_MAX]
 
 
 def review_age_seconds(submitted_at: datetime, decided_at: datetime) -> float:

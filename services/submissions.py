@@ -27,6 +27,7 @@ from services.errors import (
 from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, notify
 from services.staged_files import discard_unreferenced, pending_keys
+from services.team import may_see, members, recipients
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
 from storage.repositories import audit, theses, users
@@ -100,7 +101,7 @@ class SubmissionService(BaseService):
     async def begin(self, student: User) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
         self._require_student(student)
-        if student.supervisor_id is None:
+        if not recipients(await members(self.session, student.id), deciders_only=True):
             raise NoSupervisor()
         thesis = await self.thesis_of(student)
         if thesis is not None:
@@ -184,26 +185,30 @@ class SubmissionService(BaseService):
             sha256=staged.sha256, telegram_file_id=staged.telegram_file_id, note=note,
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
-        if student.supervisor_id is not None:
-            await self._announce(student.supervisor_id, NewSubmission(
-                submission_id=submission.id, student_name=student.full_name,
-                title=thesis.title, version=submission.version, note=note,
-                file_id=staged.telegram_file_id, file_key=staged.key,
-                file_name=staged.file_name, submitted_at=now), now)
+        await self._announce(student, NewSubmission(
+            submission_id=submission.id, student_name=student.full_name,
+            title=thesis.title, version=submission.version, note=note,
+            file_id=staged.telegram_file_id, file_key=staged.key,
+            file_name=staged.file_name, submitted_at=now), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
         return SubmissionResult(thesis, submission, student.supervisor_id)
 
-    async def _announce(self, supervisor_id: int, card: NewSubmission, now: datetime) -> None:
-        """The card goes to the supervisor; if they are deactivated, to the admins instead
-        (who may decide on any version, and see it in their /queue), saying why."""
-        supervisor = await users.get(self.session, supervisor_id)
-        if supervisor is not None and supervisor.deactivated_at is None:
-            notify(self.session, supervisor_id, card, now)
+    async def _announce(self, student: User, card: NewSubmission, now: datetime) -> None:
+        """Every active member of the team gets the card, only those who decide with its
+        buttons. If nobody who decides is active (the supervisor is deactivated), the admins
+        get it instead (they may decide on any version and see it in their /queue), saying
+        why."""
+        team = await members(self.session, student.id)
+        told = recipients(team)
+        for member in told:
+            notify(self.session, member.user.id,
+                   card.model_copy(update={"decides": member.decides}), now)
+        if any(member.decides for member in told):
             return
-        held = card.model_copy(update={
-            "deactivated_supervisor": supervisor.full_name if supervisor else "?"})
+        supervisor = next((m.user.full_name for m in team if m.decides), "?")
+        held = card.model_copy(update={"deactivated_supervisor": supervisor})
         for admin in await users.active_admins(self.session, self.config.admin_ids):
             notify(self.session, admin.id, held, now)
 
@@ -228,13 +233,13 @@ class SubmissionService(BaseService):
 
     async def file_for(self, actor: User, submission_id: int,
                        feedback: bool = False) -> StoredFile:
-        """A version's file (or its feedback file), for its student, that student's
-        supervisor and admins only."""
+        """A version's file (or its feedback file), for its student, the members of their
+        thesis team and admins only."""
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
         submission, _thesis, student, review = found
-        if not can_see_student(actor, student):
+        if not await may_see(self.session, actor, student):
             raise NotAllowed()
         if not feedback:
             return StoredFile(submission.file_key, submission.file_name,
@@ -296,14 +301,6 @@ async def discard(files: FileStore, key: str) -> None:
         await files.delete(key)
     except Exception:  # noqa: BLE001 - best effort; the caller's error is what matters
         pass
-
-
-def can_see_student(actor: User, student: User) -> bool:
-    return (
-        actor.id == student.id
-        or actor.role == Role.ADMIN.value
-        or (actor.role == Role.SUPERVISOR.value and student.supervisor_id == actor.id)
-    )
 
 
 def _safe_name(name: str) -> str:

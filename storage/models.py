@@ -85,6 +85,24 @@ class Decision(enum.StrEnum):
     REJECTED = "rejected"
 
 
+class TeamRole(enum.StrEnum):
+    """A member of a thesis team. Supervisors and co-supervisors decide versions; the
+    examiner grades the final thesis."""
+
+    SUPERVISOR = "supervisor"
+    CO_SUPERVISOR = "co_supervisor"
+    EXAMINER = "examiner"
+
+
+class ApprovalRule(enum.StrEnum):
+    # The first decision by any supervisor or co-supervisor decides (the behaviour before
+    # teams existed).
+    ANY = "any"
+    # Every supervisor and co-supervisor must approve; the first Request changes or Reject
+    # decides at once.
+    ALL = "all"
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -125,6 +143,7 @@ class Invite(Base):
         CheckConstraint(_in("role", Role), name="role"),
         CheckConstraint("uses >= 0 AND uses <= max_uses", name="uses"),
         CheckConstraint("max_uses >= 1", name="max_uses"),
+        CheckConstraint("team_role IS NULL OR " + _in("team_role", TeamRole), name="team_role"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -132,6 +151,9 @@ class Invite(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     max_uses: Mapped[int] = mapped_column(Integer, default=1)
+    # A team invite: joins its user to this student's thesis team in ``team_role``.
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    team_role: Mapped[str | None] = mapped_column(String(16))
     uses: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
@@ -142,6 +164,7 @@ class Thesis(Base):
     __tablename__ = "theses"
     __table_args__ = (
         CheckConstraint(_in("status", ThesisStatus), name="status"),
+        CheckConstraint(_in("approval_rule", ApprovalRule), name="approval_rule"),
         # The review queue: theses waiting, oldest first (see repositories/theses.py).
         Index("ix_theses_status_updated", "status", "updated_at", "id"),
     )
@@ -152,6 +175,8 @@ class Thesis(Base):
     )
     title: Mapped[str] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(32), default=ThesisStatus.DRAFT.value)
+    approval_rule: Mapped[str] = mapped_column(String(8), default=ApprovalRule.ANY.value,
+                                               server_default=text("'any'"))
     # Denormalised so that the queue and status views need no max() over all versions.
     latest_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
@@ -205,6 +230,91 @@ class Review(Base):
     feedback_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
     grade: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(server_default=_now(), index=True)
+
+
+class ThesisMember(Base):
+    """One person of a thesis team (services/team.py is the one place that reads it).
+
+    Keyed by the student, whose thesis it is (theses.student_id is unique): the team exists
+    from the student's registration, before the thesis row their first version creates.
+    """
+
+    __tablename__ = "thesis_members"
+    __table_args__ = (
+        UniqueConstraint("student_id", "user_id", name="uq_thesis_members_student_user"),
+        CheckConstraint(_in("role", TeamRole), name="role"),
+        # One supervisor and at most one examiner per thesis.
+        Index("uq_thesis_members_one_supervisor", "student_id", unique=True,
+              postgresql_where=text("role = 'supervisor'"),
+              sqlite_where=text("role = 'supervisor'")),
+        Index("uq_thesis_members_one_examiner", "student_id", unique=True,
+              postgresql_where=text("role = 'examiner'"),
+              sqlite_where=text("role = 'examiner'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class ReviewVote(Base):
+    """A member's own decision on a version under the rule 'all'; the outcome is the
+    version's one row in ``reviews``, written when the votes decide it."""
+
+    __tablename__ = "review_votes"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "member_id", name="uq_review_votes_submission_member"),
+        CheckConstraint(_in("decision", Decision), name="decision"),
+        CheckConstraint("grade IS NULL OR (grade >= 0 AND grade <= 100)", name="grade"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                           index=True)
+    decision: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str | None] = mapped_column(Text)
+    feedback_file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    feedback_file_name: Mapped[str | None] = mapped_column(String(256))
+    feedback_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
+    grade: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class ExaminerGrade(Base):
+    """The examiner's grade and report on a final thesis (one per thesis)."""
+
+    __tablename__ = "examiner_grades"
+    __table_args__ = (
+        CheckConstraint("grade >= 0 AND grade <= 100", name="grade"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thesis_id: Mapped[int] = mapped_column(ForeignKey("theses.id", ondelete="CASCADE"),
+                                           unique=True)
+    examiner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    grade: Mapped[int] = mapped_column(Integer)
+    report: Mapped[str | None] = mapped_column(Text)
+    report_file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    report_file_name: Mapped[str | None] = mapped_column(String(256))
+    report_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class ReviewCard(Base):
+    """Where a version's card was delivered, so a decision by one member updates every
+    member's card (recorded by the outbox sender)."""
+
+    __tablename__ = "review_cards"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    caption: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class MilestoneExtension(Base):

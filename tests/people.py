@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from storage.db import create_engine, create_session_factory
-from storage.models import Role, User
+from storage.models import Role, TeamRole, ThesisMember, User
 
 START = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)
 SUPERVISOR = 100
@@ -25,5 +25,10 @@ async def seed(url: str, *, supervisor: int = SUPERVISOR,
             for user_id, name in students.items():
                 session.add(User(id=user_id, role=Role.STUDENT.value, full_name=name,
                                  language="en", supervisor_id=supervisor, created_at=START))
+            await session.flush()
+            # As registration writes it: the student's team begins with their supervisor.
+            for user_id in students:
+                session.add(ThesisMember(student_id=user_id, user_id=supervisor,
+                                         role=TeamRole.SUPERVISOR.value, created_at=START))
     finally:
         await engine.dispose()

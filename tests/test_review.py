@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from storage.db import create_engine
-from storage.models import Review, Submission, Thesis, User
+from storage.models import Review, Submission, Thesis, ThesisMember, User
 from tests import documents
 from tests.conftest import BotFactory, Harness
 from tests.support.conversation import (
@@ -159,6 +159,9 @@ async def test_queue_order_and_pagination(harness: Harness) -> None:
             await conn.execute(User.__table__.insert().values(
                 id=student_id, role="student", full_name=f"Student {i:02d}", language="en",
                 supervisor_id=supervisor.id, reachable=True, created_at=now))
+            await conn.execute(ThesisMember.__table__.insert().values(
+                student_id=student_id, user_id=supervisor.id, role="supervisor",
+                created_at=now))
             # As the bot writes them: a thesis changes when its latest version comes.
             submitted_at = now - timedelta(days=27 - i, hours=1)
             thesis_id = (await conn.execute(Thesis.__table__.insert().values(

@@ -32,6 +32,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import Message
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -49,7 +50,7 @@ from handlers.telegram_files import StoredInputFile
 from handlers.texts import Texts
 from services import delivery
 from services.clock import Clock
-from services.notifications import MalformedPayload, parse
+from services.notifications import MalformedPayload, NewSubmission, Payload, parse
 from storage.files import FileStore
 from storage.models import OutboxMessage
 
@@ -176,7 +177,7 @@ class OutboxSender:
                 s, row, self._clock.now(), "lease ran short before sending", refund=True))
             return True
         try:
-            message_id = await self._send(row, message)
+            card = await self._send(row, message)
         except TelegramRetryAfter as exc:
             await self._limiter.pause(exc.retry_after)
             OUTBOX_RETRIED.labels(reason="429").inc()
@@ -197,8 +198,16 @@ class OutboxSender:
             await self._retry_or_fail(row, f"{type(exc).__name__}: {exc.message}")
         else:
             OUTBOX_SENT.inc()
-            await self._write(lambda s: delivery.sent(s, row, self._clock.now(), message_id))
+            await self._write(lambda s: self._sent(s, row, payload, card))
         return True
+
+    async def _sent(self, session: AsyncSession, row: OutboxMessage, payload: Payload,
+                    card: Message | None) -> None:
+        await delivery.sent(session, row, self._clock.now(),
+                            card.message_id if card is not None else row.message_id)
+        if isinstance(payload, NewSubmission) and card is not None:
+            await delivery.card_sent(session, payload.submission_id, row.chat_id,
+                                     card.message_id, caption=card.document is not None)
 
     def _still_ours(self, row: OutboxMessage) -> bool:
         if self._stop is not None and self._stop.is_set():
@@ -206,28 +215,27 @@ class OutboxSender:
         return row.claimed_until is None or \
             self._clock.now() < row.claimed_until - self._lease_margin
 
-    async def _send(self, row: OutboxMessage, message: Outgoing) -> int | None:
-        """Send the row's message; returns the id of the message with its text and buttons
-        (None when that part went out in an earlier attempt)."""
+    async def _send(self, row: OutboxMessage, message: Outgoing) -> Message | None:
+        """Send the row; the message that carries its text and buttons (None if that part
+        went out in an earlier attempt)."""
         chat_id = row.chat_id
         if message.document is None:
-            sent = await self._bot.send_message(chat_id, message.text,
+            return await self._bot.send_message(chat_id, message.text,
                                                 reply_markup=message.markup)
-            return sent.message_id
         document = self._upload(message.document)
         if len(message.text) <= CAPTION_LIMIT:
-            sent = await self._bot.send_document(chat_id, document, caption=message.text,
+            return await self._bot.send_document(chat_id, document, caption=message.text,
                                                  reply_markup=message.markup)
-            return sent.message_id
-        first = None
+        sent = None
         if row.parts_sent < 1:
-            first = (await self._bot.send_message(chat_id, message.text,
-                                                  reply_markup=message.markup)).message_id
+            sent = await self._bot.send_message(chat_id, message.text,
+                                                reply_markup=message.markup)
+            first = sent.message_id
             # Recorded before the document goes: if the document fails, the retry sends
             # only the document, not the text a second time.
             await self._write(lambda s: delivery.part_sent(s, row, 1, first))
         await self._bot.send_document(chat_id, document)
-        return first if first is not None else row.message_id
+        return sent
 
     def _upload(self, document: str | StoredDocument) -> str | StoredInputFile:
         if isinstance(document, str):

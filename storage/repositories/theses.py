@@ -8,7 +8,15 @@ from datetime import datetime
 from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Milestone, Review, Submission, Thesis, ThesisStatus, User
+from storage.models import (
+    Milestone,
+    Review,
+    Submission,
+    Thesis,
+    ThesisMember,
+    ThesisStatus,
+    User,
+)
 from storage.repositories.milestones import OPEN
 
 
@@ -23,6 +31,8 @@ class PendingRow:
     submission: Submission
     thesis: Thesis
     student: User
+    # The viewer's role on the thesis team (None in the admin's whole-university queue).
+    role: str | None = None
 
 
 # Joins a thesis to its latest version.
@@ -127,6 +137,11 @@ async def submission_with_owner(
     return (row[0], row[1], row[2], row[3]) if row else None
 
 
+# A member's theses: the team row of this user on the thesis's student.
+_MEMBER = and_(ThesisMember.student_id == Thesis.student_id,
+               ThesisMember.user_id == bindparam("supervisor_id"))
+
+
 def _pending_query(of_supervisor: bool) -> Select[Submission, Thesis, User]:
     # A thesis in status "submitted" has exactly one waiting version, its latest (a decision
     # and its status change share a transaction), and its updated_at is when that version
@@ -139,7 +154,7 @@ def _pending_query(of_supervisor: bool) -> Select[Submission, Thesis, User]:
         .where(Thesis.status == ThesisStatus.SUBMITTED.value)
     )
     if of_supervisor:
-        query = query.where(User.supervisor_id == bindparam("supervisor_id"))
+        return query.join(ThesisMember, _MEMBER).add_columns(ThesisMember.role)
     return query
 
 
@@ -147,8 +162,7 @@ def _count_query(of_supervisor: bool) -> Select[int]:
     query = select(func.count()).select_from(Thesis).where(
         Thesis.status == ThesisStatus.SUBMITTED.value)
     if of_supervisor:
-        query = query.join(User, User.id == Thesis.student_id).where(
-            User.supervisor_id == bindparam("supervisor_id"))
+        query = query.join(ThesisMember, _MEMBER)
     return query
 
 
@@ -167,7 +181,7 @@ async def pending(
     rows = await session.execute(
         _PENDING_PAGE[supervisor_id is not None],
         {"supervisor_id": supervisor_id, "offset": offset, "limit": limit})
-    return [PendingRow(s, t, u) for s, t, u in rows]
+    return [PendingRow(*row) for row in rows]
 
 
 async def count_pending(session: AsyncSession, supervisor_id: int | None) -> int:
@@ -180,7 +194,7 @@ async def pending_older_than(session: AsyncSession, before: datetime) -> list[Pe
     query = (
         _pending_query(False)
         .where(Thesis.updated_at < before)
-        .order_by(User.supervisor_id, Thesis.updated_at)
+        .order_by(Thesis.updated_at, Thesis.id)
     )
     rows = await session.execute(query)
     return [PendingRow(s, t, u) for s, t, u in rows]
@@ -193,16 +207,18 @@ async def set_status(session: AsyncSession, thesis_id: int, status: str, now: da
     )
 
 
-async def overview(session: AsyncSession,
-                   supervisor_id: int) -> list[tuple[User, Thesis | None, Submission | None]]:
+async def overview(session: AsyncSession, supervisor_id: int,
+                   ) -> list[tuple[User, Thesis | None, Submission | None, str]]:
+    """The students on whose team this user is, with their role there."""
     query = (
-        select(User, Thesis, Submission)
+        select(User, Thesis, Submission, ThesisMember.role)
+        .join(ThesisMember, and_(ThesisMember.student_id == User.id,
+                                 ThesisMember.user_id == supervisor_id))
         .outerjoin(Thesis, Thesis.student_id == User.id)
         .outerjoin(Submission, _LATEST)
-        .where(User.supervisor_id == supervisor_id)
         .order_by(User.full_name, User.id)
     )
-    return [(u, t, s) for u, t, s in await session.execute(query)]
+    return [(u, t, s, r) for u, t, s, r in await session.execute(query)]
 
 
 async def count_by_status(session: AsyncSession) -> dict[str, int]:

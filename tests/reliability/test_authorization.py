@@ -15,7 +15,16 @@ import aiohttp
 from sqlalchemy import func, select, update
 
 from storage.db import create_engine
-from storage.models import Invite, Milestone, Review, Submission, Thesis, User
+from storage.models import (
+    ExaminerGrade,
+    Invite,
+    Milestone,
+    Review,
+    Submission,
+    Thesis,
+    ThesisMember,
+    User,
+)
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.conftest import Logs
@@ -61,7 +70,7 @@ async def counts(harness: Harness) -> dict[str, int]:
     engine = create_engine(harness.settings.effective_database_url)
     result = {}
     async with engine.connect() as conn:
-        for model in (User, Invite, Thesis, Submission, Review):
+        for model in (User, Invite, Thesis, Submission, Review, ThesisMember, ExaminerGrade):
             result[model.__name__] = (await conn.execute(
                 select(func.count()).select_from(model))).scalar_one()
         result["revoked"] = (await conn.execute(select(func.count()).select_from(Invite)
@@ -83,6 +92,9 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
     admin, supervisor, alice, bob = await onboard(harness)
     other = harness.chat(300, "Olga", "Other")
     await other.say(f"/start {invite_code(await admin.say('/invite'))}")
+    cora, eve = harness.chat(310, "Cora", "C"), harness.chat(311, "Eve", "E")
+    for member in (cora, eve):
+        await member.say(f"/start {invite_code(await admin.say('/invite'))}")
     stranger = harness.chat(999, "Mallory")
     await stranger.say("/start")
     await submit(alice, documents.pdf("a"), "a.pdf", title="A")
@@ -130,14 +142,35 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             supervisor_id=supervisor.id, student_id=alice.id, title="Chapter 1",
             due_at=now + timedelta(days=30), created_at=now, due_set_at=now)
             .returning(Milestone.id))).scalar_one()
+        # Issue 17: Alice's thesis team gets a co-supervisor and an examiner (supervisors
+        # registered by the admin's invites), and two co-supervisors to be removed.
+        for user_id, name in ((301, "Rita R"), (302, "Rex R")):
+            await conn.execute(User.__table__.insert().values(
+                id=user_id, role="supervisor", full_name=name, language="en",
+                reachable=True, created_at=now))
+        for user_id, role in ((cora.id, "co_supervisor"), (eve.id, "examiner"),
+                              (301, "co_supervisor"), (302, "co_supervisor")):
+            await conn.execute(ThesisMember.__table__.insert().values(
+                student_id=alice.id, user_id=user_id, role=role, created_at=now))
     await engine.dispose()
     people["other_student"] = bob
+    people["co_supervisor"], people["examiner"] = cora, eve
+    team = {"supervisor", "co_supervisor", "examiner", "admin"}
     buttons: list[tuple[str, set[str], str | None]] = [
-        (f"rv:a:{submission_id}", {"supervisor", "admin"}, "comment"),
-        (f"rv:r:{submission_id}", {"supervisor", "admin"}, "comment"),
-        (f"f:{submission_id}:0", {"student", "supervisor", "admin"}, None),
-        ("qp:0", {"other_supervisor", "supervisor", "admin"}, "for review"),
-        (f"st:{alice.id}", {"supervisor", "admin"}, "v1"),
+        (f"rv:a:{submission_id}", {"supervisor", "co_supervisor", "admin"}, "comment"),
+        (f"rv:r:{submission_id}", {"supervisor", "co_supervisor", "admin"}, "comment"),
+        (f"f:{submission_id}:0", {"student"} | team, None),
+        ("qp:0", {"other_supervisor", "co_supervisor", "examiner", "supervisor", "admin"},
+         "for review"),
+        (f"st:{alice.id}", team, "v1"),
+        # The team view, its invites, the approval rule, Remove (one member each by the
+        # supervisor and the admin, like the invites above).
+        (f"tm:v:{alice.id}:0", team, "Thesis team of"),
+        (f"tm:c:{alice.id}:0", {"supervisor", "admin"}, "Invite for the co-supervisor"),
+        (f"tm:l:{alice.id}:0", {"supervisor", "admin"}, "Approval: all —"),
+        (f"tm:n:{alice.id}:0", {"supervisor", "admin"}, "Approval: any —"),
+        (f"tm:r:{alice.id}:301", {"supervisor"}, "Rita R was removed"),
+        (f"tm:r:{alice.id}:302", {"admin"}, "Rex R was removed"),
         (f"dl:{alice.id}", {"supervisor"}, "called"),
         (f"ir:{invite_ids[0]}", {"supervisor"}, "revoked"),
         (f"ir:{invite_ids[1]}", {"admin"}, "revoked"),
@@ -147,20 +180,25 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"ac:r:{bob.id}", {"admin"}, "Bob B is reactivated"),
         # Mark final makes the thesis final (the admin's press is checked below, the thesis
         # approved again); Reopen asks for a reason; Extend for the student's own date.
-        (f"th:f:{alice.id}", {"supervisor", "admin"}, "is final"),
-        (f"th:o:{alice.id}", {"supervisor", "admin"}, "Reopening"),
+        (f"th:f:{alice.id}", {"supervisor", "co_supervisor", "admin"}, "is final"),
+        (f"th:o:{alice.id}", {"supervisor", "co_supervisor", "admin"}, "Reopening"),
+        # Final now: only the examiner may grade it.
+        (f"tm:g:{alice.id}:0", {"examiner"}, "Grading"),
         (f"ms:e:{milestone_id}", {"supervisor"}, "More time"),
     ]
-    order = ["none", "other_student", "student", "other_supervisor", "supervisor", "admin",
-             "deactivated"]
+    order = ["none", "other_student", "student", "other_supervisor", "examiner",
+             "co_supervisor", "supervisor", "admin", "deactivated"]
     for data, allowed, effect in buttons:
         for role in order:
             chat = people[role]
             if data.startswith("ir:") and role not in allowed and role in {"supervisor",
                                                                            "admin"}:
                 continue  # each invite is revoked by one allowed role; the other is below
-            if data.startswith("th:f:") and role == "admin":
-                continue  # final already: the admin's Mark final is checked below
+            if data.startswith("tm:r:") and role not in allowed and role in {"supervisor",
+                                                                             "admin"}:
+                continue  # each member is removed by one allowed role
+            if data.startswith("th:f:") and role in {"admin", "co_supervisor"}:
+                continue  # final after one press: the admin's Mark final is checked below
             before_counts = await counts(harness)
             before = chat.bot_count
             bob_before = bob.bot_count
@@ -180,7 +218,8 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                 ok = alert and not new and await counts(harness) == before_counts
                 TALLY.bad_input(f"button {data} as {role}", ok)
             assert ok, (data, role, alert, [m.content for m in new])
-            if role in allowed and (data.startswith(("rv:", "dl:", "th:o:", "ms:e:"))):
+            if role in allowed and (data.startswith(("rv:", "dl:", "th:o:", "ms:e:",
+                                                     "tm:g:"))):
                 await command(harness, logs, start, chat, "/cancel")
             if role in allowed and data.startswith("ac:"):
                 # Bob is told; wait for it, so that it is not taken for an answer below.

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.metrics import FLOOD_DROPPED
 from storage.db import create_engine
-from storage.models import Submission, Thesis, User
+from storage.models import Submission, Thesis, ThesisMember, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.tools import TALLY, message_update, private_chat, user_dict
@@ -216,6 +216,9 @@ async def _seed_students(harness: Harness, supervisor_id: int, count: int) -> No
             await conn.execute(User.__table__.insert().values(
                 id=student_id, role="student", language="en", supervisor_id=supervisor_id,
                 full_name=f"Student {i:02d} " + "<&>" * 40, reachable=i % 2 == 0,
+                created_at=now))
+            await conn.execute(ThesisMember.__table__.insert().values(
+                student_id=student_id, user_id=supervisor_id, role="supervisor",
                 created_at=now))
             thesis_id = (await conn.execute(Thesis.__table__.insert().values(
                 student_id=student_id, title=("T<&>" * 100)[:300], status="submitted",
