@@ -101,7 +101,8 @@ class SubmissionService(BaseService):
     async def begin(self, student: User) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
         self._require_student(student)
-        if not recipients(await members(self.session, student.id), deciders_only=True):
+        # A deactivated supervisor still counts: the card then goes to the admins (_announce).
+        if not any(member.decides for member in await members(self.session, student.id)):
             raise NoSupervisor()
         thesis = await self.thesis_of(student)
         if thesis is not None:

@@ -32,7 +32,6 @@ from services.notifications import (
     DeadlineSet,
     DecisionMade,
     Kind,
-    NewSubmission,
     notify,
 )
 from storage.db import create_engine, create_session_factory
@@ -317,23 +316,22 @@ async def test_a_two_part_notification_resends_only_the_part_that_failed(
 
 async def test_a_sent_notification_keeps_its_message_and_what_it_is_about(
         emulator: BotAPIEmulator, bot: Bot, sessions: Any) -> None:
-    emulator.add_user(442, "Sam")
-    card = await emulator.store_file(b"%PDF-1.4 thesis", "thesis.pdf")
+    emulator.add_user(442, "Alice")
     now = SystemClock().now()
     async with sessions() as session, session.begin():
-        notify(session, 442, NewSubmission(
-            submission_id=7, student_name="Alice", title="Thesis", version=2, note=None,
-            file_id=card.file_id, file_name="thesis.pdf", submitted_at=now), now)
+        notify(session, 442, DecisionMade(
+            submission_id=7, decision="approved", title="Thesis", version=2, comment=None,
+            grade=None, reviewer_name="Sam", feedback_file_id=None, feedback_file_name=None),
+            now)
         notify(session, 442, DeadlineSet(milestone_id=1, title="Draft", due_at=START,
                                          supervisor_name="Sam"), now)
     assert await sender(bot, sessions).run_once() == 2
-    sent_card, sent_notice = emulator.bot_messages(442)
+    sent_notice, sent_deadline = emulator.bot_messages(442)
     async with sessions() as session:
-        [found] = await outbox.sent_about(session, "submission:7",
-                                               [Kind.NEW_SUBMISSION.value])
-        assert found.message_id == sent_card.message_id
-        assert (await outbox.by_message(session, 442, sent_notice.message_id)).ref is None
-        assert await outbox.by_message(session, 443, sent_card.message_id) is None
+        [found] = await outbox.sent_about(session, "submission:7", [Kind.DECISION.value])
+        assert found.message_id == sent_notice.message_id
+        assert (await outbox.by_message(session, 442, sent_deadline.message_id)).ref is None
+        assert await outbox.by_message(session, 443, sent_notice.message_id) is None
 
 
 def counted(worker: OutboxSender) -> list[int]:
