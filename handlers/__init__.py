@@ -20,6 +20,7 @@ def get_routers() -> list[Router]:
         student,
         submit,
         supervisor,
+        threads,
     )
     from handlers.filters import Magic
     from handlers.render import RenderDomainErrors
@@ -39,5 +40,5 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, submit, invites, deadlines, admin, files,
-        fallback)))
+        threads, fallback)))
     return [chats.create_router(), private]

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
 from services.base import ServiceConfig, ServiceDeps
+from services.checklist import ChecklistService
 from services.deadlines import DeadlineService
 from services.invites import InviteService
 from services.overview import OverviewService
@@ -15,6 +16,7 @@ from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
 from services.submissions import SubmissionService
+from services.threads import ThreadService
 
 __all__ = ["ServiceConfig", "ServiceDeps", "Services"]
 
@@ -57,3 +59,11 @@ class Services:
     @cached_property
     def access(self) -> AccessService:
         return AccessService(self.session, self.deps)
+
+    @cached_property
+    def threads(self) -> ThreadService:
+        return ThreadService(self.session, self.deps)
+
+    @cached_property
+    def checklist(self) -> ChecklistService:
+        return ChecklistService(self.session, self.deps)

@@ -43,6 +43,7 @@ class Kind(StrEnum):
     THESIS_REOPENED = "thesis_reopened"
     MILESTONE_EXTENDED = "milestone_extended"
     MILESTONE_DELETED = "milestone_deleted"
+    THREAD_COMMENT = "thread_comment"
 
 
 class _Schema(BaseModel):
@@ -71,6 +72,19 @@ def submission_ref(submission_id: int) -> str:
     return f"submission:{submission_id}"
 
 
+def submission_of_ref(ref: str | None) -> int | None:
+    """The version a notification is about, from its ref (None: not about a version)."""
+    kind, _, value = (ref or "").partition(":")
+    return int(value) if kind == "submission" and value.isdigit() else None
+
+
+class ChecklistMark(_Schema):
+    """A requested change as the supervisor's card shows it: addressed by the version?"""
+
+    text: str
+    addressed: bool
+
+
 class NewSubmission(_AboutSubmission, Payload):
     kind = Kind.NEW_SUBMISSION
     submission_id: int
@@ -81,6 +95,8 @@ class NewSubmission(_AboutSubmission, Payload):
     file_id: str | None
     file_name: str
     submitted_at: Moment
+    # The open requested changes when the version came, ticked by the student.
+    checklist: tuple[ChecklistMark, ...] = ()
 
 
 class DecisionMade(_AboutSubmission, Payload):
@@ -94,6 +110,9 @@ class DecisionMade(_AboutSubmission, Payload):
     reviewer_name: str
     feedback_file_id: str | None
     feedback_file_name: str | None
+    # Requested changes: raised by this decision, and still open from earlier rounds.
+    items: tuple[str, ...] = ()
+    carried: tuple[str, ...] = ()
 
 
 class DeadlineSet(Payload):
@@ -197,6 +216,23 @@ class MilestoneDeleted(Payload):
     title: str
     due_at: Moment
     supervisor_name: str
+
+
+class ThreadComment(_AboutSubmission, Payload):
+    """A comment in a version's thread, to one participant (the student or a supervisor)."""
+
+    kind = Kind.THREAD_COMMENT
+    submission_id: int
+    comment_id: int
+    author_name: str
+    from_student: bool
+    to_student: bool
+    student_name: str
+    title: str
+    version: int
+    text: str | None
+    file_id: str | None
+    file_name: str | None
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in Payload.__subclasses__()}

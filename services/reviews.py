@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services import lifecycle
+from services import checklist, lifecycle
 from services.base import BaseService, read_only
 from services.errors import (
     AlreadyReviewed,
@@ -19,11 +19,18 @@ from services.errors import (
     Superseded,
 )
 from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
-from services.notifications import DecisionMade, ThesisFinal, ThesisReopened, notify
+from services.notifications import (
+    ChecklistMark,
+    DecisionMade,
+    ThesisFinal,
+    ThesisReopened,
+    notify,
+)
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from storage.models import Decision, Review, Role, Submission, Thesis, User
 from storage.repositories import audit, reviews, theses, users
+from storage.repositories import checklist as checklist_items
 from storage.repositories.reviews import DuplicateReview
 
 COMMENT_MAX = 4000
@@ -47,6 +54,16 @@ class ReviewResult:
     review: Review
     target: ReviewTarget
     reviewer: User
+    # The requested changes open when the version came, with the student's marks.
+    marks: tuple[ChecklistMark, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenBefore:
+    """The requested changes still open when a version is decided."""
+
+    total: int
+    addressed: int  # of them, marked addressed by this version
 
 
 def clean_comment(decision: Decision, raw: str | None) -> str | None:
@@ -88,13 +105,24 @@ class ReviewService(BaseService):
             raise Superseded(version=target.thesis.latest_version)
         return target
 
+    @read_only
+    async def open_before(self, actor: User, submission_id: int) -> OpenBefore:
+        """Before Request changes is recorded: may earlier requested changes stay open (the
+        reviewer is then asked whether to keep them; services/checklist.py)?"""
+        target = await self._target(actor, submission_id)
+        items = await checklist_items.open_items(self.session, target.thesis.id)
+        addressed = sum(item.addressed_submission_id == submission_id for item in items)
+        return OpenBefore(len(items), addressed)
+
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
                      comment: str | None = None, feedback: StagedFile | None = None,
-                     grade: int | None = None) -> ReviewResult:
+                     grade: int | None = None, keep_open: bool = True) -> ReviewResult:
         """Record the decision; idempotent on the feedback file's staged key (a replayed step
-        gets the same result, with no second notification)."""
+        gets the same result, with no second notification). ``keep_open``: after Request
+        changes, earlier items the version does not address stay open (else closed)."""
         try:
-            result = await self._decide(actor, submission_id, decision, comment, feedback, grade)
+            result = await self._decide(actor, submission_id, decision, comment, feedback,
+                                        grade, keep_open)
             await self.session.commit()
         except DomainError:
             # The decision is refused: its feedback file is abandoned, unless the database
@@ -131,7 +159,7 @@ class ReviewService(BaseService):
 
     async def _decide(self, actor: User, submission_id: int, decision: Decision,
                       comment: str | None, feedback: StagedFile | None,
-                      grade: int | None) -> ReviewResult:
+                      grade: int | None, keep_open: bool) -> ReviewResult:
         if grade is not None and not 0 <= grade <= 100:
             raise InvalidGrade()
         recorded = await self._recorded(actor, submission_id, feedback)
@@ -140,6 +168,10 @@ class ReviewService(BaseService):
         comment = None if feedback and not comment else comment
         if feedback is None:
             comment = clean_comment(decision, comment)
+        items: tuple[str, ...] = ()
+        if decision is Decision.CHANGES_REQUESTED:
+            parsed = checklist.parse(comment)
+            comment, items = parsed.comment, parsed.items
         target = await self._target(actor, submission_id)
         # Lock the thesis so a new version and a decision cannot interleave.
         thesis = await theses.by_student(self.session, target.student.id, lock=True)
@@ -163,15 +195,20 @@ class ReviewService(BaseService):
             existing = await reviews.for_submission(self.session, submission_id)
             raise await self._already(existing) from None
         await theses.set_status(self.session, thesis.id, new_status.value, now)
+        settled = await checklist.settle(self.session, thesis.id, submission_id, decision,
+                                         keep_open, now)
+        checklist.raise_items(self.session, thesis.id, review.id, items, now)
         notify(self.session, target.student.id, DecisionMade(
             submission_id=submission_id, decision=decision.value, title=thesis.title,
             version=target.submission.version, comment=comment, grade=grade,
             reviewer_name=actor.full_name,
             feedback_file_id=feedback.telegram_file_id if feedback else None,
-            feedback_file_name=feedback.file_name if feedback else None), now)
+            feedback_file_name=feedback.file_name if feedback else None,
+            items=items, carried=settled.carried), now)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
-                     object_type="submission", object_id=submission_id, at=now, grade=grade)
-        return ReviewResult(review, target, actor)
+                     object_type="submission", object_id=submission_id, at=now, grade=grade,
+                     items=len(items))
+        return ReviewResult(review, target, actor, settled.marks)
 
     async def stage_feedback(self, actor: User, submission_id: int,
                              incoming: IncomingFile) -> StagedFile:
