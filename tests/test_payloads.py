@@ -33,6 +33,7 @@ from services.notifications import (
     StudentUnreachable,
     ThesisFinal,
     ThesisReopened,
+    ThreadComment,
     parse,
 )
 
@@ -58,6 +59,9 @@ SAMPLES: list[Payload] = [
     MilestoneExtended(milestone_id=1, title="Outline", due_at=AT, common_due_at=AT,
                       supervisor_name="Sam"),
     MilestoneDeleted(milestone_id=1, title="Outline", due_at=AT, supervisor_name="Sam"),
+    ThreadComment(submission_id=1, comment_id=1, author_name="Alice", from_student=True,
+                  to_student=False, student_name="Alice", title="T", version=2,
+                  text="Done <b>1</b>", file_id=None, file_name=None),
 ]
 
 
