@@ -5,6 +5,7 @@ recorded. Also the open items as /status shows them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
@@ -17,7 +18,7 @@ from handlers.render import clip
 from handlers.texts import Raw, Texts
 from services.checklist import OpenItem, first_words
 from services.context import Services
-from storage.models import User
+from storage.models import ChecklistItem, User
 
 
 async def ask(message: Message, state: FSMContext, services: Services, user: User,
@@ -88,7 +89,7 @@ async def picked(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
             pass
 
 
-def open_block(t: Texts, items: list[OpenItem]) -> str:
+def open_block(t: Texts, items: Sequence[OpenItem | ChecklistItem]) -> str:
     """/status: the requested changes still open."""
     if not items:
         return ""

@@ -33,7 +33,7 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
     review_text = t(f"decision.{review.decision}") if review else t("review.pending")
     turn = t(TURNS.get(view.thesis.status, "status.turn.supervisor"),
              since=latest.submitted_at, version=latest.version)
-    items = open_block(t, await services.checklist.open_for(user))
+    items = open_block(t, view.open_items)
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))
