@@ -145,6 +145,16 @@ async def test_a_thread_and_a_checklist_over_three_rounds(make_bot: BotFactory) 
     for text in ("One more question.", "And a last one."):
         await reply(alice, notice.message_id, text)
     assert await rows(harness, ThreadMessage) == 6
+    # Each went through the outbox, about the version (so that replies to replies work).
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.connect() as conn:
+        refs = (await conn.execute(select(OutboxMessage.ref, OutboxMessage.chat_id).where(
+            OutboxMessage.kind == "thread_comment").order_by(OutboxMessage.id))).all()
+        version1 = (await conn.execute(select(Submission.id))).scalar_one()
+    await engine.dispose()
+    assert [chat for _ref, chat in refs] == [sam.id, alice.id, alice.id, sam.id, sam.id,
+                                             sam.id]
+    assert {ref for ref, _chat in refs} == {f"submission:{version1}"}
 
     history = (await alice.send("/history"))[-1]
     assert "v1 ·" in history.content and "💬 6" in history.content
