@@ -21,6 +21,7 @@ def get_routers() -> list[Router]:
         submit,
         supervisor,
         team,
+        threads,
     )
     from handlers.filters import Magic
     from handlers.render import RenderDomainErrors
@@ -40,6 +41,5 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, submit, invites, deadlines, admin,
-        files,
-        fallback)))
+        files, threads, fallback)))
     return [chats.create_router(), private]

@@ -115,3 +115,45 @@ class ReportCb(CallbackData, prefix="er"):
     """The examiner's report file."""
 
     grade_id: RowId
+
+
+class ThreadAction(StrEnum):
+    REPLY = "r"  # write a comment on the version
+    READ = "v"  # open the version's thread (a new message)
+    PAGE = "p"  # another page of it (the message is edited)
+
+
+class ThreadCb(CallbackData, prefix="tc"):
+    action: ThreadAction
+    submission_id: RowId
+    page: RowId = 0
+
+
+class ThreadFileCb(CallbackData, prefix="tf"):
+    """The attachment of one thread comment."""
+
+    comment_id: RowId
+
+
+class NoteCb(CallbackData, prefix="nt"):
+    """A supervisor-only note about a student, from their view in /students."""
+
+    student_id: UserId
+
+
+class ChecklistAction(StrEnum):
+    TOGGLE = "t"
+    DONE = "d"
+
+
+class ChecklistCb(CallbackData, prefix="ck"):
+    """/submit: tick a requested change this version addresses (item 0 with Done)."""
+
+    action: ChecklistAction
+    item_id: RowId = 0
+
+
+class CarryCb(CallbackData, prefix="co"):
+    """Request changes: keep the earlier items the version does not address open, or not."""
+
+    keep: bool

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import QueuePageCb
+from handlers.callbacks import QueuePageCb, ThreadAction, ThreadCb
 from handlers.keyboards import markup, review_buttons
 from handlers.render import CAPTION_LIMIT, clip
-from handlers.texts import Texts
+from handlers.texts import Raw, Texts
 from services.notifications import (
     AccessDeactivated,
     AccessReactivated,
+    ChecklistMark,
     DeadlineMoved,
     DeadlineOverdue,
     DeadlineReminder,
@@ -31,6 +33,7 @@ from services.notifications import (
     TeamLeft,
     ThesisFinal,
     ThesisReopened,
+    ThreadComment,
 )
 
 ICONS = {"approved": "✅", "changes_requested": "✏️", "rejected": "❌"}
@@ -59,19 +62,51 @@ def _document(file_id: str | None, key: str | None,
 
 
 def submission_card(t: Texts, *, student_name: str, title: str, version: int,
-                    note: str | None, submitted_at: datetime, caption: bool) -> str:
-    # A caption holds 1024 characters: the note gives way first, then the title.
-    room = 300 if caption else 2000
+                    note: str | None, submitted_at: datetime, caption: bool,
+                    checklist: Sequence[ChecklistMark] = ()) -> str:
+    # A caption holds 1024 characters: the note gives way first, then the title, and the
+    # checklist shows the first items' beginnings.
+    room = (200 if checklist else 300) if caption else 2000
     return t("card.new_submission", student=clip(student_name, 100),
              title=clip(title, 200 if caption else 300), version=version, at=submitted_at,
-             note=t.raw("card.note", note=clip(note, room)) if note else None)
+             note=t.raw("card.note", note=clip(note, room)) if note else None) \
+        + checklist_card(t, checklist, caption)
+
+
+def checklist_card(t: Texts, marks: Sequence[ChecklistMark], caption: bool) -> str:
+    """"Addressed 2/3" and the items with their marks, as the supervisor's card shows them."""
+    if not marks:
+        return ""
+    shown, width = (6, 40) if caption else (30, 200)
+    lines = "".join(t("checklist.card.line", mark="✅" if mark.addressed else "⬜",
+                      text=clip(" ".join(mark.text.split()), width)) for mark in marks[:shown])
+    if len(marks) > shown:
+        lines += t("checklist.card.more", more=len(marks) - shown)
+    return t("checklist.card", addressed=sum(mark.addressed for mark in marks),
+             total=len(marks), lines=Raw(lines))
+
+
+def _numbered(t: Texts, items: Sequence[str], start: int, budget: int) -> tuple[str, int]:
+    """Numbered lines of whole items while they fit in ``budget`` characters."""
+    lines = ""
+    for n, item in enumerate(items, start=start):
+        line = t("checklist.line", n=n, text=clip(item, 300))
+        if len(lines) + len(line) > budget:
+            break
+        lines += line
+    return lines, budget - len(lines)
+
+
+def reply_button(t: Texts, submission_id: int) -> InlineKeyboardMarkup | None:
+    return markup([[(t("threads.reply_button"),
+                     ThreadCb(action=ThreadAction.REPLY, submission_id=submission_id))]])
 
 
 def _new_submission(t: Texts, p: NewSubmission) -> Outgoing:
     document = _document(p.file_id, p.file_key, p.file_name)
     text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
                            note=p.note, submitted_at=p.submitted_at,
-                           caption=document is not None)
+                           caption=document is not None, checklist=p.checklist)
     if p.deactivated_supervisor is not None:
         # First, so that a caption cut to its limit keeps it.
         text = t("leftovers.card.supervisor_deactivated",
@@ -82,18 +117,39 @@ def _new_submission(t: Texts, p: NewSubmission) -> Outgoing:
 
 
 def _decision(t: Texts, p: DecisionMade) -> Outgoing:
+    items = ""
+    budget = 2400
+    if p.items:
+        lines, budget = _numbered(t, p.items, 1, budget)
+        items += t("checklist.notice", lines=Raw(lines))
+    if p.carried:
+        lines, budget = _numbered(t, p.carried, len(p.items) + 1, budget)
+        items += t("checklist.notice.carried", lines=Raw(lines))
+    comment = t.raw("decision.comment", comment=clip(p.comment, 600 + budget)) \
+        if p.comment else ""
     text = t("decision.notice", icon=ICONS.get(p.decision, ""), reviewer=p.reviewer_name,
              version=p.version, title=clip(p.title, 300),
              decision=t(f"decision.{p.decision}"),
-             comment=t.raw("decision.comment", comment=clip(p.comment, 3000))
-             if p.comment else None,
+             comment=Raw(comment + items) if comment or items else None,
              grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None,
              next=t(f"decision.next.{p.decision}"))
+    # The student answers with 💬 Reply, or with a Telegram reply to this message.
+    buttons = reply_button(t, p.submission_id)
     document = _document(p.feedback_file_id, p.feedback_file_key, p.feedback_file_name)
     if document is not None:
         # The file goes first with a short caption; the full text would not fit in one.
-        return Outgoing(text=text, document=document)
-    return Outgoing(text=text)
+        return Outgoing(text=text, document=document, markup=buttons)
+    return Outgoing(text=text, markup=buttons)
+
+
+def _thread_comment(t: Texts, p: ThreadComment) -> Outgoing:
+    key = "threads.comment.by_student" if p.from_student else (
+        "threads.comment.to_student" if p.to_student else "threads.comment.to_supervisor")
+    text = t(key, author=clip(p.author_name, 100), student=clip(p.student_name, 100),
+             version=p.version, title=clip(p.title, 200),
+             text=t.raw("threads.comment.text", text=clip(p.text, 3500)) if p.text else None,
+             file=t.raw("threads.comment.file", name=p.file_name) if p.file_name else None)
+    return Outgoing(text=text, document=p.file_id, markup=reply_button(t, p.submission_id))
 
 
 def _deadline_set(t: Texts, p: DeadlineSet) -> Outgoing:
@@ -223,6 +279,8 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return _team_left(t, payload)
         case ExaminerGraded():
             return _examiner_graded(t, payload)
+        case ThreadComment():
+            return _thread_comment(t, payload)
         case AccessDeactivated():
             return Outgoing(text=t("notify.access_deactivated"))
         case AccessReactivated():

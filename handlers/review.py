@@ -1,4 +1,6 @@
-"""Deciding on a version from its buttons: comment (or file) → optional grade → recorded."""
+"""Deciding on a version from its buttons: comment (or file) → optional grade → (after
+Request changes, when earlier requested changes would stay open: keep them or close them) →
+recorded."""
 
 from __future__ import annotations
 
@@ -11,14 +13,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from handlers.callbacks import ReviewAction, ReviewCb
+from handlers.callbacks import CarryCb, ReviewAction, ReviewCb
 from handlers.filters import Magic, Registered, conversation_steps
-from handlers.keyboards import review_buttons
+from handlers.keyboards import markup, review_buttons
 from handlers.notifications import submission_card
 from handlers.render import CAPTION_LIMIT
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
+from services.errors import DomainError
 from services.reviews import COMMENT_MAX, ReviewResult, clean_comment, parse_grade
 from services.submissions import StagedFile
 from storage.models import Decision, User
@@ -33,6 +36,7 @@ DECISIONS = {
 class ReviewStates(StatesGroup):
     comment = State()
     grade = State()
+    carry = State()
 
 
 async def pressed(query: CallbackQuery, callback_data: ReviewCb, services: Services,
@@ -99,20 +103,65 @@ async def got_grade(message: Message, state: FSMContext, services: Services, use
         grade = parse_grade(message.text or "")
     data = await state.get_data()
     await state.clear()
+    if Decision(data["decision"]) is Decision.CHANGES_REQUESTED:
+        try:
+            before = await services.reviews.open_before(user, data["submission_id"])
+        except DomainError:
+            before = None  # refused: recording says why (and lets go of a feedback file)
+        if before is not None and before.total > before.addressed:
+            # Earlier requested changes the version does not address: carry them over?
+            await state.set_state(ReviewStates.carry)
+            await state.set_data({**data, "grade": grade})
+            await message.answer(
+                t("checklist.ask_carry", total=before.total, addressed=before.addressed,
+                  left=before.total - before.addressed),
+                reply_markup=markup([[(t("checklist.keep"), CarryCb(keep=True)),
+                                      (t("checklist.close_all"), CarryCb(keep=False))]]))
+            return
+    await _record(bot, services, user, t, {**data, "grade": grade}, keep_open=True)
+
+
+async def carry_pressed(query: CallbackQuery, callback_data: CarryCb, state: FSMContext,
+                        services: Services, user: User, t: Texts, bot: Bot) -> None:
+    data = await state.get_data()
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_reply_markup(reply_markup=None)
+        except TelegramBadRequest:
+            pass
+    await _record(bot, services, user, t, data, keep_open=callback_data.keep)
+
+
+async def carry_skipped(message: Message, state: FSMContext, services: Services, user: User,
+                        t: Texts, bot: Bot) -> None:
+    data = await state.get_data()
+    await state.clear()
+    await _record(bot, services, user, t, data, keep_open=True)
+
+
+async def carry_not_pressed(message: Message, t: Texts) -> None:
+    await message.answer(t("checklist.need_carry"))
+
+
+async def _record(bot: Bot, services: Services, user: User, t: Texts, data: dict[str, Any],
+                  keep_open: bool) -> None:
     feedback = StagedFile.from_dict(data["feedback"]) if data.get("feedback") else None
     decision = Decision(data["decision"])
     result = await services.reviews.decide(
         user, data["submission_id"], decision, comment=data.get("comment"),
-        feedback=feedback, grade=grade)
+        feedback=feedback, grade=data.get("grade"), keep_open=keep_open)
     await _update_cards(bot, t, data, result)
     if result.review is None and result.progress is not None:
-        await message.answer(t("team.review.waiting", student=result.target.student.full_name,
-                               version=result.target.submission.version,
-                               waiting=", ".join(result.progress.waiting)))
+        await bot.send_message(user.id, t(
+            "team.review.waiting", student=result.target.student.full_name,
+            version=result.target.submission.version,
+            waiting=", ".join(result.progress.waiting)))
         return
-    await message.answer(t("review.done", decision=t(f"decision.{decision.value}"),
-                           student=result.target.student.full_name,
-                           version=result.target.submission.version))
+    await bot.send_message(user.id, t("review.done", decision=t(f"decision.{decision.value}"),
+                                      student=result.target.student.full_name,
+                                      version=result.target.submission.version))
 
 
 async def grade_not_text(message: Message, t: Texts) -> None:
@@ -141,7 +190,8 @@ async def _update_cards(bot: Bot, t: Texts, data: dict[str, Any],
         text = submission_card(
             t, student_name=target.student.full_name, title=target.thesis.title,
             version=target.submission.version, note=target.submission.note,
-            submitted_at=target.submission.submitted_at, caption=caption) + tail
+            submitted_at=target.submission.submitted_at, caption=caption,
+            checklist=result.marks) + tail
         keep = result.review is None and result.progress is not None \
             and chat_id in result.progress.waiting_ids
         markup = review_buttons(t, target.submission.id) if keep else None
@@ -174,5 +224,9 @@ def create_router() -> Router:
     steps.message.register(got_grade, StateFilter(ReviewStates.grade), Command("skip"))
     steps.message.register(got_grade, StateFilter(ReviewStates.grade), Magic(F.text))
     steps.message.register(grade_not_text, StateFilter(ReviewStates.grade))
+    steps.message.register(carry_skipped, StateFilter(ReviewStates.carry), Command("skip"))
+    steps.message.register(carry_not_pressed, StateFilter(ReviewStates.carry))
+    router.callback_query.register(carry_pressed, StateFilter(ReviewStates.carry),
+                                   CarryCb.filter())
     router.include_router(steps)
     return router

@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from handlers import views
+from handlers.checklist import open_block
 from handlers.deadlines import deadlines_block
 from handlers.filters import HasRole
 from handlers.texts import Raw, Texts
@@ -32,16 +33,18 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
     review_text = t(f"decision.{review.decision}") if review else t("review.pending")
     turn = t(TURNS.get(view.thesis.status, "status.turn.supervisor"),
              since=latest.submitted_at, version=latest.version)
+    items = open_block(t, view.open_items)
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))
-        + upcoming)
+        + items + upcoming)
 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:
     _student, thesis, rows = await services.overview.history(user, user.id)
     grade = await services.overview.examiner_grade(thesis)
-    for text, markup in views.history(t, thesis, rows, grade):
+    comments = await services.threads.counts([row.submission.id for row in rows])
+    for text, markup in views.history(t, thesis, rows, grade, comments):
         await message.answer(text, reply_markup=markup)
 
 

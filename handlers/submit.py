@@ -1,4 +1,5 @@
-"""/submit: title (first time) → document → optional note → stored and announced."""
+"""/submit: title (first time) → document → which requested changes it addresses (when
+some are open; handlers/checklist.py) → optional note → stored and announced."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
+from handlers import checklist
+from handlers.callbacks import ChecklistAction, ChecklistCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.start import LeftStep
 from handlers.telegram_files import incoming_document
@@ -21,6 +24,7 @@ from storage.models import Role, User
 class SubmitStates(StatesGroup):
     title = State()
     document = State()
+    checklist = State()
     note = State()
 
 
@@ -65,8 +69,27 @@ async def got_document(message: Message, state: FSMContext, services: Services, 
     staged = await services.submissions.stage(
         user, incoming_document(bot, document, "thesis"))
     await state.update_data(staged=staged.to_dict())
+    if await checklist.ask(message, state, services, user, t):
+        await state.set_state(SubmitStates.checklist)
+        return
     await state.set_state(SubmitStates.note)
     await message.answer(t("submit.ask_note"))
+
+
+async def checklist_done(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
+    await checklist.picked(query, state, t)
+    await state.set_state(SubmitStates.note)
+    await query.bot.send_message(query.from_user.id, t("submit.ask_note"))  # type: ignore[union-attr]
+
+
+async def checklist_skip(message: Message, state: FSMContext, t: Texts) -> None:
+    await state.update_data(addressed=[])
+    await state.set_state(SubmitStates.note)
+    await message.answer(t("submit.ask_note"))
+
+
+async def checklist_need_buttons(message: Message, t: Texts) -> None:
+    await message.answer(t("checklist.need_buttons"))
 
 
 async def not_a_document(message: Message, t: Texts) -> None:
@@ -80,7 +103,8 @@ async def got_note(message: Message, state: FSMContext, services: Services, user
     staged = StagedFile.from_dict(data["staged"])
     try:
         result = await services.submissions.record(user, staged, title=data.get("title"),
-                                                   note=note)
+                                                   note=note,
+                                                   addressed=data.get("addressed", ()))
     except DomainError:
         # The staged file is gone with the failed attempt: start the step again.
         await state.clear()
@@ -97,12 +121,20 @@ async def note_not_text(message: Message, t: Texts) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.STUDENT))
+    router.callback_query.filter(HasRole(Role.STUDENT))
     router.message.register(begin, Command("submit"))
     steps = conversation_steps(__name__ + ".steps", SubmitStates)
     steps.message.register(got_title, StateFilter(SubmitStates.title), Magic(F.text))
     steps.message.register(title_not_text, StateFilter(SubmitStates.title))
     steps.message.register(got_document, StateFilter(SubmitStates.document), Magic(F.document))
     steps.message.register(not_a_document, StateFilter(SubmitStates.document))
+    steps.message.register(checklist_skip, StateFilter(SubmitStates.checklist), Command("skip"))
+    steps.message.register(checklist_need_buttons, StateFilter(SubmitStates.checklist))
+    in_checklist = StateFilter(SubmitStates.checklist)
+    router.callback_query.register(checklist.toggled, in_checklist,
+                                   ChecklistCb.filter(F.action == ChecklistAction.TOGGLE))
+    router.callback_query.register(checklist_done, in_checklist,
+                                   ChecklistCb.filter(F.action == ChecklistAction.DONE))
     steps.message.register(got_note, StateFilter(SubmitStates.note), Command("skip"))
     steps.message.register(got_note, StateFilter(SubmitStates.note), Magic(F.text))
     steps.message.register(note_not_text, StateFilter(SubmitStates.note))

@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from handlers import views
-from handlers.callbacks import QueuePageCb, StudentCb, ThesisAction, ThesisCb
+from handlers.callbacks import NoteCb, QueuePageCb, StudentCb, ThesisAction, ThesisCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import Button, pager, review_buttons, student_buttons, with_row
 from handlers.render import age, answer_lines, clip, error_text
@@ -18,6 +18,7 @@ from services import lifecycle
 from services.context import Services
 from services.errors import DomainError, IllegalTransition
 from services.overview import StudentLine
+from services.threads import NoteEntry
 from storage.models import Role, TeamRole, Thesis, User
 
 
@@ -88,15 +89,28 @@ def _student_line(t: Texts, line: StudentLine) -> str:
 
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,
                           user: User, t: Texts) -> None:
-    _student, thesis, rows = await services.overview.history(user, callback_data.student_id)
+    student, thesis, rows = await services.overview.history(user, callback_data.student_id)
+    comments = await services.threads.counts([row.submission.id for row in rows])
+    notes = await services.threads.notes(user, student.id)
     await query.answer()
     if isinstance(query.message, Message):
         messages = views.history(t, thesis, rows,
-                                 await services.overview.examiner_grade(thesis))
+                                 await services.overview.examiner_grade(thesis), comments,
+                                 notes_lines(t, notes))
         text, markup = messages[-1]
-        messages[-1] = (text, with_row(markup, thesis_buttons(t, thesis)))
+        note = (t("threads.note_button"), NoteCb(student_id=student.id))
+        messages[-1] = (text, with_row(markup, [note, *thesis_buttons(t, thesis)]))
         for text, markup in messages:
             await query.message.answer(text, reply_markup=markup)
+
+
+def notes_lines(t: Texts, notes: list[NoteEntry]) -> list[str]:
+    """The supervisor-only notes listed in a student's view (never shown to the student)."""
+    if not notes:
+        return []
+    return ["", t("threads.notes.header"), *(
+        t("threads.notes.line", at=entry.note.created_at, author=clip(entry.author_name, 60),
+          text=clip(entry.note.body, 500)) for entry in notes)]
 
 
 def thesis_buttons(t: Texts, thesis: Thesis | None) -> list[Button]:

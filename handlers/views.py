@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import FileCb, ReportCb
+from handlers.callbacks import FileCb, ReportCb, ThreadAction, ThreadCb
 from handlers.keyboards import file_buttons
 from handlers.render import clip, size, split_lines
-from handlers.texts import Texts
+from handlers.texts import Raw, Texts
 from storage.models import ExaminerGrade, Thesis
 from storage.repositories.theses import VersionRow
 
 
 def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
             examiner: ExaminerGrade | None = None,
-            ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """Messages (text, buttons) listing every version; buttons go with the last one."""
+            comments: Mapping[int, int] | None = None,
+            extra: Sequence[str] = ()) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """Messages (text, buttons) listing every version with its number of comments, the
+    grades, and the ``extra`` lines after them; buttons go with the last one."""
+    comments = comments or {}
     if thesis is None or not rows:
-        return [(t("history.none"), None)]
+        return [(chunk, None) for chunk in split_lines([t("history.none"), *extra])]
     lines = [t("history.header", title=thesis.title, count=len(rows))]
     buttons: list[tuple[str, CallbackData]] = []
     for row in rows:
@@ -26,6 +31,9 @@ def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
         decision = t(f"decision.{review.decision}") if review else (
             t("review.superseded") if row.submission.version < thesis.latest_version
             else t("review.pending"))
+        count = comments.get(row.submission.id, 0)
+        if count:
+            decision = Raw(decision + t("threads.history_count", count=count))
         lines.append(t(
             "history.line", version=row.submission.version, at=row.submission.submitted_at,
             size=size(row.submission.file_size), decision=decision,
@@ -38,8 +46,12 @@ def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
         if review and review.feedback_file_key:
             buttons.append((t("history.feedback_button", version=row.submission.version),
                             FileCb(submission_id=row.submission.id, feedback=True)))
+        if count:
+            buttons.append((t("threads.read_button", version=row.submission.version,
+                              count=count),
+                            ThreadCb(action=ThreadAction.READ, submission_id=row.submission.id)))
     buttons += _grades(t, lines, rows, examiner)
-    chunks = split_lines(lines)
+    chunks = split_lines([*lines, *extra])
     # Telegram allows 100 buttons a message; the newest versions matter most.
     markup = file_buttons(buttons[-96:])
     return [(chunk, None) for chunk in chunks[:-1]] + [(chunks[-1], markup)]

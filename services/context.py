@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
 from services.base import ServiceConfig, ServiceDeps
+from services.checklist import ChecklistService
 from services.deadlines import DeadlineService
 from services.invites import InviteService
 from services.overview import OverviewService
@@ -16,6 +17,7 @@ from services.reminders import ReminderService
 from services.reviews import ReviewService
 from services.submissions import SubmissionService
 from services.teams import TeamService
+from services.threads import ThreadService
 
 __all__ = ["ServiceConfig", "ServiceDeps", "Services"]
 
@@ -62,3 +64,11 @@ class Services:
     @cached_property
     def teams(self) -> TeamService:
         return TeamService(self.session, self.deps)
+
+    @cached_property
+    def threads(self) -> ThreadService:
+        return ThreadService(self.session, self.deps)
+
+    @cached_property
+    def checklist(self) -> ChecklistService:
+        return ChecklistService(self.session, self.deps)

@@ -166,3 +166,9 @@ class StorageUnavailable(DependencyError):
     """The file store failed."""
 
     dependency = "files"
+
+
+class EmptyComment(DomainError):
+    """A comment (or a note) with neither text nor a file."""
+
+    code = "empty_comment"

@@ -46,6 +46,7 @@ class Kind(StrEnum):
     TEAM_JOINED = "team_joined"
     TEAM_LEFT = "team_left"
     EXAMINER_GRADED = "examiner_graded"
+    THREAD_COMMENT = "thread_comment"
 
 
 class _Schema(BaseModel):
@@ -74,6 +75,19 @@ def submission_ref(submission_id: int) -> str:
     return f"submission:{submission_id}"
 
 
+def submission_of_ref(ref: str | None) -> int | None:
+    """The version a notification is about, from its ref (None: not about a version)."""
+    kind, _, value = (ref or "").partition(":")
+    return int(value) if kind == "submission" and value.isdigit() else None
+
+
+class ChecklistMark(_Schema):
+    """A requested change as the supervisor's card shows it: addressed by the version?"""
+
+    text: str
+    addressed: bool
+
+
 class NewSubmission(_AboutSubmission, Payload):
     kind = Kind.NEW_SUBMISSION
     submission_id: int
@@ -91,6 +105,8 @@ class NewSubmission(_AboutSubmission, Payload):
     deactivated_supervisor: str | None = None
     # False for a member who does not decide versions (the examiner): a card without buttons.
     decides: bool = True
+    # The open requested changes when the version came, ticked by the student.
+    checklist: tuple[ChecklistMark, ...] = ()
 
 
 class DecisionMade(_AboutSubmission, Payload):
@@ -105,6 +121,9 @@ class DecisionMade(_AboutSubmission, Payload):
     feedback_file_id: str | None
     feedback_file_name: str | None
     feedback_file_key: str | None = None
+    # Requested changes: raised by this decision, and still open from earlier rounds.
+    items: tuple[str, ...] = ()
+    carried: tuple[str, ...] = ()
 
 
 class DeadlineSet(Payload):
@@ -235,6 +254,21 @@ class ExaminerGraded(Payload):
     title: str
     examiner_name: str
     grade: int
+class ThreadComment(_AboutSubmission, Payload):
+    """A comment in a version's thread, to one participant (the student or a supervisor)."""
+
+    kind = Kind.THREAD_COMMENT
+    submission_id: int
+    comment_id: int
+    author_name: str
+    from_student: bool
+    to_student: bool
+    student_name: str
+    title: str
+    version: int
+    text: str | None
+    file_id: str | None
+    file_name: str | None
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in Payload.__subclasses__()}

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.team import may_see
-from storage.models import ExaminerGrade, Milestone, Role, Submission, Thesis, User
-from storage.repositories import reviews, team, theses, users
+from storage.models import ChecklistItem, ExaminerGrade, Milestone, Role, Submission, Thesis, User
+from storage.repositories import checklist, reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 
 QUEUE_PAGE = 5
@@ -22,6 +23,8 @@ class StatusView:
     latest: VersionRow | None
     upcoming: list[Milestone]  # open milestones, overdue included, earliest first
     now: datetime
+    # The requested changes still open (services/checklist.py).
+    open_items: Sequence[ChecklistItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class OverviewService(BaseService):
     @read_only
     async def status(self, student: User) -> StatusView:
         thesis, latest, upcoming = await theses.status_of(self.session, student.id)
-        return StatusView(thesis, latest, upcoming, self.clock.now())
+        items = await checklist.open_items(self.session, thesis.id) if thesis else []
+        return StatusView(thesis, latest, upcoming, self.clock.now(), items)
 
     @read_only
     async def history(self, actor: User, student_id: int) -> tuple[User, Thesis | None,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from services import lifecycle
+from services import checklist, lifecycle
 from services.base import BaseService, read_only
 from services.errors import (
     AlreadyReviewed,
@@ -20,7 +20,13 @@ from services.errors import (
     Superseded,
 )
 from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
-from services.notifications import DecisionMade, ThesisFinal, ThesisReopened, notify
+from services.notifications import (
+    ChecklistMark,
+    DecisionMade,
+    ThesisFinal,
+    ThesisReopened,
+    notify,
+)
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
@@ -36,6 +42,7 @@ from storage.models import (
     User,
 )
 from storage.repositories import audit, reviews, team, theses, users
+from storage.repositories import checklist as checklist_items
 from storage.repositories.reviews import DuplicateReview
 from storage.repositories.team import DuplicateRow
 
@@ -74,6 +81,16 @@ class ReviewResult:
     progress: Progress | None = None
     # Every member's card of this version (to show the outcome or the progress on it).
     cards: tuple[ReviewCard, ...] = ()
+    # The requested changes open when the version came, with the student's marks.
+    marks: tuple[ChecklistMark, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenBefore:
+    """The requested changes still open when a version is decided."""
+
+    total: int
+    addressed: int  # of them, marked addressed by this version
 
 
 def clean_comment(decision: Decision, raw: str | None) -> str | None:
@@ -121,13 +138,24 @@ class ReviewService(BaseService):
                                       decision=mine[0].decision)
         return target
 
+    @read_only
+    async def open_before(self, actor: User, submission_id: int) -> OpenBefore:
+        """Before Request changes is recorded: may earlier requested changes stay open (the
+        reviewer is then asked whether to keep them; services/checklist.py)?"""
+        target = await self._target(actor, submission_id)
+        items = await checklist_items.open_items(self.session, target.thesis.id)
+        addressed = sum(item.addressed_submission_id == submission_id for item in items)
+        return OpenBefore(len(items), addressed)
+
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
                      comment: str | None = None, feedback: StagedFile | None = None,
-                     grade: int | None = None) -> ReviewResult:
+                     grade: int | None = None, keep_open: bool = True) -> ReviewResult:
         """Record the decision; idempotent on the feedback file's staged key (a replayed step
-        gets the same result, with no second notification)."""
+        gets the same result, with no second notification). ``keep_open``: after Request
+        changes, earlier items the version does not address stay open (else closed)."""
         try:
-            result = await self._decide(actor, submission_id, decision, comment, feedback, grade)
+            result = await self._decide(actor, submission_id, decision, comment, feedback,
+                                        grade, keep_open)
             await self.session.commit()
         except DomainError:
             # The decision is refused: its feedback file is abandoned, unless the database
@@ -168,18 +196,19 @@ class ReviewService(BaseService):
         return await self._result(actor, target, Decision(row.decision), outcome)
 
     async def _result(self, actor: User, target: ReviewTarget, decision: Decision,
-                      outcome: Review | None) -> ReviewResult:
+                      outcome: Review | None,
+                      marks: tuple[ChecklistMark, ...] = ()) -> ReviewResult:
         """What the handler shows: the outcome (or the progress so far) and every card."""
         progress = None
         if outcome is None:
             progress = _progress(await members(self.session, target.student.id),
                                  await team.votes_for(self.session, target.submission.id))
         return ReviewResult(outcome, target, actor, decision, progress,
-                            tuple(await team.cards(self.session, target.submission.id)))
+                            tuple(await team.cards(self.session, target.submission.id)), marks)
 
     async def _decide(self, actor: User, submission_id: int, decision: Decision,
                       comment: str | None, feedback: StagedFile | None,
-                      grade: int | None) -> ReviewResult:
+                      grade: int | None, keep_open: bool) -> ReviewResult:
         if grade is not None and not 0 <= grade <= 100:
             raise InvalidGrade()
         recorded = await self._recorded(actor, submission_id, feedback)
@@ -188,6 +217,10 @@ class ReviewService(BaseService):
         comment = None if feedback and not comment else comment
         if feedback is None:
             comment = clean_comment(decision, comment)
+        items: tuple[str, ...] = ()
+        if decision is Decision.CHANGES_REQUESTED:
+            parsed = checklist.parse(comment)
+            comment, items = parsed.comment, parsed.items
         target = await self._target(actor, submission_id)
         # Lock the thesis so a new version and a decision cannot interleave.
         thesis = await theses.by_student(self.session, target.student.id, lock=True)
@@ -197,7 +230,7 @@ class ReviewService(BaseService):
         now = self.clock.now()
         if _votes(actor, thesis):
             return await self._vote(actor, target, thesis, decision, comment, feedback, grade,
-                                    now)
+                                    now, items, keep_open)
         outcome = Review(
             submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
             comment=comment, grade=grade, created_at=now,
@@ -205,7 +238,8 @@ class ReviewService(BaseService):
             feedback_file_name=feedback.file_name if feedback else None,
             feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
         try:
-            review = await self._outcome(actor, target, thesis, outcome, now)
+            review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
+                                                keep_open)
         except DuplicateReview:
             # A concurrent replay of this very step may have won the race: same result.
             recorded = await self._recorded(actor, submission_id, feedback)
@@ -213,29 +247,36 @@ class ReviewService(BaseService):
                 return recorded
             existing = await reviews.for_submission(self.session, submission_id)
             raise await self._already(existing) from None
-        return await self._result(actor, target, decision, review)
+        return await self._result(actor, target, decision, review, marks)
 
     async def _outcome(self, actor: User, target: ReviewTarget, thesis: Thesis,
-                       outcome: Review, now: datetime) -> Review:
-        """The version's one outcome row, the thesis's move, and the student told."""
+                       outcome: Review, now: datetime, items: tuple[str, ...],
+                       keep_open: bool) -> tuple[Review, tuple[ChecklistMark, ...]]:
+        """The version's one outcome row, the thesis's move, the requested changes settled
+        and raised (services/checklist.py), and the student told."""
         decision = Decision(outcome.decision)
         new_status = lifecycle.next_status(thesis.status, EVENTS[decision])
         review = await reviews.add(self.session, outcome)
         await theses.set_status(self.session, thesis.id, new_status.value, now)
+        settled = await checklist.settle(self.session, thesis.id, target.submission.id,
+                                         decision, keep_open, now)
+        checklist.raise_items(self.session, thesis.id, review.id, items, now)
         notify(self.session, target.student.id, DecisionMade(
             submission_id=target.submission.id, decision=decision.value, title=thesis.title,
             version=target.submission.version, comment=review.comment, grade=review.grade,
             reviewer_name=actor.full_name, feedback_file_id=review.feedback_telegram_file_id,
             feedback_file_name=review.feedback_file_name,
-            feedback_file_key=review.feedback_file_key), now)
+            feedback_file_key=review.feedback_file_key, items=items,
+            carried=settled.carried), now)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
                      object_type="submission", object_id=target.submission.id, at=now,
-                     grade=review.grade)
-        return review
+                     grade=review.grade, items=len(items))
+        return review, settled.marks
 
     async def _vote(self, actor: User, target: ReviewTarget, thesis: Thesis,
                     decision: Decision, comment: str | None, feedback: StagedFile | None,
-                    grade: int | None, now: datetime) -> ReviewResult:
+                    grade: int | None, now: datetime, items: tuple[str, ...],
+                    keep_open: bool) -> ReviewResult:
         """Under the rule 'all', with the thesis locked (so two members pressing at once
         are counted one after the other): the member's own row, then the outcome once the
         votes decide it — a Request changes or Reject at once, an approval when every
@@ -271,11 +312,12 @@ class ReviewService(BaseService):
             feedback_file_name=feedback.file_name if feedback else None,
             feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
         try:
-            review = await self._outcome(actor, target, thesis, outcome, now)
+            review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
+                                                keep_open)
         except DuplicateReview:
             raise await self._already(await reviews.for_submission(
                 self.session, submission_id)) from None
-        return await self._result(actor, target, decision, review)
+        return await self._result(actor, target, decision, review, marks)
 
     async def stage_feedback(self, actor: User, submission_id: int,
                              incoming: IncomingFile) -> StagedFile:

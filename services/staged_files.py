@@ -6,8 +6,8 @@ there is not proof that the row was not written (a commit whose answer was lost,
 replayed after its state was not cleared). So no path deletes by assumption:
 
 - a failure path deletes a staged file only if the database, asked right then, says no
-  version and no feedback file refers to it; when the database cannot be asked, the file
-  stays;
+  version, feedback file or thread attachment refers to it; when the database cannot be
+  asked, the file stays;
 - the sweeper collects what is left: staged objects older than ``STAGED_FILE_TTL_HOURS``
   that no row refers to (abandoned conversations, expired state, a crash between upload
   and commit). The TTL is the margin for an upload whose commit is still to come.
@@ -32,10 +32,11 @@ from storage.repositories import file_refs
 
 log = structlog.get_logger("services.staged_files")
 
-# The keys storage.files.new_key makes for uploads (a version, or a feedback file under
-# "feedback/"), and a local store's unfinished ".part": nothing else under the prefix (a
-# backup written into the files bucket, anything put there by hand) is ever swept.
-_STAGED = re.compile(r"(feedback/)?[A-Za-z0-9_-]{32}\.bin(\.part)?")
+# The keys storage.files.new_key makes for uploads (a version, a feedback file under
+# "feedback/", a thread comment's attachment under "threads/"), and a local store's
+# unfinished ".part": nothing else under the prefix (a backup written into the files
+# bucket, anything put there by hand) is ever swept.
+_STAGED = re.compile(r"(feedback/|threads/)?[A-Za-z0-9_-]{32}\.bin(\.part)?")
 
 
 def is_staged_key(prefix: str, key: str) -> bool:

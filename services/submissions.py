@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from services import lifecycle
+from services import checklist, lifecycle
 from services.base import BaseService
 from services.deadlines import attach_submission
 from services.documents import DocumentSniffer, check_file_name, name_for_kind
@@ -140,14 +140,15 @@ class SubmissionService(BaseService):
             await discard_unreferenced(self.session, self.deps.files, key)
 
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
-                     note: str | None) -> SubmissionResult:
-        """Create the version row and the supervisor's notification in one transaction.
+                     note: str | None, addressed: Collection[int] = ()) -> SubmissionResult:
+        """Create the version row and the supervisor's notification in one transaction;
+        ``addressed``: the open requested changes the student says this version addresses.
 
         Idempotent on the staged key: a step replayed after it was recorded gets the same
         result, with no second row and no second notification.
         """
         try:
-            result = await self._record(student, staged, title, clean_note(note))
+            result = await self._record(student, staged, title, clean_note(note), addressed)
             await self.session.commit()
         except DomainError:
             # The conversation ends here (the handler clears it): the file is abandoned,
@@ -165,7 +166,7 @@ class SubmissionService(BaseService):
         return result
 
     async def _record(self, student: User, staged: StagedFile, title: str | None,
-                      note: str | None) -> SubmissionResult:
+                      note: str | None, addressed: Collection[int]) -> SubmissionResult:
         now = self.clock.now()
         thesis = await theses.by_student(self.session, student.id, lock=True)
         # Checked under the thesis lock, so a concurrent replay waits for the first commit.
@@ -186,11 +187,12 @@ class SubmissionService(BaseService):
             sha256=staged.sha256, telegram_file_id=staged.telegram_file_id, note=note,
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
+        marks = await checklist.address(self.session, thesis.id, submission.id, addressed)
         await self._announce(student, NewSubmission(
             submission_id=submission.id, student_name=student.full_name,
             title=thesis.title, version=submission.version, note=note,
             file_id=staged.telegram_file_id, file_key=staged.key,
-            file_name=staged.file_name, submitted_at=now), now)
+            file_name=staged.file_name, submitted_at=now, checklist=marks), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)

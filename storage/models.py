@@ -421,3 +421,65 @@ class AuditEntry(Base):
     object_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(server_default=_now(), index=True)
+
+
+class ChecklistState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ThreadMessage(Base):
+    """One comment in the conversation about a version (student and supervisors see it)."""
+
+    __tablename__ = "thread_messages"
+    __table_args__ = (
+        CheckConstraint("body IS NOT NULL OR file_key IS NOT NULL", name="content"),
+        # A version's thread in order, and the comment count per version for /history.
+        Index("ix_thread_messages_submission", "submission_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str | None] = mapped_column(Text)
+    file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    telegram_file_id: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class SupervisorNote(Base):
+    """A note about a student that only the supervisor side ever reads."""
+
+    __tablename__ = "supervisor_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class ChecklistItem(Base):
+    """One requested change, raised by a review, ticked off by a later version."""
+
+    __tablename__ = "checklist_items"
+    __table_args__ = (
+        CheckConstraint(_in("state", ChecklistState), name="state"),
+        UniqueConstraint("review_id", "position", name="uq_checklist_items_review_position"),
+        Index("ix_checklist_items_thesis_state", "thesis_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thesis_id: Mapped[int] = mapped_column(ForeignKey("theses.id", ondelete="CASCADE"))
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default=ChecklistState.OPEN.value)
+    # The latest version the student said addresses it (NULL: none yet).
+    addressed_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+    closed_at: Mapped[datetime | None]

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.metrics import STAGED_FILES_SWEPT
 from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
 from services.context import ServiceConfig, ServiceDeps, Services
-from services.errors import DuplicateSubmission
+from services.errors import CommentTooLong, DuplicateSubmission
 from services.staged_files import StagedFileService
 from services.submissions import IncomingFile, StagedFile
 from storage import files as file_store
@@ -324,3 +324,32 @@ class _FixedClock:
 
     def now(self) -> datetime:
         return self.at
+
+
+async def test_a_thread_attachment_is_referenced_and_an_abandoned_one_is_swept(
+        world: World) -> None:
+    version = await record(world, people.ALICE, await stage(world, people.ALICE,
+                                                            documents.pdf("v1")))
+    supervisor = await world.user(people.SUPERVISOR)
+
+    async def attach(data: bytes) -> StagedFile:
+        return await world.run(lambda s, _: s.threads.stage_attachment(  # type: ignore[no-any-return]
+            supervisor, version.id, incoming(data, "notes.pdf")))
+
+    kept = await attach(documents.pdf("annotated"))
+    await world.run(lambda s, _: s.threads.comment(supervisor, version.id, "See p. 3", kept))
+    abandoned = await attach(documents.pdf("never sent"))
+    assert kept.key.startswith("theses/threads/") and abandoned.key.startswith("theses/threads/")
+    async with world.sessions() as session:
+        assert await file_refs.referenced_keys(session, [kept.key, abandoned.key]) == {kept.key}
+    later = datetime.now(UTC) + 2 * TTL
+    assert await sweep(world, later) == 1
+    left = set(await bucket_keys(world.endpoint, world.bucket))
+    assert kept.key in left and abandoned.key not in left and version.file_key in left
+    await world.consistent(swept_at=later)
+    # A refused comment lets go of its file at once (nothing refers to it).
+    refused = await attach(documents.pdf("too long"))
+    with pytest.raises(CommentTooLong):
+        await world.run(lambda s, _: s.threads.comment(supervisor, version.id, "x" * 4001,
+                                                       refused))
+    assert refused.key not in await bucket_keys(world.endpoint, world.bucket)

@@ -54,13 +54,17 @@ class Users(Chats, Files, Delivery):
         mime_type: str | None = None,
         caption: str | None = None,
         declared_size: int | None = None,
+        *,
+        reply_to_message_id: int | None = None,
     ) -> JSONDict:
-        """The user sends a file; ``declared_size`` fakes a (huge) size without the bytes."""
+        """The user sends a file; ``declared_size`` fakes a (huge) size without the bytes;
+        ``reply_to_message_id`` makes it a reply, as ``send_text``'s does."""
         stored = await self.store_file(
             data, file_name, kind="documents", mime_type=mime_type, declared_size=declared_size
         )
         chat = self._chat_or_raise(user_id)
-        return await self._user_says(chat, chat, caption=caption, document=stored.as_document())
+        return await self._user_says(chat, chat, caption=caption, document=stored.as_document(),
+                                     reply_to=reply_to_message_id)
 
     async def send_photo(
         self, user_id: int, data: bytes | Path = b"\x89PNG\r\n", caption: str | None = None

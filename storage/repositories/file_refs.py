@@ -7,13 +7,14 @@ from collections.abc import Collection
 from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ExaminerGrade, Review, ReviewVote, Submission
+from storage.models import ExaminerGrade, Review, ReviewVote, Submission, ThreadMessage
 
 
 async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
-    """The keys among ``keys`` that a version (submissions.file_key) or a review's feedback
-    file (reviews.feedback_file_key, review_votes.feedback_file_key) or an examiner's report
-    (examiner_grades.report_file_key) refers to."""
+    """The keys among ``keys`` that a version (submissions.file_key), a review's feedback
+    file (reviews.feedback_file_key, review_votes.feedback_file_key), an examiner's report
+    (examiner_grades.report_file_key) or a thread comment's attachment
+    (thread_messages.file_key) refers to."""
     if not keys:
         return set()
     wanted = list(keys)
@@ -22,6 +23,7 @@ async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[s
         select(Review.feedback_file_key).where(Review.feedback_file_key.in_(wanted)),
         select(ReviewVote.feedback_file_key).where(ReviewVote.feedback_file_key.in_(wanted)),
         select(ExaminerGrade.report_file_key).where(ExaminerGrade.report_file_key.in_(wanted)),
+        select(ThreadMessage.file_key).where(ThreadMessage.file_key.in_(wanted)),
     )
     return {key for (key,) in await session.execute(query) if key is not None}
 

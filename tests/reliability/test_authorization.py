@@ -16,13 +16,16 @@ from sqlalchemy import func, select, update
 
 from storage.db import create_engine
 from storage.models import (
+    ChecklistItem,
     ExaminerGrade,
     Invite,
     Milestone,
     Review,
     Submission,
+    SupervisorNote,
     Thesis,
     ThesisMember,
+    ThreadMessage,
     User,
 )
 from tests import documents
@@ -70,7 +73,8 @@ async def counts(harness: Harness) -> dict[str, int]:
     engine = create_engine(harness.settings.effective_database_url)
     result = {}
     async with engine.connect() as conn:
-        for model in (User, Invite, Thesis, Submission, Review, ThesisMember, ExaminerGrade):
+        for model in (User, Invite, Thesis, Submission, Review, ThesisMember, ExaminerGrade,
+                      ThreadMessage, SupervisorNote, ChecklistItem):
             result[model.__name__] = (await conn.execute(
                 select(func.count()).select_from(model))).scalar_one()
         result["revoked"] = (await conn.execute(select(func.count()).select_from(Invite)
@@ -185,6 +189,17 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         # Final now: only the examiner may grade it.
         (f"tm:g:{alice.id}:0", {"examiner"}, "Grading"),
         (f"ms:e:{milestone_id}", {"supervisor"}, "More time"),
+        # Issue 16: a comment on a version (its thread's people), reading the thread, a
+        # supervisor-only note; a thread file that is not there; the checklist and carry-over
+        # buttons work only inside their step, so outside it they are stale for everyone.
+        (f"tc:r:{submission_id}:0", {"student", "supervisor", "admin"},
+         "Your comment on version 1"),
+        (f"tc:v:{submission_id}:0", {"student", "supervisor", "admin"}, "No comments"),
+        (f"nt:{alice.id}", {"supervisor", "admin"}, "students never see it"),
+        ("tf:1", set(), None),
+        ("ck:t:1", set(), None),
+        ("ck:d:0", set(), None),
+        ("co:1", set(), None),
     ]
     order = ["none", "other_student", "student", "other_supervisor", "examiner",
              "co_supervisor", "supervisor", "admin", "deactivated"]
@@ -219,7 +234,7 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                 TALLY.bad_input(f"button {data} as {role}", ok)
             assert ok, (data, role, alert, [m.content for m in new])
             if role in allowed and (data.startswith(("rv:", "dl:", "th:o:", "ms:e:",
-                                                     "tm:g:"))):
+                                                     "tm:g:", "tc:r:", "nt:"))):
                 await command(harness, logs, start, chat, "/cancel")
             if role in allowed and data.startswith("ac:"):
                 # Bob is told; wait for it, so that it is not taken for an answer below.

@@ -1,5 +1,5 @@
-"""The file invariant, checked after every fault test: every file_key in submissions and
-reviews exists in the bucket, and (after a sweep) no unreferenced object is older than the
+"""The file invariant, checked after every fault test: every file_key in submissions,
+reviews and thread comments exists in the bucket, and (after a sweep) no unreferenced object is older than the
 staged-file TTL."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from services.staged_files import is_staged_key
 from storage.db import create_engine
-from storage.models import Review, Submission
+from storage.models import Review, Submission, ThreadMessage
 
 TTL = timedelta(hours=24)
 
@@ -34,9 +34,11 @@ async def referenced_keys(db_url: str) -> set[str]:
             versions = (await conn.execute(select(Submission.file_key))).scalars().all()
             feedback = (await conn.execute(select(Review.feedback_file_key).where(
                 Review.feedback_file_key.is_not(None)))).scalars().all()
+            attachments = (await conn.execute(select(ThreadMessage.file_key).where(
+                ThreadMessage.file_key.is_not(None)))).scalars().all()
     finally:
         await engine.dispose()
-    return {key for key in [*versions, *feedback] if key is not None}
+    return {key for key in [*versions, *feedback, *attachments] if key is not None}
 
 
 async def assert_files_consistent(db_url: str, endpoint: str, bucket: str, *,

@@ -36,6 +36,7 @@ from services.notifications import (
     TeamLeft,
     ThesisFinal,
     ThesisReopened,
+    ThreadComment,
     parse,
 )
 
@@ -65,6 +66,9 @@ SAMPLES: list[Payload] = [
     TeamLeft(student_name="Alice", member_name="Cora", role="co_supervisor",
              removed_by="Sam"),
     ExaminerGraded(student_name="Alice", title="T", examiner_name="Eve", grade=88),
+    ThreadComment(submission_id=1, comment_id=1, author_name="Alice", from_student=True,
+                  to_student=False, student_name="Alice", title="T", version=2,
+                  text="Done <b>1</b>", file_id=None, file_name=None),
 ]
 
 
