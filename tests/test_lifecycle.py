@@ -56,7 +56,10 @@ async def test_approve_next_version_final_reopen(harness: Harness) -> None:
     assert await thesis_status(harness, alice.id) == "submitted"
     view = await student_view(sam, "Alice A")
     assert "Mark final" not in view.button_texts()  # v2 is not approved yet
+    before = alice.bot_count
     await approve_latest(harness, sam, 2)
+    # The approval notice first, so that it cannot be taken for the answer to /status.
+    await alice.expect(1, before)
     assert "v2 approved" in await alice.say("/status")
 
     view = await student_view(sam, "Alice A")

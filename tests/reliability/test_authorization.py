@@ -189,13 +189,13 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         # Final now: only the examiner may grade it.
         (f"tm:g:{alice.id}:0", {"examiner"}, "Grading"),
         (f"ms:e:{milestone_id}", {"supervisor"}, "More time"),
-        # Issue 16: a comment on a version (its thread's people), reading the thread, a
-        # supervisor-only note; a thread file that is not there; the checklist and carry-over
-        # buttons work only inside their step, so outside it they are stale for everyone.
-        (f"tc:r:{submission_id}:0", {"student", "supervisor", "admin"},
-         "Your comment on version 1"),
-        (f"tc:v:{submission_id}:0", {"student", "supervisor", "admin"}, "No comments"),
-        (f"nt:{alice.id}", {"supervisor", "admin"}, "students never see it"),
+        # Issue 16: a comment on a version (its thread's people: the student and the whole
+        # thesis team), reading the thread, a supervisor-side note; a thread file that is not
+        # there; the checklist and carry-over buttons work only inside their step, so outside
+        # it they are stale for everyone.
+        (f"tc:r:{submission_id}:0", {"student"} | team, "Your comment on version 1"),
+        (f"tc:v:{submission_id}:0", {"student"} | team, "No comments"),
+        (f"nt:{alice.id}", team, "students never see it"),
         ("tf:1", set(), None),
         ("ck:t:1", set(), None),
         ("ck:d:0", set(), None),
