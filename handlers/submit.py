@@ -9,6 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message
 
 from handlers.filters import HasRole, Magic, conversation_steps
+from handlers.progress import ProgressKit
 from handlers.start import LeftStep
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
@@ -59,14 +60,18 @@ async def title_not_text(message: Message, t: Texts) -> None:
 
 
 async def got_document(message: Message, state: FSMContext, services: Services, user: User,
-                       t: Texts, bot: Bot) -> None:
+                       t: Texts, bot: Bot, progress: ProgressKit) -> None:
     document = message.document
-    assert document is not None
-    staged = await services.submissions.stage(
-        user, incoming_document(bot, document, "thesis"))
-    await state.update_data(staged=staged.to_dict())
-    await state.set_state(SubmitStates.note)
-    await message.answer(t("submit.ask_note"))
+    assert document is not None and message.from_user is not None
+    incoming = incoming_document(bot, document, "thesis")
+    # Refused by its declared size or its name: one plain answer, no progress shown.
+    services.submissions.check_incoming(incoming)
+    async with progress.upload(bot, message.chat.id, message.from_user.id, message.message_id,
+                               t, document.file_size) as upload:
+        staged = await services.submissions.stage(user, incoming, upload.on_progress)
+        await state.update_data(staged=staged.to_dict())
+        await state.set_state(SubmitStates.note)
+        await upload.finish(t("submit.ask_note"))
 
 
 async def not_a_document(message: Message, t: Texts) -> None:

@@ -126,6 +126,24 @@ class SourceUnavailable(DomainError):
     code = "source_unavailable"
 
 
+class UploadCancelled(DomainError):
+    """The user sent /cancel while their file was arriving: nothing of it is kept."""
+
+    code = "upload_cancelled"
+
+
+class UploadStillArriving(DomainError):
+    """A note came while the upload worker is still receiving the file (state kept)."""
+
+    code = "upload_still_arriving"
+
+
+class UploadGaveUp(DomainError):
+    """The upload worker could not receive the file after every attempt."""
+
+    code = "upload_gave_up"
+
+
 class DependencyError(Exception):
     """A dependency failed; the user should simply try again later."""
 
