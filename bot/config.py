@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     # A file above this is handed to the upload worker (bot/workers/uploads.py), which may
     # take longer than the webhook's deadline.
     background_upload_mb: float = Field(default=50, gt=0)
+    upload_lease_seconds: float = Field(default=15, gt=0)
     timezone: str = "UTC"
     review_sla_days: int = Field(default=3, ge=1)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)

@@ -15,6 +15,7 @@ from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
 from services.submissions import SubmissionService
+from services.uploads import UploadJobService
 
 __all__ = ["ServiceConfig", "ServiceDeps", "Services"]
 
@@ -57,3 +58,7 @@ class Services:
     @cached_property
     def access(self) -> AccessService:
         return AccessService(self.session, self.deps)
+
+    @cached_property
+    def uploads(self) -> UploadJobService:
+        return UploadJobService(self.session, self.deps)

@@ -144,6 +144,17 @@ class UploadGaveUp(DomainError):
     code = "upload_gave_up"
 
 
+def domain_error(code: str, params: dict[str, Any]) -> DomainError:
+    """The domain error of a stored ``code`` (an upload job's outcome, told later)."""
+    found: list[type[DomainError]] = [DomainError]
+    while found:
+        cls = found.pop()
+        if cls.code == code:
+            return cls(**params)
+        found.extend(cls.__subclasses__())
+    return UploadGaveUp()
+
+
 class DependencyError(Exception):
     """A dependency failed; the user should simply try again later."""
 

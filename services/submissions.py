@@ -26,7 +26,7 @@ from services.errors import (
 )
 from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, notify
-from services.staged_files import discard_unreferenced, pending_keys
+from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
 from storage.repositories import audit, theses
@@ -139,6 +139,7 @@ class SubmissionService(BaseService):
         row refers to them (the step was recorded but its state was not cleared)."""
         for key in pending_keys(fsm_data):
             await discard_unreferenced(self.session, self.deps.files, key)
+        await abandon_upload_job(self.session, self.deps.files, fsm_data, self.clock.now())
 
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
                      note: str | None) -> SubmissionResult:

@@ -4,10 +4,15 @@ emulator (serving the file slowly) against PostgreSQL, Redis and S3."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
+from sqlalchemy import select
+
+from storage.db import create_engine
+from storage.models import UploadJob
 from tests import documents
-from tests.conftest import Chat, Harness, bucket_keys
+from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 
 MB = 1024 * 1024
 EDIT_INTERVAL = 2.0  # PROGRESS_EDIT_INTERVAL_SECONDS, the default
@@ -63,7 +68,7 @@ async def test_a_big_pdf_shows_its_progress_in_one_message(harness: Harness) -> 
     assert alice.bot_count == before + 1  # one message: the result replaced the progress
     times = edit_times(harness, alice)
     assert len(times) == len(texts) - 1
-    assert all(b - a >= EDIT_INTERVAL for a, b in zip(times, times[1:], strict=False)), times
+    assert all(b - a >= EDIT_INTERVAL for a, b in itertools.pairwise(times)), times
     actions = [action for chat_id, action in harness.emu.chat_actions if chat_id == alice.id]
     assert actions.count("upload_document") >= 2  # sent at once, renewed every 4 s
 
@@ -105,3 +110,30 @@ async def test_cancel_during_an_upload_stops_it_and_says_so(harness: Harness) ->
     final = texts_of(harness, alice, first.message_id)[-1]
     assert final.startswith("✖️ Cancelled"), final
     assert await bucket_keys(harness.settings.s3_endpoint_url, harness.settings.s3_bucket) == []
+
+
+async def test_a_file_above_the_background_size_is_received_by_the_worker(
+        make_bot: BotFactory) -> None:
+    harness = await make_bot(background_upload_mb=1)
+    alice = await student_ready_to_upload(harness)
+    harness.emu.set_download_rate(2 * MB)
+    first = (await alice.upload(documents.pdf("big", pad=10 * MB), "thesis.pdf"))[0]
+    assert first.content.startswith("⏳ Receiving your file… 0 %")
+    # The update is done at once (the job is recorded); a note now is early, and kept waiting.
+    assert "still arriving" in await alice.say("my note")
+    await harness.emu.wait_until(lambda: "note" in texts_of(harness, alice, first.message_id)[-1]
+                                 and "arriving" not in texts_of(harness, alice,
+                                                                first.message_id)[-1],
+                                 timeout=30)
+    assert percentages(texts_of(harness, alice, first.message_id))[-1] > 0
+    assert "Version 1 received" in await alice.say("the real note")
+    assert await jobs(harness) == [("used", 1)]
+
+
+async def jobs(harness: Harness) -> list[tuple[str, int]]:
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.connect() as conn:
+        found = (await conn.execute(select(UploadJob.state, UploadJob.attempts)
+                                    .order_by(UploadJob.id))).all()
+    await engine.dispose()
+    return [(state, attempts) for state, attempts in found]
