@@ -8,6 +8,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import aiohttp
 from aiohttp import web
 
 from .records import ApiError, JSONDict
@@ -121,11 +122,14 @@ class Server(EmulatorState):
             "Content-Type": mime_type or "application/octet-stream",
             "Content-Length": str(size)})
         await response.prepare(request)
-        with open(path, "rb") as handle:  # noqa: ASYNC230 - read in a thread below
-            while chunk := await asyncio.to_thread(handle.read, piece):
-                await response.write(chunk)
-                await asyncio.sleep(len(chunk) / self.download_rate)
-        await response.write_eof()
+        try:
+            with open(path, "rb") as handle:  # noqa: ASYNC230 - read in a thread below
+                while chunk := await asyncio.to_thread(handle.read, piece):
+                    await response.write(chunk)
+                    await asyncio.sleep(len(chunk) / self.download_rate)
+            await response.write_eof()
+        except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+            pass  # the client went away (cancelled, or killed): as Telegram, say nothing
         return response
 
     async def _read_params(self, request: web.Request) -> tuple[JSONDict, dict[str, Upload]]:
