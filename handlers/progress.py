@@ -1,13 +1,28 @@
 """Progress on long work: the user always sees that something is happening, and how far.
 
-One helper for every long operation (uploads today; comparisons and exports use the same):
+One helper for every long operation (uploads today; comparisons and exports use the same).
+The ``ProgressKit`` is in the dispatcher's workflow data: a handler takes it as a parameter
+``progress: ProgressKit``; a worker gets the replica's kit from ``BotProcess.progress``.
 
-    progress = kit.open(bot, chat_id, lambda percent: t("progress.upload", percent=percent),
-                        show=True)
-    await progress.start()                # "⏳ … 0 %" (show=True) and the chat action
-    progress.update(done, total)          # cheap, call it as often as you like
+    progress = kit.open(bot, chat_id, lambda step: t("export.progress", done=step.done,
+                                                      total=step.total),
+                        show=True, action="upload_document")
+    await progress.start()                # the first text (Step(0, None)) and the chat action
+    progress.update(done, total)          # cheap: call it after every item / chunk
     await progress.finish(result_text)    # the same message becomes the result
-    # or: await progress.fail(apology)    # the same, for a failure
+    # or: await progress.fail(apology)    # the same, for a failure (write the apology)
+
+- An upload: ``async with kit.upload(...) as upload`` (below) does all of it.
+- A comparison ("Comparing with v4…" until the summary replaces it): ``open(..., lambda
+  _step: t("compare.running", version=4), show=True, action="typing")``, ``start()``, no
+  ``update``, then ``finish(summary)`` (or ``fail(apology)``). To edit an existing card
+  instead of sending a message, ``start(message_id=card_id)``.
+- An export ("Preparing the export… 3 of 12 theses"): ``update(i, 12)`` after each thesis,
+  ``finish``/``fail`` at the end; send the documents after ``finish``.
+- A worker without an update: build texts with ``Texts(language, tz)``; the message id goes
+  into its job row so that a retry (``start(message_id=...)``) edits the same message.
+- Services never see any of this: they take a plain ``ProgressCallback``
+  (``services/submissions.py``) and call it with numbers.
 
 ``update`` only records the numbers; a ticker task edits the message, at most once every
 ``edit_interval`` per chat (Telegram's edit limits), and renews the chat action (e.g.
@@ -65,6 +80,21 @@ CANCEL_CHECK_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
+class Step:
+    """How far the work is: ``done`` of ``total`` (bytes, theses, …; total may be unknown)."""
+
+    done: int
+    total: int | None
+
+    @property
+    def percent(self) -> int:
+        """0–99 while it runs: 100 % is the result itself."""
+        if not self.total:
+            return 0
+        return max(0, min(99, self.done * 100 // self.total))
+
+
+@dataclass(frozen=True)
 class ProgressConfig:
     min_bytes: int = 5 * MiB
     edit_interval: float = 2.0
@@ -92,7 +122,7 @@ class ChatPacer:
 
 class Progress:
     def __init__(self, bot: Bot, chat_id: int, kit: ProgressKit,
-                 render: Callable[[int], str], *, show: bool,
+                 render: Callable[[Step], str], *, show: bool,
                  action: str = "upload_document") -> None:
         self._bot = bot
         self.chat_id = chat_id
@@ -103,7 +133,7 @@ class Progress:
         self.message_id: int | None = None
         self._done = 0
         self._total: int | None = None
-        self._shown_percent = -1
+        self._shown = ""
         self._started = 0.0
         self._last_edit = 0.0
         self._ticker: asyncio.Task[None] | None = None
@@ -114,15 +144,16 @@ class Progress:
     async def start(self, message_id: int | None = None) -> None:
         """Show the message (or adopt ``message_id``, already shown) and start the ticker."""
         self._started = self._last_edit = time.monotonic()
+        first = self._render(Step(0, None))
         if self.show and message_id is not None:
             self.message_id = message_id
-            await self._edit(self._render(0))
-            self._shown_percent = 0
+            await self._edit(first)
+            self._shown = first
         elif self.show:
-            sent = await self._call(self._bot.send_message(self.chat_id, self._render(0)))
+            sent = await self._call(self._bot.send_message(self.chat_id, first))
             if isinstance(sent, Message):
                 self.message_id = sent.message_id
-                self._shown_percent = 0
+                self._shown = first
         await self._send_action()
         self._ticker = asyncio.create_task(self._tick(), name="progress-ticker")
 
@@ -155,11 +186,6 @@ class Progress:
 
     # ------------------------------------------------------------------ the ticker
 
-    def _percent(self) -> int | None:
-        if not self._total:
-            return None
-        return max(0, min(99, self._done * 100 // self._total))
-
     def _ends_soon(self, now: float) -> bool:
         """At the current rate the work ends within an interval: the final edit will come
         then, and an edit now would only make it wait."""
@@ -179,14 +205,13 @@ class Progress:
             if now >= next_action:
                 next_action = now + cfg.action_interval
                 await self._send_action()
-            percent = self._percent()
-            if (self.message_id is None or percent is None or percent <= self._shown_percent
-                    or now - self._last_edit < cfg.edit_interval
+            if (self.message_id is None or now - self._last_edit < cfg.edit_interval
                     or self._kit.pacer.wait_for(self.chat_id, cfg.edit_interval) > 0
                     or self._ends_soon(now)):
                 continue
-            if await self._edit(self._render(percent)):
-                self._shown_percent = percent
+            text = self._render(Step(self._done, self._total))
+            if text != self._shown and await self._edit(text):
+                self._shown = text
 
     async def _stop_ticker(self) -> None:
         if self._ticker is None:
@@ -273,7 +298,7 @@ class ProgressKit:
         self.signals = signals
         self.pacer = ChatPacer()
 
-    def open(self, bot: Bot, chat_id: int, render: Callable[[int], str], *, show: bool,
+    def open(self, bot: Bot, chat_id: int, render: Callable[[Step], str], *, show: bool,
              action: str = "upload_document") -> Progress:
         return Progress(bot, chat_id, self, render, show=show, action=action)
 
@@ -295,7 +320,7 @@ class ProgressKit:
         saying the upload was interrupted and is raised on: the redelivered update finds the
         message again (remembered by the document message) and edits it.
         """
-        progress = self.open(bot, chat_id, lambda percent: t(key, percent=percent),
+        progress = self.open(bot, chat_id, lambda step: t(key, percent=step.percent),
                              show=self.shows_message(size))
         if progress.show and adopt is None:
             adopt = await self.signals.progress_message(chat_id, source_message_id)

@@ -198,7 +198,7 @@ class UploadWorker:
         if upload is not None:
             await upload.progress.fail(error_text(t, error))
         elif job.progress_message_id is not None:
-            progress = self._progress.open(self._bot, job.chat_id, lambda _p: "", show=True)
+            progress = self._progress.open(self._bot, job.chat_id, lambda _step: "", show=True)
             progress.message_id = job.progress_message_id
             await progress.fail(error_text(t, error))
 
