@@ -27,7 +27,9 @@ The ``ProgressKit`` is in the dispatcher's workflow data: a handler takes it as 
 ``update`` only records the numbers; a ticker task edits the message, at most once every
 ``edit_interval`` per chat (Telegram's edit limits), and renews the chat action (e.g.
 ``upload_document``) every ``action_interval``, so the work itself never waits for
-Telegram. ``finish``/``fail`` keep the pace too (they wait what is left of the interval),
+Telegram. ``finish``/``fail`` keep the message's own pace (they wait what is left of the
+interval since its last progress edit; the ticker makes no edit when the work will end
+within an interval, so that wait is rare), are never held back by another message's edits,
 and fall back to a new message when the old one cannot be edited, so a result is never
 lost. Without a message (``show=False``, small files) they send the result as a message.
 Progress edits are bot-side calls: they do not count in the users' flood control, nor in
@@ -136,6 +138,7 @@ class Progress:
         self._shown = ""
         self._started = 0.0
         self._last_edit = 0.0
+        self._edits = 0  # of this message, by this helper
         self._ticker: asyncio.Task[None] | None = None
         self.closed = False
 
@@ -168,9 +171,11 @@ class Progress:
             return
         self.closed = True
         if self.message_id is not None:
-            if paced:
-                await asyncio.sleep(self._kit.pacer.wait_for(self.chat_id,
-                                                             self._kit.config.edit_interval))
+            if paced and self._edits:
+                # Kept apart from this message's own last edit; the result is not held back
+                # for another message's edits (the chat's previous upload, say).
+                await asyncio.sleep(max(0.0, self._last_edit + self._kit.config.edit_interval
+                                        - time.monotonic()))
             if await self._edit(text, reply_markup):
                 return
         await self._bot.send_message(self.chat_id, text, reply_markup=reply_markup)
@@ -251,6 +256,7 @@ class Progress:
             self._last_edit = time.monotonic()
             self._kit.pacer.mark(self.chat_id)
         PROGRESS_EDITS.inc()
+        self._edits += 1
         return True
 
     async def _send_action(self) -> None:
