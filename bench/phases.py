@@ -121,6 +121,10 @@ class Env:
             # The driver replays one person's updates far faster than anyone types: keep
             # flood control's Redis check, never its drop.
             "FLOOD_RATE": "1000000",
+            # Uploads run with their progress shown (issue 22): every measured file gets the
+            # progress message, its edits and the chat action; and they are received in the
+            # webhook request (the pipeline measured), never handed to the upload worker.
+            "PROGRESS_MIN_MB": "0.5", "BACKGROUND_UPLOAD_MB": "1000",
             **infra.AWS_ENV, **extra,
         }
         args = ["-m", module] + (["run"] if module == "bot" else [])

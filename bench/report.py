@@ -282,7 +282,9 @@ def _upload(add: Any, upload: Any) -> None:
         "of the same file from the emulator and an aioboto3 multipart upload (8 MiB parts, "
         "like the bot) to the same S3. RSS growth: the bot's VmHWM (reset with clear_refs "
         "before each upload) and VmRSS sampled every 5 ms, minus VmRSS before the upload; a "
-        "fresh bot process, warmed with a 1 MiB upload.\n")
+        "fresh bot process, warmed with a 1 MiB upload. Progress is on (`PROGRESS_MIN_MB=0.5`): "
+        "the bot's time includes the \"Receiving your file… 0 %\" message, its edits every 2 s, "
+        "the `upload_document` chat actions and the final edit into the note prompt.\n")
     if _failed(add, upload):
         return
     add("| size | bot s | plain copy s | speed bot/copy | bot MiB/s | RSS before | "

@@ -48,6 +48,14 @@ class Settings(BaseSettings):
 
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     max_file_mb: int = Field(default=20, ge=1, le=LOCAL_DOWNLOAD_LIMIT_MB)
+    # Progress on long work (handlers/progress.py): a file above this gets a progress message.
+    progress_min_mb: float = Field(default=5, ge=0)
+    progress_edit_interval_seconds: float = Field(default=2.0, gt=0)
+    progress_action_interval_seconds: float = Field(default=4.0, gt=0)
+    # A file above this is handed to the upload worker (bot/workers/uploads.py), which may
+    # take longer than the webhook's deadline.
+    background_upload_mb: float = Field(default=50, gt=0)
+    upload_lease_seconds: float = Field(default=15, gt=0)
     timezone: str = "UTC"
     review_sla_days: int = Field(default=3, ge=1)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)

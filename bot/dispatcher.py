@@ -12,12 +12,15 @@ from aiogram.fsm.storage.redis import RedisStorage
 from bot.aiogram_overrides.fsm import GatedFSM
 from bot.config import Settings
 from bot.deps import AppDeps
+from bot.middlewares.cancel import CancelSignal
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.deadline import DeadlineMiddleware
 from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget, quiet_retry_later
 from bot.middlewares.gate import GateConfig, UpdateGate
 from bot.middlewares.observability import HandlerNameMiddleware, InFlight, UpdateLogMiddleware
 from handlers import get_routers
+from handlers.progress import ProgressConfig, ProgressKit
+from storage.signals import UploadSignals
 
 FSM_TTL_SECONDS = 7 * 86400
 # aiogram answers a webhook after 55 s whatever happens (and Telegram gives up at 60): each
@@ -34,20 +37,40 @@ def _fsm(deps: AppDeps) -> tuple[BaseStorage, KeyBuilder]:
                         data_ttl=FSM_TTL_SECONDS), keys
 
 
+def progress_config(settings: Settings) -> ProgressConfig:
+    mib = 1024 * 1024
+    return ProgressConfig(min_bytes=int(settings.progress_min_mb * mib),
+                          edit_interval=settings.progress_edit_interval_seconds,
+                          action_interval=settings.progress_action_interval_seconds,
+                          background_bytes=int(settings.background_upload_mb * mib))
+
+
+def create_progress_kit(settings: Settings, deps: AppDeps) -> ProgressKit:
+    scope = (settings.telegram_bot_token.get_secret_value().split(":")[0]
+             if settings.telegram_bot_token else "0")
+    return ProgressKit(progress_config(settings), UploadSignals(deps.redis, scope=scope))
+
+
 def create_dispatcher(settings: Settings, deps: AppDeps,
                       on_outbox: Callable[[], None] = lambda: None,
-                      in_flight: InFlight | None = None) -> Dispatcher:
+                      in_flight: InFlight | None = None,
+                      progress: ProgressKit | None = None,
+                      on_upload_job: Callable[[], None] = lambda: None) -> Dispatcher:
     storage, keys = _fsm(deps)
+    progress = progress or create_progress_kit(settings, deps)
     # The gate takes each user's lock (events isolation) and reads and writes the FSM for the
     # handlers; our FSM middleware is registered by hand below, after the error middleware, so
     # that a Redis outage inside it is logged, counted and answered like any other.
     fsm = GatedFSM(storage, DisabledEventIsolation())
     dp = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation(),
-                    disable_fsm=True, settings=settings, deps=deps)
+                    disable_fsm=True, settings=settings, deps=deps, progress=progress,
+                    wake_uploads=on_upload_job)
     webhook = settings.bot_mode == "webhook"
     quiet_retry_later()
     budget = RedeliveryBudget(settings.webhook_max_redeliveries, deps.redis)
     dp.update.outer_middleware(UpdateLogMiddleware(in_flight or InFlight()))
+    # In front of the gate, so that a /cancel reaches the upload holding the user's lock.
+    dp.update.outer_middleware(CancelSignal(progress.signals))
     if webhook:
         dp.update.outer_middleware(DeadlineMiddleware(UPDATE_DEADLINE_SECONDS, budget))
     dp.update.outer_middleware(UpdateGate(deps.redis, fsm, keys, GateConfig(

@@ -40,3 +40,7 @@ OUTBOX_FAILED = Counter(
 OUTBOX_MALFORMED = Counter(
     "outbox_malformed_total", "Outbox rows no payload schema reads (failed, never retried)",
     ["kind"], registry=REGISTRY)
+
+# Counted by the progress helper every long operation uses (handlers/progress.py).
+from handlers.progress import PROGRESS_EDIT_FAILURES as PROGRESS_EDIT_FAILURES  # noqa: E402
+from handlers.progress import PROGRESS_EDITS as PROGRESS_EDITS  # noqa: E402

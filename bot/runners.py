@@ -18,12 +18,13 @@ from aiohttp import web
 from bot.aiogram_overrides.session import BotApiSession
 from bot.config import Settings
 from bot.deps import AppDeps, build_deps
-from bot.dispatcher import create_dispatcher
+from bot.dispatcher import create_dispatcher, create_progress_kit
 from bot.logging import setup_logging
 from bot.middlewares.observability import InFlight
 from bot.web import STOPPING, create_web_app
 from bot.workers import OutboxSender, Scheduler, SenderConfig
 from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
+from bot.workers.uploads import UploadWorker, UploadWorkerConfig
 from handlers.texts import Texts
 
 log = structlog.get_logger("bot.runner")
@@ -60,9 +61,15 @@ class BotProcess:
         self.sweeper = StagedFileSweeper(
             self.deps.session_factory, self.deps.services, self.deps.clock,
             SweeperConfig(ttl=timedelta(hours=settings.staged_file_ttl_hours)))
+        self.progress = create_progress_kit(settings, self.deps)
+        self.uploads = UploadWorker(
+            self.bot, self.deps.session_factory, self.deps.services, self.deps.clock,
+            self.progress,
+            UploadWorkerConfig(lease=timedelta(seconds=settings.upload_lease_seconds)))
         self.in_flight = InFlight()
         self.dp: Dispatcher = create_dispatcher(settings, self.deps, on_outbox=self.sender.wake,
-                                                in_flight=self.in_flight)
+                                                in_flight=self.in_flight, progress=self.progress,
+                                                on_upload_job=self.uploads.wake)
         self.app = create_web_app(settings, self.deps, dispatcher=self.dp, bot=self.bot)
         self.stop_event = asyncio.Event()
         self._runner = web.AppRunner(self.app, shutdown_timeout=settings.shutdown_timeout_seconds,
@@ -82,6 +89,8 @@ class BotProcess:
                                                name="scheduler"))
         self._tasks.append(asyncio.create_task(self.sweeper.run(self.stop_event),
                                                name="staged-file-sweeper"))
+        self._tasks.append(asyncio.create_task(self.uploads.run(self.stop_event),
+                                               name="upload-worker"))
         updates = self.dp.resolve_used_update_types()
         if self.settings.bot_mode == "webhook":
             assert self.settings.webhook_url and self.settings.webhook_secret

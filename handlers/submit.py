@@ -3,6 +3,8 @@ some are open; handlers/checklist.py) → optional note → stored and announced
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -12,12 +14,14 @@ from aiogram.types import CallbackQuery, Message
 from handlers import checklist
 from handlers.callbacks import ChecklistAction, ChecklistCb
 from handlers.filters import HasRole, Magic, conversation_steps
+from handlers.progress import ProgressKit
 from handlers.start import LeftStep
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
 from services.context import Services
-from services.errors import DomainError
-from services.submissions import TITLE_MAX, StagedFile, clean_title
+from services.errors import DomainError, UploadStillArriving
+from services.submissions import TITLE_MAX, IncomingFile, StagedFile, clean_title
+from services.uploads import JOB_KEY
 from storage.models import Role, User
 
 
@@ -63,17 +67,45 @@ async def title_not_text(message: Message, t: Texts) -> None:
 
 
 async def got_document(message: Message, state: FSMContext, services: Services, user: User,
-                       t: Texts, bot: Bot) -> None:
+                       t: Texts, bot: Bot, progress: ProgressKit,
+                       wake_uploads: Callable[[], None]) -> None:
     document = message.document
-    assert document is not None
-    staged = await services.submissions.stage(
-        user, incoming_document(bot, document, "thesis"))
-    await state.update_data(staged=staged.to_dict())
-    if await checklist.ask(message, state, services, user, t):
-        await state.set_state(SubmitStates.checklist)
+    assert document is not None and message.from_user is not None
+    incoming = incoming_document(bot, document, "thesis")
+    # Refused by its declared size or its name: one plain answer, no progress shown.
+    services.submissions.check_incoming(incoming)
+    if progress.in_background(document.file_size):
+        await _hand_to_worker(message, state, services, user, t, progress, incoming)
+        wake_uploads()
         return
+    async with progress.upload(bot, message.chat.id, message.from_user.id, message.message_id,
+                               t, document.file_size) as upload:
+        staged = await services.submissions.stage(user, incoming, upload.on_progress)
+        await state.update_data(staged=staged.to_dict())
+        if await services.checklist.open_for(user):
+            # The requested changes come next, as their own message with its toggles.
+            await upload.finish(t("progress.received"))
+            await checklist.ask(message, state, services, user, t)
+            await state.set_state(SubmitStates.checklist)
+            return
+        await state.set_state(SubmitStates.note)
+        await upload.finish(t("submit.ask_note"))
+
+
+async def _hand_to_worker(message: Message, state: FSMContext, services: Services, user: User,
+                          t: Texts, progress: ProgressKit, incoming: IncomingFile) -> None:
+    """Too big to receive within the webhook's deadline: record an upload job, show its
+    progress message and return; a worker receives the file (services/uploads.py)."""
+    assert message.from_user is not None
+    chat_id, source = message.chat.id, message.message_id
+    shown = await progress.signals.progress_message(chat_id, source)
+    if shown is None:
+        sent = await message.answer(t("progress.background", percent=0))
+        shown = sent.message_id
+        await progress.signals.remember_progress(chat_id, source, shown)
+    job = await services.uploads.enqueue(user, chat_id, source, incoming, shown)
+    await state.update_data({JOB_KEY: job.id})
     await state.set_state(SubmitStates.note)
-    await message.answer(t("submit.ask_note"))
 
 
 async def checklist_done(query: CallbackQuery, state: FSMContext, t: Texts) -> None:
@@ -100,15 +132,21 @@ async def got_note(message: Message, state: FSMContext, services: Services, user
                    t: Texts) -> None:
     note = None if (message.text or "").startswith("/skip") else message.text
     data = await state.get_data()
-    staged = StagedFile.from_dict(data["staged"])
+    job_id = data.get(JOB_KEY)
     try:
+        staged = (await services.uploads.staged_for_note(user, job_id)
+                  if isinstance(job_id, int) else StagedFile.from_dict(data["staged"]))
         result = await services.submissions.record(user, staged, title=data.get("title"),
                                                    note=note,
                                                    addressed=data.get("addressed", ()))
+    except UploadStillArriving:
+        raise  # the step stays: the worker asks for the note once the file is in
     except DomainError:
         # The staged file is gone with the failed attempt: start the step again.
         await state.clear()
         raise
+    if isinstance(job_id, int):
+        await services.uploads.used(job_id)
     await state.clear()
     await message.answer(t("submit.received", version=result.submission.version,
                            at=result.submission.submitted_at))

@@ -10,7 +10,8 @@ Endpoints (all under the page's origin; POSTs need the ``X-Sandbox: 1`` header):
 - ``GET  /``                              the page (``static/index.html``)
 - ``GET  /static/{name}``                 its CSS and JavaScript
 - ``GET  /api/state``                     bot, people (with roles and menus) and every message
-- ``GET  /api/events``                    Server-Sent Events: message, edit, delete, toast, people
+- ``GET  /api/events``                    Server-Sent Events: message, edit, delete, toast, people,
+                                          chat_action (the bot's sendChatAction)
 - ``POST /api/people``                    add a person ``{first_name, last_name}``
 - ``POST /api/people/{id}``               rename a person
 - ``POST /api/chats/{id}/text``           the person sends ``{text}``
@@ -215,6 +216,10 @@ class Sandbox:
             if kind in ("message", "edit", "delete") and event.get("message"):
                 self.broadcast({"type": kind, "chat_id": event["chat_id"],
                                 "message": message_view(event["message"])})
+            elif kind == "chat_action":
+                # "sending a file…" under the chat's name, as Telegram's clients show it.
+                self.broadcast({"type": "chat_action", "chat_id": event["chat_id"],
+                                "action": event.get("action") or ""})
             elif kind == "callback_answer":
                 chat_id = self._queries.pop(str(event.get("callback_query_id")), None)
                 if event.get("text") and chat_id is not None:

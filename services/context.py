@@ -18,6 +18,7 @@ from services.reviews import ReviewService
 from services.submissions import SubmissionService
 from services.teams import TeamService
 from services.threads import ThreadService
+from services.uploads import UploadJobService
 
 __all__ = ["ServiceConfig", "ServiceDeps", "Services"]
 
@@ -72,3 +73,7 @@ class Services:
     @cached_property
     def checklist(self) -> ChecklistService:
         return ChecklistService(self.session, self.deps)
+
+    @cached_property
+    def uploads(self) -> UploadJobService:
+        return UploadJobService(self.session, self.deps)

@@ -156,6 +156,35 @@ class SourceUnavailable(DomainError):
     code = "source_unavailable"
 
 
+class UploadCancelled(DomainError):
+    """The user sent /cancel while their file was arriving: nothing of it is kept."""
+
+    code = "upload_cancelled"
+
+
+class UploadStillArriving(DomainError):
+    """A note came while the upload worker is still receiving the file (state kept)."""
+
+    code = "upload_still_arriving"
+
+
+class UploadGaveUp(DomainError):
+    """The upload worker could not receive the file after every attempt."""
+
+    code = "upload_gave_up"
+
+
+def domain_error(code: str, params: dict[str, Any]) -> DomainError:
+    """The domain error of a stored ``code`` (an upload job's outcome, told later)."""
+    found: list[type[DomainError]] = [DomainError]
+    while found:
+        cls = found.pop()
+        if cls.code == code:
+            return cls(**params)
+        found.extend(cls.__subclasses__())
+    return UploadGaveUp()
+
+
 class DependencyError(Exception):
     """A dependency failed; the user should simply try again later."""
 

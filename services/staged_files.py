@@ -28,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.base import BaseService
 from storage.files import FileStore, ObjectInfo
-from storage.repositories import file_refs
+from storage.models import UploadJobState
+from storage.repositories import file_refs, upload_jobs
 
 log = structlog.get_logger("services.staged_files")
 
@@ -37,6 +38,12 @@ log = structlog.get_logger("services.staged_files")
 # unfinished ".part": nothing else under the prefix (a backup written into the files
 # bucket, anything put there by hand) is ever swept.
 _STAGED = re.compile(r"(feedback/|threads/)?[A-Za-z0-9_-]{32}\.bin(\.part)?")
+
+
+# The FSM data key of a conversation waiting on an upload job (services/uploads.py).
+UPLOAD_JOB_KEY = "upload_job"
+OPEN_JOB = (UploadJobState.QUEUED.value, UploadJobState.RUNNING.value,
+            UploadJobState.STAGED.value)
 
 
 def is_staged_key(prefix: str, key: str) -> bool:
@@ -114,3 +121,21 @@ class StagedFileService(BaseService):
 
 def _expired(obj: ObjectInfo, cutoff: datetime) -> bool:
     return obj.last_modified < cutoff
+
+
+async def abandon_upload_job(session: AsyncSession, files: FileStore,
+                             fsm_data: dict[str, Any], now: datetime) -> None:
+    """The conversation waiting on a job ended (/cancel, another command): the job is
+    cancelled (a running worker sees it at its next fenced write) and a staged file goes."""
+    job_id = fsm_data.get(UPLOAD_JOB_KEY)
+    if not isinstance(job_id, int):
+        return
+    job = await upload_jobs.get(session, job_id)
+    if job is None or job.state not in OPEN_JOB:
+        return
+    staged = job.staged
+    await upload_jobs.set_state(session, job_id, UploadJobState.CANCELLED.value,
+                                only_from=OPEN_JOB, now=now)
+    await session.commit()
+    if isinstance(staged, dict) and isinstance(staged.get("key"), str):
+        await discard_unreferenced(session, files, staged["key"])

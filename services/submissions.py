@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +26,7 @@ from services.errors import (
 )
 from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, notify
-from services.staged_files import discard_unreferenced, pending_keys
+from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
 from services.team import may_see, members, recipients
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
@@ -34,6 +34,10 @@ from storage.repositories import audit, theses, users
 
 TITLE_MAX = 300
 NOTE_MAX = 1000
+
+# Told (bytes received and stored so far, bytes declared) after every chunk; may raise a
+# DomainError (UploadCancelled) to stop the transfer, which then leaves nothing behind.
+ProgressCallback = Callable[[int, int | None], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -113,13 +117,18 @@ class SubmissionService(BaseService):
         self._require_student(student)
         return await theses.by_student(self.session, student.id)
 
-    async def stage(self, student: User, incoming: IncomingFile) -> StagedFile:
+    def check_incoming(self, incoming: IncomingFile) -> None:
+        """What can be refused before a byte is transferred: the declared size, the name."""
+        check_incoming(incoming, self.config.max_file_bytes)
+
+    async def stage(self, student: User, incoming: IncomingFile,
+                    on_progress: ProgressCallback | None = None) -> StagedFile:
         """Stream the file into the store, checking and hashing it on the way."""
         self._require_student(student)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
         staged = await stage_document(self.deps.files, self.config.file_prefix, incoming,
-                                      self.config.max_file_bytes)
+                                      self.config.max_file_bytes, on_progress)
         try:
             await self._refuse_duplicate(student, staged.sha256)
         except DomainError:
@@ -138,6 +147,7 @@ class SubmissionService(BaseService):
         row refers to them (the step was recorded but its state was not cleared)."""
         for key in pending_keys(fsm_data):
             await discard_unreferenced(self.session, self.deps.files, key)
+        await abandon_upload_job(self.session, self.deps.files, fsm_data, self.clock.now())
 
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
                      note: str | None, addressed: Collection[int] = ()) -> SubmissionResult:
@@ -252,21 +262,28 @@ class SubmissionService(BaseService):
         return StoredFile(review.feedback_file_key, review.feedback_file_name or "feedback",
                           review.feedback_telegram_file_id)
 
-
     def open_file(self, stored: StoredFile) -> AsyncIterator[bytes]:
         """The bytes of a file ``file_for`` gave, streamed from the store."""
         return self.deps.files.read(stored.key)
 
 
-async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
-                         max_bytes: int) -> StagedFile:
-    """Stream a PDF/DOCX into the store under a fresh key; nothing is left if it is refused."""
-    # Refuse by the size the sender declares before a single byte is transferred.
+def check_incoming(incoming: IncomingFile, max_bytes: int) -> None:
+    """Refuse by the size the sender declares and by the name, before a byte is moved."""
     if incoming.declared_size is not None and incoming.declared_size > max_bytes:
         raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
     if incoming.declared_size == 0:
         raise EmptyFile()
     check_file_name(incoming.file_name)
+
+
+async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
+                         max_bytes: int,
+                         on_progress: ProgressCallback | None = None) -> StagedFile:
+    """Stream a PDF/DOCX into the store under a fresh key; nothing is left if it is refused.
+
+    ``on_progress`` hears of each chunk once the store has taken it (it asked for the next),
+    so its count is the downloaded and stored share together."""
+    check_incoming(incoming, max_bytes)
     sniffer, digest = DocumentSniffer(), hashlib.sha256()
     key = new_key(prefix, "bin")
 
@@ -278,6 +295,8 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
             # hashlib lets go of the GIL on large buffers: hash beside the network I/O.
             await asyncio.to_thread(digest.update, chunk)
             yield chunk
+            if on_progress is not None:
+                await on_progress(sniffer.size, incoming.declared_size)
 
     try:
         await files.put_stream(key, measured(), "application/octet-stream")

@@ -110,6 +110,15 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class UploadJobState(enum.StrEnum):
+    QUEUED = "queued"  # recorded, not yet taken by a worker
+    RUNNING = "running"  # a worker streams it, under a lease
+    STAGED = "staged"  # in the store, waiting for the student's note
+    FAILED = "failed"  # refused (error_code says why) or given up
+    CANCELLED = "cancelled"  # /cancel, or the step was left
+    USED = "used"  # the note came: the version was recorded from it
+
+
 def _in(column: str, enum_cls: type[enum.StrEnum]) -> str:
     values = ", ".join(f"'{member.value}'" for member in enum_cls)
     return f"{column} IN ({values})"
@@ -483,3 +492,38 @@ class ChecklistItem(Base):
         ForeignKey("submissions.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     closed_at: Mapped[datetime | None]
+
+
+class UploadJob(Base):
+    """A file too big to receive within the webhook's deadline, received by a worker.
+
+    Written by the handler (once per document message: a redelivered update finds it),
+    claimed by ``bot/workers/uploads.py`` with a lease, like the outbox.
+    """
+
+    __tablename__ = "upload_jobs"
+    __table_args__ = (
+        CheckConstraint(_in("state", UploadJobState), name="state"),
+        UniqueConstraint("chat_id", "source_message_id", name="uq_upload_jobs_source"),
+        Index("ix_upload_jobs_due", "state", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The user's document message: one job per file sent, whatever the redeliveries.
+    source_message_id: Mapped[int] = mapped_column(BigInteger)
+    telegram_file_id: Mapped[str] = mapped_column(String(256))
+    file_name: Mapped[str] = mapped_column(String(256))
+    declared_size: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(16), default=UploadJobState.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    lease_until: Mapped[datetime | None]
+    # The StagedFile (services/submissions.py) once the file is in the store.
+    staged: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=_now())

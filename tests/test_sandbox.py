@@ -143,6 +143,12 @@ async def test_http_endpoints(sandbox: Sandbox) -> None:
             toast = await events.next(lambda e: e["type"] == "toast")
             assert toast["chat_id"] == ADMIN_ID and "revoked" in toast["text"]
 
+            # The bot's chat action reaches the page ("sending a file…" under the name).
+            await emu.call("sendChatAction", {"chat_id": ADMIN_ID, "action": "upload_document"})
+            acting = await events.next(lambda e: e["type"] == "chat_action")
+            assert acting == {"type": "chat_action", "chat_id": ADMIN_ID,
+                              "action": "upload_document"}
+
             # A file from disk: multipart upload, then download through the page's link.
             data = pdf("http endpoint test")
             form = aiohttp.FormData()

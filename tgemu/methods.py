@@ -9,6 +9,7 @@ import copy
 import functools
 import json
 import re
+import time
 from collections import deque
 from typing import Any
 
@@ -70,6 +71,17 @@ class Methods(Messaging, Delivery):
         """Delay every call of ``method`` (``"*"`` for all methods) by ``seconds``."""
         self.delays[method.lower()] = seconds
 
+    def set_download_rate(self, bytes_per_second: float | None) -> None:
+        """Serve ``/file/...`` downloads at most this fast (None: full speed), as a slow
+        Bot API server would, so that long transfers can be watched."""
+        self.download_rate = bytes_per_second
+
+    def timed_calls(self, method: str) -> list[tuple[float, JSONDict]]:
+        """(time.monotonic() on arrival, params) of every recorded call of ``method``."""
+        return [(at, params) for at, (name, params) in zip(self.call_times, self.calls,
+                                                            strict=True)
+                if name.lower() == method.lower()]
+
     def calls_to(self, method: str) -> list[JSONDict]:
         """Params of every recorded call of ``method`` (case-insensitive)."""
         return [params for name, params in self.calls if name.lower() == method.lower()]
@@ -82,6 +94,7 @@ class Methods(Messaging, Delivery):
         handler = self._handlers.get(key)
         name = self._api_names.get(key, method)
         self.calls.append((name, copy.deepcopy(params)))
+        self.call_times.append(time.monotonic())
         delay = self.delays.get(key, self.delays.get("*", 0.0))
         if delay:
             await asyncio.sleep(delay)

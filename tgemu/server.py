@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from pathlib import Path
 from typing import Any, Self
 
+import aiohttp
 from aiohttp import web
 
 from .records import ApiError, JSONDict
@@ -96,11 +98,33 @@ class Server(EmulatorState):
         stored = self._files_by_path.get(request.match_info["path"])
         if stored is None or stored.disk_path is None or not stored.disk_path.exists():
             return self._json(ApiError(404, "Not Found").payload(), 404)
+        if self.download_rate:
+            return await self._serve_slowly(request, stored.disk_path, stored.mime_type)
         # FileResponse streams from disk (sendfile), so 100+ MB files never sit in memory.
         return web.FileResponse(
             stored.disk_path,
             headers={"Content-Type": stored.mime_type or "application/octet-stream"},
         )
+
+    async def _serve_slowly(self, request: web.Request, path: Path,
+                            mime_type: str | None) -> web.StreamResponse:
+        """Stream a file in small pieces, paced to ``download_rate`` bytes per second."""
+        assert self.download_rate
+        piece = 64 * 1024
+        size = (await asyncio.to_thread(path.stat)).st_size
+        response = web.StreamResponse(headers={
+            "Content-Type": mime_type or "application/octet-stream",
+            "Content-Length": str(size)})
+        await response.prepare(request)
+        try:
+            with open(path, "rb") as handle:  # noqa: ASYNC230 - read in a thread below
+                while chunk := await asyncio.to_thread(handle.read, piece):
+                    await response.write(chunk)
+                    await asyncio.sleep(len(chunk) / self.download_rate)
+            await response.write_eof()
+        except (ConnectionResetError, aiohttp.ClientConnectionResetError):
+            pass  # the client went away (cancelled, or killed): as Telegram, say nothing
+        return response
 
     async def _read_params(self, request: web.Request) -> tuple[JSONDict, dict[str, Upload]]:
         raw: dict[str, Any] = dict(request.query)

@@ -78,6 +78,10 @@ class EmulatorState:
 
         # Recorded state (public, read by tests and the sandbox page).
         self.calls: list[tuple[str, JSONDict]] = []
+        # When each call arrived (time.monotonic()), index by index with ``calls``.
+        self.call_times: list[float] = []
+        # Serve file downloads at most this fast (bytes/s); None: as fast as the disk goes.
+        self.download_rate: float | None = None
         self.callback_answers: list[tuple[str, str | None, bool]] = []
         self.chat_actions: list[tuple[int, str]] = []
         self.updates: list[JSONDict] = []

@@ -9,7 +9,9 @@ its end) and answered 503, so Telegram redelivers it. The redelivery budget of
 ``ErrorMiddleware`` applies: an update that is always too slow is given up in the end.
 
 Work that may rightly take longer than the window (a file of hundreds of MB from a
-self-hosted Bot API server) needs a durable hand-off to a worker and is not done yet.
+self-hosted Bot API server, above ``BACKGROUND_UPLOAD_MB``) never runs here: the handler
+records an upload job and returns, and ``bot/workers/uploads.py`` receives the file under a
+lease (``docs/life-of-an-update.md``, section 5).
 """
 
 from __future__ import annotations

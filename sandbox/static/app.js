@@ -9,6 +9,7 @@ const S = {
   messages: new Map(),   // chatId -> Map(messageId -> message view)
   active: null,          // chatId shown on the right
   unread: new Map(),     // chatId -> count
+  actions: new Map(),    // chatId -> {action, until}: the bot's chat action, shown for 5 s
   live: false,
 };
 
@@ -73,6 +74,8 @@ const chatMessages = (id) => {
 };
 
 function upsert(message, isNew) {
+  // A message from the bot ends its chat action, as in Telegram's clients.
+  if (isNew && message.from_bot && S.actions.delete(message.chat_id)) renderHead();
   const map = chatMessages(message.chat_id);
   map.set(message.id, message);
   if (message.chat_id === S.active) {
@@ -89,6 +92,7 @@ function onEvent(event) {
     case "edit":
     case "delete": upsert(event.message, false); break;
     case "toast": toast(event.chat_id, event.text, event.alert); break;
+    case "chat_action": showAction(event.chat_id, event.action); break;
     case "people":
       S.people = event.people;
       renderList();
@@ -229,12 +233,37 @@ function openChat(id) {
 
 // ---------------------------------------------------------------- chat pane
 
+// What Telegram's clients say while a chat action lasts (about 5 s, or until a message).
+const ACTION_TEXT = {
+  typing: "typing…",
+  upload_document: "sending a file…",
+  upload_photo: "sending a photo…",
+  record_voice: "recording a voice message…",
+};
+
+function showAction(chatId, action) {
+  S.actions.set(chatId, { action, until: Date.now() + 5000 });
+  if (chatId === S.active) renderHead();
+  setTimeout(() => { if (chatId === S.active) renderHead(); }, 5100);
+}
+
+function currentAction(chatId) {
+  const shown = S.actions.get(chatId);
+  if (!shown || shown.until < Date.now()) return null;
+  return ACTION_TEXT[shown.action] || `${shown.action.replace(/_/g, " ")}…`;
+}
+
 function renderHead() {
   const p = person(S.active);
   if (!p) return;
   avatar($("#head-avatar"), p);
   $("#head-name").textContent = p.name;
-  $("#head-sub").textContent = `${roleText(p)} · id ${p.id} · chat with @${S.bot.username}`;
+  const action = currentAction(p.id);
+  const sub = $("#head-sub");
+  sub.classList.toggle("acting", Boolean(action));
+  sub.textContent = action
+    ? `${S.bot.name || "bot"} is ${action}`
+    : `${roleText(p)} · id ${p.id} · chat with @${S.bot.username}`;
   $("#chat").dataset.chatId = String(p.id);
 }
 
