@@ -295,6 +295,14 @@ class Upload:
     async def finish(self, text: str) -> None:
         await self.progress.finish(text)
 
+    async def settle(self, text: str) -> None:
+        """End a progress message that was shown with ``text``; when none was shown (a small
+        file), just stop: the next step's own message says what comes next."""
+        if self.progress.message_id is None:
+            await self.progress.detach()
+        else:
+            await self.progress.finish(text)
+
 
 class ProgressKit:
     """What the handlers and workers share: the settings, the per-chat pace, the signals."""

@@ -84,7 +84,7 @@ async def got_document(message: Message, state: FSMContext, services: Services, 
         await state.update_data(staged=staged.to_dict())
         if await services.checklist.open_for(user):
             # The requested changes come next, as their own message with its toggles.
-            await upload.finish(t("progress.received"))
+            await upload.settle(t("progress.received"))
             await checklist.ask(message, state, services, user, t)
             await state.set_state(SubmitStates.checklist)
             return
