@@ -43,6 +43,15 @@ class Kind(StrEnum):
     THESIS_REOPENED = "thesis_reopened"
     MILESTONE_EXTENDED = "milestone_extended"
     MILESTONE_DELETED = "milestone_deleted"
+    MEETING_INVITED = "meeting_invited"
+    MEETING_ANSWERED = "meeting_answered"
+    MEETING_REMINDER = "meeting_reminder"
+    MEETING_NOTES_REQUEST = "meeting_notes_request"
+    MEETING_RECORD = "meeting_record"
+    MEETING_AGREED = "meeting_agreed"
+    MEETING_CORRECTION = "meeting_correction"
+    MEETING_MOVED = "meeting_moved"
+    MEETING_CANCELLED = "meeting_cancelled"
 
 
 class _Schema(BaseModel):
@@ -181,6 +190,90 @@ class MilestoneDeleted(Payload):
     milestone_id: int
     title: str
     due_at: Moment
+    supervisor_name: str
+
+
+class MeetingInvited(Payload):
+    """To a student: a new meeting, answered with Confirm / Can't make it."""
+
+    kind = Kind.MEETING_INVITED
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    place: str | None
+    supervisor_name: str
+    group: bool
+
+
+class MeetingAnswered(Payload):
+    kind = Kind.MEETING_ANSWERED
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    student_name: str
+    answer: str
+
+
+class MeetingReminder(Payload):
+    kind = Kind.MEETING_REMINDER
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    place: str | None
+    left: str
+
+
+class MeetingNotesRequest(Payload):
+    """To the supervisor after the meeting: its notes and action items, please."""
+
+    kind = Kind.MEETING_NOTES_REQUEST
+    meeting_id: int
+    title: str
+    starts_at: Moment
+
+
+class MeetingRecord(Payload):
+    """To a student: the meeting's record, answered with Agree or a correction."""
+
+    kind = Kind.MEETING_RECORD
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    supervisor_name: str
+    notes: str
+    items: tuple[str, ...]
+
+
+class MeetingAgreed(Payload):
+    kind = Kind.MEETING_AGREED
+    meeting_id: int
+    title: str
+    student_name: str
+
+
+class MeetingCorrection(Payload):
+    kind = Kind.MEETING_CORRECTION
+    meeting_id: int
+    title: str
+    student_name: str
+    correction: str
+
+
+class MeetingMoved(Payload):
+    kind = Kind.MEETING_MOVED
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    old_starts_at: Moment
+    place: str | None
+    supervisor_name: str
+
+
+class MeetingCancelled(Payload):
+    kind = Kind.MEETING_CANCELLED
+    meeting_id: int
+    title: str
+    starts_at: Moment
     supervisor_name: str
 
 

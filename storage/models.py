@@ -373,6 +373,9 @@ class CalendarToken(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          unique=True)
+    # The URL's secret is derived from this (and the server's link key): /calendar shows
+    # the same URL again, and Reset link draws a new nonce.
+    nonce: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
 
