@@ -7,8 +7,9 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import QueuePageCb
+from handlers.callbacks import MeetingAction, MeetingCb, QueuePageCb
 from handlers.keyboards import markup, review_buttons
+from handlers.meetings import answer_buttons, record_buttons, record_text
 from handlers.render import CAPTION_LIMIT, clip
 from handlers.texts import Texts
 from services.notifications import (
@@ -19,6 +20,15 @@ from services.notifications import (
     DeadlineReminder,
     DeadlineSet,
     DecisionMade,
+    MeetingAgreed,
+    MeetingAnswered,
+    MeetingCancelled,
+    MeetingCorrection,
+    MeetingInvited,
+    MeetingMoved,
+    MeetingNotesRequest,
+    MeetingRecord,
+    MeetingReminder,
     MilestoneDeleted,
     MilestoneExtended,
     NewSubmission,
@@ -134,6 +144,60 @@ def _student_unreachable(t: Texts, p: StudentUnreachable) -> Outgoing:
     return Outgoing(text=t("notify.student_unreachable", student_name=p.student_name))
 
 
+def _place(t: Texts, place: str | None) -> str | None:
+    return t.raw("meeting.line.place", place=clip(place, 300)) if place else None
+
+
+def _meeting_invited(t: Texts, p: MeetingInvited) -> Outgoing:
+    return Outgoing(text=t("notify.meeting_invited", supervisor_name=p.supervisor_name,
+                           title=clip(p.title, 200), at=p.starts_at, place=_place(t, p.place),
+                           group=t.raw("notify.meeting_group") if p.group else None),
+                    markup=answer_buttons(t, p.meeting_id))
+
+
+def _meeting_moved(t: Texts, p: MeetingMoved) -> Outgoing:
+    return Outgoing(text=t("notify.meeting_moved", supervisor_name=p.supervisor_name,
+                           title=clip(p.title, 200), at=p.starts_at, old=p.old_starts_at,
+                           place=_place(t, p.place)),
+                    markup=answer_buttons(t, p.meeting_id))
+
+
+def _meeting_record(t: Texts, p: MeetingRecord) -> Outgoing:
+    text = t("notify.meeting_record", supervisor_name=p.supervisor_name,
+             title=clip(p.title, 200), at=p.starts_at) + "\n" + record_text(t, p.notes, p.items)
+    return Outgoing(text=text[:4000], markup=record_buttons(t, p.meeting_id))
+
+
+def _meeting_notes_request(t: Texts, p: MeetingNotesRequest) -> Outgoing:
+    button = (t("meeting.add_notes_button"),
+              MeetingCb(action=MeetingAction.NOTES, meeting_id=p.meeting_id))
+    return Outgoing(text=t("notify.meeting_notes_request", title=clip(p.title, 200),
+                           at=p.starts_at), markup=markup([[button]]))
+
+
+def _meeting_other(t: Texts, p: Payload) -> Outgoing:
+    match p:
+        case MeetingAnswered():
+            return Outgoing(text=t(f"notify.meeting_answered.{p.answer}",
+                                   student=p.student_name, title=clip(p.title, 200),
+                                   at=p.starts_at))
+        case MeetingReminder():
+            return Outgoing(text=t("notify.meeting_reminder", title=clip(p.title, 200),
+                                   at=p.starts_at, place=_place(t, p.place),
+                                   left=t(f"meeting.left.{p.left}")))
+        case MeetingAgreed():
+            return Outgoing(text=t("notify.meeting_agreed", student=p.student_name,
+                                   title=clip(p.title, 200)))
+        case MeetingCorrection():
+            return Outgoing(text=t("notify.meeting_correction", student=p.student_name,
+                                   title=clip(p.title, 200),
+                                   correction=clip(p.correction, 3000)))
+        case MeetingCancelled():
+            return Outgoing(text=t("notify.meeting_cancelled", supervisor_name=p.supervisor_name,
+                                   title=clip(p.title, 200), at=p.starts_at))
+    raise TypeError(f"no renderer for {type(p).__name__}")
+
+
 def _join_within(lines: list[str], limit: int = 4000) -> str:
     """Whole lines only (never a tag cut in two), as many as fit in one message."""
     kept: list[str] = []
@@ -175,6 +239,17 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return _milestone_extended(t, payload)
         case MilestoneDeleted():
             return _milestone_deleted(t, payload)
+        case MeetingInvited():
+            return _meeting_invited(t, payload)
+        case MeetingMoved():
+            return _meeting_moved(t, payload)
+        case MeetingRecord():
+            return _meeting_record(t, payload)
+        case MeetingNotesRequest():
+            return _meeting_notes_request(t, payload)
+        case MeetingAnswered() | MeetingReminder() | MeetingAgreed() | MeetingCorrection() \
+                | MeetingCancelled():
+            return _meeting_other(t, payload)
         case AccessDeactivated():
             return Outgoing(text=t("notify.access_deactivated"))
         case AccessReactivated():

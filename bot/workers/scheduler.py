@@ -25,7 +25,8 @@ class SchedulerConfig:
 
 
 class Scheduler:
-    """Queues due reminders, digests and meeting reminders; runs in every replica, each goes out once.
+    """Queues due reminders, digests and meeting reminders; runs in every replica, each
+    goes out once.
 
     Exactly-once is the database's doing (see services/reminders.py): this loop only
     decides when to look.
