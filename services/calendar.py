@@ -90,8 +90,11 @@ class CalendarService(BaseService):
             if owner is None or owner.deactivated_at is not None:
                 return None
             calendar = await self._calendar(owner)
-        finally:
+        except BaseException:
             await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
         body = calendar.to_ical()
         return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 

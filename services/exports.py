@@ -202,8 +202,11 @@ class ExportService(BaseService):
                     count += 1
                 counts["meetings"] = count
             await asyncio.to_thread(workbook.save, folder / "export.xlsx")
-        finally:
+        except BaseException:
             await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
         await self._audit(actor, ExportKind.TABLE, scope, **counts)
         return [folder / name for name in TABLE_FILES]
 
@@ -292,8 +295,11 @@ class ExportService(BaseService):
             .join(User, User.id == Thesis.student_id).order_by(User.full_name, User.id), scope)
         try:
             rows = (await self.session.execute(query)).all()
-        finally:
+        except BaseException:
             await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
         names: dict[str, int] = {}
         for _id, name, *_rest in rows:
             names[name] = names.get(name, 0) + 1
@@ -341,8 +347,11 @@ class ExportService(BaseService):
         """Everything held about ``user``: their rows as JSON and their own files."""
         try:
             data, files = await self._own_rows(user)
-        finally:
+        except BaseException:
             await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
         body = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
         entries = [ZipEntry("data.json", None, len(body), data=body)]
         entries += files
@@ -443,8 +452,11 @@ class ExportService(BaseService):
             row = await links.export_by_hash(
                 self.session, hashlib.sha256(token.encode()).hexdigest(), self.clock.now())
             actor = await users.get(self.session, row.actor_id) if row else None
-        finally:
+        except BaseException:
             await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
         if row is None or actor is None or actor.deactivated_at is not None:
             return None
         return actor, ExportKind(row.kind)
