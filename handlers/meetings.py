@@ -243,11 +243,13 @@ async def meeting_pressed(query: CallbackQuery, callback_data: MeetingCb, state:
         if isinstance(query.message, Message):
             await query.message.answer(t("meeting.ask_notes", title=found.title))
         return
-    await state.set_state(MeetingStates.move)
-    await state.set_data({"meeting_id": callback_data.meeting_id})
+    found = await services.meetings.check_can_move(user, callback_data.meeting_id)
     await query.answer()
+    await state.set_state(MeetingStates.move)
+    await state.set_data({"meeting_id": found.id})
     if isinstance(query.message, Message):
-        await query.message.answer(t("meeting.ask_new_when", tz=services.deps.config.tz.key))
+        await query.message.answer(t("meeting.ask_new_when", title=found.title,
+                                     at=found.starts_at, tz=services.deps.config.tz.key))
 
 
 async def got_new_when(message: Message, state: FSMContext, services: Services, user: User,

@@ -214,6 +214,12 @@ class MeetingService(BaseService):
 
     # --- moving and cancelling ----------------------------------------------------------
 
+    async def check_can_move(self, supervisor: User, meeting_id: int) -> Meeting:
+        """Before asking for the new time: the meeting is theirs and still ahead."""
+        meeting = await self._upcoming(supervisor, meeting_id, lock=False)
+        await self.session.commit()
+        return meeting
+
     async def move(self, supervisor: User, meeting_id: int, starts_at: datetime) -> Meeting:
         return await self._unit(lambda: self._move(supervisor, meeting_id, starts_at))
 
@@ -461,8 +467,8 @@ class MeetingService(BaseService):
             raise NotAllowed()
         return meeting
 
-    async def _upcoming(self, supervisor: User, meeting_id: int) -> Meeting:
-        meeting = await self._owned(supervisor, meeting_id)
+    async def _upcoming(self, supervisor: User, meeting_id: int, lock: bool = True) -> Meeting:
+        meeting = await self._owned(supervisor, meeting_id, lock=lock)
         if meeting.starts_at <= self.clock.now():
             raise InvalidMeeting(reason="meeting_started")
         return meeting

@@ -500,7 +500,8 @@ TEXTS.update({
     "meeting.correction_sent": "✉️ Your correction of <b>{title}</b> went to your supervisor.",
     "meeting.cancelled": "🗑 Meeting <b>{title}</b> on {at} is cancelled; the students are told.",
     "meeting.ask_new_when": (
-        "The new date and time? <code>YYYY-MM-DD HH:MM</code>, time zone {tz}. /cancel to stop."
+        "Moving <b>{title}</b> (now {at}). The new date and time? "
+        "<code>YYYY-MM-DD HH:MM</code>, time zone {tz}. /cancel to stop."
     ),
     "meeting.moved": "✅ <b>{title}</b> is now on {at}; the students are told and asked again.",
     "meeting.ask_notes": (

@@ -15,7 +15,17 @@ import aiohttp
 from sqlalchemy import func, select, update
 
 from storage.db import create_engine
-from storage.models import Invite, Milestone, Review, Submission, Thesis, User
+from storage.models import (
+    Invite,
+    Meeting,
+    MeetingItem,
+    MeetingParticipant,
+    Milestone,
+    Review,
+    Submission,
+    Thesis,
+    User,
+)
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.conftest import Logs
@@ -34,6 +44,10 @@ COMMANDS: dict[str, set[str]] = {
     "/stats": {"admin"}, "/users": {"admin"},
     "/submit": STUDENT, "/status": STUDENT, "/history": STUDENT, "/deadlines": STUDENT,
     "/deadline": SUPERVISORS, "/milestones": SUPERVISORS,
+    # Issue 21: meetings, calendar feeds, exports.
+    "/meeting": SUPERVISORS, "/meetings": SUPERVISORS | STUDENT,
+    "/calendar": EVERYONE - {"none"}, "/mydata": EVERYONE - {"none"},
+    "/export": SUPERVISORS | {"admin"},
 }
 STATEFUL = {"/submit", "/deadline"}
 REFUSED = "Your access has been deactivated"
@@ -130,6 +144,19 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             supervisor_id=supervisor.id, student_id=alice.id, title="Chapter 1",
             due_at=now + timedelta(days=30), created_at=now, due_set_at=now)
             .returning(Milestone.id))).scalar_one()
+        # Issue 21's buttons: a meeting with Alice ahead, one past with a record and an item.
+        meeting_id, past_id = [(await conn.execute(Meeting.__table__.insert().values(
+            supervisor_id=supervisor.id, title="Plan", starts_at=now + delta,
+            time_set_at=now - timedelta(days=20), created_at=now - timedelta(days=20),
+            notes="Notes" if delta.days < 0 else None, notes_at=now if delta.days < 0 else None)
+            .returning(Meeting.id))).scalar_one()
+            for delta in (timedelta(days=10), -timedelta(days=1))]
+        for meeting in (meeting_id, past_id):
+            await conn.execute(MeetingParticipant.__table__.insert().values(
+                meeting_id=meeting, student_id=alice.id, answer="pending"))
+        item_id = (await conn.execute(MeetingItem.__table__.insert().values(
+            meeting_id=past_id, position=1, text="Draft chapter 3")
+            .returning(MeetingItem.id))).scalar_one()
     await engine.dispose()
     people["other_student"] = bob
     buttons: list[tuple[str, set[str], str | None]] = [
@@ -150,6 +177,17 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"th:f:{alice.id}", {"supervisor", "admin"}, "is final"),
         (f"th:o:{alice.id}", {"supervisor", "admin"}, "Reopening"),
         (f"ms:e:{milestone_id}", {"supervisor"}, "More time"),
+        (f"mg:{alice.id}", {"supervisor"}, "What is it about"),
+        (f"mr:y:{meeting_id}", {"student"}, "You confirmed"),
+        (f"mr:n:{meeting_id}", {"student"}, "can't make"),
+        (f"mr:a:{past_id}", {"student"}, "You agreed"),
+        (f"mr:c:{past_id}", {"student"}, "What should the record"),
+        (f"mt:m:{meeting_id}", {"supervisor"}, "new date"),
+        (f"mt:n:{past_id}", {"supervisor"}, "The record of"),
+        (f"mi:{item_id}", {"supervisor"}, "is a milestone"),
+        ("cal:1", {"student", "other_student", "other_supervisor", "supervisor", "admin"},
+         "New link"),
+        ("ex:t", {"other_supervisor", "supervisor", "admin"}, None),
     ]
     order = ["none", "other_student", "student", "other_supervisor", "supervisor", "admin",
              "deactivated"]
@@ -180,7 +218,8 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                 ok = alert and not new and await counts(harness) == before_counts
                 TALLY.bad_input(f"button {data} as {role}", ok)
             assert ok, (data, role, alert, [m.content for m in new])
-            if role in allowed and (data.startswith(("rv:", "dl:", "th:o:", "ms:e:"))):
+            if role in allowed and (data.startswith(("rv:", "dl:", "th:o:", "ms:e:", "mg:",
+                                                     "mr:c:", "mt:"))):
                 await command(harness, logs, start, chat, "/cancel")
             if role in allowed and data.startswith("ac:"):
                 # Bob is told; wait for it, so that it is not taken for an answer below.
