@@ -81,13 +81,14 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
 # The production packages only: the Bot API emulator (tgemu/), the sandbox, bench/ and tests/
 # are development tools and never enter the image (infra/check_files.py checks these lines).
 COPY --chown=root:root pyproject.toml alembic.ini ./
+COPY --chown=root:root api/ api/
 COPY --chown=root:root bot/ bot/
 COPY --chown=root:root handlers/ handlers/
 COPY --chown=root:root services/ services/
 COPY --chown=root:root storage/ storage/
 COPY --chown=root:root migrations/ migrations/
 ENV PYTHONPATH=/app
-RUN python -c "import bot.__main__, handlers, services, storage, migrations"
+RUN python -c "import api, bot.__main__, handlers, services, storage, migrations"
 
 RUN mkdir -p /app/data && chown -R app:app /app/data
 USER 10001:10001

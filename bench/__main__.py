@@ -82,6 +82,9 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
         if isinstance(scale, dict) and "_live" in scale:
             await phase("notify", "4. notification rate",
                         lambda: phases.notification_rate(env, cfg, scale, log))
+        await phase("export", "6. exports",
+                    lambda: phases.exports(env, cfg, scale if isinstance(scale, dict)
+                                           else None, log))
         await phase("start", "5. start and idle",
                     lambda: phases.start_and_idle(
                         env, cfg, mix_url, log,
@@ -119,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="tiny sizes, one repetition (a smoke run, under a minute)")
     parser.add_argument("--output", type=Path, default=None, help="where to write the report")
     parser.add_argument("--only", default="",
-                        help="comma-separated phases: mix,upload,scale,notify,start")
+                        help="comma-separated phases: mix,upload,scale,notify,export,start")
     parser.add_argument("--reps", type=int, default=None,
                         help="repetitions of each measure (default 3; 1 with --quick)")
     parser.add_argument("--levels", default="",

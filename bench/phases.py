@@ -1,9 +1,10 @@
-"""The five measures. Each returns plain data for the report; none asserts on timings."""
+"""The six measures. Each returns plain data for the report; none asserts on timings."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import secrets
 import subprocess
@@ -679,3 +680,41 @@ async def start_and_idle(env: Env, cfg: Config, mix_url: str, log: Any,
             f"{out['floor'][-1][1] / MiB:.1f} MiB")
     return {k: {"ready": median([r for r, _ in v]), "rss": median([m for _, m in v])}
             for k, v in out.items()}
+
+
+# --- 6. exports -----------------------------------------------------------------------------
+
+async def _export_child(args: list[str], env: Env, log: Any) -> dict[str, Any]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.export_proc", *args, cwd=str(infra.ROOT),
+        env={**os.environ, **infra.AWS_ENV}, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    out, err = await proc.communicate()
+    (env.logs / f"export-{args[0]}.log").write_bytes(err)
+    if proc.returncode != 0:
+        raise RuntimeError(f"export_proc {args[0]} failed: {err.decode()[-2000:]}")
+    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return result
+
+
+async def exports(env: Env, cfg: Config, scale: dict[str, Any] | None,
+                  log: Any) -> dict[str, Any]:
+    """The admin's CSV/XLSX export of the large data set, and the latest-versions ZIP of 200
+    theses against a plain copy of the same objects, each in a process of its own."""
+    if isinstance(scale, dict) and "_live" in scale:
+        info = scale["_live"]["large"]
+        url, counts = info["url"], info["counts"]
+    else:
+        _name, url = await env.database("export")
+        counts = await fixtures.load(url.replace("+asyncpg", ""), cfg.large)
+    table = await _export_child(["table", "--db", url], env, log)
+    log(f"  table: {table['rows']:,} versions in {table['seconds']:.1f} s, "
+        f"RSS +{table['growth'] / MiB:.1f} MiB")
+    _name, zip_url = await env.database("zip")
+    size = 64 * 1024 if cfg.quick else 512 * 1024
+    zipped = await _export_child(["zip", "--db", zip_url, "--s3", env.s3_url, "--bucket",
+                                  env.bucket, "--theses", "200", "--size", str(size)], env, log)
+    log(f"  zip: {zipped['files']} files, {zipped['bytes'] / MiB:.1f} MiB in "
+        f"{zipped['zip']:.2f} s (plain copy {zipped['copy']:.2f} s), "
+        f"RSS +{zipped['growth'] / MiB:.1f} MiB")
+    return {"table": table, "zip": zipped, "counts": counts}

@@ -130,6 +130,19 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                      0.9 * notify["limit"] <= notify["rate"] <= 1.02 * notify["limit"]))
         rows.append(("4. none lost or doubled", "0 and 0",
                      f"{lost} chats short, {doubled} chats doubled", lost == 0 and doubled == 0))
+    export = results.get("export")
+    if isinstance(export, dict) and "table" in export:
+        table, zipped = export["table"], export["zip"]
+        rows.append(("6. admin CSV/XLSX export", "(time reported)",
+                     f"{table['rows']:,} versions in {table['seconds']:.1f} s", None))
+        rows.append(("6. RSS growth, CSV/XLSX export", "≤ 64 MiB",
+                     f"{table['growth'] / MiB:.1f} MiB", table["growth"] <= 64 * MiB))
+        speed = zipped["copy"] / zipped["zip"]
+        rows.append((f"6. ZIP of {zipped['files']} latest versions vs plain copy", "≥ 0.8×",
+                     f"{speed:.2f}× ({zipped['zip']:.2f} s vs {zipped['copy']:.2f} s)",
+                     speed >= 0.8))
+        rows.append(("6. RSS growth, latest-versions ZIP", "≤ 32 MiB",
+                     f"{zipped['growth'] / MiB:.1f} MiB", zipped["growth"] <= 32 * MiB))
     start = results.get("start")
     if isinstance(start, dict) and "bot" in start:
         rows.append(("5. start to /ready 200", "(reported)",
@@ -147,7 +160,7 @@ def console_table(results: dict[str, Any]) -> str:
     lines = [f"{'measure':<{width}}  {'target':<32}  result"]
     for name, target, result, ok in rows:
         lines.append(f"{name:<{width}}  {target:<32}  {result}  [{_mark(ok)}]")
-    for key in ("mix", "upload", "scale", "notify", "start"):
+    for key in ("mix", "upload", "scale", "notify", "export", "start"):
         value = results.get(key)
         if isinstance(value, dict) and "error" in value:
             lines.append(f"{key}: FAILED (see the report)")
@@ -190,6 +203,7 @@ async def render(results: dict[str, Any]) -> str:
     _scale(add, results.get("scale"), cfg)
     _notify(add, results.get("notify"))
     _start(add, results.get("start"))
+    _export(add, results.get("export"))
     if NOTES.exists() and not results["quick"]:
         add(NOTES.read_text().strip() + "\n")
     return "\n".join(out)
@@ -372,4 +386,27 @@ def _start(add: Any, start: Any) -> None:
     add("| process | start to ready s | idle RSS MiB |\n|---|---|---|")
     add(f"| this bot | {start['bot']['ready']:.2f} | {start['bot']['rss'] / MiB:.0f} |")
     add(f"| bare aiogram | {start['floor']['ready']:.2f} | {start['floor']['rss'] / MiB:.0f} |")
+    add("")
+
+
+def _export(add: Any, export: Any) -> None:
+    add("## 6. Exports\n")
+    add("Each in a process of its own (`bench/export_proc.py`), so that its peak RSS over the "
+        "RSS just before it is the export's alone. The admin's CSV and XLSX export of the "
+        "large data set (the bot's `ExportService.tables`: rows streamed from PostgreSQL, the "
+        "XLSX in openpyxl's write-only mode). The latest-versions ZIP of 200 theses streamed "
+        "from S3 through the non-seekable zip writer (`ExportService.stream`, what the bot "
+        "hands to Telegram chunk by chunk) against a plain copy reading the same objects "
+        "from the same store; both drop the bytes.\n")
+    if _failed(add, export):
+        return
+    table, zipped = export["table"], export["zip"]
+    add(f"Data: {export['counts']}.\n")
+    add("| export | size | time s | RSS growth MiB |\n|---|---|---|---|")
+    sizes = ", ".join(f"{name} {size / MiB:.1f} MiB" for name, size in table["sizes"].items())
+    add(f"| CSV + XLSX, {table['rows']:,} versions | {sizes} | {table['seconds']:.1f} | "
+        f"{table['growth'] / MiB:.1f} |")
+    add(f"| ZIP, {zipped['files']} × {zipped['size'] // 1024} KiB | "
+        f"{zipped['bytes'] / MiB:.1f} MiB | {zipped['zip']:.2f} (plain copy "
+        f"{zipped['copy']:.2f}) | {zipped['growth'] / MiB:.1f} |")
     add("")

@@ -5,6 +5,7 @@ Built inside ``main()`` and passed down; nothing here runs at import time.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -66,6 +67,13 @@ class Settings(BaseSettings):
     flood_rate: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
 
+    # Where people reach this app's HTTP port (calendar feeds, export download links).
+    public_base_url: str | None = None
+    # Key of the calendar feed URLs (secret); empty means one derived from the bot token.
+    link_secret: SecretStr | None = None
+    telegram_upload_limit_mb: int = Field(default=50, ge=1, le=2000)
+    export_link_ttl_hours: float = Field(default=24.0, gt=0)
+
     shutdown_timeout_seconds: float = Field(default=25.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
@@ -94,7 +102,8 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("telegram_api_url", "webhook_base_url", "s3_endpoint_url")
+    @field_validator("telegram_api_url", "webhook_base_url", "s3_endpoint_url",
+                     "public_base_url")
     @classmethod
     def _strip_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else value
@@ -104,6 +113,23 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'thesis.sqlite3').resolve()}"
+
+    @property
+    def effective_public_base_url(self) -> str:
+        if self.public_base_url:
+            return self.public_base_url
+        if self.webhook_base_url:
+            return self.webhook_base_url
+        host = "127.0.0.1" if self.http_host in ("0.0.0.0", "::") else self.http_host
+        return f"http://{host}:{self.http_port}"
+
+    @property
+    def link_key(self) -> bytes:
+        """The key of calendar URLs: LINK_SECRET, else derived from the bot token (a new
+        token then gives everyone new URLs)."""
+        secret = self.link_secret or self.telegram_bot_token
+        raw = secret.get_secret_value() if secret is not None else "no-token"
+        return hashlib.sha256(b"thesis-supervisor-links:" + raw.encode()).digest()
 
     @property
     def tz(self) -> ZoneInfo:

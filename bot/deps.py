@@ -39,6 +39,10 @@ def service_config(settings: Settings) -> ServiceConfig:
         file_prefix=settings.s3_prefix,
         review_sla_days=settings.review_sla_days,
         tz=settings.tz,
+        public_base_url=settings.effective_public_base_url,
+        link_key=settings.link_key,
+        upload_limit_bytes=settings.telegram_upload_limit_mb * 1024 * 1024,
+        export_link_ttl_hours=settings.export_link_ttl_hours,
     )
 
 

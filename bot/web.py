@@ -1,4 +1,4 @@
-"""The one HTTP port: webhook, /health, /ready and /metrics."""
+"""The one HTTP port: webhook, /health, /ready, /metrics, calendar feeds and downloads."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from api import calendar as calendar_api
+from api import downloads as downloads_api
 from bot.aiogram_overrides.webhook import StrictRequestHandler
 from bot.config import Settings
 from bot.deps import AppDeps
@@ -100,6 +102,9 @@ def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher 
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)
     app.router.add_get("/metrics", metrics)
+    # People's private calendar feeds and export download links (adapters in api/).
+    app.router.add_routes(calendar_api.routes(deps.session_factory, deps.services))
+    app.router.add_routes(downloads_api.routes(deps.session_factory, deps.services))
     if settings.bot_mode == "webhook" and dispatcher is not None and bot is not None:
         assert settings.webhook_secret is not None
         # Not in the background: an update that fails returns 5xx, so Telegram redelivers it.

@@ -12,9 +12,11 @@ def get_routers() -> list[Router]:
         admin,
         chats,
         deadlines,
+        exports,
         fallback,
         files,
         invites,
+        meetings,
         review,
         start,
         student,
@@ -40,6 +42,6 @@ def get_routers() -> list[Router]:
     # commands, buttons and conversation steps, so the busiest go first: every router tried
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
-        access, start, student, supervisor, review, team, submit, invites, deadlines, admin,
-        files, threads, fallback)))
+        access, start, student, supervisor, review, team, submit, invites, deadlines, meetings,
+        exports, admin, files, threads, fallback)))
     return [chats.create_router(), private]

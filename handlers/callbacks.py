@@ -141,6 +141,12 @@ class NoteCb(CallbackData, prefix="nt"):
     student_id: UserId
 
 
+class MeetingTargetCb(CallbackData, prefix="mg"):
+    """/meeting: the student picked (0 = all the supervisor's students)."""
+
+    student_id: UserId
+
+
 class ChecklistAction(StrEnum):
     TOGGLE = "t"
     DONE = "d"
@@ -157,3 +163,51 @@ class CarryCb(CallbackData, prefix="co"):
     """Request changes: keep the earlier items the version does not address open, or not."""
 
     keep: bool
+
+
+class MeetingReply(StrEnum):
+    CONFIRM = "y"
+    DECLINE = "n"
+    AGREE = "a"
+    CORRECT = "c"
+
+
+class MeetingReplyCb(CallbackData, prefix="mr"):
+    """A student's answer to a meeting or to its record."""
+
+    action: MeetingReply
+    meeting_id: RowId
+
+
+class MeetingAction(StrEnum):
+    MOVE = "m"
+    CANCEL = "x"
+    NOTES = "n"
+
+
+class MeetingCb(CallbackData, prefix="mt"):
+    """A supervisor's move on one of their meetings."""
+
+    action: MeetingAction
+    meeting_id: RowId
+
+
+class MeetingItemCb(CallbackData, prefix="mi"):
+    """An action item of a meeting's record made a milestone."""
+
+    item_id: RowId
+
+
+class CalendarCb(CallbackData, prefix="cal"):
+    """/calendar: Reset link."""
+
+    reset: bool = True
+
+
+class ExportChoice(StrEnum):
+    TABLE = "t"
+    LATEST = "z"
+
+
+class ExportCb(CallbackData, prefix="ex"):
+    what: ExportChoice

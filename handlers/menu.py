@@ -8,10 +8,12 @@ from aiogram.types import BotCommand, BotCommandScopeChat
 from handlers.texts import Texts
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("help", "invite", "invites", "queue", "stats", "users", "cancel"),
+    "admin": ("help", "invite", "invites", "queue", "stats", "users", "export", "calendar",
+              "mydata", "cancel"),
     "supervisor": ("help", "invite", "invites", "queue", "students", "deadline", "milestones",
-                   "cancel"),
-    "student": ("help", "submit", "status", "history", "deadlines", "cancel"),
+                   "meeting", "meetings", "calendar", "export", "mydata", "cancel"),
+    "student": ("help", "submit", "status", "history", "deadlines", "meetings", "calendar",
+                "mydata", "cancel"),
 }
 
 

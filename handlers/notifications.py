@@ -8,8 +8,9 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import QueuePageCb, ThreadAction, ThreadCb
+from handlers.callbacks import MeetingAction, MeetingCb, QueuePageCb, ThreadAction, ThreadCb
 from handlers.keyboards import markup, review_buttons
+from handlers.meetings import answer_buttons, record_buttons, record_text
 from handlers.render import CAPTION_LIMIT, clip
 from handlers.texts import Raw, Texts
 from services.notifications import (
@@ -22,6 +23,15 @@ from services.notifications import (
     DeadlineSet,
     DecisionMade,
     ExaminerGraded,
+    MeetingAgreed,
+    MeetingAnswered,
+    MeetingCancelled,
+    MeetingCorrection,
+    MeetingInvited,
+    MeetingMoved,
+    MeetingNotesRequest,
+    MeetingRecord,
+    MeetingReminder,
     MilestoneDeleted,
     MilestoneExtended,
     NewSubmission,
@@ -232,6 +242,60 @@ def _examiner_graded(t: Texts, p: ExaminerGraded) -> Outgoing:
                            student=p.student_name, title=clip(p.title, 300)))
 
 
+def _place(t: Texts, place: str | None) -> str | None:
+    return t.raw("meeting.line.place", place=clip(place, 300)) if place else None
+
+
+def _meeting_invited(t: Texts, p: MeetingInvited) -> Outgoing:
+    return Outgoing(text=t("notify.meeting_invited", supervisor_name=p.supervisor_name,
+                           title=clip(p.title, 200), at=p.starts_at, place=_place(t, p.place),
+                           group=t.raw("notify.meeting_group") if p.group else None),
+                    markup=answer_buttons(t, p.meeting_id))
+
+
+def _meeting_moved(t: Texts, p: MeetingMoved) -> Outgoing:
+    return Outgoing(text=t("notify.meeting_moved", supervisor_name=p.supervisor_name,
+                           title=clip(p.title, 200), at=p.starts_at, old=p.old_starts_at,
+                           place=_place(t, p.place)),
+                    markup=answer_buttons(t, p.meeting_id))
+
+
+def _meeting_record(t: Texts, p: MeetingRecord) -> Outgoing:
+    text = t("notify.meeting_record", supervisor_name=p.supervisor_name,
+             title=clip(p.title, 200), at=p.starts_at) + "\n" + record_text(t, p.notes, p.items)
+    return Outgoing(text=text[:4000], markup=record_buttons(t, p.meeting_id))
+
+
+def _meeting_notes_request(t: Texts, p: MeetingNotesRequest) -> Outgoing:
+    button = (t("meeting.add_notes_button"),
+              MeetingCb(action=MeetingAction.NOTES, meeting_id=p.meeting_id))
+    return Outgoing(text=t("notify.meeting_notes_request", title=clip(p.title, 200),
+                           at=p.starts_at), markup=markup([[button]]))
+
+
+def _meeting_other(t: Texts, p: Payload) -> Outgoing:
+    match p:
+        case MeetingAnswered():
+            return Outgoing(text=t(f"notify.meeting_answered.{p.answer}",
+                                   student=p.student_name, title=clip(p.title, 200),
+                                   at=p.starts_at))
+        case MeetingReminder():
+            return Outgoing(text=t("notify.meeting_reminder", title=clip(p.title, 200),
+                                   at=p.starts_at, place=_place(t, p.place),
+                                   left=t(f"meeting.left.{p.left}")))
+        case MeetingAgreed():
+            return Outgoing(text=t("notify.meeting_agreed", student=p.student_name,
+                                   title=clip(p.title, 200)))
+        case MeetingCorrection():
+            return Outgoing(text=t("notify.meeting_correction", student=p.student_name,
+                                   title=clip(p.title, 200),
+                                   correction=clip(p.correction, 3000)))
+        case MeetingCancelled():
+            return Outgoing(text=t("notify.meeting_cancelled", supervisor_name=p.supervisor_name,
+                                   title=clip(p.title, 200), at=p.starts_at))
+    raise TypeError(f"no renderer for {type(p).__name__}")
+
+
 def _join_within(lines: list[str], limit: int = 4000) -> str:
     """Whole lines only (never a tag cut in two), as many as fit in one message."""
     kept: list[str] = []
@@ -281,6 +345,17 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return _examiner_graded(t, payload)
         case ThreadComment():
             return _thread_comment(t, payload)
+        case MeetingInvited():
+            return _meeting_invited(t, payload)
+        case MeetingMoved():
+            return _meeting_moved(t, payload)
+        case MeetingRecord():
+            return _meeting_record(t, payload)
+        case MeetingNotesRequest():
+            return _meeting_notes_request(t, payload)
+        case MeetingAnswered() | MeetingReminder() | MeetingAgreed() | MeetingCorrection() \
+                | MeetingCancelled():
+            return _meeting_other(t, payload)
         case AccessDeactivated():
             return Outgoing(text=t("notify.access_deactivated"))
         case AccessReactivated():

@@ -1,4 +1,4 @@
-"""A student's /status and /history."""
+"""A student's /status and /history (with their meetings)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from handlers import views
 from handlers.checklist import open_block
 from handlers.deadlines import deadlines_block
 from handlers.filters import HasRole
+from handlers.meetings import history_lines, meetings_block
+from handlers.render import split_lines
 from handlers.texts import Raw, Texts
 from services.context import Services
 from storage.models import Role, ThesisStatus, User
@@ -25,7 +27,8 @@ TURNS = {
 
 async def status(message: Message, services: Services, user: User, t: Texts) -> None:
     view = await services.overview.status(user)
-    upcoming = deadlines_block(t, view.upcoming, view.now)
+    upcoming = deadlines_block(t, view.upcoming, view.now) + meetings_block(
+        t, await services.meetings.of_user(user), view.now, user)
     if view.thesis is None or view.latest is None:
         await message.answer(t("status.none") + upcoming)
         return
@@ -46,6 +49,9 @@ async def history(message: Message, services: Services, user: User, t: Texts) ->
     comments = await services.threads.counts([row.submission.id for row in rows])
     for text, markup in views.history(t, thesis, rows, grade, comments):
         await message.answer(text, reply_markup=markup)
+    met = history_lines(t, await services.meetings.of_user(user), services.meetings.now(), user)
+    for chunk in split_lines(met) if met else []:
+        await message.answer(chunk)
 
 
 def create_router() -> Router:

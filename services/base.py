@@ -54,6 +54,13 @@ class ServiceConfig:
     file_prefix: str = "theses/"
     review_sla_days: int = 3
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    # Where people reach the app's HTTP side (calendar feeds, export downloads).
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Key of the calendar URLs' secrets (derived at start-up; never shown).
+    link_key: bytes = b"thesis-supervisor-links"
+    # The largest document the bot uploads to Telegram; bigger exports get a link.
+    upload_limit_bytes: int = 50 * 1024 * 1024
+    export_link_ttl_hours: float = 24.0
 
 
 @dataclass(frozen=True)

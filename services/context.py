@@ -8,9 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
 from services.base import ServiceConfig, ServiceDeps
+from services.calendar import CalendarService
 from services.checklist import ChecklistService
 from services.deadlines import DeadlineService
+from services.exports import ExportService
 from services.invites import InviteService
+from services.meetings import MeetingService
 from services.overview import OverviewService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
@@ -77,3 +80,15 @@ class Services:
     @cached_property
     def uploads(self) -> UploadJobService:
         return UploadJobService(self.session, self.deps)
+
+    @cached_property
+    def meetings(self) -> MeetingService:
+        return MeetingService(self.session, self.deps)
+
+    @cached_property
+    def calendar(self) -> CalendarService:
+        return CalendarService(self.session, self.deps)
+
+    @cached_property
+    def exports(self) -> ExportService:
+        return ExportService(self.session, self.deps)

@@ -119,6 +119,23 @@ class DeadlineService(BaseService):
         if due_at <= now:
             raise InvalidDeadline(reason="deadline_past", now=now)
         targets = await self._targets(supervisor, student_id)
+        return await self._add(supervisor, targets, title, due_at)
+
+    async def add_for(self, supervisor: User, student_ids: list[int], title: str,
+                      due_at: datetime) -> list[Milestone]:
+        """One milestone for each of these students of the supervisor, in the caller's
+        transaction (a meeting's action item made a milestone)."""
+        self._require_supervisor(supervisor)
+        wanted = set(student_ids)
+        targets = [s for s in await users.students_of(self.session, supervisor.id)
+                   if s.id in wanted]
+        if not targets:
+            raise NotFound()
+        return await self._add(supervisor, targets, clean_milestone_title(title), due_at)
+
+    async def _add(self, supervisor: User, targets: list[User], title: str,
+                   due_at: datetime) -> list[Milestone]:
+        now = self.clock.now()
         created = []
         for student in targets:
             milestone = milestones.add(self.session, Milestone(

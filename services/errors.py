@@ -146,6 +146,12 @@ class InvalidDeadline(DomainError):
     code = "invalid_deadline"
 
 
+class InvalidMeeting(DomainError):
+    """A meeting, its record or an action item that breaks a rule (``reason`` says which)."""
+
+    code = "invalid_meeting"
+
+
 class SourceUnavailable(DomainError):
     """The file could not be fetched from where the user sent it.
 

@@ -47,6 +47,15 @@ class Kind(StrEnum):
     TEAM_LEFT = "team_left"
     EXAMINER_GRADED = "examiner_graded"
     THREAD_COMMENT = "thread_comment"
+    MEETING_INVITED = "meeting_invited"
+    MEETING_ANSWERED = "meeting_answered"
+    MEETING_REMINDER = "meeting_reminder"
+    MEETING_NOTES_REQUEST = "meeting_notes_request"
+    MEETING_RECORD = "meeting_record"
+    MEETING_AGREED = "meeting_agreed"
+    MEETING_CORRECTION = "meeting_correction"
+    MEETING_MOVED = "meeting_moved"
+    MEETING_CANCELLED = "meeting_cancelled"
 
 
 class _Schema(BaseModel):
@@ -269,6 +278,90 @@ class ThreadComment(_AboutSubmission, Payload):
     text: str | None
     file_id: str | None
     file_name: str | None
+
+
+class MeetingInvited(Payload):
+    """To a student: a new meeting, answered with Confirm / Can't make it."""
+
+    kind = Kind.MEETING_INVITED
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    place: str | None
+    supervisor_name: str
+    group: bool
+
+
+class MeetingAnswered(Payload):
+    kind = Kind.MEETING_ANSWERED
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    student_name: str
+    answer: str
+
+
+class MeetingReminder(Payload):
+    kind = Kind.MEETING_REMINDER
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    place: str | None
+    left: str
+
+
+class MeetingNotesRequest(Payload):
+    """To the supervisor after the meeting: its notes and action items, please."""
+
+    kind = Kind.MEETING_NOTES_REQUEST
+    meeting_id: int
+    title: str
+    starts_at: Moment
+
+
+class MeetingRecord(Payload):
+    """To a student: the meeting's record, answered with Agree or a correction."""
+
+    kind = Kind.MEETING_RECORD
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    supervisor_name: str
+    notes: str
+    items: tuple[str, ...]
+
+
+class MeetingAgreed(Payload):
+    kind = Kind.MEETING_AGREED
+    meeting_id: int
+    title: str
+    student_name: str
+
+
+class MeetingCorrection(Payload):
+    kind = Kind.MEETING_CORRECTION
+    meeting_id: int
+    title: str
+    student_name: str
+    correction: str
+
+
+class MeetingMoved(Payload):
+    kind = Kind.MEETING_MOVED
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    old_starts_at: Moment
+    place: str | None
+    supervisor_name: str
+
+
+class MeetingCancelled(Payload):
+    kind = Kind.MEETING_CANCELLED
+    meeting_id: int
+    title: str
+    starts_at: Moment
+    supervisor_name: str
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in Payload.__subclasses__()}

@@ -527,3 +527,92 @@ class UploadJob(Base):
     error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     updated_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class MeetingAnswer(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class Meeting(Base):
+    """A supervision meeting with one student or a group, and its record afterwards."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_starts_at", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supervisor_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime]
+    place: Mapped[str | None] = mapped_column(String(500))
+    # When the current time was set (creation or the last move): reminders already due
+    # by then are never sent, as for milestones.
+    time_set_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    notes_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class MeetingParticipant(Base):
+    __tablename__ = "meeting_participants"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "student_id", name="uq_meeting_participants_student"),
+        CheckConstraint(_in("answer", MeetingAnswer), name="answer"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    answer: Mapped[str] = mapped_column(String(16), default=MeetingAnswer.PENDING.value)
+    answered_at: Mapped[datetime | None]
+    agreed_at: Mapped[datetime | None]
+    correction: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingItem(Base):
+    """An action item of a meeting's record (a line starting with ``-``)."""
+
+    __tablename__ = "meeting_items"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "position", name="uq_meeting_items_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(200))
+    # Set once the item became a milestone (for a group meeting: of each attendee).
+    made_milestone_at: Mapped[datetime | None]
+
+
+class CalendarToken(Base):
+    """A person's private calendar feed URL: only the hash of its secret is kept."""
+
+    __tablename__ = "calendar_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         unique=True)
+    # The URL's secret is derived from this (and the server's link key): /calendar shows
+    # the same URL again, and Reset link draws a new nonce.
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class ExportLink(Base):
+    """A time-limited download link for an export too big for a Telegram upload."""
+
+    __tablename__ = "export_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.base import ServiceDeps
 from services.clock import Clock
+from services.meetings import MeetingService
 from services.metrics import REMINDERS_SENT
 from services.reminders import ReminderService
 
@@ -24,7 +25,8 @@ class SchedulerConfig:
 
 
 class Scheduler:
-    """Queues due reminders and digests; runs in every replica, each goes out once.
+    """Queues due reminders, digests and meeting reminders; runs in every replica, each
+    goes out once.
 
     Exactly-once is the database's doing (see services/reminders.py): this loop only
     decides when to look.
@@ -51,7 +53,10 @@ class Scheduler:
     async def run_once(self) -> int:
         """Queue whatever is due now; returns how many notifications were queued."""
         async with self._sessions() as session:
-            queued = await ReminderService(session, self._deps).run_due(self._clock.now())
+            now = self._clock.now()
+            queued = await ReminderService(session, self._deps).run_due(now)
+            # Meetings' reminders and record requests: the same log, the same exactly-once.
+            queued += await MeetingService(session, self._deps).run_due(now)
         for kind, count in queued.items():
             REMINDERS_SENT.labels(kind=kind).inc(count)
         total = sum(queued.values())

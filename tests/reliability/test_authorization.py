@@ -19,6 +19,9 @@ from storage.models import (
     ChecklistItem,
     ExaminerGrade,
     Invite,
+    Meeting,
+    MeetingItem,
+    MeetingParticipant,
     Milestone,
     Review,
     Submission,
@@ -46,6 +49,10 @@ COMMANDS: dict[str, set[str]] = {
     "/stats": {"admin"}, "/users": {"admin"},
     "/submit": STUDENT, "/status": STUDENT, "/history": STUDENT, "/deadlines": STUDENT,
     "/deadline": SUPERVISORS, "/milestones": SUPERVISORS,
+    # Issue 21: meetings, calendar feeds, exports.
+    "/meeting": SUPERVISORS, "/meetings": SUPERVISORS | STUDENT,
+    "/calendar": EVERYONE - {"none"}, "/mydata": EVERYONE - {"none"},
+    "/export": SUPERVISORS | {"admin"},
 }
 STATEFUL = {"/submit", "/deadline"}
 REFUSED = "Your access has been deactivated"
@@ -156,6 +163,19 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                               (301, "co_supervisor"), (302, "co_supervisor")):
             await conn.execute(ThesisMember.__table__.insert().values(
                 student_id=alice.id, user_id=user_id, role=role, created_at=now))
+        # Issue 21's buttons: a meeting with Alice ahead, one past with a record and an item.
+        meeting_id, past_id = [(await conn.execute(Meeting.__table__.insert().values(
+            supervisor_id=supervisor.id, title="Plan", starts_at=now + delta,
+            time_set_at=now - timedelta(days=20), created_at=now - timedelta(days=20),
+            notes="Notes" if delta.days < 0 else None, notes_at=now if delta.days < 0 else None)
+            .returning(Meeting.id))).scalar_one()
+            for delta in (timedelta(days=10), -timedelta(days=1))]
+        for meeting in (meeting_id, past_id):
+            await conn.execute(MeetingParticipant.__table__.insert().values(
+                meeting_id=meeting, student_id=alice.id, answer="pending"))
+        item_id = (await conn.execute(MeetingItem.__table__.insert().values(
+            meeting_id=past_id, position=1, text="Draft chapter 3")
+            .returning(MeetingItem.id))).scalar_one()
     await engine.dispose()
     people["other_student"] = bob
     people["co_supervisor"], people["examiner"] = cora, eve
@@ -200,6 +220,17 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         ("ck:t:1", set(), None),
         ("ck:d:0", set(), None),
         ("co:1", set(), None),
+        (f"mg:{alice.id}", {"supervisor"}, "What is it about"),
+        (f"mr:y:{meeting_id}", {"student"}, "You confirmed"),
+        (f"mr:n:{meeting_id}", {"student"}, "can't make"),
+        (f"mr:a:{past_id}", {"student"}, "You agreed"),
+        (f"mr:c:{past_id}", {"student"}, "What should the record"),
+        (f"mt:m:{meeting_id}", {"supervisor"}, "new date"),
+        (f"mt:n:{past_id}", {"supervisor"}, "The record of"),
+        (f"mi:{item_id}", {"supervisor"}, "is a milestone"),
+        ("cal:1", {"student", "other_student", "other_supervisor", "supervisor", "admin"},
+         "New link"),
+        ("ex:t", {"other_supervisor", "supervisor", "admin"}, None),
     ]
     order = ["none", "other_student", "student", "other_supervisor", "examiner",
              "co_supervisor", "supervisor", "admin", "deactivated"]
@@ -234,7 +265,8 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                 TALLY.bad_input(f"button {data} as {role}", ok)
             assert ok, (data, role, alert, [m.content for m in new])
             if role in allowed and (data.startswith(("rv:", "dl:", "th:o:", "ms:e:",
-                                                     "tm:g:", "tc:r:", "nt:"))):
+                                                     "tm:g:", "tc:r:", "nt:", "mg:", "mr:c:",
+                                                     "mt:"))):
                 await command(harness, logs, start, chat, "/cancel")
             if role in allowed and data.startswith("ac:"):
                 # Bob is told; wait for it, so that it is not taken for an answer below.

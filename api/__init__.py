@@ -1,0 +1,1 @@
+"""Inbound adapter: HTTP. Same rules as handlers/: parse, call a service, render."""

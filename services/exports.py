@@ -1,0 +1,485 @@
+"""Exports a department can use: tables (CSV and XLSX), the latest versions as a ZIP, and a
+person's own data (``/mydata``).
+
+Scope: a supervisor exports their students, an admin everyone. Rows are streamed from the
+database (``yield_per``) into the writers, so memory stays flat whatever the number of
+versions; the XLSX is written by openpyxl in write-only mode (rows go to disk as they come).
+ZIPs are produced as a stream: each file is read from the store a chunk at a time into a
+non-seekable ``zipfile`` writer (stored, with data descriptors) and every chunk handed on at
+once, so an archive is never whole in memory or on disk. Every export is audited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import enum
+import hashlib
+import io
+import json
+import secrets
+import zipfile
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from sqlalchemy import Select, and_, inspect, select
+from sqlalchemy.orm import aliased
+
+from services.base import BaseService
+from services.errors import NotAllowed
+from services.meetings import MeetingService, MeetingView
+from storage.models import (
+    AuditEntry,
+    Base,
+    CalendarToken,
+    ExportLink,
+    Invite,
+    Milestone,
+    MilestoneExtension,
+    Review,
+    Role,
+    Submission,
+    Thesis,
+    User,
+)
+from storage.repositories import audit, links, meetings, users
+
+BATCH = 2000
+# Any query of rows (SQLAlchemy 2.1 types a select by its columns).
+Query = Select[*tuple[Any, ...]]
+CHUNK = 256 * 1024
+VERSION_COLUMNS = ("student_id", "student", "username", "supervisor", "thesis", "status",
+                   "version", "submitted_at", "file_name", "size_bytes", "decision", "grade",
+                   "reviewed_at", "milestone", "due_at", "on_time")
+MEETING_COLUMNS = ("meeting_id", "title", "starts_at", "place", "student_id", "student",
+                   "answer", "agreed_at", "correction", "notes", "action_items")
+STUDENT_COLUMNS = ("student_id", "student", "username", "supervisor", "registered_at",
+                   "active")
+THESIS_COLUMNS = ("student_id", "student", "title", "status", "versions", "updated_at")
+TABLE_FILES = ("versions.csv", "meetings.csv", "export.xlsx")
+
+
+class ExportKind(enum.StrEnum):
+    TABLE = "table"
+    LATEST = "latest"
+    MYDATA = "mydata"
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    name: str
+    key: str | None  # in the file store; None for ``data`` or ``path``
+    size: int
+    data: bytes | None = None
+    sha256: str | None = None
+    path: Path | None = None  # a file of ours on disk (a table made for a download link)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """A ZIP to stream: what goes in and about how big it will be."""
+
+    file_name: str
+    entries: list[ZipEntry]
+
+    @property
+    def size(self) -> int:
+        # Stored, not compressed: the files plus headers (local, descriptor, central).
+        return sum(e.size + 2 * len(e.name.encode()) + 150 for e in self.entries) + 100
+
+
+def safe_part(text: str, limit: int = 80) -> str:
+    """A name fit for a path inside an archive: no separators, no control characters."""
+    cleaned = "".join(ch if ch.isprintable() and ch not in '/\\:*?"<>|' else "_"
+                      for ch in text).strip(" .")
+    return cleaned[:limit] or "_"
+
+
+def _iso(moment: datetime | None, tz: Any) -> str:
+    return moment.astimezone(tz).isoformat(timespec="minutes") if moment else ""
+
+
+def _local(moment: datetime | None, tz: Any) -> datetime | None:
+    # Spreadsheets have no time zones: local wall time, the zone in the header.
+    return moment.astimezone(tz).replace(tzinfo=None) if moment else None
+
+
+def on_time(submitted_at: datetime, due_at: datetime | None) -> str:
+    if due_at is None:
+        return ""
+    return "on time" if submitted_at <= due_at else "late"
+
+
+def row_dict(row: Base) -> dict[str, Any]:
+    """A model row as JSON-ready values."""
+    values: dict[str, Any] = {}
+    for attr in inspect(row).mapper.column_attrs:
+        value = getattr(row, attr.key)
+        values[attr.key] = value.isoformat() if isinstance(value, datetime) else value
+    return values
+
+
+class _Sink(io.RawIOBase):
+    """The non-seekable file ``zipfile`` writes to: it keeps what was written until taken."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self._chunks.append(chunk)
+        return len(chunk)
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+class ExportService(BaseService):
+    # --- who sees what ------------------------------------------------------------------
+
+    def scope_of(self, actor: User) -> int | None:
+        """The supervisor whose students are exported (None: everyone, for an admin)."""
+        if actor.role == Role.ADMIN.value:
+            return None
+        if actor.role == Role.SUPERVISOR.value:
+            return actor.id
+        raise NotAllowed()
+
+    # --- tables -------------------------------------------------------------------------
+
+    async def tables(self, actor: User, folder: Path) -> list[Path]:
+        """versions.csv, meetings.csv and export.xlsx of the actor's scope, written into
+        ``folder`` (an existing, empty folder)."""
+        scope = self.scope_of(actor)
+        tz = self.config.tz
+        workbook = Workbook(write_only=True)
+        counts: dict[str, int] = {}
+        try:
+            sheet = workbook.create_sheet("Students")
+            sheet.append([*STUDENT_COLUMNS[:-2], f"registered_at ({tz.key})", "active"])
+            counts["students"] = await self._rows(self._students_query(scope), sheet.append,
+                                                  lambda r: [r[0], r[1], r[2], r[3],
+                                                             _local(r[4], tz), r[5] is None])
+            sheet = workbook.create_sheet("Theses")
+            sheet.append([*THESIS_COLUMNS[:-1], f"updated_at ({tz.key})"])
+            counts["theses"] = await self._rows(self._theses_query(scope), sheet.append,
+                                                lambda r: [*r[:5], _local(r[5], tz)])
+            sheet = workbook.create_sheet("Versions")
+            sheet.append(list(VERSION_COLUMNS))
+            with (folder / "versions.csv").open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(VERSION_COLUMNS)
+
+                def version(row: Sequence[Any]) -> list[Any]:
+                    cells = self._version_cells(row)
+                    writer.writerow([_iso(c, tz) if isinstance(c, datetime) else
+                                     ("" if c is None else c) for c in cells])
+                    return [_local(c, tz) if isinstance(c, datetime) else c for c in cells]
+
+                counts["versions"] = await self._rows(self._versions_query(scope),
+                                                      sheet.append, version)
+            sheet = workbook.create_sheet("Meetings")
+            sheet.append(list(MEETING_COLUMNS))
+            with (folder / "meetings.csv").open("w", newline="", encoding="utf-8") as handle:
+                writer_m = csv.writer(handle)
+                writer_m.writerow(MEETING_COLUMNS)
+                count = 0
+                for cells in await self._meeting_rows(scope):
+                    writer_m.writerow([_iso(c, tz) if isinstance(c, datetime) else
+                                       ("" if c is None else c) for c in cells])
+                    sheet.append([_local(c, tz) if isinstance(c, datetime) else c
+                                  for c in cells])
+                    count += 1
+                counts["meetings"] = count
+            await asyncio.to_thread(workbook.save, folder / "export.xlsx")
+        except BaseException:
+            await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
+        await self._audit(actor, ExportKind.TABLE, scope, **counts)
+        return [folder / name for name in TABLE_FILES]
+
+    async def _rows(self, query: Query, append: Any, cells: Any) -> int:
+        count = 0
+        result = await self.session.stream(query.execution_options(yield_per=BATCH))
+        async for batch in result.partitions(BATCH):
+            for row in batch:
+                append(cells(row))
+            count += len(batch)
+        return count
+
+    def _in_scope(self, query: Query, scope: int | None) -> Query:
+        return query if scope is None else query.where(User.supervisor_id == scope)
+
+    def _students_query(self, scope: int | None) -> Query:
+        sup = aliased(User)
+        return self._in_scope(
+            select(User.id, User.full_name, User.username, sup.full_name, User.created_at,
+                   User.deactivated_at)
+            .outerjoin(sup, sup.id == User.supervisor_id)
+            .where(User.role == Role.STUDENT.value).order_by(User.id), scope)
+
+    def _theses_query(self, scope: int | None) -> Query:
+        return self._in_scope(
+            select(User.id, User.full_name, Thesis.title, Thesis.status, Thesis.latest_version,
+                   Thesis.updated_at)
+            .join(User, User.id == Thesis.student_id).order_by(Thesis.id), scope)
+
+    def _versions_query(self, scope: int | None) -> Query:
+        sup = aliased(User)
+        extension = aliased(MilestoneExtension)
+        return self._in_scope(
+            select(User.id, User.full_name, User.username, sup.full_name, Thesis.title,
+                   Thesis.status, Submission.version, Submission.submitted_at,
+                   Submission.file_name, Submission.file_size, Review.decision, Review.grade,
+                   Review.created_at, Milestone.title, Milestone.due_at, extension.due_at)
+            .select_from(Submission)
+            .join(Thesis, Thesis.id == Submission.thesis_id)
+            .join(User, User.id == Thesis.student_id)
+            .outerjoin(sup, sup.id == User.supervisor_id)
+            .outerjoin(Review, Review.submission_id == Submission.id)
+            .outerjoin(Milestone, Milestone.id == Submission.milestone_id)
+            .outerjoin(extension, and_(extension.milestone_id == Milestone.id,
+                                       extension.student_id == User.id))
+            .order_by(Submission.thesis_id, Submission.version), scope)
+
+    @staticmethod
+    def _version_cells(row: Sequence[Any]) -> list[Any]:
+        (student_id, student, username, supervisor, title, status, version, submitted_at,
+         file_name, size, decision, grade, reviewed_at, milestone, common_due, own_due) = row
+        due = own_due or common_due
+        return [student_id, student, username, supervisor, title, status, version,
+                submitted_at, file_name, size, decision or "pending", grade, reviewed_at,
+                milestone, due, on_time(submitted_at, due)]
+
+    async def _meeting_rows(self, scope: int | None) -> list[list[Any]]:
+        student_ids = None if scope is None else [
+            s.id for s in await users.students_of(self.session, scope)]
+        views = await MeetingService(self.session, self.deps).views(
+            await meetings.of_students(self.session, student_ids))
+        rows = []
+        for view in views:
+            items = "; ".join(i.text for i in view.items)
+            m = view.meeting
+            for a in view.attendees:
+                if student_ids is not None and a.student.id not in student_ids:
+                    continue
+                rows.append([m.id, m.title, m.starts_at, m.place, a.student.id,
+                             a.student.full_name, a.participant.answer, a.participant.agreed_at,
+                             a.participant.correction, m.notes, items])
+        return rows
+
+    # --- the latest versions ------------------------------------------------------------
+
+    async def latest(self, actor: User) -> Archive:
+        """The latest file of each thesis in scope, as ``<student>/<vN>-<title>.<ext>``."""
+        scope = self.scope_of(actor)
+        query = self._in_scope(
+            select(User.id, User.full_name, Thesis.title, Submission.version,
+                   Submission.file_key, Submission.file_kind, Submission.file_size,
+                   Submission.sha256)
+            .select_from(Thesis)
+            .join(Submission, and_(Submission.thesis_id == Thesis.id,
+                                   Submission.version == Thesis.latest_version))
+            .join(User, User.id == Thesis.student_id).order_by(User.full_name, User.id), scope)
+        try:
+            rows = (await self.session.execute(query)).all()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
+        names: dict[str, int] = {}
+        for _id, name, *_rest in rows:
+            names[name] = names.get(name, 0) + 1
+        entries = []
+        for student_id, name, title, version, key, kind, size, sha in rows:
+            folder = safe_part(name if names[name] == 1 else f"{name} ({student_id})")
+            entries.append(ZipEntry(f"{folder}/v{version}-{safe_part(title)}.{kind}", key,
+                                    size, sha256=sha))
+        await self._audit(actor, ExportKind.LATEST, scope, files=len(entries))
+        stamp = self.clock.now().astimezone(self.config.tz).strftime("%Y-%m-%d")
+        return Archive(f"latest-versions-{stamp}.zip", entries)
+
+    async def stream(self, archive: Archive) -> AsyncIterator[bytes]:
+        """The archive's bytes, a chunk at a time, read from the store as they go out."""
+        sink = _Sink()
+        stamp = self.clock.now().astimezone(self.config.tz).timetuple()[:6]
+        with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive_file:
+            for entry in archive.entries:
+                info = zipfile.ZipInfo(entry.name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_STORED
+                info.file_size = entry.size
+                with archive_file.open(info, "w", force_zip64=entry.size >= 2**31) as dest:
+                    if entry.data is not None:
+                        dest.write(entry.data)
+                    elif entry.path is not None:
+                        with entry.path.open("rb") as handle:
+                            while chunk := await asyncio.to_thread(handle.read, CHUNK):
+                                dest.write(chunk)
+                                if data := sink.take():
+                                    yield data
+                    else:
+                        assert entry.key is not None
+                        async for chunk in self.deps.files.read(entry.key):
+                            dest.write(chunk)
+                            if data := sink.take():
+                                yield data
+                if data := sink.take():
+                    yield data
+        if data := sink.take():
+            yield data
+
+    # --- a person's own data ------------------------------------------------------------
+
+    async def mydata(self, user: User) -> Archive:
+        """Everything held about ``user``: their rows as JSON and their own files."""
+        try:
+            data, files = await self._own_rows(user)
+        except BaseException:
+            await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
+        body = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
+        entries = [ZipEntry("data.json", None, len(body), data=body)]
+        entries += files
+        await self._audit(user, ExportKind.MYDATA, user.id, files=len(files))
+        return Archive(f"my-data-{user.id}.zip", entries)
+
+    async def _own_rows(self, user: User) -> tuple[dict[str, Any], list[ZipEntry]]:
+        session = self.session
+        data: dict[str, Any] = {"user": row_dict(user)}
+        files: list[ZipEntry] = []
+        thesis = await session.scalar(select(Thesis).where(Thesis.student_id == user.id))
+        data["thesis"] = row_dict(thesis) if thesis else None
+        subs = list((await session.scalars(
+            select(Submission).where(Submission.thesis_id == thesis.id)
+            .order_by(Submission.version))).all()) if thesis else []
+        data["submissions"] = [row_dict(s) for s in subs]
+        for s in subs:
+            files.append(ZipEntry(f"files/v{s.version}-{safe_part(s.file_name, 120)}",
+                                  s.file_key, s.file_size, sha256=s.sha256))
+        # Reviews of their versions (what was said about them), and those they wrote.
+        sub_ids = [s.id for s in subs]
+        about = list((await session.scalars(select(Review).where(
+            Review.submission_id.in_(sub_ids)))).all()) if sub_ids else []
+        data["reviews_of_my_versions"] = [row_dict(r) for r in about]
+        written = list((await session.scalars(select(Review).where(
+            Review.reviewer_id == user.id).order_by(Review.id))).all())
+        data["reviews_i_wrote"] = [row_dict(r) for r in written]
+        for r in written:
+            if r.feedback_file_key:
+                files.append(ZipEntry(
+                    f"feedback/{r.id}-{safe_part(r.feedback_file_name or 'feedback', 120)}",
+                    r.feedback_file_key, await self._size(r.feedback_file_key)))
+        data["milestones"] = [row_dict(m) for m in (await session.scalars(select(Milestone).where(
+            (Milestone.student_id == user.id) | (Milestone.supervisor_id == user.id))
+            .order_by(Milestone.id))).all()]
+        data["milestone_extensions"] = [row_dict(e) for e in (await session.scalars(
+            select(MilestoneExtension).where(MilestoneExtension.student_id == user.id))).all()]
+        data["meetings"] = await self._own_meetings(user)
+        data["invites_i_created"] = [row_dict(i) for i in (await session.scalars(
+            select(Invite).where(Invite.created_by == user.id).order_by(Invite.id))).all()]
+        token = await session.scalar(select(CalendarToken).where(
+            CalendarToken.user_id == user.id))
+        # That a calendar feed exists, not its secret.
+        data["calendar_feed"] = {"created_at": token.created_at.isoformat()} if token else None
+        data["my_actions"] = [row_dict(a) for a in (await session.scalars(
+            select(AuditEntry).where(AuditEntry.actor_id == user.id)
+            .order_by(AuditEntry.id))).all()]
+        return data, files
+
+    async def _own_meetings(self, user: User) -> list[dict[str, Any]]:
+        views: list[MeetingView] = await MeetingService(self.session, self.deps).find_for(user)
+        found = []
+        for view in views:
+            meeting = row_dict(view.meeting)
+            meeting["action_items"] = [i.text for i in view.items]
+            if user.role == Role.STUDENT.value:
+                # Their own answer only: the other attendees' rows are theirs.
+                mine = [a.participant for a in view.attendees if a.student.id == user.id]
+                meeting["my_participation"] = row_dict(mine[0]) if mine else None
+            else:
+                meeting["participants"] = [row_dict(a.participant) for a in view.attendees]
+            found.append(meeting)
+        return found
+
+    async def _size(self, key: str) -> int:
+        size = 0
+        async for chunk in self.deps.files.read(key):
+            size += len(chunk)
+        return size
+
+    # --- links for what is too big for Telegram -------------------------------------------
+
+    def too_big(self, size: int) -> bool:
+        return size > self.config.upload_limit_bytes
+
+    async def link(self, actor: User, kind: ExportKind) -> tuple[str, datetime]:
+        token = secrets.token_urlsafe(32)
+        now = self.clock.now()
+        expires = now + timedelta(hours=self.config.export_link_ttl_hours)
+        try:
+            await links.drop_expired_exports(self.session, now)
+            links.add(self.session, ExportLink(
+                token_hash=hashlib.sha256(token.encode()).hexdigest(), actor_id=actor.id,
+                kind=kind.value, expires_at=expires, created_at=now))
+            audit.record(self.session, actor_id=actor.id, action="export.link",
+                         object_type="export", object_id=kind.value, at=now,
+                         expires_at=expires.isoformat())
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        base = self.config.public_base_url.rstrip("/")
+        return f"{base}/export/{token}.zip", expires
+
+    async def redeem(self, token: str) -> tuple[User, ExportKind] | None:
+        """Who made this download link and for what; None once expired or unknown."""
+        try:
+            row = await links.export_by_hash(
+                self.session, hashlib.sha256(token.encode()).hexdigest(), self.clock.now())
+            actor = await users.get(self.session, row.actor_id) if row else None
+        except BaseException:
+            await self.session.rollback()
+            raise
+        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
+        await self.session.commit()
+        if row is None or actor is None or actor.deactivated_at is not None:
+            return None
+        return actor, ExportKind(row.kind)
+
+    async def archive_for(self, actor: User, kind: ExportKind, folder: Path) -> Archive:
+        """What a download link serves: the same export, made now."""
+        if kind is ExportKind.LATEST:
+            return await self.latest(actor)
+        if kind is ExportKind.MYDATA:
+            return await self.mydata(actor)
+        paths = await self.tables(actor, folder)
+        return Archive("export.zip", [ZipEntry(p.name, None, p.stat().st_size, path=p)
+                                      for p in paths])
+
+    # --- the audit ----------------------------------------------------------------------
+
+    async def _audit(self, actor: User, kind: ExportKind, scope: int | None,
+                     **details: Any) -> None:
+        try:
+            audit.record(self.session, actor_id=actor.id, action=f"export.{kind.value}",
+                         object_type="export", object_id="all" if scope is None else scope,
+                         at=self.clock.now(), **details)
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
