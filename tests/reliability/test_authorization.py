@@ -228,9 +228,11 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"mt:m:{meeting_id}", {"supervisor"}, "new date"),
         (f"mt:n:{past_id}", {"supervisor"}, "The record of"),
         (f"mi:{item_id}", {"supervisor"}, "is a milestone"),
-        ("cal:1", {"student", "other_student", "other_supervisor", "supervisor", "admin"},
-         "New link"),
-        ("ex:t", {"other_supervisor", "supervisor", "admin"}, None),
+        # Everyone registered has a calendar; every supervisor-side person an export scope.
+        ("cal:1", {"student", "other_student", "other_supervisor", "supervisor", "admin",
+                   "co_supervisor", "examiner"}, "New link"),
+        ("ex:t", {"other_supervisor", "supervisor", "admin", "co_supervisor", "examiner"},
+         None),
     ]
     order = ["none", "other_student", "student", "other_supervisor", "examiner",
              "co_supervisor", "supervisor", "admin", "deactivated"]
