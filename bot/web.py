@@ -1,4 +1,5 @@
-"""The one HTTP port: webhook, /health, /ready and /metrics."""
+"""The one HTTP port: webhook, /health, /ready, /metrics, and (with WEBAPP_URL) the Mini App's
+API under /api/ and its files under /app/ (mounted from api/, not written here)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+import api
 from bot.aiogram_overrides.webhook import StrictRequestHandler
 from bot.config import Settings
 from bot.deps import AppDeps
@@ -39,9 +41,11 @@ async def http_metrics(request: web.Request, handler: Handler) -> web.StreamResp
         status = exc.status
         raise
     finally:
-        route = request.match_info.route.resource
-        path = route.canonical if route is not None else "unmatched"
-        HTTP_SECONDS.labels(path=path, method=request.method, status=str(status)).observe(
+        # The route's pattern (/api/students/{id}), never the path itself: one series per
+        # route, whatever ids or junk paths are asked for.
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else "unmatched"
+        HTTP_SECONDS.labels(route=route, method=request.method, status=str(status)).observe(
             time.perf_counter() - started)
 
 
@@ -93,13 +97,16 @@ async def metrics(_request: web.Request) -> web.Response:
 
 def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher | None = None,
                    bot: Bot | None = None) -> web.Application:
-    app = web.Application(middlewares=[http_metrics, webhook_retry_later],
+    web_side = api.middlewares() if settings.webapp_enabled else []
+    app = web.Application(middlewares=[http_metrics, webhook_retry_later, *web_side],
                           client_max_size=1024 * 1024)
     app[DEPS] = deps
     app[STOPPING] = asyncio.Event()
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)
     app.router.add_get("/metrics", metrics)
+    if settings.webapp_enabled:
+        api.mount(app, settings, deps)
     if settings.bot_mode == "webhook" and dispatcher is not None and bot is not None:
         assert settings.webhook_secret is not None
         # Not in the background: an update that fails returns 5xx, so Telegram redelivers it.
