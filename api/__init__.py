@@ -7,7 +7,7 @@ only called when ``WEBAPP_URL`` is set.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -37,11 +37,19 @@ async def with_security_headers(request: web.Request, handler: Handler) -> web.S
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        exc.headers.update(headers)
+        _add(exc.headers, headers)
         raise
     if not response.prepared:  # a streamed file got its headers when it started
-        response.headers.update(headers)
+        _add(response.headers, headers)
     return response
+
+
+def _add(target: MutableMapping[str, str], headers: dict[str, str]) -> None:
+    for name, value in headers.items():
+        if name == "Cache-Control":
+            target.setdefault(name, value)  # an asset's own caching stands
+        else:
+            target[name] = value
 
 
 def middlewares() -> list[Middleware]:

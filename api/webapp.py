@@ -103,7 +103,7 @@ def security_headers(path: str) -> dict[str, str] | None:
         return {**COMMON_HEADERS, "Content-Security-Policy": APP_CSP}
     if path.startswith("/api"):
         return {**COMMON_HEADERS, "Content-Security-Policy": API_CSP,
-                "X-Frame-Options": "DENY"}
+                "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
     return None
 
 
