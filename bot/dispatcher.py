@@ -43,7 +43,9 @@ def create_dispatcher(settings: Settings, deps: AppDeps,
     # that a Redis outage inside it is logged, counted and answered like any other.
     fsm = GatedFSM(storage, DisabledEventIsolation())
     dp = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation(),
-                    disable_fsm=True, settings=settings, deps=deps)
+                    disable_fsm=True, settings=settings, deps=deps,
+                    # Handlers offer the Mini App (menu button, Open dashboard) only with it.
+                    webapp_url=settings.webapp_url)
     webhook = settings.bot_mode == "webhook"
     quiet_retry_later()
     budget = RedeliveryBudget(settings.webhook_max_redeliveries, deps.redis)

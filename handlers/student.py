@@ -9,6 +9,7 @@ from aiogram.types import Message
 from handlers import views
 from handlers.deadlines import deadlines_block
 from handlers.filters import HasRole
+from handlers.keyboards import with_dashboard
 from handlers.texts import Raw, Texts
 from services.context import Services
 from storage.models import Role, ThesisStatus, User
@@ -22,11 +23,13 @@ TURNS = {
 }
 
 
-async def status(message: Message, services: Services, user: User, t: Texts) -> None:
+async def status(message: Message, services: Services, user: User, t: Texts,
+                 webapp_url: str | None = None) -> None:
     view = await services.overview.status(user)
     upcoming = deadlines_block(t, view.upcoming, view.now)
+    dashboard = with_dashboard(t, None, webapp_url)
     if view.thesis is None or view.latest is None:
-        await message.answer(t("status.none") + upcoming)
+        await message.answer(t("status.none") + upcoming, reply_markup=dashboard)
         return
     latest, review = view.latest.submission, view.latest.review
     review_text = t(f"decision.{review.decision}") if review else t("review.pending")
@@ -35,7 +38,7 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))
-        + upcoming)
+        + upcoming, reply_markup=dashboard)
 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:

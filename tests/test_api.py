@@ -35,7 +35,6 @@ from tests.support.webapp import (
     login,
     register,
     seed_university,
-    signed_for,
     token_for,
     webapp_settings,
 )
@@ -311,11 +310,45 @@ def test_jwt_secret_key_is_required_with_webapp_url() -> None:
     settings = load_settings(webapp_url="https://bot.example.edu/app", jwt_secret_key=None,
                              telegram_bot_token="1:x")
     assert settings.webapp_url == "https://bot.example.edu/app/"
-    with pytest.raises(ConfigError, match="^JWT_SECRET_KEY is required when WEBAPP_URL is set$"):
+    with pytest.raises(ConfigError, match=r"^JWT_SECRET_KEY is required when WEBAPP_URL is set$"):
         settings.check_mode()
     with pytest.raises(ConfigError, match="at least 32"):
         load_settings(webapp_url="https://x.example/app/", jwt_secret_key="short").check_mode()
     load_settings(webapp_url="https://x.example/app/", jwt_secret_key=JWT_KEY).check_mode()
     load_settings().check_mode()  # no web side: nothing required
-    with pytest.raises(ConfigError, match="^WEBAPP_URL"):
+    with pytest.raises(ConfigError, match=r"^WEBAPP_URL"):
         load_settings(webapp_url="ftp://nope")
+
+
+def _dashboard_buttons(message: Any) -> list[dict[str, Any]]:
+    return [b for row in message.buttons for b in row if "web_app" in b]
+
+
+async def test_the_chat_offers_the_dashboard(web: tuple[Harness, Seeded]) -> None:
+    harness, _seeded = web
+    url = harness.settings.webapp_url
+    alice, sam, ada = (harness.chat(ALICE, "Alice", "A"), harness.chat(SAM, "Sam", "Supervisor"),
+                       harness.chat(ADMIN, "Ada", "Admin"))
+    for chat, command in ((alice, "/status"), (sam, "/students"), (ada, "/stats")):
+        reply = (await chat.send(command))[-1]
+        assert [(b["text"], b["web_app"]) for b in _dashboard_buttons(reply)] == [
+            ("Open dashboard", {"url": url})], command
+    await alice.send("/start")
+    for _ in range(100):  # the menu is set right after the reply is sent
+        if ALICE in harness.emu.menu_buttons:
+            break
+        await asyncio.sleep(0.05)
+    assert harness.emu.menu_buttons[ALICE] == {
+        "type": "web_app", "text": "Dashboard", "web_app": {"url": url}}
+
+
+async def test_no_dashboard_without_webapp_url(make_bot: BotFactory, db: str, bucket: str,
+                                               s3_endpoint: str) -> None:
+    await seed_university(db, bucket, s3_endpoint)
+    harness = await make_bot()
+    alice = harness.chat(ALICE, "Alice", "A")
+    reply = (await alice.send("/status"))[-1]
+    assert "Graph" in (reply.content or "") and _dashboard_buttons(reply) == []
+    await alice.send("/start")
+    await asyncio.sleep(0.5)
+    assert ALICE not in harness.emu.menu_buttons and harness.emu.calls_to("setMyCommands")

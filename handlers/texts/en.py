@@ -418,3 +418,9 @@ TEXTS.update({
         "🗑 {supervisor_name} deleted the milestone <b>{title}</b> (was due {due_at})."
     ),
 })
+
+# feature: webapp (the Mini App)
+TEXTS.update({
+    "webapp.open_button": "Open dashboard",
+    "webapp.menu_button": "Dashboard",
+})

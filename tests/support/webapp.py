@@ -17,7 +17,7 @@ from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore
 from storage.models import Milestone, Review, Role, Submission, Thesis, User
 from tests.documents import pdf
-from tgemu import BotAPIEmulator, init_data_for
+from tgemu import BotAPIEmulator
 
 ADMIN = 1  # in ADMIN_IDS of the test bot, never registered before logging in
 SAM, GRACE = 100, 300  # supervisors
@@ -142,5 +142,3 @@ async def token_for(http: aiohttp.ClientSession, base: str, emu: BotAPIEmulator,
         return str(body["access_token"])
 
 
-def signed_for(emu: BotAPIEmulator, user: dict[str, Any], auth_date: int | None = None) -> str:
-    return init_data_for(emu.token, user, auth_date)
