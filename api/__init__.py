@@ -65,7 +65,10 @@ def mount(app: web.Application, settings: Settings, deps: AppDeps) -> None:
         bot_token=settings.require_token(),
         tokens=Tokens(settings.jwt_secret_key.get_secret_value(), settings.jwt_ttl_seconds),
         auth_max_age_seconds=settings.webapp_auth_max_age_seconds)
-    app[auth.RATE_LIMIT] = LoginRateLimit(auth.LOGIN_PER_MINUTE, deps.redis)
+    # Keyed by the bot too: two bots sharing one Redis keep their own counts.
+    bot_id = settings.require_token().split(":", 1)[0]
+    app[auth.RATE_LIMIT] = LoginRateLimit(auth.LOGIN_PER_MINUTE, deps.redis,
+                                          prefix=f"api:login:{bot_id}")
     files = WebAppFiles()
     app[WEBAPP_FILES] = files
     app.router.add_post(auth.LOGIN_PATH, auth.login)
