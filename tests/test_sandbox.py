@@ -409,8 +409,26 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
         "a.deep-link").click()
     await page.screenshot(path=str(SCREENSHOTS / "5-invite-dialog.png"))
     await page.click("#join-cancel")
+
+    # The Mini App inside the page: Open dashboard under /status, then the chat header's.
+    await ui.open(STUDENT_ID)
+    status = await ui.say("/status", "approved")
+    await status.locator(".inline-btn.web-app").click()
+    frame = page.frame_locator("#webapp-frame")
+    await expect(frame.locator("#thesis-head h2")).to_have_text(title)
+    await expect(frame.locator('.tl-item[data-kind="decision"]').first).to_contain_text(
+        "Approved — version 2")
+    await expect(frame.locator('.tl-item[data-kind="version"]')).to_have_count(2)
+    await page.screenshot(path=str(SCREENSHOTS / "6-student-mini-app.png"))
+    await page.click("#webapp-close")
+    await ui.open(SUPERVISOR_ID)
+    await page.click("#dashboard-btn")
+    await expect(frame.locator("#students-table tbody tr")).to_have_count(1)
+    await expect(frame.locator("#chart-submissions")).to_have_attribute("data-drawn", "true")
+    await page.screenshot(path=str(SCREENSHOTS / "7-supervisor-mini-app.png"))
+    await page.click("#webapp-close")
     for name in ("0-supervisor-new-card", "1-admin", "2-supervisor", "3-student", "4-supervisor-menu",
-                 "5-invite-dialog"):
+                 "5-invite-dialog", "6-student-mini-app", "7-supervisor-mini-app"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
 
 

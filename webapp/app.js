@@ -358,11 +358,15 @@
       return { label: names[id] || id, data: series[id], borderColor: palette(i),
                backgroundColor: palette(i), stepped: true, pointRadius: 3 };
     });
+    var times = data.submissions.map(function (p) { return new Date(p.submitted_at).getTime(); });
+    // Within two days, dates alone would all read the same: show the time too.
+    var short = Math.max.apply(null, times) - Math.min.apply(null, times) < 2 * 86400000;
     draw(canvas, { type: "line", data: { datasets: datasets }, options: baseOptions({
       parsing: false,
       scales: {
         x: { type: "linear", ticks: { color: cssVar("--text", "#000"), maxTicksLimit: 6,
-          callback: function (value) { return day(value); } }, grid: { color: cssVar("--line", "#ccc") } },
+          callback: function (value) { return short ? when(value) : day(value); } },
+          grid: { color: cssVar("--line", "#ccc") } },
         y: { title: { display: true, text: "version", color: cssVar("--hint", "#888") },
              ticks: { precision: 0, color: cssVar("--text", "#000") }, beginAtZero: true,
              grid: { color: cssVar("--line", "#ccc") } }
