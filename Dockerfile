@@ -83,12 +83,16 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
 COPY --chown=root:root pyproject.toml alembic.ini ./
 COPY --chown=root:root api/ api/
 COPY --chown=root:root bot/ bot/
+COPY --chown=root:root api/ api/
 COPY --chown=root:root handlers/ handlers/
 COPY --chown=root:root services/ services/
 COPY --chown=root:root storage/ storage/
 COPY --chown=root:root migrations/ migrations/
+# The Mini App's static files, served by api/webapp.py from /app/webapp (next to api/).
+COPY --chown=root:root webapp/index.html webapp/app.css webapp/app.js webapp/telegram.js webapp/
+COPY --chown=root:root webapp/vendor/chart.umd.min.js webapp/vendor/chart.js.LICENSE.md webapp/vendor/kurkle-color.LICENSE.md webapp/vendor/
 ENV PYTHONPATH=/app
-RUN python -c "import api, bot.__main__, handlers, services, storage, migrations"
+RUN python -c "import bot.__main__, api, handlers, services, storage, migrations; from api.webapp import WebAppFiles; WebAppFiles()"
 
 RUN mkdir -p /app/data && chown -R app:app /app/data
 USER 10001:10001

@@ -80,6 +80,8 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
             env.stop(running[0])
         scale = await phase("scale", "3. data scale", lambda: phases.data_scale(env, cfg, log))
         if isinstance(scale, dict) and "_live" in scale:
+            await phase("api", "7. Mini App API",
+                        lambda: phases.api_scale(env, cfg, scale, log))
             await phase("notify", "4. notification rate",
                         lambda: phases.notification_rate(env, cfg, scale, log))
         await phase("export", "6. exports",
@@ -97,7 +99,7 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
                 await infra.drop_database(name)
             await infra.drop_bucket(env.s3_url, env.bucket)
             await infra.drop_redis_keys(f"fsm:{env.bot_id}:*")
-            for prefix in ("floor", "flood", "dedupe"):
+            for prefix in ("floor", "flood", "dedupe", "api:login"):
                 await infra.drop_redis_keys(f"{prefix}:{env.bot_id}:*")
         s3.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -718,3 +720,89 @@ async def exports(env: Env, cfg: Config, scale: dict[str, Any] | None,
         f"{zipped['zip']:.2f} s (plain copy {zipped['copy']:.2f} s), "
         f"RSS +{zipped['growth'] / MiB:.1f} MiB")
     return {"table": table, "zip": zipped, "counts": counts}
+
+
+# --- 7. The Mini App's API ------------------------------------------------------------------
+
+API_OPS = ("students", "thesis")
+WEBAPP_BUDGET = 250 * 1024
+
+
+async def _api_token(http: aiohttp.ClientSession, base: str, token: str, user_id: int) -> str:
+    from tgemu import init_data_for
+
+    init_data = init_data_for(token, {"id": user_id, "first_name": f"User{user_id}"})
+    async with http.post(f"{base}/api/auth/login", json={"init_data": init_data}) as resp:
+        body = await resp.json()
+        if resp.status != 200:
+            raise RuntimeError(f"login as {user_id}: HTTP {resp.status} {body}")
+        return str(body["access_token"])
+
+
+async def _timed_get(http: aiohttp.ClientSession, url: str, token: str) -> float:
+    started = time.perf_counter()
+    async with http.get(url, headers={"Authorization": f"Bearer {token}"}) as resp:
+        await resp.read()
+        if resp.status != 200:
+            raise RuntimeError(f"GET {url}: HTTP {resp.status}")
+    return time.perf_counter() - started
+
+
+async def webapp_transfer(http: aiohttp.ClientSession, base: str) -> dict[str, int]:
+    """Bytes a first open of the Mini App transfers with gzip: the page and its assets."""
+    sizes: dict[str, int] = {}
+    async with http.get(f"{base}/app/", headers={"Accept-Encoding": "gzip"}) as resp:
+        body = await resp.read()
+        sizes["index.html"] = len(body)
+        page = gzip.decompress(body).decode() if resp.headers.get(
+            "Content-Encoding") == "gzip" else body.decode()
+    for asset in re.findall(r'(?:src|href)="(assets/[^"]+)"', page):
+        async with http.get(f"{base}/app/{asset}", headers={"Accept-Encoding": "gzip"}) as resp:
+            sizes[asset] = len(await resp.read())
+    return sizes
+
+
+async def api_scale(env: Env, cfg: Config, scale: dict[str, Any], log: Any) -> dict[str, Any]:
+    """/api/students (supervisor 1) and /api/thesis (its student with 14 versions) on the
+    small and the large data set, as the data-scale phase measures the chat's commands."""
+    sets = scale["_live"]
+    bots: dict[str, infra.Child] = {}
+    for label, info in sets.items():
+        child, _target = env.start_bot(
+            f"bot-api-{label}", info["url"], WEBAPP_URL="http://127.0.0.1/app/",
+            JWT_SECRET_KEY="bench-" + secrets.token_hex(24))
+        bots[label] = child
+    try:
+        for child in bots.values():
+            await child.wait_ready()
+        samples: dict[tuple[str, str], list[float]] = {}
+        async with aiohttp.ClientSession(auto_decompress=False) as http:
+            tokens = {}
+            for label, child in bots.items():
+                shape = sets[label]["shape"]
+                tokens[label] = {
+                    "students": await _api_token(http, child.base, env.token,
+                                                 shape.supervisor_id(1)),
+                    "thesis": await _api_token(http, child.base, env.token,
+                                               shape.student_id(1, 13))}
+            for rep in range(cfg.reps):
+                for i, op in enumerate(API_OPS):
+                    order = ["small", "large"] if (rep + i) % 2 == 0 else ["large", "small"]
+                    for label in order:
+                        url = f"{bots[label].base}/api/{op}"
+                        latencies = [await _timed_get(http, url, tokens[label][op])
+                                     for _ in range(cfg.scale_samples + 3)][3:]
+                        samples.setdefault((op, label), []).append(median(latencies))
+            sizes = await webapp_transfer(http, bots["small"].base)
+    finally:
+        for child in bots.values():
+            env.stop(child)
+    table = {}
+    for op in API_OPS:
+        small = median(samples[(op, "small")]) * 1000
+        large = median(samples[(op, "large")]) * 1000
+        table[op] = {"small": small, "large": large, "ratio": large / small}
+        log(f"  /api/{op:9} small {small:6.1f} ms  large {large:6.1f} ms  x{large / small:.2f}")
+    total = sum(sizes.values())
+    log(f"  Mini App first open: {total / 1024:.1f} KiB gzip ({len(sizes)} files)")
+    return {"table": table, "transfer": sizes, "transfer_total": total}

@@ -143,6 +143,16 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                      speed >= 0.8))
         rows.append(("6. RSS growth, latest-versions ZIP", "≤ 32 MiB",
                      f"{zipped['growth'] / MiB:.1f} MiB", zipped["growth"] <= 32 * MiB))
+    api = results.get("api")
+    if isinstance(api, dict) and "table" in api:
+        for op, row in api["table"].items():
+            rows.append((f"7. /api/{op} latency, large vs small", "≤ 1.1×",
+                         f"{row['ratio']:.2f}× ({_fmt(row['large'])} vs {_fmt(row['small'])} ms)",
+                         row["ratio"] <= 1.1))
+        total = api["transfer_total"]
+        rows.append(("7. Mini App first open, gzip", "≤ 250 KB",
+                     f"{total / 1024:.1f} KiB ({len(api['transfer'])} files)",
+                     total <= 250 * 1024))
     start = results.get("start")
     if isinstance(start, dict) and "bot" in start:
         rows.append(("5. start to /ready 200", "(reported)",
@@ -160,7 +170,7 @@ def console_table(results: dict[str, Any]) -> str:
     lines = [f"{'measure':<{width}}  {'target':<32}  result"]
     for name, target, result, ok in rows:
         lines.append(f"{name:<{width}}  {target:<32}  {result}  [{_mark(ok)}]")
-    for key in ("mix", "upload", "scale", "notify", "export", "start"):
+    for key in ("mix", "upload", "scale", "notify", "export", "start", "api"):
         value = results.get(key)
         if isinstance(value, dict) and "error" in value:
             lines.append(f"{key}: FAILED (see the report)")
@@ -204,6 +214,7 @@ async def render(results: dict[str, Any]) -> str:
     _notify(add, results.get("notify"))
     _start(add, results.get("start"))
     _export(add, results.get("export"))
+    _api(add, results.get("api"), cfg)
     if NOTES.exists() and not results["quick"]:
         add(NOTES.read_text().strip() + "\n")
     return "\n".join(out)
@@ -410,3 +421,28 @@ def _export(add: Any, export: Any) -> None:
         f"{zipped['bytes'] / MiB:.1f} MiB | {zipped['zip']:.2f} (plain copy "
         f"{zipped['copy']:.2f}) | {zipped['growth'] / MiB:.1f} |")
     add("")
+
+
+def _api(add: Any, api: Any, cfg: Any) -> None:
+    add("## 7. Mini App API\n")
+    add("The same two databases as the data-scale phase, each with a bot process started with "
+        "`WEBAPP_URL` and `JWT_SECRET_KEY`. Supervisor 1 asks `GET /api/students` (its "
+        f"{cfg.small.per_supervisor} students with their latest versions and every version's "
+        "time, for the chart) and its student with 14 versions `GET /api/thesis` (the whole "
+        "timeline), with a bearer token from `POST /api/auth/login` (init data signed with "
+        f"the bot's token). Latency at concurrency 1, median of {cfg.scale_samples} after 3 "
+        "warm-up requests, then the median over repetitions, small and large alternating. "
+        "The transferred size is what a first open downloads with gzip: `index.html` and "
+        "every asset it names (later opens revalidate `index.html` only; the hashed assets "
+        "are cached for a year).\n")
+    if _failed(add, api):
+        return
+    add("| request | small ms | large ms | large/small |\n|---|---|---|---|")
+    for op, row in api["table"].items():
+        add(f"| GET /api/{op} | {_fmt(row['small'])} | {_fmt(row['large'])} | "
+            f"{row['ratio']:.2f}× |")
+    add("")
+    add("| file | bytes (gzip) |\n|---|---|")
+    for name, size in api["transfer"].items():
+        add(f"| {name} | {size:,} |")
+    add(f"| **total** | **{api['transfer_total']:,}** |\n")

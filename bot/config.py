@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
     sandbox_port: int = Field(default=8080, ge=0, le=65535)
 
+    # The Mini App and its JSON API (api/, webapp/): off unless WEBAPP_URL is set.
+    webapp_url: str | None = None
+    jwt_secret_key: SecretStr | None = None
+    webapp_auth_max_age_seconds: int = Field(default=86400, ge=60)
+    jwt_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -101,6 +107,15 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL, e.g. https://bot.example.edu/app/")
+        return value if value.endswith("/") else value + "/"
 
     @field_validator("telegram_api_url", "webhook_base_url", "s3_endpoint_url",
                      "public_base_url")
@@ -163,6 +178,21 @@ class Settings(BaseSettings):
                 raise ConfigError("WEBHOOK_BASE_URL is required when BOT_MODE=webhook")
             if self.webhook_secret is None or not self.webhook_secret.get_secret_value():
                 raise ConfigError("WEBHOOK_SECRET is required when BOT_MODE=webhook")
+        self.check_webapp()
+
+    @property
+    def webapp_enabled(self) -> bool:
+        return self.webapp_url is not None
+
+    def check_webapp(self) -> None:
+        if not self.webapp_enabled:
+            return
+        key = self.jwt_secret_key.get_secret_value() if self.jwt_secret_key else ""
+        if not key:
+            raise ConfigError("JWT_SECRET_KEY is required when WEBAPP_URL is set")
+        if len(key) < 32:
+            # HS256 with a short key can be brute-forced offline from one token.
+            raise ConfigError("JWT_SECRET_KEY must be at least 32 characters")
 
 
 class ConfigError(Exception):

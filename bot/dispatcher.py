@@ -64,7 +64,9 @@ def create_dispatcher(settings: Settings, deps: AppDeps,
     fsm = GatedFSM(storage, DisabledEventIsolation())
     dp = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation(),
                     disable_fsm=True, settings=settings, deps=deps, progress=progress,
-                    wake_uploads=on_upload_job)
+                    wake_uploads=on_upload_job,
+                    # Handlers offer the Mini App (menu button, Open dashboard) only with it.
+                    webapp_url=settings.webapp_url)
     webhook = settings.bot_mode == "webhook"
     quiet_retry_later()
     budget = RedeliveryBudget(settings.webhook_max_redeliveries, deps.redis)

@@ -22,7 +22,10 @@ APP_ERRORS = Counter(
     "application_errors_total", "Errors by type", ["error_type"], registry=REGISTRY)
 HTTP_SECONDS = Histogram(
     "http_request_duration_seconds", "HTTP requests served by the aiohttp app",
-    ["path", "method", "status"], registry=REGISTRY)
+    ["route", "method", "status"], registry=REGISTRY)
+API_AUTH_FAILURES = Counter(
+    "api_auth_failures_total", "Mini App API requests refused for want of a valid login or token",
+    ["reason"], registry=REGISTRY)
 DEPENDENCY_FAILURES = Counter(
     "dependency_failures_total", "Failures talking to a dependency", ["dependency"],
     registry=REGISTRY)

@@ -1,4 +1,6 @@
-"""The one HTTP port: webhook, /health, /ready, /metrics, calendar feeds and downloads."""
+"""The one HTTP port: webhook, /health, /ready, /metrics, calendar feeds and downloads, and
+(with WEBAPP_URL) the Mini App's API under /api/ and its files under /app/ (mounted from
+api/, not written here)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+import api
 from api import calendar as calendar_api
 from api import downloads as downloads_api
 from bot.aiogram_overrides.webhook import StrictRequestHandler
@@ -41,9 +44,11 @@ async def http_metrics(request: web.Request, handler: Handler) -> web.StreamResp
         status = exc.status
         raise
     finally:
-        route = request.match_info.route.resource
-        path = route.canonical if route is not None else "unmatched"
-        HTTP_SECONDS.labels(path=path, method=request.method, status=str(status)).observe(
+        # The route's pattern (/api/students/{id}), never the path itself: one series per
+        # route, whatever ids or junk paths are asked for.
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else "unmatched"
+        HTTP_SECONDS.labels(route=route, method=request.method, status=str(status)).observe(
             time.perf_counter() - started)
 
 
@@ -95,7 +100,8 @@ async def metrics(_request: web.Request) -> web.Response:
 
 def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher | None = None,
                    bot: Bot | None = None) -> web.Application:
-    app = web.Application(middlewares=[http_metrics, webhook_retry_later],
+    web_side = api.middlewares() if settings.webapp_enabled else []
+    app = web.Application(middlewares=[http_metrics, webhook_retry_later, *web_side],
                           client_max_size=1024 * 1024)
     app[DEPS] = deps
     app[STOPPING] = asyncio.Event()
@@ -105,6 +111,8 @@ def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher 
     # People's private calendar feeds and export download links (adapters in api/).
     app.router.add_routes(calendar_api.routes(deps.session_factory, deps.services))
     app.router.add_routes(downloads_api.routes(deps.session_factory, deps.services))
+    if settings.webapp_enabled:
+        api.mount(app, settings, deps)
     if settings.bot_mode == "webhook" and dispatcher is not None and bot is not None:
         assert settings.webhook_secret is not None
         # Not in the background: an update that fails returns 5xx, so Telegram redelivers it.

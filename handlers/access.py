@@ -32,10 +32,10 @@ class AccessRevoked(BaseFilter):
 
 
 async def start(message: Message, reason: Revoked, t: Texts, state: FSMContext,
-                bot: Bot) -> None:
+                bot: Bot, webapp_url: str | None = None) -> None:
     await state.clear()
     await message.answer(t(f"access.start.{reason}"))
-    await set_menu(bot, message.chat.id, "revoked", t)
+    await set_menu(bot, message.chat.id, "revoked", t, webapp_url)
 
 
 async def refuse_message(message: Message, reason: Revoked, t: Texts) -> None:

@@ -8,14 +8,15 @@ from aiogram.types import CallbackQuery, Message
 
 from handlers.callbacks import AccessAction, AccessCb, PeoplePageCb, PersonCb
 from handlers.filters import HasRole
-from handlers.keyboards import people_buttons, person_buttons
+from handlers.keyboards import people_buttons, person_buttons, with_dashboard
 from handlers.texts import Texts
 from services.access import AccessChange
 from services.context import Services
 from storage.models import Role, User
 
 
-async def stats(message: Message, services: Services, user: User, t: Texts) -> None:
+async def stats(message: Message, services: Services, user: User, t: Texts,
+                webapp_url: str | None = None) -> None:
     result = await services.overview.stats(user)
     users = ", ".join(f"{t(f'role.{role}')}: {count}"
                       for role, count in sorted(result.users_by_role.items())) or t("stats.none")
@@ -25,7 +26,8 @@ async def stats(message: Message, services: Services, user: User, t: Texts) -> N
     median = f"{result.median_review_hours:.1f} h" if result.median_review_hours is not None \
         else t("stats.none")
     await message.answer(t("stats.view", users=users, theses=theses,
-                           week=result.submissions_this_week, median=median))
+                           week=result.submissions_this_week, median=median),
+                         reply_markup=with_dashboard(t, None, webapp_url))
 
 
 async def people(message: Message, services: Services, user: User, t: Texts) -> None:

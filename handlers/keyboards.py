@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from handlers.callbacks import (
     AccessAction,
@@ -114,3 +114,13 @@ def person_buttons(t: Texts, user_id: int, active: bool) -> InlineKeyboardMarkup
         else (AccessAction.REACTIVATE, "users.reactivate")
     return markup([[(t(key), AccessCb(action=action, user_id=user_id)),
                     (t("users.back"), PeoplePageCb(page=0))]])
+
+
+def with_dashboard(t: Texts, keyboard: InlineKeyboardMarkup | None,
+                   webapp_url: str | None) -> InlineKeyboardMarkup | None:
+    """The keyboard with an **Open dashboard** (Mini App) row under it, when there is one."""
+    if not webapp_url:
+        return keyboard
+    row = [InlineKeyboardButton(text=t("webapp.open_button"), web_app=WebAppInfo(url=webapp_url))]
+    return InlineKeyboardMarkup(inline_keyboard=[*(keyboard.inline_keyboard if keyboard else []),
+                                                 row])

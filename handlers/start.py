@@ -76,7 +76,8 @@ class LeaveStepOnCommand(BaseMiddleware):
 
 
 async def start(message: Message, command: CommandObject, services: Services, t: Texts,
-                state: FSMContext, bot: Bot, registered_now: bool = False) -> None:
+                state: FSMContext, bot: Bot, registered_now: bool = False,
+                webapp_url: str | None = None) -> None:
     assert message.from_user is not None
     await state.clear()
     person = Person(id=message.from_user.id, full_name=message.from_user.full_name,
@@ -109,7 +110,7 @@ async def start(message: Message, command: CommandObject, services: Services, t:
         if command.args:
             text += t("start.already.code_ignored")
         await message.answer(text)
-    await set_menu(bot, message.chat.id, user.role, t)
+    await set_menu(bot, message.chat.id, user.role, t, webapp_url)
 
 
 async def help_command(message: Message, t: Texts, user: User | None) -> None:

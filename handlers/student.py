@@ -10,6 +10,7 @@ from handlers import views
 from handlers.checklist import open_block
 from handlers.deadlines import deadlines_block
 from handlers.filters import HasRole
+from handlers.keyboards import with_dashboard
 from handlers.meetings import history_lines, meetings_block
 from handlers.render import split_lines
 from handlers.texts import Raw, Texts
@@ -25,12 +26,14 @@ TURNS = {
 }
 
 
-async def status(message: Message, services: Services, user: User, t: Texts) -> None:
+async def status(message: Message, services: Services, user: User, t: Texts,
+                 webapp_url: str | None = None) -> None:
     view = await services.overview.status(user)
     upcoming = deadlines_block(t, view.upcoming, view.now) + meetings_block(
         t, await services.meetings.of_user(user), view.now, user)
+    dashboard = with_dashboard(t, None, webapp_url)
     if view.thesis is None or view.latest is None:
-        await message.answer(t("status.none") + upcoming)
+        await message.answer(t("status.none") + upcoming, reply_markup=dashboard)
         return
     latest, review = view.latest.submission, view.latest.review
     review_text = t(f"decision.{review.decision}") if review else t("review.pending")
@@ -40,7 +43,7 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))
-        + items + upcoming)
+        + items + upcoming, reply_markup=dashboard)
 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:

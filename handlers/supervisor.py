@@ -11,7 +11,14 @@ from aiogram.types import CallbackQuery, Message
 from handlers import views
 from handlers.callbacks import NoteCb, QueuePageCb, StudentCb, ThesisAction, ThesisCb
 from handlers.filters import HasRole, Magic, conversation_steps
-from handlers.keyboards import Button, pager, review_buttons, student_buttons, with_row
+from handlers.keyboards import (
+    Button,
+    pager,
+    review_buttons,
+    student_buttons,
+    with_dashboard,
+    with_row,
+)
 from handlers.render import age, answer_lines, clip, error_text
 from handlers.texts import Raw, Texts
 from services import lifecycle
@@ -60,20 +67,24 @@ async def _send_queue_page(message: Message, services: Services, user: User, t: 
                          reply_markup=pager(t, result.page, result.pages))
 
 
-async def students(message: Message, services: Services, user: User, t: Texts) -> None:
+async def students(message: Message, services: Services, user: User, t: Texts,
+                   webapp_url: str | None = None) -> None:
     lines = await services.overview.students(user)
     if not lines:
         await message.answer(t("students.none.admin" if user.role == Role.ADMIN.value
-                               else "students.none"))
+                               else "students.none"),
+                             reply_markup=with_dashboard(t, None, webapp_url))
         return
     text_lines = [t("students.header", count=len(lines))]
     text_lines += [_student_line(t, line) + (t.raw(f"team.marker.{line.role}")
                                              if t.has(f"team.marker.{line.role}") else "")
                    for line in lines]
-    # Telegram allows 100 buttons a message: a student's and their team's for 50.
-    buttons = student_buttons(((line.student.full_name, line.student.id)
-                               for line in lines[:50]), team_label=t("team.button.view"))
-    await answer_lines(message, text_lines, buttons)
+    # Telegram allows 100 buttons a message: a student's and their team's for 49, and the
+    # dashboard's.
+    shown = lines[:49 if webapp_url else 50]
+    buttons = student_buttons(((line.student.full_name, line.student.id) for line in shown),
+                              team_label=t("team.button.view"))
+    await answer_lines(message, text_lines, with_dashboard(t, buttons, webapp_url))
 
 
 def _student_line(t: Texts, line: StudentLine) -> str:

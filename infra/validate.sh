@@ -141,6 +141,8 @@ if [[ "$have_nginx" == "yes" ]]; then
     done
     grep -rq 'ssl_protocols TLSv1.2 TLSv1.3;' infra/nginx || fail "nginx: ssl_protocols must be TLSv1.2 TLSv1.3 only"
     grep -rq 'limit_req zone=webhook' infra/nginx || fail "nginx: no limit_req on the webhook location"
+    grep -rq 'limit_req zone=login burst=5' infra/nginx || fail "nginx: no 5 r/m limit_req on /api/auth/login"
+    grep -rq 'limit_req zone=api ' infra/nginx || fail "nginx: no limit_req on the Mini App API"
 else
     fail "nginx -t (nginx or openssl unavailable)"
 fi

@@ -18,6 +18,12 @@ Endpoints (all under the page's origin; POSTs need the ``X-Sandbox: 1`` header):
 - ``POST /api/chats/{id}/document``       the person sends a file (multipart ``file``, ``caption``)
 - ``POST /api/chats/{id}/click``          the person presses ``{message_id, callback_data}``
 - ``GET  /api/files/{file_id}``           download a file of any message
+- ``GET  /api/webapp/{id}``               where the Mini App opens for a person: its URL with
+                                          the init data Telegram would sign for them
+- ``*    /miniapp/{path}``                the bot's own HTTP app (the Mini App under
+                                          ``/miniapp/app/``, its API under ``/miniapp/api/``),
+                                          proxied so that the page can show it in a frame
+                                          under the page's origin (its CSP allows no other)
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import json
 import secrets
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import urllib.parse
@@ -47,7 +54,7 @@ from bot.logging import setup_logging
 from bot.ops.migrate import upgrade
 from bot.runners import BotProcess
 from storage.models import User
-from tgemu import BotAPIEmulator
+from tgemu import BotAPIEmulator, launch_hash
 
 log = structlog.get_logger("sandbox")
 
@@ -96,7 +103,8 @@ def message_view(data: JSONDict) -> JSONDict:
     markup = data.get("reply_markup") or {}
     rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
     buttons = [
-        [{key: button[key] for key in ("text", "callback_data", "url") if key in button}
+        [{key: button[key] for key in ("text", "callback_data", "url", "web_app")
+          if key in button}
          for button in row]
         for row in (rows or [])
     ]
@@ -251,6 +259,8 @@ class Sandbox:
         app.router.add_post("/api/chats/{chat_id:-?\\d+}/document", self._send_document)
         app.router.add_post("/api/chats/{chat_id:-?\\d+}/click", self._click)
         app.router.add_get("/api/files/{file_id}", self._file)
+        app.router.add_get("/api/webapp/{chat_id:-?\\d+}", self._webapp)
+        app.router.add_route("*", "/miniapp/{tail:.*}", self._miniapp)
         return app
 
     @web.middleware
@@ -260,7 +270,9 @@ class Sandbox:
         host = (request.host or "").rsplit(":", 1)[0].strip("[]")
         if host not in ("127.0.0.1", "localhost", "::1", self.host):
             raise web.HTTPForbidden(text="unknown host")
-        if request.method == "POST" and request.headers.get("X-Sandbox") != "1":
+        # The Mini App's own calls (proxied to the bot) carry its bearer token instead.
+        if request.method == "POST" and request.headers.get("X-Sandbox") != "1" \
+                and not request.path.startswith("/miniapp/"):
             raise web.HTTPForbidden(text="missing X-Sandbox header")
         try:
             return await handler(request)
@@ -422,6 +434,33 @@ class Sandbox:
         }
         return web.FileResponse(path, headers=headers)
 
+    # ------------------------------------------------------------------ the Mini App
+
+    async def _webapp(self, request: web.Request) -> web.StreamResponse:
+        """Opening the Mini App as this person: Telegram would sign their init data with the
+        bot's token; the emulator does the same with its own."""
+        person = self._person(request)
+        init_data = self.emulator.web_app_init_data(person.id)
+        return web.json_response({"ok": True,
+                                  "url": f"/miniapp/app/#{launch_hash(init_data)}"})
+
+    async def _miniapp(self, request: web.Request) -> web.StreamResponse:
+        assert self.process.port is not None
+        target = f"http://127.0.0.1:{self.process.port}/{request.match_info['tail']}"
+        headers = {name: value for name, value in request.headers.items()
+                   if name.lower() in PROXIED_REQUEST_HEADERS}
+        body = await request.read() if request.can_read_body else None
+        async with aiohttp.ClientSession(auto_decompress=False) as http, http.request(
+                request.method, target, params=request.query, data=body, headers=headers,
+                allow_redirects=False) as upstream:
+            payload = await upstream.read()
+            kept = {name: value for name, value in upstream.headers.items()
+                    if name.lower() not in HOP_BY_HOP}
+            location = kept.get("Location")
+            if location and location.startswith("/"):
+                kept["Location"] = "/miniapp" + location
+            return web.Response(status=upstream.status, body=payload, headers=kept)
+
     # ------------------------------------------------------------------ lifecycle
 
     async def _serve(self, port: int) -> None:
@@ -449,6 +488,12 @@ class Sandbox:
         log.info("sandbox_stopped")
 
 
+PROXIED_REQUEST_HEADERS = frozenset({"authorization", "content-type", "accept",
+                                     "accept-encoding", "if-none-match"})
+HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length",
+                        "server", "date"})
+
+
 def _open_for_write(path: Path) -> BinaryIO:
     return path.open("wb")
 
@@ -473,9 +518,10 @@ def refuse_production_settings(settings: Settings) -> None:
             f"{', '.join(named)}: unset {'it' if len(named) == 1 else 'them'} to start it")
 
 
-def sandbox_settings(settings: Settings, emulator: BotAPIEmulator) -> Settings:
+def sandbox_settings(settings: Settings, emulator: BotAPIEmulator,
+                     page_url: str | None = None) -> Settings:
     """The given settings (embedded defaults: see refuse_production_settings) pointed at the
-    emulator."""
+    emulator, with the Mini App on when the page's URL is known (it is proxied there)."""
     admins = list(dict.fromkeys([*settings.admin_ids, ADMIN_ID]))
     return settings.model_copy(update={
         "telegram_bot_token": SecretStr(emulator.token),
@@ -487,6 +533,9 @@ def sandbox_settings(settings: Settings, emulator: BotAPIEmulator) -> Settings:
         # The bot's own /health, /ready and /metrics: on loopback, any free port.
         "http_host": "127.0.0.1",
         "http_port": 0,
+        # The Mini App under the page's own origin (see Sandbox._miniapp); a key of this run.
+        "webapp_url": f"{page_url}/miniapp/app/" if page_url else None,
+        "jwt_secret_key": SecretStr(secrets.token_urlsafe(32)) if page_url else None,
     })
 
 
@@ -505,8 +554,15 @@ async def start_sandbox(settings: Settings, port: int | None = None,
                               storage_dir=telegram_dir)
     await emulator.start("127.0.0.1", 0)
     process: BotProcess | None = None
+    page_port = settings.sandbox_port if port is None else port
+    if page_port == 0:
+        # The bot must know the page's URL (its Mini App buttons point there) before the page
+        # is served: choose the port now.
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            page_port = int(probe.getsockname()[1])
     try:
-        process = BotProcess(sandbox_settings(settings, emulator))
+        process = BotProcess(sandbox_settings(settings, emulator, f"http://{host}:{page_port}"))
         sandbox = Sandbox(settings=process.settings, emulator=emulator, process=process,
                           host=host)
         for person in DEFAULT_PEOPLE:
@@ -516,7 +572,7 @@ async def start_sandbox(settings: Settings, port: int | None = None,
         await sandbox.refresh_people()
         sandbox._tasks = [asyncio.create_task(sandbox._pump(), name="sandbox-pump"),
                           asyncio.create_task(sandbox._refresher(), name="sandbox-refresh")]
-        await sandbox._serve(settings.sandbox_port if port is None else port)
+        await sandbox._serve(page_port)
     except BaseException:
         if process is not None:
             with contextlib.suppress(Exception):

@@ -10,6 +10,7 @@ from services.access import AccessService
 from services.base import ServiceConfig, ServiceDeps
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
+from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
 from services.exports import ExportService
 from services.invites import InviteService
@@ -92,3 +93,7 @@ class Services:
     @cached_property
     def exports(self) -> ExportService:
         return ExportService(self.session, self.deps)
+
+    @cached_property
+    def dashboards(self) -> DashboardService:
+        return DashboardService(self.session, self.deps)

@@ -62,6 +62,11 @@ async def test_health_ready_and_metrics(harness: Harness) -> None:
                  "http_request_duration_seconds"):
         assert name in metrics, name
     assert 'telegram_updates_total{type="message"}' in metrics
+    # Labelled by route pattern (the dashboards' and alarms' contract), not by raw path.
+    assert 'http_request_duration_seconds_count{method="GET",route="/health",status="200"}' \
+        in metrics or \
+        'http_request_duration_seconds_count{route="/health",method="GET",status="200"}' \
+        in metrics
 
 
 async def test_ready_names_redis_when_it_is_unreachable(make_bot: BotFactory) -> None:

@@ -9,13 +9,11 @@ skipped otherwise. Screenshots of the final chats go to ``test-artifacts/sandbox
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
-import shutil
 import signal
-import subprocess
 import sys
+import urllib.parse
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -27,17 +25,11 @@ from bot.config import ConfigError, load_settings
 from sandbox.app import ADMIN_ID, Sandbox, start_sandbox
 from tests.conftest import ARTIFACTS, free_port
 from tests.documents import pdf
+from tests.support.browser import browser_page
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-ENSURE_CHROMIUM = ROOT / "tests" / "browser" / "ensure_chromium.sh"
 SCREENSHOTS = ARTIFACTS / "sandbox"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 HEADERS = {"X-Sandbox": "1"}
-TIMEOUT_MS = 20_000
 
 SUPERVISOR_ID, OTHER_SUPERVISOR_ID, STUDENT_ID = 2001, 2002, 3001
 
@@ -191,51 +183,37 @@ async def test_http_endpoints(sandbox: Sandbox) -> None:
             "/start", emu.bot_messages(ADMIN_ID)[0].content]
 
 
+async def test_the_mini_app_opens_for_a_person_through_the_page(sandbox: Sandbox) -> None:
+    """The sandbox signs a person's init data with the emulator's token and shows the bot's
+    Mini App under its own origin; the app logs in with it as in Telegram."""
+    async with aiohttp.ClientSession(sandbox.url) as http:
+        async with http.post(f"/api/chats/{ADMIN_ID}/text", json={"text": "/start"},
+                             headers=HEADERS) as response:
+            assert response.status == 200
+        await sandbox.emulator.wait_for_bot_messages(ADMIN_ID, 1)
+        async with http.get(f"/api/webapp/{ADMIN_ID}") as response:
+            url = (await response.json())["url"]
+        assert url.startswith("/miniapp/app/#tgWebAppData=")
+        init_data = urllib.parse.parse_qs(url.split("#", 1)[1])["tgWebAppData"][0]
+        async with http.get("/miniapp/app/") as response:
+            assert response.status == 200
+            assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+            assert "assets/app." in await response.text()
+        # A POST of the Mini App's own needs no X-Sandbox header: its token is its proof.
+        async with http.post("/miniapp/api/auth/login", json={"init_data": init_data}) as r:
+            assert r.status == 200, await r.text()
+            token = (await r.json())["access_token"]
+        async with http.get("/miniapp/api/me",
+                            headers={"Authorization": f"Bearer {token}"}) as response:
+            me = await response.json()
+        assert (me["id"], me["role"]) == (ADMIN_ID, "admin")
+        async with http.get("/miniapp/api/me") as response:
+            assert response.status == 401
+    # The bot's buttons point at the page's Mini App.
+    assert sandbox.process.settings.webapp_url == f"{sandbox.url}/miniapp/app/"
+
+
 # --- The whole journey in a real browser ---------------------------------------------------
-
-def _chromium_or_skip() -> Path:
-    in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-    problem = None
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        problem = "the playwright package is not installed (pip install -e '.[test]')"
-    if problem is None and not CHROMIUM.exists() and shutil.which("apt-get"):
-        # Idempotent; needs root (or passwordless sudo), otherwise it reports and fails.
-        subprocess.run(["bash", str(ENSURE_CHROMIUM)], check=False, timeout=900)
-    if problem is None and not CHROMIUM.exists():
-        problem = f"{CHROMIUM} is missing; run {ENSURE_CHROMIUM.relative_to(ROOT)}"
-    if problem is not None:
-        if in_ci:
-            pytest.fail(problem)
-        pytest.skip(problem)
-    return CHROMIUM
-
-
-@contextlib.asynccontextmanager
-async def browser_page(url: str, profile: Path, init_script: str | None = None
-                       ) -> AsyncIterator[Any]:
-    """Headless Debian Chromium on a fresh profile, showing the sandbox page."""
-    chromium = _chromium_or_skip()
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as pw:
-        context = await pw.chromium.launch_persistent_context(
-            str(profile), executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 860}, accept_downloads=True)
-        context.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        page = context.pages[0] if context.pages else await context.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        if init_script:
-            await page.add_init_script(init_script)
-        await page.goto(url)
-        try:
-            yield page
-        finally:
-            await context.close()
-        assert not errors, f"JavaScript errors on the page: {errors}"
-
 
 @pytest.fixture
 async def page(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Any]:
@@ -437,8 +415,26 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
         "a.deep-link").click()
     await page.screenshot(path=str(SCREENSHOTS / "5-invite-dialog.png"))
     await page.click("#join-cancel")
+
+    # The Mini App inside the page: Open dashboard under /status, then the chat header's.
+    await ui.open(STUDENT_ID)
+    status = await ui.say("/status", "approved")
+    await status.locator(".inline-btn.web-app").click()
+    frame = page.frame_locator("#webapp-frame")
+    await expect(frame.locator("#thesis-head h2")).to_have_text(title)
+    await expect(frame.locator('.tl-item[data-kind="decision"]').first).to_contain_text(
+        "Approved — version 2")
+    await expect(frame.locator('.tl-item[data-kind="version"]')).to_have_count(2)
+    await page.screenshot(path=str(SCREENSHOTS / "6-student-mini-app.png"))
+    await page.click("#webapp-close")
+    await ui.open(SUPERVISOR_ID)
+    await page.click("#dashboard-btn")
+    await expect(frame.locator("#students-table tbody tr")).to_have_count(1)
+    await expect(frame.locator("#chart-submissions")).to_have_attribute("data-drawn", "true")
+    await page.screenshot(path=str(SCREENSHOTS / "7-supervisor-mini-app.png"))
+    await page.click("#webapp-close")
     for name in ("0-supervisor-new-card", "1-admin", "2-supervisor", "3-student", "4-supervisor-menu",
-                 "5-invite-dialog"):
+                 "5-invite-dialog", "6-student-mini-app", "7-supervisor-mini-app"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
 
 

@@ -15,6 +15,7 @@ from .records import (
     StoredFile,
     WebhookDelivery,
 )
+from .webapp import init_data_for, launch_hash, sign_init_data
 from .wire import Upload
 
 __all__ = [
@@ -28,6 +29,9 @@ __all__ = [
     "StoredFile",
     "Upload",
     "WebhookDelivery",
+    "init_data_for",
+    "launch_hash",
     "parse_html",
+    "sign_init_data",
     "utf16_len",
 ]

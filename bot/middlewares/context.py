@@ -42,7 +42,8 @@ class ContextMiddleware(BaseMiddleware):
                         t=Texts(language_of(language), self._deps.config.tz))
             if user is not None and data.get("registered_now"):
                 # The admin's menu, as /start would have set it (/start sets it again).
-                await set_menu(data["bot"], user.id, user.role, data["t"])
+                await set_menu(data["bot"], user.id, user.role, data["t"],
+                               data.get("webapp_url"))
             return await handler(event, data)
         finally:
             if session.info.pop(OUTBOX_WRITTEN, False):

@@ -769,3 +769,9 @@ TEXTS.update({
     ),
     "mydata.caption": "🔐 Everything the bot holds about you: your rows (data.json) and files.",
 })
+
+# feature: webapp (the Mini App)
+TEXTS.update({
+    "webapp.open_button": "Open dashboard",
+    "webapp.menu_button": "Dashboard",
+})

@@ -28,6 +28,8 @@ locals {
     { name = "BOT_MODE", value = "webhook" },
     { name = "WEBHOOK_BASE_URL", value = "https://${var.bot_domain}" },
     { name = "WEBHOOK_PATH", value = var.webhook_path },
+    # The Mini App, served by the app under /app/ behind CloudFront (cdn.tf).
+    { name = "WEBAPP_URL", value = "https://${var.bot_domain}/app/" },
     { name = "HTTP_HOST", value = "0.0.0.0" },
     { name = "HTTP_PORT", value = "8000" },
     { name = "S3_BUCKET", value = aws_s3_bucket.files.id },
@@ -47,6 +49,7 @@ locals {
   app_secrets = [
     { name = "TELEGRAM_BOT_TOKEN", valueFrom = aws_secretsmanager_secret.telegram_bot_token.arn },
     { name = "WEBHOOK_SECRET", valueFrom = aws_secretsmanager_secret.webhook_secret.arn },
+    { name = "JWT_SECRET_KEY", valueFrom = aws_secretsmanager_secret.jwt_secret_key.arn },
     { name = "DATABASE_URL", valueFrom = aws_secretsmanager_secret.database_url.arn },
     { name = "REDIS_URL", valueFrom = aws_secretsmanager_secret.redis_url.arn },
     { name = "ADMIN_IDS", valueFrom = aws_secretsmanager_secret.admin_ids.arn },
@@ -276,6 +279,7 @@ data "aws_iam_policy_document" "execution_secrets" {
     resources = [
       aws_secretsmanager_secret.telegram_bot_token.arn,
       aws_secretsmanager_secret.webhook_secret.arn,
+      aws_secretsmanager_secret.jwt_secret_key.arn,
       aws_secretsmanager_secret.database_url.arn,
       aws_secretsmanager_secret.redis_url.arn,
       aws_secretsmanager_secret.admin_ids.arn,

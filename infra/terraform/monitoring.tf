@@ -63,6 +63,7 @@ resource "aws_ssm_parameter" "cwagent_config" {
                 "^thesis_submissions_total$",
                 "^review_completions_total$",
                 "^user_registrations_total$",
+                "^api_auth_failures_total$",
               ]
             }]
           }
@@ -211,6 +212,24 @@ resource "aws_cloudwatch_metric_alarm" "outbox_backlog" {
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.outbox_backlog_threshold
   treat_missing_data  = "missing"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+}
+
+# Many refused Mini App logins or tokens (all reasons together): someone is trying forged
+# init data or tokens, or JWT_SECRET_KEY changed under live tokens.
+resource "aws_cloudwatch_metric_alarm" "api_auth_failures" {
+  alarm_name          = "${local.name}-api-auth-failures"
+  alarm_description   = "More than 200 Mini App API refusals (api_auth_failures_total) in 5 minutes, 2 periods running. Runbook: docs/operations.md#mini-app"
+  namespace           = local.metric_namespace
+  metric_name         = "api_auth_failures_total"
+  dimensions          = { Environment = var.environment }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 2
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 200
+  treat_missing_data  = "notBreaching"
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
 }

@@ -68,6 +68,7 @@ output "secret_arns" {
   value = {
     telegram_bot_token = aws_secretsmanager_secret.telegram_bot_token.arn
     webhook_secret     = aws_secretsmanager_secret.webhook_secret.arn
+    jwt_secret_key     = aws_secretsmanager_secret.jwt_secret_key.arn
     database_url       = aws_secretsmanager_secret.database_url.arn
     redis_url          = aws_secretsmanager_secret.redis_url.arn
     admin_ids          = aws_secretsmanager_secret.admin_ids.arn

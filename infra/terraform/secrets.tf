@@ -37,6 +37,23 @@ resource "aws_secretsmanager_secret_version" "webhook_secret" {
   secret_string = random_password.webhook_secret.result
 }
 
+# JWT_SECRET_KEY signs the Mini App's bearer tokens (HS256): long and random.
+resource "random_password" "jwt_secret_key" {
+  length  = 64
+  special = false
+}
+
+resource "aws_secretsmanager_secret" "jwt_secret_key" {
+  name                    = "${local.secret_prefix}/jwt-secret"
+  description             = "JWT_SECRET_KEY: signs the Mini App API's bearer tokens"
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret_version" "jwt_secret_key" {
+  secret_id     = aws_secretsmanager_secret.jwt_secret_key.id
+  secret_string = random_password.jwt_secret_key.result
+}
+
 resource "aws_secretsmanager_secret" "database_url" {
   name                    = "${local.secret_prefix}/database-url"
   description             = "DATABASE_URL (postgresql+asyncpg)"

@@ -265,6 +265,27 @@ function renderHead() {
     ? `${S.bot.name || "bot"} is ${action}`
     : `${roleText(p)} · id ${p.id} · chat with @${S.bot.username}`;
   $("#chat").dataset.chatId = String(p.id);
+  // The Mini App is for registered people (the bot refuses anyone else's login anyway).
+  $("#dashboard-btn").hidden = !p.role;
+}
+
+// ---------------------------------------------------------------- the Mini App
+
+/* Opens the bot's Mini App in a frame as this person: the sandbox signs their init data with
+   the emulator's token, as Telegram signs it with the bot's, and passes it in the URL hash. */
+async function openWebApp(chatId) {
+  const response = await fetch(`/api/webapp/${chatId}`);
+  const data = await response.json();
+  if (!response.ok) { toast(chatId, data.error || response.statusText, true); return; }
+  const p = person(chatId);
+  $("#webapp-title").textContent = `Mini App · ${p ? p.name : chatId}`;
+  $("#webapp-frame").src = data.url;
+  $("#webapp-dialog").hidden = false;
+}
+
+function closeWebApp() {
+  $("#webapp-dialog").hidden = true;
+  $("#webapp-frame").src = "about:blank";
 }
 
 function renderChat() {
@@ -385,6 +406,9 @@ function keyboardNode(m) {
             setTimeout(() => button.classList.remove("pressed"), 400);
           }
         });
+      } else if (b.web_app) {
+        button.classList.add("web-app");
+        button.addEventListener("click", () => openWebApp(m.chat_id));
       } else if (b.url) {
         button.classList.add("url");
         button.addEventListener("click", () => openLink(b.url));
@@ -676,6 +700,8 @@ function setupPeople() {
     cancelRename();
   });
   $("#join-cancel").addEventListener("click", closeJoinDialog);
+  $("#dashboard-btn").addEventListener("click", () => openWebApp(S.active));
+  $("#webapp-close").addEventListener("click", closeWebApp);
   $("#join-dialog").addEventListener("click", (ev) => { if (ev.target.id === "join-dialog") closeJoinDialog(); });
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") { closeJoinDialog(); $("#menu").hidden = true; } });
   $("#join-new").addEventListener("submit", async (ev) => {

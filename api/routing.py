@@ -1,0 +1,169 @@
+"""How an API route runs: authenticate, parse, call the services, render JSON.
+
+Each resource module declares its ``Endpoint``s; ``api.mount`` registers them and
+``api.openapi`` describes them from the same declarations, so the document cannot drift
+from what is served. An endpoint's function gets a ``Call`` (the services of this request,
+its user, the parsed query) and returns a response model, or a ready ``StreamResponse``
+(a file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import structlog
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from api.models import ErrorBody, ErrorOut
+from api.tokens import TokenProblem, TokenRefused, Tokens, bearer
+from bot.deps import AppDeps
+from bot.metrics import API_AUTH_FAILURES
+from services.access import revoked
+from services.context import Services
+from services.errors import DependencyError, DomainError, NotAllowed, NotFound
+from storage.models import User
+
+log = structlog.get_logger("api")
+Q = TypeVar("Q", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    bot_token: str
+    tokens: Tokens
+    auth_max_age_seconds: int
+
+
+API_DEPS = web.AppKey("api_deps", AppDeps)
+API_CONFIG = web.AppKey("api_config", ApiConfig)
+
+
+class ApiError(Exception):
+    """An answer other than 200: status, a stable code and a message, rendered as ErrorOut."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(code)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+
+
+def error_response(status: int, code: str, message: str,
+                   headers: dict[str, str] | None = None) -> web.Response:
+    body = ErrorOut(error=ErrorBody(code=code, message=message))
+    return web.json_response(body.model_dump(mode="json"), status=status, headers=headers)
+
+
+def unauthorized(problem: str, message: str) -> ApiError:
+    API_AUTH_FAILURES.labels(reason=problem).inc()
+    return ApiError(401, problem, message, {"WWW-Authenticate": 'Bearer realm="api"'})
+
+
+@dataclass
+class Call:
+    request: web.Request
+    services: Services
+    user: User
+    query: Any = None
+
+    def match(self, name: str) -> int:
+        """An integer path parameter (the route's pattern already made it digits)."""
+        return int(self.request.match_info[name])
+
+
+Result = BaseModel | web.StreamResponse
+EndpointFn = Callable[[Call], Awaitable[Result]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # aiohttp pattern; {name:\d+} parameters
+    fn: EndpointFn
+    summary: str
+    response: type[BaseModel] | None  # None: not JSON (a file)
+    query: type[BaseModel] | None = None
+    roles: tuple[str, ...] = ()  # for the document only: the services decide
+    errors: tuple[int, ...] = field(default=(401, 403))
+
+
+async def authenticate(request: web.Request, services: Services) -> User:
+    """The user of a valid bearer token who may still act, or a 401/403."""
+    config = request.app[API_CONFIG]
+    now = services.deps.clock.now()
+    try:
+        claims = config.tokens.verify(bearer(request.headers.get("Authorization")), now)
+    except TokenRefused as refused:
+        messages = {TokenProblem.MISSING: "an Authorization: Bearer token is required",
+                    TokenProblem.INVALID: "the token is not valid",
+                    TokenProblem.EXPIRED: "the token has expired; log in again"}
+        raise unauthorized(refused.problem.value, messages[refused.problem]) from None
+    user = await services.registration.current(claims.user_id)
+    if user is None:
+        raise unauthorized("unknown_user", "the token's user is not registered")
+    if revoked(user, services.deps.config) is not None:
+        # As in the chat: a deactivated person (or a former admin) may not act.
+        API_AUTH_FAILURES.labels(reason="access_revoked").inc()
+        raise ApiError(403, "access_revoked", "your access has been revoked")
+    return user
+
+
+def parse_query(model: type[Q], request: web.Request) -> Q:
+    try:
+        return model.model_validate(dict(request.query))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "query"
+        raise ApiError(400, "bad_request", f"{where}: {first['msg']}") from None
+
+
+def handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        deps = request.app[API_DEPS]
+        session = deps.session_factory()
+        try:
+            services = Services(session, deps.services)
+            user = await authenticate(request, services)
+            query = parse_query(endpoint.query, request) if endpoint.query else None
+            result = await endpoint.fn(Call(request, services, user, query))
+        finally:
+            await session.close()
+        if isinstance(result, web.StreamResponse):
+            return result
+        assert endpoint.response is not None and isinstance(result, endpoint.response)
+        return web.json_response(result.model_dump(mode="json"))
+
+    handle.__name__ = f"api_{endpoint.fn.__name__}"
+    return handle
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Under /api/, every answer is JSON: refusals, domain errors, unknown routes, outages."""
+    if not request.path.startswith("/api/") and request.path != "/api":
+        return await handler(request)
+    try:
+        return await handler(request)
+    except ApiError as error:
+        return error_response(error.status, error.code, error.message, error.headers)
+    except NotAllowed:
+        return error_response(403, "forbidden", "you may not see this")
+    except NotFound:
+        return error_response(404, "not_found", "no such thing")
+    except DomainError as error:
+        return error_response(400, error.code, error.code.replace("_", " "))
+    except DependencyError:
+        return error_response(503, "unavailable", "try again in a moment",
+                              {"Retry-After": "5"})
+    except web.HTTPNotFound:
+        return error_response(404, "not_found", "no such endpoint")
+    except web.HTTPMethodNotAllowed:
+        return error_response(405, "method_not_allowed", "method not allowed")
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(413, "too_large", "request body too large")

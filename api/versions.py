@@ -1,0 +1,54 @@
+"""GET /api/versions/{id}/file: a version's file (or its feedback file) streamed from the
+file store to its student, that student's supervisor or an admin, as in the chat."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from aiohttp import web
+
+from api.models import FileQuery
+from api.routing import Call, Endpoint
+from services.errors import StorageUnavailable
+
+TYPES = {"pdf": "application/pdf",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def disposition(name: str) -> str:
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    return (f"attachment; filename=\"{ascii_name}\"; "
+            f"filename*=UTF-8''{urllib.parse.quote(name, safe='')}")
+
+
+async def version_file(call: Call) -> web.StreamResponse:
+    query: FileQuery = call.query
+    stored = await call.services.submissions.file_for(call.user, call.match("id"),
+                                                      feedback=query.feedback)
+    # Done with the database before a transfer that may take long.
+    await call.services.session.commit()
+    chunks = call.services.deps.files.read(stored.key)
+    try:
+        first = await anext(chunks, b"")
+    except Exception as exc:  # any store failure is an outage to the caller
+        raise StorageUnavailable() from exc
+    extension = stored.file_name.rsplit(".", 1)[-1].lower() if "." in stored.file_name else ""
+    response = web.StreamResponse(headers={
+        "Content-Type": TYPES.get(extension, "application/octet-stream"),
+        "Content-Disposition": disposition(stored.file_name),
+        "Cache-Control": "private, no-store",
+    })
+    await response.prepare(call.request)
+    await response.write(first)
+    async for chunk in chunks:
+        await response.write(chunk)
+    await response.write_eof()
+    return response
+
+
+ENDPOINTS = (
+    Endpoint("GET", r"/api/versions/{id:\d+}/file", version_file,
+             "The file of a version (or, with feedback=true, the supervisor's feedback file)",
+             None, query=FileQuery, roles=("its student", "their supervisor", "admin"),
+             errors=(401, 403, 404)),
+)

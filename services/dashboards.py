@@ -1,0 +1,154 @@
+"""What the Mini App's dashboards show: a thesis timeline, pages of students, admin charts.
+
+The same rules as the chat's views (services/overview.py): a student sees their own thesis,
+a supervisor their own students, an admin everyone; anyone else gets ``NotAllowed``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from services.base import BaseService, read_only
+from services.errors import NotAllowed, NotFound
+from services.team import may_see
+from storage.models import Milestone, Role, Thesis, ThesisStatus, User
+from storage.repositories import dashboards, milestones, reviews, theses, users
+from storage.repositories.dashboards import StudentRow, SubmissionPoint
+from storage.repositories.theses import VersionRow
+
+MAX_PAGE_SIZE = 200
+CHART_WEEKS = 12
+TURNAROUND_DAYS = 90
+# Review turnaround buckets (upper bound in hours, label), the last one open-ended.
+TURNAROUND_BUCKETS: tuple[tuple[float, str], ...] = (
+    (1, "< 1 h"), (6, "1–6 h"), (24, "6–24 h"), (72, "1–3 d"), (168, "3–7 d"),
+    (float("inf"), "> 7 d"))
+
+
+@dataclass(frozen=True)
+class Timeline:
+    student: User
+    supervisor: User | None
+    thesis: Thesis | None
+    versions: list[VersionRow]
+    milestones: Sequence[Milestone]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class StudentLine:
+    row: StudentRow
+    days_waiting: int | None  # the latest version waits for a decision since that long
+
+
+@dataclass(frozen=True)
+class StudentsPage:
+    lines: list[StudentLine]
+    submissions: list[SubmissionPoint]  # every version of the page's students, for the chart
+    page: int
+    pages: int
+    total: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class AdminCharts:
+    weeks: list[tuple[date, int]]  # (Monday, versions submitted that week), oldest first
+    turnaround: list[tuple[str, int]]  # (bucket label, decisions), shortest first
+    waiting: list[tuple[int, str, int]]  # (supervisor id, name, versions waiting)
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def bucket_turnaround(seconds: Sequence[float]) -> list[tuple[str, int]]:
+    counts = [0] * len(TURNAROUND_BUCKETS)
+    for value in seconds:
+        hours = value / 3600
+        index = next(i for i, (bound, _label) in enumerate(TURNAROUND_BUCKETS) if hours < bound)
+        counts[index] += 1
+    return [(label, count) for (_bound, label), count in zip(TURNAROUND_BUCKETS, counts,
+                                                            strict=True)]
+
+
+def weekly(per_day: dict[date, int], today: date, weeks: int = CHART_WEEKS) -> list[tuple[date,
+                                                                                       int]]:
+    first = monday(today) - timedelta(weeks=weeks - 1)
+    totals = {first + timedelta(weeks=i): 0 for i in range(weeks)}
+    for day, count in per_day.items():
+        week = monday(day)
+        if week in totals:
+            totals[week] += count
+    return sorted(totals.items())
+
+
+class DashboardService(BaseService):
+    @read_only
+    async def supervisor_of(self, user: User) -> User | None:
+        if user.supervisor_id is None:
+            return None
+        return await users.get(self.session, user.supervisor_id)
+
+    @read_only
+    async def timeline(self, actor: User, student_id: int) -> Timeline:
+        """One student's whole thesis: versions with their decisions, and milestones."""
+        student = actor if actor.id == student_id else await users.get(self.session, student_id)
+        if student is None or student.role != Role.STUDENT.value:
+            raise NotFound()
+        if not await may_see(self.session, actor, student):
+            raise NotAllowed()
+        thesis, rows = await theses.with_versions(self.session, student_id)
+        supervisor = None
+        if student.supervisor_id is not None:
+            supervisor = await users.get(self.session, student.supervisor_id)
+        return Timeline(student, supervisor, thesis, rows,
+                        await milestones.of_student(self.session, student_id), self.clock.now())
+
+    @read_only
+    async def students(self, actor: User, *, page: int = 0, page_size: int = 50,
+                       status: ThesisStatus | None = None) -> StudentsPage:
+        """A supervisor's own students, or every student for an admin, a page at a time."""
+        owner = self._students_owner(actor)
+        page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+        wanted = status.value if status is not None else None
+        total = await dashboards.count_students(self.session, owner, wanted)
+        pages = max((total + page_size - 1) // page_size, 1)
+        page = min(max(page, 0), pages - 1)
+        rows = await dashboards.students_page(self.session, owner, wanted,
+                                              offset=page * page_size, limit=page_size)
+        now = self.clock.now()
+        lines = [StudentLine(row, _days_waiting(row, now)) for row in rows]
+        points = await dashboards.submission_points(self.session,
+                                                    [row.student.id for row in rows])
+        return StudentsPage(lines, points, page, pages, total, page_size)
+
+    def _students_owner(self, actor: User) -> int | None:
+        if actor.role == Role.SUPERVISOR.value:
+            return actor.id
+        if actor.role == Role.ADMIN.value:
+            return None
+        raise NotAllowed()
+
+    @read_only
+    async def charts(self, actor: User) -> AdminCharts:
+        if actor.role != Role.ADMIN.value:
+            raise NotAllowed()
+        now = self.clock.now()
+        today = now.date()
+        since = datetime.combine(monday(today) - timedelta(weeks=CHART_WEEKS - 1),
+                                 datetime.min.time(), tzinfo=now.tzinfo)
+        per_day = await dashboards.submissions_per_day(self.session, since)
+        durations = await reviews.review_durations_since(
+            self.session, now - timedelta(days=TURNAROUND_DAYS))
+        return AdminCharts(weekly(per_day, today), bucket_turnaround(durations),
+                           await dashboards.pending_by_supervisor(self.session))
+
+
+def _days_waiting(row: StudentRow, now: datetime) -> int | None:
+    if row.thesis is None or row.latest is None \
+            or row.thesis.status != ThesisStatus.SUBMITTED.value:
+        return None
+    return max((now - row.latest.submitted_at).days, 0)
