@@ -251,6 +251,8 @@ class ThesisMember(Base):
     __tablename__ = "thesis_members"
     __table_args__ = (
         UniqueConstraint("student_id", "user_id", name="uq_thesis_members_student_user"),
+        # A supervisor's theses (their /queue, /students and dashboards) by member.
+        Index("ix_thesis_members_user", "user_id", "student_id"),
         CheckConstraint(_in("role", TeamRole), name="role"),
         # One supervisor and at most one examiner per thesis.
         Index("uq_thesis_members_one_supervisor", "student_id", unique=True,

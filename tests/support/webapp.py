@@ -15,7 +15,16 @@ import aiohttp
 
 from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore
-from storage.models import Milestone, Review, Role, Submission, Thesis, User
+from storage.models import (
+    Milestone,
+    Review,
+    Role,
+    Submission,
+    TeamRole,
+    Thesis,
+    ThesisMember,
+    User,
+)
 from tests.documents import pdf
 from tgemu import BotAPIEmulator
 
@@ -77,6 +86,10 @@ async def seed_university(db_url: str, bucket: str, s3_endpoint: str) -> Seeded:
                 session.add(User(id=user_id, role=role.value, full_name=name, language="en",
                                  supervisor_id=supervisor, created_at=now - timedelta(days=60)))
                 await session.flush()
+                if supervisor is not None:
+                    # As registration writes it: the student's team begins with the supervisor.
+                    session.add(ThesisMember(student_id=user_id, user_id=supervisor,
+                                             role=TeamRole.SUPERVISOR.value, created_at=now))
             alice = Thesis(student_id=ALICE, title=ALICE_TITLE, status="submitted",
                            latest_version=2, created_at=now - timedelta(days=20),
                            updated_at=now - timedelta(days=3))
