@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     notify_max_attempts: int = Field(default=8, ge=1)
     flood_rate: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
+    # What changed since the last version: limits of one comparison job (its child process).
+    diff_timeout_seconds: float = Field(default=60.0, gt=0)
+    diff_memory_mb: int = Field(default=512, ge=128)
 
     shutdown_timeout_seconds: float = Field(default=25.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.types import CallbackQuery
+from aiogram.types import BufferedInputFile, CallbackQuery
 
-from handlers.callbacks import FileCb
+from handlers.callbacks import ChangesCb, FileCb
 from handlers.filters import Registered
 from handlers.texts import Texts
 from services.context import Services
@@ -23,8 +23,18 @@ async def send_file(query: CallbackQuery, callback_data: FileCb, services: Servi
     await bot.send_document(query.from_user.id, stored.telegram_file_id)
 
 
+async def send_changes(query: CallbackQuery, callback_data: ChangesCb, services: Services,
+                       user: User, bot: Bot) -> None:
+    """🔍 What changed: the detailed comparison as an HTML document."""
+    detail = await services.comparisons.detail(user, callback_data.submission_id)
+    await query.answer()
+    await bot.send_document(query.from_user.id,
+                            BufferedInputFile(detail.content, filename=detail.file_name))
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.filter(Registered())
     router.callback_query.register(send_file, FileCb.filter())
+    router.callback_query.register(send_changes, ChangesCb.filter())
     return router

@@ -15,7 +15,6 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from handlers.callbacks import (
     AccessAction,
     AccessCb,
-    FileCb,
     InviteRevokeCb,
     PeoplePageCb,
     PersonCb,
@@ -65,7 +64,7 @@ def with_row(keyboard: InlineKeyboardMarkup | None,
                                                  *extra.inline_keyboard])
 
 
-def file_buttons(buttons: Iterable[tuple[str, FileCb]]) -> InlineKeyboardMarkup | None:
+def file_buttons(buttons: Iterable[Button]) -> InlineKeyboardMarkup | None:
     return markup(in_rows(buttons, 4))
 
 

@@ -8,9 +8,11 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 
 from handlers.callbacks import QueuePageCb
-from handlers.keyboards import markup, review_buttons
+from handlers.changes import changes_button, changes_line
+from handlers.keyboards import markup, review_buttons, with_row
 from handlers.render import CAPTION_LIMIT, clip
 from handlers.texts import Texts
+from services.comparisons import ChangeView
 from services.notifications import (
     AccessDeactivated,
     AccessReactivated,
@@ -30,6 +32,9 @@ from services.notifications import (
     ThesisReopened,
 )
 
+# Of a caption's 1024 characters, what the summary of the changes may take (the rest of the
+# card takes at most ~700).
+CHANGES_IN_CAPTION = 320
 ICONS = {"approved": "✅", "changes_requested": "✏️", "rejected": "❌"}
 
 
@@ -41,19 +46,31 @@ class Outgoing:
 
 
 def submission_card(t: Texts, *, student_name: str, title: str, version: int,
-                    note: str | None, submitted_at: datetime, caption: bool) -> str:
-    # A caption holds 1024 characters: the note gives way first, then the title.
+                    note: str | None, submitted_at: datetime, caption: bool,
+                    changes: ChangeView | None = None) -> str:
+    # A caption holds 1024 characters: the note gives way first, then the title; what
+    # changed since the last version (under the title) keeps to its own share.
     room = 300 if caption else 2000
     return t("card.new_submission", student=clip(student_name, 100),
              title=clip(title, 200 if caption else 300), version=version, at=submitted_at,
-             note=t.raw("card.note", note=clip(note, room)) if note else None)
+             note=t.raw("card.note", note=clip(note, room)) if note else None) \
+        + changes_line(t, changes, CHANGES_IN_CAPTION if caption else 1000)
 
 
-def _new_submission(t: Texts, p: NewSubmission) -> Outgoing:
+def _new_submission(t: Texts, p: NewSubmission, changes: ChangeView | None = None) -> Outgoing:
     text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
-                           note=p.note, submitted_at=p.submitted_at, caption=bool(p.file_id))
+                           note=p.note, submitted_at=p.submitted_at, caption=bool(p.file_id),
+                           changes=changes)
+    buttons = with_row(review_buttons(t, p.submission_id),
+                       changes_button(t, changes, p.submission_id))
     return Outgoing(text=text[:CAPTION_LIMIT] if p.file_id else text,
-                    document=p.file_id, markup=review_buttons(t, p.submission_id))
+                    document=p.file_id, markup=buttons)
+
+
+def card_with_changes(t: Texts, p: NewSubmission, changes: ChangeView | None) -> Outgoing:
+    """A version's card once its comparison is made: the comparison worker edits the card
+    that was sent into this (the review buttons stay, 🔍 What changed joins them)."""
+    return _new_submission(t, p, changes)
 
 
 def _decision(t: Texts, p: DecisionMade) -> Outgoing:

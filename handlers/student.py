@@ -40,7 +40,9 @@ async def status(message: Message, services: Services, user: User, t: Texts) -> 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:
     _student, thesis, rows = await services.overview.history(user, user.id)
-    for text, markup in views.history(t, thesis, rows):
+    changes = await services.comparisons.of_versions(
+        [(row.submission.id, row.submission.version) for row in rows])
+    for text, markup in views.history(t, thesis, rows, changes):
         await message.answer(text, reply_markup=markup)
 
 

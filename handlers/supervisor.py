@@ -80,9 +80,11 @@ def _student_line(t: Texts, line: StudentLine) -> str:
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,
                           user: User, t: Texts) -> None:
     _student, thesis, rows = await services.overview.history(user, callback_data.student_id)
+    changes = await services.comparisons.of_versions(
+        [(row.submission.id, row.submission.version) for row in rows])
     await query.answer()
     if isinstance(query.message, Message):
-        messages = views.history(t, thesis, rows)
+        messages = views.history(t, thesis, rows, changes)
         text, markup = messages[-1]
         messages[-1] = (text, with_row(markup, thesis_buttons(t, thesis)))
         for text, markup in messages:

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import FileCb
+from handlers.callbacks import ChangesCb, FileCb
+from handlers.changes import changes_line
 from handlers.keyboards import file_buttons
 from handlers.render import clip, size, split_lines
 from handlers.texts import Texts
+from services.comparisons import ChangeView
 from storage.models import Thesis
 from storage.repositories.theses import VersionRow
 
 
-def history(t: Texts, thesis: Thesis | None,
-            rows: list[VersionRow]) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """Messages (text, buttons) listing every version; buttons go with the last one."""
+def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
+            changes: Mapping[int, ChangeView] | None = None,
+            ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """Messages (text, buttons) listing every version, each with what changed since the one
+    before; buttons go with the last one."""
+    changes = changes or {}
     if thesis is None or not rows:
         return [(t("history.none"), None)]
     lines = [t("history.header", title=thesis.title, count=len(rows))]
-    buttons: list[tuple[str, FileCb]] = []
+    buttons: list[tuple[str, FileCb | ChangesCb]] = []
     for row in rows:
         review = row.review
         decision = t(f"decision.{review.decision}") if review else (
@@ -30,12 +37,17 @@ def history(t: Texts, thesis: Thesis | None,
             comment=t.raw("history.comment", comment=clip(review.comment, 600))
             if review and review.comment else None,
             grade=t.raw("history.grade", grade=review.grade)
-            if review and review.grade is not None else None))
+            if review and review.grade is not None else None)
+            + changes_line(t, changes.get(row.submission.id), 600).replace("\n", "\n   ", 1))
         buttons.append((t("history.file_button", version=row.submission.version),
                         FileCb(submission_id=row.submission.id)))
         if review and review.feedback_telegram_file_id:
             buttons.append((t("history.feedback_button", version=row.submission.version),
                             FileCb(submission_id=row.submission.id, feedback=True)))
+        view = changes.get(row.submission.id)
+        if view is not None and view.has_detail:
+            buttons.append((t("compare.history_button", version=row.submission.version),
+                            ChangesCb(submission_id=row.submission.id)))
     chunks = split_lines(lines)
     # Telegram allows 100 buttons a message; the newest versions matter most.
     markup = file_buttons(buttons[-96:])

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
 from services.base import ServiceConfig, ServiceDeps
+from services.comparisons import ComparisonService
 from services.deadlines import DeadlineService
 from services.invites import InviteService
 from services.overview import OverviewService
@@ -57,3 +58,7 @@ class Services:
     @cached_property
     def access(self) -> AccessService:
         return AccessService(self.session, self.deps)
+
+    @cached_property
+    def comparisons(self) -> ComparisonService:
+        return ComparisonService(self.session, self.deps)

@@ -126,6 +126,12 @@ class SourceUnavailable(DomainError):
     code = "source_unavailable"
 
 
+class ComparisonNotReady(DomainError):
+    """🔍 What changed was pressed before the comparison was made (or it could not be)."""
+
+    code = "comparison_not_ready"
+
+
 class DependencyError(Exception):
     """A dependency failed; the user should simply try again later."""
 

@@ -29,7 +29,7 @@ from services.notifications import NewSubmission, notify
 from services.staged_files import discard_unreferenced, pending_keys
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
-from storage.repositories import audit, theses
+from storage.repositories import audit, comparisons, theses
 
 TITLE_MAX = 300
 NOTE_MAX = 1000
@@ -178,6 +178,7 @@ class SubmissionService(BaseService):
             sha256=staged.sha256, telegram_file_id=staged.telegram_file_id, note=note,
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
+        comparisons.add_job(self.session, submission.id, now)  # what changed: its job
         if student.supervisor_id is not None:
             notify(self.session, student.supervisor_id, NewSubmission(
                 submission_id=submission.id, student_name=student.full_name,

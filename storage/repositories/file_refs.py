@@ -7,18 +7,20 @@ from collections.abc import Collection
 from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Review, Submission
+from storage.models import Review, Submission, VersionComparison
 
 
 async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
-    """The keys among ``keys`` that a version (submissions.file_key) or a review's feedback
-    file (reviews.feedback_file_key) refers to."""
+    """The keys among ``keys`` that a version (submissions.file_key), a review's feedback
+    file (reviews.feedback_file_key) or a version's detailed comparison
+    (version_comparisons.html_key) refers to."""
     if not keys:
         return set()
     wanted = list(keys)
     query: CompoundSelect[str | None] = union(
         select(Submission.file_key).where(Submission.file_key.in_(wanted)),
         select(Review.feedback_file_key).where(Review.feedback_file_key.in_(wanted)),
+        select(VersionComparison.html_key).where(VersionComparison.html_key.in_(wanted)),
     )
     return {key for (key,) in await session.execute(query) if key is not None}
 

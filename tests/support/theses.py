@@ -94,6 +94,11 @@ class Writer:
 
 
 def to_pdf(thesis: GenThesis, *, outline: bool = True) -> bytes:
+    return pdf_and_pages(thesis, outline=outline)[0]
+
+
+def pdf_and_pages(thesis: GenThesis, *, outline: bool = True) -> tuple[bytes, int]:
+    """The thesis as a PDF, and how many pages fpdf2 made of it."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -115,7 +120,7 @@ def to_pdf(thesis: GenThesis, *, outline: bool = True) -> bytes:
         for paragraph in section.paragraphs:
             pdf.multi_cell(0, 5.5, paragraph, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2.5)
-    return bytes(pdf.output())
+    return bytes(pdf.output()), pdf.pages_count
 
 
 def scanned_pdf(pages: int = 3) -> bytes:
