@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 READ_LIMIT = 1024 * 1024  # one answer line at most
+# A fresh child's start (the interpreter and its imports) is not counted in a job's time.
+START_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,14 @@ class ChildPool:
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL, env=_child_env(), limit=READ_LIMIT)
         self.started += 1
+        assert slot.process.stdout is not None
+        try:
+            ready = await asyncio.wait_for(slot.process.stdout.readline(), START_TIMEOUT)
+        except TimeoutError:
+            ready = b""
+        if ready.strip() != b"ready":
+            await self._kill(slot)
+            raise JobFailed("crashed")
         return slot.process
 
     async def _kill(self, slot: _Slot) -> None:
@@ -151,7 +161,7 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
     """Read the files the parent wrote, run services.comparison.run_job, write its output.
 
     ``job``: new_path, new_kind, old_text_path | None, old_path | None, old_kind | None,
-    old_version | None, new_version, title, out_dir. Answer: text_path | None,
+    old_reason | None, old_version | None, new_version, title, out_dir. Answer: text_path | None,
     summary | None, html_path | None, reason | None.
     """
     from services.comparison import run_job
@@ -162,7 +172,7 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
     old_data = Path(job["old_path"]).read_bytes() if job.get("old_path") else None
     result = run_job(job["new_kind"], Path(job["new_path"]).read_bytes(), old_text,
                      job.get("old_kind"), old_data, job.get("old_version"),
-                     job["new_version"], job["title"])
+                     job["new_version"], job["title"], old_reason=job.get("old_reason"))
     answer: dict[str, Any] = {"summary": result.summary, "reason": result.reason,
                               "text_path": None, "html_path": None}
     if result.text is not None:
@@ -174,6 +184,11 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+# Imported while the child starts, so that a job's time is the job's.
+comparison_job.preload = (  # type: ignore[attr-defined]
+    "services.comparison", "pypdfium2", "defusedxml.ElementTree")
+
+
 def _child_main(memory_mb: int, target: str) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -181,6 +196,10 @@ def _child_main(memory_mb: int, target: str) -> None:
         os.nice(10)
     module, _, name = target.partition(":")
     work = getattr(importlib.import_module(module), name)
+    for heavy in getattr(work, "preload", ()):
+        importlib.import_module(heavy)
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
     for line in sys.stdin:
         started = time.perf_counter()
         try:

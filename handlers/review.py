@@ -12,10 +12,13 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
 from handlers.callbacks import ReviewAction, ReviewCb
+from handlers.changes import changes_button
 from handlers.filters import Magic, Registered, conversation_steps
+from handlers.keyboards import markup
 from handlers.notifications import submission_card
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
+from services.comparisons import ChangeView
 from services.context import Services
 from services.reviews import COMMENT_MAX, clean_comment, parse_grade
 from services.submissions import StagedFile
@@ -102,7 +105,9 @@ async def got_grade(message: Message, state: FSMContext, services: Services, use
     result = await services.reviews.decide(
         user, data["submission_id"], decision, comment=data.get("comment"),
         feedback=feedback, grade=grade)
-    await _close_card(bot, t, data, result)
+    changes = await services.comparisons.view_for(result.target.submission.id,
+                                                  result.target.submission.version)
+    await _close_card(bot, t, data, result, changes)
     await message.answer(t("review.done", decision=t(f"decision.{decision.value}"),
                            student=result.target.student.full_name,
                            version=result.target.submission.version))
@@ -112,8 +117,10 @@ async def grade_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("error.invalid_grade"))
 
 
-async def _close_card(bot: Bot, t: Texts, data: dict[str, Any], result: Any) -> None:
-    """Replace the card's buttons with the outcome, so nobody presses them again."""
+async def _close_card(bot: Bot, t: Texts, data: dict[str, Any], result: Any,
+                      changes: ChangeView | None = None) -> None:
+    """Replace the card's buttons with the outcome, so nobody presses them again (what
+    changed since the last version stays on it, and its 🔍 button)."""
     if not data.get("card_chat") or not data.get("card_message"):
         return
     target = result.target
@@ -121,16 +128,18 @@ async def _close_card(bot: Bot, t: Texts, data: dict[str, Any], result: Any) -> 
         t, student_name=target.student.full_name, title=target.thesis.title,
         version=target.submission.version, note=target.submission.note,
         submitted_at=target.submission.submitted_at, caption=data.get("card_caption", False),
+        changes=changes,
     ) + t("card.outcome", decision=t(f"decision.{result.review.decision}"),
           reviewer=result.reviewer.full_name, at=result.review.created_at)
+    buttons = markup([changes_button(t, changes, target.submission.id)])
     try:
         if data.get("card_caption"):
             await bot.edit_message_caption(chat_id=data["card_chat"],
                                            message_id=data["card_message"], caption=text,
-                                           reply_markup=None)
+                                           reply_markup=buttons)
         else:
             await bot.edit_message_text(text, chat_id=data["card_chat"],
-                                        message_id=data["card_message"], reply_markup=None)
+                                        message_id=data["card_message"], reply_markup=buttons)
     except TelegramBadRequest:
         # The card may be too old to edit or already edited; the decision stands.
         pass

@@ -774,9 +774,10 @@ class JobResult:
 
 def run_job(new_kind: str, new_data: bytes, old_text: str | None, old_kind: str | None,
             old_data: bytes | None, old_version: int | None, new_version: int,
-            title: str) -> JobResult:
+            title: str, old_reason: str | None = None) -> JobResult:
     """Extract the new version; compare it with the old one when there is one. The old
-    one's text is given when it is stored, else its file."""
+    one's text is given when it is stored, else its file, else why it has none
+    (``old_reason``: the note for a scan, "base_failed" for anything else)."""
     try:
         new = extract(new_kind, new_data)
     except ComparisonError as exc:
@@ -788,8 +789,10 @@ def run_job(new_kind: str, new_data: bytes, old_text: str | None, old_kind: str 
             old = DocumentText.from_json(old_text)
         elif old_kind is not None and old_data is not None:
             old = extract(old_kind, old_data)
+        elif old_reason in ("no_text", "encrypted"):
+            raise NoTextLayer(old_reason)
         else:
-            raise Unreadable("missing")
+            raise Unreadable("base_failed")
     except ComparisonError as exc:
         return JobResult(text=new.to_json(), summary=None, html=None, reason=exc.reason)
     comparison = compare(old, new)

@@ -77,6 +77,9 @@ class Plan:
     base_file_key: str | None
     base_file_kind: str | None
     base_text: str | None
+    # Why the old version has no stored text when its own job is over (no_text, timeout…):
+    # its file is not read again.
+    base_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,17 +136,21 @@ class ComparisonService(BaseService):
         if found is None:
             return None
         submission, thesis, previous = found
-        base_text = None
+        base_text = base_reason = None
         if previous is not None:
             stored = await comparisons.text_of(self.session, previous.id)
             base_text = stored.content if stored is not None else None
+            base_job = await comparisons.get(self.session, previous.id)
+            if stored is None and base_job is not None and base_job.finished_at is not None:
+                base_reason = base_job.reason or "unreadable"
         return Plan(
             submission_id=submission.id, version=submission.version, title=thesis.title,
             file_key=submission.file_key, file_kind=submission.file_kind,
             base_id=previous.id if previous else None,
             base_version=previous.version if previous else None,
             base_file_key=previous.file_key if previous else None,
-            base_file_kind=previous.file_kind if previous else None, base_text=base_text)
+            base_file_kind=previous.file_kind if previous else None, base_text=base_text,
+            base_reason=base_reason)
 
     async def store(self, job: Job, plan: Plan, outcome: Outcome) -> bool:
         """The job's outcome and the version's text, in one transaction; False when another
@@ -165,7 +172,10 @@ class ComparisonService(BaseService):
             await self.session.rollback()
             return False
         await self.session.commit()
-        if outcome.reason is not None and plan.version >= 2:
+        # A first version's scan is no failure yet (there is nothing to compare it with);
+        # a hostile file is, whichever version it is.
+        if outcome.reason is not None and (plan.version >= 2
+                                           or outcome.reason not in NO_TEXT_REASONS):
             VERSION_COMPARE_FAILURES.labels(reason=outcome.reason).inc()
         return True
 

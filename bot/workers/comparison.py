@@ -141,15 +141,17 @@ class ComparisonWorker:
 
     async def _outcome(self, plan: Plan, folder: Path) -> Outcome:
         request: dict[str, object] = {
+            "submission_id": plan.submission_id,
             "new_path": str(await self._copy(plan.file_key, folder / "new")),
             "new_kind": plan.file_kind, "new_version": plan.version, "title": plan.title,
             "old_version": plan.base_version, "old_kind": plan.base_file_kind,
-            "old_text_path": None, "old_path": None, "out_dir": str(folder)}
+            "old_text_path": None, "old_path": None, "old_reason": plan.base_reason,
+            "out_dir": str(folder)}
         if plan.base_text is not None:
             path = folder / "old.json"
             await asyncio.to_thread(path.write_text, plan.base_text, "utf-8")
             request["old_text_path"] = str(path)
-        elif plan.base_file_key is not None:
+        elif plan.base_file_key is not None and plan.base_reason is None:
             request["old_path"] = str(await self._copy(plan.base_file_key, folder / "old"))
         try:
             answer = await self.pool.run(request)

@@ -147,3 +147,104 @@ def to_docx(thesis: GenThesis) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# --- a known set of edits ------------------------------------------------------------
+
+INSERTED = "Moreover the calibrated baseline outperforms every earlier variant on all three datasets."
+
+
+@dataclass
+class Edits:
+    old: GenThesis
+    new: GenThesis
+    added: int
+    removed: int
+    deleted_sentence: str
+    replaced: tuple[str, str]
+
+
+def known_edits() -> Edits:
+    """Five edits: a sentence inserted in 2.1, one deleted from 3.1, a word replaced in 1.2,
+    a new section 2.3 Evaluation, section 3.2 removed."""
+    writer = Writer(seed=11)
+    old = writer.thesis(2500, chapters=3, per_chapter=2)
+    new = old.copy()
+    # 2.1: a sentence inserted after the first sentence of its first paragraph.
+    target = new.section("2.1")
+    first, rest = target.paragraphs[0].split(". ", 1)
+    target.paragraphs[0] = f"{first}. {INSERTED} {rest}"
+    # 3.1: the second sentence of its second paragraph deleted.
+    target = new.section("3.1")
+    sentences = target.paragraphs[1].split(". ")
+    deleted = sentences.pop(1)
+    target.paragraphs[1] = ". ".join(sentences)
+    # 1.2: one word replaced.
+    target = new.section("1.2")
+    words = target.paragraphs[0].split(" ")
+    replaced = (words[3], "transformerless")
+    words[3] = replaced[1]
+    target.paragraphs[0] = " ".join(words)
+    # A new section after 2.2, and 3.2 gone.
+    section = GenSection("2.3", "Evaluation",
+                         [writer.paragraph(), "Results in <b>bold</b> & 'quotes' stay text."])
+    at = new.sections.index(new.section("2.2")) + 1
+    new.sections.insert(at, section)
+    removed_section = new.section("3.2")
+    new.sections.remove(removed_section)
+    added = len(INSERTED.split()) + 1 + sum(len(p.split()) for p in section.paragraphs)
+    removed = len(deleted.split()) + 1 + sum(len(p.split()) for p in removed_section.paragraphs)
+    return Edits(old, new, added, removed, deleted + ".", replaced)
+
+
+# --- hostile files (each passes services/documents.py: only the comparison meets them) ----
+
+def text_ops_pdf(ops: int) -> bytes:
+    """A small PDF whose one page draws ``ops`` text objects (a compressed stream of ~40
+    bytes each): 500,000 take pdfium seconds, 1,000,000 more memory than a child has."""
+    import zlib
+
+    content = zlib.compress(b"BT /F1 1 Tf 1 0 0 1 10 10 Tm (x) Tj ET\n" * ops, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content
+        + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+ENTITY_BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+<!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:body><w:p><w:r><w:t>&lol5;</w:t></w:r></w:p></w:body></w:document>"""
+
+
+def docx_with(document_xml: bytes, compress: bool = True) -> bytes:
+    """A minimal DOCX (what services/documents.py accepts) around the given document.xml."""
+    import zipfile
+
+    out = io.BytesIO()
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(out, "w", method) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://'
+                         'schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("word/document.xml", document_xml)
+    return out.getvalue()

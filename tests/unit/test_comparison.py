@@ -6,67 +6,21 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
 
 import pytest
 
 from services import comparison
 from services.comparison import NoTextLayer, Unreadable, compare, extract, run_job
 from tests.support.theses import (
-    GenSection,
-    GenThesis,
-    Writer,
+    ENTITY_BOMB,
+    INSERTED,
+    Edits,
+    docx_with,
+    known_edits,
     pdf_and_pages,
     scanned_pdf,
     to_docx,
 )
-
-INSERTED = "Moreover the calibrated baseline outperforms every earlier variant on all three datasets."
-DELETED_FROM = "3.1"
-NEW_SECTION = GenSection("2.3", "Evaluation", [])
-
-
-@dataclass
-class Edits:
-    old: GenThesis
-    new: GenThesis
-    added: int
-    removed: int
-    deleted_sentence: str
-    replaced: tuple[str, str]
-
-
-def known_edits() -> Edits:
-    """Five edits: a sentence inserted in 2.1, one deleted from 3.1, a word replaced in 1.2,
-    a new section 2.3 Evaluation, section 3.2 removed."""
-    writer = Writer(seed=11)
-    old = writer.thesis(2500, chapters=3, per_chapter=2)
-    new = old.copy()
-    # 2.1: a sentence inserted after the first sentence of its first paragraph.
-    target = new.section("2.1")
-    first, rest = target.paragraphs[0].split(". ", 1)
-    target.paragraphs[0] = f"{first}. {INSERTED} {rest}"
-    # 3.1: the second sentence of its second paragraph deleted.
-    target = new.section(DELETED_FROM)
-    sentences = target.paragraphs[1].split(". ")
-    deleted = sentences.pop(1)
-    target.paragraphs[1] = ". ".join(sentences)
-    # 1.2: one word replaced.
-    target = new.section("1.2")
-    words = target.paragraphs[0].split(" ")
-    replaced = (words[3], "transformerless")
-    words[3] = replaced[1]
-    target.paragraphs[0] = " ".join(words)
-    # A new section after 2.2, and 3.2 gone.
-    section = GenSection(NEW_SECTION.number, NEW_SECTION.title,
-                         [writer.paragraph(), "Results in <b>bold</b> & 'quotes' stay text."])
-    at = new.sections.index(new.section("2.2")) + 1
-    new.sections.insert(at, section)
-    removed_section = new.section("3.2")
-    new.sections.remove(removed_section)
-    added = len(INSERTED.split()) + 1 + sum(len(p.split()) for p in section.paragraphs)
-    removed = len(deleted.split()) + 1 + sum(len(p.split()) for p in removed_section.paragraphs)
-    return Edits(old, new, added, removed, deleted + ".", replaced)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +34,7 @@ def check_summary(summary: comparison.Summary, edits: Edits) -> None:
     assert summary.sections_added == ("2.3 Evaluation",)
     assert summary.sections_changed == ("1.2", "2.1", "3.1")
     assert summary.sections_removed == ("3.2",)
-    total = edits.old.words + edits.new.words + 3  # the title's words, in the PDF's text
+    total = edits.old.words + edits.new.words + 6  # the title's words, in the PDFs' text
     assert summary.changed_share == pytest.approx((edits.added + edits.removed) / total,
                                                   rel=0.01)
 
@@ -170,25 +124,9 @@ def test_an_encrypted_pdf_has_no_text_layer(edits: Edits) -> None:
     assert caught.value.reason == "encrypted"
 
 
-def _docx_with(document_xml: bytes, compress: bool = True) -> bytes:
-    out = io.BytesIO()
-    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with zipfile.ZipFile(out, "w", method) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", document_xml)
-    return out.getvalue()
-
-
-ENTITY_BOMB = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
-<w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>"""
-
-
 def test_an_xml_entity_bomb_is_refused() -> None:
     with pytest.raises(Unreadable) as caught:
-        extract("docx", _docx_with(ENTITY_BOMB))
+        extract("docx", docx_with(ENTITY_BOMB))
     assert caught.value.reason == "xml_forbidden"
 
 
@@ -210,7 +148,7 @@ def test_a_member_bigger_than_it_claims_is_cut_off(monkeypatch: pytest.MonkeyPat
     body = b"<w:p><w:r><w:t>word</w:t></w:r></w:p>" * 20000
     xml = (b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
            b'main"><w:body>' + body + b"</w:body></w:document>")
-    data = _docx_with(xml, compress=False)
+    data = docx_with(xml, compress=False)
     monkeypatch.setattr(comparison, "DOCUMENT_XML_MAX", 64 * 1024)
     with pytest.raises(Unreadable) as caught:
         extract("docx", data)
