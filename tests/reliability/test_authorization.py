@@ -15,7 +15,15 @@ import aiohttp
 from sqlalchemy import func, select, update
 
 from storage.db import create_engine
-from storage.models import Invite, Milestone, Review, Submission, Thesis, User
+from storage.models import (
+    Invite,
+    Milestone,
+    Review,
+    Submission,
+    Thesis,
+    User,
+    VersionComparison,
+)
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.conftest import Logs
@@ -130,12 +138,29 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             supervisor_id=supervisor.id, student_id=alice.id, title="Chapter 1",
             due_at=now + timedelta(days=30), created_at=now, due_set_at=now)
             .returning(Milestone.id))).scalar_one()
+        # 🔍 What changed sends the version's detailed comparison: one is stored for it
+        # (once its own job is over, so that the job does not write over it).
+        for _ in range(300):
+            finished = (await conn.execute(select(VersionComparison.finished_at).where(
+                VersionComparison.submission_id == submission_id))).scalar_one_or_none()
+            if finished is not None:
+                break
+            await asyncio.sleep(0.05)
+        html_key = "theses/comparisons/" + "c" * 32 + ".html"
+        await conn.execute(update(VersionComparison)
+                           .where(VersionComparison.submission_id == submission_id)
+                           .values(html_key=html_key))
     await engine.dispose()
+    async with aioboto3.Session().client("s3", endpoint_url=harness.settings.s3_endpoint_url,
+                                         region_name="us-east-1") as s3:
+        await s3.put_object(Bucket=harness.settings.s3_bucket, Key=html_key,
+                            Body=b"<!DOCTYPE html><p>changes</p>")
     people["other_student"] = bob
     buttons: list[tuple[str, set[str], str | None]] = [
         (f"rv:a:{submission_id}", {"supervisor", "admin"}, "comment"),
         (f"rv:r:{submission_id}", {"supervisor", "admin"}, "comment"),
         (f"f:{submission_id}:0", {"student", "supervisor", "admin"}, None),
+        (f"wc:{submission_id}", {"student", "supervisor", "admin"}, None),
         ("qp:0", {"other_supervisor", "supervisor", "admin"}, "for review"),
         (f"st:{alice.id}", {"supervisor", "admin"}, "v1"),
         (f"dl:{alice.id}", {"supervisor"}, "called"),
