@@ -209,11 +209,23 @@ def _child_main(memory_mb: int, target: str) -> None:
         except Exception:  # noqa: BLE001 - any failure is this job's, reported as such
             answer = {"failed": "crashed"}
         answer["seconds"] = time.perf_counter() - started
-        answer["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        answer["peak_rss_mb"] = _peak_rss_mb()
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
         if answer.get("failed") == "memory":
             return
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's ru_maxrss carries the parent's over
+    fork and exec; VmHWM is this program's own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":

@@ -97,7 +97,8 @@ def to_pdf(thesis: GenThesis, *, outline: bool = True) -> bytes:
     return pdf_and_pages(thesis, outline=outline)[0]
 
 
-def pdf_and_pages(thesis: GenThesis, *, outline: bool = True) -> tuple[bytes, int]:
+def pdf_and_pages(thesis: GenThesis, *, outline: bool = True,
+                  font_size: float = 11) -> tuple[bytes, int]:
     """The thesis as a PDF, and how many pages fpdf2 made of it."""
     from fpdf import FPDF
 
@@ -116,9 +117,9 @@ def pdf_and_pages(thesis: GenThesis, *, outline: bool = True) -> tuple[bytes, in
         pdf.set_font("Helvetica", "B", 14 if level == 0 else 12)
         pdf.ln(3)
         pdf.multi_cell(0, 8, section.heading, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 11)
+        pdf.set_font("Helvetica", "", font_size)
         for paragraph in section.paragraphs:
-            pdf.multi_cell(0, 5.5, paragraph, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, font_size / 2, paragraph, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2.5)
     return bytes(pdf.output()), pdf.pages_count
 
