@@ -778,7 +778,7 @@ RETURNING submission_id"""
 
 
 async def _prepare_background(env: Env, dsn: str, folder: Path) -> list[int]:
-    """Three theses' versions 1 and 2 become the 30-page pair (files in the bucket), each
+    """Three theses' versions 1 and 2 become the generated pair (files in the bucket), each
     with its comparison job; the ids of the versions 2 (the jobs to run again and again)."""
     import asyncpg
 
@@ -828,10 +828,11 @@ async def _keep_comparing(dsn: str, ids: list[int], stop: asyncio.Event,
 
 async def comparisons_in_background(env: Env, cfg: Config, mix_url: str,
                                     log: Any) -> dict[str, Any]:
-    """The mix of phase 1 against the bot, with and without comparisons (30-page theses,
-    one after another) running in its comparison worker the whole time."""
+    """The mix of phase 1 against the bot, with and without comparisons (the 300-page pair;
+    30 pages in the smoke run) running in its comparison worker the whole time."""
     dsn = mix_url.replace("postgresql+asyncpg://", "postgresql://")
-    folder = env.tmp / "compare-30"
+    pages = 30 if cfg.quick else 300
+    folder = env.tmp / f"compare-{pages}"
     ids = await _prepare_background(env, dsn, folder)
     pending = await pending_submissions(dsn)
     level = 16 if 16 in cfg.levels else cfg.levels[-1]
@@ -862,6 +863,6 @@ async def comparisons_in_background(env: Env, cfg: Config, mix_url: str,
                     f"p99 {percentile(result.latencies, 99) * 1000:6.1f} ms"
                     + (f"  ({jobs[-1]} comparisons meanwhile)" if mode == "with" else ""))
     env.stop(bot)
-    return {"level": level, "without": summarize(runs["without"]),
+    return {"level": level, "pages": pages, "without": summarize(runs["without"]),
             "with": summarize(runs["with"]), "jobs": median([float(j) for j in jobs]),
             "seconds": cfg.run_seconds}

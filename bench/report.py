@@ -421,8 +421,10 @@ def _compare(add: Any, compare: Any, background: Any) -> None:
     add("")
     add("The bot while comparisons run: the mix of phase 1 at concurrency "
         f"{background.get('level', '?') if isinstance(background, dict) else '?'} against "
-        "the bot, alternately with its comparison worker idle and with a 30-page comparison "
-        "always queued (each finished job is put back).\n")
+        "the bot, alternately with its comparison worker idle and with a comparison of the "
+        f"{background.get('pages', '?') if isinstance(background, dict) else '?'}-page pair "
+        "always queued (each finished job is put back, its text dropped, so every job "
+        "reads the new version again).\n")
     if _failed(add, background):
         return
     add("| comparisons | upd/s | p50 ms | p99 ms |\n|---|---|---|---|")

@@ -6,7 +6,8 @@ separate Python process (``python -m bot.isolation``) that
 
 - limits its own address space to ``memory_mb`` (``RLIMIT_AS``) before importing anything,
   so a bomb ends in a MemoryError (or the child's death), never in the bot's swap;
-- runs at a lower priority (nice 10): on a small machine the bot's answers come first;
+- runs at the lowest priority (nice 19): on a small machine the bot's answers come first,
+  the comparison takes what CPU is left (a 300-page one needs ~0.3 s of it);
 - gets no secrets: its environment is PATH, PYTHONPATH and the locale only;
 - reads its input from files and writes its output to files in a folder the parent made,
   and answers with one small JSON line (never pickle: the parent trusts nothing it says).
@@ -162,7 +163,7 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
 
     ``job``: new_path, new_kind, old_text_path | None, old_path | None, old_kind | None,
     old_reason | None, old_version | None, new_version, title, out_dir. Answer: text_path | None,
-    summary | None, html_path | None, reason | None.
+    pages | None, words | None, summary | None, html_path | None, reason | None.
     """
     from services.comparison import run_job
 
@@ -174,7 +175,8 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
                      job.get("old_kind"), old_data, job.get("old_version"),
                      job["new_version"], job["title"], old_reason=job.get("old_reason"))
     answer: dict[str, Any] = {"summary": result.summary, "reason": result.reason,
-                              "text_path": None, "html_path": None}
+                              "text_path": None, "html_path": None,
+                              "pages": result.pages, "words": result.words}
     if result.text is not None:
         (out / "text.json").write_text(result.text, "utf-8")
         answer["text_path"] = str(out / "text.json")
@@ -193,7 +195,7 @@ def _child_main(memory_mb: int, target: str) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     with contextlib.suppress(OSError):
-        os.nice(10)
+        os.nice(19)
     module, _, name = target.partition(":")
     work = getattr(importlib.import_module(module), name)
     for heavy in getattr(work, "preload", ()):

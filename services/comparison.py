@@ -770,6 +770,8 @@ class JobResult:
     summary: dict[str, Any] | None
     html: str | None
     reason: str | None  # why there is no comparison (no_text, encrypted, unreadable…)
+    pages: int | None = None  # of the new version (so that the parent need not parse text)
+    words: int | None = None
 
 
 def run_job(new_kind: str, new_data: bytes, old_text: str | None, old_kind: str | None,
@@ -782,8 +784,9 @@ def run_job(new_kind: str, new_data: bytes, old_text: str | None, old_kind: str 
         new = extract(new_kind, new_data)
     except ComparisonError as exc:
         return JobResult(text=None, summary=None, html=None, reason=exc.reason)
+    size = {"pages": new.pages, "words": new.words}
     if old_version is None:
-        return JobResult(text=new.to_json(), summary=None, html=None, reason=None)
+        return JobResult(text=new.to_json(), summary=None, html=None, reason=None, **size)
     try:
         if old_text is not None:
             old = DocumentText.from_json(old_text)
@@ -794,10 +797,11 @@ def run_job(new_kind: str, new_data: bytes, old_text: str | None, old_kind: str 
         else:
             raise Unreadable("base_failed")
     except ComparisonError as exc:
-        return JobResult(text=new.to_json(), summary=None, html=None, reason=exc.reason)
+        return JobResult(text=new.to_json(), summary=None, html=None, reason=exc.reason,
+                         **size)
     comparison = compare(old, new)
     page = render_html(comparison, old_version=old_version, new_version=new_version,
                        title=title, summary_line=summary_sentence(comparison.summary,
                                                                   old_version))
     return JobResult(text=new.to_json(), summary=comparison.summary.to_dict(), html=page,
-                     reason=None)
+                     reason=None, **size)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
-from services.comparison import DocumentText, Summary
+from services.comparison import Summary
 from services.errors import ComparisonNotReady, NotAllowed, NotFound, StorageUnavailable
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
@@ -88,6 +88,8 @@ class Outcome:
     summary: Summary | None
     html_key: str | None
     reason: str | None
+    pages: int | None = None
+    words: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,8 @@ class ComparisonService(BaseService):
         worker took the job over meanwhile (its outcome stands)."""
         now = self.clock.now()
         if outcome.text is not None:
-            text = DocumentText.from_json(outcome.text)
             await comparisons.save_text(self.session, VersionText(
-                submission_id=plan.submission_id, pages=text.pages, words=text.words,
+                submission_id=plan.submission_id, pages=outcome.pages, words=outcome.words,
                 content=outcome.text, created_at=now))
         status = ComparisonStatus.EDITING if plan.version >= 2 else ComparisonStatus.DONE
         written = await comparisons.finish(

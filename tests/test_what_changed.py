@@ -27,6 +27,7 @@ from tests.support.theses import (
     Writer,
     docx_with,
     known_edits,
+    many_pages_pdf,
     pdf_and_pages,
     scanned_pdf,
     text_ops_pdf,
@@ -214,7 +215,7 @@ async def test_a_slow_file_times_out_and_the_child_is_replaced(make_bot: BotFact
     started_children = harness.process.comparer.pool.started
     before = await metric(harness, "timeout")
 
-    await submit(student, text_ops_pdf(600_000), "slow.pdf")
+    await submit(student, many_pages_pdf(1000, 20_000), "slow.pdf")
     took = await status_answers_meanwhile(harness, student, 2)
     assert took < 2.0
     await wait_for(lambda: _done(harness, 2), what="v2 given up")

@@ -168,7 +168,8 @@ class ComparisonWorker:
                                               "text/html; charset=utf-8")
         summary = Summary.from_dict(answer["summary"]) if answer.get("summary") else None
         return Outcome(text=text, summary=summary, html_key=html_key,
-                       reason=answer.get("reason"))
+                       reason=answer.get("reason"), pages=answer.get("pages"),
+                       words=int(answer.get("words") or 0))
 
     async def _copy(self, key: str, path: Path) -> Path:
         handle = await asyncio.to_thread(path.open, "wb")
