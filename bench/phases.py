@@ -806,3 +806,194 @@ async def api_scale(env: Env, cfg: Config, scale: dict[str, Any], log: Any) -> d
     total = sum(sizes.values())
     log(f"  Mini App first open: {total / 1024:.1f} KiB gzip ({len(sizes)} files)")
     return {"table": table, "transfer": sizes, "transfer_total": total}
+
+
+# --- 8. what changed (comparison of versions) ------------------------------------------------
+
+def _thesis_pair(pages: int, words: int, font_size: float) -> tuple[bytes, bytes, int, int]:
+    from tests.support.theses import Writer, pdf_and_pages
+
+    writer = Writer(seed=pages)
+    old = writer.thesis(words, chapters=max(3, pages // 30), per_chapter=5)
+    new = writer.revise(old, 0.05)
+    (old_pdf, old_pages), (new_pdf, new_pages) = (pdf_and_pages(old, font_size=font_size),
+                                                  pdf_and_pages(new, font_size=font_size))
+    return old_pdf, new_pdf, old_pages, new_pages
+
+
+def _pdfium_only(data: bytes) -> float:
+    """The extraction library's own time: every page's text, nothing else."""
+    import pypdfium2 as pdfium
+
+    started = time.perf_counter()
+    pdf = pdfium.PdfDocument(data)
+    for index in range(len(pdf)):
+        page = pdf[index]
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    pdf.close()
+    return time.perf_counter() - started
+
+
+async def _job_in_child(folder: Path, new: Path, old_text: Path | None,
+                        old: Path | None) -> tuple[float, float, dict[str, Any]]:
+    """One comparison job in a fresh child (its peak RSS is this job's): child seconds,
+    wall seconds, the answer."""
+    from bot.isolation import ChildPool, Limits
+
+    pool = ChildPool(1, Limits(timeout_seconds=300, memory_mb=512))
+    out = folder / secrets.token_hex(4)
+    out.mkdir()
+    try:
+        started = time.perf_counter()
+        answer = await pool.run({
+            "new_path": str(new), "new_kind": "pdf", "new_version": 5, "title": "bench",
+            "old_version": 4, "old_kind": "pdf", "out_dir": str(out),
+            "old_text_path": str(old_text) if old_text else None,
+            "old_path": str(old) if old else None})
+        wall = time.perf_counter() - started
+    finally:
+        await pool.close()
+    return float(answer["seconds"]), wall, answer
+
+
+async def what_changed(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
+    """Extraction and comparison as the worker runs them: the new version's text (the old
+    one's is stored) and the diff, in a child process with its limits."""
+    from services.comparison import pdf_text
+
+    sizes = [("30 pages", 30, 10_000, 11.5)]
+    if not cfg.quick:
+        sizes.append(("300 pages", 300, 100_000, 12.0))
+    out: dict[str, Any] = {}
+    for label, pages, words, font in sizes:
+        folder = env.tmp / f"compare-{pages}"
+        folder.mkdir(parents=True, exist_ok=True)
+        old_pdf, new_pdf, old_pages, new_pages = await asyncio.to_thread(
+            _thesis_pair, pages, words, font)
+        (folder / "old.pdf").write_bytes(old_pdf)
+        (folder / "new.pdf").write_bytes(new_pdf)
+        old_text = await asyncio.to_thread(lambda d=old_pdf: pdf_text(d).to_json())
+        (folder / "old.json").write_text(old_text, "utf-8")
+        jobs, walls, both, peaks, library = [], [], [], [], []
+        answer: dict[str, Any] = {}
+        for _rep in range(cfg.reps):
+            seconds, wall, answer = await _job_in_child(folder, folder / "new.pdf",
+                                                        folder / "old.json", None)
+            jobs.append(seconds)
+            walls.append(wall)
+            peaks.append(float(answer["peak_rss_mb"]))
+            seconds, _wall, _answer = await _job_in_child(folder, folder / "new.pdf", None,
+                                                          folder / "old.pdf")
+            both.append(seconds)
+            library.append(await asyncio.to_thread(_pdfium_only, new_pdf))
+        summary = answer.get("summary") or {}
+        out[label] = {"pages": new_pages, "old_pages": old_pages, "words": words,
+                      "job": median(jobs), "wall": median(walls), "both": median(both),
+                      "peak_mb": max(peaks), "pdfium": median(library),
+                      "share": summary.get("changed_share", 0.0),
+                      "added": summary.get("words_added", 0),
+                      "removed": summary.get("words_removed", 0)}
+        log(f"  {label}: job {median(jobs):.2f} s (both extracted {median(both):.2f} s, "
+            f"pdfium alone {median(library):.2f} s), peak {max(peaks):.0f} MiB")
+    return out
+
+
+_RESET = """
+UPDATE version_comparisons SET status = 'pending', attempts = 0, next_attempt_at = now(),
+    claimed_until = NULL, finished_at = NULL, summary = NULL, html_key = NULL, reason = NULL
+WHERE submission_id = ANY($1::int[]) AND status IN ('done', 'failed', 'editing')
+RETURNING submission_id"""
+
+
+async def _prepare_background(env: Env, dsn: str, folder: Path) -> list[int]:
+    """Three theses' versions 1 and 2 become the generated pair (files in the bucket), each
+    with its comparison job; the ids of the versions 2 (the jobs to run again and again)."""
+    import asyncpg
+
+    keys = {"old": "theses/bench-compare-old.pdf", "new": "theses/bench-compare-new.pdf"}
+    async with infra.s3_client(env.s3_url) as s3:
+        for which, key in keys.items():
+            await s3.put_object(Bucket=env.bucket, Key=key,
+                                Body=(folder / f"{which}.pdf").read_bytes())
+    conn = await asyncpg.connect(dsn)
+    try:
+        pairs = await conn.fetch(
+            "SELECT s1.id AS v1, s2.id AS v2 FROM submissions s1 JOIN submissions s2 "
+            "ON s2.thesis_id = s1.thesis_id AND s2.version = 2 WHERE s1.version = 1 "
+            "ORDER BY s1.id LIMIT 3")
+        for pair in pairs:
+            for which, sid in (("old", pair["v1"]), ("new", pair["v2"])):
+                await conn.execute("UPDATE submissions SET file_key = $1, file_kind = 'pdf' "
+                                   "WHERE id = $2", keys[which], sid)
+                await conn.execute(
+                    "INSERT INTO version_comparisons (submission_id, status, attempts, "
+                    "next_attempt_at, created_at, edited) VALUES ($1, 'pending', 0, now(), "
+                    "now(), '[]') ON CONFLICT DO NOTHING", sid)
+    finally:
+        await conn.close()
+    return [pair["v2"] for pair in pairs]
+
+
+async def _keep_comparing(dsn: str, ids: list[int], stop: asyncio.Event,
+                          done: list[int]) -> None:
+    """Put every finished job back in the queue (its text dropped, so the version is read
+    again): the worker always has one to run."""
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        while not stop.is_set():
+            reset = await conn.fetch(_RESET, ids)
+            if reset:
+                done[0] += len(reset)
+                await conn.execute("DELETE FROM version_texts WHERE submission_id = "
+                                   "ANY($1::int[])", [r["submission_id"] for r in reset])
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.1)
+    finally:
+        await conn.close()
+
+
+async def comparisons_in_background(env: Env, cfg: Config, mix_url: str,
+                                    log: Any) -> dict[str, Any]:
+    """The mix of phase 1 against the bot, with and without comparisons (the 300-page pair;
+    30 pages in the smoke run) running in its comparison worker the whole time."""
+    dsn = mix_url.replace("postgresql+asyncpg://", "postgresql://")
+    pages = 30 if cfg.quick else 300
+    folder = env.tmp / f"compare-{pages}"
+    ids = await _prepare_background(env, dsn, folder)
+    pending = await pending_submissions(dsn)
+    level = 16 if 16 in cfg.levels else cfg.levels[-1]
+    actors = mix_actors(cfg.mix, pending, level)
+    bot, target = env.start_bot("bot-compare", mix_url)
+    await bot.wait_ready()
+    runs: dict[str, list[RunResult]] = {"without": [], "with": []}
+    jobs: list[int] = []
+    async with Poster(connections=level * 2) as poster:
+        for rep in range(cfg.reps):
+            for mode in (("without", "with") if rep % 2 == 0 else ("with", "without")):
+                stop, done = asyncio.Event(), [0]
+                background = asyncio.create_task(_keep_comparing(dsn, ids, stop, done)) \
+                    if mode == "with" else None
+                if background is not None:
+                    await asyncio.sleep(1.0)  # the worker is busy before the clock starts
+                await env.emu("POST", "/_bench/reset")
+                await closed_loop(poster, target, actors, cfg.warmup_seconds, seed=rep + 100)
+                before = done[0]
+                result = await closed_loop(poster, target, actors, cfg.run_seconds, seed=rep)
+                runs[mode].append(result)
+                if background is not None:
+                    jobs.append(done[0] - before)
+                    stop.set()
+                    await background
+                    await asyncio.sleep(1.5)  # the job under way ends before the next run
+                log(f"  rep {rep + 1} {mode:7} comparisons: {result.throughput:7.1f} upd/s  "
+                    f"p99 {percentile(result.latencies, 99) * 1000:6.1f} ms"
+                    + (f"  ({jobs[-1]} comparisons meanwhile)" if mode == "with" else ""))
+    env.stop(bot)
+    return {"level": level, "pages": pages, "without": summarize(runs["without"]),
+            "with": summarize(runs["with"]), "jobs": median([float(j) for j in jobs]),
+            "seconds": cfg.run_seconds}

@@ -161,6 +161,33 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         rows.append(("5. idle RSS", "(reported)",
                      f"{start['bot']['rss'] / MiB:.0f} MiB (bare aiogram "
                      f"{start['floor']['rss'] / MiB:.0f} MiB)", None))
+    rows.extend(_compare_targets(results))
+    return rows
+
+
+def _compare_targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    rows: list[tuple[str, str, str, bool | None]] = []
+    compare = results.get("compare")
+    if isinstance(compare, dict) and "error" not in compare:
+        for label, limit in (("300 pages", 5.0), ("30 pages", 0.5)):
+            row = compare.get(label)
+            if row is None:
+                continue
+            rows.append((f"6. extraction + comparison, {label}", f"≤ {limit:g} s",
+                         f"{row['job']:.2f} s (pdfium alone {row['pdfium']:.2f} s)",
+                         row["job"] <= limit))
+        big = compare.get("300 pages") or compare.get("30 pages")
+        rows.append((f"6. worker peak memory, {big['pages']} pages", "≤ 256 MB",
+                     f"{big['peak_mb']:.0f} MiB", big["peak_mb"] <= 256))
+    background = results.get("compare_bg")
+    if isinstance(background, dict) and "with" in background:
+        speed = background["with"]["throughput"] / background["without"]["throughput"]
+        p99 = background["without"]["p99"] / background["with"]["p99"]
+        rows.append(("6. throughput with comparisons running", "≥ 0.9× without",
+                     f"{speed:.2f}×", speed >= 0.9))
+        rows.append(("6. p99 with comparisons running", "≥ 0.9× without (inverse ratio)",
+                     f"{p99:.2f}× ({_fmt(background['with']['p99'])} vs "
+                     f"{_fmt(background['without']['p99'])} ms)", p99 >= 0.9))
     return rows
 
 
@@ -170,7 +197,8 @@ def console_table(results: dict[str, Any]) -> str:
     lines = [f"{'measure':<{width}}  {'target':<32}  result"]
     for name, target, result, ok in rows:
         lines.append(f"{name:<{width}}  {target:<32}  {result}  [{_mark(ok)}]")
-    for key in ("mix", "upload", "scale", "notify", "export", "start", "api"):
+    for key in ("mix", "upload", "scale", "notify", "export", "start", "api", "compare",
+                "compare_bg"):
         value = results.get(key)
         if isinstance(value, dict) and "error" in value:
             lines.append(f"{key}: FAILED (see the report)")
@@ -215,6 +243,7 @@ async def render(results: dict[str, Any]) -> str:
     _start(add, results.get("start"))
     _export(add, results.get("export"))
     _api(add, results.get("api"), cfg)
+    _compare(add, results.get("compare"), results.get("compare_bg"))
     if NOTES.exists() and not results["quick"]:
         add(NOTES.read_text().strip() + "\n")
     return "\n".join(out)
@@ -446,3 +475,37 @@ def _api(add: Any, api: Any, cfg: Any) -> None:
     for name, size in api["transfer"].items():
         add(f"| {name} | {size:,} |")
     add(f"| **total** | **{api['transfer_total']:,}** |\n")
+
+
+def _compare(add: Any, compare: Any, background: Any) -> None:
+    add("## 6. What changed\n")
+    add("A generated thesis (fpdf2, an outline, ~330 words a page) against its revision with "
+        "5 % of the words changed, as the comparison worker runs it: in a fresh child "
+        "process (`bot/isolation.py`, `DIFF_MEMORY_MB` 512), the new version's text "
+        "extracted (the old one's is stored) and compared, the HTML written. Beside it: "
+        "both versions extracted in the job, and pdfium's own text extraction of the new "
+        "file, nothing else (the baseline). Peak memory is the child's maximum RSS, "
+        "start-up included.\n")
+    if _failed(add, compare):
+        return
+    add("| thesis | pages | job s | both extracted s | pdfium alone s | child peak MiB "
+        "| words +/− | share changed |\n|---|---|---|---|---|---|---|---|")
+    for label, row in compare.items():
+        add(f"| {label} | {row['old_pages']} → {row['pages']} | {row['job']:.2f} "
+            f"| {row['both']:.2f} | {row['pdfium']:.2f} | {row['peak_mb']:.0f} "
+            f"| +{row['added']:,} / −{row['removed']:,} | {row['share']:.1%} |")
+    add("")
+    add("The bot while comparisons run: the mix of phase 1 at concurrency "
+        f"{background.get('level', '?') if isinstance(background, dict) else '?'} against "
+        "the bot, alternately with its comparison worker idle and with a comparison of the "
+        f"{background.get('pages', '?') if isinstance(background, dict) else '?'}-page pair "
+        "always queued (each finished job is put back, its text dropped, so every job "
+        "reads the new version again).\n")
+    if _failed(add, background):
+        return
+    add("| comparisons | upd/s | p50 ms | p99 ms |\n|---|---|---|---|")
+    for mode in ("without", "with"):
+        row = background[mode]
+        add(f"| {mode} | {row['throughput']:.1f} | {_fmt(row['p50'])} | {_fmt(row['p99'])} |")
+    add(f"\n{background['jobs']:.0f} comparisons ran in each {background['seconds']:g} s "
+        "measurement (median).\n")

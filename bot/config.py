@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     notify_max_attempts: int = Field(default=8, ge=1)
     flood_rate: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10.0, gt=0)
+    # What changed since the last version: limits of one comparison job (its child process).
+    diff_timeout_seconds: float = Field(default=60.0, gt=0)
+    diff_memory_mb: int = Field(default=512, ge=128)
 
     # Where people reach this app's HTTP port (calendar feeds, export download links).
     public_base_url: str | None = None

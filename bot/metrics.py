@@ -12,6 +12,7 @@ from services.metrics import REVIEW_TURNAROUND as REVIEW_TURNAROUND
 from services.metrics import STAGED_FILES_SWEPT as STAGED_FILES_SWEPT
 from services.metrics import THESIS_SUBMISSIONS as THESIS_SUBMISSIONS
 from services.metrics import USER_REGISTRATIONS as USER_REGISTRATIONS
+from services.metrics import VERSION_COMPARE_FAILURES as VERSION_COMPARE_FAILURES
 
 TELEGRAM_UPDATES = Counter(
     "telegram_updates_total", "Updates received", ["type"], registry=REGISTRY)

@@ -19,10 +19,12 @@ from bot.aiogram_overrides.session import BotApiSession
 from bot.config import Settings
 from bot.deps import AppDeps, build_deps
 from bot.dispatcher import create_dispatcher, create_progress_kit
+from bot.isolation import Limits
 from bot.logging import setup_logging
 from bot.middlewares.observability import InFlight
 from bot.web import STOPPING, create_web_app
 from bot.workers import OutboxSender, Scheduler, SenderConfig
+from bot.workers.comparison import ComparisonConfig, ComparisonWorker
 from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
 from bot.workers.uploads import UploadWorker, UploadWorkerConfig
 from handlers.texts import Texts
@@ -47,6 +49,13 @@ def create_sender(settings: Settings, bot: Bot, deps: AppDeps) -> OutboxSender:
         redis=deps.redis, files=deps.files)
 
 
+def create_comparer(settings: Settings, bot: Bot, deps: AppDeps) -> ComparisonWorker:
+    return ComparisonWorker(
+        bot, deps.session_factory, deps.services, deps.clock, Texts("en", settings.tz),
+        ComparisonConfig(limits=Limits(timeout_seconds=settings.diff_timeout_seconds,
+                                       memory_mb=settings.diff_memory_mb)))
+
+
 class BotProcess:
     """Everything one replica runs, started and stopped in the right order."""
 
@@ -66,8 +75,9 @@ class BotProcess:
             self.bot, self.deps.session_factory, self.deps.services, self.deps.clock,
             self.progress,
             UploadWorkerConfig(lease=timedelta(seconds=settings.upload_lease_seconds)))
+        self.comparer = create_comparer(settings, self.bot, self.deps)
         self.in_flight = InFlight()
-        self.dp: Dispatcher = create_dispatcher(settings, self.deps, on_outbox=self.sender.wake,
+        self.dp: Dispatcher = create_dispatcher(settings, self.deps, on_outbox=self._wake_workers,
                                                 in_flight=self.in_flight, progress=self.progress,
                                                 on_upload_job=self.uploads.wake)
         self.app = create_web_app(settings, self.deps, dispatcher=self.dp, bot=self.bot)
@@ -76,6 +86,11 @@ class BotProcess:
                                      access_log=None)
         self._tasks: list[asyncio.Task[None]] = []
         self.port: int | None = None
+
+    def _wake_workers(self) -> None:
+        """A change was committed with notifications (and maybe a comparison job)."""
+        self.sender.wake()
+        self.comparer.wake()
 
     async def start(self) -> None:
         await self._runner.setup()
@@ -91,6 +106,8 @@ class BotProcess:
                                                name="staged-file-sweeper"))
         self._tasks.append(asyncio.create_task(self.uploads.run(self.stop_event),
                                                name="upload-worker"))
+        self._tasks.append(asyncio.create_task(self.comparer.run(self.stop_event),
+                                               name="comparison"))
         updates = self.dp.resolve_used_update_types()
         if self.settings.bot_mode == "webhook":
             assert self.settings.webhook_url and self.settings.webhook_secret

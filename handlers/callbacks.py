@@ -30,6 +30,12 @@ class FileCb(CallbackData, prefix="f"):
     feedback: bool = False
 
 
+class ChangesCb(CallbackData, prefix="wc"):
+    """🔍 What changed: the detailed comparison of a version with the one before."""
+
+    submission_id: RowId
+
+
 class InviteRevokeCb(CallbackData, prefix="ir"):
     invite_id: RowId
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from aiogram import Bot, Router
-from aiogram.types import CallbackQuery
+from aiogram.types import BufferedInputFile, CallbackQuery
 
-from handlers.callbacks import FileCb, ReportCb
+from handlers.callbacks import ChangesCb, FileCb, ReportCb
 from handlers.filters import Registered
 from handlers.telegram_files import StoredInputFile
 from handlers.texts import Texts
@@ -33,9 +33,19 @@ async def send_report(query: CallbackQuery, callback_data: ReportCb, services: S
     await bot.send_document(query.from_user.id, document)
 
 
+async def send_changes(query: CallbackQuery, callback_data: ChangesCb, services: Services,
+                       user: User, bot: Bot) -> None:
+    """🔍 What changed: the detailed comparison as an HTML document."""
+    detail = await services.comparisons.detail(user, callback_data.submission_id)
+    await query.answer()
+    await bot.send_document(query.from_user.id,
+                            BufferedInputFile(detail.content, filename=detail.file_name))
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.filter(Registered())
     router.callback_query.register(send_file, FileCb.filter())
     router.callback_query.register(send_report, ReportCb.filter())
+    router.callback_query.register(send_changes, ChangesCb.filter())
     return router

@@ -9,10 +9,12 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 
 from handlers.callbacks import MeetingAction, MeetingCb, QueuePageCb, ThreadAction, ThreadCb
-from handlers.keyboards import markup, review_buttons
+from handlers.changes import changes_button, changes_line
+from handlers.keyboards import markup, review_buttons, with_row
 from handlers.meetings import answer_buttons, record_buttons, record_text
 from handlers.render import CAPTION_LIMIT, clip
 from handlers.texts import Raw, Texts
+from services.comparisons import ChangeView
 from services.notifications import (
     AccessDeactivated,
     AccessReactivated,
@@ -46,6 +48,9 @@ from services.notifications import (
     ThreadComment,
 )
 
+# Of a caption's 1024 characters, what the summary of the changes may take (the rest of the
+# card takes at most ~700).
+CHANGES_IN_CAPTION = 320
 ICONS = {"approved": "✅", "changes_requested": "✏️", "rejected": "❌"}
 
 
@@ -73,13 +78,16 @@ def _document(file_id: str | None, key: str | None,
 
 def submission_card(t: Texts, *, student_name: str, title: str, version: int,
                     note: str | None, submitted_at: datetime, caption: bool,
-                    checklist: Sequence[ChecklistMark] = ()) -> str:
+                    checklist: Sequence[ChecklistMark] = (),
+                    changes: ChangeView | None = None) -> str:
     # A caption holds 1024 characters: the note gives way first, then the title, and the
-    # checklist shows the first items' beginnings.
+    # checklist shows the first items' beginnings; what changed since the last version
+    # (under the title) keeps to its own share.
     room = (200 if checklist else 300) if caption else 2000
     return t("card.new_submission", student=clip(student_name, 100),
              title=clip(title, 200 if caption else 300), version=version, at=submitted_at,
              note=t.raw("card.note", note=clip(note, room)) if note else None) \
+        + changes_line(t, changes, CHANGES_IN_CAPTION if caption else 1000) \
         + checklist_card(t, checklist, caption)
 
 
@@ -112,18 +120,26 @@ def reply_button(t: Texts, submission_id: int) -> InlineKeyboardMarkup | None:
                      ThreadCb(action=ThreadAction.REPLY, submission_id=submission_id))]])
 
 
-def _new_submission(t: Texts, p: NewSubmission) -> Outgoing:
+def _new_submission(t: Texts, p: NewSubmission, changes: ChangeView | None = None) -> Outgoing:
     document = _document(p.file_id, p.file_key, p.file_name)
     text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
                            note=p.note, submitted_at=p.submitted_at,
-                           caption=document is not None, checklist=p.checklist)
+                           caption=document is not None, checklist=p.checklist,
+                           changes=changes)
     if p.deactivated_supervisor is not None:
         # First, so that a caption cut to its limit keeps it.
         text = t("leftovers.card.supervisor_deactivated",
                  supervisor=clip(p.deactivated_supervisor, 100)) + "\n" + text
+    buttons = with_row(review_buttons(t, p.submission_id) if p.decides else None,
+                       changes_button(t, changes, p.submission_id))
     return Outgoing(text=text[:CAPTION_LIMIT] if document is not None else text,
-                    document=document,
-                    markup=review_buttons(t, p.submission_id) if p.decides else None)
+                    document=document, markup=buttons)
+
+
+def card_with_changes(t: Texts, p: NewSubmission, changes: ChangeView | None) -> Outgoing:
+    """A version's card once its comparison is made: the comparison worker edits the card
+    that was sent into this (the review buttons stay, 🔍 What changed joins them)."""
+    return _new_submission(t, p, changes)
 
 
 def _decision(t: Texts, p: DecisionMade) -> Outgoing:

@@ -14,12 +14,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.callbacks import CarryCb, ReviewAction, ReviewCb
+from handlers.changes import changes_button
 from handlers.filters import Magic, Registered, conversation_steps
-from handlers.keyboards import markup, review_buttons
+from handlers.keyboards import markup, review_buttons, with_row
 from handlers.notifications import submission_card
 from handlers.render import CAPTION_LIMIT
 from handlers.telegram_files import incoming_document
 from handlers.texts import Texts
+from services.comparisons import ChangeView
 from services.context import Services
 from services.errors import DomainError
 from services.reviews import COMMENT_MAX, ReviewResult, clean_comment, parse_grade
@@ -152,7 +154,9 @@ async def _record(bot: Bot, services: Services, user: User, t: Texts, data: dict
     result = await services.reviews.decide(
         user, data["submission_id"], decision, comment=data.get("comment"),
         feedback=feedback, grade=data.get("grade"), keep_open=keep_open)
-    await _update_cards(bot, t, data, result)
+    changes = await services.comparisons.view_for(result.target.submission.id,
+                                                  result.target.submission.version)
+    await _update_cards(bot, t, data, result, changes)
     if result.review is None and result.progress is not None:
         await bot.send_message(user.id, t(
             "team.review.waiting", student=result.target.student.full_name,
@@ -168,11 +172,12 @@ async def grade_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("error.invalid_grade"))
 
 
-async def _update_cards(bot: Bot, t: Texts, data: dict[str, Any],
-                        result: ReviewResult) -> None:
-    """Every member's card of the version shows where it stands: the outcome (buttons gone,
-    so nobody presses them again), or under the rule 'all' who approved and who is still
-    to decide (buttons kept for those only)."""
+async def _update_cards(bot: Bot, t: Texts, data: dict[str, Any], result: ReviewResult,
+                        changes: ChangeView | None = None) -> None:
+    """Every member's card of the version shows where it stands: the outcome (review buttons
+    gone, so nobody presses them again), or under the rule 'all' who approved and who is
+    still to decide (review buttons kept for those only); what changed since the last
+    version stays on it, with its 🔍 button."""
     target = result.target
     if result.review is not None:
         tail = t("card.outcome", decision=t(f"decision.{result.review.decision}"),
@@ -191,11 +196,12 @@ async def _update_cards(bot: Bot, t: Texts, data: dict[str, Any],
             t, student_name=target.student.full_name, title=target.thesis.title,
             version=target.submission.version, note=target.submission.note,
             submitted_at=target.submission.submitted_at, caption=caption,
-            checklist=result.marks) + tail
+            checklist=result.marks, changes=changes) + tail
         keep = result.review is None and result.progress is not None \
             and chat_id in result.progress.waiting_ids
-        markup = review_buttons(t, target.submission.id) if keep else None
-        await _edit(bot, chat_id, message_id, caption, text, markup)
+        buttons = with_row(review_buttons(t, target.submission.id) if keep else None,
+                           changes_button(t, changes, target.submission.id))
+        await _edit(bot, chat_id, message_id, caption, text, buttons)
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, caption: bool, text: str,

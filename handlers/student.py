@@ -50,7 +50,9 @@ async def history(message: Message, services: Services, user: User, t: Texts) ->
     _student, thesis, rows = await services.overview.history(user, user.id)
     grade = await services.overview.examiner_grade(thesis)
     comments = await services.threads.counts([row.submission.id for row in rows])
-    for text, markup in views.history(t, thesis, rows, grade, comments):
+    changes = await services.comparisons.of_versions(
+        [(row.submission.id, row.submission.version) for row in rows])
+    for text, markup in views.history(t, thesis, rows, grade, comments, changes=changes):
         await message.answer(text, reply_markup=markup)
     met = history_lines(t, await services.meetings.of_user(user), services.meetings.now(), user)
     for chunk in split_lines(met) if met else []:

@@ -103,11 +103,13 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
     student, thesis, rows = await services.overview.history(user, callback_data.student_id)
     comments = await services.threads.counts([row.submission.id for row in rows])
     notes = await services.threads.notes(user, student.id)
+    changes = await services.comparisons.of_versions(
+        [(row.submission.id, row.submission.version) for row in rows])
     await query.answer()
     if isinstance(query.message, Message):
         messages = views.history(t, thesis, rows,
                                  await services.overview.examiner_grade(thesis), comments,
-                                 notes_lines(t, notes))
+                                 notes_lines(t, notes), changes=changes)
         text, markup = messages[-1]
         note = (t("threads.note_button"), NoteCb(student_id=student.id))
         messages[-1] = (text, with_row(markup, [note, *thesis_buttons(t, thesis)]))

@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import FileCb, ReportCb, ThreadAction, ThreadCb
+from handlers.callbacks import ChangesCb, FileCb, ReportCb, ThreadAction, ThreadCb
+from handlers.changes import changes_line
 from handlers.keyboards import file_buttons
 from handlers.render import clip, size, split_lines
 from handlers.texts import Raw, Texts
+from services.comparisons import ChangeView
 from storage.models import ExaminerGrade, Thesis
 from storage.repositories.theses import VersionRow
 
@@ -18,10 +20,14 @@ from storage.repositories.theses import VersionRow
 def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
             examiner: ExaminerGrade | None = None,
             comments: Mapping[int, int] | None = None,
-            extra: Sequence[str] = ()) -> list[tuple[str, InlineKeyboardMarkup | None]]:
-    """Messages (text, buttons) listing every version with its number of comments, the
-    grades, and the ``extra`` lines after them; buttons go with the last one."""
+            extra: Sequence[str] = (),
+            changes: Mapping[int, ChangeView] | None = None,
+            ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """Messages (text, buttons) listing every version with what changed since the one
+    before and its number of comments, the grades, and the ``extra`` lines after them;
+    buttons go with the last one."""
     comments = comments or {}
+    changes = changes or {}
     if thesis is None or not rows:
         return [(chunk, None) for chunk in split_lines([t("history.none"), *extra])]
     lines = [t("history.header", title=thesis.title, count=len(rows))]
@@ -40,7 +46,8 @@ def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
             comment=t.raw("history.comment", comment=clip(review.comment, 600))
             if review and review.comment else None,
             grade=t.raw("history.grade", grade=review.grade)
-            if review and review.grade is not None else None))
+            if review and review.grade is not None else None)
+            + changes_line(t, changes.get(row.submission.id), 600).replace("\n", "\n   ", 1))
         buttons.append((t("history.file_button", version=row.submission.version),
                         FileCb(submission_id=row.submission.id)))
         if review and review.feedback_file_key:
@@ -50,6 +57,10 @@ def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
             buttons.append((t("threads.read_button", version=row.submission.version,
                               count=count),
                             ThreadCb(action=ThreadAction.READ, submission_id=row.submission.id)))
+        view = changes.get(row.submission.id)
+        if view is not None and view.has_detail:
+            buttons.append((t("compare.history_button", version=row.submission.version),
+                            ChangesCb(submission_id=row.submission.id)))
     buttons += _grades(t, lines, rows, examiner)
     chunks = split_lines([*lines, *extra])
     # Telegram allows 100 buttons a message; the newest versions matter most.

@@ -10,6 +10,7 @@ from services.access import AccessService
 from services.base import ServiceConfig, ServiceDeps
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
+from services.comparisons import ComparisonService
 from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
 from services.exports import ExportService
@@ -97,3 +98,7 @@ class Services:
     @cached_property
     def dashboards(self) -> DashboardService:
         return DashboardService(self.session, self.deps)
+
+    @cached_property
+    def comparisons(self) -> ComparisonService:
+        return ComparisonService(self.session, self.deps)

@@ -162,6 +162,12 @@ class SourceUnavailable(DomainError):
     code = "source_unavailable"
 
 
+class ComparisonNotReady(DomainError):
+    """🔍 What changed was pressed before the comparison was made (or it could not be)."""
+
+    code = "comparison_not_ready"
+
+
 class UploadCancelled(DomainError):
     """The user sent /cancel while their file was arriving: nothing of it is kept."""
 

@@ -26,3 +26,7 @@ REMINDERS_SENT = Counter(
 STAGED_FILES_SWEPT = Counter(
     "staged_files_swept_total", "Staged files deleted because no version or feedback refers "
     "to them", registry=REGISTRY)
+VERSION_COMPARE_FAILURES = Counter(
+    "version_compare_failures_total", "Versions that could not be compared with the one "
+    "before, by reason (no_text, encrypted, timeout, memory, crashed, unreadable…)",
+    ["reason"], registry=REGISTRY)

@@ -30,7 +30,7 @@ from services.staged_files import abandon_upload_job, discard_unreferenced, pend
 from services.team import may_see, members, recipients
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
-from storage.repositories import audit, theses, users
+from storage.repositories import audit, comparisons, theses, users
 
 TITLE_MAX = 300
 NOTE_MAX = 1000
@@ -197,6 +197,7 @@ class SubmissionService(BaseService):
             sha256=staged.sha256, telegram_file_id=staged.telegram_file_id, note=note,
             submitted_at=now))
         await self._attach_milestone(student, submission, now)
+        comparisons.add_job(self.session, submission.id, now)  # what changed: its job
         marks = await checklist.address(self.session, thesis.id, submission.id, addressed)
         await self._announce(student, NewSubmission(
             submission_id=submission.id, student_name=student.full_name,

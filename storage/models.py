@@ -103,6 +103,14 @@ class ApprovalRule(enum.StrEnum):
     ALL = "all"
 
 
+class ComparisonStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for a worker
+    RUNNING = "running"  # claimed by a worker, for a lease
+    EDITING = "editing"  # the summary is stored; cards still to be edited
+    DONE = "done"
+    FAILED = "failed"
+
+
 class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
@@ -618,3 +626,46 @@ class ExportLink(Base):
     kind: Mapped[str] = mapped_column(String(16))
     expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class VersionText(Base):
+    """A version's extracted text (sections of paragraphs, as JSON), read once and reused by
+    the next version's comparison."""
+
+    __tablename__ = "version_texts"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    words: Mapped[int] = mapped_column(Integer)
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class VersionComparison(Base):
+    """What changed in a version since the one before: the job (written with the version,
+    claimed by one worker) and its outcome (the summary, the detailed HTML's key)."""
+
+    __tablename__ = "version_comparisons"
+    __table_args__ = (
+        CheckConstraint(_in("status", ComparisonStatus), name="status"),
+        Index("ix_version_comparisons_due", "status", "next_attempt_at"),
+    )
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    base_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default=ComparisonStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    next_attempt_at: Mapped[datetime] = mapped_column(server_default=_now())
+    claimed_until: Mapped[datetime | None]
+    # Why there is no summary: no_text, encrypted (the card says "no text layer"), or a
+    # failure (timeout, memory, crashed, unreadable…).
+    reason: Mapped[str | None] = mapped_column(String(32))
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    html_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    # The outbox rows (cards) already edited with the outcome.
+    edited: Mapped[list[int] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+    finished_at: Mapped[datetime | None]

@@ -7,14 +7,22 @@ from collections.abc import Collection
 from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ExaminerGrade, Review, ReviewVote, Submission, ThreadMessage
+from storage.models import (
+    ExaminerGrade,
+    Review,
+    ReviewVote,
+    Submission,
+    ThreadMessage,
+    VersionComparison,
+)
 
 
 async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
     """The keys among ``keys`` that a version (submissions.file_key), a review's feedback
     file (reviews.feedback_file_key, review_votes.feedback_file_key), an examiner's report
-    (examiner_grades.report_file_key) or a thread comment's attachment
-    (thread_messages.file_key) refers to."""
+    (examiner_grades.report_file_key), a thread comment's attachment
+    (thread_messages.file_key) or a version's detailed comparison
+    (version_comparisons.html_key) refers to."""
     if not keys:
         return set()
     wanted = list(keys)
@@ -24,6 +32,7 @@ async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[s
         select(ReviewVote.feedback_file_key).where(ReviewVote.feedback_file_key.in_(wanted)),
         select(ExaminerGrade.report_file_key).where(ExaminerGrade.report_file_key.in_(wanted)),
         select(ThreadMessage.file_key).where(ThreadMessage.file_key.in_(wanted)),
+        select(VersionComparison.html_key).where(VersionComparison.html_key.in_(wanted)),
     )
     return {key for (key,) in await session.execute(query) if key is not None}
 

@@ -30,6 +30,7 @@ from storage.models import (
     ThesisMember,
     ThreadMessage,
     User,
+    VersionComparison,
 )
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
@@ -176,7 +177,23 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         item_id = (await conn.execute(MeetingItem.__table__.insert().values(
             meeting_id=past_id, position=1, text="Draft chapter 3")
             .returning(MeetingItem.id))).scalar_one()
+        # 🔍 What changed sends the version's detailed comparison: one is stored for it
+        # (once its own job is over, so that the job does not write over it).
+        for _ in range(300):
+            finished = (await conn.execute(select(VersionComparison.finished_at).where(
+                VersionComparison.submission_id == submission_id))).scalar_one_or_none()
+            if finished is not None:
+                break
+            await asyncio.sleep(0.05)
+        html_key = "theses/comparisons/" + "c" * 32 + ".html"
+        await conn.execute(update(VersionComparison)
+                           .where(VersionComparison.submission_id == submission_id)
+                           .values(html_key=html_key))
     await engine.dispose()
+    async with aioboto3.Session().client("s3", endpoint_url=harness.settings.s3_endpoint_url,
+                                         region_name="us-east-1") as s3:
+        await s3.put_object(Bucket=harness.settings.s3_bucket, Key=html_key,
+                            Body=b"<!DOCTYPE html><p>changes</p>")
     people["other_student"] = bob
     people["co_supervisor"], people["examiner"] = cora, eve
     team = {"supervisor", "co_supervisor", "examiner", "admin"}
@@ -184,6 +201,7 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"rv:a:{submission_id}", {"supervisor", "co_supervisor", "admin"}, "comment"),
         (f"rv:r:{submission_id}", {"supervisor", "co_supervisor", "admin"}, "comment"),
         (f"f:{submission_id}:0", {"student"} | team, None),
+        (f"wc:{submission_id}", {"student"} | team, None),
         ("qp:0", {"other_supervisor", "co_supervisor", "examiner", "supervisor", "admin"},
          "for review"),
         (f"st:{alice.id}", team, "v1"),

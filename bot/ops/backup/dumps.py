@@ -26,8 +26,10 @@ RELAY_CHUNK = 256 * 1024
 PG_VARIABLES = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD",
                 "PGSERVICE", "PGSSLMODE", "PGOPTIONS")
 # The object keys rows refer to: a backup copies these and nothing else (staged uploads that
-# never became a version or a feedback file are not worth keeping).
-REFERENCED = {"submissions": "file_key", "reviews": "feedback_file_key"}
+# never became a version or a feedback file are not worth keeping). A version's detailed
+# comparison is kept too: it is made once, from files that may be gone by then.
+REFERENCED = {"submissions": "file_key", "reviews": "feedback_file_key",
+              "version_comparisons": "html_key"}
 
 # Runs in the restore's transaction, before the pg_restore script: objects that the backup
 # does not know (say, tables added by a later migration) must not survive the restore.

@@ -1,0 +1,80 @@
+"""How "what changed since the last version" reads on a card, in /history and in /queue."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from handlers.callbacks import ChangesCb
+from handlers.keyboards import Button
+from handlers.render import clip
+from handlers.texts import Raw, Texts
+from services.comparison import Summary
+from services.comparisons import ChangeView
+
+NAME_MAX = 60
+
+
+def changes_line(t: Texts, view: ChangeView | None, limit: int = 1000) -> str:
+    """The summary line (starting with a line break), within ``limit`` characters: fewer
+    section names are listed ("and 5 more") until it fits; "" when there is nothing."""
+    if view is None:
+        return ""
+    if view.summary is None:
+        return t("compare.no_text") if view.no_text else ""
+    line = ""
+    for names in (8, 4, 2, 1, 0):
+        line = t("compare.summary", base=view.base_version,
+                 details=Raw(_details(t, view.summary, names)))
+        if len(line) <= limit:
+            return line
+    return line[:limit]
+
+
+def changes_button(t: Texts, view: ChangeView | None, submission_id: int) -> list[Button]:
+    """The 🔍 What changed button, when there is a detailed comparison to send."""
+    if view is None or not view.has_detail:
+        return []
+    return [(t("compare.button"), ChangesCb(submission_id=submission_id))]
+
+
+def _details(t: Texts, summary: Summary, names: int) -> str:
+    parts = []
+    if summary.unchanged:
+        parts.append(t("compare.unchanged"))
+    else:
+        if summary.pages_delta is not None:
+            parts.append(t("compare.pages", delta=_signed(summary.pages_delta)))
+        parts.append(t("compare.words", added=f"+{summary.words_added:,}",
+                       removed=f"{summary.words_removed:,}"))
+        parts.append(t("compare.share", share=_percent(summary.changed_share)))
+    text = ", ".join(parts)
+    for key, sections in (("compare.added_one" if len(summary.sections_added) == 1
+                           else "compare.added_many", summary.sections_added),
+                          ("compare.changed", summary.sections_changed),
+                          ("compare.removed", summary.sections_removed)):
+        if sections:
+            text += "; " + t(key, sections=Raw(_names(t, sections, names)))
+    return text
+
+
+def _names(t: Texts, sections: Sequence[str], names: int) -> str:
+    shown = [html.escape(clip(name, NAME_MAX) or "", quote=False) if name
+             else t("compare.front") for name in sections[:max(names, 1)]]
+    text = ", ".join(shown)
+    if len(sections) > len(shown):
+        text += t("compare.more", count=len(sections) - len(shown))
+    return text
+
+
+def _signed(delta: int) -> str:
+    if delta == 0:
+        return "±0"
+    return f"+{delta:,}" if delta > 0 else f"−{-delta:,}"
+
+
+def _percent(share: float) -> str:
+    percent = share * 100
+    if 0 < percent < 1:
+        return "<1"
+    return str(round(percent))
