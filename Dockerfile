@@ -86,8 +86,10 @@ COPY --chown=root:root handlers/ handlers/
 COPY --chown=root:root services/ services/
 COPY --chown=root:root storage/ storage/
 COPY --chown=root:root migrations/ migrations/
+COPY --chown=root:root locales/ locales/
 ENV PYTHONPATH=/app
-RUN python -c "import bot.__main__, handlers, services, storage, migrations"
+# Every catalog is read once here: a syntax error in a .ftl file fails the build.
+RUN python -c "import bot.__main__, handlers, services, storage, migrations; from handlers.texts import Texts, languages; [Texts(code) for code in languages()]"
 
 RUN mkdir -p /app/data && chown -R app:app /app/data
 USER 10001:10001

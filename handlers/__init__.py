@@ -15,6 +15,7 @@ def get_routers() -> list[Router]:
         fallback,
         files,
         invites,
+        language,
         review,
         start,
         student,
@@ -39,5 +40,5 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, submit, invites, deadlines, admin, files,
-        fallback)))
+        language, fallback)))
     return [chats.create_router(), private]

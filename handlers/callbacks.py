@@ -91,3 +91,9 @@ class AccessAction(StrEnum):
 class AccessCb(CallbackData, prefix="ac"):
     action: AccessAction
     user_id: UserId
+
+
+class LanguageCb(CallbackData, prefix="lg"):
+    """/language: the language chosen (a catalog's folder name, e.g. ``ru``)."""
+
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]

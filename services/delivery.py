@@ -8,7 +8,7 @@ Each function runs in the caller's transaction (the sender opens one per outcome
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,11 @@ async def claim(session: AsyncSession, now: datetime, limit: int,
     """Up to ``limit`` due rows, leased to the caller; and how many are waiting in all."""
     rows = await outbox.claim(session, now=now, limit=limit, lease=lease)
     return rows, await outbox.count_pending(session)
+
+
+async def languages(session: AsyncSession, chat_ids: Collection[int]) -> dict[int, str]:
+    """The stored language of each recipient; a chat the bot has no user for is left out."""
+    return await users.languages(session, chat_ids)
 
 
 async def sent(session: AsyncSession, row: OutboxMessage, now: datetime) -> None:

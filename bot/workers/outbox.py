@@ -45,7 +45,7 @@ from bot.metrics import (
 from bot.workers.rate import Limiter, RateLimiter, SharedRateLimiter
 from handlers.notifications import Outgoing, render
 from handlers.render import CAPTION_LIMIT
-from handlers.texts import Texts
+from handlers.texts import Texts, language_of
 from services import delivery
 from services.clock import Clock
 from services.notifications import MalformedPayload, parse
@@ -113,6 +113,8 @@ class OutboxSender:
                                                     self.config.batch, self.config.lease)
             rows = list(claimed)
             OUTBOX_PENDING.set(pending)
+            # Each message in its recipient's language: one query for the whole batch.
+            languages = await delivery.languages(session, {row.chat_id for row in rows})
         if not rows:
             return 0
         # One chat's messages go one after another, in order; chats go side by side.
@@ -122,10 +124,11 @@ class OutboxSender:
         semaphore = asyncio.Semaphore(self.config.concurrency)
 
         async def deliver(chat_rows: list[OutboxMessage]) -> None:
+            texts = self._t.for_language(language_of(languages.get(chat_rows[0].chat_id)))
             async with semaphore:
                 for row in chat_rows:
                     try:
-                        reachable = await self._deliver(row)
+                        reachable = await self._deliver(row, texts)
                     except Exception as exc:  # noqa: BLE001 - one row must not stop the rest
                         log.error("outbox_delivery_error", outbox_id=row.id,
                                   error_type=type(exc).__name__)
@@ -137,8 +140,9 @@ class OutboxSender:
         await asyncio.gather(*(deliver(chat_rows) for chat_rows in by_chat.values()))
         return len(rows)
 
-    async def _deliver(self, row: OutboxMessage) -> bool:
-        """Send one row and record the outcome; False when the chat is unreachable."""
+    async def _deliver(self, row: OutboxMessage, texts: Texts) -> bool:
+        """Send one row, rendered with ``texts`` (the recipient's language), and record the
+        outcome; False when the chat is unreachable."""
         if row.attempts > self.config.max_attempts:
             # Claimed again and again without an outcome: its senders keep dying on it.
             OUTBOX_FAILED.labels(reason="gave_up").inc()
@@ -156,7 +160,7 @@ class OutboxSender:
             await self._write(lambda s: delivery.failed(s, row, reason))
             return True
         try:
-            message = render(payload, self._t)
+            message = render(payload, texts)
         except Exception as exc:  # noqa: BLE001 - a bad payload will never render
             OUTBOX_FAILED.labels(reason="render").inc()
             log.error("outbox_render_failed", outbox_id=row.id, kind=row.kind,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import case, func, select, update
@@ -31,6 +31,18 @@ async def count_by_role(session: AsyncSession) -> dict[str, int]:
 
 async def set_reachable(session: AsyncSession, user_id: int, reachable: bool) -> None:
     await session.execute(update(User).where(User.id == user_id).values(reachable=reachable))
+
+
+async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(language=language))
+
+
+async def languages(session: AsyncSession, user_ids: Collection[int]) -> dict[int, str]:
+    """The stored language of each of these users (the unknown ones are left out)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
+    return {user_id: language for user_id, language in rows.tuples()}
 
 
 # Supervisors first, then students; by name within each.
