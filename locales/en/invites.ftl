@@ -16,4 +16,3 @@ invites-revoke_button = Revoke { $short }
 invites-revoked = Invite { $short } revoked.
 invite-share_button = Share
 invite-share_text = Join me on Thesis Supervisor
-invite-qr_caption = 📷 QR code of the invite link, for a slide: { $link }

@@ -24,7 +24,6 @@ review-ask_comment_required = { $decision } for version { $version } of <b>{ $ti
 review-ask_grade = Add a grade from 0 to 100, or /skip.
 review-done = ✅ Recorded: <b>{ $decision }</b> for { $student }, version { $version }.
 review-need_comment = Please write a comment as text, or send a PDF/DOCX file.
-review-alert-not_allowed = You can't review this version.
 decision-notice =
     { $icon } Your supervisor { $reviewer } reviewed version { $version } of <b>{ $title }</b>: <b>{ $decision }</b>.{ $comment }{ $grade }
 

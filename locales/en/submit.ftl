@@ -5,7 +5,6 @@ submit-ask_file =
     Send your thesis as a <b>PDF</b> or <b>DOCX</b> file (at most { $limit_mb } MB).
     /cancel to stop.
 submit-ask_note = Add a short note for your supervisor, or send /skip.
-submit-uploading = ⏳ Receiving your file…
 submit-received =
     ✅ Version { $version } received on { $at }.
     Your supervisor has been notified. Check progress with /status.

@@ -19,4 +19,3 @@ invites-revoke_button = Отозвать { $short }
 invites-revoked = Приглашение { $short } отозвано.
 invite-share_button = Поделиться
 invite-share_text = Присоединяйтесь ко мне в Thesis Supervisor
-invite-qr_caption = 📷 QR-код ссылки-приглашения — для слайда: { $link }

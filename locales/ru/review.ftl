@@ -27,7 +27,6 @@ review-ask_comment_required = Решение «{ $decision }» по версии
 review-ask_grade = Поставьте оценку от 0 до 100 или отправьте /skip.
 review-done = ✅ Записано: <b>{ $decision }</b> — { $student }, версия { $version }.
 review-need_comment = Пожалуйста, напишите комментарий текстом или отправьте файл PDF/DOCX.
-review-alert-not_allowed = Вы не можете проверять эту версию.
 decision-notice =
     { $icon } Рецензия научного руководителя ({ $reviewer }) на версию { $version } работы <b>{ $title }</b>: <b>{ $decision }</b>.{ $comment }{ $grade }
 
