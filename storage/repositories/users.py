@@ -42,7 +42,7 @@ async def languages(session: AsyncSession, user_ids: Collection[int]) -> dict[in
     if not user_ids:
         return {}
     rows = await session.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
-    return {user_id: language for user_id, language in rows.tuples()}
+    return {int(user_id): str(language) for user_id, language in rows.all()}
 
 
 # Supervisors first, then students; by name within each.
