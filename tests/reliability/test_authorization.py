@@ -34,6 +34,7 @@ COMMANDS: dict[str, set[str]] = {
     "/stats": {"admin"}, "/users": {"admin"},
     "/submit": STUDENT, "/status": STUDENT, "/history": STUDENT, "/deadlines": STUDENT,
     "/deadline": SUPERVISORS, "/milestones": SUPERVISORS,
+    "/language": EVERYONE - {"none"},
 }
 STATEFUL = {"/submit", "/deadline"}
 REFUSED = "Your access has been deactivated"
@@ -150,6 +151,9 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"th:f:{alice.id}", {"supervisor", "admin"}, "is final"),
         (f"th:o:{alice.id}", {"supervisor", "admin"}, "Reopening"),
         (f"ms:e:{milestone_id}", {"supervisor"}, "More time"),
+        # /language: anyone registered picks theirs (English here, so the texts stay so).
+        ("lg:en", {"other_student", "student", "other_supervisor", "supervisor", "admin"},
+         "speaks English"),
     ]
     order = ["none", "other_student", "student", "other_supervisor", "supervisor", "admin",
              "deactivated"]
