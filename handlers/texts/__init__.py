@@ -13,6 +13,7 @@ given, raises ``KeyError``: a bug, never papered over.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,8 +32,10 @@ from fluent.syntax.visitor import Visitor
 from locales import DIR as LOCALES_DIR
 
 DEFAULT_LANGUAGE = "en"
-# What each language is called in its own tongue, for the /language buttons.
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+# Longer parameter values are put into the formatted text, not through Fluent (see __call__):
+# a selector ({ $x -> … }) only ever sees the shorter ones.
+LONG_VALUE = 1000
+_MARKER = re.compile("\0([0-9]+)\0")
 
 
 def message_id(key: str) -> str:
@@ -126,10 +129,23 @@ class Texts:
         pattern = found.bundle.get_message(message_id(key)).value
         if pattern is None:  # a message with attributes only: not a text
             raise KeyError(f"{key} ({found.language}) has no value")
-        text, errors = found.bundle.format_pattern(
-            pattern, {name: self._safe(value) for name, value in params.items()})
+        args: dict[str, Any] = {}
+        long: list[str] = []
+        for name, value in params.items():
+            safe = self._safe(value)
+            if isinstance(safe, str) and len(safe) > LONG_VALUE:
+                # fluent.runtime refuses a placeable over 2,500 characters (a guard against
+                # messages that expand into each other); a long comment or note goes in
+                # after formatting, in place of a marker no catalog text can contain.
+                args[name] = f"\0{len(long)}\0"
+                long.append(safe)
+            else:
+                args[name] = safe
+        text, errors = found.bundle.format_pattern(pattern, args)
         if errors:
             raise KeyError(f"{key} ({found.language}): {errors[0]}")
+        if long:
+            return _MARKER.sub(lambda match: long[int(match.group(1))], str(text))
         return str(text)
 
     def raw(self, key: str, **params: Any) -> Raw:
@@ -155,7 +171,8 @@ class Texts:
         if isinstance(value, float):
             return fluent_number(value, useGrouping=False, minimumFractionDigits=1,
                                  maximumFractionDigits=1)
-        return html.escape(str(value), quote=False)
+        # No NUL from anyone: it marks the long values (__call__).
+        return html.escape(str(value).replace("\0", ""), quote=False)
 
     def dt(self, moment: datetime) -> str:
         local = moment.astimezone(self.tz)

@@ -278,3 +278,14 @@ def test_a_missing_key_or_parameter_raises_and_russian_falls_back_to_nothing() -
     with pytest.raises(KeyError, match="version"):
         Texts("ru")("error.duplicate_submission")
     assert Texts("xx").language == DEFAULT_LANGUAGE
+
+
+def test_long_values_render_whole_and_escaped() -> None:
+    comment = "<b>&</b> " * 700  # 5,600 characters, 16,100 escaped: past Fluent's limit
+    for language in languages():
+        text = Texts(language)("decision.comment", comment=comment)
+        assert text == "\n\n💬 " + comment.replace("&", "&amp;").replace("<", "&lt;") \
+            .replace(">", "&gt;")
+    # A short value cannot smuggle in the marker of a long one.
+    text = Texts()("final.done", student="\x000\x00", title="x" * 1500)
+    assert "\x00" not in text and text.count("x" * 1500) == 1
