@@ -1,4 +1,4 @@
-## Shared by every feature: dates, durations, sizes, leaving a step.
+## Shared by every feature: dates, durations, sizes, cancelling.
 
 # How dates look: CLDR patterns (https://babel.pocoo.org/en/latest/dates.html); a date with a
 # time is followed by the time zone's abbreviation.
