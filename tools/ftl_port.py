@@ -4,6 +4,7 @@ placeholders ``{name}``) into the Fluent catalogs under ``locales/<lang>/``.
     python tools/ftl_port.py handlers/texts/en.py            # print what is missing, by file
     python tools/ftl_port.py handlers/texts/en.py --write    # append it to the .ftl files
     python tools/ftl_port.py my_ru_texts.py --lang ru --write
+    python tools/ftl_port.py block.py --into meetings      # a feature's own new file
 
 Only keys the catalog of that language lacks are ported; each goes to the feature file its
 key prefix names (``FEATURES`` below; ``common.ftl`` otherwise). The key ``submit.ask_title``
@@ -108,12 +109,15 @@ def main() -> int:
     parser.add_argument("source", type=Path)
     parser.add_argument("--lang", default="en")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--into", metavar="FEATURE",
+                        help="put every key into locales/<lang>/FEATURE.ftl (e.g. meetings)")
     args = parser.parse_args()
     have = existing_ids(args.lang)
     by_file: dict[str, list[str]] = {}
     for key, template in load_dict(args.source).items():
         if message_id(key) not in have:
-            by_file.setdefault(feature_of(key), []).append(to_ftl(key, template))
+            stem = args.into or feature_of(key)
+            by_file.setdefault(stem, []).append(to_ftl(key, template))
     for stem, entries in by_file.items():
         target = LOCALES_DIR / args.lang / f"{stem}.ftl"
         if args.write:
