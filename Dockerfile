@@ -91,8 +91,10 @@ COPY --chown=root:root migrations/ migrations/
 # The Mini App's static files, served by api/webapp.py from /app/webapp (next to api/).
 COPY --chown=root:root webapp/index.html webapp/app.css webapp/app.js webapp/telegram.js webapp/
 COPY --chown=root:root webapp/vendor/chart.umd.min.js webapp/vendor/chart.js.LICENSE.md webapp/vendor/kurkle-color.LICENSE.md webapp/vendor/
+COPY --chown=root:root locales/ locales/
 ENV PYTHONPATH=/app
-RUN python -c "import bot.__main__, api, handlers, services, storage, migrations; from api.webapp import WebAppFiles; WebAppFiles()"
+# Every catalog is read once here: a syntax error in a .ftl file fails the build.
+RUN python -c "import bot.__main__, api, handlers, services, storage, migrations; from api.webapp import WebAppFiles; WebAppFiles(); from handlers.texts import Texts, languages; [Texts(code) for code in languages()]"
 
 RUN mkdir -p /app/data && chown -R app:app /app/data
 USER 10001:10001

@@ -27,6 +27,7 @@ from bot.workers import OutboxSender, Scheduler, SenderConfig
 from bot.workers.comparison import ComparisonConfig, ComparisonWorker
 from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
 from bot.workers.uploads import UploadWorker, UploadWorkerConfig
+from handlers.menu import set_default_menus
 from handlers.texts import Texts
 
 log = structlog.get_logger("bot.runner")
@@ -117,6 +118,10 @@ class BotProcess:
         else:
             await self.bot.delete_webhook(drop_pending_updates=False)
             self._tasks.append(asyncio.create_task(self._poll(updates), name="polling"))
+        try:
+            await set_default_menus(self.bot)
+        except Exception as exc:  # noqa: BLE001 - a menu is no reason not to start
+            log.warning("default_menus_failed", error_type=type(exc).__name__)
         # Start-up objects live for the whole process: keep them out of every GC pass.
         gc.collect()
         gc.freeze()

@@ -16,6 +16,7 @@ def get_routers() -> list[Router]:
         fallback,
         files,
         invites,
+        language,
         meetings,
         review,
         start,
@@ -43,5 +44,5 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, submit, invites, deadlines, meetings,
-        exports, admin, files, threads, fallback)))
+        exports, admin, files, threads, language, fallback)))
     return [chats.create_router(), private]

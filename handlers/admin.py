@@ -23,8 +23,8 @@ async def stats(message: Message, services: Services, user: User, t: Texts,
     theses = ", ".join(f"{t(f'thesis.{status}')}: {count}"
                        for status, count in sorted(result.theses_by_status.items())) \
         or t("stats.none")
-    median = f"{result.median_review_hours:.1f} h" if result.median_review_hours is not None \
-        else t("stats.none")
+    median = t("stats.median", hours=float(result.median_review_hours)) \
+        if result.median_review_hours is not None else t("stats.none")
     await message.answer(t("stats.view", users=users, theses=theses,
                            week=result.submissions_this_week, median=median),
                          reply_markup=with_dashboard(t, None, webapp_url))

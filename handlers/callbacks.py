@@ -217,3 +217,9 @@ class ExportChoice(StrEnum):
 
 class ExportCb(CallbackData, prefix="ex"):
     what: ExportChoice
+
+
+class LanguageCb(CallbackData, prefix="lg"):
+    """/language: the language chosen (a catalog's folder name, e.g. ``ru``)."""
+
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]

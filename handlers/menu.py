@@ -1,4 +1,5 @@
-"""Each role's command menu, set per chat so people only see what they can use."""
+"""Each role's command menu, in each person's language, set per chat so people only see what
+they can use; and the menu of people the bot does not know yet, one per language."""
 
 from __future__ import annotations
 
@@ -6,28 +7,36 @@ from aiogram import Bot
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
+    BotCommandScopeDefault,
     MenuButtonDefault,
     MenuButtonWebApp,
     WebAppInfo,
 )
 
-from handlers.texts import Texts
+from handlers.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("help", "invite", "invites", "queue", "stats", "users", "export", "calendar",
-              "mydata", "cancel"),
+              "mydata", "language", "cancel"),
     "supervisor": ("help", "invite", "invites", "queue", "students", "deadline", "milestones",
-                   "meeting", "meetings", "calendar", "export", "mydata", "cancel"),
+                   "meeting", "meetings", "calendar", "export", "mydata", "language", "cancel"),
     "student": ("help", "submit", "status", "history", "deadlines", "meetings", "calendar",
-                "mydata", "cancel"),
+                "mydata", "language", "cancel"),
 }
+# Not registered yet (or refused): /help says how to join.
+NOBODY: tuple[str, ...] = ("help",)
+
+
+def commands(role: str, t: Texts) -> list[BotCommand]:
+    return [BotCommand(command=name, description=t(f"cmd.{name}"))
+            for name in COMMANDS.get(role, NOBODY)]
 
 
 async def set_menu(bot: Bot, chat_id: int, role: str, t: Texts,
                    webapp_url: str | None = None) -> None:
-    commands = [BotCommand(command=name, description=t(f"cmd.{name}"))
-                for name in COMMANDS.get(role, ("help",))]
-    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
+    """The chat's own menu, in the language the person uses with the bot (stored, or chosen
+    with /language), whatever language their Telegram app is in: so no ``language_code``."""
+    await bot.set_my_commands(commands(role, t), scope=BotCommandScopeChat(chat_id=chat_id))
     if webapp_url:
         # The chat's menu button opens the Mini App for anyone who may act; a person whose
         # access was revoked gets the plain commands menu back.
@@ -35,3 +44,13 @@ async def set_menu(bot: Bot, chat_id: int, role: str, t: Texts,
                                   web_app=WebAppInfo(url=webapp_url)) \
             if role in COMMANDS else MenuButtonDefault()
         await bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)
+
+
+async def set_default_menus(bot: Bot) -> None:
+    """For people without a chat menu yet: one per catalog language, picked by Telegram from
+    the app's language (``language_code``), and English for every other language."""
+    for language in languages():
+        await bot.set_my_commands(commands("", Texts(language)), scope=BotCommandScopeDefault(),
+                                  language_code=language)
+    await bot.set_my_commands(commands("", Texts(DEFAULT_LANGUAGE)),
+                              scope=BotCommandScopeDefault())

@@ -27,6 +27,10 @@ def error_text(t: Texts, error: DomainError) -> str:
     reason = params.get("reason")
     if reason and t.has(f"reason.{reason}"):
         params["reason_text"] = t(f"reason.{reason}")
+    status = params.get("status")
+    if isinstance(status, str) and t.has(f"thesis.{status}"):
+        # A thesis status is shown as the reader's word for it, never the stored value.
+        params["status"] = t(f"thesis.{status}")
     return t(f"error.{error.code}", **params)
 
 
@@ -62,10 +66,10 @@ def age(t: Texts, delta: timedelta) -> str:
     return t("age.days", n=seconds // 86400)
 
 
-def size(num_bytes: int) -> str:
+def size(t: Texts, num_bytes: int) -> str:
     if num_bytes < 1024 * 1024:
-        return f"{max(num_bytes // 1024, 1)} KB"
-    return f"{num_bytes / (1024 * 1024):.1f} MB"
+        return t("size.kb", n=max(num_bytes // 1024, 1))
+    return t("size.mb", n=num_bytes / (1024 * 1024))
 
 
 def clip(value: str | None, limit: int) -> str | None:

@@ -13,7 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
 from handlers.menu import set_menu
-from handlers.texts import Texts
+from handlers.texts import Texts, language_of
 from services.context import Services
 from services.registration import Outcome, Person, StartResult
 from storage.models import User
@@ -82,7 +82,7 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     await state.clear()
     person = Person(id=message.from_user.id, full_name=message.from_user.full_name,
                     username=message.from_user.username,
-                    language=message.from_user.language_code or "en")
+                    language=language_of(message.from_user.language_code))
     result = await services.registration.start(person, command.args)
     if result.outcome is Outcome.UNKNOWN or result.user is None:
         await message.answer(t("start.unknown", user_id=message.from_user.id))

@@ -42,7 +42,7 @@ def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
             decision = Raw(decision + t("threads.history_count", count=count))
         lines.append(t(
             "history.line", version=row.submission.version, at=row.submission.submitted_at,
-            size=size(row.submission.file_size), decision=decision,
+            size=size(t, row.submission.file_size), decision=decision,
             comment=t.raw("history.comment", comment=clip(review.comment, 600))
             if review and review.comment else None,
             grade=t.raw("history.grade", grade=review.grade)

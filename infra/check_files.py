@@ -8,7 +8,8 @@ tests/test_infra.py (no Docker engine, no network).
   declared volumes, mounted files present, no committed bot token);
 * the Dockerfile keeps its promises (pinned slim base, multi-stage, non-root USER,
   HEALTHCHECK on /health, EXPOSE 8000, CMD python -m bot), and the runtime stage copies
-  no development tool (tgemu/, sandbox/, bench/, tests/), which .dockerignore excludes too.
+  no development tool (tgemu/, sandbox/, bench/, tests/), which .dockerignore excludes too,
+  and every part the bot runs on (its packages, migrations/, the catalogs in locales/).
 
 Usage: python infra/check_files.py [REPO_ROOT]   (exit 1 and one line per failure)
 """
@@ -156,6 +157,8 @@ def check_compose(root: Path = ROOT, filename: str = "docker-compose.yml") -> It
 # Development tools that never enter the runtime image: the Bot API emulator, the sandbox,
 # the benchmark and the tests.
 DEV_ONLY = frozenset({"tgemu", "sandbox", "bench", "tests"})
+# What the bot runs on: the packages, the migrations and the translation catalogs.
+RUNTIME = frozenset({"bot", "handlers", "services", "storage", "migrations", "locales"})
 
 
 def check_dockerfile(root: Path = ROOT) -> Iterator[str]:
@@ -192,10 +195,16 @@ def check_dockerfile(root: Path = ROOT) -> Iterator[str]:
     for needle in ("PYTHONUNBUFFERED=1", "LOG_FORMAT=json"):
         if needle not in text:
             yield f"Dockerfile: {needle} is missing"
+    copied: set[str] = set()
     for line in runtime_copy_lines(text):
-        named = DEV_ONLY & {part.strip("./").split("/")[0] for part in line.split()[1:]}
+        parts = {part.strip("./").split("/")[0] for part in line.split()[1:]
+                 if not part.startswith("--")}
+        copied |= parts
+        named = DEV_ONLY & parts
         if named:
             yield f"Dockerfile: the runtime image must not copy {', '.join(sorted(named))}: {line}"
+    if runtime_copy_lines(text) and not RUNTIME <= copied:
+        yield f"Dockerfile: the runtime image must copy {', '.join(sorted(RUNTIME - copied))}"
     ignore = root / ".dockerignore"
     if not ignore.exists():
         yield ".dockerignore is missing"

@@ -77,11 +77,12 @@ class Person:
     first_name: str
     last_name: str | None = None
     intended: str | None = None  # the role the sample cast is meant to play
+    language_code: str = "en"  # the language of their Telegram app
 
     def to_dict(self) -> JSONDict:
         return {"id": self.id, "first_name": self.first_name, "last_name": self.last_name,
                 "name": f"{self.first_name} {self.last_name or ''}".strip(),
-                "intended": self.intended}
+                "intended": self.intended, "language_code": self.language_code}
 
 
 DEFAULT_PEOPLE: tuple[Person, ...] = (
@@ -91,6 +92,8 @@ DEFAULT_PEOPLE: tuple[Person, ...] = (
     Person(3001, "Alice", "Student", "student"),
     Person(3002, "Bob", "Student", "student"),
     Person(3003, "Carol", "Student", "student"),
+    # Her Telegram app is in Russian: the bot speaks Russian to her (/language changes it).
+    Person(3004, "Дарья", "Иванова", "student", "ru"),
 )
 
 
@@ -158,13 +161,15 @@ class Sandbox:
     # ------------------------------------------------------------------ people and state
 
     def add_person(self, first_name: str, last_name: str | None = None,
-                   person_id: int | None = None, intended: str | None = None) -> Person:
+                   person_id: int | None = None, intended: str | None = None,
+                   language_code: str = "en") -> Person:
         if person_id is None:
             person_id = max([FIRST_NEW_ID - 1, *self.people]) + 1
-        person = Person(person_id, first_name, last_name or None, intended)
+        person = Person(person_id, first_name, last_name or None, intended, language_code)
         self.people[person_id] = person
         # Re-registering keeps the transcript; later updates carry the new name.
-        self.emulator.add_user(person_id, first_name, last_name or None)
+        self.emulator.add_user(person_id, first_name, last_name or None,
+                               language_code=language_code)
         return person
 
     def people_view(self) -> list[JSONDict]:
@@ -342,7 +347,7 @@ class Sandbox:
     async def _rename_person(self, request: web.Request) -> web.StreamResponse:
         person = self._person(request, "person_id")
         first, last = self._names(await self._json_body(request))
-        self.add_person(first, last, person.id, person.intended)
+        self.add_person(first, last, person.id, person.intended, person.language_code)
         self.broadcast_people()
         return web.json_response({"ok": True, "person": self.people[person.id].to_dict()})
 
@@ -566,7 +571,8 @@ async def start_sandbox(settings: Settings, port: int | None = None,
         sandbox = Sandbox(settings=process.settings, emulator=emulator, process=process,
                           host=host)
         for person in DEFAULT_PEOPLE:
-            sandbox.add_person(person.first_name, person.last_name, person.id, person.intended)
+            sandbox.add_person(person.first_name, person.last_name, person.id, person.intended,
+                               person.language_code)
         sandbox._queue = emulator.subscribe()
         await process.start()
         await sandbox.refresh_people()

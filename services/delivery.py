@@ -9,7 +9,7 @@ Each function runs in the caller's transaction (the sender opens one per outcome
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,6 +47,11 @@ async def claim(session: AsyncSession, now: datetime, limit: int, lease: timedel
         await outbox.mark_failed(session, row.id, DEACTIVATED, row.attempts)
     to_send = [row for row in rows if row not in withheld]
     return Claim(to_send, await outbox.count_pending(session), len(withheld))
+
+
+async def languages(session: AsyncSession, chat_ids: Collection[int]) -> dict[int, str]:
+    """The stored language of each recipient; a chat the bot has no user for is left out."""
+    return await users.languages(session, chat_ids)
 
 
 async def sent(session: AsyncSession, row: OutboxMessage, now: datetime,

@@ -157,6 +157,13 @@ class RegistrationService(BaseService):
         self.deps.known_users.put(user, version)
         return user
 
+    async def set_language(self, user: User, language: str) -> None:
+        """The language the person chose for the bot (``/language``). Another replica's
+        snapshot of them may keep the old one for its TTL; notifications read the table."""
+        await users.set_language(self.session, user.id, language[:8])
+        await self.session.commit()
+        self.deps.known_users.forget(user.id)
+
     async def mark_reachable(self, user_id: int, reachable: bool) -> None:
         await users.set_reachable(self.session, user_id, reachable)
         await self.session.commit()

@@ -224,8 +224,9 @@ class Harness:
     settings: Settings
     chats: dict[int, Chat] = field(default_factory=dict)
 
-    def chat(self, user_id: int, first_name: str, last_name: str | None = None) -> Chat:
-        self.emu.add_user(user_id, first_name, last_name)
+    def chat(self, user_id: int, first_name: str, last_name: str | None = None,
+             language_code: str = "en") -> Chat:
+        self.emu.add_user(user_id, first_name, last_name, language_code=language_code)
         chat = Chat(self.emu, user_id, f"{first_name} {last_name or ''}".strip())
         self.chats[user_id] = chat
         return chat

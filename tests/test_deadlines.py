@@ -61,14 +61,14 @@ async def test_deadline_for_one_and_for_all_students_told(make_bot: BotFactory, 
     done = await sam.say("2030-03-10")
     # A date alone is 23:59 that day, in TIMEZONE.
     assert "Chapter 2 &lt;draft&gt;" not in done and "Chapter 2 <draft>" in done
-    assert "2030-03-10 23:59 CET" in done and "1 student(s)" in done
+    assert "2030-03-10 23:59 CET" in done and "1 student has been told" in done
     told = (await alice.expect(1, alice_before))[0].content
     assert "New milestone from Sam Supervisor" in told
     assert "Chapter 2 <draft>" in told and "2030-03-10 23:59 CET" in told
     assert bob.bot_count == bob_before
 
     done = await set_deadline(sam, "👥 All my students (2)", "Full draft", "2030-04-01 12:00")
-    assert "2 student(s)" in done and "2030-04-01 12:00 CEST" in done
+    assert "2 students have been told" in done and "2030-04-01 12:00 CEST" in done
     assert "Full draft" in (await alice.expect(1, alice_before + 1))[0].content
     assert "Full draft" in (await bob.expect(1, bob_before))[0].content
 
@@ -81,7 +81,7 @@ async def test_deadline_for_one_and_for_all_students_told(make_bot: BotFactory, 
     listing = await sam.say("/milestones")
     assert "Milestones</b> (3)" not in listing and "Milestones (3)" in listing
     assert listing.count("· open") == 3
-    assert "1. Chapter 2 <draft> · Alice A — due 2030-03-10 23:59 CET (in 9 day(s))" in listing
+    assert "1. Chapter 2 <draft> · Alice A — due 2030-03-10 23:59 CET (in 9 days)" in listing
     assert sam.last().button_texts() == ["✏️ Move 1", "🗑 Delete 1", "✏️ Move 2", "🗑 Delete 2",
                                          "✏️ Move 3", "🗑 Delete 3"]
 
@@ -133,7 +133,7 @@ async def test_move_delete_and_statuses(make_bot: BotFactory, db: str) -> None:
     # Bob's outline passes its due time with nothing submitted: overdue.
     clock.advance(days=5)  # 2030-03-08 11:00 CET
     listing = await sam.say("/milestones")
-    assert "Chapter 1 · Alice A — due 2030-03-05 12:00 CET (2 day(s) ago) · submitted on time" \
+    assert "Chapter 1 · Alice A — due 2030-03-05 12:00 CET (2 days ago) · submitted on time" \
         in listing
     assert "Outline · Bob B — due 2030-03-07 18:00 CET" in listing and "· overdue" in listing
     assert "Chapter 2 · Alice A" in listing and listing.count("· open") == 1

@@ -79,6 +79,16 @@ def test_runtime_image_copies_no_emulator_sandbox_or_bench(tmp_path: Path) -> No
     assert failures == [".dockerignore must exclude bench, sandbox, tests, tgemu"], failures
 
 
+def test_runtime_image_copies_the_translation_catalogs(tmp_path: Path) -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert any(line.split()[-1] == "locales/" for line in check_files.runtime_copy_lines(dockerfile))
+    (tmp_path / ".dockerignore").write_text((ROOT / ".dockerignore").read_text())
+    (tmp_path / "Dockerfile").write_text(
+        dockerfile.replace("COPY --chown=root:root locales/ locales/\n", ""))
+    failures = list(check_files.check_dockerfile(tmp_path))
+    assert failures == ["Dockerfile: the runtime image must copy locales"], failures
+
+
 def test_alb_health_check_uses_ready_and_autoscaling_bounds() -> None:
     resources = check_terraform.load_terraform()["resource"]
     for tg in resources["aws_lb_target_group"].values():

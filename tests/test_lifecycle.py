@@ -136,7 +136,7 @@ async def test_extension_for_one_student_of_a_cohort_milestone(make_bot: BotFact
     await told(bob, "gave you more time for Chapter 2: now due 2030-03-15 12:00 UTC for you")
     assert not any("more time" in m.content for m in harness.emu.bot_messages(alice.id))
     listing = await sam.say("/milestones")
-    assert "Chapter 2 · Alice A — due 2030-03-10 12:00 UTC (in 9 day(s))" in listing
+    assert "Chapter 2 · Alice A — due 2030-03-10 12:00 UTC (in 9 days)" in listing
     assert "Chapter 2 · Bob B — due 2030-03-15 12:00 UTC (extended)" in listing
 
     # A day before the common due time: Alice is reminded of it; Bob by his own.
@@ -157,7 +157,7 @@ async def test_extension_for_one_student_of_a_cohort_milestone(make_bot: BotFact
     assert "Version 1 received" in await bob.say("/skip")
     listing = await sam.say("/milestones")
     assert "Chapter 2 · Bob B — due 2030-03-15 12:00 UTC (extended)" in listing
-    assert "Chapter 2 · Bob B — due 2030-03-15 12:00 UTC (extended) (in 4 day(s)) · " \
+    assert "Chapter 2 · Bob B — due 2030-03-15 12:00 UTC (extended) (in 4 days) · " \
         "submitted on time" in listing
     assert "Chapter 2 · Alice A — due 2030-03-10 12:00 UTC (1 h ago) · overdue" in listing
     # Bob's own due time passes: met, so nothing more; nothing was ever late for him.

@@ -21,7 +21,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from redis.asyncio import Redis
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from bot.metrics import OUTBOX_FAILED, OUTBOX_MALFORMED
 from bot.workers import OutboxSender, SenderConfig
@@ -430,3 +430,34 @@ async def test_a_deactivated_recipient_is_sent_nothing_but_the_notice_of_it(
     assert by_title[(ALICE, "access_deactivated", None)][0] == OutboxStatus.SENT.value
     assert by_title[(BOB, "deadline_set", "b1")][0] == OutboxStatus.SENT.value
     assert OUTBOX_FAILED.labels(reason="deactivated")._value.get() - before == 1
+
+
+async def test_each_notification_in_its_recipients_language_one_lookup_a_batch(
+        emulator: BotAPIEmulator, bot: Bot, sessions: Any, db: str) -> None:
+    await seed(db)
+    async with sessions() as session, session.begin():
+        await session.execute(User.__table__.update().where(User.id == ALICE)
+                              .values(language="ru"))
+    for chat_id in (SUPERVISOR, ALICE, BOB, 999):  # 999: no user (an admin-to-be, say)
+        emulator.add_user(chat_id, f"User {chat_id}")
+    await queue(sessions, [(chat_id, f"Chapter {n}") for n in range(3)
+                           for chat_id in (SUPERVISOR, ALICE, BOB, 999)])
+    statements: list[str] = []
+    engine = create_engine(db)
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    try:
+        one = sender(bot, create_session_factory(engine))
+        assert await one.run_once() == 12
+    finally:
+        await engine.dispose()
+    assert len([s for s in statements if "FROM users" in s]) == 1, statements
+    for chat_id, expected in ((SUPERVISOR, "New milestone from Sam"), (BOB, "New milestone"),
+                              (999, "New milestone"),
+                              (ALICE, "Новая контрольная точка от научного руководителя (Sam)")):
+        texts = [m.content for m in emulator.bot_messages(chat_id)]
+        assert len(texts) == 3 and all(expected in text for text in texts), (chat_id, texts)
+    assert "1 марта 2030, 10:00 UTC" in emulator.bot_messages(ALICE)[0].content

@@ -249,7 +249,7 @@ async def test_digest_reaches_supervisor_with_queue_button(make_bot: BotFactory,
     # The process's own scheduler loop may get there first: either way, exactly one digest.
     await harness.process.scheduler.run_once()
     digest = (await sam.expect(1, 0))[0]
-    assert "1 version(s) have waited more than 3 day(s)" in digest.content
+    assert "1 version has waited more than 3 days" in digest.content
     assert "Alice A — On <Graphs>, v1, submitted 2030-02-24 10:00 UTC" in digest.content
     assert digest.button_texts() == ["Open the queue"]
     queue = await sam.click("Open the queue", expect=2)

@@ -176,7 +176,7 @@ async def test_queue_order_and_pagination(harness: Harness) -> None:
     page1 = await supervisor.send("/queue", expect=6)
     assert [m.content.split("\n")[0] for m in page1[:5]] == [
         f"Student {i:02d} — Title {i:02d}" for i in range(5)]
-    assert "waiting 27 day(s)" in page1[0].content
+    assert "waiting 27 days" in page1[0].content
     assert "27 (page 1 of 6)" in page1[5].content
     assert page1[5].button_texts() == ["Next »"]
     page2 = await supervisor.click("Next »", expect=6)

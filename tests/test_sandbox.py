@@ -297,6 +297,17 @@ class Ui:
         await self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
+async def test_the_cast_has_a_russian_speaker(sandbox: Sandbox) -> None:
+    [dasha] = [p for p in sandbox.people.values() if p.language_code == "ru"]
+    assert dasha.intended == "student"
+    async with aiohttp.ClientSession(sandbox.url) as http:
+        async with http.post(f"/api/chats/{dasha.id}/text", json={"text": "/start"},
+                             headers=HEADERS) as response:
+            assert response.status == 200
+    await sandbox.emulator.wait_for_bot_messages(dasha.id, 1)
+    assert "откройте ссылку-приглашение" in sandbox.emulator.bot_messages(dasha.id)[-1].content
+
+
 async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_path: Path) -> None:
     ui = Ui(page)
     expect = ui.expect

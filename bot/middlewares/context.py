@@ -56,7 +56,7 @@ class ContextMiddleware(BaseMiddleware):
 
     async def _admin_from_config(self, services: Services, tg_user: TgUser) -> User | None:
         person = Person(id=tg_user.id, full_name=tg_user.full_name, username=tg_user.username,
-                        language=tg_user.language_code or "en")
+                        language=language_of(tg_user.language_code))
         user = await services.registration.admin_from_config(person)
         if user is not None:
             USER_REGISTRATIONS.labels(role=user.role).inc()

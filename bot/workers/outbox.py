@@ -47,7 +47,7 @@ from bot.workers.rate import Limiter, RateLimiter, SharedRateLimiter
 from handlers.notifications import Outgoing, StoredDocument, render
 from handlers.render import CAPTION_LIMIT
 from handlers.telegram_files import StoredInputFile
-from handlers.texts import Texts
+from handlers.texts import Texts, language_of
 from services import delivery
 from services.clock import Clock
 from services.notifications import MalformedPayload, NewSubmission, Payload, parse
@@ -120,6 +120,8 @@ class OutboxSender:
         if claimed.withheld:
             OUTBOX_FAILED.labels(reason="deactivated").inc(claimed.withheld)
             log.info("outbox_withheld", reason=delivery.DEACTIVATED, count=claimed.withheld)
+            # Each message in its recipient's language: one query for the whole batch.
+            languages = await delivery.languages(session, {row.chat_id for row in rows})
         if not rows:
             return claimed.withheld
         # One chat's messages go one after another, in order; chats go side by side.
@@ -129,10 +131,11 @@ class OutboxSender:
         semaphore = asyncio.Semaphore(self.config.concurrency)
 
         async def deliver(chat_rows: list[OutboxMessage]) -> None:
+            texts = self._t.for_language(language_of(languages.get(chat_rows[0].chat_id)))
             async with semaphore:
                 for row in chat_rows:
                     try:
-                        reachable = await self._deliver(row)
+                        reachable = await self._deliver(row, texts)
                     except Exception as exc:  # noqa: BLE001 - one row must not stop the rest
                         log.error("outbox_delivery_error", outbox_id=row.id,
                                   error_type=type(exc).__name__)
@@ -144,8 +147,9 @@ class OutboxSender:
         await asyncio.gather(*(deliver(chat_rows) for chat_rows in by_chat.values()))
         return len(rows) + claimed.withheld
 
-    async def _deliver(self, row: OutboxMessage) -> bool:
-        """Send one row and record the outcome; False when the chat is unreachable."""
+    async def _deliver(self, row: OutboxMessage, texts: Texts) -> bool:
+        """Send one row, rendered with ``texts`` (the recipient's language), and record the
+        outcome; False when the chat is unreachable."""
         if row.attempts > self.config.max_attempts:
             # Claimed again and again without an outcome: its senders keep dying on it.
             OUTBOX_FAILED.labels(reason="gave_up").inc()
@@ -163,7 +167,7 @@ class OutboxSender:
             await self._write(lambda s: delivery.failed(s, row, reason))
             return True
         try:
-            message = render(payload, self._t)
+            message = render(payload, texts)
         except Exception as exc:  # noqa: BLE001 - a bad payload will never render
             OUTBOX_FAILED.labels(reason="render").inc()
             log.error("outbox_render_failed", outbox_id=row.id, kind=row.kind,

@@ -182,7 +182,8 @@ function initials(name) {
 const ROLE_LABEL = { admin: "administrator", supervisor: "supervisor", student: "student" };
 function roleText(p) {
   if (p.role) return ROLE_LABEL[p.role] || p.role;
-  return p.intended ? `not registered · plays ${p.intended}` : "not registered";
+  const lang = p.language_code && p.language_code !== "en" ? ` · app in ${p.language_code}` : "";
+  return p.intended ? `not registered · plays ${p.intended}${lang}` : `not registered${lang}`;
 }
 
 function preview(p) {

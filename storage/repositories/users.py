@@ -33,6 +33,18 @@ async def set_reachable(session: AsyncSession, user_id: int, reachable: bool) ->
     await session.execute(update(User).where(User.id == user_id).values(reachable=reachable))
 
 
+async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(language=language))
+
+
+async def languages(session: AsyncSession, user_ids: Collection[int]) -> dict[int, str]:
+    """The stored language of each of these users (the unknown ones are left out)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
+    return {int(user_id): str(language) for user_id, language in rows.all()}
+
+
 # Supervisors first, then students; by name within each.
 _PEOPLE_ORDER = (case((User.role == "supervisor", 0), else_=1), User.full_name, User.id)
 

@@ -54,6 +54,7 @@ COMMANDS: dict[str, set[str]] = {
     "/meeting": SUPERVISORS, "/meetings": SUPERVISORS | STUDENT,
     "/calendar": EVERYONE - {"none"}, "/mydata": EVERYONE - {"none"},
     "/export": SUPERVISORS | {"admin"},
+    "/language": EVERYONE - {"none"},
 }
 STATEFUL = {"/submit", "/deadline"}
 REFUSED = "Your access has been deactivated"
@@ -251,6 +252,10 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                    "co_supervisor", "examiner"}, "New link"),
         ("ex:t", {"other_supervisor", "supervisor", "admin", "co_supervisor", "examiner"},
          None),
+        # /language: anyone registered picks theirs (English here, so the texts stay so).
+        ("lg:en", {"other_student", "student", "other_supervisor", "supervisor", "admin",
+                   "co_supervisor", "examiner"},
+         "speaks English"),
     ]
     order = ["none", "other_student", "student", "other_supervisor", "examiner",
              "co_supervisor", "supervisor", "admin", "deactivated"]

@@ -58,7 +58,7 @@ def test_every_raised_error_renders_with_its_params(where: str, name: str,
     if reason is not None:
         assert isinstance(reason, str)
         assert Texts().has(f"reason.{reason}") or \
-            "{reason_text}" not in Texts()._catalog[f"error.{DOMAIN_ERRORS[name].code}"], where
+            "reason_text" not in Texts().params(f"error.{DOMAIN_ERRORS[name].code}"), where
     text = error_text(Texts(), DOMAIN_ERRORS[name](**params))
     assert text.strip(), where
 

@@ -1,0 +1,2 @@
+webapp-open_button = Open dashboard
+webapp-menu_button = Dashboard

@@ -1,0 +1,70 @@
+## Проверка: карточка для научного руководителя, решения, /queue, ежедневная сводка.
+
+review-pending = ещё не проверена
+review-superseded = заменена более новой
+decision-approved = одобрено
+decision-changes_requested = нужны правки
+decision-rejected = отклонено
+card-new_submission =
+    📥 <b>Новая версия</b> от студента { $student }
+    <b>{ $title }</b> — версия { $version }
+    Отправлена { $at }{ $note }
+card-note =
+    {""}
+    💬 { $note }
+button-approve = Одобрить
+button-request_changes = Запросить правки
+button-reject = Отклонить
+card-outcome =
+    {""}
+
+    <b>{ $decision }</b> — { $reviewer }, { $at }
+review-ask_comment_optional = Вы одобряете версию { $version } работы <b>{ $title }</b>. Добавьте комментарий или отправьте /skip.
+review-ask_comment_required = Решение «{ $decision }» по версии { $version } работы <b>{ $title }</b>: напишите комментарий (до { $max ->
+    [one] { $max } символа
+   *[other] { $max } символов
+}) или отправьте файл PDF/DOCX с пометками, можно с подписью. Чтобы прервать, отправьте /cancel.
+review-ask_grade = Поставьте оценку от 0 до 100 или отправьте /skip.
+review-done = ✅ Записано: <b>{ $decision }</b> — { $student }, версия { $version }.
+review-need_comment = Пожалуйста, напишите комментарий текстом или отправьте файл PDF/DOCX.
+decision-notice =
+    { $icon } Рецензия научного руководителя ({ $reviewer }) на версию { $version } работы <b>{ $title }</b>: <b>{ $decision }</b>.{ $comment }{ $grade }
+
+    { $next }
+decision-comment =
+    {""}
+
+    💬 { $comment }
+decision-grade =
+    {""}
+    Оценка: <b>{ $grade }</b> из 100
+decision-next-approved = Поздравляем! Когда будет готова следующая версия, отправьте её командой /submit.
+decision-next-changes_requested = Пожалуйста, доработайте работу и отправьте новую версию командой /submit.
+decision-next-rejected = Пожалуйста, обсудите с научным руководителем, как быть дальше.
+queue-empty = 🎉 Проверки не ждёт ни одна версия.
+queue-footer = <b>Ждут проверки</b>: { $total } (страница { $page } из { $pages })
+queue-item =
+    <b>{ $student }</b> — { $title }
+    версия { $version } · ждёт { $age }
+queue-prev = « Назад
+queue-next = Вперёд »
+error-already_reviewed = Уже проверено: { $reviewer_name }, { $at }.
+error-superseded = Эту версию заменила версия { $version }.
+error-comment_required = Для этого решения нужен комментарий. Пожалуйста, напишите его.
+error-comment_too_long = В комментарии { $length ->
+    [one] { $length } символ
+    [few] { $length } символа
+   *[other] { $length } символов
+}, а можно не больше { $max }. Пожалуйста, сократите его.
+error-invalid_grade = Оценка должна быть целым числом от 0 до 100 — или отправьте /skip.
+notify-review_digest = 📬 { $total ->
+    [one] <b>{ $total } версия</b> ждёт
+    [few] <b>{ $total } версии</b> ждут
+   *[other] <b>{ $total } версий</b> ждут
+} вашей проверки дольше { $days ->
+    [one] { $days } дня
+   *[other] { $days } дней
+}:
+notify-review_digest-line = • { $student } — { $title }, версия { $version }, отправлена { $submitted_at }
+notify-review_digest-more = …и ещё { $more }.
+notify-review_digest-button = Открыть очередь
