@@ -17,7 +17,10 @@ threads-comment-file =
     <i>Reply to this message to answer.</i>
 threads-history_count = {" "}· 💬 { $count }
 threads-read_button = 💬 v{ $version } ({ $count })
-threads-view-header = 💬 <b>Version { $version }</b> of <b>{ $title }</b>: { $total } comment(s), page { $page } of { $pages }
+threads-view-header = 💬 <b>Version { $version }</b> of <b>{ $title }</b>: { $total ->
+    [one] { $total } comment
+   *[other] { $total } comments
+}, page { $page } of { $pages }
 threads-view-entry =
     {""}
 
@@ -43,7 +46,10 @@ checklist-ask-hint =
 checklist-off = ⬜ { $label }
 checklist-on = ✅ { $label }
 checklist-done = Done
-checklist-picked = 📋 This version addresses { $count } of { $total } requested change(s).
+checklist-picked = 📋 This version addresses { $count } of { $total ->
+    [one] { $total } requested change
+   *[other] { $total } requested changes
+}.
 checklist-need_buttons = Please tick the changes this version addresses with the buttons, then press Done (/skip if none).
 checklist-card =
     {""}
@@ -70,7 +76,10 @@ checklist-status =
     {""}
 
     📋 <b>Open requested changes</b> ({ $count }):{ $lines }
-checklist-ask_carry = { $total } earlier requested change(s) are open; this version addresses { $addressed } of them (those are closed now). Keep the other { $left } open, to carry over into the next round with the new ones, or close them all?
+checklist-ask_carry = { $total ->
+    [one] { $total } earlier requested change is open
+   *[other] { $total } earlier requested changes are open
+}; this version addresses { $addressed } of them (those are closed now). Keep the other { $left } open, to carry over into the next round with the new ones, or close them all?
 checklist-keep = Keep open items
 checklist-close_all = Close all
 checklist-need_carry = Please press Keep open items or Close all (/skip keeps them).

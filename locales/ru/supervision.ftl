@@ -20,3 +20,4 @@ stats-view =
 stats-none = нет
 notify-student_unreachable = ⚠️ Студент { $student_name } заблокировал бота и больше не получает от него сообщений.
 stats-median = { $hours } ч
+leftovers-card-supervisor_deactivated = ⚠️ Пришло вам, потому что у научного руководителя этого студента ({ $supervisor }) отключён доступ.

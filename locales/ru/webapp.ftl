@@ -1,0 +1,4 @@
+## Веб-панель (Telegram Web App).
+
+webapp-open_button = Открыть панель
+webapp-menu_button = Панель
