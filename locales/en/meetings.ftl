@@ -12,7 +12,10 @@ meeting-ask_title = Meeting with { $target }. What is it about? (e.g. <i>Chapter
 meeting-ask_when = When? Send <code>YYYY-MM-DD HH:MM</code>, time zone { $tz }. /cancel to stop.
 meeting-ask_place = Where? Send a room or a video link, or /skip.
 meeting-need_text = Please answer with text, or /cancel.
-meeting-created = ✅ Meeting <b>{ $title }</b> with { $target } on { $at }. { $count } student(s) have been asked to confirm; you will see their answers. See all with /meetings.
+meeting-created = ✅ Meeting <b>{ $title }</b> with { $target } on { $at }. { $count ->
+    [one] { $count } student has
+   *[other] { $count } students have
+} been asked to confirm; you will see their answers. See all with /meetings.
 meeting-confirm_button = Confirm
 meeting-decline_button = Can't make it
 meeting-agree_button = Agree
@@ -27,12 +30,18 @@ meeting-cancelled = 🗑 Meeting <b>{ $title }</b> on { $at } is cancelled; the 
 meeting-ask_new_when = Moving <b>{ $title }</b> (now { $at }). The new date and time? <code>YYYY-MM-DD HH:MM</code>, time zone { $tz }. /cancel to stop.
 meeting-moved = ✅ <b>{ $title }</b> is now on { $at }; the students are told and asked again.
 meeting-ask_notes = 📝 The record of <b>{ $title }</b>: send the notes; each line starting with <code>-</code> is an action item. /cancel to stop.
-meeting-recorded = ✅ Record of <b>{ $title }</b> saved and sent to { $count } student(s).
+meeting-recorded = ✅ Record of <b>{ $title }</b> saved and sent to { $count ->
+    [one] { $count } student
+   *[other] { $count } students
+}.
 meeting-record-notes = 📝 { $notes }
 meeting-record-items_header = <b>Action items</b>
 meeting-record-item = { $number }. { $text }
 meeting-item_button = 🎯 Milestone { $number }: { $text }
-meeting-item_done = 🎯 <b>{ $text }</b> is a milestone for { $count } student(s), due { $due }; move it in /milestones.
+meeting-item_done = 🎯 <b>{ $text }</b> is a milestone for { $count ->
+    [one] { $count } student
+   *[other] { $count } students
+}, due { $due }; move it in /milestones.
 meeting-line = { $number }🗓 <b>{ $title }</b> — { $at }{ $place } · { $state }{ $who }
 meeting-line-place = {" "}· { $place }
 meeting-line-who =
@@ -93,7 +102,10 @@ export-table_button = 📊 Students, theses, versions, meetings (CSV + XLSX)
 export-latest_button = 🗂 Latest versions (ZIP)
 export-working = Preparing the export…
 export-latest_none = There are no versions to export yet.
-export-latest_caption = 🗂 The latest version of { $count } thesis(es).
+export-latest_caption = 🗂 The latest version of { $count ->
+    [one] { $count } thesis
+   *[other] { $count } theses
+}.
 export-link =
     📦 The export is too big for Telegram. Download it here until { $expires }:
     { $url }
