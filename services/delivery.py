@@ -9,8 +9,8 @@ Each function runs in the caller's transaction (the sender opens one per outcome
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,8 @@ class Claim:
     rows: Sequence[OutboxMessage]  # leased to the caller, to send
     pending: int  # waiting in all
     withheld: int  # claimed but for a deactivated recipient: failed with DEACTIVATED
+    # The recipients' stored languages (a chat the bot has no user for is left out).
+    languages: dict[int, str] = field(default_factory=dict)
 
 
 async def claim(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> Claim:
@@ -40,18 +42,15 @@ async def claim(session: AsyncSession, now: datetime, limit: int, lease: timedel
     transaction, and counted by the caller.
     """
     rows = await outbox.claim(session, now=now, limit=limit, lease=lease)
-    deactivated = await users.deactivated_among(session, {row.chat_id for row in rows})
+    known = await users.recipients(session, {row.chat_id for row in rows})
     withheld = [row for row in rows
-                if row.chat_id in deactivated and row.kind not in FOR_THE_DEACTIVATED]
+                if known.get(row.chat_id, ("", False))[1]
+                and row.kind not in FOR_THE_DEACTIVATED]
     for row in withheld:
         await outbox.mark_failed(session, row.id, DEACTIVATED, row.attempts)
     to_send = [row for row in rows if row not in withheld]
-    return Claim(to_send, await outbox.count_pending(session), len(withheld))
-
-
-async def languages(session: AsyncSession, chat_ids: Collection[int]) -> dict[int, str]:
-    """The stored language of each recipient; a chat the bot has no user for is left out."""
-    return await users.languages(session, chat_ids)
+    languages = {chat_id: language for chat_id, (language, _off) in known.items()}
+    return Claim(to_send, await outbox.count_pending(session), len(withheld), languages)
 
 
 async def sent(session: AsyncSession, row: OutboxMessage, now: datetime,

@@ -76,7 +76,7 @@ async def test_meetings_from_invitation_to_agreed_record(make_bot: BotFactory,
     done = await new_meeting(sam, "Alice A", "Chapter 2 feedback", "2030-03-05 14:00",
                              "Room 101")
     assert "Chapter 2 feedback" in done and "2030-03-05 14:00 CET" in done
-    assert "1 student(s)" in done
+    assert "1 student has been asked" in done
     invite = await told(alice, "set a meeting: Chapter 2 feedback")
     assert "2030-03-05 14:00 CET" in invite.content and "Room 101" in invite.content
     assert invite.button_texts() == ["Confirm", "Can't make it"]
@@ -88,7 +88,7 @@ async def test_meetings_from_invitation_to_agreed_record(make_bot: BotFactory,
     # All students, no place: Bob can't make it.
     done = await new_meeting(sam, "👥 All my students (2)", "Group seminar",
                              "2030-03-03 10:00", "/skip")
-    assert "2 student(s)" in done
+    assert "2 students have been asked" in done
     group_a = await told(alice, "Group seminar")
     group_b = await told(bob, "Group seminar")
     assert "with all their students" in group_b.content
@@ -145,7 +145,7 @@ async def test_meetings_from_invitation_to_agreed_record(make_bot: BotFactory,
     await told(sam, "each line starting with")
     alice_before, bob_before = alice.bot_count, bob.bot_count
     await sam.send("We discussed the outline.\n- Draft chapter 3\n- Read Smith 2020")
-    saved = [await told(sam, "saved and sent to 1 student(s)")]
+    saved = [await told(sam, "saved and sent to 1 student.")]
     assert "We discussed the outline." in saved[-1].content
     assert saved[-1].button_texts() == ["🎯 Milestone 1: Draft chapter 3",
                                         "🎯 Milestone 2: Read Smith 2020"]
@@ -159,7 +159,7 @@ async def test_meetings_from_invitation_to_agreed_record(make_bot: BotFactory,
     # One item becomes Alice's milestone (Bob declined: not his), with one tap: due two
     # weeks after today (the clock is at 2030-03-05 14:01 UTC now).
     await sam.click("🎯 Milestone 1: Draft chapter 3", saved[-1].message_id)
-    await told(sam, "milestone for 1 student(s), due 2030-03-19 23:59 CET")
+    await told(sam, "milestone for 1 student, due 2030-03-19 23:59 CET")
     await told(alice, "New milestone from Sam Supervisor: Draft chapter 3")
     assert [(m.student_id, m.title) for m in await rows(db, Milestone)] == [
         (ALICE, "Draft chapter 3")]

@@ -116,12 +116,12 @@ class OutboxSender:
             claimed = await delivery.claim(session, self._clock.now(), self.config.batch,
                                            self.config.lease)
             rows = list(claimed.rows)
+        # Each message in its recipient's language, known from the claim's one users query.
+        languages = claimed.languages
         OUTBOX_PENDING.set(claimed.pending)
         if claimed.withheld:
             OUTBOX_FAILED.labels(reason="deactivated").inc(claimed.withheld)
             log.info("outbox_withheld", reason=delivery.DEACTIVATED, count=claimed.withheld)
-            # Each message in its recipient's language: one query for the whole batch.
-            languages = await delivery.languages(session, {row.chat_id for row in rows})
         if not rows:
             return claimed.withheld
         # One chat's messages go one after another, in order; chats go side by side.

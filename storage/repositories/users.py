@@ -37,14 +37,6 @@ async def set_language(session: AsyncSession, user_id: int, language: str) -> No
     await session.execute(update(User).where(User.id == user_id).values(language=language))
 
 
-async def languages(session: AsyncSession, user_ids: Collection[int]) -> dict[int, str]:
-    """The stored language of each of these users (the unknown ones are left out)."""
-    if not user_ids:
-        return {}
-    rows = await session.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
-    return {int(user_id): str(language) for user_id, language in rows.all()}
-
-
 # Supervisors first, then students; by name within each.
 _PEOPLE_ORDER = (case((User.role == "supervisor", 0), else_=1), User.full_name, User.id)
 
@@ -72,12 +64,16 @@ async def set_deactivated(session: AsyncSession, user_id: int, at: datetime | No
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def deactivated_among(session: AsyncSession, ids: Collection[int]) -> set[int]:
-    """Which of these users are deactivated."""
+async def recipients(session: AsyncSession,
+                     ids: Collection[int]) -> dict[int, tuple[str, bool]]:
+    """Of these users (the unknown ones left out): their stored language, and whether they
+    are deactivated. One query for a whole batch of notifications."""
     if not ids:
-        return set()
-    query = select(User.id).where(User.id.in_(list(ids)), User.deactivated_at.is_not(None))
-    return set((await session.scalars(query)).all())
+        return {}
+    rows = await session.execute(select(User.id, User.language, User.deactivated_at)
+                                 .where(User.id.in_(list(ids))))
+    return {user_id: (language, deactivated_at is not None)
+            for user_id, language, deactivated_at in rows}
 
 
 async def active_admins(session: AsyncSession, ids: Collection[int]) -> Sequence[User]:
