@@ -91,10 +91,10 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
                     lambda: phases.start_and_idle(
                         env, cfg, mix_url, log,
                         mix.get("startup") if isinstance(mix, dict) else None))
-        compared = await phase("compare", "6. what changed",
+        compared = await phase("compare", "8. what changed",
                                lambda: phases.what_changed(env, cfg, log))
         if isinstance(compared, dict) and "error" not in compared:
-            await phase("compare_bg", "6. the bot while comparisons run",
+            await phase("compare_bg", "8. the bot while comparisons run",
                         lambda: phases.comparisons_in_background(env, cfg, mix_url, log))
     finally:
         if env is not None:

@@ -173,19 +173,19 @@ def _compare_targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool 
             row = compare.get(label)
             if row is None:
                 continue
-            rows.append((f"6. extraction + comparison, {label}", f"≤ {limit:g} s",
+            rows.append((f"8. extraction + comparison, {label}", f"≤ {limit:g} s",
                          f"{row['job']:.2f} s (pdfium alone {row['pdfium']:.2f} s)",
                          row["job"] <= limit))
         big = compare.get("300 pages") or compare.get("30 pages")
-        rows.append((f"6. worker peak memory, {big['pages']} pages", "≤ 256 MB",
+        rows.append((f"8. worker peak memory, {big['pages']} pages", "≤ 256 MB",
                      f"{big['peak_mb']:.0f} MiB", big["peak_mb"] <= 256))
     background = results.get("compare_bg")
     if isinstance(background, dict) and "with" in background:
         speed = background["with"]["throughput"] / background["without"]["throughput"]
         p99 = background["without"]["p99"] / background["with"]["p99"]
-        rows.append(("6. throughput with comparisons running", "≥ 0.9× without",
+        rows.append(("8. throughput with comparisons running", "≥ 0.9× without",
                      f"{speed:.2f}×", speed >= 0.9))
-        rows.append(("6. p99 with comparisons running", "≥ 0.9× without (inverse ratio)",
+        rows.append(("8. p99 with comparisons running", "≥ 0.9× without (inverse ratio)",
                      f"{p99:.2f}× ({_fmt(background['with']['p99'])} vs "
                      f"{_fmt(background['without']['p99'])} ms)", p99 >= 0.9))
     return rows
@@ -478,7 +478,7 @@ def _api(add: Any, api: Any, cfg: Any) -> None:
 
 
 def _compare(add: Any, compare: Any, background: Any) -> None:
-    add("## 6. What changed\n")
+    add("## 8. What changed\n")
     add("A generated thesis (fpdf2, an outline, ~330 words a page) against its revision with "
         "5 % of the words changed, as the comparison worker runs it: in a fresh child "
         "process (`bot/isolation.py`, `DIFF_MEMORY_MB` 512), the new version's text "

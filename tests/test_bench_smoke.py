@@ -24,8 +24,8 @@ def test_quick_benchmark_runs_and_writes_the_report(s3_endpoint: str, tmp_path: 
     for heading in ("## Machine", "## How to reproduce", "## Targets",
                     "## 1. Floor vs full bot", "## 2. Upload pipeline", "## 3. Data scale",
                     "## 4. Notification rate", "## 5. Start and idle",
-                    "## 6. Mini App API"):
+                    "## 6. Exports", "## 7. Mini App API", "## 8. What changed"):
         assert heading in text, heading
     assert "This phase failed" not in text, text
     assert "| concurrency | floor upd/s | bot upd/s |" in text
-    assert "| GET /api/students |" in text and "6. Mini App first open, gzip" in text
+    assert "| GET /api/students |" in text and "7. Mini App first open, gzip" in text
