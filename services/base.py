@@ -73,12 +73,36 @@ class ServiceDeps:
     user_changes: UserChanges = field(default_factory=LocalUserChanges)
 
 
+T = TypeVar("T")
+
+
 class BaseService:
     def __init__(self, session: AsyncSession, deps: ServiceDeps) -> None:
         self.session = session
         self.deps = deps
         self.config = deps.config
         self.clock = deps.clock
+
+    async def _read(self, query: Callable[[], Awaitable[T]]) -> T:
+        """Reads in a transaction of their own, ended at once. The rows are detached before
+        it ends, so they keep their loaded values (a background job holds no connection)."""
+        try:
+            result = await query()
+            self.session.expunge_all()
+            return result
+        finally:
+            await self.session.rollback()
+
+    async def _unit(self, change: Callable[[], Awaitable[T]]) -> T:
+        """One change and what it writes with it (its notifications): committed together or
+        not at all."""
+        try:
+            result = await change()
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        return result
 
 
 S = TypeVar("S", bound=BaseService)

@@ -251,10 +251,10 @@ class ComparisonService(BaseService):
         await self.session.commit()
         if row is None or row.html_key is None:
             raise ComparisonNotReady(version=submission.version)
-        content = await self._read(row.html_key)
+        content = await self._read_object(row.html_key)
         return Detail(f"changes-v{submission.version - 1}-v{submission.version}.html", content)
 
-    async def _read(self, key: str) -> bytes:
+    async def _read_object(self, key: str) -> bytes:
         parts: list[bytes] = []
         size = 0
         try:

@@ -11,11 +11,10 @@ attendee with one tap, and each attendee agrees to the record or sends a correct
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import partial
-from typing import TypeVar
 
 from services.base import BaseService
 from services.deadlines import DeadlineService, clean_milestone_title, parse_due
@@ -43,8 +42,6 @@ from storage.models import (
     User,
 )
 from storage.repositories import audit, meetings, reminders, users
-
-T = TypeVar("T")
 
 TITLE_MAX = 200
 PLACE_MAX = 500
@@ -493,20 +490,3 @@ class MeetingService(BaseService):
     def _require_supervisor(self, user: User) -> None:
         if user.role != Role.SUPERVISOR.value:
             raise NotAllowed()
-
-    async def _read(self, query: Callable[[], Awaitable[T]]) -> T:
-        try:
-            result = await query()
-            self.session.expunge_all()
-            return result
-        finally:
-            await self.session.rollback()
-
-    async def _unit(self, change: Callable[[], Awaitable[T]]) -> T:
-        try:
-            result = await change()
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        return result

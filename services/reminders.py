@@ -17,11 +17,10 @@ reminder is queued exactly once, whatever the number of replicas or restarts.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from services.base import BaseService
@@ -39,8 +38,6 @@ from services.team import Member, recipients, teams
 from storage.models import Milestone
 from storage.repositories import milestones, reminders, theses, users
 from storage.repositories.theses import PendingRow
-
-T = TypeVar("T")
 
 # Label (stable: part of the reminder key and of the text key) and lead time, widest first.
 OFFSETS: tuple[tuple[str, timedelta], ...] = (
@@ -239,24 +236,3 @@ class ReminderService(BaseService):
         """Deactivated people are told nothing and handed nothing."""
         user = await users.get(self.session, user_id)
         return user is not None and user.deactivated_at is None
-
-    # --- transactions ----------------------------------------------------------------
-
-    async def _read(self, query: Callable[[], Awaitable[T]]) -> T:
-        # Detached before the read transaction ends, so the rows keep their loaded values.
-        try:
-            result = await query()
-            self.session.expunge_all()
-            return result
-        finally:
-            await self.session.rollback()
-
-    async def _unit(self, change: Callable[[], Awaitable[T]]) -> T:
-        """One claim and its notifications: committed together or not at all."""
-        try:
-            result = await change()
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        return result
