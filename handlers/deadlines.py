@@ -17,6 +17,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from handlers.callbacks import DeadlineTargetCb, MilestoneAction, MilestoneCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import Button, in_rows, markup
+from handlers.pickers import ALL_STUDENTS, picked_name, student_picker
 from handlers.render import age, clip, split_lines
 from handlers.texts import Raw, Texts
 from services.context import Services
@@ -30,7 +31,6 @@ from services.deadlines import (
 from services.errors import DomainError, InvalidDeadline
 from storage.models import Milestone, Role, User
 
-ALL_STUDENTS = 0
 LIST_LIMIT = 48  # two buttons each: within Telegram's 100 buttons a message
 ICONS = {
     MilestoneStatus.OPEN: "⏳",
@@ -88,22 +88,18 @@ async def deadline(message: Message, state: FSMContext, services: Services, user
     if not students:
         await message.answer(t("deadline.no_students"))
         return
-    everyone: Button = (t("deadline.all_button", count=len(students)),
-                        DeadlineTargetCb(student_id=ALL_STUDENTS))
-    each = in_rows(((student.full_name[:60], DeadlineTargetCb(student_id=student.id))
-                    for student in students[:99]), 2)
-    await message.answer(t("deadline.ask_student"), reply_markup=markup([[everyone], *each]))
+    picker = student_picker(t("deadline.all_button", count=len(students)), students,
+                            lambda student_id: DeadlineTargetCb(student_id=student_id))
+    await message.answer(t("deadline.ask_student"), reply_markup=picker)
 
 
 async def target_picked(query: CallbackQuery, callback_data: DeadlineTargetCb,
                         state: FSMContext, services: Services, user: User, t: Texts) -> None:
-    students = {s.id: s for s in await services.deadlines.students(user)}
     target = callback_data.student_id
-    if target != ALL_STUDENTS and target not in students:
-        await query.answer(t("error.bad_button"), show_alert=True)
+    name = await picked_name(query, t, target, await services.deadlines.students(user),
+                             t("deadline.all_students"))
+    if name is None:
         return
-    await query.answer()
-    name = t("deadline.all_students") if target == ALL_STUDENTS else students[target].full_name
     await state.set_state(DeadlineStates.title)
     await state.set_data({"student_id": target, "target_name": name})
     if isinstance(query.message, Message):

@@ -24,7 +24,8 @@ from handlers.callbacks import (
     MeetingTargetCb,
 )
 from handlers.filters import HasRole, Magic, conversation_steps
-from handlers.keyboards import Button, in_rows, markup
+from handlers.keyboards import Button, markup
+from handlers.pickers import ALL_STUDENTS, picked_name, student_picker
 from handlers.render import clip, split_lines
 from handlers.texts import Texts
 from services.context import Services
@@ -32,7 +33,6 @@ from services.errors import DomainError, InvalidDeadline, InvalidMeeting
 from services.meetings import TITLE_MAX, MeetingView, clean_place, clean_title
 from storage.models import MeetingAnswer, MeetingItem, Role, User
 
-ALL_STUDENTS = 0
 LIST_LIMIT = 30
 ANSWER_ICONS = {MeetingAnswer.PENDING.value: "❔", MeetingAnswer.CONFIRMED.value: "✅",
                 MeetingAnswer.DECLINED.value: "🚫"}
@@ -122,22 +122,18 @@ async def meeting(message: Message, state: FSMContext, services: Services, user:
     if not students:
         await message.answer(t("meeting.no_students"))
         return
-    everyone: Button = (t("meeting.all_button", count=len(students)),
-                        MeetingTargetCb(student_id=ALL_STUDENTS))
-    each = in_rows(((s.full_name[:60], MeetingTargetCb(student_id=s.id))
-                    for s in students[:99]), 2)
-    await message.answer(t("meeting.ask_student"), reply_markup=markup([[everyone], *each]))
+    picker = student_picker(t("meeting.all_button", count=len(students)), students,
+                            lambda student_id: MeetingTargetCb(student_id=student_id))
+    await message.answer(t("meeting.ask_student"), reply_markup=picker)
 
 
 async def target_picked(query: CallbackQuery, callback_data: MeetingTargetCb,
                         state: FSMContext, services: Services, user: User, t: Texts) -> None:
-    students = {s.id: s for s in await services.meetings.students(user)}
     target = callback_data.student_id
-    if target != ALL_STUDENTS and target not in students:
-        await query.answer(t("error.bad_button"), show_alert=True)
+    name = await picked_name(query, t, target, await services.meetings.students(user),
+                             t("meeting.all_students"))
+    if name is None:
         return
-    await query.answer()
-    name = t("meeting.all_students") if target == ALL_STUDENTS else students[target].full_name
     await state.set_state(MeetingStates.title)
     await state.set_data({"student_id": target, "target_name": name})
     if isinstance(query.message, Message):
