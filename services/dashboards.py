@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
-from services.team import may_see
+from services.team import may_see, scope_of
 from storage.models import Milestone, Role, Thesis, ThesisStatus, User
 from storage.repositories import dashboards, milestones, reviews, theses, users
 from storage.repositories.dashboards import StudentRow, SubmissionPoint
@@ -111,7 +111,7 @@ class DashboardService(BaseService):
     async def students(self, actor: User, *, page: int = 0, page_size: int = 50,
                        status: ThesisStatus | None = None) -> StudentsPage:
         """A supervisor's own students, or every student for an admin, a page at a time."""
-        owner = self._students_owner(actor)
+        owner = scope_of(actor)
         page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
         wanted = status.value if status is not None else None
         total = await dashboards.count_students(self.session, owner, wanted)
@@ -124,13 +124,6 @@ class DashboardService(BaseService):
         points = await dashboards.submission_points(self.session,
                                                     [row.student.id for row in rows])
         return StudentsPage(lines, points, page, pages, total, page_size)
-
-    def _students_owner(self, actor: User) -> int | None:
-        if actor.role == Role.SUPERVISOR.value:
-            return actor.id
-        if actor.role == Role.ADMIN.value:
-            return None
-        raise NotAllowed()
 
     @read_only
     async def charts(self, actor: User) -> AdminCharts:

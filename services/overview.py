@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
-from services.team import may_see
+from services.team import may_see, scope_of
 from storage.models import ChecklistItem, ExaminerGrade, Milestone, Role, Submission, Thesis, User
 from storage.repositories import checklist, reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
@@ -72,20 +72,13 @@ class OverviewService(BaseService):
 
     @read_only
     async def queue(self, actor: User, page: int = 0) -> QueuePage:
-        supervisor_id = self._queue_owner(actor)
+        supervisor_id = scope_of(actor)
         total = await theses.count_pending(self.session, supervisor_id)
         pages = max((total + QUEUE_PAGE - 1) // QUEUE_PAGE, 1)
         page = min(max(page, 0), pages - 1)
         rows = await theses.pending(self.session, supervisor_id,
                                     offset=page * QUEUE_PAGE, limit=QUEUE_PAGE)
         return QueuePage(rows, page, pages, total)
-
-    def _queue_owner(self, actor: User) -> int | None:
-        if actor.role == Role.SUPERVISOR.value:
-            return actor.id
-        if actor.role == Role.ADMIN.value:
-            return None
-        raise NotAllowed()
 
     @read_only
     async def students(self, supervisor: User) -> list[StudentLine]:

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.errors import NotAllowed
 from services.notifications import Payload, notify
 from storage.models import Role, TeamRole, ThesisMember, User
 from storage.repositories import team
@@ -86,6 +87,16 @@ async def may_see(session: AsyncSession, actor: User, student: User) -> bool:
     if actor.id == student.id or actor.role == Role.ADMIN.value:
         return True
     return await role_of(session, actor, student.id) is not None
+
+
+def scope_of(actor: User) -> int | None:
+    """Whose theses a list shows (/queue, the dashboards' students): a supervisor's own and
+    those they are a member of (their id), or everyone's for an admin (None)."""
+    if actor.role == Role.SUPERVISOR.value:
+        return actor.id
+    if actor.role == Role.ADMIN.value:
+        return None
+    raise NotAllowed()
 
 
 def recipients(team_members: Iterable[Member], *, deciders_only: bool = False,
