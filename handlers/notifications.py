@@ -79,7 +79,7 @@ def _document(file_id: str | None, key: str | None,
 def submission_card(t: Texts, *, student_name: str, title: str, version: int,
                     note: str | None, submitted_at: datetime, caption: bool,
                     checklist: Sequence[ChecklistMark] = (),
-                    changes: ChangeView | None = None) -> str:
+                    changes: ChangeView | None = None, comparing: bool = False) -> str:
     # A caption holds 1024 characters: the note gives way first, then the title, and the
     # checklist shows the first items' beginnings; what changed since the last version
     # (under the title) keeps to its own share.
@@ -87,7 +87,8 @@ def submission_card(t: Texts, *, student_name: str, title: str, version: int,
     return t("card.new_submission", student=clip(student_name, 100),
              title=clip(title, 200 if caption else 300), version=version, at=submitted_at,
              note=t.raw("card.note", note=clip(note, room)) if note else None) \
-        + changes_line(t, changes, CHANGES_IN_CAPTION if caption else 1000) \
+        + (t("compare.comparing", base=version - 1) if comparing and changes is None
+           else changes_line(t, changes, CHANGES_IN_CAPTION if caption else 1000)) \
         + checklist_card(t, checklist, caption)
 
 
@@ -120,12 +121,15 @@ def reply_button(t: Texts, submission_id: int) -> InlineKeyboardMarkup | None:
                      ThreadCb(action=ThreadAction.REPLY, submission_id=submission_id))]])
 
 
-def _new_submission(t: Texts, p: NewSubmission, changes: ChangeView | None = None) -> Outgoing:
+def _new_submission(t: Texts, p: NewSubmission, changes: ChangeView | None = None,
+                    comparing: bool = False) -> Outgoing:
+    """The card; ``comparing``: the comparison with the version before is still to come
+    (the comparison worker edits the card with its summary, or without one if it fails)."""
     document = _document(p.file_id, p.file_key, p.file_name)
     text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
                            note=p.note, submitted_at=p.submitted_at,
                            caption=document is not None, checklist=p.checklist,
-                           changes=changes)
+                           changes=changes, comparing=comparing)
     if p.deactivated_supervisor is not None:
         # First, so that a caption cut to its limit keeps it.
         text = t("leftovers.card.supervisor_deactivated",
@@ -328,7 +332,7 @@ def render(payload: Payload, t: Texts) -> Outgoing:
     """How a notification looks; a kind without a renderer is a bug (a unit test checks)."""
     match payload:
         case NewSubmission():
-            return _new_submission(t, payload)
+            return _new_submission(t, payload, comparing=payload.version > 1)
         case DecisionMade():
             return _decision(t, payload)
         case DeadlineSet():

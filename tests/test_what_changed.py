@@ -135,9 +135,13 @@ async def test_card_is_edited_with_the_summary_and_the_button_sends_the_html(
            f"3.1; removed 3.2" in edited.content
     assert edited.button_texts() == BUTTONS  # the review buttons stay
     assert edited.edits  # the card sent at once, edited when the summary was ready
+    # Until then the card said the comparison was coming.
+    assert "Comparing with v1…" in (edited.edits[0].caption or edited.edits[0].text or "")
+    assert "Comparing" not in edited.content
     # The card of v1 has nothing to compare with: it stays as it was.
     first = card(harness, supervisor, 1)
-    assert "What changed" not in first.content and not first.edits
+    assert "What changed" not in first.content and "Comparing" not in first.content
+    assert not first.edits
 
     sent = await supervisor.click("🔍 What changed", message_id=edited.message_id)
     document = sent[-1].document
@@ -222,6 +226,10 @@ async def test_a_slow_file_times_out_and_the_child_is_replaced(make_bot: BotFact
     row = await job(harness, 2)
     assert row is not None and row.reason == "timeout" and row.summary is None
     assert await metric(harness, "timeout") == before + 1
+    # The card no longer says a comparison is coming (nothing dangles).
+    await wait_for(lambda: card(harness, supervisor, 2) is not None
+                   and "Comparing" not in card(harness, supervisor, 2).content,
+                   what="the v2 card without the comparing line")
 
     # The killed child was replaced: the next version is read as usual (its comparison with
     # v2, which has no text, is not available; v2's file is not read again).

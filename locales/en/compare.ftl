@@ -17,3 +17,6 @@ compare-front = the start
 compare-button = 🔍 What changed
 compare-history_button = 🔍 v{ $version }
 error-comparison_not_ready = There is no comparison of version { $version } with the one before yet (it is made a few seconds after the upload, when the file has a text layer).
+compare-comparing =
+    {""}
+    🔍 Comparing with v{ $base }…

@@ -19,3 +19,6 @@ compare-front = начало
 compare-button = 🔍 Что изменилось
 compare-history_button = 🔍 Версия { $version }
 error-comparison_not_ready = Сравнения версии { $version } с предыдущей пока нет (оно появляется через несколько секунд после загрузки, если у файла есть текстовый слой).
+compare-comparing =
+    {""}
+    🔍 Сравнение с версией { $base }…
