@@ -48,3 +48,4 @@ OUTBOX_MALFORMED = Counter(
 # Counted by the progress helper every long operation uses (handlers/progress.py).
 from handlers.progress import PROGRESS_EDIT_FAILURES as PROGRESS_EDIT_FAILURES  # noqa: E402
 from handlers.progress import PROGRESS_EDITS as PROGRESS_EDITS  # noqa: E402
+from handlers.progress import PROGRESS_FAILURES as PROGRESS_FAILURES  # noqa: E402

@@ -2,7 +2,9 @@
 
 Archives go to Telegram as they are made: ``StreamedFile`` is an aiogram ``InputFile`` whose
 ``read()`` yields the archive's chunks, so the upload streams straight from the file store.
-Above the upload limit a time-limited link to the app is sent instead.
+Above the upload limit a time-limited link to the app is sent instead. An /export shows one
+progress message (handlers/progress.py): "… 3 of 12 theses" as the ZIP's files go in, then
+"✅ Export ready" once the documents are sent, or an apology (counted) when it fails.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import tempfile
 from collections.abc import AsyncGenerator, AsyncIterator
 from pathlib import Path
 
+import structlog
 from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, InputFile, Message
@@ -20,10 +23,15 @@ from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Inpu
 from handlers.callbacks import CalendarCb, ExportCb, ExportChoice
 from handlers.filters import HasRole, Registered
 from handlers.keyboards import markup
+from handlers.progress import Progress, ProgressKit, Step
+from handlers.render import error_text
 from handlers.texts import Texts
 from services.context import Services
+from services.errors import DomainError
 from services.exports import Archive, ExportKind
 from storage.models import Role, User
+
+log = structlog.get_logger("handlers.exports")
 
 
 class StreamedFile(InputFile):
@@ -68,29 +76,66 @@ async def export(message: Message, user: User, services: Services, t: Texts) -> 
 
 
 async def export_pressed(query: CallbackQuery, callback_data: ExportCb, services: Services,
-                         user: User, t: Texts, bot: Bot) -> None:
+                         user: User, t: Texts, bot: Bot, progress: ProgressKit) -> None:
+    """One message says how far the export is ("… 3 of 12 theses" while the ZIP is made and
+    sent), then becomes "✅ Export ready" once the documents are sent, or an apology."""
     services.exports.scope_of(user)  # refuses anyone but supervisors and admins
     await query.answer(t("export.working"))
     chat = query.from_user.id
-    if callback_data.what is ExportChoice.LATEST:
+    shown = progress.open(bot, chat, lambda step: _progress_text(t, step), show=True,
+                          operation="export")
+    await shown.start()
+    try:
+        try:
+            done = await _export(bot, chat, services, user, t, callback_data.what, shown)
+        except DomainError as error:
+            await shown.fail(error_text(t, error))
+            return
+        except Exception as exc:
+            # An outage (database, file store, Telegram) or a bug: the message apologises
+            # (counted by the helper); not raised on, the user has been told and may retry.
+            log.warning("export_failed", error_type=type(exc).__name__, exc_info=exc)
+            await shown.fail(t("export.failed"))
+            return
+        await shown.finish(done)
+    finally:
+        await shown.detach()  # the ticker stops whatever happened (a no-op once finished)
+
+
+def _progress_text(t: Texts, step: Step) -> str:
+    if step.total is None:
+        return t("export.preparing")
+    return t("export.progress", done=step.done, total=step.total)
+
+
+async def _export(bot: Bot, chat: int, services: Services, user: User, t: Texts,
+                  what: ExportChoice, shown: Progress) -> str:
+    """Make and send the export; returns what the progress message becomes."""
+    if what is ExportChoice.LATEST:
         archive = await services.exports.latest(user)
         if not archive.entries:
-            await bot.send_message(chat, t("export.latest_none"))
-            return
-        await _send_archive(bot, chat, services, user, t, archive, ExportKind.LATEST,
-                            t("export.latest_caption", count=len(archive.entries)))
-        return
+            return t("export.latest_none")
+        if services.exports.too_big(archive.size):
+            return await _link_text(services, user, t, ExportKind.LATEST)
+
+        async def on_progress(done: int, total: int | None) -> None:
+            shown.update(done, total)
+
+        await bot.send_document(chat, StreamedFile(
+            services.exports.stream(archive, on_progress), archive.file_name),
+            caption=t("export.latest_caption", count=len(archive.entries)))
+        return t("export.ready")
     folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="export-"))
     try:
         paths = await services.exports.tables(user, folder)
         sizes = [(await asyncio.to_thread(path.stat)).st_size for path in paths]
         if any(services.exports.too_big(size) for size in sizes):
-            await _send_link(bot, chat, services, user, t, ExportKind.TABLE)
-            return
+            return await _link_text(services, user, t, ExportKind.TABLE)
         for path in paths:
             await bot.send_document(chat, FSInputFile(path, filename=path.name))
     finally:
         await asyncio.to_thread(shutil.rmtree, folder, True)
+    return t("export.ready")
 
 
 # --- /mydata ---------------------------------------------------------------------------------
@@ -113,8 +158,12 @@ async def _send_archive(bot: Bot, chat: int, services: Services, user: User, t: 
 
 async def _send_link(bot: Bot, chat: int, services: Services, user: User, t: Texts,
                      kind: ExportKind) -> None:
+    await bot.send_message(chat, await _link_text(services, user, t, kind))
+
+
+async def _link_text(services: Services, user: User, t: Texts, kind: ExportKind) -> str:
     url, expires = await services.exports.link(user, kind)
-    await bot.send_message(chat, t("export.link", url=url, expires=expires))
+    return t("export.link", url=url, expires=expires)
 
 
 def create_router() -> Router:

@@ -33,7 +33,8 @@ within an interval, so that wait is rare), are never held back by another messag
 and fall back to a new message when the old one cannot be edited, so a result is never
 lost. Without a message (``show=False``, small files) they send the result as a message.
 Progress edits are bot-side calls: they do not count in the users' flood control, nor in
-the outbox's send rate. Counted: ``progress_edits_total``, ``progress_edit_failures_total``.
+the outbox's send rate. Counted: ``progress_edits_total``, ``progress_edit_failures_total``,
+and ``progress_failures_total{operation}`` (work that ended in ``fail``: an apology).
 
 For an upload, ``kit.upload(...)`` wraps all of it (see ``Upload``): the message only for
 a file above ``PROGRESS_MIN_MB``, the ``/cancel`` flag checked between chunks, a refusal
@@ -73,6 +74,9 @@ PROGRESS_EDITS = Counter(
 PROGRESS_EDIT_FAILURES = Counter(
     "progress_edit_failures_total", "Progress edits and chat actions Telegram refused or "
     "that failed on the way", registry=REGISTRY)
+PROGRESS_FAILURES = Counter(
+    "progress_failures_total", "Long operations whose progress ended in an apology (fail)",
+    ["operation"], registry=REGISTRY)
 
 MiB = 1024 * 1024
 # One Bot API call of the helper may take this long before it is given up (the work goes on).
@@ -125,8 +129,9 @@ class ChatPacer:
 class Progress:
     def __init__(self, bot: Bot, chat_id: int, kit: ProgressKit,
                  render: Callable[[Step], str], *, show: bool,
-                 action: str = "upload_document") -> None:
+                 action: str = "upload_document", operation: str = "upload") -> None:
         self._bot = bot
+        self.operation = operation
         self.chat_id = chat_id
         self._kit = kit
         self._render = render
@@ -181,7 +186,9 @@ class Progress:
         await self._bot.send_message(self.chat_id, text, reply_markup=reply_markup)
 
     async def fail(self, text: str) -> None:
-        log.info("progress_failed", chat_shown=self.message_id is not None)
+        PROGRESS_FAILURES.labels(operation=self.operation).inc()
+        log.info("progress_failed", operation=self.operation,
+                 chat_shown=self.message_id is not None)
         await self.finish(text)
 
     async def detach(self) -> None:
@@ -313,8 +320,9 @@ class ProgressKit:
         self.pacer = ChatPacer()
 
     def open(self, bot: Bot, chat_id: int, render: Callable[[Step], str], *, show: bool,
-             action: str = "upload_document") -> Progress:
-        return Progress(bot, chat_id, self, render, show=show, action=action)
+             action: str = "upload_document", operation: str = "upload") -> Progress:
+        return Progress(bot, chat_id, self, render, show=show, action=action,
+                        operation=operation)
 
     def in_background(self, size: int | None) -> bool:
         return size is not None and size > self.config.background_bytes

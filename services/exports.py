@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased
 from services.base import BaseService
 from services.errors import NotAllowed
 from services.meetings import MeetingService, MeetingView
+from services.submissions import ProgressCallback
 from storage.models import (
     AuditEntry,
     Base,
@@ -312,12 +313,19 @@ class ExportService(BaseService):
         stamp = self.clock.now().astimezone(self.config.tz).strftime("%Y-%m-%d")
         return Archive(f"latest-versions-{stamp}.zip", entries)
 
-    async def stream(self, archive: Archive) -> AsyncIterator[bytes]:
-        """The archive's bytes, a chunk at a time, read from the store as they go out."""
+    async def stream(self, archive: Archive,
+                     on_progress: ProgressCallback | None = None) -> AsyncIterator[bytes]:
+        """The archive's bytes, a chunk at a time, read from the store as they go out.
+
+        ``on_progress(done, total)`` hears of each entry once it is in the archive (and of
+        ``(0, total)`` before the first one): a count of files, not of bytes."""
         sink = _Sink()
         stamp = self.clock.now().astimezone(self.config.tz).timetuple()[:6]
+        total = len(archive.entries)
+        if on_progress is not None:
+            await on_progress(0, total)
         with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive_file:
-            for entry in archive.entries:
+            for done, entry in enumerate(archive.entries, start=1):
                 info = zipfile.ZipInfo(entry.name, date_time=stamp)
                 info.compress_type = zipfile.ZIP_STORED
                 info.file_size = entry.size
@@ -338,6 +346,8 @@ class ExportService(BaseService):
                                 yield data
                 if data := sink.take():
                     yield data
+                if on_progress is not None:
+                    await on_progress(done, total)
         if data := sink.take():
             yield data
 

@@ -3,10 +3,12 @@ the .ics feed read back with icalendar (milestones at each student's own due tim
 the time zone), 304 on its ETag, Reset link making the old URL 404; /export's CSV and XLSX
 read back with csv and openpyxl (a row per version, decision, grade, on time or late), the
 latest-versions ZIP matching the store's bytes, a link above the upload limit; /mydata with
-the user's rows and none of anyone else's; every export audited."""
+the user's rows and none of anyone else's; every export audited; /export's one progress message counting the ZIP's theses, ending
+"✅ Export ready" (or in an apology when Telegram refuses the ZIP)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -23,6 +25,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from handlers.progress import PROGRESS_FAILURES
 from services.clock import ManualClock
 from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore, new_key
@@ -42,6 +45,7 @@ from tests.people import ALICE, BOB, START, SUPERVISOR, seed
 
 BERLIN = ZoneInfo("Europe/Berlin")
 OTHER_SUPERVISOR, CARL, ADMIN = 110, 203, 1
+EDIT_INTERVAL = 0.4  # PROGRESS_EDIT_INTERVAL_SECONDS here: a short export is seen counting
 
 
 async def told(chat: Chat, text: str, timeout: float = 15) -> Any:
@@ -61,6 +65,11 @@ async def documents_after(chat: Chat, before: int, count: int) -> list[Any]:
     await chat.emu.wait_until(lambda: len([m for m in chat.emu.bot_messages(chat.id)[before:]
                                            if m.document]) >= count, timeout=30)
     return [m for m in chat.emu.bot_messages(chat.id)[before:] if m.document]
+
+
+def texts_of(message: Any) -> list[str]:
+    """Every text a message had, the first first, the current last."""
+    return [edit.text or "" for edit in message.edits] + [message.content]
 
 
 async def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, Any,
@@ -226,7 +235,8 @@ async def test_exports_tables_zip_link_and_mydata(make_bot: BotFactory, db: str,
     await seed(db)
     clock = ManualClock(START)
     harness: Harness = await make_bot(clock=clock, timezone="Europe/Berlin", flood_rate=1000,
-                                      telegram_upload_limit_mb=1)
+                                      telegram_upload_limit_mb=1,
+                                      progress_edit_interval_seconds=EDIT_INTERVAL)
     store = S3FileStore(bucket, endpoint_url=s3_endpoint, region="us-east-1")
     files = await seed_versions(db, store, harness.settings.s3_prefix)
     sam = harness.chat(SUPERVISOR, "Sam", "Supervisor")
@@ -261,10 +271,39 @@ async def test_exports_tables_zip_link_and_mydata(make_bot: BotFactory, db: str,
     students = [r[1] for r in list(workbook["Students"].iter_rows(values_only=True))[1:]]
     assert students == ["Alice A", "Bob B"]
 
-    # Sam's latest versions: a ZIP whose members are the store's bytes.
+    [tables_progress] = [m for m in sam.emu.bot_messages(sam.id)[before:] if not m.document]
+    await sam.emu.wait_until(lambda: "ready" in tables_progress.content, timeout=15)
+    assert texts_of(tables_progress) == ["⏳ Preparing the export…", "✅ Export ready."]
+
+    # Sam's latest versions: a ZIP whose members are the store's bytes. Each file takes a
+    # second to come from the store, so that the progress message is seen counting.
     before = sam.bot_count
-    await sam.click("🗂 Latest versions (ZIP)", expect=0)
-    [zdoc] = await documents_after(sam, before, 1)
+    store_read = harness.process.deps.files.read
+
+    async def slow_read(key: str) -> AsyncIterator[bytes]:
+        await asyncio.sleep(1.0)
+        async for chunk in store_read(key):
+            yield chunk
+
+    harness.process.deps.files.read = slow_read  # type: ignore[method-assign]
+    try:
+        await sam.click("🗂 Latest versions (ZIP)", expect=0)
+        [zdoc] = await documents_after(sam, before, 1)
+        await sam.emu.wait_until(lambda: "ready" in sam.emu.bot_messages(sam.id)[before].content,
+                                 timeout=15)
+    finally:
+        del harness.process.deps.files.read
+    # One progress message, sent before the ZIP, counting up "… of 2 theses" as the files
+    # go into the archive, and "✅ Export ready." once the ZIP is sent.
+    assert sam.bot_count == before + 2
+    progress = sam.emu.bot_messages(sam.id)[before]
+    assert not progress.document and progress.message_id < zdoc.message_id
+    texts = texts_of(progress)
+    counts = [int(m.group(1)) for m in (re.search(r"Preparing the export… (\d+) of 2 theses",
+                                                  text) for text in texts) if m]
+    assert len(counts) >= 2 and counts == sorted(set(counts)), texts
+    assert texts[0] == "⏳ Preparing the export…" and texts[-1] == "✅ Export ready.", texts
+    assert zdoc.caption == "🗂 The latest version of 2 theses."
     archive = zipfile.ZipFile(io.BytesIO(harness.emu.file_bytes(zdoc.document["file_id"])))
     assert archive.namelist() == ["Alice A/v2-Graphs.pdf", "Bob B/v1-Trees.pdf"]
     engine = create_engine(db)
@@ -319,4 +358,15 @@ async def test_exports_tables_zip_link_and_mydata(make_bot: BotFactory, db: str,
                        (ADMIN, "export.link", "latest"),
                        (ADMIN, "export.latest", "all"),  # the link, used
                        (ALICE, "export.mydata", str(ALICE))]
+
+    # Telegram refuses the ZIP: the same progress message becomes an apology, counted.
+    failures = PROGRESS_FAILURES.labels(operation="export")._value.get()
+    harness.emu.fail("sendDocument", 400, description="Bad Request: file is broken")
+    before = sam.bot_count
+    await sam.say("/export")
+    await sam.click("🗂 Latest versions (ZIP)", expect=0)
+    await told(sam, "Sorry, the export could not be prepared")
+    assert sam.bot_count == before + 2  # the question, and the progress message become apology
+    assert not any(m.document for m in sam.emu.bot_messages(sam.id)[before:])
+    assert PROGRESS_FAILURES.labels(operation="export")._value.get() == failures + 1
     await store.close()

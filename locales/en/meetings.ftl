@@ -102,6 +102,13 @@ export-table_button = 📊 Students, theses, versions, meetings (CSV + XLSX)
 export-latest_button = 🗂 Latest versions (ZIP)
 export-working = Preparing the export…
 export-latest_none = There are no versions to export yet.
+export-preparing = ⏳ Preparing the export…
+export-progress = ⏳ Preparing the export… { $done } of { $total ->
+    [one] { $total } thesis
+   *[other] { $total } theses
+}
+export-ready = ✅ Export ready.
+export-failed = 😔 Sorry, the export could not be prepared just now. Please try again in a minute.
 export-latest_caption = 🗂 The latest version of { $count ->
     [one] { $count } thesis
    *[other] { $count } theses

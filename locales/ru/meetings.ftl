@@ -113,6 +113,15 @@ export-table_button = 📊 Студенты, работы, версии, вст�
 export-latest_button = 🗂 Последние версии (ZIP)
 export-working = Готовим выгрузку…
 export-latest_none = Выгружать пока нечего: версий ещё нет.
+export-preparing = ⏳ Готовим выгрузку…
+export-progress = ⏳ Готовим выгрузку… { $done } из { $total ->
+    [one] { $total } работы
+    [few] { $total } работ
+    [many] { $total } работ
+   *[other] { $total } работ
+}
+export-ready = ✅ Выгрузка готова.
+export-failed = 😔 Извините, выгрузку сейчас не удалось подготовить. Попробуйте ещё раз через минуту.
 export-latest_caption = 🗂 Последние версии { $count ->
     [one] { $count } работы
     [few] { $count } работ
