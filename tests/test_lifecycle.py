@@ -154,7 +154,10 @@ async def test_extension_for_one_student_of_a_cohort_milestone(make_bot: BotFact
     assert "title" in ask
     await bob.say("Trees")
     await bob.upload(documents.pdf("bob"), "bob.pdf")
+    before = sam.bot_count
     assert "Version 1 received" in await bob.say("/skip")
+    # Bob's card reaches Sam first, so that it cannot be taken for the answer to /milestones.
+    await sam.expect(1, before)
     listing = await sam.say("/milestones")
     assert "Chapter 2 · Bob B — due 2030-03-15 12:00 UTC (extended)" in listing
     assert "Chapter 2 · Bob B — due 2030-03-15 12:00 UTC (extended) (in 4 days) · " \
