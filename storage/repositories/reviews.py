@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Review, Submission
+from storage.repositories.rows import insert_once
 
 
 class DuplicateReview(Exception):
@@ -14,16 +14,9 @@ class DuplicateReview(Exception):
 
 
 async def add(session: AsyncSession, review: Review) -> Review:
-    # A savepoint keeps the outer transaction usable when the unique key refuses the row.
-    try:
-        async with session.begin_nested():
-            session.add(review)
-            await session.flush()
-    except IntegrityError as exc:
-        if "submission_id" in str(exc.orig) or "uq_reviews" in str(exc.orig):
-            raise DuplicateReview from exc
-        raise
-    return review
+    # Only the one-review-per-version key: any other refusal is a bug, raised as it is.
+    return await insert_once(session, review, DuplicateReview, when=lambda exc: (
+        "submission_id" in str(exc.orig) or "uq_reviews" in str(exc.orig)))
 
 
 _FOR_SUBMISSION = select(Review).where(Review.submission_id == bindparam("submission_id"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import bindparam, case, delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -19,6 +18,7 @@ from storage.models import (
     ThesisMember,
     User,
 )
+from storage.repositories.rows import insert_once
 
 
 class DuplicateMember(Exception):
@@ -57,14 +57,7 @@ async def role_of(session: AsyncSession, student_id: int, user_id: int) -> str |
 
 
 async def add(session: AsyncSession, member: ThesisMember) -> ThesisMember:
-    # A savepoint keeps the outer transaction usable when a unique key refuses the row.
-    try:
-        async with session.begin_nested():
-            session.add(member)
-            await session.flush()
-    except IntegrityError as exc:
-        raise DuplicateMember from exc
-    return member
+    return await insert_once(session, member, DuplicateMember)
 
 
 async def remove(session: AsyncSession, student_id: int, user_id: int) -> str | None:
@@ -79,13 +72,7 @@ async def remove(session: AsyncSession, student_id: int, user_id: int) -> str | 
 # --- votes under the rule "all" ----------------------------------------------------------
 
 async def add_vote(session: AsyncSession, vote: ReviewVote) -> ReviewVote:
-    try:
-        async with session.begin_nested():
-            session.add(vote)
-            await session.flush()
-    except IntegrityError as exc:
-        raise DuplicateRow from exc
-    return vote
+    return await insert_once(session, vote, DuplicateRow)
 
 
 _VOTES = (select(ReviewVote).where(ReviewVote.submission_id == bindparam("submission_id"))
@@ -103,13 +90,7 @@ async def vote_by_feedback_key(session: AsyncSession, key: str) -> ReviewVote | 
 # --- the examiner's grade ----------------------------------------------------------------
 
 async def add_grade(session: AsyncSession, grade: ExaminerGrade) -> ExaminerGrade:
-    try:
-        async with session.begin_nested():
-            session.add(grade)
-            await session.flush()
-    except IntegrityError as exc:
-        raise DuplicateRow from exc
-    return grade
+    return await insert_once(session, grade, DuplicateRow)
 
 
 async def grade_for(session: AsyncSession, thesis_id: int) -> ExaminerGrade | None:
