@@ -223,3 +223,39 @@ class LanguageCb(CallbackData, prefix="lg"):
     """/language: the language chosen (a catalog's folder name, e.g. ``ru``)."""
 
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
+
+
+class DatePick(StrEnum):
+    WEEK = "w1"
+    TWO_WEEKS = "w2"
+    MONTH_END = "me"
+    SAVE = "ok"
+    CHANGE = "ch"
+
+
+class DateCb(CallbackData, prefix="dt"):
+    """A date question's quick buttons and its Save / Change (handlers/dates.py)."""
+
+    pick: DatePick
+
+
+class DropAction(StrEnum):
+    SUBMIT = "s"
+    CANCEL = "c"
+
+
+class DropCb(CallbackData, prefix="dp"):
+    """A file dropped into the chat outside any step: Submit it as the next version, or not."""
+
+    action: DropAction
+
+
+class AskAction(StrEnum):
+    SEND = "s"
+    CANCEL = "c"
+
+
+class AskCb(CallbackData, prefix="ak"):
+    """Text typed outside any step: send it to the supervisor, or not."""
+
+    action: AskAction

@@ -14,6 +14,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from handlers import dates
 from handlers.callbacks import DeadlineTargetCb, MilestoneAction, MilestoneCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import Button, in_rows, markup
@@ -110,13 +111,12 @@ async def got_title(message: Message, state: FSMContext, t: Texts, services: Ser
     title = clean_milestone_title(message.text)
     await state.update_data(title=title)
     await state.set_state(DeadlineStates.due)
-    await message.answer(t("deadline.ask_due", tz=services.deps.config.tz.key))
+    await dates.ask(message, t("deadline.ask_due", tz=services.deps.config.tz.key), t)
 
 
 async def got_due(message: Message, state: FSMContext, services: Services, user: User,
-                  t: Texts) -> None:
+                  t: Texts, due_at: datetime) -> None:
     data = await state.get_data()
-    due_at = services.deadlines.parse_due(message.text)
     target = data["student_id"]
     created = await services.deadlines.create(
         user, None if target == ALL_STUDENTS else target, data["title"], due_at)
@@ -179,10 +179,10 @@ async def milestone_pressed(query: CallbackQuery, callback_data: MilestoneCb,
     if callback_data.action is MilestoneAction.EXTEND:
         await state.set_state(DeadlineStates.extend)
         await state.set_data({"milestone_id": view.milestone.id})
-        await query.message.answer(t(
+        await dates.ask(query.message, t(
             "extend.ask_due", student=view.student.full_name, title=view.milestone.title,
             due=view.milestone.due_at, own=view.milestone.own_due_at,
-            tz=services.deps.config.tz.key))
+            tz=services.deps.config.tz.key), t)
         return
     await state.set_state(DeadlineStates.move)
     await state.set_data({"milestone_id": view.milestone.id})
@@ -193,27 +193,27 @@ async def milestone_pressed(query: CallbackQuery, callback_data: MilestoneCb,
     cohort = await services.deadlines.cohort(user, view.milestone.id)
     if len(cohort) > 1:
         text += t("milestones.cohort", count=len(cohort))
-    await query.message.answer(text, reply_markup=_extend_buttons(t, cohort))
+    await query.message.answer(text, reply_markup=markup(
+        _extend_rows(t, cohort) + dates.quick_rows(t)))
 
 
-def _extend_buttons(t: Texts, cohort: list[MilestoneView]) -> InlineKeyboardMarkup | None:
+def _extend_rows(t: Texts, cohort: list[MilestoneView]) -> list[list[Button]]:
     if len(cohort) < 2:
-        return None
-    return markup(in_rows(((t("milestones.extend_button", name=v.student.full_name[:40]),
+        return []
+    return in_rows(((t("milestones.extend_button", name=v.student.full_name[:40]),
                             MilestoneCb(action=MilestoneAction.EXTEND,
                                         milestone_id=v.milestone.id))
                            for v in cohort[:LIST_LIMIT * 2]
-                           if v.milestone.submitted_at is None), 2))
+                           if v.milestone.submitted_at is None), 2)
 
 
 async def got_extension(message: Message, state: FSMContext, services: Services, user: User,
-                        t: Texts) -> None:
+                        t: Texts, due_at: datetime) -> None:
     data = await state.get_data()
     try:
-        due_at = services.deadlines.parse_due(message.text)
         view, own = await services.deadlines.extend(user, data["milestone_id"], due_at)
     except InvalidDeadline:
-        raise  # the date can be typed again: the conversation stays on this step
+        raise  # another date can be given: the conversation stays on this step
     except DomainError:
         await state.clear()
         raise
@@ -223,13 +223,12 @@ async def got_extension(message: Message, state: FSMContext, services: Services,
 
 
 async def got_new_due(message: Message, state: FSMContext, services: Services, user: User,
-                      t: Texts) -> None:
+                      t: Texts, due_at: datetime) -> None:
     data = await state.get_data()
     try:
-        due_at = services.deadlines.parse_due(message.text)
         milestone = await services.deadlines.move(user, data["milestone_id"], due_at)
     except InvalidDeadline:
-        raise  # the date can be typed again: the conversation stays on this step
+        raise  # another date can be given: the conversation stays on this step
     except DomainError:
         await state.clear()
         raise
@@ -266,12 +265,12 @@ def create_router() -> Router:
     steps = conversation_steps(__name__ + ".steps", DeadlineStates)
     steps.message.register(got_title, StateFilter(DeadlineStates.title), Magic(F.text))
     steps.message.register(need_text, StateFilter(DeadlineStates.title))
-    steps.message.register(got_due, StateFilter(DeadlineStates.due), Magic(F.text))
-    steps.message.register(need_text, StateFilter(DeadlineStates.due))
-    steps.message.register(got_new_due, StateFilter(DeadlineStates.move), Magic(F.text))
-    steps.message.register(need_text, StateFilter(DeadlineStates.move))
-    steps.message.register(got_extension, StateFilter(DeadlineStates.extend), Magic(F.text))
-    steps.message.register(need_text, StateFilter(DeadlineStates.extend))
+    # A date typed or picked, echoed with its weekday, then used (handlers/dates.py).
+    dates.register(supervisor, steps, {DeadlineStates.due: got_due,
+                                       DeadlineStates.move: got_new_due,
+                                       DeadlineStates.extend: got_extension})
+    steps.message.register(need_text, StateFilter(DeadlineStates.due, DeadlineStates.move,
+                                                  DeadlineStates.extend))
     supervisor.include_router(steps)
     student = Router(name=__name__ + ".student")
     student.message.filter(HasRole(Role.STUDENT))

@@ -15,6 +15,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from handlers import dates
 from handlers.callbacks import (
     MeetingAction,
     MeetingCb,
@@ -144,12 +145,11 @@ async def got_title(message: Message, state: FSMContext, services: Services,
                     t: Texts) -> None:
     await state.update_data(title=clean_title(message.text))
     await state.set_state(MeetingStates.when)
-    await message.answer(t("meeting.ask_when", tz=services.deps.config.tz.key))
+    await dates.ask(message, t("meeting.ask_when", tz=services.deps.config.tz.key), t)
 
 
-async def got_when(message: Message, state: FSMContext, services: Services,
-                   t: Texts) -> None:
-    starts_at = services.meetings.parse_when(message.text)
+async def got_when(message: Message, state: FSMContext, services: Services, user: User,
+                   t: Texts, starts_at: datetime) -> None:
     await state.update_data(starts_at=starts_at.isoformat())
     await state.set_state(MeetingStates.place)
     await message.answer(t("meeting.ask_place"))
@@ -244,18 +244,18 @@ async def meeting_pressed(query: CallbackQuery, callback_data: MeetingCb, state:
     await state.set_state(MeetingStates.move)
     await state.set_data({"meeting_id": found.id})
     if isinstance(query.message, Message):
-        await query.message.answer(t("meeting.ask_new_when", title=found.title,
-                                     at=found.starts_at, tz=services.deps.config.tz.key))
+        await dates.ask(query.message, t("meeting.ask_new_when", title=found.title,
+                                         at=found.starts_at,
+                                         tz=services.deps.config.tz.key), t)
 
 
 async def got_new_when(message: Message, state: FSMContext, services: Services, user: User,
-                       t: Texts) -> None:
+                       t: Texts, starts_at: datetime) -> None:
     data = await state.get_data()
     try:
-        starts_at = services.meetings.parse_when(message.text)
         moved = await services.meetings.move(user, data["meeting_id"], starts_at)
-    except InvalidDeadline:
-        raise  # the date can be typed again: the conversation stays on this step
+    except (InvalidDeadline, InvalidMeeting):
+        raise  # another date can be given: the conversation stays on this step
     except DomainError:
         await state.clear()
         raise
@@ -353,10 +353,11 @@ def create_router() -> Router:
     supervisor.callback_query.register(item_pressed, MeetingItemCb.filter())
     steps = conversation_steps(__name__ + ".steps", MeetingStates)
     steps.message.register(got_title, StateFilter(MeetingStates.title), Magic(F.text))
-    steps.message.register(got_when, StateFilter(MeetingStates.when), Magic(F.text))
+    # A date typed or picked, echoed with its weekday, then used (handlers/dates.py).
+    dates.register(supervisor, steps, {MeetingStates.when: got_when,
+                                       MeetingStates.move: got_new_when})
     steps.message.register(got_place, StateFilter(MeetingStates.place), Command("skip"))
     steps.message.register(got_place, StateFilter(MeetingStates.place), Magic(F.text))
-    steps.message.register(got_new_when, StateFilter(MeetingStates.move), Magic(F.text))
     steps.message.register(got_notes, StateFilter(MeetingStates.notes), Magic(F.text))
     steps.message.register(need_text, StateFilter(MeetingStates.title, MeetingStates.when,
                                                   MeetingStates.place, MeetingStates.move,

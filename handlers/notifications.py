@@ -8,7 +8,15 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import MeetingAction, MeetingCb, QueuePageCb, ThreadAction, ThreadCb
+from handlers.callbacks import (
+    MeetingAction,
+    MeetingCb,
+    QueuePageCb,
+    TeamAction,
+    TeamCb,
+    ThreadAction,
+    ThreadCb,
+)
 from handlers.changes import changes_button, changes_line
 from handlers.keyboards import markup, review_buttons, with_row
 from handlers.meetings import answer_buttons, record_buttons, record_text
@@ -24,6 +32,7 @@ from services.notifications import (
     DeadlineReminder,
     DeadlineSet,
     DecisionMade,
+    ExaminerFinal,
     ExaminerGraded,
     MeetingAgreed,
     MeetingAnswered,
@@ -39,6 +48,7 @@ from services.notifications import (
     NewSubmission,
     Payload,
     ReviewDigest,
+    StudentMessage,
     StudentOverdue,
     StudentUnreachable,
     TeamJoined,
@@ -182,6 +192,11 @@ def _thread_comment(t: Texts, p: ThreadComment) -> Outgoing:
     return Outgoing(text=text, document=p.file_id, markup=reply_button(t, p.submission_id))
 
 
+def _student_message(t: Texts, p: StudentMessage) -> Outgoing:
+    return Outgoing(text=t("chat.notify.student_message", student=clip(p.student_name, 100),
+                           text=clip(p.text, 3500)))
+
+
 def _deadline_set(t: Texts, p: DeadlineSet) -> Outgoing:
     return Outgoing(text=t("notify.deadline_set", supervisor_name=p.supervisor_name,
                            title=p.title, due_at=p.due_at))
@@ -195,6 +210,14 @@ def _deadline_moved(t: Texts, p: DeadlineMoved) -> Outgoing:
 def _thesis_final(t: Texts, p: ThesisFinal) -> Outgoing:
     return Outgoing(text=t("notify.thesis_final", supervisor_name=p.supervisor_name,
                            title=clip(p.title, 300), version=p.version))
+
+
+def _examiner_final(t: Texts, p: ExaminerFinal) -> Outgoing:
+    return Outgoing(text=t("chat.notify.examiner_final", student=clip(p.student_name, 100),
+                           title=clip(p.title, 300), version=p.version),
+                    markup=markup([[(t("team.button.grade"),
+                                     TeamCb(action=TeamAction.GRADE,
+                                            student_id=p.student_id))]]))
 
 
 def _thesis_reopened(t: Texts, p: ThesisReopened) -> Outgoing:
@@ -365,6 +388,10 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return _examiner_graded(t, payload)
         case ThreadComment():
             return _thread_comment(t, payload)
+        case ExaminerFinal():
+            return _examiner_final(t, payload)
+        case StudentMessage():
+            return _student_message(t, payload)
         case MeetingInvited():
             return _meeting_invited(t, payload)
         case MeetingMoved():

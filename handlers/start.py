@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, Router
+from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.enums import ChatType
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
+from handlers.filters import Magic
 from handlers.menu import set_menu
 from handlers.texts import Texts, language_of
 from services.context import Services
 from services.registration import Outcome, Person, StartResult
 from storage.models import User
 
+# An invite code pasted alone, or its whole "Code: …" line (services/invites.py: new_code).
+INVITE_CODE = re.compile(r"^\s*(?:\w+:\s*)?([A-Za-z0-9_-]{24})\s*$")
 # Commands that are part of a step (/skip) or end it themselves (/cancel).
 STEP_COMMANDS = frozenset({"skip", "cancel"})
 
@@ -113,6 +117,16 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     await set_menu(bot, message.chat.id, user.role, t, webapp_url)
 
 
+async def bare_code(message: Message, services: Services, t: Texts, state: FSMContext,
+                    bot: Bot, registered_now: bool = False,
+                    webapp_url: str | None = None) -> None:
+    """An invite code pasted alone (the invite's "Code:" line) works as ``/start <code>``."""
+    code = INVITE_CODE.search(message.text or "")
+    assert code is not None
+    command = CommandObject(prefix="/", command="start", args=code.group(1))
+    await start(message, command, services, t, state, bot, registered_now, webapp_url)
+
+
 async def help_command(message: Message, t: Texts, user: User | None) -> None:
     if user is None:
         assert message.from_user is not None
@@ -135,4 +149,5 @@ def create_router() -> Router:
     router.message.register(start, CommandStart())
     router.message.register(help_command, Command("help"))
     router.message.register(cancel, Command("cancel"))
+    router.message.register(bare_code, StateFilter(None), Magic(F.text.regexp(INVITE_CODE)))
     return router

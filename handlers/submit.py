@@ -9,11 +9,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Document, Message
 
 from handlers import checklist
-from handlers.callbacks import ChecklistAction, ChecklistCb
+from handlers.callbacks import ChecklistAction, ChecklistCb, DropAction, DropCb
 from handlers.filters import HasRole, Magic, conversation_steps
+from handlers.keyboards import markup
 from handlers.progress import ProgressKit
 from handlers.start import LeftStep
 from handlers.telegram_files import incoming_document
@@ -30,6 +31,11 @@ class SubmitStates(StatesGroup):
     document = State()
     checklist = State()
     note = State()
+    dropped = State()  # a file sent outside any step: Submit or Cancel
+
+
+# A file dropped outside any step, kept in the FSM data until Submit (or the title) comes.
+DROPPED_KEY = "dropped"
 
 
 async def begin(message: Message, state: FSMContext, services: Services, user: User,
@@ -55,10 +61,18 @@ async def _ask_document(message: Message, state: FSMContext, services: Services,
     await message.answer(t("submit.ask_file", limit_mb=limit_mb))
 
 
-async def got_title(message: Message, state: FSMContext, services: Services,
-                    t: Texts) -> None:
+async def got_title(message: Message, state: FSMContext, services: Services, user: User,
+                    t: Texts, bot: Bot, progress: ProgressKit,
+                    wake_uploads: Callable[[], None]) -> None:
     title = clean_title(message.text)
     await state.update_data(title=title)
+    dropped = (await state.get_data()).get(DROPPED_KEY)
+    if isinstance(dropped, dict):
+        # The file came first (dropped into the chat): it goes on with the title given.
+        await _receive(message, state, services, user, t, bot, progress, wake_uploads,
+                       Document.model_validate(dropped["document"]), message.chat.id,
+                       user.id, int(dropped["source"]))
+        return
     await _ask_document(message, state, services, t)
 
 
@@ -71,15 +85,25 @@ async def got_document(message: Message, state: FSMContext, services: Services, 
                        wake_uploads: Callable[[], None]) -> None:
     document = message.document
     assert document is not None and message.from_user is not None
+    await _receive(message, state, services, user, t, bot, progress, wake_uploads, document,
+                   message.chat.id, message.from_user.id, message.message_id)
+
+
+async def _receive(message: Message, state: FSMContext, services: Services, user: User,
+                   t: Texts, bot: Bot, progress: ProgressKit,
+                   wake_uploads: Callable[[], None], document: Document, chat_id: int,
+                   user_id: int, source: int) -> None:
+    """Receive the thesis file (sent at the step, or dropped and confirmed): the same checks,
+    progress and checklist wherever it came from. ``message`` is where answers go."""
     incoming = incoming_document(bot, document, "thesis")
     # Refused by its declared size or its name: one plain answer, no progress shown.
     services.submissions.check_incoming(incoming)
     if progress.in_background(document.file_size):
-        await _hand_to_worker(message, state, services, user, t, progress, incoming)
+        await _hand_to_worker(message, state, services, user, t, progress, incoming, source)
         wake_uploads()
         return
-    async with progress.upload(bot, message.chat.id, message.from_user.id, message.message_id,
-                               t, document.file_size) as upload:
+    async with progress.upload(bot, chat_id, user_id, source, t,
+                               document.file_size) as upload:
         staged = await services.submissions.stage(user, incoming, upload.on_progress)
         await state.update_data(staged=staged.to_dict())
         if await services.checklist.open_for(user):
@@ -93,11 +117,11 @@ async def got_document(message: Message, state: FSMContext, services: Services, 
 
 
 async def _hand_to_worker(message: Message, state: FSMContext, services: Services, user: User,
-                          t: Texts, progress: ProgressKit, incoming: IncomingFile) -> None:
+                          t: Texts, progress: ProgressKit, incoming: IncomingFile,
+                          source: int) -> None:
     """Too big to receive within the webhook's deadline: record an upload job, show its
     progress message and return; a worker receives the file (services/uploads.py)."""
-    assert message.from_user is not None
-    chat_id, source = message.chat.id, message.message_id
+    chat_id = message.chat.id
     shown = await progress.signals.progress_message(chat_id, source)
     if shown is None:
         sent = await message.answer(t("progress.background", percent=0))
@@ -156,6 +180,52 @@ async def note_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("submit.need_text_note"))
 
 
+# --- a file dropped into the chat outside any step -------------------------------------------
+
+async def dropped(message: Message, state: FSMContext, services: Services, user: User,
+                  t: Texts) -> None:
+    """A PDF/DOCX sent with no step waiting: offered as the next version (the title is asked
+    first when there is no thesis yet)."""
+    document = message.document
+    assert document is not None
+    thesis = await services.submissions.begin(user)
+    await state.set_data({DROPPED_KEY: {"document": document.model_dump(mode="json"),
+                                        "source": message.message_id}})
+    if thesis is None:
+        await state.set_state(SubmitStates.title)
+        await message.answer(t("chat.drop.ask_title", max=TITLE_MAX))
+        return
+    await state.set_state(SubmitStates.dropped)
+    await message.answer(
+        t("chat.drop.confirm", version=thesis.latest_version + 1, title=thesis.title),
+        reply_markup=markup([[(t("chat.drop.submit"), DropCb(action=DropAction.SUBMIT)),
+                              (t("chat.drop.cancel"), DropCb(action=DropAction.CANCEL))]]))
+
+
+async def drop_pressed(query: CallbackQuery, callback_data: DropCb, state: FSMContext,
+                       services: Services, user: User, t: Texts, bot: Bot,
+                       progress: ProgressKit, wake_uploads: Callable[[], None]) -> None:
+    found = (await state.get_data()).get(DROPPED_KEY)
+    message = query.message
+    if not isinstance(found, dict) or not isinstance(message, Message):
+        await query.answer(t("error.bad_button"), show_alert=True)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    if callback_data.action is DropAction.CANCEL:
+        await state.clear()
+        await message.answer(t("cancelled"))
+        return
+    await state.update_data({DROPPED_KEY: None})
+    await _receive(message, state, services, user, t, bot, progress, wake_uploads,
+                   Document.model_validate(found["document"]), message.chat.id, user.id,
+                   int(found["source"]))
+
+
+async def drop_need_button(message: Message, t: Texts) -> None:
+    await message.answer(t("chat.drop.need_button"))
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(HasRole(Role.STUDENT))
@@ -163,6 +233,9 @@ def create_router() -> Router:
     router.message.register(begin, Command("submit"))
     steps = conversation_steps(__name__ + ".steps", SubmitStates)
     steps.message.register(got_title, StateFilter(SubmitStates.title), Magic(F.text))
+    steps.message.register(drop_need_button, StateFilter(SubmitStates.dropped))
+    router.callback_query.register(drop_pressed, StateFilter(SubmitStates.dropped),
+                                   DropCb.filter())
     steps.message.register(title_not_text, StateFilter(SubmitStates.title))
     steps.message.register(got_document, StateFilter(SubmitStates.document), Magic(F.document))
     steps.message.register(not_a_document, StateFilter(SubmitStates.document))
@@ -177,4 +250,7 @@ def create_router() -> Router:
     steps.message.register(got_note, StateFilter(SubmitStates.note), Magic(F.text))
     steps.message.register(note_not_text, StateFilter(SubmitStates.note))
     router.include_router(steps)
+    # Last: a PDF/DOCX with no step waiting (a reply to a version is the thread's).
+    router.message.register(dropped, StateFilter(None),
+                            Magic(F.document & ~F.reply_to_message))
     return router

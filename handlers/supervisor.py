@@ -100,7 +100,8 @@ def _student_line(t: Texts, line: StudentLine) -> str:
 
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,
                           user: User, t: Texts) -> None:
-    student, thesis, rows = await services.overview.history(user, callback_data.student_id)
+    student, thesis, rows, decides = await services.overview.student_view(
+        user, callback_data.student_id)
     comments = await services.threads.counts([row.submission.id for row in rows])
     notes = await services.threads.notes(user, student.id)
     changes = await services.comparisons.of_versions(
@@ -112,7 +113,8 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
                                  notes_lines(t, notes), changes=changes)
         text, markup = messages[-1]
         note = (t("threads.note_button"), NoteCb(student_id=student.id))
-        messages[-1] = (text, with_row(markup, [note, *thesis_buttons(t, thesis)]))
+        moves = thesis_buttons(t, thesis) if decides else []
+        messages[-1] = (text, with_row(markup, [note, *moves]))
         for text, markup in messages:
             await query.message.answer(text, reply_markup=markup)
 

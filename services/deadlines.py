@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services import dates
 from services.base import BaseService, read_only
 from services.errors import InvalidDeadline, NotAllowed, NotFound
 from services.notifications import (
@@ -18,13 +19,11 @@ from services.notifications import (
     MilestoneExtended,
     notify,
 )
+from services.typed import words
 from storage.models import Milestone, MilestoneExtension, Role, Submission, User
 from storage.repositories import audit, milestones, users
 
 TITLE_MAX = 200
-# A date alone means the end of that day, in the configured time zone.
-END_OF_DAY = (23, 59)
-MAX_AHEAD = timedelta(days=3 * 366)
 
 
 class MilestoneStatus(enum.StrEnum):
@@ -61,32 +60,15 @@ def status_of(milestone: Milestone, now: datetime) -> MilestoneStatus:
 
 
 def clean_milestone_title(raw: str | None) -> str:
-    title = " ".join((raw or "").split())
+    title = " ".join(words(raw).split())
     if not 1 <= len(title) <= TITLE_MAX:
         raise InvalidDeadline(reason="deadline_title", max=TITLE_MAX)
     return title
 
 
 def parse_due(raw: str | None, tz: ZoneInfo, now: datetime) -> datetime:
-    """``YYYY-MM-DD`` (23:59 that day) or ``YYYY-MM-DD HH:MM``, in ``tz``; must be ahead."""
-    text = " ".join((raw or "").split())
-    moment: datetime | None = None
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            moment = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if fmt == "%Y-%m-%d":
-            moment = moment.replace(hour=END_OF_DAY[0], minute=END_OF_DAY[1])
-        break
-    if moment is None:
-        raise InvalidDeadline(reason="deadline_format")
-    due = moment.replace(tzinfo=tz)
-    if due <= now:
-        raise InvalidDeadline(reason="deadline_past", now=now)
-    if due - now > MAX_AHEAD:
-        raise InvalidDeadline(reason="deadline_too_far")
-    return due
+    """A due date as people write it (services/dates.py), ahead and within three years."""
+    return dates.parse(raw, tz, now)
 
 
 class DeadlineService(BaseService):

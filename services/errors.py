@@ -142,6 +142,18 @@ class ReportRequired(DomainError):
     code = "team_report_required"
 
 
+class CommandNotText(DomainError):
+    """A command sent where words are asked for (services/typed.py)."""
+
+    code = "command_not_text"
+
+
+class InvalidDate(DomainError):
+    """A date that cannot be read, is past, or is too far ahead (services/dates.py)."""
+
+    code = "invalid_date"
+
+
 class InvalidDeadline(DomainError):
     code = "invalid_deadline"
 

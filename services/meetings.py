@@ -32,6 +32,7 @@ from services.notifications import (
     MeetingReminder,
     notify,
 )
+from services.typed import words
 from storage.models import (
     Meeting,
     MeetingAnswer,
@@ -129,14 +130,14 @@ def parse_record(raw: str | None) -> tuple[str, list[str]]:
 
 
 def clean_title(raw: str | None) -> str:
-    title = " ".join((raw or "").split())
+    title = " ".join(words(raw).split())
     if not 1 <= len(title) <= TITLE_MAX:
         raise InvalidMeeting(reason="meeting_title", max=TITLE_MAX)
     return title
 
 
 def clean_place(raw: str | None) -> str | None:
-    place = " ".join((raw or "").split())
+    place = " ".join(words(raw).split())
     if len(place) > PLACE_MAX:
         raise InvalidMeeting(reason="meeting_place", max=PLACE_MAX)
     return place or None

@@ -56,6 +56,8 @@ class Kind(StrEnum):
     MEETING_CORRECTION = "meeting_correction"
     MEETING_MOVED = "meeting_moved"
     MEETING_CANCELLED = "meeting_cancelled"
+    STUDENT_MESSAGE = "student_message"
+    EXAMINER_FINAL = "examiner_final"
 
 
 class _Schema(BaseModel):
@@ -213,6 +215,16 @@ class ThesisFinal(Payload):
     supervisor_name: str
 
 
+class ExaminerFinal(Payload):
+    """To the examiner: the thesis they grade is final (the notice carries Grade)."""
+
+    kind = Kind.EXAMINER_FINAL
+    student_id: int
+    student_name: str
+    title: str
+    version: int
+
+
 class ThesisReopened(Payload):
     kind = Kind.THESIS_REOPENED
     title: str
@@ -278,6 +290,15 @@ class ThreadComment(_AboutSubmission, Payload):
     text: str | None
     file_id: str | None
     file_name: str | None
+
+
+class StudentMessage(Payload):
+    """A student's question typed outside any step, before any version (with a version it
+    is a ThreadComment): to each active member of their thesis team."""
+
+    kind = Kind.STUDENT_MESSAGE
+    student_name: str
+    text: str
 
 
 class MeetingInvited(Payload):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
-from services.team import may_see, scope_of
+from services.team import DECIDERS, may_see, role_of, scope_of
 from storage.models import ChecklistItem, ExaminerGrade, Milestone, Role, Submission, Thesis, User
 from storage.repositories import checklist, reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
@@ -69,6 +69,24 @@ class OverviewService(BaseService):
             raise NotAllowed()
         thesis, rows = await theses.with_versions(self.session, student_id)
         return student, thesis, rows
+
+    @read_only
+    async def student_view(self, actor: User, student_id: int,
+                           ) -> tuple[User, Thesis | None, list[VersionRow], bool]:
+        """A student's thesis and versions as a supervisor-side member sees them, and whether
+        the viewer decides (moves the thesis: Mark final, Reopen); an examiner does not.
+        The same statements as ``history``."""
+        student = await users.get(self.session, student_id)
+        if student is None or student.role != Role.STUDENT.value:
+            raise NotFound()
+        decides = actor.role == Role.ADMIN.value
+        if not decides:
+            role = await role_of(self.session, actor, student.id)
+            if role is None:
+                raise NotAllowed()
+            decides = role in DECIDERS
+        thesis, rows = await theses.with_versions(self.session, student_id)
+        return student, thesis, rows, decides
 
     @read_only
     async def queue(self, actor: User, page: int = 0) -> QueuePage:

@@ -23,6 +23,7 @@ from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from services.notifications import (
     ChecklistMark,
     DecisionMade,
+    ExaminerFinal,
     ThesisFinal,
     ThesisReopened,
     notify,
@@ -30,6 +31,7 @@ from services.notifications import (
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
+from services.typed import words
 from storage.models import (
     ApprovalRule,
     Decision,
@@ -38,6 +40,7 @@ from storage.models import (
     ReviewVote,
     Role,
     Submission,
+    TeamRole,
     Thesis,
     User,
 )
@@ -94,7 +97,7 @@ class OpenBefore:
 
 
 def clean_comment(decision: Decision, raw: str | None) -> str | None:
-    comment = (raw or "").strip()
+    comment = words(raw)
     if len(comment) > COMMENT_MAX:
         raise CommentTooLong(max=COMMENT_MAX, length=len(comment))
     if not comment and decision is not Decision.APPROVED:
@@ -361,6 +364,9 @@ class ReviewService(BaseService):
             ) if event is lifecycle.Event.FINALIZE else ThesisReopened(
                 title=thesis.title, version=thesis.latest_version,
                 supervisor_name=actor.full_name, reason=reason), now)
+            if event is lifecycle.Event.FINALIZE:
+                self._tell_examiners(await members(self.session, student.id), student,
+                                     thesis, now)
             audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
                          object_type="thesis", object_id=thesis.id, at=now,
                          student_id=student.id)
@@ -369,6 +375,15 @@ class ReviewService(BaseService):
             await self.session.rollback()
             raise
         return student, thesis
+
+    def _tell_examiners(self, team_members: list[Member], student: User, thesis: Thesis,
+                        now: datetime) -> None:
+        """The examiner grades the final thesis: told it is final, with Grade."""
+        for member in recipients(team_members):
+            if member.role is TeamRole.EXAMINER:
+                notify(self.session, member.user.id, ExaminerFinal(
+                    student_id=student.id, student_name=student.full_name,
+                    title=thesis.title, version=thesis.latest_version), now)
 
     async def _thesis_for(self, actor: User, student_id: int,
                           lock: bool) -> tuple[User, Thesis]:

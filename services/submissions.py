@@ -28,6 +28,7 @@ from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, notify
 from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
 from services.team import may_see, members, recipients
+from services.typed import words
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
 from storage.repositories import audit, comparisons, theses, users
@@ -90,7 +91,7 @@ class SubmissionResult:
 
 
 def clean_title(raw: str | None) -> str:
-    title = " ".join((raw or "").split())
+    title = " ".join(words(raw).split())
     if not 1 <= len(title) <= TITLE_MAX:
         raise InvalidTitle(max=TITLE_MAX)
     return title

@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.base import BaseService, read_only
 from services.errors import CommentTooLong, DomainError, EmptyComment, NotAllowed, NotFound
-from services.notifications import ThreadComment, notify, submission_of_ref
+from services.notifications import StudentMessage, ThreadComment, notify, submission_of_ref
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import members, recipients, role_of
+from services.typed import words
 from storage.models import Role, Submission, SupervisorNote, Thesis, ThreadMessage, User
 from storage.repositories import audit, outbox, theses, threads, users
 
@@ -59,6 +60,14 @@ class CommentResult:
 
 
 @dataclass(frozen=True)
+class AskResult:
+    """Where a student's question went: the thread of ``version``, or (None) the team."""
+
+    version: int | None
+    recipients: int
+
+
+@dataclass(frozen=True)
 class ThreadEntry:
     comment: ThreadMessage
     author_name: str
@@ -81,7 +90,7 @@ class NoteEntry:
 
 
 def clean_text(raw: str | None, limit: int = COMMENT_MAX) -> str | None:
-    text = (raw or "").strip()
+    text = words(raw)
     if len(text) > limit:
         raise CommentTooLong(max=limit, length=len(text))
     return text or None
@@ -185,6 +194,30 @@ class ThreadService(BaseService):
             seen.add(person.id)
             recipients.append(person)
         return recipients
+
+    async def ask_team(self, student: User, raw: str | None) -> AskResult:
+        """A student's question typed outside any step: a comment on their latest version's
+        thread, or, before any version, a message to every member of their team."""
+        text = clean_text(raw)
+        if text is None:
+            raise EmptyComment()
+        _thesis, latest = await theses.with_latest(self.session, student.id)
+        if latest is not None:
+            result = await self.comment(student, latest.submission.id, text)
+            return AskResult(latest.submission.version, result.recipients)
+        return await self._unit(lambda: self._to_team(student, text))
+
+    async def _to_team(self, student: User, text: str) -> AskResult:
+        if student.role != Role.STUDENT.value:
+            raise NotAllowed()
+        now = self.clock.now()
+        told = recipients(await members(self.session, student.id))
+        for member in told:
+            notify(self.session, member.user.id,
+                   StudentMessage(student_name=student.full_name, text=text), now)
+        audit.record(self.session, actor_id=student.id, action="team.message",
+                     object_type="user", object_id=student.id, at=now)
+        return AskResult(None, len(told))
 
     # --- reading ----------------------------------------------------------------------
 

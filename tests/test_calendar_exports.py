@@ -42,6 +42,7 @@ from storage.models import (
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
+from tests.support.conversation import say_date
 
 BERLIN = ZoneInfo("Europe/Berlin")
 OTHER_SUPERVISOR, CARL, ADMIN = 110, 203, 1
@@ -100,11 +101,11 @@ async def test_calendar_feed_with_milestones_meetings_and_reset(make_bot: BotFac
     await sam.send("/deadline")
     await sam.click("👥 All my students (2)")
     await sam.say("Full draft")
-    await sam.say("2030-04-01 12:00")
+    await say_date(sam, "2030-04-01 12:00")
     await sam.send("/meeting")
     await sam.click("Alice A")
     await sam.say("Chapter 2 feedback")
-    await sam.say("2030-03-05 14:00")
+    await say_date(sam, "2030-03-05 14:00")
     await sam.say("https://meet.example/abc")
     # Bob has a week more on the draft (his own due time).
     engine = create_engine(db)

@@ -13,7 +13,7 @@ from storage.models import Milestone, Submission
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
-from tests.support.conversation import set_deadline, told
+from tests.support.conversation import say_date, set_deadline, told
 
 
 async def started(make_bot: BotFactory, db: str) -> tuple[Harness, ManualClock, Chat, Chat, Chat]:
@@ -56,9 +56,9 @@ async def test_deadline_for_one_and_for_all_students_told(make_bot: BotFactory, 
     assert "1–200 characters" in await sam.say("x" * 201)
     await sam.say("Chapter 2 <draft>")
     assert "already passed" in await sam.say("2030-02-28")
-    assert "could not read" in await sam.say("31/03/2030")
+    assert "could not read" in await sam.say("when the snow melts")
     alice_before, bob_before = alice.bot_count, bob.bot_count
-    done = await sam.say("2030-03-10")
+    done = await say_date(sam, "2030-03-10")
     # A date alone is 23:59 that day, in TIMEZONE.
     assert "Chapter 2 &lt;draft&gt;" not in done and "Chapter 2 <draft>" in done
     assert "2030-03-10 23:59 CET" in done and "1 student has been told" in done
@@ -109,7 +109,7 @@ async def test_move_delete_and_statuses(make_bot: BotFactory, db: str) -> None:
     asked = await sam.click("✏️ Move 1")
     assert "Moving Outline for Bob B" in asked[-1].content
     assert "already passed" in await sam.say("2030-03-01 09:00")
-    assert "now due 2030-03-07 18:00 CET" in await sam.say("2030-03-07 18:00")
+    assert "now due 2030-03-07 18:00 CET" in await say_date(sam, "2030-03-07 18:00")
     moved = (await bob.expect(1, bob_before))[-1].content
     assert "moved Outline" in moved and "now due 2030-03-07 18:00 CET" in moved
     assert "was 2030-03-03 23:59 CET" in moved

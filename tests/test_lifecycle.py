@@ -26,6 +26,7 @@ from tests.support.conversation import (
     latest_card,
     onboard,
     rows,
+    say_date,
     set_deadline,
     submit,
     thesis_status,
@@ -75,7 +76,7 @@ async def test_approve_next_version_final_reopen(harness: Harness) -> None:
     keys = len(await bucket_keys(harness.settings.s3_endpoint_url, harness.settings.s3_bucket))
     assert await alice.say("/submit") == "Your thesis is final; ask your supervisor to reopen it."
     reply = (await alice.upload(documents.pdf("sneaky"), "v3.pdf"))[-1].content
-    assert "/help" in reply  # no step is waiting for a file
+    assert "is final" in reply  # a file dropped in is not taken either
     assert await rows(harness, Submission) == 2
     assert len(await bucket_keys(harness.settings.s3_endpoint_url,
                                  harness.settings.s3_bucket)) == keys
@@ -127,11 +128,12 @@ async def test_extension_for_one_student_of_a_cohort_milestone(make_bot: BotFact
     await sam.say("/milestones")
     view = (await sam.click("✏️ Move 1"))[-1]
     assert "Set for 2 students" in view.content
-    assert view.button_texts() == ["⏩ Extend Alice A", "⏩ Extend Bob B"]
+    assert view.button_texts() == ["⏩ Extend Alice A", "⏩ Extend Bob B", "+1 week", "+2 weeks",
+                                   "End of month"]
     asked = (await sam.click("⏩ Extend Bob B"))[-1].content
     assert "More time for Bob B on Chapter 2" in asked
-    assert "later than" in await sam.say("2030-03-09 12:00")
-    done = await sam.say("2030-03-15 12:00")
+    assert "later than" in await say_date(sam, "2030-03-09 12:00")
+    done = await say_date(sam, "2030-03-15 12:00")
     assert "Bob B now has until 2030-03-15 12:00 UTC" in done
     await told(bob, "gave you more time for Chapter 2: now due 2030-03-15 12:00 UTC for you")
     assert not any("more time" in m.content for m in harness.emu.bot_messages(alice.id))

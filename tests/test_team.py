@@ -230,10 +230,19 @@ async def test_examiner_grades_a_final_thesis(harness: Harness) -> None:
     view = await student_view(sam, "Alice A")
     await sam.click("Mark final", message_id=view.message_id)
     assert await thesis_status(harness, alice.id) == "final"
+    # The examiner is told, with Grade on the notice; Grade is in their /help; their view
+    # of the student has no Mark final or Reopen.
+    await told(eve, "is final (version 1). As its examiner, you can grade it now.")
+    notice = next(m for m in harness.emu.bot_messages(eve.id)
+                  if "As its examiner" in (m.content or ""))
+    assert notice.button_texts() == ["Grade"]
+    assert "Grade — as a thesis's examiner" in await eve.say("/help")
+    eve_view = await student_view(eve, "Alice A")
+    assert not {"Mark final", "Reopen"} & set(eve_view.button_texts())
 
     view = await team_view(eve)
     assert view.button_texts() == ["Grade"]  # no team management for the examiner
-    assert "Graphs" in (await eve.click("Grade", message_id=view.message_id))[-1].content
+    assert "Graphs" in (await eve.click("Grade", message_id=notice.message_id))[-1].content
     assert "from 0 to 100" in await eve.say("101")
     assert "report" in await eve.say("88")
     before = alice.bot_count

@@ -178,6 +178,11 @@ class Texts:
         local = moment.astimezone(self.tz)
         return f"{self._pattern('format.datetime', local)} {local.tzname() or ''}".rstrip()
 
+    def weekday(self, moment: datetime) -> str:
+        """The unambiguous echo of a date: weekday, day, month, year, time and zone."""
+        local = moment.astimezone(self.tz)
+        return f"{self._pattern('format.weekday', local)} {local.tzname() or ''}".rstrip()
+
     def date(self, moment: datetime) -> str:
         return self._pattern("format.date", moment.astimezone(self.tz))
 

@@ -6,7 +6,7 @@ deadline-ask_student = 📅 <b>New milestone.</b> Who is it for?
 deadline-all_button = 👥 All my students ({ $count })
 deadline-all_students = all your students
 deadline-ask_title = Milestone for { $target }. What is it called? (e.g. <i>Chapter 2 draft</i>, 1–{ $max } characters) /cancel to stop.
-deadline-ask_due = When is it due? Send <code>YYYY-MM-DD</code> (that day, 23:59) or <code>YYYY-MM-DD HH:MM</code>, time zone { $tz }. /cancel to stop.
+deadline-ask_due = When is it due? Write it as you would to a person, e.g. <code>15.01.2027 10:00</code>, <code>tomorrow 10:00</code>, <code>next friday</code>, <code>in 2 weeks</code> (a date alone means 23:59), time zone { $tz }; or pick one below. /cancel to stop.
 deadline-need_text = Please answer with text, or /cancel.
 deadline-created = ✅ Milestone <b>{ $title }</b> set for { $target }, due { $due }. { $count ->
     [one] { $count } student has
@@ -25,14 +25,11 @@ milestones-header = <b>Milestones</b> ({ $count }):
 milestones-move_button = ✏️ Move { $number }
 milestones-delete_button = 🗑 Delete { $number }
 milestones-deleted = 🗑 Milestone <b>{ $title }</b> deleted.
-milestones-ask_new_due = Moving <b>{ $title }</b> for { $student } (now due { $due }). Send the new date: <code>YYYY-MM-DD</code> or <code>YYYY-MM-DD HH:MM</code>, time zone { $tz }. /cancel to stop.
+milestones-ask_new_due = Moving <b>{ $title }</b> for { $student } (now due { $due }). Send the new date, e.g. <code>15.01.2027 10:00</code>, <code>tomorrow 10:00</code>, <code>next friday</code>, <code>in 2 weeks</code> (a date alone means 23:59), time zone { $tz }; or pick one below. /cancel to stop.
 milestones-moved = ✅ <b>{ $title }</b> is now due { $due }. The student has been told.
 deadlines-none = You have no deadlines.
 deadlines-header = <b>Your deadlines</b> ({ $count }):
 deadlines-block_header = 📅 <b>Upcoming deadlines</b>
-reason-deadline_format = I could not read that date. Please send <code>YYYY-MM-DD</code> or <code>YYYY-MM-DD HH:MM</code>, e.g. <code>2030-05-31 18:00</code>.
-reason-deadline_past = That moment has already passed. Please send a date in the future.
-reason-deadline_too_far = That is too far ahead. Please send a date within three years.
 reason-deadline_title = The milestone title must be 1–200 characters. Please send it again.
 reason-deadline_submitted = This milestone is already met by a submission; it can't be moved.
 notify-deadline_set =
@@ -55,9 +52,10 @@ milestones-cohort =
         [one] { $count } student
        *[other] { $count } students
     }; give one of them more time:
-extend-ask_due = More time for { $student } on <b>{ $title }</b> (due { $due } for everyone, { $own } for them). Send their own due date: <code>YYYY-MM-DD</code> or <code>YYYY-MM-DD HH:MM</code>, time zone { $tz }. /cancel to stop.
+extend-ask_due = More time for { $student } on <b>{ $title }</b> (due { $due } for everyone, { $own } for them). Send their own due date, e.g. <code>15.01.2027 10:00</code>, <code>tomorrow 10:00</code>, <code>next friday</code>, <code>in 2 weeks</code> (a date alone means 23:59), time zone { $tz }; or pick one below. /cancel to stop.
 extend-done = ✅ { $student } now has until { $due } for <b>{ $title }</b>; the others keep their date. They have been told.
 milestone-extended = {" "}(extended)
 reason-extension_not_later = The new date must be later than the milestone's own due date. Please send another.
 notify-milestone_extended = 📅 { $supervisor_name } gave you more time for <b>{ $title }</b>: now due { $due_at } for you.
 notify-milestone_deleted = 🗑 { $supervisor_name } deleted the milestone <b>{ $title }</b> (was due { $due_at }).
+reason-deadline_past = That moment has already passed. Please send a date in the future.

@@ -15,3 +15,4 @@ error-bad_button = This button is no longer valid.
 error-source_unavailable = ⚠️ I could not fetch your file from Telegram. Please send it again.
 error-unavailable_retrying = ⚠️ The service is briefly unavailable. I will handle your message as soon as it is back; there is no need to send it again.
 error-foreign_button = This button only works in a private chat with the bot.
+error-command_not_text = { $command } is a command, not an answer to this step. Please write your answer in words, or send /cancel to stop.

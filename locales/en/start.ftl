@@ -40,6 +40,7 @@ help-supervisor =
     /invites — your open invites
     /queue — versions waiting for your review
     /students — your students and their progress (Mark final, Reopen)
+    Grade — as a thesis's examiner: the button on the notice that the thesis is final, or in the student's view in /students
     /deadline — set a milestone for one or all students
     /milestones — milestones and their status; Move opens one, where Extend gives one student more time
     /meeting — set a meeting with one or all students

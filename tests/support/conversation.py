@@ -85,13 +85,31 @@ async def decide(harness: Harness, supervisor: Chat, card_id: int, button: str,
     return await supervisor.say(grade)
 
 
+SAVE_DATE = {"en": "✅ Save", "ru": "✅ Сохранить"}
+
+
+async def say_date(chat: Chat, text: str, language: str = "en") -> str:
+    """Type a date; when the bot echoes it (with its weekday), press Save. The reply to
+    Save, or the refusal of the date."""
+    echo = await chat.say(text)
+    if not echo.startswith("📅"):
+        return echo
+    before, answers = chat.bot_count, len(chat.emu.callback_answers)
+    await chat.click(SAVE_DATE[language], expect=0)
+    await chat.emu.wait_until(lambda: chat.bot_count > before or any(
+        text for _, text, _ in chat.emu.callback_answers[answers:]))
+    if chat.bot_count > before:
+        return (await chat.expect(1, before))[-1].content
+    return next(text for _, text, _ in chat.emu.callback_answers[answers:] if text)
+
+
 async def set_deadline(sam: Chat, target: str, title: str, due: str) -> str:
     await sam.send("/deadline")
     assert "Who is it for" in sam.last().content
     asked = await sam.click(target)
     assert "What is it called" in asked[-1].content
-    assert "YYYY-MM-DD" in await sam.say(title)
-    return await sam.say(due)
+    assert "When is it due" in await sam.say(title)
+    return await say_date(sam, due)
 
 
 async def told(chat: Chat, text: str, timeout: float = 15) -> None:

@@ -1,0 +1,18 @@
+## The chat as people use it: files dropped in, questions typed outside a step.
+
+chat-drop-ask_title = This will be the first version of your thesis. What is its title? (1–{ $max } characters) /cancel to stop.
+chat-drop-confirm = Submit this file as version { $version } of <b>{ $title }</b>?
+chat-drop-submit = Submit
+chat-drop-cancel = Cancel
+chat-drop-need_button = Please press Submit or Cancel under the question above.
+chat-ask-offer = Send this to your supervisor?
+chat-ask-send = Send
+chat-ask-kept = Not sent.
+chat-ask-sent_thread = ✉️ Sent to your supervisor, in the thread of version { $version }.
+chat-ask-sent_team = ✉️ Sent to your supervisor.
+chat-notify-student_message =
+    ✉️ <b>{ $student }</b> writes (no version yet):
+
+    { $text }
+left-AskStates = Your message was not sent.
+chat-notify-examiner_final = 🎓 The thesis <b>{ $title }</b> by { $student } is final (version { $version }). As its examiner, you can grade it now.
