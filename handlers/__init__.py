@@ -19,6 +19,7 @@ def get_routers() -> list[Router]:
         language,
         meetings,
         questions,
+        rename,
         review,
         start,
         student,
@@ -45,5 +46,5 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, submit, invites, deadlines, meetings,
-        exports, admin, files, threads, language, questions, fallback)))
+        exports, admin, files, threads, language, rename, questions, fallback)))
     return [chats.create_router(), private]

@@ -259,3 +259,9 @@ class AskCb(CallbackData, prefix="ak"):
     """Text typed outside any step: send it to the supervisor, or not."""
 
     action: AskAction
+
+
+class RenameCb(CallbackData, prefix="rn"):
+    """Rename the thesis of ``student_id`` (from /status, or the supervisor's student view)."""
+
+    student_id: UserId

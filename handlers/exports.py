@@ -18,7 +18,14 @@ from pathlib import Path
 import structlog
 from aiogram import Bot, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, InputFile, Message
+from aiogram.types import (
+    CallbackQuery,
+    FSInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+)
 
 from handlers.callbacks import CalendarCb, ExportCb, ExportChoice
 from handlers.filters import HasRole, Registered
@@ -50,7 +57,7 @@ class StreamedFile(InputFile):
 
 async def calendar(message: Message, services: Services, user: User, t: Texts) -> None:
     url = await services.calendar.url(user)
-    await message.answer(t("calendar.link", url=url), reply_markup=_reset(t))
+    await message.answer(t("calendar.link", url=url), reply_markup=_reset(t, url))
 
 
 async def calendar_reset(query: CallbackQuery, services: Services, user: User,
@@ -58,11 +65,15 @@ async def calendar_reset(query: CallbackQuery, services: Services, user: User,
     url = await services.calendar.reset(user)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.answer(t("calendar.reset", url=url), reply_markup=_reset(t))
+        await query.message.answer(t("calendar.reset", url=url), reply_markup=_reset(t, url))
 
 
-def _reset(t: Texts) -> InlineKeyboardMarkup | None:
-    return markup([[(t("calendar.reset_button"), CalendarCb())]])
+def _reset(t: Texts, url: str) -> InlineKeyboardMarkup:
+    """Add to calendar (the feed's URL, opened by the calendar app) and Reset link."""
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=t("calendar.add_button"), url=url)],
+        [InlineKeyboardButton(text=t("calendar.reset_button"),
+                              callback_data=CalendarCb().pack())]])
 
 
 # --- /export ---------------------------------------------------------------------------------

@@ -52,10 +52,7 @@ async def create_invite(message: Message, command: CommandObject, services: Serv
              expires=invite.expires_at, uses_text=uses_text)
     share = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
         text=t("invite.share_button"), url=share_url(link, t("invite.share_text")))]])
-    if invite.max_uses == 1:
-        await message.answer(text, reply_markup=share, disable_web_page_preview=True)
-        return
-    # An invite for a cohort: the same message on a QR code of the link, for a slide.
+    # Every invite comes on a QR code of its link: shown on a phone or on a slide.
     await message.answer_photo(BufferedInputFile(qr_png(link), "invite.png"), caption=text,
                                reply_markup=share)
 

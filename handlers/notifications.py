@@ -54,6 +54,7 @@ from services.notifications import (
     TeamJoined,
     TeamLeft,
     ThesisFinal,
+    ThesisRenamed,
     ThesisReopened,
     ThreadComment,
 )
@@ -218,6 +219,12 @@ def _examiner_final(t: Texts, p: ExaminerFinal) -> Outgoing:
                     markup=markup([[(t("team.button.grade"),
                                      TeamCb(action=TeamAction.GRADE,
                                             student_id=p.student_id))]]))
+
+
+def _thesis_renamed(t: Texts, p: ThesisRenamed) -> Outgoing:
+    return Outgoing(text=t("chat.notify.renamed", by=clip(p.by_name, 100),
+                           student=clip(p.student_name, 100), old=clip(p.old_title, 300),
+                           title=clip(p.title, 300)))
 
 
 def _thesis_reopened(t: Texts, p: ThesisReopened) -> Outgoing:
@@ -388,6 +395,8 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return _examiner_graded(t, payload)
         case ThreadComment():
             return _thread_comment(t, payload)
+        case ThesisRenamed():
+            return _thesis_renamed(t, payload)
         case ExaminerFinal():
             return _examiner_final(t, payload)
         case StudentMessage():

@@ -10,8 +10,9 @@ from handlers import views
 from handlers.checklist import open_block
 from handlers.deadlines import deadlines_block
 from handlers.filters import HasRole
-from handlers.keyboards import with_dashboard
+from handlers.keyboards import markup, with_dashboard
 from handlers.meetings import history_lines, meetings_block
+from handlers.rename import rename_button
 from handlers.render import split_lines
 from handlers.texts import Raw, Texts
 from services.context import Services
@@ -40,10 +41,11 @@ async def status(message: Message, services: Services, user: User, t: Texts,
     turn = t(TURNS.get(view.thesis.status, "status.turn.supervisor"),
              since=latest.submitted_at, version=latest.version)
     items = open_block(t, view.open_items)
+    rename = with_dashboard(t, markup([[rename_button(t, user.id)]]), webapp_url)
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))
-        + items + upcoming, reply_markup=dashboard)
+        + items + upcoming, reply_markup=rename)
 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:
@@ -52,8 +54,8 @@ async def history(message: Message, services: Services, user: User, t: Texts) ->
     comments = await services.threads.counts([row.submission.id for row in rows])
     changes = await services.comparisons.of_versions(
         [(row.submission.id, row.submission.version) for row in rows])
-    for text, markup in views.history(t, thesis, rows, grade, comments, changes=changes):
-        await message.answer(text, reply_markup=markup)
+    for text, buttons in views.history(t, thesis, rows, grade, comments, changes=changes):
+        await message.answer(text, reply_markup=buttons)
     met = history_lines(t, await services.meetings.of_user(user), services.meetings.now(), user)
     for chunk in split_lines(met) if met else []:
         await message.answer(chunk)

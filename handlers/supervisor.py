@@ -19,6 +19,7 @@ from handlers.keyboards import (
     with_dashboard,
     with_row,
 )
+from handlers.rename import rename_button
 from handlers.render import age, answer_lines, clip, error_text
 from handlers.texts import Raw, Texts
 from services import lifecycle
@@ -114,7 +115,8 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
         text, markup = messages[-1]
         note = (t("threads.note_button"), NoteCb(student_id=student.id))
         moves = thesis_buttons(t, thesis) if decides else []
-        messages[-1] = (text, with_row(markup, [note, *moves]))
+        rename = [rename_button(t, student.id)] if decides and thesis is not None else []
+        messages[-1] = (text, with_row(with_row(markup, rename), [note, *moves]))
         for text, markup in messages:
             await query.message.answer(text, reply_markup=markup)
 

@@ -7,11 +7,17 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
 
 from handlers.callbacks import TeamAction, TeamCb
 from handlers.filters import HasRole, Magic, conversation_steps
-from handlers.invites import share_url
+from handlers.invites import qr_png, share_url
 from handlers.keyboards import Button, in_rows, markup
 from handlers.render import clip
 from handlers.telegram_files import incoming_document
@@ -84,11 +90,12 @@ async def pressed(query: CallbackQuery, callback_data: TeamCb, services: Service
         share = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
             text=t("invite.share_button"), url=share_url(link, t("invite.share_text")))]])
         view = await services.teams.view(user, student_id)
-        await bot.send_message(user.id, t("team.invite.created",
-                                          role=t(f"team.role.{role.value}"),
-                                          student=view.student.full_name, link=link,
-                                          expires=invite.expires_at),
-                               reply_markup=share, disable_web_page_preview=True)
+        await bot.send_photo(user.id, BufferedInputFile(qr_png(link), "invite.png"),
+                             caption=t("team.invite.created",
+                                       role=t(f"team.role.{role.value}"),
+                                       student=view.student.full_name, link=link,
+                                       expires=invite.expires_at),
+                             reply_markup=share)
     elif action is TeamAction.REMOVE:
         student, removed = await services.teams.remove(user, student_id, callback_data.member_id)
         await query.answer()

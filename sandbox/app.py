@@ -524,7 +524,7 @@ def refuse_production_settings(settings: Settings) -> None:
 
 
 def sandbox_settings(settings: Settings, emulator: BotAPIEmulator,
-                     page_url: str | None = None) -> Settings:
+                     page_url: str | None = None, http_port: int = 0) -> Settings:
     """The given settings (embedded defaults: see refuse_production_settings) pointed at the
     emulator, with the Mini App on when the page's URL is known (it is proxied there)."""
     admins = list(dict.fromkeys([*settings.admin_ids, ADMIN_ID]))
@@ -535,13 +535,20 @@ def sandbox_settings(settings: Settings, emulator: BotAPIEmulator,
         "bot_mode": "polling",
         "webhook_base_url": None,
         "admin_ids": admins,
-        # The bot's own /health, /ready and /metrics: on loopback, any free port.
+        # The bot's own /health, /ready, /metrics and calendar feeds: on loopback, on a port
+        # chosen before it starts, so that the links it hands out name it (never port 0).
         "http_host": "127.0.0.1",
-        "http_port": 0,
+        "http_port": http_port,
         # The Mini App under the page's own origin (see Sandbox._miniapp); a key of this run.
         "webapp_url": f"{page_url}/miniapp/app/" if page_url else None,
         "jwt_secret_key": SecretStr(secrets.token_urlsafe(32)) if page_url else None,
     })
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
 
 
 async def start_sandbox(settings: Settings, port: int | None = None,
@@ -567,7 +574,8 @@ async def start_sandbox(settings: Settings, port: int | None = None,
             probe.bind((host, 0))
             page_port = int(probe.getsockname()[1])
     try:
-        process = BotProcess(sandbox_settings(settings, emulator, f"http://{host}:{page_port}"))
+        process = BotProcess(sandbox_settings(settings, emulator, f"http://{host}:{page_port}",
+                                              _free_port("127.0.0.1")))
         sandbox = Sandbox(settings=process.settings, emulator=emulator, process=process,
                           host=host)
         for person in DEFAULT_PEOPLE:

@@ -58,6 +58,7 @@ class Kind(StrEnum):
     MEETING_CANCELLED = "meeting_cancelled"
     STUDENT_MESSAGE = "student_message"
     EXAMINER_FINAL = "examiner_final"
+    THESIS_RENAMED = "thesis_renamed"
 
 
 class _Schema(BaseModel):
@@ -223,6 +224,16 @@ class ExaminerFinal(Payload):
     student_name: str
     title: str
     version: int
+
+
+class ThesisRenamed(Payload):
+    """To the student and the team (but whoever renamed it): the thesis has a new title."""
+
+    kind = Kind.THESIS_RENAMED
+    student_name: str
+    by_name: str
+    old_title: str
+    title: str
 
 
 class ThesisReopened(Payload):

@@ -22,12 +22,13 @@ from services.errors import (
     NoSupervisor,
     NotAllowed,
     NotFound,
+    NoThesis,
     StorageUnavailable,
 )
 from services.metrics import THESIS_SUBMISSIONS
-from services.notifications import NewSubmission, notify
+from services.notifications import NewSubmission, ThesisRenamed, notify
 from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
-from services.team import may_see, members, recipients
+from services.team import may_review, may_see, members, recipients, tell_all
 from services.typed import words
 from storage.files import FileStore, new_key
 from storage.models import Role, Submission, Thesis, ThesisStatus, User
@@ -241,6 +242,33 @@ class SubmissionService(BaseService):
     async def _attach_milestone(self, student: User, submission: Submission,
                                 now: datetime) -> None:
         await attach_submission(self.session, student.id, submission, now)
+
+    async def rename(self, actor: User, student_id: int, raw: str | None) -> Thesis:
+        """A new title (the student, a deciding team member or an admin); everyone else on
+        the thesis is told."""
+        return await self._unit(lambda: self._rename(actor, student_id, raw))
+
+    async def _rename(self, actor: User, student_id: int, raw: str | None) -> Thesis:
+        title = clean_title(raw)
+        student = actor if actor.id == student_id else await users.get(self.session,
+                                                                          student_id)
+        if student is None or student.role != Role.STUDENT.value:
+            raise NotFound()
+        if actor.id != student.id and not await may_review(self.session, actor, student):
+            raise NotAllowed()
+        thesis = await theses.by_student(self.session, student.id, lock=True)
+        if thesis is None:
+            raise NoThesis()
+        old, now = thesis.title, self.clock.now()
+        if old == title:
+            return thesis
+        thesis.title, thesis.updated_at = title, now
+        tell_all(self.session, student, await members(self.session, student.id),
+                 ThesisRenamed(student_name=student.full_name, by_name=actor.full_name,
+                               old_title=old, title=title), now, exclude=(actor.id,))
+        audit.record(self.session, actor_id=actor.id, action="thesis.rename",
+                     object_type="thesis", object_id=thesis.id, at=now, student_id=student.id)
+        return thesis
 
     def _require_student(self, user: User) -> None:
         if user.role != Role.STUDENT.value:

@@ -118,9 +118,11 @@ async def test_calendar_feed_with_milestones_meetings_and_reset(make_bot: BotFac
     await engine.dispose()
 
     reply = await alice.say("/calendar")
-    assert alice.last().button_texts() == ["Reset link"]
+    assert alice.last().button_texts() == ["📆 Add to calendar", "Reset link"]
     url = url_in(reply)
     assert url.startswith(harness.http + "/calendar/")
+    # Add to calendar opens the same URL: the host and port the app is reached at.
+    assert alice.last().buttons[0][0]["url"] == url
     assert await alice.say("/calendar") == reply  # the same URL again
     status, headers, body = await get(url)
     assert status == 200 and headers["Content-Type"].startswith("text/calendar")

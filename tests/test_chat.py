@@ -172,3 +172,29 @@ async def test_free_text_reaches_the_supervisor(make_bot: BotFactory, db: str) -
     await told(alice, "in the thread of version 1")
     await sam.expect(1, before)
     await told(sam, "commented on version 1 of Graphs:\n\nIs chapter 2 needed?")
+
+
+async def test_rename_from_status_and_from_the_students_view(make_bot: BotFactory,
+                                                             db: str) -> None:
+    harness, sam, alice = await started(make_bot, db)
+    await alice.send("/submit")
+    await alice.say("Graps")
+    await alice.upload(documents.pdf("v1"), "v1.pdf")
+    await alice.say("/skip")
+    await harness.emu.wait_until(lambda: len(cards(harness, sam)) >= 1)
+    status = (await alice.send("/status"))[-1]
+    assert "✏️ Rename" in status.button_texts()
+    assert "new title" in (await alice.click("✏️ Rename", message_id=status.message_id))[-1].content
+    assert "is a command" in await alice.say("/skip")
+    before = sam.bot_count
+    assert "now called Graphs" in await alice.say("Graphs")
+    assert "renamed the thesis of Alice A: Graphs (was Graps)" in \
+        (await sam.expect(1, before))[-1].content
+    # The supervisor, from the student's view.
+    await sam.send("/students")
+    view = (await sam.click("Alice A"))[-1]
+    await sam.click("✏️ Rename", message_id=view.message_id)
+    before = alice.bot_count
+    assert "now called Graph Networks" in await sam.say("Graph Networks")
+    assert "Sam Supervisor renamed" in (await alice.expect(1, before))[-1].content
+    assert "Graph Networks" in await alice.say("/status")

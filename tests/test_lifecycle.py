@@ -258,8 +258,11 @@ async def test_share_button_and_qr_code_carry_the_invite_link(harness: Harness) 
     single = (await sam.send("/invite"))[-1]
     link = f"https://t.me/{(await harness.process.bot.me()).username}?start=" \
         f"{invite_code(single.content)}"
-    assert single.photo is None
     assert shared(single) == link
+    # Every invite, single-use too, comes on a QR code of its link.
+    assert single.photo, "a single-use invite comes on a QR code too"
+    png = harness.emu.file_bytes(single.photo[-1]["file_id"])
+    assert [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [link]
 
     cohort = (await sam.send("/invite 30 25"))[-1]
     link = link.split("?start=")[0] + "?start=" + invite_code(cohort.content)

@@ -80,6 +80,9 @@ async def test_http_endpoints(sandbox: Sandbox) -> None:
         async with http.get("/api/state") as response:
             state = await response.json()
         assert state["bot"]["username"] == emu.bot_username
+        # The links the bot hands out (calendar feeds) name a port it really serves on.
+        base = sandbox.process.settings.effective_public_base_url
+        assert not base.endswith(":0") and base.endswith(f":{sandbox.process.port}")
         intended = {p["id"]: p["intended"] for p in state["people"]}
         assert intended[ADMIN_ID] == "admin"
         assert sorted(intended.values()).count("supervisor") == 2

@@ -153,7 +153,8 @@ async def test_commands_mid_conversation_and_cancel(harness: Harness) -> None:
     await alice.say("/submit")
     assert "Cancelled" in await alice.say("/cancel")
     assert "nothing to cancel" in (await alice.say("/cancel")).lower()
-    assert "/help" in await alice.say("just chatting")
+    # Text outside a step is offered to the supervisor, nothing more.
+    assert "Send this to your supervisor?" in await alice.say("just chatting")
     assert await rows(harness, Thesis) == 0
 
 

@@ -267,7 +267,8 @@ async def test_notes_stay_with_supervisors_and_forged_buttons_change_nothing(
         await harness.emu.wait_until(lambda a=answers: len(harness.emu.callback_answers) > a)
         assert harness.emu.callback_answers[-1][2], forged
         assert alice.bot_count == before
-    assert "did not understand" in await alice.say("So I can write to Bob's thread?")
+    # Typed outside a step it is only offered to her supervisor: nothing is recorded.
+    assert "Send this to your supervisor?" in await alice.say("So I can write to Bob's thread?")
     assert await rows(harness, ThreadMessage) == 0
 
     # A reply to a message that is not about a version: the normal answer, never an error.

@@ -88,7 +88,7 @@ notify-meeting_correction =
 notify-meeting_moved = 🗓 { $supervisor_name } moved <b>{ $title }</b>: now on { $at } (was { $old }){ $place }. Can you come?
 notify-meeting_cancelled = 🗑 { $supervisor_name } cancelled <b>{ $title }</b> on { $at }.
 calendar-link =
-    📆 Your private calendar (milestones and meetings). Subscribe to it in your calendar app:
+    📆 Your private calendar (milestones and meetings): press Add to calendar, or copy the link into your calendar app:
     <code>{ $url }</code>
 
     Anyone with the link sees it: Reset link makes a new one and the old one stops working.
@@ -96,6 +96,7 @@ calendar-reset =
     🔁 New link (the old one no longer works):
     <code>{ $url }</code>
 calendar-reset_button = Reset link
+calendar-add_button = 📆 Add to calendar
 export-ask-mine = 📤 Export your students' data:
 export-ask-all = 📤 Export everyone's data:
 export-table_button = 📊 Students, theses, versions, meetings (CSV + XLSX)

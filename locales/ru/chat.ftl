@@ -16,3 +16,8 @@ chat-notify-student_message =
     { $text }
 left-AskStates = Сообщение не отправлено.
 chat-notify-examiner_final = 🎓 Работа <b>«{ $title }»</b> ({ $student }) отмечена как итоговая (версия { $version }). Как рецензент, вы можете выставить оценку.
+chat-rename-button = ✏️ Переименовать
+chat-rename-ask = Новое название работы? (от 1 до { $max } символов) Чтобы прервать, отправьте /cancel.
+chat-rename-done = ✅ Теперь работа называется <b>«{ $title }»</b>. Все участники уведомлены.
+chat-notify-renamed = ✏️ Новое название работы ({ $student }): <b>«{ $title }»</b>, прежнее — «{ $old }». Изменение: { $by }.
+left-RenameStates = Переименование прервано; название осталось прежним.
