@@ -17,10 +17,10 @@ import structlog
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from api.models import ErrorBody, ErrorOut
+from api.models import ErrorBody, ErrorOut, Query
 from api.tokens import TokenProblem, TokenRefused, Tokens, bearer
 from bot.deps import AppDeps
-from bot.metrics import API_AUTH_FAILURES
+from bot.metrics import API_AUTH_FAILURES, API_ERRORS
 from services.access import revoked
 from services.context import Services
 from services.errors import DependencyError, DomainError, NotAllowed, NotFound
@@ -28,6 +28,10 @@ from storage.models import User
 
 log = structlog.get_logger("api")
 Q = TypeVar("Q", bound=BaseModel)
+# The largest id a path may name: the database's INTEGER (versions, theses) or BIGINT (users,
+# whose ids are Telegram's). A larger one names nothing: 404, never an overflow.
+INT_MAX = 2**31 - 1
+BIGINT_MAX = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -69,10 +73,15 @@ class Call:
     services: Services
     user: User
     query: Any = None
+    id_max: int = INT_MAX
 
     def match(self, name: str) -> int:
-        """An integer path parameter (the route's pattern already made it digits)."""
-        return int(self.request.match_info[name])
+        """An integer path parameter (the route's pattern already made it digits); beyond
+        what the database can hold, nothing is there (404)."""
+        value = int(self.request.match_info[name])
+        if value > self.id_max:
+            raise NotFound()
+        return value
 
 
 Result = BaseModel | web.StreamResponse
@@ -89,6 +98,8 @@ class Endpoint:
     query: type[BaseModel] | None = None
     roles: tuple[str, ...] = ()  # for the document only: the services decide
     errors: tuple[int, ...] = field(default=(401, 403))
+    id_max: int = INT_MAX  # of the path's {id}
+    content_types: tuple[str, ...] = ()  # of a file answer (response None)
 
 
 async def authenticate(request: web.Request, services: Services) -> User:
@@ -112,6 +123,10 @@ async def authenticate(request: web.Request, services: Services) -> User:
     return user
 
 
+class NoQuery(Query):
+    """An endpoint that takes no query parameters refuses any."""
+
+
 def parse_query(model: type[Q], request: web.Request) -> Q:
     try:
         return model.model_validate(dict(request.query))
@@ -128,8 +143,8 @@ def handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamR
         try:
             services = Services(session, deps.services)
             user = await authenticate(request, services)
-            query = parse_query(endpoint.query, request) if endpoint.query else None
-            result = await endpoint.fn(Call(request, services, user, query))
+            query = parse_query(endpoint.query or NoQuery, request)
+            result = await endpoint.fn(Call(request, services, user, query, endpoint.id_max))
         finally:
             await session.close()
         if isinstance(result, web.StreamResponse):
@@ -164,7 +179,16 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
                               {"Retry-After": "5"})
     except web.HTTPNotFound:
         return error_response(404, "not_found", "no such endpoint")
-    except web.HTTPMethodNotAllowed:
-        return error_response(405, "method_not_allowed", "method not allowed")
+    except web.HTTPMethodNotAllowed as exc:
+        return error_response(405, "method_not_allowed", "method not allowed",
+                              {"Allow": exc.headers.get("Allow", "")})
     except web.HTTPRequestEntityTooLarge:
         return error_response(413, "too_large", "request body too large")
+    except web.HTTPException:
+        raise
+    except Exception:
+        # Unforeseen: the traceback in the log, a JSON 500 (with the security headers of
+        # every answer) to the caller, never a text/plain page.
+        API_ERRORS.labels(reason="internal").inc()
+        log.exception("api_unhandled", path=request.path, method=request.method)
+        return error_response(500, "internal", "something went wrong on our side")

@@ -27,6 +27,9 @@ HTTP_SECONDS = Histogram(
 API_AUTH_FAILURES = Counter(
     "api_auth_failures_total", "Mini App API requests refused for want of a valid login or token",
     ["reason"], registry=REGISTRY)
+API_ERRORS = Counter(
+    "api_errors_total", "API and link answers that failed on our side (internal) or were "
+    "held back (export_busy, export_rate), by reason", ["reason"], registry=REGISTRY)
 DEPENDENCY_FAILURES = Counter(
     "dependency_failures_total", "Failures talking to a dependency", ["dependency"],
     registry=REGISTRY)

@@ -19,7 +19,7 @@ from api import calendar as calendar_api
 from api import downloads as downloads_api
 from bot.aiogram_overrides.webhook import StrictRequestHandler
 from bot.config import Settings
-from bot.deps import AppDeps
+from bot.deps import AppDeps, bot_scope
 from bot.metrics import DEPENDENCY_FAILURES, HTTP_SECONDS, REGISTRY
 from bot.middlewares.errors import webhook_retry_later
 from storage.db import ping
@@ -110,7 +110,8 @@ def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher 
     app.router.add_get("/metrics", metrics)
     # People's private calendar feeds and export download links (adapters in api/).
     app.router.add_routes(calendar_api.routes(deps.session_factory, deps.services))
-    app.router.add_routes(downloads_api.routes(deps.session_factory, deps.services))
+    app.router.add_routes(downloads_api.routes(deps.session_factory, deps.services, deps.redis,
+                                               prefix=f"export:{bot_scope(settings)}"))
     if settings.webapp_enabled:
         api.mount(app, settings, deps)
     if settings.bot_mode == "webhook" and dispatcher is not None and bot is not None:
