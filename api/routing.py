@@ -43,8 +43,9 @@ class ApiConfig:
     bot_token: str
     tokens: Tokens
     auth_max_age_seconds: int
+    trusted_proxy_hops: int = 1
     # Login attempts are counted per bot: two bots sharing one Redis keep their own counts.
-    bot_id: str
+    bot_id: str = "0"
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ def api_config(settings: Settings) -> ApiConfig:
         bot_token=token,
         tokens=Tokens(settings.jwt_secret_key.get_secret_value(), settings.jwt_ttl_seconds),
         auth_max_age_seconds=settings.webapp_auth_max_age_seconds,
+        trusted_proxy_hops=settings.trusted_proxy_hops,
         bot_id=token.split(":", 1)[0])
 
 
