@@ -44,7 +44,8 @@ def _details(t: Texts, summary: Summary, names: int) -> str:
         parts.append(t("compare.unchanged"))
     else:
         if summary.pages_delta is not None:
-            parts.append(t("compare.pages", delta=_signed(summary.pages_delta)))
+            delta = summary.pages_delta
+            parts.append(t("compare.pages", delta=_signed(delta)[0], n=abs(delta)))
         parts.append(t("compare.words", added=f"+{summary.words_added:,}",
                        removed=f"{summary.words_removed:,}"))
         parts.append(t("compare.share", share=_percent(summary.changed_share)))

@@ -257,7 +257,7 @@ def test_no_english_text_hedges_its_plural() -> None:
     (11, "11 версий", "11 дней"), (21, "21 версия", "21 день")])
 def test_russian_plural_forms(n: int, versions: str, days: str) -> None:
     t = Texts("ru")
-    assert t("history.header", title="T", count=n) == f"<b>T</b> — {versions}:"
+    assert t("history.header", title="T", count=n) == f"<b>«T»</b> — {versions}:"
     assert t("age.days", n=n) == days
     assert t("deadline.in", left=Raw(t("age.days", n=n))) == f"через {days}"
     assert t("deadline.ago", ago=Raw(t("age.days", n=n))) == f"{days} назад"
