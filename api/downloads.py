@@ -18,12 +18,9 @@ import structlog
 from aiohttp import web
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.ratelimit import LoginRateLimit
-from bot.metrics import API_ERRORS
-from services.base import ServiceDeps
-from services.exports import ExportService
+from api.routing import API_ERRORS, Call, Endpoint
 
 log = structlog.get_logger("api.downloads")
 PATH = "/export/{token}.zip"
@@ -77,45 +74,45 @@ class DownloadGate:
         return True
 
 
-def routes(sessions: async_sessionmaker[AsyncSession], deps: ServiceDeps,
-           redis: Redis | None = None, prefix: str = "export") -> list[web.RouteDef]:
-    gate = DownloadGate(BUILDS_PER_MINUTE, redis, prefix=f"{prefix}:download")
-
-    async def download(request: web.Request) -> web.StreamResponse:
-        token = request.match_info["token"]
-        if not TOKEN.fullmatch(token):
-            raise web.HTTPNotFound()
-        key = hashlib.sha256(token.encode()).hexdigest()[:32]  # the token itself never stored
-        refused, retry_after = await gate.enter(key)
-        if refused is not None:
-            API_ERRORS.labels(reason=refused).inc()
-            raise web.HTTPTooManyRequests(headers={"Retry-After": retry_after})
-        try:
-            return await _build(request, sessions, deps, token)
-        finally:
-            await gate.leave(key)
-
-    return [web.get(PATH, download)]
+GATE = web.AppKey("export_download_gate", DownloadGate)
 
 
-async def _build(request: web.Request, sessions: async_sessionmaker[AsyncSession],
-                 deps: ServiceDeps, token: str) -> web.StreamResponse:
+async def download(call: Call) -> web.StreamResponse:
+    token = call.request.match_info["token"]
+    if not TOKEN.fullmatch(token):
+        raise web.HTTPNotFound()
+    gate = call.request.app[GATE]
+    key = hashlib.sha256(token.encode()).hexdigest()[:32]  # the token itself never stored
+    refused, retry_after = await gate.enter(key)
+    if refused is not None:
+        API_ERRORS.labels(reason=refused).inc()
+        raise web.HTTPTooManyRequests(headers={"Retry-After": retry_after})
+    try:
+        return await _build(call, token)
+    finally:
+        await gate.leave(key)
+
+
+async def _build(call: Call, token: str) -> web.StreamResponse:
     folder = Path(tempfile.mkdtemp(prefix="export-"))
     try:
-        async with sessions() as session:
-            exports = ExportService(session, deps)
-            found = await exports.redeem(token)
-            if found is None:
-                raise web.HTTPNotFound()
-            actor, kind = found
-            archive = await exports.archive_for(actor, kind, folder)
-            response = web.StreamResponse(headers={
-                "Content-Type": "application/zip", "Cache-Control": "no-store",
-                "Content-Disposition": f'attachment; filename="{archive.file_name}"'})
-            await response.prepare(request)
-            async for chunk in exports.stream(archive):
-                await response.write(chunk)
-            await response.write_eof()
-            return response
+        exports = call.services.exports
+        found = await exports.redeem(token)
+        if found is None:
+            raise web.HTTPNotFound()
+        actor, kind = found
+        archive = await exports.archive_for(actor, kind, folder)
+        response = web.StreamResponse(headers={
+            "Content-Type": "application/zip", "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{archive.file_name}"'})
+        await response.prepare(call.request)
+        async for chunk in exports.stream(archive):
+            await response.write(chunk)
+        await response.write_eof()
+        return response
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+ENDPOINTS = (Endpoint("GET", PATH, download, "An export, through its time-limited link", None,
+                      auth=False),)
