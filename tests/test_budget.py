@@ -116,7 +116,8 @@ async def counted(make_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
     # update would pay a renewal, and the count would depend on timing.
     monkeypatch.setattr(GateConfig, "heartbeat_seconds", property(lambda self: 3600.0))
     with counting_redis(monkeypatch):
-        harness = await make_bot(mode="webhook")
+        # A person does not send ten commands in a few seconds; this test does.
+        harness = await make_bot(mode="webhook", flood_rate=1000)
         middleware = Counted()
         harness.process.dp.update.outer_middleware._middlewares.insert(0, middleware)
 
