@@ -21,10 +21,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from handlers.callbacks import DateCb, DatePick
 from handlers.filters import Magic
 from handlers.keyboards import Button, markup
-from handlers.texts import Texts
 from services import dates
 from services.context import Services
 from storage.models import User
+from telegram.texts import Texts
 
 DATE_KEY = "date_pending"
 Use = Callable[[Message, FSMContext, Services, User, Texts, datetime], Awaitable[None]]

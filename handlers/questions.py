@@ -13,10 +13,11 @@ from aiogram.types import CallbackQuery, Message
 from handlers.callbacks import AskAction, AskCb
 from handlers.filters import HasRole, Magic
 from handlers.keyboards import markup
-from handlers.texts import Texts
 from services.context import Services
 from services.threads import COMMENT_MAX
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.texts import Texts
 
 
 class AskStates(StatesGroup):

@@ -12,10 +12,10 @@ from aiogram.types import CallbackQuery, Message
 from handlers.callbacks import RenameCb
 from handlers.filters import Magic, Registered, conversation_steps
 from handlers.keyboards import Button
-from handlers.texts import Texts
 from services.context import Services
 from services.submissions import TITLE_MAX
 from storage.models import User
+from telegram.texts import Texts
 
 
 class RenameStates(StatesGroup):

@@ -14,11 +14,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
 from handlers.filters import Magic
-from handlers.menu import set_menu
-from handlers.texts import Texts, language_of
 from services.context import Services
 from services.registration import Outcome, Person, StartResult
 from storage.models import User
+from telegram.menu import set_menu
+from telegram.texts import Texts, language_of
 
 # An invite code pasted alone, or its whole "Code: …" line (services/invites.py: new_code).
 INVITE_CODE = re.compile(r"^\s*(?:\w+:\s*)?([A-Za-z0-9_-]{24})\s*$")

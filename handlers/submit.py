@@ -15,15 +15,16 @@ from handlers import checklist
 from handlers.callbacks import ChecklistAction, ChecklistCb, DropAction, DropCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import markup
-from handlers.progress import ProgressKit
 from handlers.start import LeftStep
-from handlers.telegram_files import incoming_document
-from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError, UploadStillArriving
 from services.submissions import TITLE_MAX, IncomingFile, StagedFile, clean_title
 from services.uploads import JOB_KEY
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.files import incoming_document
+from telegram.progress import ProgressKit
+from telegram.texts import Texts
 
 
 class SubmitStates(StatesGroup):

@@ -20,7 +20,8 @@ from services.notifications import (
     notify,
 )
 from services.typed import words
-from storage.models import Milestone, MilestoneExtension, Role, Submission, User
+from services.vocabulary import Role
+from storage.models import Milestone, MilestoneExtension, Submission, User
 from storage.repositories import audit, milestones, users
 
 TITLE_MAX = 200

@@ -32,18 +32,8 @@ from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
 from services.typed import words
-from storage.models import (
-    ApprovalRule,
-    Decision,
-    Review,
-    ReviewCard,
-    ReviewVote,
-    Role,
-    Submission,
-    TeamRole,
-    Thesis,
-    User,
-)
+from services.vocabulary import ApprovalRule, Decision, Role, TeamRole
+from storage.models import Review, ReviewCard, ReviewVote, Submission, Thesis, User
 from storage.repositories import audit, reviews, team, theses, users
 from storage.repositories import checklist as checklist_items
 from storage.repositories.reviews import DuplicateReview

@@ -30,8 +30,9 @@ from services.notifications import NewSubmission, ThesisRenamed, notify
 from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
 from services.team import may_review, may_see, members, recipients, tell_all
 from services.typed import words
+from services.vocabulary import Role, ThesisStatus
 from storage.files import FileStore, new_key
-from storage.models import Role, Submission, Thesis, ThesisStatus, User
+from storage.models import Submission, Thesis, User
 from storage.repositories import audit, comparisons, theses, users
 
 TITLE_MAX = 300

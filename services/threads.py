@@ -23,7 +23,8 @@ from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import members, recipients, role_of
 from services.typed import words
-from storage.models import Role, Submission, SupervisorNote, Thesis, ThreadMessage, User
+from services.vocabulary import Role
+from storage.models import Submission, SupervisorNote, Thesis, ThreadMessage, User
 from storage.repositories import audit, outbox, theses, threads, users
 
 COMMENT_MAX = 4000

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.texts import Texts
 from services.dates import Quick, bounded, parse, quick
 from services.errors import InvalidDate
+from telegram.texts import Texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2027, 1, 11, 8, 0, tzinfo=UTC)  # Monday, 09:00 in Berlin

@@ -1,7 +1,7 @@
 """Every catalog message, rendered in every language with sample values, against
 locales/GLOSSARY.md: no visible markup (a tag Telegram does not draw, an escaped tag, a
 placeholder left over) and none of the glossary's forbidden forms. The domain errors are
-rendered the way users get them (handlers/render.py: error_text, a reason inside its error).
+rendered the way users get them (telegram/render.py: error_text, a reason inside its error).
 
 ``check_transcript`` is the same check for what a whole conversation showed (the Russian
 journey in tests/test_chat.py uses it)."""
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from handlers.render import error_text, plain
-from handlers.texts import Texts, catalog, languages
 from services.errors import DomainError
+from telegram.render import error_text, plain
+from telegram.texts import Texts, catalog, languages
 from tests.unit.test_error_texts import CONSTRUCTIONS, DOMAIN_ERRORS
 
 GLOSSARY = Path(__file__).resolve().parents[2] / "locales" / "GLOSSARY.md"

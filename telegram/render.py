@@ -11,8 +11,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 
-from handlers.texts import Texts
 from services.errors import DomainError
+from telegram.texts import Texts
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from handlers.callbacks import ChangesCb
 from handlers.keyboards import Button
-from handlers.render import clip
-from handlers.texts import Raw, Texts
-from services.comparison import Summary
-from services.comparisons import ChangeView
+from services.compare_jobs import ChangeView
+from services.text_diff import Summary
+from telegram.render import clip
+from telegram.texts import Raw, Texts
 
 NAME_MAX = 60
 
