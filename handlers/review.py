@@ -45,6 +45,13 @@ class ReviewStates(StatesGroup):
 async def pressed(query: CallbackQuery, callback_data: ReviewCb, services: Services,
                   user: User, t: Texts, state: FSMContext) -> None:
     decision = DECISIONS[callback_data.action]
+    if await state.get_state() == ReviewStates.comment.state:
+        asked = await state.get_data()
+        if asked.get("submission_id") == callback_data.submission_id \
+                and asked.get("decision") == decision.value:
+            # A double tap: the question stands, asked once.
+            await query.answer(t("review.asked_already"))
+            return
     target = await services.reviews.check_can_review(user, callback_data.submission_id)
     await query.answer()
     card = query.message if isinstance(query.message, Message) else None

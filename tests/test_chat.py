@@ -198,3 +198,20 @@ async def test_rename_from_status_and_from_the_students_view(make_bot: BotFactor
     assert "now called Graph Networks" in await sam.say("Graph Networks")
     assert "Sam Supervisor renamed" in (await alice.expect(1, before))[-1].content
     assert "Graph Networks" in await alice.say("/status")
+
+
+async def test_a_double_tap_prompts_once(make_bot: BotFactory, db: str) -> None:
+    harness, sam, alice = await started(make_bot, db)
+    await alice.send("/submit")
+    await alice.say("Graphs")
+    await alice.upload(documents.pdf("v1"), "v1.pdf")
+    await alice.say("/skip")
+    await harness.emu.wait_until(lambda: len(cards(harness, sam)) >= 1)
+    card = cards(harness, sam)[-1]
+    before = sam.bot_count
+    assert "Add a comment" in (await sam.click("Approve", message_id=card.message_id))[-1].content
+    answers = len(harness.emu.callback_answers)
+    await sam.click("Approve", message_id=card.message_id, expect=0)
+    await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) > answers)
+    assert harness.emu.callback_answers[-1][1] == "Already asked: the question is just below."
+    assert sam.bot_count == before + 1  # one question, asked once

@@ -18,6 +18,7 @@ from tests.conftest import BotFactory, Chat, Harness
 from tests.people import START
 from tests.test_deadlines import set_deadline, told
 from tests.test_student_journey import invite_code
+from tests.unit.test_glossary import check_transcript
 
 TITLE = "Графы и деревья"
 COMMENT = "Please expand chapter 2 and fix the references."
@@ -121,6 +122,10 @@ async def test_a_russian_student_end_to_end(make_bot: BotFactory) -> None:
     for message in harness.emu.bot_messages(dasha.id):
         words = [message.content or "", *message.button_texts()]
         assert not latin_left(" ".join(words)), (latin_left(" ".join(words)), message.content)
+
+    # The whole Russian journey she saw passes the glossary (locales/GLOSSARY.md).
+    assert not check_transcript("ru", [m.content or "" for m in
+                                       harness.emu.bot_messages(dasha.id)])
 
     # /language: she switches to English; the menu follows, and so does the outbox.
     languages = (await dasha.send("/language"))[-1]

@@ -194,7 +194,7 @@ async def test_students_overview_and_history(harness: Harness) -> None:
     assert "Bob B — no submission yet\n" in overview.content + "\n"
     history = (await supervisor.click("Alice A"))[-1]
     # Issue 16: the student's view carries the supervisor-only 📝 Note button.
-    assert "v1" in history.content and history.button_texts() == ["📄 v1", "📝 Note"]
+    assert "v1" in history.content and history.button_texts() == ["📄 v1", "✏️ Rename", "📝 Note"]
     await supervisor.click("📄 v1")
     assert supervisor.last().document is not None
     student_stats = await alice.say("/stats")

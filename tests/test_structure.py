@@ -155,7 +155,8 @@ def test_adapters_take_the_domain_words_from_the_vocabulary() -> None:
 
 # Modules of handlers/ that are not routers: what the routers share to build their answers.
 HANDLER_HELPERS = {"handlers", "handlers.callbacks", "handlers.keyboards", "handlers.filters",
-                   "handlers.pickers", "handlers.views", "handlers.checklist"}
+                   "handlers.pickers", "handlers.views", "handlers.checklist",
+                   "handlers.dates"}
 
 
 def test_handlers_hold_routers_and_what_they_share() -> None:

@@ -270,11 +270,15 @@ async def test_notes_stay_with_supervisors_and_forged_buttons_change_nothing(
     # Typed outside a step it is only offered to her supervisor: nothing is recorded.
     assert "Send this to your supervisor?" in await alice.say("So I can write to Bob's thread?")
     assert await rows(harness, ThreadMessage) == 0
+    await alice.click("Cancel", expect=0)
+    await alice.emu.wait_until(lambda: any("Not sent." in (m.content or "")
+                                           for m in alice.emu.bot_messages(alice.id)))
 
-    # A reply to a message that is not about a version: the normal answer, never an error.
+    # A reply to a message that is not about a version: as any text, never an error.
     help_message = (await alice.send("/help"))[-1]
-    assert "did not understand" in (await reply(alice, help_message.message_id,
-                                                "Hello?"))[-1].content
+    assert "Send this to your supervisor?" in (await reply(alice, help_message.message_id,
+                                                           "Hello?"))[-1].content
+    await alice.click("Cancel", expect=0)
     # Too long: the limit is said and nothing is stored.
     too_long = await reply(sam, version_cards(harness, sam)[0].message_id, "x" * 4001,
                            harness=harness)

@@ -60,3 +60,4 @@ notify-review_digest = 📬 { $total ->
 notify-review_digest-line = • { $student } — { $title }, v{ $version }, submitted { $submitted_at }
 notify-review_digest-more = …and { $more } more.
 notify-review_digest-button = Open the queue
+review-asked_already = Already asked: the question is just below.

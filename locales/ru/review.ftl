@@ -68,3 +68,4 @@ notify-review_digest = 📬 { $total ->
 notify-review_digest-line = • { $student } — «{ $title }», версия { $version }, отправлена { $submitted_at }
 notify-review_digest-more = …и ещё { $more }.
 notify-review_digest-button = Открыть очередь
+review-asked_already = Вопрос уже задан — он чуть ниже.
