@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.team import may_see, scope_of
-from services.vocabulary import Role
+from services.vocabulary import TEAM_SIDE, Role
 from storage.models import ChecklistItem, ExaminerGrade, Milestone, Submission, Thesis, User
 from storage.repositories import checklist, reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
@@ -83,7 +83,7 @@ class OverviewService(BaseService):
 
     @read_only
     async def students(self, supervisor: User) -> list[StudentLine]:
-        if supervisor.role not in (Role.SUPERVISOR.value, Role.ADMIN.value):
+        if supervisor.role not in (*TEAM_SIDE, Role.ADMIN):
             raise NotAllowed()
         now = self.clock.now()
         lines = []
