@@ -158,7 +158,7 @@ async def seed(url: str) -> None:
                          comment="Chapter 2:\n\\ backslash, NULL-ish 'N'",
                          feedback_file_key="feedback/r1 ünïcode & space.docx",
                          feedback_file_name="r1.docx", grade=None))
-            s.add(Milestone(invited_by_id=2, student_id=3, title="Draft", due_at=now,
+            s.add(Milestone(supervisor_id=2, student_id=3, title="Draft", due_at=now,
                             submission_id=subs[1].id, submitted_at=now))
             s.add(OutboxMessage(chat_id=3, kind="review", payload={"text": "hi", "n": [1, 2]}))
             s.add(AuditEntry(actor_id=2, action="review", object_type="submission",
