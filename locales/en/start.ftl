@@ -38,8 +38,8 @@ help-supervisor =
     <b>Supervisor</b>
     /invite [days] [uses] — invite students (e.g. /invite 30 25 for a cohort)
     /invites — your open invites
-    /queue — versions waiting for your review
-    /students — your students and their progress (Mark final, Reopen)
+    /queue — versions waiting for your review, oldest first, each with its 📄 file
+    /students — your students, most urgent first: Waiting, Overdue, Silent, All; a student's view has their 👥 Team, Mark final, Reopen
     /deadline — set a milestone for one or all students
     /milestones — milestones and their status; Move opens one, where Extend gives one student more time
     /meeting — set a meeting with one or all students

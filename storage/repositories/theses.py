@@ -237,3 +237,17 @@ _BY_FILE_KEY = select(Submission).where(Submission.file_key == bindparam("file_k
 async def submission_by_file_key(session: AsyncSession, file_key: str) -> Submission | None:
     """The version stored under this object key, if one was recorded."""
     return await session.scalar(_BY_FILE_KEY, {"file_key": file_key})
+
+
+async def overview_of_all(session: AsyncSession,
+                          ) -> list[tuple[int, str, User, Thesis | None, Submission | None]]:
+    """Every team membership of every student: (member id, role, student, thesis, latest
+    version). One statement, for the weekly digests of all supervisors."""
+    query = (
+        select(ThesisMember.user_id, ThesisMember.role, User, Thesis, Submission)
+        .join(User, User.id == ThesisMember.student_id)
+        .outerjoin(Thesis, Thesis.student_id == User.id)
+        .outerjoin(Submission, _LATEST)
+        .order_by(ThesisMember.user_id, User.full_name, User.id)
+    )
+    return [(m, r, u, t, s) for m, r, u, t, s in await session.execute(query)]
