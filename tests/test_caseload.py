@@ -219,7 +219,7 @@ async def test_monday_digest_of_silent_students_and_a_nudge(
     digest = [m for m in harness.emu.bot_messages(sam.id) if "have sent no version" in m.content]
     assert len(digest) == 1
     assert names_in_digest(digest[0].content) == [f"S{i} Silent" for i in range(1, 8)]
-    assert "S1 Silent — silent for 43 days" in digest[0].content
+    assert "S1 Silent — silent for 42 days" in digest[0].content
     assert {f"Nudge S{i} Silent" for i in range(1, 8)} | {"Nudge all"} == \
         set(digest[0].button_texts())
     await told(admin, "Sam Supervisor: 7 of 30")
