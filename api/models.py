@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.urgency import Filter
-from storage.models import Decision, Role, ThesisStatus
+from services.vocabulary import Decision, Role, ThesisStatus
 
 
 class Model(BaseModel):

@@ -8,7 +8,7 @@ from api.routing import Call, Endpoint
 from api.thesis import timeline_out
 from services.dashboards import StudentLine
 from services.urgency import RANK_NAMES
-from storage.models import ThesisStatus
+from services.vocabulary import ThesisStatus
 
 
 def student_out(line: StudentLine) -> StudentOut:

@@ -23,11 +23,12 @@ from handlers.callbacks import (
 )
 from handlers.filters import HasRole, Magic, Registered, conversation_steps
 from handlers.keyboards import Button, in_rows, markup
-from handlers.render import clip
-from handlers.texts import Texts
 from services.context import Services
 from services.messaging import ADMIN_AUDIENCES, Audience, Draft, clean_body
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.render import clip
+from telegram.texts import Texts
 
 SHOWN_STUDENTS = 60
 

@@ -15,10 +15,11 @@ from aiogram.types import CallbackQuery, Message
 from handlers.callbacks import PromiseCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import markup
-from handlers.texts import Texts
 from services.context import Services
 from services.promises import Choice
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.texts import Texts
 
 ASK, DATE = "ask", "date"
 CHOICES = ((Choice.TOMORROW, "promise.choice.tomorrow"), (Choice.IN_3_DAYS, "promise.choice.in_3"),

@@ -34,15 +34,16 @@ from handlers.keyboards import (
     with_dashboard,
     with_row,
 )
-from handlers.render import age, clip, error_text
-from handlers.texts import Raw, Texts
 from services import lifecycle
 from services.context import Services
 from services.errors import DomainError, IllegalTransition
 from services.overview import StudentLine, StudentsPage
 from services.threads import NoteEntry
 from services.urgency import Filter, Rank
-from storage.models import Role, TeamRole, Thesis, User
+from services.vocabulary import Role, TeamRole
+from storage.models import Thesis, User
+from telegram.render import age, clip, error_text
+from telegram.texts import Raw, Texts
 
 
 class ReopenStates(StatesGroup):

@@ -16,7 +16,8 @@ from services.errors import NotAllowed, NotFound
 from services.overview import judge_students
 from services.team import may_see, scope_of
 from services.urgency import Filter, Judged
-from storage.models import Milestone, Role, Thesis, ThesisStatus, User
+from services.vocabulary import Role, ThesisStatus
+from storage.models import Milestone, Thesis, User
 from storage.repositories import dashboards, milestones, reviews, theses, users
 from storage.repositories.dashboards import StudentRow, SubmissionPoint
 from storage.repositories.theses import VersionRow

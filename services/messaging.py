@@ -18,12 +18,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from services.base import BaseService, read_only
+from services.base import BaseService, read_only, writes
 from services.errors import NotAllowed, NotFound
 from services.notifications import DirectMessageSent, notify
 from services.overview import StudentLine, judge_students
 from services.urgency import Filter, Judged
-from storage.models import DirectMessage, Role, User
+from services.vocabulary import Role
+from storage.models import DirectMessage, User
 from storage.repositories import users
 
 BODY_MAX = 3500
@@ -88,17 +89,9 @@ class MessagingService(BaseService):
     async def count(self, sender: User, draft: Draft) -> int:
         return len(await self._recipients(sender, draft.audience, draft.student_id))
 
+    @writes
     async def send(self, sender: User, draft: Draft) -> Sent:
         """Every recipient once: a row each and its notification, in one transaction."""
-        try:
-            sent = await self._send(sender, draft)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        return sent
-
-    async def _send(self, sender: User, draft: Draft) -> Sent:
         done = await self.session.scalar(select(DirectMessage.id).where(
             DirectMessage.batch == draft.batch).limit(1))
         if done is not None:
@@ -107,25 +100,21 @@ class MessagingService(BaseService):
         now = self.clock.now()
         return Sent(len(await self._deliver(sender, people, draft, now, reply_to=None)))
 
+    @writes
     async def answer(self, sender: User, reply_to_id: int, body: str | None,
                      file_id: str | None = None, file_name: str | None = None,
                      batch: str | None = None) -> User:
         """An answer to a message the sender received: to the one who wrote it."""
-        try:
-            original = await self.session.get(DirectMessage, reply_to_id)
-            if original is None or original.recipient_id != sender.id \
-                    or original.sender_id is None:
-                raise NotFound()
-            author = await users.get(self.session, original.sender_id)
-            if author is None or author.deactivated_at is not None:
-                raise NotAllowed()
-            draft = Draft(Audience.ONE, batch or secrets.token_hex(8),
-                          clean_body(body), file_id, file_name)
-            await self._deliver(sender, [author], draft, self.clock.now(), reply_to=original.id)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        original = await self.session.get(DirectMessage, reply_to_id)
+        if original is None or original.recipient_id != sender.id \
+                or original.sender_id is None:
+            raise NotFound()
+        author = await users.get(self.session, original.sender_id)
+        if author is None or author.deactivated_at is not None:
+            raise NotAllowed()
+        draft = Draft(Audience.ONE, batch or secrets.token_hex(8), clean_body(body), file_id,
+                      file_name)
+        await self._deliver(sender, [author], draft, self.clock.now(), reply_to=original.id)
         return author
 
     async def _deliver(self, sender: User, people: list[User], draft: Draft, now: datetime,

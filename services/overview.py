@@ -14,16 +14,8 @@ from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.team import may_see, scope_of
 from services.urgency import Filter, Judged, Signals
-from storage.models import (
-    ChecklistItem,
-    ExaminerGrade,
-    Milestone,
-    Role,
-    Submission,
-    Thesis,
-    ThesisStatus,
-    User,
-)
+from services.vocabulary import Role, ThesisStatus
+from storage.models import ChecklistItem, ExaminerGrade, Milestone, Submission, Thesis, User
 from storage.repositories import activity, checklist, reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 

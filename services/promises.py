@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from services.base import BaseService, read_only
+from services.base import BaseService, read_only, writes
 from services.errors import AlreadyReviewed, NotAllowed, NotFound, Superseded
 from services.notifications import (
     Kind,
@@ -28,7 +28,8 @@ from services.notifications import (
     notify,
 )
 from services.team import may_review, members, recipients
-from storage.models import ReviewPromise, ThesisStatus, User
+from services.vocabulary import ThesisStatus
+from storage.models import ReviewPromise, User
 from storage.repositories import promises, reminders, theses, users
 
 # The day after the promise passed, the others are told.
@@ -85,16 +86,10 @@ class PromiseService(BaseService):
     def due_for(self, choice: Choice) -> datetime:
         return due_for(choice, self.clock.now(), self.config.tz)
 
+    @writes
     async def promise(self, actor: User, submission_id: int, due_at: datetime) -> Promised:
-        try:
-            promised = await self._promise(actor, submission_id, due_at)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        return promised
-
-    async def _promise(self, actor: User, submission_id: int, due_at: datetime) -> Promised:
+        """Promise (or move the promise of) a decision on this version by ``due_at``; the
+        student is told."""
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()

@@ -11,8 +11,9 @@ from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteU
 from services.metrics import USER_REGISTRATIONS
 from services.notifications import PersonJoined, notify
 from services.team import add_supervisor
-from services.teams import Joined, TeamService
-from storage.models import Invite, Role, User
+from services.team_management import Joined, TeamService
+from services.vocabulary import Role
+from storage.models import Invite, User
 from storage.repositories import audit, invites, users
 
 

@@ -28,7 +28,8 @@ from services.notifications import (
 )
 from services.overview import signals_of
 from services.reminders import DIGEST_HOUR
-from storage.models import TeamRole, User
+from services.vocabulary import TeamRole
+from storage.models import User
 from storage.repositories import activity, reminders, theses, users
 
 MONDAY = 0

@@ -102,12 +102,21 @@ promise-digest = 🗓 Your review promises of the last 30 days: kept { $kept }, 
 silent-digest-header = 💤 <b>{ $count ->
     [one] { $count } student has
    *[other] { $count } students have
-}</b> sent no version, comment or meeting for { $days } days or more:
-silent-digest-line = { $n }. { $name } — silent for { $days } days
-silent-digest-more = … and { $more } more in /students (Silent).
+}</b> sent no version, comment or meeting for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} or more:
+silent-digest-line = { $n }. { $name } — silent for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}
+silent-digest-more = And { $more } more in /students (Silent).
 silent-nudge = Nudge { $name }
 silent-nudge_all = Nudge all
-silent-admin-header = 💤 <b>Silent students</b> (nothing for { $days } days or more): { $count } in all
+silent-admin-header = 💤 <b>Silent students</b> (nothing for { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+} or more): { $count } in all
 silent-admin-line = • { $supervisor }: { $silent } of { $students }
 cmd-message = Write to students (or everyone)
 left-PromiseStates = Left the unfinished review promise.

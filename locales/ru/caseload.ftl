@@ -95,7 +95,7 @@ promise-choice-in_3 = Через 3 дня
 promise-choice-friday = В пятницу
 promise-choice-date = 📅 Другая дата
 promise-ask_date = Введите дату в формате ГГГГ-ММ-ДД (или ГГГГ-ММ-ДД ЧЧ:ММ) либо /cancel.
-promise-done = 🗓 Обещано: решение по версии { $version } студента { $student } — до { $at }. Студенту сообщено.
+promise-done = 🗓 Обещано: решение по версии { $version } ({ $student }) — до { $at }. Студенту сообщено.
 promise-open_queue = Открыть очередь
 promise-notify-made = 🗓 { $supervisor } проверит версию { $version } работы «{ $title }» до { $at }.
 promise-notify-passed = ⏰ Вы обещали принять решение по версии { $version } работы «{ $title }» ({ $student }) до { $at }. Версия всё ещё ждёт.
@@ -107,12 +107,22 @@ silent-digest-header = 💤 <b>{ $count ->
     [one] { $count } студент
     [few] { $count } студента
    *[other] { $count } студентов
-}</b> без версий, комментариев и встреч { $days } дней и дольше:
-silent-digest-line = { $n }. { $name } — молчит { $days } дн.
-silent-digest-more = … и ещё { $more } в /students («Молчат»).
+}</b> без версий, комментариев и встреч не менее { $days ->
+    [one] { $days } дня
+   *[other] { $days } дней
+}:
+silent-digest-line = { $n }. { $name } — молчит { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}
+silent-digest-more = И ещё { $more } в /students («Молчат»).
 silent-nudge = Напомнить: { $name }
 silent-nudge_all = Напомнить всем
-silent-admin-header = 💤 <b>Молчащие студенты</b> (ничего { $days } дней и дольше): всего { $count }
+silent-admin-header = 💤 <b>Молчащие студенты</b> (ничего не менее { $days ->
+    [one] { $days } дня
+   *[other] { $days } дней
+}): всего { $count }
 silent-admin-line = • { $supervisor }: { $silent } из { $students }
 cmd-message = Написать студентам (или всем)
 left-PromiseStates = Обещание проверить не записано.

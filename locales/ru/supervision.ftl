@@ -10,6 +10,6 @@ stats-view =
     Отправлено за последние 7 дней: { $week }
     Медианное время проверки: { $median }
 stats-none = нет
-notify-student_unreachable = ⚠️ Студент { $student_name } заблокировал бота и больше не получает от него сообщений.
+notify-student_unreachable = ⚠️ { $student_name }: бот заблокирован в этом чате, сообщения от бота больше не доходят.
 stats-median = { $hours } ч
-leftovers-card-supervisor_deactivated = ⚠️ Пришло вам, потому что у научного руководителя этого студента ({ $supervisor }) отключён доступ.
+leftovers-card-supervisor_deactivated = ⚠️ Пришло вам, потому что у научного руководителя ({ $supervisor }) отключён доступ.
