@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -210,6 +211,9 @@ async def test_monday_digest_of_silent_students_and_a_nudge(
     db = harness.settings.effective_database_url
     clock.set(START + timedelta(days=2, hours=12))  # Sunday: no digest yet
     schedulers = World(db, clock, tmp_path)
+    # As the bot is configured: Ada (1) is an admin.
+    schedulers.deps = replace(schedulers.deps, config=replace(schedulers.deps.config,
+                                                              admin_ids=frozenset({1})))
     await schedulers.scheduler().run_once()
     assert await silent_digests(db) == 0
     clock.set(MONDAY_MORNING)
