@@ -15,7 +15,15 @@ from services.errors import NotAllowed, NotFound
 from services.team import may_see, scope_of
 from services.urgency import Filter, Judged, Signals
 from services.vocabulary import Role, ThesisStatus
-from storage.models import ChecklistItem, ExaminerGrade, Milestone, Submission, Thesis, User
+from storage.models import (
+    ChecklistItem,
+    ExaminerGrade,
+    Milestone,
+    ReviewPromise,
+    Submission,
+    Thesis,
+    User,
+)
 from storage.repositories import activity, checklist, reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 
@@ -30,6 +38,9 @@ class StatusView:
     now: datetime
     # The requested changes still open (services/checklist.py).
     open_items: Sequence[ChecklistItem] = field(default_factory=list)
+    # "I'll review by …" on the version waiting for a decision, and who promised it.
+    promise: ReviewPromise | None = None
+    promiser: User | None = None
 
 
 @dataclass(frozen=True)
@@ -62,14 +73,12 @@ class StudentsPage:
 
 async def judge_students(session: AsyncSession, member: User, now: datetime,
                          silent_days: int) -> list[tuple[StudentLine, Judged]]:
-    """The students on this user's teams, judged and most urgent first: four statements,
+    """The students on this user's teams, judged and most urgent first: one statement,
     whatever their number."""
-    rows = await theses.overview(session, member.id)
-    found = await activity.of_students(session, member.id, now) if rows else {}
     judged = []
-    for student, thesis, latest, role in rows:
-        j = urgency.judge(signals_of(student, thesis, latest, found.get(student.id)), now,
-                          silent_days)
+    for row in await activity.students_of(session, member.id, now):
+        student, thesis, latest, role = row.student, row.thesis, row.latest, row.role
+        j = urgency.judge(signals_of(student, thesis, latest, row.activity), now, silent_days)
         days = (now - latest.submitted_at).days if latest else None
         judged.append((StudentLine(student, thesis, latest, days, role, j), j))
     order = {id(j): n for n, j in enumerate(urgency.by_urgency(j for _, j in judged))}
@@ -98,9 +107,15 @@ class Stats:
 class OverviewService(BaseService):
     @read_only
     async def status(self, student: User) -> StatusView:
-        thesis, latest, upcoming = await theses.status_of(self.session, student.id)
+        found = await theses.status_of(self.session, student.id)
+        thesis, latest = found.thesis, found.latest
         items = await checklist.open_items(self.session, thesis.id) if thesis else []
-        return StatusView(thesis, latest, upcoming, self.clock.now(), items)
+        # A promise counts while the version waits for a decision.
+        waiting = latest is not None and latest.review is None and thesis is not None \
+            and thesis.status == ThesisStatus.SUBMITTED.value
+        return StatusView(thesis, latest, found.upcoming, self.clock.now(), items,
+                          found.promise if waiting else None,
+                          found.promiser if waiting else None)
 
     @read_only
     async def history(self, actor: User, student_id: int) -> tuple[User, Thesis | None,

@@ -113,16 +113,6 @@ class PromiseService(BaseService):
         return Promised(row, student, submission.version)
 
     @read_only
-    async def of_latest(self, student: User) -> tuple[ReviewPromise, User | None] | None:
-        """The promise on the student's version waiting for a decision, if any (/status)."""
-        found = await promises.open_of_student(self.session, student.id)
-        if found is None:
-            return None
-        promise = found
-        by = await users.get(self.session, promise.promised_by) if promise.promised_by else None
-        return promise, by
-
-    @read_only
     async def tally(self) -> Tally:
         """Promises due in the last ``PROMISE_WINDOW``: kept and broken (admin /stats)."""
         kept = broken = 0

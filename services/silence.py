@@ -30,7 +30,7 @@ from services.overview import signals_of
 from services.reminders import DIGEST_HOUR
 from services.vocabulary import TeamRole
 from storage.models import User
-from storage.repositories import activity, reminders, theses, users
+from storage.repositories import activity, reminders, users
 
 MONDAY = 0
 DIGEST_ITEMS = 10
@@ -80,16 +80,16 @@ class SilenceService(BaseService):
     async def _silent(self, now: datetime,
                       ) -> tuple[list[_Member], list[tuple[User, int, int]]]:
         """Per decider: their silent students; per supervisor: (them, silent, students)."""
-        rows = await theses.overview_of_all(self.session)
-        seen = await activity.of_students(self.session, None, now)
+        rows = await activity.students_of(self.session, None, now)
         people = {u.id: u for u in await users.active_with_roles(
             self.session, ["supervisor"])}
         by_member: dict[int, _Member] = {}
         per_supervisor: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        for member_id, role, student, thesis, latest in rows:
+        for row in rows:
+            member_id, role, student = row.member_id, row.role, row.student
             if role not in DECIDERS or student.deactivated_at is not None:
                 continue
-            judged = urgency.judge(signals_of(student, thesis, latest, seen.get(student.id)),
+            judged = urgency.judge(signals_of(student, row.thesis, row.latest, row.activity),
                                    now, self.config.silent_days)
             entry = by_member.setdefault(member_id, _Member(member_id, []))
             entry.students += 1

@@ -38,13 +38,6 @@ def _undecided() -> Select[ReviewPromise, Submission, Thesis, User]:
             .where(Review.id.is_(None), _WAITING))
 
 
-async def open_of_student(session: AsyncSession, student_id: int) -> ReviewPromise | None:
-    """The promise on the student's version waiting for a decision."""
-    query = _undecided().where(Thesis.student_id == student_id)
-    row = (await session.execute(query)).first()
-    return row[0] if row else None
-
-
 async def passed_undecided(session: AsyncSession, after: datetime,
                            until: datetime) -> list[ReviewPromise]:
     """Promises due in ``after < due <= until`` whose version still waits."""
