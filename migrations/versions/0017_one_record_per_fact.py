@@ -8,7 +8,7 @@ through a team invite: they become a "member". Downgrade makes members superviso
 (what they were before this revision).
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0019
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0016"
+down_revision: str | Sequence[str] | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
