@@ -192,7 +192,7 @@ async def test_rename_from_status_and_from_the_students_view(make_bot: BotFactor
         (await sam.expect(1, before))[-1].content
     # The supervisor, from the student's view.
     await sam.send("/students")
-    view = (await sam.click("Alice A"))[-1]
+    view = (await sam.click("1. Alice A"))[-1]
     await sam.click("✏️ Rename", message_id=view.message_id)
     before = alice.bot_count
     assert "now called Graph Networks" in await sam.say("Graph Networks")

@@ -10,6 +10,7 @@ help-member =
     versions and set milestones and meetings; as an examiner you read and grade.
     /queue — versions waiting for your review
     /students — the students whose teams you are on
+    Grade — as a thesis's examiner: the button on the notice that the thesis is final, or in the student's view in /students
     /deadline — set a milestone for a student you co-supervise
     /milestones — the milestones you set
     /meeting — set a meeting with a student you co-supervise

@@ -53,7 +53,10 @@ async def test_sigterm_under_load_and_logs_without_secrets(
     try:
         await first.start()
         _admin, supervisor, alice, bob = await onboard(harness)
-        assert "I did not understand" in await alice.say(said[3])
+        # Text outside a step is offered to her supervisor (and not sent: Cancel).
+        assert "Send this to your supervisor?" in await alice.say(said[3])
+        await alice.click("Cancel", expect=0)
+        await emu.wait_until(lambda: "Not sent." in (alice.last().content or ""))
         for student, body in ((alice, "alice"), (bob, "bob")):
             await student.say("/submit")
             await student.say(said[0])
