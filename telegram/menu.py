@@ -22,6 +22,9 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "supervisor": ("help", "invite", "invites", "queue", "students", "message", "deadline",
                    "milestones", "meeting", "meetings", "calendar", "export", "mydata",
                    "language", "cancel"),
+    # Joined by a team invite: no /invite, no /invites.
+    "member": ("help", "queue", "students", "deadline", "milestones", "meeting", "meetings",
+               "calendar", "export", "mydata", "language", "cancel"),
     "student": ("help", "submit", "status", "history", "deadlines", "meetings", "calendar",
                 "mydata", "language", "cancel"),
 }
