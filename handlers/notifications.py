@@ -9,7 +9,7 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 
 from handlers.callbacks import MeetingAction, MeetingCb, QueuePageCb, ThreadAction, ThreadCb
-from handlers.changes import changes_button, changes_line
+from handlers.changes import changes_button, changes_line, shared_button, shared_line
 from handlers.keyboards import markup, review_buttons, with_row
 from handlers.meetings import answer_buttons, record_buttons, record_text
 from handlers.render import CAPTION_LIMIT, clip
@@ -47,6 +47,7 @@ from services.notifications import (
     ThesisReopened,
     ThreadComment,
 )
+from services.shared_text import SharedView
 
 # Of a caption's 1024 characters, what the summary of the changes may take (the rest of the
 # card takes at most ~700).
@@ -79,7 +80,8 @@ def _document(file_id: str | None, key: str | None,
 def submission_card(t: Texts, *, student_name: str, title: str, version: int,
                     note: str | None, submitted_at: datetime, caption: bool,
                     checklist: Sequence[ChecklistMark] = (),
-                    changes: ChangeView | None = None, comparing: bool = False) -> str:
+                    changes: ChangeView | None = None, comparing: bool = False,
+                    shared: SharedView | None = None) -> str:
     # A caption holds 1024 characters: the note gives way first, then the title, and the
     # checklist shows the first items' beginnings; what changed since the last version
     # (under the title) keeps to its own share.
@@ -89,6 +91,7 @@ def submission_card(t: Texts, *, student_name: str, title: str, version: int,
              note=t.raw("card.note", note=clip(note, room)) if note else None) \
         + (t("compare.comparing", base=version - 1) if comparing and changes is None
            else changes_line(t, changes, CHANGES_IN_CAPTION if caption else 1000)) \
+        + shared_line(t, shared) \
         + checklist_card(t, checklist, caption)
 
 
@@ -122,28 +125,31 @@ def reply_button(t: Texts, submission_id: int) -> InlineKeyboardMarkup | None:
 
 
 def _new_submission(t: Texts, p: NewSubmission, changes: ChangeView | None = None,
-                    comparing: bool = False) -> Outgoing:
+                    comparing: bool = False, shared: SharedView | None = None) -> Outgoing:
     """The card; ``comparing``: the comparison with the version before is still to come
     (the comparison worker edits the card with its summary, or without one if it fails)."""
     document = _document(p.file_id, p.file_key, p.file_name)
     text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
                            note=p.note, submitted_at=p.submitted_at,
                            caption=document is not None, checklist=p.checklist,
-                           changes=changes, comparing=comparing)
+                           changes=changes, comparing=comparing, shared=shared)
     if p.deactivated_supervisor is not None:
         # First, so that a caption cut to its limit keeps it.
         text = t("leftovers.card.supervisor_deactivated",
                  supervisor=clip(p.deactivated_supervisor, 100)) + "\n" + text
     buttons = with_row(review_buttons(t, p.submission_id) if p.decides else None,
-                       changes_button(t, changes, p.submission_id))
+                       changes_button(t, changes, p.submission_id)
+                       + shared_button(t, shared, p.submission_id))
     return Outgoing(text=text[:CAPTION_LIMIT] if document is not None else text,
                     document=document, markup=buttons)
 
 
-def card_with_changes(t: Texts, p: NewSubmission, changes: ChangeView | None) -> Outgoing:
+def card_with_changes(t: Texts, p: NewSubmission, changes: ChangeView | None,
+                      shared: SharedView | None = None) -> Outgoing:
     """A version's card once its comparison is made: the comparison worker edits the card
-    that was sent into this (the review buttons stay, 🔍 What changed joins them)."""
-    return _new_submission(t, p, changes)
+    that was sent into this (the review buttons stay, 🔍 What changed and 🔎 Shared text
+    join them)."""
+    return _new_submission(t, p, changes, shared=shared)
 
 
 def _decision(t: Texts, p: DecisionMade) -> Outgoing:

@@ -20,6 +20,7 @@ from services.overview import OverviewService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
+from services.shared_text import SharedTextService
 from services.submissions import SubmissionService
 from services.teams import TeamService
 from services.threads import ThreadService
@@ -102,3 +103,7 @@ class Services:
     @cached_property
     def comparisons(self) -> ComparisonService:
         return ComparisonService(self.session, self.deps)
+
+    @cached_property
+    def shared_text(self) -> SharedTextService:
+        return SharedTextService(self.session, self.deps)
