@@ -162,14 +162,14 @@ def _child_env() -> dict[str, str]:
 # --- the child ------------------------------------------------------------------------
 
 def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
-    """Read the files the parent wrote, run services.comparison.run_job, write its output.
+    """Read the files the parent wrote, run services.text_diff.run_job, write its output.
 
     ``job``: new_path, new_kind, old_text_path | None, old_path | None, old_kind | None,
     old_reason | None, old_version | None, new_version, title, out_dir. Answer: text_path | None,
     pages | None, words | None, summary | None, html_path | None, reason | None.
     With ``task: "similarity"`` it is the shared-text check instead (``similarity_job``).
     """
-    from services.comparison import run_job
+    from services.text_diff import run_job
 
     if job.get("task") == "similarity":
         return similarity_job(job)
@@ -195,8 +195,8 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
 
 def _fingerprint(text: str, out: Path) -> str:
     """The version's LSH bands (services/similarity.py), for the index and its look-up."""
-    from services.comparison import DocumentText
     from services.similarity import fingerprint
+    from services.text_diff import DocumentText
 
     found = fingerprint(DocumentText.from_json(text))
     (out / "fingerprint.json").write_text(json.dumps(
@@ -211,8 +211,8 @@ def similarity_job(job: dict[str, Any]) -> dict[str, Any]:
     line: submission_id, title, year, supervisor, text), title, version, out_dir. Answer:
     summary (services.similarity.Check.summary), html_path | None (only when text is shared).
     """
-    from services.comparison import DocumentText
     from services.similarity import Candidate, check, render_html
+    from services.text_diff import DocumentText
 
     out = Path(job["out_dir"])
     text = DocumentText.from_json(Path(job["text_path"]).read_text("utf-8"))
@@ -236,7 +236,7 @@ def similarity_job(job: dict[str, Any]) -> dict[str, Any]:
 
 # Imported while the child starts, so that a job's time is the job's.
 comparison_job.preload = (  # type: ignore[attr-defined]
-    "services.comparison", "services.similarity", "pypdfium2", "defusedxml.ElementTree")
+    "services.text_diff", "services.similarity", "pypdfium2", "defusedxml.ElementTree")
 
 
 def _child_main(memory_mb: int, target: str) -> None:

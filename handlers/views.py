@@ -15,14 +15,14 @@ from handlers.callbacks import (
     ThreadAction,
     ThreadCb,
 )
-from handlers.changes import changes_line, shared_line
 from handlers.keyboards import file_buttons
-from handlers.render import clip, size, split_lines
-from handlers.texts import Raw, Texts
-from services.comparisons import ChangeView
+from services.compare_jobs import ChangeView
 from services.shared_text import SharedView
 from storage.models import ExaminerGrade, Thesis
 from storage.repositories.theses import VersionRow
+from telegram.changes import changes_line, shared_line
+from telegram.render import clip, size, split_lines
+from telegram.texts import Raw, Texts
 
 
 def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],

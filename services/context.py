@@ -10,7 +10,7 @@ from services.access import AccessService
 from services.base import ServiceConfig, ServiceDeps
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
-from services.comparisons import ComparisonService
+from services.compare_jobs import ComparisonService
 from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
 from services.exports import ExportService
@@ -22,7 +22,7 @@ from services.reminders import ReminderService
 from services.reviews import ReviewService
 from services.shared_text import SharedTextService
 from services.submissions import SubmissionService
-from services.teams import TeamService
+from services.team_management import TeamService
 from services.threads import ThreadService
 from services.uploads import UploadJobService
 

@@ -20,11 +20,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from services.base import BaseService, read_only
-from services.comparison import DocumentText
+from services.base import BaseService, read_only, writes
 from services.errors import NotAllowed, NotFound, SharedTextNotReady, StorageUnavailable
 from services.team import role_of, teams
-from storage.models import Role, TeamRole, User, VersionSimilarity
+from services.text_diff import DocumentText
+from services.vocabulary import Role, TeamRole
+from storage.models import User, VersionSimilarity
 from storage.repositories import audit, similarity, theses
 
 REPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -127,6 +128,7 @@ class SharedTextService(BaseService):
                                   supervisor=", ".join(names) or "—", text=text.content))
         return out
 
+    @writes
     async def record(self, submission_id: int, outcome: SharedOutcome) -> None:
         """In the caller's transaction (services/comparisons.store): the version's place in
         the index and its check."""
@@ -138,6 +140,7 @@ class SharedTextService(BaseService):
             summary=summary, html_key=outcome.html_key, reason=outcome.reason,
             checked_at=self.clock.now())
 
+    @writes
     async def reindex(self, after: int, limit: int) -> tuple[int, int]:
         """The next ``limit`` stored texts after ``after`` back in the index; (last id, how
         many). Their checks stay as they were."""
@@ -152,7 +155,6 @@ class SharedTextService(BaseService):
                 continue
             await similarity.replace_bands(self.session, text.submission_id, found.chunks)
             await similarity.save(self.session, text.submission_id, chunks=len(found.chunks))
-        await self.session.commit()
         return (texts[-1].submission_id if texts else after), len(texts)
 
     # --- the readers' side ------------------------------------------------------------
@@ -167,25 +169,24 @@ class SharedTextService(BaseService):
     async def view_for(self, submission_id: int) -> SharedView | None:
         return (await self.of_versions([submission_id])).get(submission_id)
 
+    @writes
     async def report(self, actor: User, submission_id: int, via: str) -> Report:
-        """The report of a version, for its thesis team and admins; audited."""
+        """The report of a version, for its thesis team and admins; each opening is in the
+        audit log (written only when the report is sent)."""
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
         submission, _thesis, student, _review = found
         member = await role_of(self.session, actor, student.id) is not None
         if actor.role != Role.ADMIN.value and not member:
-            await self.session.commit()
             raise NotAllowed()
         row = await similarity.get(self.session, submission_id)
         if row is None or row.html_key is None:
-            await self.session.commit()
             raise SharedTextNotReady(version=submission.version)
+        content = await self._read_object(row.html_key)
         audit.record(self.session, actor_id=actor.id, action="shared_text_opened",
                      object_type="submission", object_id=submission_id,
                      at=self.clock.now(), via=via)
-        await self.session.commit()
-        content = await self._read_object(row.html_key)
         return Report(f"shared-text-v{submission.version}.html", content)
 
     async def _read_object(self, key: str) -> bytes:

@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from services.comparison import DocumentText
+from services.text_diff import DocumentText
 
 SHINGLE = 5
 CHUNK = 80  # words of a stored chunk at most (a paragraph, or an even piece of one)

@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
+from handlers.texts import Texts
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.workers.comparison import ComparisonConfig, ComparisonWorker
-from handlers.texts import Texts
-from services.comparison import extract
 from services.similarity import Candidate, check
+from services.text_diff import extract
 from storage.db import create_engine
 from storage.models import AuditEntry, SimilarityBand, Submission, Thesis, VersionSimilarity
 from tests.conftest import BotFactory, Chat, Harness

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from services.comparison import DocumentText, Section
+from services.text_diff import DocumentText, Section
 from tests.support.theses import GenSection, GenThesis, Writer
 
 RU_SYLLABLES = ("ка", "ло", "ми", "рен", "тос", "ва", "ни", "дел", "пар", "сон", "те", "бри",

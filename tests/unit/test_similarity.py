@@ -13,8 +13,8 @@ import pytest
 from datasketch import MinHash
 
 from services import similarity
-from services.comparison import DocumentText, Section
 from services.similarity import Candidate, check, fingerprint, render_html, shared_runs, words_of
+from services.text_diff import DocumentText, Section
 from tests.support.shared_text import copying, document, pick, source_thesis
 
 pytestmark = pytest.mark.unit
