@@ -173,6 +173,9 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
 
     if job.get("task") == "similarity":
         return similarity_job(job)
+    if job.get("task") == "fingerprint":  # a stored text (the benchmark, a reindex)
+        return {"fingerprint_path": _fingerprint(Path(job["text_path"]).read_text("utf-8"),
+                                                 Path(job["out_dir"]))}
     out = Path(job["out_dir"])
     old_text = Path(job["old_text_path"]).read_text("utf-8") \
         if job.get("old_text_path") else None

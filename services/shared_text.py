@@ -22,10 +22,11 @@ from typing import Any
 
 from services.base import BaseService, read_only, writes
 from services.errors import NotAllowed, NotFound, SharedTextNotReady, StorageUnavailable
-from services.team import role_of, teams
+from services.notifications import SharedTextAlert, notify
+from services.team import members, role_of, teams
 from services.text_diff import DocumentText
 from services.vocabulary import Role, TeamRole
-from storage.models import User, VersionSimilarity
+from storage.models import Thesis, User, VersionSimilarity
 from storage.repositories import audit, similarity, theses
 
 REPORT_MAX_BYTES = 50 * 1024 * 1024
@@ -128,7 +129,6 @@ class SharedTextService(BaseService):
                                   supervisor=", ".join(names) or "—", text=text.content))
         return out
 
-    @writes
     async def record(self, submission_id: int, outcome: SharedOutcome) -> None:
         """In the caller's transaction (services/comparisons.store): the version's place in
         the index and its check."""
@@ -139,6 +139,26 @@ class SharedTextService(BaseService):
             percent=float(summary["percent"]) if summary is not None else None,
             summary=summary, html_key=outcome.html_key, reason=outcome.reason,
             checked_at=self.clock.now())
+
+    async def tell_examiners(self, student: User, thesis: Thesis) -> None:
+        """The thesis is declared final: its examiners are told when its final version shares
+        more text with other theses than SIMILARITY_ALERT_PERCENT (in the caller's
+        transaction, with the move itself)."""
+        found = await similarity.of_version(self.session, thesis.id, thesis.latest_version)
+        if found is None:
+            return
+        submission_id, row = found
+        view = view_of(row, self.config.similarity_alert_percent) if row is not None else None
+        if view is None or not view.alert:
+            return
+        payload = SharedTextAlert(
+            submission_id=submission_id, student_name=student.full_name, title=thesis.title,
+            version=thesis.latest_version, percent=round(view.percent, 2),
+            source_title=view.source_title, source_year=view.source_year)
+        now = self.clock.now()
+        for member in await members(self.session, student.id):
+            if member.role is TeamRole.EXAMINER and member.active:
+                notify(self.session, member.user.id, payload, now)
 
     @writes
     async def reindex(self, after: int, limit: int) -> tuple[int, int]:

@@ -90,10 +90,10 @@ def shared_line(t: Texts, view: SharedView | None, *, own: bool = False) -> str:
     if view.source_title is None or view.percent <= 0:
         return t("shared.none")
     if own:
-        return t("shared.own", percent=_share(view.percent))
+        return t("shared.own", percent=share_text(view.percent))
     return t("shared.line_alert" if view.alert else "shared.line",
-             percent=_share(view.percent), title=clip(view.source_title, NAME_MAX) or "",
-             year=str(view.source_year), source=_share(view.source_percent or 0.0))
+             percent=share_text(view.percent), title=clip(view.source_title, NAME_MAX) or "",
+             year=str(view.source_year), source=share_text(view.source_percent or 0.0))
 
 
 def shared_button(t: Texts, view: SharedView | None, submission_id: int) -> list[Button]:
@@ -103,5 +103,6 @@ def shared_button(t: Texts, view: SharedView | None, submission_id: int) -> list
     return [(t("shared.button"), SharedTextCb(submission_id=submission_id))]
 
 
-def _share(percent: float) -> str:
+def share_text(percent: float) -> str:
+    """A share in per cent as the texts show it ("<1" below one)."""
     return _percent(percent / 100)

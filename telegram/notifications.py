@@ -35,6 +35,7 @@ from services.notifications import (
     NewSubmission,
     Payload,
     ReviewDigest,
+    SharedTextAlert,
     StudentOverdue,
     StudentUnreachable,
     TeamJoined,
@@ -44,7 +45,13 @@ from services.notifications import (
     ThreadComment,
 )
 from services.shared_text import SharedView
-from telegram.changes import changes_button, changes_line, shared_button, shared_line
+from telegram.changes import (
+    changes_button,
+    changes_line,
+    share_text,
+    shared_button,
+    shared_line,
+)
 from telegram.render import CAPTION_LIMIT, clip
 from telegram.texts import Raw, Texts
 
@@ -200,6 +207,16 @@ def _deadline_moved(t: Texts, p: DeadlineMoved) -> Outgoing:
 def _thesis_final(t: Texts, p: ThesisFinal) -> Outgoing:
     return Outgoing(text=t("notify.thesis_final", supervisor_name=p.supervisor_name,
                            title=clip(p.title, 300), version=p.version))
+
+
+def _shared_text_alert(t: Texts, p: SharedTextAlert) -> Outgoing:
+    view = SharedView(percent=p.percent, source_title=p.source_title,
+                      source_year=p.source_year, source_percent=None, has_report=True,
+                      alert=True)
+    return Outgoing(text=t("shared.alert", student=clip(p.student_name, 100),
+                           title=clip(p.title, 300), version=p.version,
+                           percent=share_text(p.percent)),
+                    markup=markup([shared_button(t, view, p.submission_id)]))
 
 
 def _thesis_reopened(t: Texts, p: ThesisReopened) -> Outgoing:
@@ -358,6 +375,8 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return _thesis_final(t, payload)
         case ThesisReopened():
             return _thesis_reopened(t, payload)
+        case SharedTextAlert():
+            return _shared_text_alert(t, payload)
         case MilestoneExtended():
             return _milestone_extended(t, payload)
         case MilestoneDeleted():

@@ -9,6 +9,8 @@ workers on one database check each version once, and a hostile file stalls nothi
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import re
 import time
 from collections import Counter
@@ -16,16 +18,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
-from handlers.texts import Texts
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.ops.similarity import reindex
 from bot.workers.comparison import ComparisonConfig, ComparisonWorker
 from services.similarity import Candidate, check
 from services.text_diff import extract
 from storage.db import create_engine
 from storage.models import AuditEntry, SimilarityBand, Submission, Thesis, VersionSimilarity
+from telegram.texts import Texts
 from tests.conftest import BotFactory, Chat, Harness
+from tests.support.conversation import decide
 from tests.support.shared_text import copying, pick, source_thesis
 from tests.support.theses import ENTITY_BOMB, docx_with, to_docx
 from tests.support.webapp import token_for, webapp_settings
@@ -187,6 +191,50 @@ async def test_copied_paragraphs_are_shown_to_the_team_and_only_the_share_to_the
         AuditEntry.action == "shared_text_opened", AuditEntry.object_id == str(alice_v1)))
     assert audited.scalar_one() == 3  # the chat, Sam's and Ada's API calls
 
+    # Sam's export carries each version's share.
+    assert "your students" in await sam.say("/export")
+    before = sam.bot_count
+    await sam.click("📊 Students, theses, versions, meetings (CSV + XLSX)", expect=0)
+    await wait_for(lambda: len([m for m in harness.emu.bot_messages(sam.id)[before:]
+                                if m.document]) >= 3, what="the export's files")
+    table = next(m for m in harness.emu.bot_messages(sam.id)[before:]
+                 if m.document and m.document["file_name"] == "versions.csv")
+    rows = list(csv.DictReader(io.StringIO(harness.emu.file_bytes(
+        table.document["file_id"]).decode())))
+    assert [(r["version"], r["shared_text_percent"]) for r in rows] \
+        == [("1", str(round(result.percent, 1))), ("2", "0.0")]
+
+    # An examiner joins; v3 copies the paragraphs again; Sam approves it and marks the
+    # thesis final: the examiner is told, and may open the report.
+    await sam.send("/students")
+    before = sam.bot_count
+    await sam.click("👥 Alice S")
+    await wait_for(lambda: any("Thesis team of" in m.content
+                               for m in harness.emu.bot_messages(sam.id)[before:]),
+                   what="the team view")
+    view = [m for m in harness.emu.bot_messages(sam.id)[before:]
+            if "Thesis team of" in m.content][-1]
+    link = (await sam.click("Add examiner", message_id=view.message_id))[-1].content
+    eve = harness.chat(400, "Eve", "Examiner")
+    assert "as examiner" in await eve.say(f"/start {invite_code(link)}")
+    await submit(alice, data, "alice-3.docx")
+    await wait_for(lambda: card(harness, sam, 3) is not None
+                   and "Shared text" in card(harness, sam, 3).content,
+                   what="v3's card edited")
+    assert expected in card(harness, sam, 3).content  # her own v1 does not count
+    await decide(harness, sam, card(harness, sam, 3).message_id, "Approve", None)
+    await sam.send("/students")
+    student_view = (await sam.click("Alice S"))[-1]
+    await sam.click("Mark final", message_id=student_view.message_id)
+    await wait_for(lambda: any("final version (v3)" in m.content
+                               for m in harness.emu.bot_messages(eve.id)),
+                   what="the examiner told")
+    alert = [m for m in harness.emu.bot_messages(eve.id) if "final version (v3)" in m.content][-1]
+    assert f"shares {share(result.percent)} % of its text" in alert.content
+    sent = await eve.click("🔎 Shared text", message_id=alert.message_id)
+    assert sent[-1].document is not None
+    assert sent[-1].document["file_name"] == "shared-text-v3.html"
+
 
 async def test_two_workers_check_each_version_once_and_a_hostile_file_stalls_nothing(
         make_bot: BotFactory) -> None:
@@ -238,7 +286,11 @@ async def test_two_workers_check_each_version_once_and_a_hostile_file_stalls_not
         summary = result.scalar_one()
         assert summary is not None and summary["sources"][0]["title"] == SOURCE_TITLE
         assert summary["sources"][0]["passages"] >= 3
-    # Every checked version is in the index, once.
-    bands = await query(harness, select(SimilarityBand.submission_id, func.count())
-                        .group_by(SimilarityBand.submission_id))
-    assert {sid for sid, _n in bands.all()} == {bob_v1, *ids[1:]}
+    # Every checked version is in the index, once; a reindex from the stored texts
+    # (python -m bot similarity-reindex) builds the same index.
+    index = select(SimilarityBand.hash, SimilarityBand.submission_id)
+    before = set((await query(harness, index)).all())
+    assert {sid for _hash, sid in before} == {bob_v1, *ids[1:]}
+    await query(harness, delete(SimilarityBand))
+    assert await reindex(harness.settings) == (4, len(before))
+    assert set((await query(harness, index)).all()) == before
