@@ -63,8 +63,9 @@ ENDPOINTS = (
     Endpoint("GET", r"/api/versions/{id:\d+}/file", version_file,
              "The file of a version (or, with feedback=true, the supervisor's feedback file)",
              None, query=FileQuery, roles=("its student", "their supervisor", "admin"),
-             errors=(401, 403, 404)),
+             errors=(401, 403, 404), content_types=tuple(TYPES.values())),
     Endpoint("GET", r"/api/versions/{id:\d+}/shared-text", shared_text,
              "The report of the text a version shares with other theses (HTML)", None,
-             roles=("its thesis team", "admin"), errors=(400, 401, 403, 404)),
+             roles=("its thesis team", "admin"), errors=(400, 401, 403, 404),
+             content_types=("text/html",)),
 )

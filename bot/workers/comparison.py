@@ -37,7 +37,7 @@ from services.clock import Clock
 from services.compare_jobs import Cards, ComparisonService, Job, Outcome, Plan, html_prefix
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import MalformedPayload, NewSubmission, parse
-from services.shared_text import SharedOutcome, SharedTextService, nothing_shared
+from services.shared_text import CANDIDATES, SharedOutcome, SharedTextService, nothing_shared
 from services.text_diff import Summary
 from services.vocabulary import ComparisonStatus
 from storage.files import new_key
@@ -218,6 +218,8 @@ class ComparisonWorker:
             await self._deps.files.put_stream(html_key, _chunks(Path(result["html_path"])),
                                               "text/html; charset=utf-8")
         summary = result.get("summary")
+        if isinstance(summary, dict):  # as small as the child was told to make it
+            summary["sources"] = list(summary.get("sources") or [])[:CANDIDATES]
         return SharedOutcome(chunks=chunks, summary=summary if isinstance(summary, dict)
                              else None, html_key=html_key, reason=None)
 
