@@ -32,6 +32,9 @@ from storage.repositories import audit, similarity, theses
 REPORT_MAX_BYTES = 50 * 1024 * 1024
 # Theses compared passage by passage with a version (services/similarity.MAX_CANDIDATES).
 CANDIDATES = 12
+# Band hashes looked up at most (a 300-page thesis has ~5,000): the hashes are sorted, so the
+# first ones are an even sample of a longer list (a hostile text's tens of thousands).
+LOOKUP_MAX = 20_000
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ class SharedTextService(BaseService):
         if found is None:
             return []
         _submission, _thesis, student, _review = found
-        hits = await similarity.candidates(self.session, windows, student.id,
+        hits = await similarity.candidates(self.session, windows[:LOOKUP_MAX], student.id,
                                            limit=4 * CANDIDATES)
         rows = await similarity.sources(self.session, [sid for sid, _n in hits])
         order = {sid: rank for rank, (sid, _n) in enumerate(hits)}

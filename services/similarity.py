@@ -75,7 +75,6 @@ FORMAT = 1
 
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX_HASH = np.uint64((1 << 32) - 1)
-_MASK64 = (1 << 64) - 1
 _POLY = np.uint64(0x9E3779B97F4A7C15)
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)

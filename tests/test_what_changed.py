@@ -127,7 +127,8 @@ async def test_card_is_edited_with_the_summary_and_the_button_sends_the_html(
     edited = card(harness, supervisor, 2)
     delta = new_pages - old_pages
     pages = "±0" if delta == 0 else f"+{delta}" if delta > 0 else f"−{-delta}"
-    expected = (f"What changed since v1: {pages} pages, +{edits.added:,} words "
+    unit = "page" if abs(delta) == 1 else "pages"  # the catalog's plural
+    expected = (f"What changed since v1: {pages} {unit}, +{edits.added:,} words "
                 f"(−{edits.removed:,}), ")
     assert expected in edited.content, edited.content
     share = round((edits.added + edits.removed) / (edits.old.words + edits.new.words + 6) * 100)
