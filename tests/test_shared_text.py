@@ -74,7 +74,7 @@ def card(harness: Harness, supervisor: Chat, version: int) -> Any:
     return found[-1] if found else None
 
 
-async def wait_for(predicate: Any, timeout: float = 60.0, what: str = "") -> None:
+async def wait_for(predicate: Any, timeout: float = 120.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = predicate()
