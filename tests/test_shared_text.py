@@ -29,7 +29,7 @@ from storage.db import create_engine
 from storage.models import AuditEntry, SimilarityBand, Submission, Thesis, VersionSimilarity
 from telegram.texts import Texts
 from tests.conftest import BotFactory, Chat, Harness
-from tests.support.conversation import decide
+from tests.support.conversation import decide, open_student
 from tests.support.shared_text import copying, pick, source_thesis
 from tests.support.theses import ENTITY_BOMB, docx_with, to_docx
 from tests.support.webapp import token_for, webapp_settings
@@ -206,9 +206,9 @@ async def test_copied_paragraphs_are_shown_to_the_team_and_only_the_share_to_the
 
     # An examiner joins; v3 copies the paragraphs again; Sam approves it and marks the
     # thesis final: the examiner is told, and may open the report.
-    await sam.send("/students")
+    student_page = (await open_student(sam, "Alice S"))[-1]
     before = sam.bot_count
-    await sam.click("👥 Alice S")
+    await sam.click("👥 Team", message_id=student_page.message_id)
     await wait_for(lambda: any("Thesis team of" in m.content
                                for m in harness.emu.bot_messages(sam.id)[before:]),
                    what="the team view")
@@ -223,9 +223,8 @@ async def test_copied_paragraphs_are_shown_to_the_team_and_only_the_share_to_the
                    what="v3's card edited")
     assert expected in card(harness, sam, 3).content  # her own v1 does not count
     await decide(harness, sam, card(harness, sam, 3).message_id, "Approve", None)
-    await sam.send("/students")
-    student_view = (await sam.click("Alice S"))[-1]
-    await sam.click("Mark final", message_id=student_view.message_id)
+    student_page = (await open_student(sam, "Alice S"))[-1]
+    await sam.click("Mark final", message_id=student_page.message_id)
     await wait_for(lambda: any("final version (v3)" in m.content
                                for m in harness.emu.bot_messages(eve.id)),
                    what="the examiner told")
