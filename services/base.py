@@ -65,6 +65,8 @@ class ServiceConfig:
     export_link_ttl_hours: float = 24.0
     # How long a staged file may wait for its row before the sweeper may take it.
     staged_file_ttl_hours: float = 24.0
+    # Above this share of text shared with other theses, the card is marked ⚠️.
+    similarity_alert_percent: float = 10.0
 
 
 @dataclass(frozen=True)
