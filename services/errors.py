@@ -180,10 +180,23 @@ class ComparisonNotReady(DomainError):
     code = "comparison_not_ready"
 
 
+class SharedTextNotReady(DomainError):
+    """🔎 Shared text was pressed before the version was checked (or it could not be)."""
+
+    code = "shared_text_not_ready"
+
+
 class UploadCancelled(DomainError):
     """The user sent /cancel while their file was arriving: nothing of it is kept."""
 
     code = "upload_cancelled"
+
+
+class FileGone(DomainError):
+    """The file sent earlier in this step is no longer in the store (the step waited longer
+    than a staged file is kept): nothing is recorded; the person sends it again."""
+
+    code = "file_gone"
 
 
 class UploadStillArriving(DomainError):

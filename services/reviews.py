@@ -28,6 +28,7 @@ from services.notifications import (
     ThesisReopened,
     notify,
 )
+from services.shared_text import SharedTextService
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
@@ -389,6 +390,7 @@ class ReviewService(BaseService):
             if event is lifecycle.Event.FINALIZE:
                 self._tell_examiners(await members(self.session, student.id), student,
                                      thesis, now)
+                await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
             audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
                          object_type="thesis", object_id=thesis.id, at=now,
                          student_id=student.id)
