@@ -21,7 +21,8 @@ update needs:
   replicas: a lock on aiogram's FSM key (``fsm:...:lock``), held until the update is done.
   Taking it, the script also reads the user's FSM state and data; the handlers change them
   in memory (``bot/aiogram_overrides/fsm.py``) and the leaving script writes the changes,
-  only if the lock is still ours (a handler that lost it must not undo a newer step).
+  only if the lock is still ours (a handler that lost it must not undo a newer step). It
+  reads the user's shared version too (``bot/user_changes.py``): knowing the user is free.
 
 **Leases.** The claim and the lock expire ``lease_seconds`` (8 s) after they were last
 renewed; a heartbeat renews both every quarter lease while the update is handled, so a long
@@ -42,7 +43,7 @@ import math
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -205,33 +206,25 @@ class UpdateGate(BaseMiddleware):
                 await _slow_down(event, data)
             return None
         with self._user_version(gate):
-            return await self._admitted(handler, event, data, gate)
+            async with self._heartbeat(gate):
+                try:
+                    if gate.lock is None or gate.locked:
+                        return await self._handle(handler, event, data, gate)
+                    if gate.in_redis:
+                        await self._wait_for_lock(gate)
+                        return await self._handle(handler, event, data, gate)
+                    async with self._local_locks.hold(gate.lock):
+                        return await self._handle(handler, event, data, gate)
+                except BaseException:
+                    # Not handled (a dependency is down, or we are being cancelled): let it
+                    # come back.
+                    await self._leave(gate, handled=False)
+                    raise
 
-    async def _admitted(self, handler: Callable[[TelegramObject, dict[str, Any]],
-                                                Awaitable[Any]],
-                        event: Update, data: dict[str, Any], gate: Admission) -> Any:
-        async with self._heartbeat(gate):
-            try:
-                if gate.lock is None or gate.locked:
-                    return await self._handle(handler, event, data, gate)
-                if gate.in_redis:
-                    await self._wait_for_lock(gate)
-                    return await self._handle(handler, event, data, gate)
-                async with self._local_locks.hold(gate.lock):
-                    return await self._handle(handler, event, data, gate)
-            except BaseException:
-                # Not handled (a dependency is down, or we are being cancelled): let it come
-                # back.
-                await self._leave(gate, handled=False)
-                raise
-
-    @contextlib.contextmanager
-    def _user_version(self, gate: Admission) -> Iterator[None]:
+    def _user_version(self, gate: Admission) -> contextlib.AbstractContextManager[None]:
         if self._users is None or gate.user_version is None:
-            yield
-            return
-        with self._users.read_already(*gate.user_version):
-            yield
+            return contextlib.nullcontext()
+        return self._users.read_already(*gate.user_version)
 
     async def _handle(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                       event: Update, data: dict[str, Any], gate: Admission) -> Any:
