@@ -261,8 +261,8 @@ async def reopen_need_text(message: Message, t: Texts) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
-    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    router.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
+    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
     router.message.register(queue, Command("queue"))
     router.callback_query.register(queue_page, QueuePageCb.filter())
     router.message.register(students, Command("students"))

@@ -112,7 +112,9 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(256))
     username: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="en")
-    supervisor_id: Mapped[int | None] = mapped_column(
+    # Who invited them (their invite's maker). Not who supervises them: that is the thesis
+    # team (services/team.py); tests/test_structure.py keeps it so.
+    invited_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     reachable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
