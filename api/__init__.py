@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from api import auth, me, queue, stats, students, thesis, versions
+from api import auth, desk, me, queue, stats, students, thesis, versions
 from api.openapi import openapi_route
 from api.ratelimit import LoginRateLimit
 from api.routing import API_CONFIG, API_DEPS, ApiConfig, Endpoint, handler, json_errors
@@ -23,7 +23,7 @@ from bot.deps import AppDeps
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *me.ENDPOINTS, *thesis.ENDPOINTS, *students.ENDPOINTS, *queue.ENDPOINTS, *stats.ENDPOINTS,
-    *versions.ENDPOINTS,
+    *versions.ENDPOINTS, *desk.ENDPOINTS,
 )
 WEBAPP_FILES = web.AppKey("webapp_files", WebAppFiles)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -200,3 +200,66 @@ class StatsOut(Model):
 
 class FileQuery(Query):
     feedback: bool = Field(default=False, description="The supervisor's feedback file instead")
+
+
+# --- the review desk ---------------------------------------------------------------------
+
+PassageStateOut = Literal["unchanged", "changed", "removed"]
+
+
+class AnchorIn(Model):
+    page: int = Field(ge=1, le=5000, description="1-based page of the version's PDF")
+    quote: str = Field(default="", max_length=2000,
+                       description="The selected text (empty for a region of a scan)")
+    comment: str = Field(min_length=1, max_length=1000)
+    rects: list[list[float]] = Field(
+        default_factory=list, max_length=64,
+        description="Where on the page: [x, y, width, height] as fractions of its size")
+
+
+class AnchorOut(Model):
+    id: int
+    submission_id: int
+    version: int
+    page: int
+    quote: str
+    comment: str
+    rects: list[list[float]]
+    author: str | None
+    sent: bool = Field(description="Sent with Request changes as a checklist item")
+    open: bool = Field(description="Its checklist item is still open (a draft: true)")
+    located_state: PassageStateOut | None = Field(
+        description="In the version it was looked for in: unchanged, changed or removed")
+    located_page: int | None
+    located_version: int | None
+
+
+class AnchorsOut(Model):
+    items: list[AnchorOut] = Field(description="The anchored comments of this version")
+    located: list[AnchorOut] = Field(
+        description="Earlier versions' open anchored comments, as found in this version")
+    may_comment: bool
+
+
+class DecisionIn(Model):
+    decision: Decision
+    comment: str | None = Field(default=None, max_length=4000)
+    grade: int | None = Field(default=None, ge=0, le=100)
+    keep_open: bool = Field(default=True, description="Earlier open items stay open")
+
+
+class DecisionResultOut(Model):
+    decided: bool = Field(description="False while, under the rule 'all', approvals are missing")
+    decision: Decision
+    items: int = Field(description="Checklist items raised (anchored comments included)")
+
+
+class OkOut(Model):
+    ok: bool = True
+
+
+class TextsOut(Model):
+    language: str
+    timezone: str = Field(description="TIMEZONE: every date and time is shown in it")
+    ftl: str = Field(description="The Mini App's Fluent messages in this language")
+    fallback: str = Field(description="The same in English, for a message not translated")

@@ -14,7 +14,8 @@ from api.models import ErrorOut, LoginIn, TokenOut
 from api.routing import Endpoint
 
 STATUS_TEXT = {400: "Bad request", 401: "No valid token", 403: "The chat would refuse this too",
-               404: "No such thing", 429: "Too many logins from this address"}
+               404: "No such thing", 416: "Range not satisfiable",
+               429: "Too many logins from this address"}
 
 
 def _path(pattern: str) -> tuple[str, list[str]]:
@@ -54,6 +55,9 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         "summary": endpoint.summary, "operationId": endpoint.fn.__name__,
         "security": [{"bearer": []}], "parameters": parameters,
         "responses": {"200": ok, **_errors(endpoint.errors)}}
+    if endpoint.body is not None:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": _ref(endpoint.body)}}}
     if endpoint.roles:
         operation["description"] = "Who: " + ", ".join(endpoint.roles)
     return {path: {endpoint.method.lower(): operation}}
@@ -62,6 +66,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
 def build(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
     models: set[type[BaseModel]] = {ErrorOut, LoginIn, TokenOut}
     models |= {e.response for e in endpoints if e.response is not None}
+    models |= {e.body for e in endpoints if e.body is not None}
     _, definitions = models_json_schema(
         [(model, "serialization") for model in sorted(models, key=lambda m: m.__name__)],
         ref_template="#/components/schemas/{model}")

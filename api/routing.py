@@ -68,6 +68,7 @@ class Call:
     services: Services
     user: User
     query: Any = None
+    body: Any = None
 
     def match(self, name: str) -> int:
         """An integer path parameter (the route's pattern already made it digits)."""
@@ -88,6 +89,7 @@ class Endpoint:
     query: type[BaseModel] | None = None
     roles: tuple[str, ...] = ()  # for the document only: the services decide
     errors: tuple[int, ...] = field(default=(401, 403))
+    body: type[BaseModel] | None = None  # a JSON request body
 
 
 async def authenticate(request: web.Request, services: Services) -> User:
@@ -120,6 +122,15 @@ def parse_query(model: type[Q], request: web.Request) -> Q:
         raise ApiError(400, "bad_request", f"{where}: {first['msg']}") from None
 
 
+async def parse_body(model: type[Q], request: web.Request) -> Q:
+    try:
+        return model.model_validate_json(await request.read())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise ApiError(400, "bad_request", f"{where}: {first['msg']}") from None
+
+
 def handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         deps = request.app[API_DEPS]
@@ -128,7 +139,8 @@ def handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamR
             services = Services(session, deps.services)
             user = await authenticate(request, services)
             query = parse_query(endpoint.query, request) if endpoint.query else None
-            result = await endpoint.fn(Call(request, services, user, query))
+            body = await parse_body(endpoint.body, request) if endpoint.body else None
+            result = await endpoint.fn(Call(request, services, user, query, body))
         finally:
             await session.close()
         if isinstance(result, web.StreamResponse):

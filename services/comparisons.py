@@ -24,15 +24,17 @@ from services.comparison import Summary
 from services.errors import ComparisonNotReady, NotAllowed, NotFound, StorageUnavailable
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
+from services.relocate import Located, Wanted
 from services.team import may_see
 from storage.models import (
     ComparisonStatus,
     OutboxMessage,
+    PassageState,
     User,
     VersionComparison,
     VersionText,
 )
-from storage.repositories import comparisons, outbox, theses
+from storage.repositories import anchors, comparisons, outbox, theses
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
 NO_TEXT_REASONS = frozenset({"no_text", "encrypted"})
@@ -53,6 +55,15 @@ class ChangeView:
     summary: Summary | None
     no_text: bool
     has_detail: bool
+    # The open anchored comments of earlier versions, as found in this one.
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    page: int  # where it was
+    state: PassageState
+    new_page: int | None
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,8 @@ class Plan:
     # Why the old version has no stored text when its own job is over (no_text, timeout…):
     # its file is not read again.
     base_reason: str | None = None
+    # The open anchored comments to look for in this version (services/relocate.py).
+    anchors: tuple[Wanted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +103,7 @@ class Outcome:
     reason: str | None
     pages: int | None = None
     words: int = 0
+    located: tuple[Located, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,17 +122,18 @@ class Detail:
     content: bytes
 
 
-def view_of(row: VersionComparison, version: int) -> ChangeView | None:
+def view_of(row: VersionComparison, version: int,
+            passages: tuple[Passage, ...] = ()) -> ChangeView | None:
     """What readers see of a job (None: nothing to show yet, or nothing at all)."""
     if version < 2:
         return None
     if row.summary is not None:
         return ChangeView(version=version, base_version=version - 1,
                           summary=Summary.from_dict(row.summary), no_text=False,
-                          has_detail=row.html_key is not None)
+                          has_detail=row.html_key is not None, passages=passages)
     if row.reason in NO_TEXT_REASONS:
         return ChangeView(version=version, base_version=version - 1, summary=None,
-                          no_text=True, has_detail=False)
+                          no_text=True, has_detail=False, passages=passages)
     return None
 
 
@@ -152,7 +167,9 @@ class ComparisonService(BaseService):
             base_version=previous.version if previous else None,
             base_file_key=previous.file_key if previous else None,
             base_file_kind=previous.file_kind if previous else None, base_text=base_text,
-            base_reason=base_reason)
+            base_reason=base_reason, anchors=tuple(
+                Wanted(a.id, a.page, a.quote) for a in await anchors.open_of_thesis(
+                    self.session, thesis.id, submission.version) if a.quote))
 
     async def store(self, job: Job, plan: Plan, outcome: Outcome) -> bool:
         """The job's outcome and the version's text, in one transaction; False when another
@@ -162,6 +179,9 @@ class ComparisonService(BaseService):
             await comparisons.save_text(self.session, VersionText(
                 submission_id=plan.submission_id, pages=outcome.pages, words=outcome.words,
                 content=outcome.text, created_at=now))
+        if outcome.located:
+            await anchors.set_located(self.session, plan.submission_id, [
+                (found.id, found.state.value, found.page) for found in outcome.located])
         status = ComparisonStatus.EDITING if plan.version >= 2 else ComparisonStatus.DONE
         written = await comparisons.finish(
             self.session, job.submission_id, job.attempt, status=status.value,
@@ -208,7 +228,14 @@ class ComparisonService(BaseService):
                 if card.id not in done]
         unsent = await comparisons.unsent_cards(self.session, ref, kind)
         return Cards(rows=sent, unsent=unsent, decided=review is not None,
-                     view=view_of(row, submission.version))
+                     view=view_of(row, submission.version,
+                                  await self._passages(job.submission_id)))
+
+    async def _passages(self, submission_id: int) -> tuple[Passage, ...]:
+        return tuple(Passage(a.page, PassageState(a.located_state), a.located_page)
+                     for a, _item, _version in await anchors.located_in(self.session,
+                                                                        submission_id)
+                     if a.located_state)
 
     async def edited(self, job: Job, ids: Collection[int], *, done: bool,
                      again_at: datetime) -> None:
@@ -231,7 +258,8 @@ class ComparisonService(BaseService):
         views: dict[int, ChangeView] = {}
         for submission_id, version in versions:
             row = rows.get(submission_id)
-            view = view_of(row, version) if row is not None else None
+            view = view_of(row, version, await self._passages(submission_id)) \
+                if row is not None else None
             if view is not None:
                 views[submission_id] = view
         return views

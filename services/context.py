@@ -7,6 +7,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
+from services.anchors import AnchorService
 from services.base import ServiceConfig, ServiceDeps
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
@@ -74,6 +75,10 @@ class Services:
     @cached_property
     def threads(self) -> ThreadService:
         return ThreadService(self.session, self.deps)
+
+    @cached_property
+    def anchors(self) -> AnchorService:
+        return AnchorService(self.session, self.deps)
 
     @cached_property
     def checklist(self) -> ChecklistService:

@@ -37,6 +37,7 @@ from services.clock import Clock
 from services.comparison import Summary
 from services.comparisons import Cards, ComparisonService, Job, Outcome, Plan, html_prefix
 from services.notifications import MalformedPayload, NewSubmission, parse
+from services.relocate import Located
 from storage.files import new_key
 from storage.models import ComparisonStatus
 
@@ -146,7 +147,8 @@ class ComparisonWorker:
             "new_kind": plan.file_kind, "new_version": plan.version, "title": plan.title,
             "old_version": plan.base_version, "old_kind": plan.base_file_kind,
             "old_text_path": None, "old_path": None, "old_reason": plan.base_reason,
-            "out_dir": str(folder)}
+            "out_dir": str(folder),
+            "anchors": [{"id": a.id, "page": a.page, "quote": a.quote} for a in plan.anchors]}
         if plan.base_text is not None:
             path = folder / "old.json"
             await asyncio.to_thread(path.write_text, plan.base_text, "utf-8")
@@ -169,7 +171,8 @@ class ComparisonWorker:
         summary = Summary.from_dict(answer["summary"]) if answer.get("summary") else None
         return Outcome(text=text, summary=summary, html_key=html_key,
                        reason=answer.get("reason"), pages=answer.get("pages"),
-                       words=int(answer.get("words") or 0))
+                       words=int(answer.get("words") or 0),
+                       located=tuple(Located.from_dict(raw) for raw in answer.get("located") or ()))
 
     async def _copy(self, key: str, path: Path) -> Path:
         handle = await asyncio.to_thread(path.open, "wb")

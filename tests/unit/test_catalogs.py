@@ -26,7 +26,15 @@ from services.access import Revoked
 from services.deadlines import MilestoneStatus
 from services.meetings import OFFSETS as MEETING_OFFSETS
 from services.reminders import OFFSETS
-from storage.models import ApprovalRule, Decision, MeetingAnswer, Role, TeamRole, ThesisStatus
+from storage.models import (
+    ApprovalRule,
+    Decision,
+    MeetingAnswer,
+    PassageState,
+    Role,
+    TeamRole,
+    ThesisStatus,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where texts are asked for. services/ never renders text (it names error codes and reasons).
@@ -97,6 +105,8 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "notify.meeting_answered.{}": lambda: [MeetingAnswer.CONFIRMED.value,
                                            MeetingAnswer.DECLINED.value],
     "meeting.left.{}": lambda: [label for label, _ in MEETING_OFFSETS],
+    "desk.passages.{}": lambda: [s.value for s in PassageState],
+    "desk.passage.{}": lambda: [s.value for s in PassageState],
 }
 
 
