@@ -98,6 +98,20 @@ ensure_redis() {
     redis-cli -h 127.0.0.1 -p 6379 ping
 }
 
+# Test-only npm tools (axe-core for the browser tests), pinned in tests/browser/package-lock.json:
+# `npm ci` only when the lock changed since the last install (or nothing is installed).
+ensure_npm_tools() {
+    local dir=tests/browser stamp=tests/browser/node_modules/.installed want
+    want=$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    if ! command -v npm >/dev/null; then
+        log "npm is missing: the browser tests' axe-core checks cannot run"; return 0
+    fi
+    log "installing the browser tests' npm tools (npm ci in $dir)"
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$stamp"
+}
+
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_s3() {
@@ -157,6 +171,7 @@ case "$cmd" in
             ensure_redis
             # The sandbox's browser test drives Debian's Chromium.
             bash tests/browser/ensure_chromium.sh
+            ensure_npm_tools
             start_s3
         fi
         "$PY" -m pytest "$@"

@@ -64,7 +64,8 @@ def mount(app: web.Application, settings: Settings, deps: AppDeps) -> None:
     app[API_CONFIG] = ApiConfig(
         bot_token=settings.require_token(),
         tokens=Tokens(settings.jwt_secret_key.get_secret_value(), settings.jwt_ttl_seconds),
-        auth_max_age_seconds=settings.webapp_auth_max_age_seconds)
+        auth_max_age_seconds=settings.webapp_auth_max_age_seconds,
+        trusted_proxy_hops=settings.trusted_proxy_hops)
     # Keyed by the bot too: two bots sharing one Redis keep their own counts.
     bot_id = settings.require_token().split(":", 1)[0]
     app[auth.RATE_LIMIT] = LoginRateLimit(auth.LOGIN_PER_MINUTE, deps.redis,

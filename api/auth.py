@@ -30,7 +30,8 @@ RATE_LIMIT = web.AppKey("login_rate_limit", LoginRateLimit)
 
 
 async def login(request: web.Request) -> web.StreamResponse:
-    allowed, retry_after = await request.app[RATE_LIMIT].allow(client_ip(request))
+    allowed, retry_after = await request.app[RATE_LIMIT].allow(
+        client_ip(request, request.app[API_CONFIG].trusted_proxy_hops))
     if not allowed:
         raise ApiError(429, "rate_limited", "too many logins; try again in a minute",
                        {"Retry-After": str(retry_after)})

@@ -35,6 +35,7 @@ class ApiConfig:
     bot_token: str
     tokens: Tokens
     auth_max_age_seconds: int
+    trusted_proxy_hops: int = 1
 
 
 API_DEPS = web.AppKey("api_deps", AppDeps)

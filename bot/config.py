@@ -85,7 +85,9 @@ class Settings(BaseSettings):
     # The Mini App and its JSON API (api/, webapp/): off unless WEBAPP_URL is set.
     webapp_url: str | None = None
     jwt_secret_key: SecretStr | None = None
-    webapp_auth_max_age_seconds: int = Field(default=86400, ge=60)
+    webapp_auth_max_age_seconds: int = Field(default=3600, ge=60)
+    # How many proxies in front of the app append to X-Forwarded-For (nginx: 1).
+    trusted_proxy_hops: int = Field(default=1, ge=0, le=10)
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
 
     @field_validator("admin_ids", mode="before")
