@@ -15,16 +15,21 @@ from __future__ import annotations
 
 from functools import cache
 
+from aiohttp import web
+
 from api.models import (
     AnchorIn,
     AnchorOut,
     AnchorsOut,
     DecisionIn,
     DecisionResultOut,
+    DocumentOut,
     OkOut,
+    SectionOut,
     TextsOut,
 )
 from api.routing import Call, Endpoint
+from api.versions import disposition
 from handlers.texts import DEFAULT_LANGUAGE, language_of
 from locales import DIR as LOCALES_DIR
 from services.anchors import AnchorView
@@ -86,7 +91,7 @@ async def texts(call: Call) -> TextsOut:
                     ftl=_ftl(language), fallback=_ftl(DEFAULT_LANGUAGE))
 
 
-ENDPOINTS = (
+ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", r"/api/versions/{id:\d+}/anchors", anchors_of,
              "A version's anchored comments, and earlier ones as found in it", AnchorsOut,
              roles=("its student", "its team", "admin"), errors=(401, 403, 404)),
@@ -104,3 +109,31 @@ ENDPOINTS = (
     Endpoint("GET", "/api/texts", texts,
              "The Mini App's texts in the user's language, and the time zone", TextsOut),
 )
+
+
+async def changes_detail(call: Call) -> web.StreamResponse:
+    """The detailed comparison (HTML) of a version with the one before, as a file."""
+    detail = await call.services.comparisons.detail(call.user, call.match("id"))
+    return web.Response(body=detail.content, headers={
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Disposition": disposition(detail.file_name),
+        "Cache-Control": "private, no-store"})
+
+
+async def document_text(call: Call) -> DocumentOut:
+    """A version's text with its headings (how the desk shows a DOCX)."""
+    found = await call.services.comparisons.text_for(call.user, call.match("id"))
+    if found is None:
+        return DocumentOut(ready=False, pages=None, sections=[])
+    return DocumentOut(ready=True, pages=found.pages, sections=[
+        SectionOut(number=s.number, title=s.title, paragraphs=list(s.paragraphs))
+        for s in found.sections])
+
+
+ENDPOINTS = (*ENDPOINTS, Endpoint(
+    "GET", r"/api/versions/{id:\d+}/text", document_text,
+    "A version's text with its headings (sections of paragraphs)", DocumentOut,
+    roles=("its student", "its team", "admin"), errors=(401, 403, 404)), Endpoint(
+    "GET", r"/api/versions/{id:\d+}/changes", changes_detail,
+    "What changed since the version before, in detail (an HTML file)", None,
+    roles=("its student", "its team", "admin"), errors=(400, 401, 403, 404)))

@@ -72,6 +72,39 @@ class DecisionOut(Model):
     feedback_url: str | None
 
 
+class ChangesOut(Model):
+    """What changed since the version before (None fields: not known, e.g. no text layer)."""
+
+    base_version: int
+    no_text: bool
+    pages_delta: int | None = None
+    words_added: int = 0
+    words_removed: int = 0
+    changed_share: float = 0.0
+    sections_added: list[str] = Field(default_factory=list)
+    sections_changed: list[str] = Field(default_factory=list)
+    sections_removed: list[str] = Field(default_factory=list)
+    detail_url: str | None = Field(default=None,
+                                   description="The detailed comparison (HTML), if made")
+    passages_changed: int = 0
+    passages_unchanged: int = 0
+    passages_removed: int = 0
+
+
+class ThreadMessageOut(Model):
+    author: str | None
+    from_student: bool
+    at: datetime
+    body: str | None
+    file_name: str | None
+
+
+class ChecklistItemOut(Model):
+    text: str
+    open: bool
+    addressed_version: int | None
+
+
 class VersionOut(Model):
     id: int
     version: int
@@ -83,6 +116,10 @@ class VersionOut(Model):
     state: Literal["pending", "superseded", "decided"]
     decision: DecisionOut | None
     file_url: str = Field(description="GET it with the same bearer token")
+    changes: ChangesOut | None = None
+    thread: list[ThreadMessageOut] = Field(default_factory=list)
+    checklist: list[ChecklistItemOut] = Field(
+        default_factory=list, description="The changes its decision requested, with state")
 
 
 class MilestoneOut(Model):
@@ -105,6 +142,27 @@ class ThesisOut(Model):
     updated_at: datetime
 
 
+class ExaminerGradeOut(Model):
+    grade: int
+    report: str | None
+    examiner: str | None
+    graded_at: datetime
+
+
+class MeetingOut(Model):
+    id: int
+    title: str
+    starts_at: datetime
+    place: str | None
+    notes: str | None
+
+
+class ThesisMoveOut(Model):
+    action: Literal["finalize", "reopen"]
+    at: datetime
+    by: str | None
+
+
 class TimelineOut(Model):
     student: PersonOut
     supervisor: PersonOut | None
@@ -112,6 +170,10 @@ class TimelineOut(Model):
     versions: list[VersionOut]
     milestones: list[MilestoneOut]
     now: datetime
+    examiner_grade: ExaminerGradeOut | None = None
+    meetings: list[MeetingOut] = Field(default_factory=list)
+    moves: list[ThesisMoveOut] = Field(default_factory=list,
+                                       description="Declared final, reopened")
 
 
 # --- students, queue, stats --------------------------------------------------------------
@@ -263,3 +325,15 @@ class TextsOut(Model):
     timezone: str = Field(description="TIMEZONE: every date and time is shown in it")
     ftl: str = Field(description="The Mini App's Fluent messages in this language")
     fallback: str = Field(description="The same in English, for a message not translated")
+
+
+class SectionOut(Model):
+    number: str
+    title: str
+    paragraphs: list[str]
+
+
+class DocumentOut(Model):
+    ready: bool = Field(description="False until the version's text has been read")
+    pages: int | None
+    sections: list[SectionOut]

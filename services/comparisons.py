@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
-from services.comparison import Summary
+from services.comparison import DocumentText, Summary
 from services.errors import ComparisonNotReady, NotAllowed, NotFound, StorageUnavailable
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
@@ -281,6 +281,18 @@ class ComparisonService(BaseService):
             raise ComparisonNotReady(version=submission.version)
         content = await self._read_object(row.html_key)
         return Detail(f"changes-v{submission.version - 1}-v{submission.version}.html", content)
+
+    @read_only
+    async def text_for(self, actor: User, submission_id: int) -> DocumentText | None:
+        """A version's extracted text (sections and paragraphs), for whoever may see its
+        file; None until its job has read it (or when it has none)."""
+        found = await theses.submission_with_owner(self.session, submission_id)
+        if found is None:
+            raise NotFound()
+        if not await may_see(self.session, actor, found[2]):
+            raise NotAllowed()
+        stored = await comparisons.text_of(self.session, submission_id)
+        return DocumentText.from_json(stored.content) if stored is not None else None
 
     async def _read_object(self, key: str) -> bytes:
         parts: list[bytes] = []

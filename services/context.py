@@ -15,6 +15,7 @@ from services.comparisons import ComparisonService
 from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
 from services.exports import ExportService
+from services.history import HistoryService
 from services.invites import InviteService
 from services.meetings import MeetingService
 from services.overview import OverviewService
@@ -75,6 +76,10 @@ class Services:
     @cached_property
     def threads(self) -> ThreadService:
         return ThreadService(self.session, self.deps)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        return HistoryService(self.session, self.deps)
 
     @cached_property
     def anchors(self) -> AnchorService:
