@@ -16,7 +16,7 @@ is for whoever may see the version's file (services/team.may_see).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
@@ -34,7 +34,7 @@ from storage.models import (
     VersionComparison,
     VersionText,
 )
-from storage.repositories import anchors, comparisons, outbox, theses
+from storage.repositories import anchors, comparisons, outbox, theses, users
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
 NO_TEXT_REASONS = frozenset({"no_text", "encrypted"})
@@ -114,6 +114,8 @@ class Cards:
     unsent: int
     decided: bool
     view: ChangeView | None
+    # The recipients' stored languages (each card is edited in its reader's language).
+    languages: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -227,9 +229,11 @@ class ComparisonService(BaseService):
         sent = [card for card in await outbox.sent_about(self.session, ref, [kind])
                 if card.id not in done]
         unsent = await comparisons.unsent_cards(self.session, ref, kind)
+        known = await users.recipients(self.session, {card.chat_id for card in sent})
         return Cards(rows=sent, unsent=unsent, decided=review is not None,
                      view=view_of(row, submission.version,
-                                  await self._passages(job.submission_id)))
+                                  await self._passages(job.submission_id)),
+                     languages={chat: language for chat, (language, _off) in known.items()})
 
     async def _passages(self, submission_id: int) -> tuple[Passage, ...]:
         return tuple(Passage(a.page, PassageState(a.located_state), a.located_page)

@@ -291,7 +291,8 @@
       parts.push(t("app.changes_share", { share: Math.round(c.changed_share * 100) }));
       [["app.changes_added", c.sections_added], ["app.changes_changed", c.sections_changed],
        ["app.changes_removed", c.sections_removed]].forEach(function (pair) {
-        if (pair[1].length) { parts.push(t(pair[0], { sections: pair[1].join(", "), count: pair[1].length })); }
+        var names = pair[1].map(function (name) { return name || t("app.changes_front"); });
+        if (names.length) { parts.push(t(pair[0], { sections: names.join(", "), count: names.length })); }
       });
     }
     var passages = [];

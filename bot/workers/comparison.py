@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.isolation import ChildPool, JobFailed, Limits
 from handlers.notifications import card_with_changes
-from handlers.texts import Texts
+from handlers.texts import Texts, language_of
 from services.base import ServiceDeps
 from services.clock import Clock
 from services.comparison import Summary
@@ -205,7 +205,8 @@ class ComparisonWorker:
             if not isinstance(payload, NewSubmission) or row.message_id is None:
                 done.append(row.id)
                 continue
-            message = card_with_changes(self._t, payload, cards.view)
+            texts = self._t.for_language(language_of(cards.languages.get(row.chat_id)))
+            message = card_with_changes(texts, payload, cards.view)
             try:
                 if message.document is not None:
                     await self._bot.edit_message_caption(

@@ -48,6 +48,7 @@ app-changes_added = { $count ->
    *[other] new sections { $sections }
 }
 app-changes_changed = changed { $sections }
+app-changes_front = the start
 app-changes_removed = removed { $sections }
 app-changes_detail = ⬇ The comparison in detail
 app-passages_changed = { $count ->

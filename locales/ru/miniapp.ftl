@@ -46,6 +46,7 @@ app-changes_added = { $count ->
    *[other] новые разделы { $sections }
 }
 app-changes_changed = изменены { $sections }
+app-changes_front = начало
 app-changes_removed = удалены { $sections }
 app-changes_detail = ⬇ Подробное сравнение
 app-passages_changed = { $count ->
