@@ -83,9 +83,9 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
 COPY --chown=root:root pyproject.toml alembic.ini ./
 COPY --chown=root:root api/ api/
 COPY --chown=root:root bot/ bot/
-COPY --chown=root:root api/ api/
 COPY --chown=root:root handlers/ handlers/
 COPY --chown=root:root services/ services/
+COPY --chown=root:root telegram/ telegram/
 COPY --chown=root:root storage/ storage/
 COPY --chown=root:root migrations/ migrations/
 # The Mini App's static files, served by api/webapp.py from /app/webapp (next to api/).
@@ -94,7 +94,7 @@ COPY --chown=root:root webapp/vendor/chart.umd.min.js webapp/vendor/chart.js.LIC
 COPY --chown=root:root locales/ locales/
 ENV PYTHONPATH=/app
 # Every catalog is read once here: a syntax error in a .ftl file fails the build.
-RUN python -c "import bot.__main__, api, handlers, services, storage, migrations; from api.webapp import WebAppFiles; WebAppFiles(); from handlers.texts import Texts, languages; [Texts(code) for code in languages()]"
+RUN python -c "import bot.__main__, api, handlers, services, storage, telegram, migrations; from api.webapp import WebAppFiles; WebAppFiles(); from telegram.texts import Texts, languages; [Texts(code) for code in languages()]"
 
 RUN mkdir -p /app/data && chown -R app:app /app/data
 USER 10001:10001

@@ -182,7 +182,7 @@ case "$cmd" in
     lint)
         ensure_venv
         "$VENV/bin/ruff" check .
-        "$VENV/bin/mypy" bot api handlers services storage tgemu sandbox
+        "$VENV/bin/mypy" bot api handlers telegram services storage tgemu sandbox
         ;;
     lock)
         lock "$@"

@@ -30,10 +30,10 @@ from api.models import (
 )
 from api.routing import Call, Endpoint
 from api.versions import disposition
-from handlers.texts import DEFAULT_LANGUAGE, language_of
 from locales import DIR as LOCALES_DIR
 from services.anchors import AnchorView
-from storage.models import Decision
+from services.vocabulary import Decision
+from telegram.texts import DEFAULT_LANGUAGE, language_of
 
 CATALOG = "miniapp.ftl"
 

@@ -12,39 +12,37 @@ import tempfile
 from pathlib import Path
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.base import ServiceDeps
-from services.exports import ExportService
+from api.routing import Call, Endpoint
 
 PATH = "/export/{token}.zip"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
-def routes(sessions: async_sessionmaker[AsyncSession],
-           deps: ServiceDeps) -> list[web.RouteDef]:
-    async def download(request: web.Request) -> web.StreamResponse:
-        token = request.match_info["token"]
-        if not TOKEN.fullmatch(token):
+async def download(call: Call) -> web.StreamResponse:
+    request = call.request
+    token = request.match_info["token"]
+    if not TOKEN.fullmatch(token):
+        raise web.HTTPNotFound()
+    folder = Path(tempfile.mkdtemp(prefix="export-"))
+    try:
+        exports = call.services.exports
+        found = await exports.redeem(token)
+        if found is None:
             raise web.HTTPNotFound()
-        folder = Path(tempfile.mkdtemp(prefix="export-"))
-        try:
-            async with sessions() as session:
-                exports = ExportService(session, deps)
-                found = await exports.redeem(token)
-                if found is None:
-                    raise web.HTTPNotFound()
-                actor, kind = found
-                archive = await exports.archive_for(actor, kind, folder)
-                response = web.StreamResponse(headers={
-                    "Content-Type": "application/zip", "Cache-Control": "no-store",
-                    "Content-Disposition": f'attachment; filename="{archive.file_name}"'})
-                await response.prepare(request)
-                async for chunk in exports.stream(archive):
-                    await response.write(chunk)
-                await response.write_eof()
-                return response
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        actor, kind = found
+        archive = await exports.archive_for(actor, kind, folder)
+        response = web.StreamResponse(headers={
+            "Content-Type": "application/zip", "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{archive.file_name}"'})
+        await response.prepare(request)
+        async for chunk in exports.stream(archive):
+            await response.write(chunk)
+        await response.write_eof()
+        return response
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
-    return [web.get(PATH, download)]
+
+ENDPOINTS = (Endpoint("GET", PATH, download, "An export, through its time-limited link", None,
+                      auth=False),)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from storage.models import Decision, Role, ThesisStatus
+from services.vocabulary import Decision, Role, ThesisStatus
 
 
 class Model(BaseModel):

@@ -15,19 +15,27 @@ from typing import Any, TypeVar
 
 import structlog
 from aiohttp import web
+from prometheus_client import Counter
 from pydantic import BaseModel, ValidationError
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.models import ErrorBody, ErrorOut
 from api.tokens import TokenProblem, TokenRefused, Tokens, bearer
-from bot.deps import AppDeps
-from bot.metrics import API_AUTH_FAILURES
 from services.access import revoked
+from services.base import ServiceDeps
 from services.context import Services
 from services.errors import DependencyError, DomainError, NotAllowed, NotFound
+from services.metrics import REGISTRY
 from storage.models import User
 
 log = structlog.get_logger("api")
 Q = TypeVar("Q", bound=BaseModel)
+
+
+API_AUTH_FAILURES = Counter(
+    "api_auth_failures_total", "Mini App API requests refused for want of a valid login or token",
+    ["reason"], registry=REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -36,9 +44,20 @@ class ApiConfig:
     tokens: Tokens
     auth_max_age_seconds: int
     trusted_proxy_hops: int = 1
+    # Login attempts are counted per bot: two bots sharing one Redis keep their own counts.
+    bot_id: str = "0"
 
 
-API_DEPS = web.AppKey("api_deps", AppDeps)
+@dataclass(frozen=True)
+class ApiDeps:
+    """What the HTTP adapter needs, built by the composition root (bot/web.py)."""
+
+    session_factory: async_sessionmaker[AsyncSession]
+    services: ServiceDeps
+    redis: Redis | None
+
+
+API_DEPS = web.AppKey("api_deps", ApiDeps)
 API_CONFIG = web.AppKey("api_config", ApiConfig)
 
 
@@ -67,9 +86,15 @@ def unauthorized(problem: str, message: str) -> ApiError:
 class Call:
     request: web.Request
     services: Services
-    user: User
+    actor: User | None  # None on a public endpoint (its token is in the path)
     query: Any = None
     body: Any = None
+
+    @property
+    def user(self) -> User:
+        """The authenticated user (an endpoint with ``auth=True`` always has one)."""
+        assert self.actor is not None, "a public endpoint has no user"
+        return self.actor
 
     def match(self, name: str) -> int:
         """An integer path parameter (the route's pattern already made it digits)."""
@@ -90,6 +115,9 @@ class Endpoint:
     query: type[BaseModel] | None = None
     roles: tuple[str, ...] = ()  # for the document only: the services decide
     errors: tuple[int, ...] = field(default=(401, 403))
+    # False: no bearer token (the login itself, and links whose secret is in the path:
+    # calendar feeds, export downloads); not in the API's document.
+    auth: bool = True
     body: type[BaseModel] | None = None  # a JSON request body
 
 
@@ -138,7 +166,7 @@ def handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamR
         session = deps.session_factory()
         try:
             services = Services(session, deps.services)
-            user = await authenticate(request, services)
+            user = await authenticate(request, services) if endpoint.auth else None
             query = parse_query(endpoint.query, request) if endpoint.query else None
             body = await parse_body(endpoint.body, request) if endpoint.body else None
             result = await endpoint.fn(Call(request, services, user, query, body))

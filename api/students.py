@@ -7,7 +7,7 @@ from api.models import StudentOut, StudentsOut, StudentsQuery, SubmissionPointOu
 from api.routing import Call, Endpoint
 from api.thesis import timeline_out
 from services.dashboards import StudentLine
-from storage.models import ThesisStatus
+from services.vocabulary import ThesisStatus
 
 
 def student_out(line: StudentLine) -> StudentOut:

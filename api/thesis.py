@@ -20,11 +20,12 @@ from api.models import (
     VersionOut,
 )
 from api.routing import Call, Endpoint
-from services.comparisons import ChangeView
+from services.compare_jobs import ChangeView
 from services.dashboards import Timeline
 from services.errors import NotAllowed
 from services.history import History
-from storage.models import Decision, Milestone, PassageState, Role, Thesis, ThesisStatus
+from services.vocabulary import Decision, PassageState, Role, ThesisStatus
+from storage.models import Milestone, Thesis
 from storage.repositories.theses import VersionRow
 
 VersionState = Literal["pending", "superseded", "decided"]

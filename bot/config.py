@@ -49,7 +49,7 @@ class Settings(BaseSettings):
 
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     max_file_mb: int = Field(default=20, ge=1, le=LOCAL_DOWNLOAD_LIMIT_MB)
-    # Progress on long work (handlers/progress.py): a file above this gets a progress message.
+    # Progress on long work (telegram/progress.py): a file above this gets a progress message.
     progress_min_mb: float = Field(default=5, ge=0)
     progress_edit_interval_seconds: float = Field(default=2.0, gt=0)
     progress_action_interval_seconds: float = Field(default=4.0, gt=0)

@@ -159,13 +159,13 @@ def _child_env() -> dict[str, str]:
 # --- the child ------------------------------------------------------------------------
 
 def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
-    """Read the files the parent wrote, run services.comparison.run_job, write its output.
+    """Read the files the parent wrote, run services.text_diff.run_job, write its output.
 
     ``job``: new_path, new_kind, old_text_path | None, old_path | None, old_kind | None,
     old_reason | None, old_version | None, new_version, title, out_dir. Answer: text_path | None,
     pages | None, words | None, summary | None, html_path | None, reason | None.
     """
-    from services.comparison import run_job
+    from services.text_diff import run_job
 
     out = Path(job["out_dir"])
     old_text = Path(job["old_text_path"]).read_text("utf-8") \
@@ -193,8 +193,8 @@ def _relocate(kind: str, data: bytes, text: str, wanted: list[dict[str, Any]]
               ) -> list[dict[str, object]]:
     """The open anchored comments found in the new version (services/relocate.py): page by
     page in a PDF, in the whole text of a DOCX (which has no pages)."""
-    from services.comparison import DocumentText
     from services.relocate import Wanted, pdf_pages, relocate
+    from services.text_diff import DocumentText
 
     items = [Wanted(int(w["id"]), int(w["page"]), str(w["quote"])) for w in wanted]
     if kind == "pdf":
@@ -208,7 +208,7 @@ def _relocate(kind: str, data: bytes, text: str, wanted: list[dict[str, Any]]
 
 # Imported while the child starts, so that a job's time is the job's.
 comparison_job.preload = (  # type: ignore[attr-defined]
-    "services.comparison", "services.relocate", "pypdfium2", "defusedxml.ElementTree")
+    "services.text_diff", "services.relocate", "pypdfium2", "defusedxml.ElementTree")
 
 
 def _child_main(memory_mb: int, target: str) -> None:

@@ -27,8 +27,8 @@ def get_routers() -> list[Router]:
         threads,
     )
     from handlers.filters import Magic
-    from handlers.render import RenderDomainErrors
     from handlers.start import LeaveStepOnCommand
+    from telegram.render import RenderDomainErrors
 
     private = Router(name="private")
     # Before any router's filters: a command mid-step leaves the step, then runs.

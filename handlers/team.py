@@ -13,14 +13,15 @@ from handlers.callbacks import TeamAction, TeamCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.invites import share_url
 from handlers.keyboards import Button, in_rows, markup
-from handlers.render import clip
-from handlers.telegram_files import incoming_document
-from handlers.texts import Texts
 from services.context import Services
 from services.reviews import parse_grade
 from services.submissions import StagedFile
-from services.teams import TeamView
-from storage.models import ApprovalRule, Role, TeamRole, User
+from services.team_management import TeamView
+from services.vocabulary import ApprovalRule, Role, TeamRole
+from storage.models import User
+from telegram.files import incoming_document
+from telegram.render import clip
+from telegram.texts import Texts
 
 INVITES = {TeamAction.ADD_CO: TeamRole.CO_SUPERVISOR, TeamAction.ADD_EXAMINER: TeamRole.EXAMINER}
 RULES = {TeamAction.RULE_ANY: ApprovalRule.ANY, TeamAction.RULE_ALL: ApprovalRule.ALL}

@@ -29,7 +29,8 @@ from services.base import BaseService, read_only
 from services.checklist import ITEMS_MAX
 from services.errors import AlreadyReviewed, DomainError, NotAllowed, NotFound, Superseded
 from services.team import may_review, may_see
-from storage.models import Anchor, ChecklistItem, PassageState, Role, Submission, User
+from services.vocabulary import PassageState, Role
+from storage.models import Anchor, ChecklistItem, Submission, User
 from storage.repositories import anchors, theses, users
 
 QUOTE_MAX = 2000

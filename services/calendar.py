@@ -24,7 +24,8 @@ from icalendar import Calendar, Event
 from services.access import revoked
 from services.base import BaseService
 from services.meetings import LENGTH, MeetingService, MeetingView
-from storage.models import CalendarToken, MeetingAnswer, Milestone, Role, User
+from services.vocabulary import MeetingAnswer, Role
+from storage.models import CalendarToken, Milestone, User
 from storage.repositories import audit, links, milestones, users
 
 PRODID = "-//Thesis Supervisor//Calendar feed//EN"

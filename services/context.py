@@ -11,7 +11,7 @@ from services.anchors import AnchorService
 from services.base import ServiceConfig, ServiceDeps
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
-from services.comparisons import ComparisonService
+from services.compare_jobs import ComparisonService
 from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
 from services.exports import ExportService
@@ -23,7 +23,7 @@ from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
 from services.submissions import SubmissionService
-from services.teams import TeamService
+from services.team_management import TeamService
 from services.threads import ThreadService
 from services.uploads import UploadJobService
 

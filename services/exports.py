@@ -34,6 +34,7 @@ from services.base import BaseService
 from services.errors import NotAllowed
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
+from services.vocabulary import Role
 from storage.models import (
     AuditEntry,
     Base,
@@ -45,7 +46,6 @@ from storage.models import (
     Milestone,
     MilestoneExtension,
     Review,
-    Role,
     Submission,
     Thesis,
     User,

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.base import BaseService, read_only
-from services.comparisons import ChangeView, ComparisonService
+from services.compare_jobs import ChangeView, ComparisonService
 from services.errors import NotAllowed, NotFound
 from services.team import may_see
-from storage.models import Meeting, Role, User
+from services.vocabulary import Role
+from storage.models import Meeting, User
 from storage.repositories import history, meetings, theses, users
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from storage.models import PassageState
+from services.vocabulary import PassageState
 
 # Below this score (0..100) the passage counts as gone.
 CHANGED_MIN = 60.0
@@ -119,7 +119,7 @@ def pdf_pages(data: bytes) -> list[str]:
     """The text of each page of a PDF (the child process only)."""
     import pypdfium2 as pdfium
 
-    from services.comparison import MAX_PAGES, Unreadable
+    from services.text_diff import MAX_PAGES, Unreadable
 
     pdf = pdfium.PdfDocument(data)
     try:

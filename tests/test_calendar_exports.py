@@ -25,8 +25,8 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from handlers.progress import PROGRESS_FAILURES
 from services.clock import ManualClock
+from services.vocabulary import Role
 from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore, new_key
 from storage.models import (
@@ -34,11 +34,11 @@ from storage.models import (
     Milestone,
     MilestoneExtension,
     Review,
-    Role,
     Submission,
     Thesis,
     User,
 )
+from telegram.progress import PROGRESS_FAILURES
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed

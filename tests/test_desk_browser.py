@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from handlers.texts import Texts
 from storage.db import create_engine, create_session_factory
 from storage.models import AuditEntry, ExaminerGrade, Meeting, MeetingParticipant, Milestone, Thesis
+from telegram.texts import Texts
 from tests.conftest import ARTIFACTS, BotFactory, Chat, Harness
 from tests.support.axe import assert_accessible
 from tests.support.browser import browser_page

@@ -14,15 +14,9 @@ from sqlalchemy import func, select
 
 from services.clock import ManualClock
 from services.notifications import Kind
+from services.vocabulary import TeamRole
 from storage.db import create_engine, create_session_factory
-from storage.models import (
-    ExaminerGrade,
-    OutboxMessage,
-    Review,
-    ReviewVote,
-    TeamRole,
-    ThesisMember,
-)
+from storage.models import ExaminerGrade, OutboxMessage, Review, ReviewVote, ThesisMember
 from tests import documents
 from tests.conftest import Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed

@@ -9,7 +9,7 @@ import pytest
 
 from services.anchors import InvalidAnchor, clean_rects, item_text, short_quote
 from services.relocate import Located, Pages, Wanted, normalise, relocate
-from storage.models import PassageState
+from services.vocabulary import PassageState
 
 WORDS = ("thesis graph network model training data result method section figure table "
          "baseline accuracy loss layer node edge attention sample error metric study "

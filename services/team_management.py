@@ -25,17 +25,8 @@ from services.notifications import ExaminerGraded, TeamJoined, TeamLeft
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, StoredFile, stage_document
 from services.team import Member, may_manage, may_see, members, role_of, tell_all
-from storage.models import (
-    ApprovalRule,
-    ExaminerGrade,
-    Invite,
-    Role,
-    TeamRole,
-    Thesis,
-    ThesisMember,
-    ThesisStatus,
-    User,
-)
+from services.vocabulary import ApprovalRule, Role, TeamRole, ThesisStatus
+from storage.models import ExaminerGrade, Invite, Thesis, ThesisMember, User
 from storage.repositories import audit, invites, team, theses, users
 from storage.repositories.team import DuplicateMember, DuplicateRow
 

@@ -13,7 +13,7 @@ from aiogram.types import (
     WebAppInfo,
 )
 
-from handlers.texts import DEFAULT_LANGUAGE, Texts, languages
+from telegram.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("help", "invite", "invites", "queue", "stats", "users", "export", "calendar",

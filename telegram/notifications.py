@@ -9,12 +9,8 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 
 from handlers.callbacks import MeetingAction, MeetingCb, QueuePageCb, ThreadAction, ThreadCb
-from handlers.changes import changes_button, changes_line
-from handlers.keyboards import markup, review_buttons, with_row
-from handlers.meetings import answer_buttons, record_buttons, record_text
-from handlers.render import CAPTION_LIMIT, clip
-from handlers.texts import Raw, Texts
-from services.comparisons import ChangeView
+from handlers.keyboards import answer_buttons, markup, record_buttons, review_buttons, with_row
+from services.compare_jobs import ChangeView
 from services.notifications import (
     AccessDeactivated,
     AccessReactivated,
@@ -47,6 +43,9 @@ from services.notifications import (
     ThesisReopened,
     ThreadComment,
 )
+from telegram.changes import changes_button, changes_line
+from telegram.render import CAPTION_LIMIT, clip
+from telegram.texts import Raw, Texts
 
 # Of a caption's 1024 characters, what the summary of the changes may take (the rest of the
 # card takes at most ~700).
@@ -381,3 +380,12 @@ def render(payload: Payload, t: Texts) -> Outgoing:
         case AccessReactivated():
             return Outgoing(text=t("notify.access_reactivated"))
     raise TypeError(f"no renderer for {type(payload).__name__}")
+
+
+def record_text(t: Texts, notes: str | None, items: Sequence[str]) -> str:
+    lines = [t("meeting.record.notes", notes=clip(notes, 2500))] if notes else []
+    if items:
+        lines.append(t("meeting.record.items_header"))
+        lines += [t("meeting.record.item", number=n, text=clip(item, 200))
+                  for n, item in enumerate(items, 1)]
+    return "\n".join(lines)
