@@ -81,12 +81,12 @@ app-checklist = { $count ->
 app-item_open = не выполнена
 app-item_addressed = не закрыта, учтена в версии { $version }
 app-item_closed = выполнена
-app-milestone_met = Контрольная точка пройдена: { $title }
-app-milestone_overdue = Контрольная точка просрочена: { $title }
-app-milestone_due = Контрольная точка: { $title }
+app-milestone_met = Контрольная точка «{ $title }» пройдена
+app-milestone_overdue = Контрольная точка «{ $title }» просрочена
+app-milestone_due = Контрольная точка «{ $title }»
 app-milestone_when = Срок: { $due }
 app-milestone_extended = (продлён; общий срок { $cohort })
-app-meeting = Встреча: { $title }
+app-meeting = Встреча «{ $title }»
 app-move_finalize = Работа объявлена окончательной ({ $by })
 app-move_reopen = Работа снова открыта ({ $by })
 app-examiner = Оценка рецензента ({ $by })
@@ -117,7 +117,7 @@ app-queue_total = { $count ->
    *[other] { $count } версий ждут
 }
 app-queue_empty = Вас ничего не ждёт.
-app-queue_item = { $title } — версия { $version }
+app-queue_item = «{ $title }» — версия { $version }
 app-waiting_days = { $count ->
     [one] ждёт { $count } день
     [few] ждёт { $count } дня
