@@ -11,8 +11,11 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import update
 
 from api.models import AnchorOut, AnchorsOut, DecisionResultOut, TextsOut
+from storage.db import create_engine
+from storage.models import User
 from tests.conftest import BotFactory, Chat, Harness
 from tests.support.desk import CLAIM, METHOD, thesis_v1, thesis_v2
 from tests.support.webapp import (
@@ -205,7 +208,19 @@ async def test_texts_come_in_the_users_language(web: tuple[Harness, Seeded]) -> 
         status, body = await call(http, "GET", f"{base}/api/texts", token)
         texts = TextsOut.model_validate(body)
         assert (status, texts.language, texts.timezone) == (200, "en", "UTC")
-        assert "app-tab-students" in texts.ftl and texts.ftl == texts.fallback
+        assert "app-tab_students = Students" in texts.ftl and texts.ftl == texts.fallback
+    # In Russian for someone whose language is Russian.
+    harness.emu.add_user(GRACE, "Grace", "Hopper", language_code="ru")
+    engine = create_engine(harness.settings.effective_database_url)
+    async with engine.begin() as conn:
+        await conn.execute(update(User).where(User.id == GRACE).values(language="ru"))
+    await engine.dispose()
+    async with aiohttp.ClientSession() as http:
+        token = await token_for(http, base, emu, GRACE)
+        status, body = await call(http, "GET", f"{base}/api/texts", token)
+        texts = TextsOut.model_validate(body)
+        assert texts.language == "ru" and "app-tab_students = Студенты" in texts.ftl
+        assert "app-tab_students = Students" in texts.fallback
 
 
 async def test_anchored_comments_go_with_the_chat_card_and_are_found_in_the_next_version(
