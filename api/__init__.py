@@ -65,7 +65,10 @@ def _serve(app: web.Application, endpoints: tuple[Endpoint, ...], deps: ApiDeps)
         app.router.add_route(endpoint.method, endpoint.path, handler(endpoint))
 
 
-def mount_links(app: web.Application, deps: ApiDeps) -> None:
+def mount_links(app: web.Application, deps: ApiDeps, scope: str = "0") -> None:
+    """The links; ``scope`` (the bot's id) keeps two bots' counts apart in one Redis."""
+    app[downloads.GATE] = downloads.DownloadGate(downloads.BUILDS_PER_MINUTE, deps.redis,
+                                                 prefix=f"export:download:{scope}")
     _serve(app, LINKS, deps)
 
 

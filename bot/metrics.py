@@ -44,6 +44,7 @@ OUTBOX_MALFORMED = Counter(
 
 # Counted by the API's authentication (api/routing.py).
 from api.routing import API_AUTH_FAILURES as API_AUTH_FAILURES  # noqa: E402
+from api.routing import API_ERRORS as API_ERRORS  # noqa: E402
 
 # Counted by the progress helper every long operation uses (telegram/progress.py).
 from telegram.progress import PROGRESS_EDIT_FAILURES as PROGRESS_EDIT_FAILURES  # noqa: E402

