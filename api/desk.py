@@ -13,6 +13,8 @@ Mini App's texts in the user's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from aiohttp import web
@@ -28,14 +30,28 @@ from api.models import (
     SectionOut,
     TextsOut,
 )
-from api.routing import Call, Endpoint
+from api.routing import ApiError, Call, Endpoint
 from api.versions import disposition
 from locales import DIR as LOCALES_DIR
 from services.anchors import AnchorView
+from services.errors import DomainError, NotAllowed, NotFound
 from services.vocabulary import Decision
 from telegram.texts import DEFAULT_LANGUAGE, language_of
 
 CATALOG = "miniapp.ftl"
+# A well-formed request the thesis's state refuses (decided, superseded, not ready yet).
+CONFLICT = 409
+
+
+@contextmanager
+def conflicts() -> Iterator[None]:
+    """A domain refusal (but for not allowed / not found) as 409 Conflict."""
+    try:
+        yield
+    except (NotAllowed, NotFound):
+        raise
+    except DomainError as error:
+        raise ApiError(CONFLICT, error.code, error.code.replace("_", " ")) from None
 
 
 def anchor_out(view: AnchorView) -> AnchorOut:
@@ -56,22 +72,25 @@ async def anchors_of(call: Call) -> AnchorsOut:
 
 async def add_anchor(call: Call) -> AnchorOut:
     body: AnchorIn = call.body
-    view = await call.services.anchors.add(call.user, call.match("id"), page=body.page,
-                                           quote=body.quote, comment=body.comment,
-                                           rects=body.rects)
+    with conflicts():
+        view = await call.services.anchors.add(call.user, call.match("id"), page=body.page,
+                                               quote=body.quote, comment=body.comment,
+                                               rects=body.rects)
     return anchor_out(view)
 
 
 async def delete_anchor(call: Call) -> OkOut:
-    await call.services.anchors.delete(call.user, call.match("id"))
+    with conflicts():
+        await call.services.anchors.delete(call.user, call.match("id"))
     return OkOut()
 
 
 async def decide(call: Call) -> DecisionResultOut:
     body: DecisionIn = call.body
-    result = await call.services.reviews.decide(
-        call.user, call.match("id"), Decision(body.decision), comment=body.comment,
-        grade=body.grade, keep_open=body.keep_open)
+    with conflicts():
+        result = await call.services.reviews.decide(
+            call.user, call.match("id"), Decision(body.decision), comment=body.comment,
+            grade=body.grade, keep_open=body.keep_open)
     items = 0
     if result.review is not None and body.decision is Decision.CHANGES_REQUESTED:
         items = await call.services.checklist.raised_by(result.review.id)
@@ -98,14 +117,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("POST", r"/api/versions/{id:\d+}/anchors", add_anchor,
              "Comment on a passage (or a region) of the version waiting for a decision",
              AnchorOut, body=AnchorIn, roles=("supervisor", "co-supervisor", "admin"),
-             errors=(400, 401, 403, 404)),
+             errors=(400, 401, 403, 404, 409)),
     Endpoint("DELETE", r"/api/anchors/{id:\d+}", delete_anchor,
              "Delete an anchored comment not sent yet", OkOut,
-             roles=("supervisor", "co-supervisor", "admin"), errors=(400, 401, 403, 404)),
+             roles=("supervisor", "co-supervisor", "admin"), errors=(400, 401, 403, 404, 409)),
     Endpoint("POST", r"/api/versions/{id:\d+}/decision", decide,
              "Approve, request changes (with the anchored comments) or reject a version",
              DecisionResultOut, body=DecisionIn,
-             roles=("supervisor", "co-supervisor", "admin"), errors=(400, 401, 403, 404)),
+             roles=("supervisor", "co-supervisor", "admin"), errors=(400, 401, 403, 404, 409)),
     Endpoint("GET", "/api/texts", texts,
              "The Mini App's texts in the user's language, and the time zone", TextsOut),
 )
@@ -113,7 +132,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 async def changes_detail(call: Call) -> web.StreamResponse:
     """The detailed comparison (HTML) of a version with the one before, as a file."""
-    detail = await call.services.comparisons.detail(call.user, call.match("id"))
+    with conflicts():
+        detail = await call.services.comparisons.detail(call.user, call.match("id"))
     return web.Response(body=detail.content, headers={
         "Content-Type": "text/html; charset=utf-8",
         "Content-Disposition": disposition(detail.file_name),
@@ -136,4 +156,4 @@ ENDPOINTS = (*ENDPOINTS, Endpoint(
     roles=("its student", "its team", "admin"), errors=(401, 403, 404)), Endpoint(
     "GET", r"/api/versions/{id:\d+}/changes", changes_detail,
     "What changed since the version before, in detail (an HTML file)", None,
-    roles=("its student", "its team", "admin"), errors=(400, 401, 403, 404)))
+    roles=("its student", "its team", "admin"), errors=(400, 401, 403, 404, 409)))

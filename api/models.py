@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -275,7 +275,8 @@ class AnchorIn(Model):
     quote: str = Field(default="", max_length=2000,
                        description="The selected text (empty for a region of a scan)")
     comment: str = Field(min_length=1, max_length=1000)
-    rects: list[list[float]] = Field(
+    rects: list[Annotated[list[Annotated[float, Field(ge=0, le=1)]],
+                          Field(min_length=4, max_length=4)]] = Field(
         default_factory=list, max_length=64,
         description="Where on the page: [x, y, width, height] as fractions of its size")
 

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.base import BaseService, read_only
 from services.checklist import ITEMS_MAX
-from services.errors import AlreadyReviewed, DomainError, NotAllowed, NotFound, Superseded
+from services.errors import AlreadyReviewed, InvalidAnchor, NotAllowed, NotFound, Superseded
 from services.team import may_review, may_see
 from services.vocabulary import PassageState, Role
 from storage.models import Anchor, ChecklistItem, Submission, User
@@ -39,10 +39,6 @@ RECTS_MAX = 64
 PAGE_MAX = 5000
 # How much of the quote the checklist item shows.
 ITEM_QUOTE_MAX = 80
-
-
-class InvalidAnchor(DomainError):
-    code = "invalid_anchor"
 
 
 @dataclass(frozen=True)

@@ -141,11 +141,16 @@ async def test_anchors_are_for_the_student_and_the_team_only(
         # A decided version takes no new comment; bad positions and empty comments are 400.
         status, body = await call(http, "POST", f"{base}/api/versions/{seeded.alice_v1}"
                                   "/anchors", sam, anchor())
-        assert (status, body["error"]["code"]) == (400, "already_reviewed")
+        assert (status, body["error"]["code"]) == (409, "already_reviewed")
         for bad in ({**anchor(), "rects": [[0.5, 0.5, 3, 0.1]]}, {**anchor(), "comment": ""},
-                    {**anchor(), "page": 0}, {"page": 1, "quote": "", "comment": "x"}):
+                    {**anchor(), "page": 0}):
             status, body = await call(http, "POST", url, sam, bad)
-            assert status == 400, bad
+            assert (status, body["error"]["code"]) == (400, "bad_request"), bad
+        # Neither a passage nor a region; a region of no size.
+        for bad in ({"page": 1, "quote": "", "comment": "x"},
+                    {**anchor(), "rects": [[0.5, 0.5, 0, 0.1]]}):
+            status, body = await call(http, "POST", url, sam, bad)
+            assert (status, body["error"]["code"]) == (409, "invalid_anchor"), bad
 
         # The draft on page 5 is withdrawn; the other goes with Request changes, no comment.
         status, _ = await call(http, "DELETE", f"{base}/api/anchors/{scan.id}", sam)
@@ -164,10 +169,10 @@ async def test_anchors_are_for_the_student_and_the_team_only(
         assert not AnchorsOut.model_validate(body).may_comment
         # Sent, it can no longer be deleted; the decision cannot be made twice.
         status, body = await call(http, "DELETE", f"{base}/api/anchors/{first.id}", sam)
-        assert status == 400
+        assert (status, body["error"]["code"]) == (409, "already_reviewed")
         status, body = await call(http, "POST", f"{base}/api/versions/{v2}/decision", sam,
                                   {"decision": "approved"})
-        assert (status, body["error"]["code"]) == (400, "already_reviewed")
+        assert (status, body["error"]["code"]) == (409, "already_reviewed")
 
 
 async def test_a_version_file_answers_range_requests(web: tuple[Harness, Seeded]) -> None:

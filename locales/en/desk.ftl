@@ -28,3 +28,4 @@ desk-passage-removed = p. { $page }: passage removed{ $new_page ->
     [0] {""}
    *[other] {""}
 }
+error-invalid_anchor = A comment on a passage needs the passage (or a region of the page) and a comment of at most 1000 characters.
