@@ -18,6 +18,8 @@ def get_routers() -> list[Router]:
         invites,
         language,
         meetings,
+        messaging,
+        promises,
         review,
         start,
         student,
@@ -44,5 +46,5 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, submit, invites, deadlines, meetings,
-        exports, admin, files, threads, language, fallback)))
+        exports, admin, files, threads, messaging, promises, language, fallback)))
     return [chats.create_router(), private]

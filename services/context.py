@@ -18,7 +18,9 @@ from services.exports import ExportService
 from services.history import HistoryService
 from services.invites import InviteService
 from services.meetings import MeetingService
+from services.messaging import MessagingService
 from services.overview import OverviewService
+from services.promises import PromiseService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
@@ -112,3 +114,11 @@ class Services:
     @cached_property
     def comparisons(self) -> ComparisonService:
         return ComparisonService(self.session, self.deps)
+
+    @cached_property
+    def messaging(self) -> MessagingService:
+        return MessagingService(self.session, self.deps)
+
+    @cached_property
+    def promises(self) -> PromiseService:
+        return PromiseService(self.session, self.deps)

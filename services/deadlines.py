@@ -52,6 +52,22 @@ async def attach_submission(session: AsyncSession, student_id: int, submission: 
         submission.milestone_id = milestone.id
 
 
+async def join_cohort(session: AsyncSession, student_id: int, supervisor_id: int,
+                      now: datetime) -> list[Milestone]:
+    """A student who joins a supervisor gets the milestones that supervisor set for all
+    their students and that are still ahead: the same title, due time and cohort (so that
+    moving or deleting the cohort's milestone moves theirs too); reminders from now on
+    only. Extensions stay per student. In the caller's transaction; the student is told
+    with the welcome (their /status and /deadlines list them)."""
+    joined = []
+    for rule in await milestones.cohort_rules(session, supervisor_id, now):
+        joined.append(milestones.add(session, Milestone(
+            supervisor_id=supervisor_id, student_id=student_id, title=rule.title,
+            due_at=rule.due_at, created_at=rule.created_at, due_set_at=now, cohort=True)))
+    await session.flush()
+    return joined
+
+
 def status_of(milestone: Milestone, now: datetime) -> MilestoneStatus:
     """The verdict, by the student's own due time (their extension if they have one)."""
     due = milestone.own_due_at
@@ -120,7 +136,8 @@ class DeadlineService(BaseService):
         if due_at <= now:
             raise InvalidDeadline(reason="deadline_past", now=now)
         targets = await self._targets(supervisor, student_id)
-        return await self._add(supervisor, targets, title, due_at)
+        # "All my students" is a rule: students who join later get it too (join_cohort).
+        return await self._add(supervisor, targets, title, due_at, cohort=student_id is None)
 
     async def add_for(self, supervisor: User, student_ids: list[int], title: str,
                       due_at: datetime) -> list[Milestone]:
@@ -135,13 +152,13 @@ class DeadlineService(BaseService):
         return await self._add(supervisor, targets, clean_milestone_title(title), due_at)
 
     async def _add(self, supervisor: User, targets: list[User], title: str,
-                   due_at: datetime) -> list[Milestone]:
+                   due_at: datetime, cohort: bool = False) -> list[Milestone]:
         now = self.clock.now()
         created = []
         for student in targets:
             milestone = milestones.add(self.session, Milestone(
                 supervisor_id=supervisor.id, student_id=student.id, title=title,
-                due_at=due_at, created_at=now, due_set_at=now))
+                due_at=due_at, created_at=now, due_set_at=now, cohort=cohort))
             created.append(milestone)
         await self.session.flush()
         for milestone in created:

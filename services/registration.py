@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from services.base import BaseService
+from services.deadlines import join_cohort
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 from services.metrics import USER_REGISTRATIONS
+from services.notifications import PersonJoined, notify
 from services.team import add_supervisor
 from services.team_management import Joined, TeamService
 from services.vocabulary import Role
@@ -69,7 +71,9 @@ class RegistrationService(BaseService):
                 raise
             USER_REGISTRATIONS.labels(role=Role.SUPERVISOR.value).inc()
             return StartResult(Outcome.REGISTERED, user, joined=joined)
-        user = await self._register(person, Role(invite.role), supervisor_id, via=invite.id)
+        # The inviter (a student's supervisor, or the admin who invited a supervisor) is told.
+        user = await self._register(person, Role(invite.role), supervisor_id, via=invite.id,
+                                    tell=invite.created_by)
         return StartResult(Outcome.REGISTERED, user, await self._supervisor(user))
 
     async def _join_existing(self, user: User, code: str) -> Joined | None:
@@ -106,7 +110,7 @@ class RegistrationService(BaseService):
         return invite
 
     async def _register(self, person: Person, role: Role, supervisor_id: int | None,
-                        via: object, commit: bool = True) -> User:
+                        via: object, commit: bool = True, tell: int | None = None) -> User:
         now = self.clock.now()
         user = await users.add(
             self.session,
@@ -115,10 +119,14 @@ class RegistrationService(BaseService):
                  supervisor_id=supervisor_id, reachable=True, created_at=now),
         )
         if supervisor_id is not None:
-            # The student's team begins with the supervisor who invited them.
+            # The student's team begins with the supervisor who invited them, and their
+            # milestones with the ones set for all that supervisor's students.
             await add_supervisor(self.session, user.id, supervisor_id, now)
+            await join_cohort(self.session, user.id, supervisor_id, now)
         audit.record(self.session, actor_id=person.id, action="user.register", object_type="user",
                      object_id=person.id, at=now, role=role.value, via=str(via))
+        if tell is not None:
+            notify(self.session, tell, PersonJoined(name=user.full_name, role=role.value), now)
         if commit:
             await self.session.commit()
             USER_REGISTRATIONS.labels(role=role.value).inc()

@@ -16,10 +16,11 @@ from aiogram.types import (
 from telegram.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("help", "invite", "invites", "queue", "stats", "users", "export", "calendar",
-              "mydata", "language", "cancel"),
-    "supervisor": ("help", "invite", "invites", "queue", "students", "deadline", "milestones",
-                   "meeting", "meetings", "calendar", "export", "mydata", "language", "cancel"),
+    "admin": ("help", "invite", "invites", "queue", "stats", "users", "message", "export",
+              "calendar", "mydata", "language", "cancel"),
+    "supervisor": ("help", "invite", "invites", "queue", "students", "message", "deadline",
+                   "milestones", "meeting", "meetings", "calendar", "export", "mydata",
+                   "language", "cancel"),
     "student": ("help", "submit", "status", "history", "deadlines", "meetings", "calendar",
                 "mydata", "language", "cancel"),
 }

@@ -487,13 +487,24 @@
 
   // ---------------------------------------------------------------- students
 
-  var table = { sort: "name", dir: 1, status: "" };
+  // A supervisor's table comes most urgent first (the server's order, as /students in the
+  // chat: waiting, overdue, silent, no submission, the rest), with the same filters.
+  var table = { sort: "rank", dir: 1, status: "", filter: "all" };
   var COLUMNS = [
     { key: "name", label: "app.col_student" }, { key: "status", label: "app.col_status" },
     { key: "latest_version", label: "app.col_version", num: true },
     { key: "days_waiting", label: "app.col_days_waiting", num: true },
-    { key: "latest_submitted_at", label: "app.col_last_upload" }
+    { key: "latest_submitted_at", label: "app.col_last_upload" },
+    { key: "rank", label: "app.col_urgency" }
   ];
+  var FILTERS = ["waiting", "overdue", "silent", "all"];
+
+  function urgencyText(s) {
+    if (!s.urgency) { return "—"; }
+    if (s.urgency === "rest") { return ""; }
+    return t("app.urgency_" + s.urgency) + (s.urgency === "silent" && s.silent_days !== null
+      ? " " + t("app.silent_days", { count: s.silent_days }) : "");
+  }
 
   function compare(a, b) {
     var x = a[table.sort], y = b[table.sort];
@@ -521,7 +532,8 @@
         el("td", {}, [chip(s.status)]),
         el("td", { className: "num", text: s.latest_version === null ? "—" : String(s.latest_version) }),
         el("td", { className: "num", text: s.days_waiting === null ? "—" : String(s.days_waiting) }),
-        el("td", { text: s.latest_submitted_at ? day(s.latest_submitted_at) : "—" })
+        el("td", { text: s.latest_submitted_at ? day(s.latest_submitted_at) : "—" }),
+        el("td", { className: "urgency", text: urgencyText(s) })
       ]);
     });
     return el("div", { className: "table-wrap" }, [el("table", { id: "students-table" }, [
@@ -559,8 +571,10 @@
   }
 
   function viewStudents(page) {
-    var query = "?page_size=200&page=" + (page || 0) + (table.status ? "&status=" + table.status : "");
+    var query = "?page_size=200&page=" + (page || 0) + (table.status ? "&status=" + table.status : "")
+      + (table.filter !== "all" ? "&filter=" + table.filter : "");
     return get("/api/students" + query).then(function (data) {
+      data.items.forEach(function (s, i) { s.rank = i; });
       $("title").textContent = t("app.tab_students");
       var main = clear($("main"));
       var filter = el("select", { id: "status-filter", "aria-label": t("app.filter"),
@@ -568,6 +582,17 @@
         [el("option", { value: "", text: t("app.all_statuses") })].concat(STATUSES.map(
           function (key) { return el("option", { value: key, text: statusLabel(key),
                                                  selected: table.status === key }); })));
+      if (data.counts) {
+        main.appendChild(el("div", { className: "controls", id: "urgency-filters" },
+          FILTERS.map(function (f) {
+            return el("button", { type: "button", "data-filter": f,
+              className: "button" + (table.filter === f ? " active" : ""),
+              "aria-pressed": table.filter === f ? "true" : "false",
+              text: t("app.filter_" + f, { count: data.counts[f] }),
+              onclick: function () { table.filter = f; table.sort = "rank"; table.dir = 1;
+                                     show("students"); } });
+          })));
+      }
       main.appendChild(el("div", { className: "controls" }, [filter,
         el("span", { className: "muted", id: "students-total", text: t("app.students_total", { count: data.total }) })]));
       var holder = el("div", {});

@@ -14,7 +14,9 @@ from services.base import ServiceDeps
 from services.clock import Clock
 from services.meetings import MeetingService
 from services.metrics import REMINDERS_SENT
+from services.promises import PromiseService
 from services.reminders import ReminderService
+from services.silence import SilenceService
 
 log = structlog.get_logger("bot.outbox")
 
@@ -57,6 +59,9 @@ class Scheduler:
             queued = await ReminderService(session, self._deps).run_due(now)
             # Meetings' reminders and record requests: the same log, the same exactly-once.
             queued += await MeetingService(session, self._deps).run_due(now)
+            # Review promises that passed, and Monday's digest of silent students.
+            queued += await PromiseService(session, self._deps).run_due(now)
+            queued += await SilenceService(session, self._deps).run_due(now)
         for kind, count in queued.items():
             REMINDERS_SENT.labels(kind=kind).inc(count)
         total = sum(queued.values())

@@ -93,6 +93,19 @@ app-col_status = Status
 app-col_version = Version
 app-col_days_waiting = Days waiting
 app-col_last_upload = Last upload
+app-col_urgency = Urgency
+app-urgency_waiting = ⏳ waiting
+app-urgency_overdue = ⚠️ overdue
+app-urgency_silent = 💤 silent
+app-urgency_none = 📭 no submission
+app-silent_days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+app-filter_waiting = Waiting ({ $count })
+app-filter_overdue = Overdue ({ $count })
+app-filter_silent = Silent ({ $count })
+app-filter_all = All ({ $count })
 app-deactivated = (deactivated)
 app-no_students = No students.
 app-filter = Filter by status

@@ -3,7 +3,6 @@ team-role-co_supervisor = co-supervisor
 team-role-examiner = examiner
 team-marker-co_supervisor = {" "}· <i>co-supervised</i>
 team-marker-examiner = {" "}· <i>co-supervised (examiner)</i>
-team-button-view = 👥
 team-view-header = 👥 <b>Thesis team of { $student }</b> — { $title }
 team-view-member = • { $name } — { $role }{ $inactive }
 team-view-inactive = {" "}(deactivated)

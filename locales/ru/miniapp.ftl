@@ -95,6 +95,20 @@ app-col_status = Статус
 app-col_version = Версия
 app-col_days_waiting = Дней ожидания
 app-col_last_upload = Последняя загрузка
+app-col_urgency = Срочность
+app-urgency_waiting = ⏳ ждёт
+app-urgency_overdue = ⚠️ просрочено
+app-urgency_silent = 💤 молчит
+app-urgency_none = 📭 нет загрузок
+app-silent_days = { $count ->
+    [one] { $count } день
+    [few] { $count } дня
+   *[other] { $count } дней
+}
+app-filter_waiting = Ждут ({ $count })
+app-filter_overdue = Просрочено ({ $count })
+app-filter_silent = Молчат ({ $count })
+app-filter_all = Все ({ $count })
 app-deactivated = (доступ отключён)
 app-no_students = Студентов нет.
 app-filter = Фильтр по статусу

@@ -5,7 +5,6 @@ team-role-co_supervisor = соруководитель
 team-role-examiner = рецензент
 team-marker-co_supervisor = {" "}· <i>вы соруководитель</i>
 team-marker-examiner = {" "}· <i>вы рецензент</i>
-team-button-view = 👥
 team-view-header = 👥 <b>Команда работы</b>: { $student } — «{ $title }»
 team-view-member = • { $name } — { $role }{ $inactive }
 team-view-inactive = {" "}(доступ отключён)

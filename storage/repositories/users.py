@@ -83,3 +83,10 @@ async def active_admins(session: AsyncSession, ids: Collection[int]) -> Sequence
     query = select(User).where(User.id.in_(list(ids)), User.role == "admin",
                                User.deactivated_at.is_(None)).order_by(User.id)
     return (await session.scalars(query)).all()
+
+
+async def active_with_roles(session: AsyncSession, roles: Sequence[str]) -> Sequence[User]:
+    """Every active person of these roles (an admin's message to all supervisors or all)."""
+    query = select(User).where(User.role.in_(list(roles)), User.deactivated_at.is_(None)) \
+        .order_by(User.id)
+    return (await session.scalars(query)).all()
