@@ -24,11 +24,13 @@ from services.errors import ComparisonNotReady, NotAllowed, NotFound, StorageUna
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
 from services.relocate import Located, Wanted
+from services.shared_text import SharedOutcome, SharedTextService, SharedView
+from services.shared_text import view_of as shared_view_of
 from services.team import may_see
 from services.text_diff import DocumentText, Summary
 from services.vocabulary import ComparisonStatus, PassageState
 from storage.models import OutboxMessage, User, VersionComparison, VersionText
-from storage.repositories import anchors, comparisons, outbox, theses, users
+from storage.repositories import anchors, comparisons, outbox, similarity, theses, users
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
 NO_TEXT_REASONS = frozenset({"no_text", "encrypted"})
@@ -98,6 +100,7 @@ class Outcome:
     pages: int | None = None
     words: int = 0
     located: tuple[Located, ...] = ()
+    shared: SharedOutcome | None = None  # text shared with other theses
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class Cards:
     view: ChangeView | None
     # The recipients' stored languages (each card is edited in its reader's language).
     languages: dict[int, str] = field(default_factory=dict)
+    shared: SharedView | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,10 @@ class ComparisonService(BaseService):
         if outcome.located:
             await anchors.set_located(self.session, plan.submission_id, [
                 (found.id, found.state.value, found.page) for found in outcome.located])
-        status = ComparisonStatus.EDITING if plan.version >= 2 else ComparisonStatus.DONE
+        # A first version's card is edited only to carry its shared text.
+        shows = plan.version >= 2 or (outcome.shared is not None
+                                      and outcome.shared.summary is not None)
+        status = ComparisonStatus.EDITING if shows else ComparisonStatus.DONE
         written = await comparisons.finish(
             self.session, job.submission_id, job.attempt, status=status.value,
             base_submission_id=plan.base_id, reason=outcome.reason,
@@ -188,6 +195,9 @@ class ComparisonService(BaseService):
         if not written:
             await self.session.rollback()
             return False
+        if outcome.shared is not None:
+            await SharedTextService(self.session, self.deps).record(plan.submission_id,
+                                                                    outcome.shared)
         await self.session.commit()
         # A first version's scan is no failure yet (there is nothing to compare it with);
         # a hostile file is, whichever version it is.
@@ -223,10 +233,13 @@ class ComparisonService(BaseService):
         sent = [card for card in await outbox.sent_about(self.session, ref, [kind])
                 if card.id not in done]
         unsent = await comparisons.unsent_cards(self.session, ref, kind)
+        shared = await similarity.get(self.session, job.submission_id)
         known = await users.recipients(self.session, {card.chat_id for card in sent})
         return Cards(rows=sent, unsent=unsent, decided=review is not None,
                      view=view_of(row, submission.version,
                                   await self._passages(job.submission_id)),
+                     shared=shared_view_of(shared, self.config.similarity_alert_percent)
+                     if shared is not None else None,
                      languages={chat: language for chat, (language, _off) in known.items()})
 
     async def _passages(self, submission_id: int) -> tuple[Passage, ...]:
