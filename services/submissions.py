@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from services import checklist, lifecycle
-from services.base import BaseService
+from services.base import BaseService, writes
 from services.deadlines import attach_submission
 from services.documents import DocumentSniffer, check_file_name, name_for_kind
 from services.errors import (
@@ -267,10 +267,11 @@ class SubmissionService(BaseService):
                                 now: datetime) -> None:
         await attach_submission(self.session, student.id, submission, now)
 
+    @writes
     async def rename(self, actor: User, student_id: int, raw: str | None) -> Thesis:
         """A new title (the student, a deciding team member or an admin); everyone else on
         the thesis is told."""
-        return await self._unit(lambda: self._rename(actor, student_id, raw))
+        return await self._rename(actor, student_id, raw)
 
     async def _rename(self, actor: User, student_id: int, raw: str | None) -> Thesis:
         title = clean_title(raw)

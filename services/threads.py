@@ -196,6 +196,7 @@ class ThreadService(BaseService):
             recipients.append(person)
         return recipients
 
+    @writes
     async def ask_team(self, student: User, raw: str | None) -> AskResult:
         """A student's question typed outside any step: a comment on their latest version's
         thread, or, before any version, a message to every member of their team."""
@@ -206,7 +207,7 @@ class ThreadService(BaseService):
         if latest is not None:
             result = await self.comment(student, latest.submission.id, text)
             return AskResult(latest.submission.version, result.recipients)
-        return await self._unit(lambda: self._to_team(student, text))
+        return await self._to_team(student, text)
 
     async def _to_team(self, student: User, text: str) -> AskResult:
         if student.role != Role.STUDENT.value:
