@@ -17,7 +17,7 @@ from handlers.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("help", "invite", "invites", "queue", "stats", "users", "export", "calendar",
-              "mydata", "language", "cancel"),
+              "mydata", "scheme", "language", "cancel"),
     "supervisor": ("help", "invite", "invites", "queue", "students", "deadline", "milestones",
                    "meeting", "meetings", "calendar", "export", "mydata", "language", "cancel"),
     "student": ("help", "submit", "status", "history", "deadlines", "meetings", "calendar",

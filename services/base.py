@@ -61,6 +61,10 @@ class ServiceConfig:
     # The largest document the bot uploads to Telegram; bigger exports get a link.
     upload_limit_bytes: int = 50 * 1024 * 1024
     export_link_ttl_hours: float = 24.0
+    # The assessment: days to agree before a third marker is asked for.
+    agreement_days: int = 7
+    # Key of the receipts' HMAC-SHA256 signature (derived at start-up; never shown).
+    receipt_key: bytes = b"thesis-supervisor-receipts"
 
 
 @dataclass(frozen=True)

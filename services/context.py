@@ -7,6 +7,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
+from services.assessment import AssessmentService
 from services.base import ServiceConfig, ServiceDeps
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
@@ -102,3 +103,7 @@ class Services:
     @cached_property
     def comparisons(self) -> ComparisonService:
         return ComparisonService(self.session, self.deps)
+
+    @cached_property
+    def assessment(self) -> AssessmentService:
+        return AssessmentService(self.session, self.deps)

@@ -26,7 +26,16 @@ from services.access import Revoked
 from services.deadlines import MilestoneStatus
 from services.meetings import OFFSETS as MEETING_OFFSETS
 from services.reminders import OFFSETS
-from storage.models import ApprovalRule, Decision, MeetingAnswer, Role, TeamRole, ThesisStatus
+from storage.models import (
+    ApprovalRule,
+    AssessmentState,
+    Decision,
+    MarkerRole,
+    MeetingAnswer,
+    Role,
+    TeamRole,
+    ThesisStatus,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where texts are asked for. services/ never renders text (it names error codes and reasons).
@@ -97,6 +106,9 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "notify.meeting_answered.{}": lambda: [MeetingAnswer.CONFIRMED.value,
                                            MeetingAnswer.DECLINED.value],
     "meeting.left.{}": lambda: [label for label, _ in MEETING_OFFSETS],
+    "assess.role.{}": lambda: [r.value for r in MarkerRole],
+    "assess.after.{}": lambda: [s.value for s in AssessmentState],
+    "assess.notify.agreed.{}": lambda: ["computed", "proposal", "third"],
 }
 
 
@@ -297,5 +309,5 @@ def test_long_values_render_whole_and_escaped() -> None:
         assert text == "\n\n💬 " + comment.replace("&", "&amp;").replace("<", "&lt;") \
             .replace(">", "&gt;")
     # A short value cannot smuggle in the marker of a long one.
-    text = Texts()("final.done", student="\x000\x00", title="x" * 1500)
+    text = Texts()("assess.final.asked", student="\x000\x00", title="x" * 1500)
     assert "\x00" not in text and text.count("x" * 1500) == 1
