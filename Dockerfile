@@ -54,6 +54,7 @@ ENV PYTHONUNBUFFERED=1 \
 
 # postgresql-client-${PG_MAJOR}: pg_dump/pg_restore/psql for `python -m bot backup|restore|migrate --backup`.
 # apt accepts an ASCII-armoured key in signed-by, so no gnupg is needed.
+# fonts-dejavu-core: receipts are PDFs with Cyrillic text (telegram/pdf.py).
 RUN set -eux; \
     apt-get update; \
     apt-get install -y --no-install-recommends ca-certificates; \
@@ -62,6 +63,7 @@ RUN set -eux; \
       > /etc/apt/sources.list.d/pgdg.list; \
     apt-get update; \
     apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
+    apt-get install -y --no-install-recommends fonts-dejavu-core; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/*; \
     pg_dump --version
@@ -83,9 +85,9 @@ RUN --mount=type=bind,from=builder,source=/wheels,target=/wheels \
 COPY --chown=root:root pyproject.toml alembic.ini ./
 COPY --chown=root:root api/ api/
 COPY --chown=root:root bot/ bot/
-COPY --chown=root:root api/ api/
 COPY --chown=root:root handlers/ handlers/
 COPY --chown=root:root services/ services/
+COPY --chown=root:root telegram/ telegram/
 COPY --chown=root:root storage/ storage/
 COPY --chown=root:root migrations/ migrations/
 # The Mini App's static files, served by api/webapp.py from /app/webapp (next to api/).
@@ -94,7 +96,7 @@ COPY --chown=root:root webapp/vendor/chart.umd.min.js webapp/vendor/chart.js.LIC
 COPY --chown=root:root locales/ locales/
 ENV PYTHONPATH=/app
 # Every catalog is read once here: a syntax error in a .ftl file fails the build.
-RUN python -c "import bot.__main__, api, handlers, services, storage, migrations; from api.webapp import WebAppFiles; WebAppFiles(); from handlers.texts import Texts, languages; [Texts(code) for code in languages()]"
+RUN python -c "import bot.__main__, api, handlers, services, storage, telegram, migrations; from api.webapp import WebAppFiles; WebAppFiles(); from telegram.texts import Texts, languages; [Texts(code) for code in languages()]"
 
 RUN mkdir -p /app/data && chown -R app:app /app/data
 USER 10001:10001

@@ -84,6 +84,12 @@ ensure_postgres() {
     fi
 }
 
+# Receipts and protocols are PDFs with Cyrillic text: DejaVu Sans (telegram/pdf.py).
+ensure_fonts() {
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && return
+    apt_install fonts-dejavu-core || log "no DejaVu Sans: PDFs fall back to Helvetica"
+}
+
 ensure_redis() {
     if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then return; fi
     command -v redis-server >/dev/null || apt_install redis-server
@@ -96,6 +102,20 @@ ensure_redis() {
         sleep 0.5
     done
     redis-cli -h 127.0.0.1 -p 6379 ping
+}
+
+# Test-only npm tools (axe-core for the browser tests), pinned in tests/browser/package-lock.json:
+# `npm ci` only when the lock changed since the last install (or nothing is installed).
+ensure_npm_tools() {
+    local dir=tests/browser stamp=tests/browser/node_modules/.installed want
+    want=$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+    if ! command -v npm >/dev/null; then
+        log "npm is missing: the browser tests' axe-core checks cannot run"; return 0
+    fi
+    log "installing the browser tests' npm tools (npm ci in $dir)"
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$want" > "$stamp"
 }
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -155,8 +175,10 @@ case "$cmd" in
         if ! unit_only "$@"; then
             ensure_postgres
             ensure_redis
+            ensure_fonts
             # The sandbox's browser test drives Debian's Chromium.
             bash tests/browser/ensure_chromium.sh
+            ensure_npm_tools
             start_s3
         fi
         "$PY" -m pytest "$@"
@@ -167,7 +189,7 @@ case "$cmd" in
     lint)
         ensure_venv
         "$VENV/bin/ruff" check .
-        "$VENV/bin/mypy" bot api handlers services storage tgemu sandbox
+        "$VENV/bin/mypy" bot api handlers telegram services storage tgemu sandbox
         ;;
     lock)
         lock "$@"

@@ -1,8 +1,11 @@
-"""Inbound adapter: the Mini App's HTTP/JSON API and its static files.
+"""Inbound adapter: the Mini App's HTTP/JSON API and its static files, and the links that
+carry their own secret (calendar feeds, export downloads).
 
 Same rules as ``handlers/``: parse (pydantic), call the same services with the same
-authorization as the chat, render (JSON). ``mount`` puts it on the bot's aiohttp app; it is
-only called when ``WEBAPP_URL`` is set.
+authorization as the chat, render (JSON). Every route is an ``Endpoint`` served by
+``routing.handler``. The composition root (bot/web.py) builds ``ApiDeps`` and ``ApiConfig``
+and calls ``mount_links`` always and ``mount`` when ``WEBAPP_URL`` is set; nothing here
+imports ``bot``.
 """
 
 from __future__ import annotations
@@ -12,19 +15,18 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from api import auth, me, queue, stats, students, thesis, versions
+from api import auth, calendar, downloads, me, queue, stats, students, thesis, versions
 from api.openapi import openapi_route
 from api.ratelimit import LoginRateLimit
-from api.routing import API_CONFIG, API_DEPS, ApiConfig, Endpoint, handler, json_errors
-from api.tokens import Tokens
+from api.routing import API_CONFIG, API_DEPS, ApiConfig, ApiDeps, Endpoint, handler, json_errors
 from api.webapp import WebAppFiles, redirect_to_app, security_headers
-from bot.config import Settings
-from bot.deps import AppDeps
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *me.ENDPOINTS, *thesis.ENDPOINTS, *students.ENDPOINTS, *queue.ENDPOINTS, *stats.ENDPOINTS,
     *versions.ENDPOINTS,
 )
+# Served whether or not the Mini App is on: the secret is the token in the path.
+LINKS: tuple[Endpoint, ...] = (*calendar.ENDPOINTS, *downloads.ENDPOINTS)
 WEBAPP_FILES = web.AppKey("webapp_files", WebAppFiles)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -57,24 +59,27 @@ def middlewares() -> list[Middleware]:
     return [with_security_headers, json_errors]
 
 
-def mount(app: web.Application, settings: Settings, deps: AppDeps) -> None:
-    settings.check_webapp()
-    assert settings.jwt_secret_key is not None
+def _serve(app: web.Application, endpoints: tuple[Endpoint, ...], deps: ApiDeps) -> None:
     app[API_DEPS] = deps
-    app[API_CONFIG] = ApiConfig(
-        bot_token=settings.require_token(),
-        tokens=Tokens(settings.jwt_secret_key.get_secret_value(), settings.jwt_ttl_seconds),
-        auth_max_age_seconds=settings.webapp_auth_max_age_seconds)
-    # Keyed by the bot too: two bots sharing one Redis keep their own counts.
-    bot_id = settings.require_token().split(":", 1)[0]
+    for endpoint in endpoints:
+        app.router.add_route(endpoint.method, endpoint.path, handler(endpoint))
+
+
+def mount_links(app: web.Application, deps: ApiDeps, scope: str = "0") -> None:
+    """The links; ``scope`` (the bot's id) keeps two bots' counts apart in one Redis."""
+    app[downloads.GATE] = downloads.DownloadGate(downloads.BUILDS_PER_MINUTE, deps.redis,
+                                                 prefix=f"export:download:{scope}")
+    _serve(app, LINKS, deps)
+
+
+def mount(app: web.Application, config: ApiConfig, deps: ApiDeps) -> None:
+    app[API_CONFIG] = config
     app[auth.RATE_LIMIT] = LoginRateLimit(auth.LOGIN_PER_MINUTE, deps.redis,
-                                          prefix=f"api:login:{bot_id}")
+                                          prefix=f"api:login:{config.bot_id}")
     files = WebAppFiles()
     app[WEBAPP_FILES] = files
-    app.router.add_post(auth.LOGIN_PATH, auth.login)
     app.router.add_routes([openapi_route(ENDPOINTS)])
-    for endpoint in ENDPOINTS:
-        app.router.add_route(endpoint.method, endpoint.path, handler(endpoint))
+    _serve(app, (*auth.ENDPOINTS, *ENDPOINTS), deps)
+    # The Mini App's page and assets: static files, not API routes.
     app.router.add_get("/app", redirect_to_app)
     app.router.add_get("/app/{tail:.*}", files.serve)
-

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from api.models import LoginIn, TokenOut
 from api.ratelimit import LoginRateLimit, client_ip
-from api.routing import API_CONFIG, API_DEPS, ApiError, unauthorized
+from api.routing import API_CONFIG, ApiError, Call, Endpoint, unauthorized
 from services.access import revoked
 from services.context import Services
 from services.registration import Person
@@ -29,8 +29,10 @@ FUTURE_SKEW = timedelta(seconds=60)
 RATE_LIMIT = web.AppKey("login_rate_limit", LoginRateLimit)
 
 
-async def login(request: web.Request) -> web.StreamResponse:
-    allowed, retry_after = await request.app[RATE_LIMIT].allow(client_ip(request))
+async def login(call: Call) -> web.StreamResponse:
+    request = call.request
+    allowed, retry_after = await request.app[RATE_LIMIT].allow(
+        client_ip(request, request.app[API_CONFIG].trusted_proxy_hops))
     if not allowed:
         raise ApiError(429, "rate_limited", "too many logins; try again in a minute",
                        {"Retry-After": str(retry_after)})
@@ -40,19 +42,20 @@ async def login(request: web.Request) -> web.StreamResponse:
         data = safe_parse_webapp_init_data(config.bot_token, body.init_data)
     except (ValueError, ValidationError):
         raise unauthorized("bad_signature", "the init data is not signed by this bot") from None
-    deps = request.app[API_DEPS]
-    now = deps.clock.now()
+    now = call.services.deps.clock.now()
     age = now - data.auth_date
     if age > timedelta(seconds=config.auth_max_age_seconds) or age < -FUTURE_SKEW:
         raise unauthorized("expired_init_data", "the init data is too old; reopen the app")
-    session = deps.session_factory()
-    try:
-        user = await _registered(Services(session, deps.services), data)
-    finally:
-        await session.close()
+    user = await _registered(call.services, data)
     token = config.tokens.issue(user.id, user.role, now)
     out = TokenOut(access_token=token, expires_in=config.tokens.ttl_seconds)
     return web.json_response(out.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
+
+
+ENDPOINTS = (
+    Endpoint("POST", LOGIN_PATH, login, "Exchange Telegram.WebApp.initData for a bearer token",
+             TokenOut, auth=False),
+)
 
 
 async def _body(request: web.Request) -> LoginIn:

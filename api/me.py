@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from api.models import MeOut, PersonOut
 from api.routing import Call, Endpoint
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
 
 
 def person(user: User) -> PersonOut:

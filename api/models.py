@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from storage.models import Decision, Role, ThesisStatus
+from services.vocabulary import Decision, Role, ThesisStatus
 
 
 class Model(BaseModel):
@@ -16,9 +16,10 @@ class Model(BaseModel):
 
 
 class Query(BaseModel):
-    """Query parameters: unknown ones are ignored (a cache-buster must not fail a call)."""
+    """Query parameters: exactly those the OpenAPI document declares; an unknown one is a 400
+    (what the document says, and what an independent fuzzer holds the API to)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --- errors and auth -------------------------------------------------------------------

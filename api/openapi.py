@@ -13,8 +13,14 @@ from pydantic.json_schema import models_json_schema
 from api.models import ErrorOut, LoginIn, TokenOut
 from api.routing import Endpoint
 
-STATUS_TEXT = {400: "Bad request", 401: "No valid token", 403: "The chat would refuse this too",
-               404: "No such thing", 429: "Too many logins from this address"}
+STATUS_TEXT = {400: "Bad request (a query parameter out of range or of the wrong type)",
+               401: "No valid token", 403: "The chat would refuse this too",
+               404: "No such thing", 405: "Method not allowed (see Allow)",
+               429: "Too many logins from this address",
+               500: "Something unforeseen failed on our side",
+               503: "A dependency (database, file store) is down; try again"}
+# Every route may answer these (a wrong method, an outage, the unforeseen).
+ALWAYS = (405, 500, 503)
 
 
 def _path(pattern: str) -> tuple[str, list[str]]:
@@ -35,25 +41,45 @@ def _errors(codes: tuple[int, ...]) -> dict[str, Any]:
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     return [{"name": name, "in": "query", "required": name in schema.get("required", []),
-             "schema": prop} for name, prop in schema.get("properties", {}).items()]
+             "schema": _without_null(prop)}
+            for name, prop in schema.get("properties", {}).items()]
+
+
+def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter is absent or has a value; ``null`` is not something a URL says
+    (``?status=null`` is a 400), so an optional parameter is declared by its value alone."""
+    prop = dict(prop)
+    options = [option for option in prop.pop("anyOf", []) if option.get("type") != "null"]
+    if len(options) == 1:
+        prop.update(options[0])
+    elif options:
+        prop["anyOf"] = options
+    if prop.get("default", 0) is None:
+        del prop["default"]
+    return prop
 
 
 def _operation(endpoint: Endpoint) -> dict[str, Any]:
     path, names = _path(endpoint.path)
     parameters = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer"}} for name in names]
+                   "schema": {"type": "integer", "minimum": 0, "maximum": endpoint.id_max}}
+                  for name in names]
+    errors = set(endpoint.errors) | set(ALWAYS) | {400}  # an unknown query parameter
     if endpoint.query is not None:
         parameters += _query_parameters(endpoint.query)
+    if names:
+        errors.add(404)
     ok: dict[str, Any] = {"description": "OK"}
     if endpoint.response is not None:
         ok["content"] = {"application/json": {"schema": _ref(endpoint.response)}}
     else:
-        ok["content"] = {"application/octet-stream": {"schema": {"type": "string",
-                                                                 "format": "binary"}}}
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        ok["content"] = {kind: binary for kind in
+                         endpoint.content_types or ("application/octet-stream",)}
     operation: dict[str, Any] = {
         "summary": endpoint.summary, "operationId": endpoint.fn.__name__,
         "security": [{"bearer": []}], "parameters": parameters,
-        "responses": {"200": ok, **_errors(endpoint.errors)}}
+        "responses": {"200": ok, **_errors(tuple(sorted(errors)))}}
     if endpoint.roles:
         operation["description"] = "Who: " + ", ".join(endpoint.roles)
     return {path: {endpoint.method.lower(): operation}}
@@ -71,7 +97,8 @@ def build(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
         "requestBody": {"required": True,
                         "content": {"application/json": {"schema": _ref(LoginIn)}}},
         "responses": {"200": {"description": "OK", "content": {
-            "application/json": {"schema": _ref(TokenOut)}}}, **_errors((400, 401, 429))}}}}
+            "application/json": {"schema": _ref(TokenOut)}}},
+            **_errors((400, 401, 429, *ALWAYS))}}}}
     for endpoint in endpoints:
         for path, operations in _operation(endpoint).items():
             paths.setdefault(path, {}).update(operations)

@@ -61,23 +61,22 @@ class LoginRateLimit:
         return count
 
 
-def client_ip(request: web.Request) -> str:
-    """The caller's address. Behind our own proxy (a private or loopback peer: nginx, the
-    ALB), the right-most public hop of X-Forwarded-For, the one the proxy appended (anything
-    to its left the client may have forged); a public peer is the caller itself."""
+def client_ip(request: web.Request, trusted_hops: int = 1) -> str:
+    """The caller's address, as the ``trusted_hops`` proxies in front of the app saw it
+    (``TRUSTED_PROXY_HOPS``). Each proxy appends its peer to X-Forwarded-For, so the client is
+    the ``trusted_hops``-th entry from the right; anything further left the client may have
+    written itself (a forged ``1.1.1.1`` from a private network included). Without that many
+    entries, the proxy's ``X-Real-IP``; with no proxy trusted (0), the peer."""
     peer = request.remote or "unknown"
-    try:
-        direct = ipaddress.ip_address(peer)
-    except ValueError:
+    if trusted_hops <= 0:
         return peer
-    if not (direct.is_private or direct.is_loopback):
-        return peer
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+    hops = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    candidates = [hops[-trusted_hops]] if len(hops) >= trusted_hops else []
+    candidates.append(request.headers.get("X-Real-IP", "").strip())
+    for candidate in candidates:
         try:
-            address = ipaddress.ip_address(hop)
+            return str(ipaddress.ip_address(candidate))
         except ValueError:
             continue
-        if not (address.is_private or address.is_loopback):
-            return str(address)
     return peer

@@ -15,19 +15,34 @@ from typing import Any, TypeVar
 
 import structlog
 from aiohttp import web
+from prometheus_client import Counter
 from pydantic import BaseModel, ValidationError
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.models import ErrorBody, ErrorOut
+from api.models import ErrorBody, ErrorOut, Query
 from api.tokens import TokenProblem, TokenRefused, Tokens, bearer
-from bot.deps import AppDeps
-from bot.metrics import API_AUTH_FAILURES
 from services.access import revoked
+from services.base import ServiceDeps
 from services.context import Services
 from services.errors import DependencyError, DomainError, NotAllowed, NotFound
+from services.metrics import REGISTRY
 from storage.models import User
 
 log = structlog.get_logger("api")
 Q = TypeVar("Q", bound=BaseModel)
+# The largest id a path may name: the database's INTEGER (versions, theses) or BIGINT (users,
+# whose ids are Telegram's). A larger one names nothing: 404, never an overflow.
+INT_MAX = 2**31 - 1
+BIGINT_MAX = 2**63 - 1
+
+
+API_AUTH_FAILURES = Counter(
+    "api_auth_failures_total", "Mini App API requests refused for want of a valid login or token",
+    ["reason"], registry=REGISTRY)
+API_ERRORS = Counter(
+    "api_errors_total", "API and link answers that failed on our side (internal) or were "
+    "held back (export_busy, export_rate), by reason", ["reason"], registry=REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -35,9 +50,21 @@ class ApiConfig:
     bot_token: str
     tokens: Tokens
     auth_max_age_seconds: int
+    trusted_proxy_hops: int = 1
+    # Login attempts are counted per bot: two bots sharing one Redis keep their own counts.
+    bot_id: str = "0"
 
 
-API_DEPS = web.AppKey("api_deps", AppDeps)
+@dataclass(frozen=True)
+class ApiDeps:
+    """What the HTTP adapter needs, built by the composition root (bot/web.py)."""
+
+    session_factory: async_sessionmaker[AsyncSession]
+    services: ServiceDeps
+    redis: Redis | None
+
+
+API_DEPS = web.AppKey("api_deps", ApiDeps)
 API_CONFIG = web.AppKey("api_config", ApiConfig)
 
 
@@ -66,12 +93,23 @@ def unauthorized(problem: str, message: str) -> ApiError:
 class Call:
     request: web.Request
     services: Services
-    user: User
+    actor: User | None  # None on a public endpoint (its token is in the path)
     query: Any = None
+    id_max: int = INT_MAX
+
+    @property
+    def user(self) -> User:
+        """The authenticated user (an endpoint with ``auth=True`` always has one)."""
+        assert self.actor is not None, "a public endpoint has no user"
+        return self.actor
 
     def match(self, name: str) -> int:
-        """An integer path parameter (the route's pattern already made it digits)."""
-        return int(self.request.match_info[name])
+        """An integer path parameter (the route's pattern already made it digits); beyond
+        what the database can hold, nothing is there (404)."""
+        value = int(self.request.match_info[name])
+        if value > self.id_max:
+            raise NotFound()
+        return value
 
 
 Result = BaseModel | web.StreamResponse
@@ -88,6 +126,11 @@ class Endpoint:
     query: type[BaseModel] | None = None
     roles: tuple[str, ...] = ()  # for the document only: the services decide
     errors: tuple[int, ...] = field(default=(401, 403))
+    # False: no bearer token (the login itself, and links whose secret is in the path:
+    # calendar feeds, export downloads); not in the API's document.
+    auth: bool = True
+    id_max: int = INT_MAX  # of the path's {id}
+    content_types: tuple[str, ...] = ()  # of a file answer (response None)
 
 
 async def authenticate(request: web.Request, services: Services) -> User:
@@ -111,6 +154,10 @@ async def authenticate(request: web.Request, services: Services) -> User:
     return user
 
 
+class NoQuery(Query):
+    """An API endpoint that takes no query parameters refuses any."""
+
+
 def parse_query(model: type[Q], request: web.Request) -> Q:
     try:
         return model.model_validate(dict(request.query))
@@ -126,9 +173,10 @@ def handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamR
         session = deps.session_factory()
         try:
             services = Services(session, deps.services)
-            user = await authenticate(request, services)
-            query = parse_query(endpoint.query, request) if endpoint.query else None
-            result = await endpoint.fn(Call(request, services, user, query))
+            user = await authenticate(request, services) if endpoint.auth else None
+            query = parse_query(endpoint.query, request) if endpoint.query else \
+                parse_query(NoQuery, request) if endpoint.auth else None
+            result = await endpoint.fn(Call(request, services, user, query, endpoint.id_max))
         finally:
             await session.close()
         if isinstance(result, web.StreamResponse):
@@ -163,7 +211,16 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
                               {"Retry-After": "5"})
     except web.HTTPNotFound:
         return error_response(404, "not_found", "no such endpoint")
-    except web.HTTPMethodNotAllowed:
-        return error_response(405, "method_not_allowed", "method not allowed")
+    except web.HTTPMethodNotAllowed as exc:
+        return error_response(405, "method_not_allowed", "method not allowed",
+                              {"Allow": exc.headers.get("Allow", "")})
     except web.HTTPRequestEntityTooLarge:
         return error_response(413, "too_large", "request body too large")
+    except web.HTTPException:
+        raise
+    except Exception:
+        # Unforeseen: the traceback in the log, a JSON 500 (with the security headers of
+        # every answer) to the caller, never a text/plain page.
+        API_ERRORS.labels(reason="internal").inc()
+        log.exception("api_unhandled", path=request.path, method=request.method)
+        return error_response(500, "internal", "something went wrong on our side")

@@ -4,10 +4,10 @@ GET /api/students/{id} (one student's timeline, for whoever the chat shows it to
 from __future__ import annotations
 
 from api.models import StudentOut, StudentsOut, StudentsQuery, SubmissionPointOut, TimelineOut
-from api.routing import Call, Endpoint
+from api.routing import BIGINT_MAX, Call, Endpoint
 from api.thesis import timeline_out
 from services.dashboards import StudentLine
-from storage.models import ThesisStatus
+from services.vocabulary import ThesisStatus
 
 
 def student_out(line: StudentLine) -> StudentOut:
@@ -44,5 +44,5 @@ ENDPOINTS = (
              roles=("supervisor", "admin")),
     Endpoint("GET", r"/api/students/{id:\d+}", student, "One student's thesis timeline",
              TimelineOut, roles=("student (own)", "supervisor (own students)", "admin"),
-             errors=(401, 403, 404)),
+             errors=(401, 403, 404), id_max=BIGINT_MAX),  # a Telegram user id
 )

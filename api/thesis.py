@@ -10,7 +10,8 @@ from api.models import DecisionOut, MilestoneOut, ThesisOut, TimelineOut, Versio
 from api.routing import Call, Endpoint
 from services.dashboards import Timeline
 from services.errors import NotAllowed
-from storage.models import Decision, Milestone, Role, Thesis, ThesisStatus
+from services.vocabulary import Decision, Role, ThesisStatus
+from storage.models import Milestone, Thesis
 from storage.repositories.theses import VersionRow
 
 VersionState = Literal["pending", "superseded", "decided"]

@@ -50,5 +50,5 @@ ENDPOINTS = (
     Endpoint("GET", r"/api/versions/{id:\d+}/file", version_file,
              "The file of a version (or, with feedback=true, the supervisor's feedback file)",
              None, query=FileQuery, roles=("its student", "their supervisor", "admin"),
-             errors=(401, 403, 404)),
+             errors=(401, 403, 404), content_types=tuple(TYPES.values())),
 )

@@ -33,9 +33,10 @@ from typing import Any
 from bench.infra import AWS_ENV, RssSampler, proc_status, reset_peak
 from services.base import ServiceConfig, ServiceDeps
 from services.exports import ExportService
+from services.vocabulary import Role
 from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore, new_key
-from storage.models import Role, Submission, Thesis, User
+from storage.models import Submission, Thesis, User
 
 for _key, _value in AWS_ENV.items():
     os.environ.setdefault(_key, _value)

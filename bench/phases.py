@@ -862,7 +862,7 @@ async def _job_in_child(folder: Path, new: Path, old_text: Path | None,
 async def what_changed(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
     """Extraction and comparison as the worker runs them: the new version's text (the old
     one's is stored) and the diff, in a child process with its limits."""
-    from services.comparison import pdf_text
+    from services.text_diff import pdf_text
 
     sizes = [("30 pages", 30, 10_000, 11.5)]
     if not cfg.quick:

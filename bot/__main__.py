@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [run|migrate|sandbox|backup|restore|backups]``."""
+"""Command line: ``python -m bot [run|migrate|sandbox|backup|restore|backups|verify-receipt]``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup_id")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sub.add_parser("backups", help="list the available backups")
+    receipt = sub.add_parser("verify-receipt",
+                             help="check a receipt's signature (exit 1 if it fails)")
+    receipt.add_argument("file")
     return parser
 
 
@@ -57,6 +60,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if command == "sandbox":
         return _sandbox(settings, args.port)
+    if command == "verify-receipt":
+        from bot.ops.receipts import verify_command
+
+        return verify_command(settings, args.file)
     from bot.ops import backup
 
     if command == "backup":

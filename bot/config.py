@@ -49,7 +49,7 @@ class Settings(BaseSettings):
 
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     max_file_mb: int = Field(default=20, ge=1, le=LOCAL_DOWNLOAD_LIMIT_MB)
-    # Progress on long work (handlers/progress.py): a file above this gets a progress message.
+    # Progress on long work (telegram/progress.py): a file above this gets a progress message.
     progress_min_mb: float = Field(default=5, ge=0)
     progress_edit_interval_seconds: float = Field(default=2.0, gt=0)
     progress_action_interval_seconds: float = Field(default=4.0, gt=0)
@@ -87,7 +87,9 @@ class Settings(BaseSettings):
     # The Mini App and its JSON API (api/, webapp/): off unless WEBAPP_URL is set.
     webapp_url: str | None = None
     jwt_secret_key: SecretStr | None = None
-    webapp_auth_max_age_seconds: int = Field(default=86400, ge=60)
+    webapp_auth_max_age_seconds: int = Field(default=3600, ge=60)
+    # How many proxies in front of the app append to X-Forwarded-For (nginx: 1).
+    trusted_proxy_hops: int = Field(default=1, ge=0, le=10)
     jwt_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
 
     @field_validator("admin_ids", mode="before")

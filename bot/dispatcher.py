@@ -19,8 +19,8 @@ from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget, quiet_retr
 from bot.middlewares.gate import GateConfig, UpdateGate
 from bot.middlewares.observability import HandlerNameMiddleware, InFlight, UpdateLogMiddleware
 from handlers import get_routers
-from handlers.progress import ProgressConfig, ProgressKit
 from storage.signals import UploadSignals
+from telegram.progress import ProgressConfig, ProgressKit
 
 FSM_TTL_SECONDS = 7 * 86400
 # aiogram answers a webhook after 55 s whatever happens (and Telegram gives up at 60): each

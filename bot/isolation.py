@@ -159,13 +159,13 @@ def _child_env() -> dict[str, str]:
 # --- the child ------------------------------------------------------------------------
 
 def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
-    """Read the files the parent wrote, run services.comparison.run_job, write its output.
+    """Read the files the parent wrote, run services.text_diff.run_job, write its output.
 
     ``job``: new_path, new_kind, old_text_path | None, old_path | None, old_kind | None,
     old_reason | None, old_version | None, new_version, title, out_dir. Answer: text_path | None,
     pages | None, words | None, summary | None, html_path | None, reason | None.
     """
-    from services.comparison import run_job
+    from services.text_diff import run_job
 
     out = Path(job["out_dir"])
     old_text = Path(job["old_text_path"]).read_text("utf-8") \
@@ -188,7 +188,7 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
 
 # Imported while the child starts, so that a job's time is the job's.
 comparison_job.preload = (  # type: ignore[attr-defined]
-    "services.comparison", "pypdfium2", "defusedxml.ElementTree")
+    "services.text_diff", "pypdfium2", "defusedxml.ElementTree")
 
 
 def _child_main(memory_mb: int, target: str) -> None:

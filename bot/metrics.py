@@ -24,9 +24,6 @@ APP_ERRORS = Counter(
 HTTP_SECONDS = Histogram(
     "http_request_duration_seconds", "HTTP requests served by the aiohttp app",
     ["route", "method", "status"], registry=REGISTRY)
-API_AUTH_FAILURES = Counter(
-    "api_auth_failures_total", "Mini App API requests refused for want of a valid login or token",
-    ["reason"], registry=REGISTRY)
 DEPENDENCY_FAILURES = Counter(
     "dependency_failures_total", "Failures talking to a dependency", ["dependency"],
     registry=REGISTRY)
@@ -45,7 +42,11 @@ OUTBOX_MALFORMED = Counter(
     "outbox_malformed_total", "Outbox rows no payload schema reads (failed, never retried)",
     ["kind"], registry=REGISTRY)
 
-# Counted by the progress helper every long operation uses (handlers/progress.py).
-from handlers.progress import PROGRESS_EDIT_FAILURES as PROGRESS_EDIT_FAILURES  # noqa: E402
-from handlers.progress import PROGRESS_EDITS as PROGRESS_EDITS  # noqa: E402
-from handlers.progress import PROGRESS_FAILURES as PROGRESS_FAILURES  # noqa: E402
+# Counted by the API's authentication (api/routing.py).
+from api.routing import API_AUTH_FAILURES as API_AUTH_FAILURES  # noqa: E402
+from api.routing import API_ERRORS as API_ERRORS  # noqa: E402
+
+# Counted by the progress helper every long operation uses (telegram/progress.py).
+from telegram.progress import PROGRESS_EDIT_FAILURES as PROGRESS_EDIT_FAILURES  # noqa: E402
+from telegram.progress import PROGRESS_EDITS as PROGRESS_EDITS  # noqa: E402
+from telegram.progress import PROGRESS_FAILURES as PROGRESS_FAILURES  # noqa: E402

@@ -27,8 +27,8 @@ from bot.workers import OutboxSender, Scheduler, SenderConfig
 from bot.workers.comparison import ComparisonConfig, ComparisonWorker
 from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
 from bot.workers.uploads import UploadWorker, UploadWorkerConfig
-from handlers.menu import set_default_menus
-from handlers.texts import Texts
+from telegram.menu import set_default_menus
+from telegram.texts import Texts
 
 log = structlog.get_logger("bot.runner")
 

@@ -15,11 +15,11 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import api
-from api import calendar as calendar_api
-from api import downloads as downloads_api
+from api.routing import ApiConfig, ApiDeps
+from api.tokens import Tokens
 from bot.aiogram_overrides.webhook import StrictRequestHandler
 from bot.config import Settings
-from bot.deps import AppDeps
+from bot.deps import AppDeps, bot_scope
 from bot.metrics import DEPENDENCY_FAILURES, HTTP_SECONDS, REGISTRY
 from bot.middlewares.errors import webhook_retry_later
 from storage.db import ping
@@ -98,6 +98,18 @@ async def metrics(_request: web.Request) -> web.Response:
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
+def api_config(settings: Settings) -> ApiConfig:
+    settings.check_webapp()
+    assert settings.jwt_secret_key is not None
+    token = settings.require_token()
+    return ApiConfig(
+        bot_token=token,
+        tokens=Tokens(settings.jwt_secret_key.get_secret_value(), settings.jwt_ttl_seconds),
+        auth_max_age_seconds=settings.webapp_auth_max_age_seconds,
+        trusted_proxy_hops=settings.trusted_proxy_hops,
+        bot_id=token.split(":", 1)[0])
+
+
 def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher | None = None,
                    bot: Bot | None = None) -> web.Application:
     web_side = api.middlewares() if settings.webapp_enabled else []
@@ -108,11 +120,13 @@ def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher 
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)
     app.router.add_get("/metrics", metrics)
-    # People's private calendar feeds and export download links (adapters in api/).
-    app.router.add_routes(calendar_api.routes(deps.session_factory, deps.services))
-    app.router.add_routes(downloads_api.routes(deps.session_factory, deps.services))
+    # People's private calendar feeds and export download links, then the Mini App's API:
+    # adapters in api/, given what they need here.
+    api_deps = ApiDeps(session_factory=deps.session_factory, services=deps.services,
+                       redis=deps.redis)
+    api.mount_links(app, api_deps, scope=bot_scope(settings))
     if settings.webapp_enabled:
-        api.mount(app, settings, deps)
+        api.mount(app, api_config(settings), api_deps)
     if settings.bot_mode == "webhook" and dispatcher is not None and bot is not None:
         assert settings.webhook_secret is not None
         # Not in the background: an update that fails returns 5xx, so Telegram redelivers it.

@@ -19,6 +19,7 @@ def get_routers() -> list[Router]:
         invites,
         language,
         meetings,
+        receipts,
         review,
         start,
         student,
@@ -28,8 +29,8 @@ def get_routers() -> list[Router]:
         threads,
     )
     from handlers.filters import Magic
-    from handlers.render import RenderDomainErrors
     from handlers.start import LeaveStepOnCommand
+    from telegram.render import RenderDomainErrors
 
     private = Router(name="private")
     # Before any router's filters: a command mid-step leaves the step, then runs.
@@ -45,5 +46,5 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, assessment, submit, invites,
-        deadlines, meetings, exports, admin, files, threads, language, fallback)))
+        deadlines, meetings, receipts, exports, admin, files, threads, language, fallback)))
     return [chats.create_router(), private]

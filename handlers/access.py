@@ -13,11 +13,11 @@ from aiogram.filters import BaseFilter, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from handlers.menu import set_menu
-from handlers.texts import Texts
 from services.access import Revoked, revoked
 from services.context import Services
 from storage.models import User
+from telegram.menu import set_menu
+from telegram.texts import Texts
 
 
 class AccessRevoked(BaseFilter):

@@ -9,10 +9,11 @@ from aiogram.types import CallbackQuery, Message
 from handlers.callbacks import AccessAction, AccessCb, PeoplePageCb, PersonCb
 from handlers.filters import HasRole
 from handlers.keyboards import people_buttons, person_buttons, with_dashboard
-from handlers.texts import Texts
 from services.access import AccessChange
 from services.context import Services
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.texts import Texts
 
 
 async def stats(message: Message, services: Services, user: User, t: Texts,

@@ -8,19 +8,23 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from handlers.callbacks import AssessAction, AssessCb
 from handlers.filters import HasRole, Magic, Registered, conversation_steps
 from handlers.keyboards import Button, in_rows, markup
-from handlers.render import clip
-from handlers.telegram_files import incoming_document
-from handlers.texts import Texts, languages
+from handlers.receipts import send_receipt
 from services.assessment import Board, Released
-from services.assessment_rules import InvalidMark, SchemeRules, describe, grade_on_scale, parse_mark
+from services.assessment_rules import InvalidMark, SchemeRules, describe, parse_mark
 from services.context import Services
 from services.submissions import StagedFile
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.files import incoming_document
+from telegram.notifications import grade_text
+from telegram.pdf import protocol_pdf
+from telegram.render import clip
+from telegram.texts import Texts, languages
 
 
 class MarkStates(StatesGroup):
@@ -34,14 +38,6 @@ class ProposeStates(StatesGroup):
 
 def scheme_text(t: Texts, version: int, rules: SchemeRules) -> str:
     return t("assess.scheme.current", version=version, scheme=describe(rules))
-
-
-def grade_text(t: Texts, scale: str, total: float) -> str:
-    from services.assessment_rules import Scale
-    grade = grade_on_scale(Scale(scale), total)
-    if scale == Scale.PERCENT.value:
-        return t("assess.grade.percent", grade=grade)
-    return t("assess.grade.scaled", grade=grade, scale=scale, total=f"{total:g}")
 
 
 def board_text(t: Texts, board: Board) -> str:
@@ -126,6 +122,8 @@ async def declare(query: CallbackQuery, services: Services, user: User, t: Texts
     if isinstance(query.message, Message):
         await query.message.answer(t("assess.declaration.done", title=thesis.title,
                                      sha256=row.sha256))
+        # The receipt of the version declared, signed.
+        await send_receipt(query.message, services, user, t, None)
 
 
 # --- marking ----------------------------------------------------------------------------------
@@ -229,8 +227,19 @@ async def pressed(query: CallbackQuery, callback_data: AssessCb, services: Servi
         student, _total = await services.assessment.release(user, sid)
         await query.answer()
         await bot.send_message(user.id, t("assess.release.done", student=student.full_name))
+        await send_protocol(bot, services, user, t, sid)
     elif action is AssessAction.APPOINT:
         await appoint(query, callback_data, services, user, t, bot)
+
+
+async def send_protocol(bot: Bot, services: Services, user: User, t: Texts,
+                        student_id: int) -> None:
+    """After Release: the protocol PDF, kept with the thesis, and a copy for the releaser."""
+    view = await services.assessment.protocol(user, student_id)
+    pdf = protocol_pdf(t, view)
+    await services.assessment.store_protocol(user, student_id, pdf)
+    await bot.send_document(user.id, BufferedInputFile(pdf, filename=f"protocol-{student_id}.pdf"),
+                            caption=t("protocol.caption", title=view.released.thesis.title))
 
 
 async def appoint(query: CallbackQuery, callback_data: AssessCb, services: Services,

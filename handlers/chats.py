@@ -19,8 +19,8 @@ from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdated
 from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineQuery, Message
 
 from handlers.filters import Magic
-from handlers.texts import Texts
 from services.context import Services
+from telegram.texts import Texts
 
 PRIVATE = Magic(F.chat.type == ChatType.PRIVATE)
 GROUP = Magic(F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP}))

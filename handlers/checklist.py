@@ -14,11 +14,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.callbacks import ChecklistAction, ChecklistCb
 from handlers.keyboards import Button, markup
-from handlers.render import clip
-from handlers.texts import Raw, Texts
 from services.checklist import OpenItem, first_words
 from services.context import Services
 from storage.models import ChecklistItem, User
+from telegram.render import clip
+from telegram.texts import Raw, Texts
 
 
 async def ask(message: Message, state: FSMContext, services: Services, user: User,

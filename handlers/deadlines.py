@@ -18,8 +18,6 @@ from handlers.callbacks import DeadlineTargetCb, MilestoneAction, MilestoneCb
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import Button, in_rows, markup
 from handlers.pickers import ALL_STUDENTS, picked_name, student_picker
-from handlers.render import age, clip, split_lines
-from handlers.texts import Raw, Texts
 from services.context import Services
 from services.deadlines import (
     TITLE_MAX,
@@ -29,7 +27,10 @@ from services.deadlines import (
     status_of,
 )
 from services.errors import DomainError, InvalidDeadline
-from storage.models import Milestone, Role, User
+from services.vocabulary import Role
+from storage.models import Milestone, User
+from telegram.render import age, clip, split_lines
+from telegram.texts import Raw, Texts
 
 LIST_LIMIT = 48  # two buttons each: within Telegram's 100 buttons a message
 ICONS = {

@@ -3,7 +3,7 @@
 Archives go to Telegram as they are made: ``StreamedFile`` is an aiogram ``InputFile`` whose
 ``read()`` yields the archive's chunks, so the upload streams straight from the file store.
 Above the upload limit a time-limited link to the app is sent instead. An /export shows one
-progress message (handlers/progress.py): "… 3 of 12 theses" as the ZIP's files go in, then
+progress message (telegram/progress.py): "… 3 of 12 theses" as the ZIP's files go in, then
 "✅ Export ready" once the documents are sent, or an apology (counted) when it fails.
 """
 
@@ -23,13 +23,14 @@ from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Inpu
 from handlers.callbacks import CalendarCb, ExportCb, ExportChoice
 from handlers.filters import HasRole, Registered
 from handlers.keyboards import markup
-from handlers.progress import Progress, ProgressKit, Step
-from handlers.render import error_text
-from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError
 from services.exports import Archive, ExportKind
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.progress import Progress, ProgressKit, Step
+from telegram.render import error_text
+from telegram.texts import Texts
 
 log = structlog.get_logger("handlers.exports")
 

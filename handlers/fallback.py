@@ -6,8 +6,8 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
 from handlers.filters import Magic
-from handlers.texts import Texts
 from storage.models import User
+from telegram.texts import Texts
 
 
 async def unknown_command(message: Message, t: Texts, user: User | None) -> None:

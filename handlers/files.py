@@ -7,10 +7,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery
 
 from handlers.callbacks import ChangesCb, FileCb, ReportCb
 from handlers.filters import Registered
-from handlers.telegram_files import StoredInputFile
-from handlers.texts import Texts
 from services.context import Services
 from storage.models import User
+from telegram.files import StoredInputFile
+from telegram.texts import Texts
 
 
 async def send_file(query: CallbackQuery, callback_data: FileCb, services: Services,

@@ -10,7 +10,8 @@ from aiogram.fsm.state import StatesGroup
 from aiogram.types import TelegramObject
 from magic_filter import MagicFilter
 
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
 
 
 class Magic(BaseFilter):

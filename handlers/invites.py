@@ -19,12 +19,13 @@ from aiogram.types import (
 from handlers.callbacks import InviteRevokeCb
 from handlers.filters import HasRole
 from handlers.keyboards import revoke_buttons
-from handlers.render import answer_lines
-from handlers.texts import Texts
 from services.context import Services
 from services.errors import NotAllowed
 from services.invites import MAX_DAYS, MAX_USES
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.render import answer_lines
+from telegram.texts import Texts
 
 
 def _parse_args(raw: str | None) -> tuple[int | None, int]:

@@ -16,6 +16,8 @@ from handlers.callbacks import (
     AccessAction,
     AccessCb,
     InviteRevokeCb,
+    MeetingReply,
+    MeetingReplyCb,
     PeoplePageCb,
     PersonCb,
     QueuePageCb,
@@ -25,7 +27,7 @@ from handlers.callbacks import (
     TeamAction,
     TeamCb,
 )
-from handlers.texts import Texts
+from telegram.texts import Texts
 
 Button = tuple[str, CallbackData]
 
@@ -124,3 +126,17 @@ def with_dashboard(t: Texts, keyboard: InlineKeyboardMarkup | None,
     row = [InlineKeyboardButton(text=t("webapp.open_button"), web_app=WebAppInfo(url=webapp_url))]
     return InlineKeyboardMarkup(inline_keyboard=[*(keyboard.inline_keyboard if keyboard else []),
                                                  row])
+
+
+def answer_buttons(t: Texts, meeting_id: int) -> InlineKeyboardMarkup | None:
+    return markup([[(t("meeting.confirm_button"),
+                     MeetingReplyCb(action=MeetingReply.CONFIRM, meeting_id=meeting_id)),
+                    (t("meeting.decline_button"),
+                     MeetingReplyCb(action=MeetingReply.DECLINE, meeting_id=meeting_id))]])
+
+
+def record_buttons(t: Texts, meeting_id: int) -> InlineKeyboardMarkup | None:
+    return markup([[(t("meeting.agree_button"),
+                     MeetingReplyCb(action=MeetingReply.AGREE, meeting_id=meeting_id)),
+                    (t("meeting.correct_button"),
+                     MeetingReplyCb(action=MeetingReply.CORRECT, meeting_id=meeting_id))]])

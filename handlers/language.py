@@ -10,10 +10,10 @@ from aiogram.types import CallbackQuery, Message
 from handlers.callbacks import LanguageCb
 from handlers.filters import Registered
 from handlers.keyboards import markup
-from handlers.menu import set_menu
-from handlers.texts import Texts, languages
 from services.context import Services
 from storage.models import User
+from telegram.menu import set_menu
+from telegram.texts import Texts, languages
 
 
 async def ask(message: Message, t: Texts) -> None:

@@ -26,12 +26,14 @@ from handlers.callbacks import (
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import Button, markup
 from handlers.pickers import ALL_STUDENTS, picked_name, student_picker
-from handlers.render import clip, split_lines
-from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError, InvalidDeadline, InvalidMeeting
 from services.meetings import TITLE_MAX, MeetingView, clean_place, clean_title
-from storage.models import MeetingAnswer, MeetingItem, Role, User
+from services.vocabulary import MeetingAnswer, Role
+from storage.models import MeetingItem, User
+from telegram.notifications import record_text
+from telegram.render import clip, split_lines
+from telegram.texts import Texts
 
 LIST_LIMIT = 30
 ANSWER_ICONS = {MeetingAnswer.PENDING.value: "❔", MeetingAnswer.CONFIRMED.value: "✅",
@@ -48,29 +50,6 @@ class MeetingStates(StatesGroup):
 
 
 # --- rendering shared with /status, /history and the notifications -------------------------
-
-def answer_buttons(t: Texts, meeting_id: int) -> InlineKeyboardMarkup | None:
-    return markup([[(t("meeting.confirm_button"),
-                     MeetingReplyCb(action=MeetingReply.CONFIRM, meeting_id=meeting_id)),
-                    (t("meeting.decline_button"),
-                     MeetingReplyCb(action=MeetingReply.DECLINE, meeting_id=meeting_id))]])
-
-
-def record_buttons(t: Texts, meeting_id: int) -> InlineKeyboardMarkup | None:
-    return markup([[(t("meeting.agree_button"),
-                     MeetingReplyCb(action=MeetingReply.AGREE, meeting_id=meeting_id)),
-                    (t("meeting.correct_button"),
-                     MeetingReplyCb(action=MeetingReply.CORRECT, meeting_id=meeting_id))]])
-
-
-def record_text(t: Texts, notes: str | None, items: Sequence[str]) -> str:
-    lines = [t("meeting.record.notes", notes=clip(notes, 2500))] if notes else []
-    if items:
-        lines.append(t("meeting.record.items_header"))
-        lines += [t("meeting.record.item", number=n, text=clip(item, 200))
-                  for n, item in enumerate(items, 1)]
-    return "\n".join(lines)
-
 
 def meeting_line(t: Texts, view: MeetingView, now: datetime, number: int | None = None,
                  viewer: User | None = None) -> str:

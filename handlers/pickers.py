@@ -11,8 +11,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from handlers.keyboards import Button, in_rows, markup
-from handlers.texts import Texts
 from storage.models import User
+from telegram.texts import Texts
 
 ALL_STUDENTS = 0
 # Telegram allows 100 buttons a message: the students' and "all of them".

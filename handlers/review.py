@@ -14,19 +14,20 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.callbacks import CarryCb, ReviewAction, ReviewCb
-from handlers.changes import changes_button
 from handlers.filters import Magic, Registered, conversation_steps
 from handlers.keyboards import markup, review_buttons, with_row
-from handlers.notifications import submission_card
-from handlers.render import CAPTION_LIMIT
-from handlers.telegram_files import incoming_document
-from handlers.texts import Texts
-from services.comparisons import ChangeView
+from services.compare_jobs import ChangeView
 from services.context import Services
 from services.errors import DomainError
 from services.reviews import COMMENT_MAX, ReviewResult, clean_comment, parse_grade
 from services.submissions import StagedFile
-from storage.models import Decision, User
+from services.vocabulary import Decision
+from storage.models import User
+from telegram.changes import changes_button
+from telegram.files import incoming_document
+from telegram.notifications import submission_card
+from telegram.render import CAPTION_LIMIT
+from telegram.texts import Texts
 
 DECISIONS = {
     ReviewAction.APPROVE: Decision.APPROVED,

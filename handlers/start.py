@@ -12,11 +12,11 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
-from handlers.menu import set_menu
-from handlers.texts import Texts, language_of
 from services.context import Services
 from services.registration import Outcome, Person, StartResult
 from storage.models import User
+from telegram.menu import set_menu
+from telegram.texts import Texts, language_of
 
 # Commands that are part of a step (/skip) or end it themselves (/cancel).
 STEP_COMMANDS = frozenset({"skip", "cancel"})

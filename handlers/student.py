@@ -13,10 +13,11 @@ from handlers.deadlines import deadlines_block
 from handlers.filters import HasRole
 from handlers.keyboards import with_dashboard
 from handlers.meetings import history_lines, meetings_block
-from handlers.render import split_lines
-from handlers.texts import Raw, Texts
 from services.context import Services
-from storage.models import Role, ThesisStatus, User
+from services.vocabulary import Role, ThesisStatus
+from storage.models import User
+from telegram.render import split_lines
+from telegram.texts import Raw, Texts
 
 TURNS = {
     ThesisStatus.SUBMITTED.value: "status.turn.supervisor",

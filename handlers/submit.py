@@ -14,15 +14,16 @@ from aiogram.types import CallbackQuery, Message
 from handlers import checklist
 from handlers.callbacks import ChecklistAction, ChecklistCb
 from handlers.filters import HasRole, Magic, conversation_steps
-from handlers.progress import ProgressKit
 from handlers.start import LeftStep
-from handlers.telegram_files import incoming_document
-from handlers.texts import Texts
 from services.context import Services
 from services.errors import DomainError, UploadStillArriving
 from services.submissions import TITLE_MAX, IncomingFile, StagedFile, clean_title
 from services.uploads import JOB_KEY
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
+from telegram.files import incoming_document
+from telegram.progress import ProgressKit
+from telegram.texts import Texts
 
 
 class SubmitStates(StatesGroup):

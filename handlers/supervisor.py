@@ -19,14 +19,15 @@ from handlers.keyboards import (
     with_dashboard,
     with_row,
 )
-from handlers.render import age, answer_lines, clip, error_text
-from handlers.texts import Raw, Texts
 from services import lifecycle
 from services.context import Services
 from services.errors import DomainError, IllegalTransition
 from services.overview import StudentLine
 from services.threads import NoteEntry
-from storage.models import Role, TeamRole, Thesis, User
+from services.vocabulary import Role, TeamRole
+from storage.models import Thesis, User
+from telegram.render import age, answer_lines, clip, error_text
+from telegram.texts import Raw, Texts
 
 
 class ReopenStates(StatesGroup):

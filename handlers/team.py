@@ -13,11 +13,12 @@ from handlers.callbacks import AssessAction, AssessCb, TeamAction, TeamCb
 from handlers.filters import HasRole
 from handlers.invites import share_url
 from handlers.keyboards import Button, in_rows, markup
-from handlers.render import clip
-from handlers.texts import Texts
 from services.context import Services
-from services.teams import TeamView
-from storage.models import ApprovalRule, Role, TeamRole, ThesisStatus, User
+from services.team_management import TeamView
+from services.vocabulary import ApprovalRule, Role, TeamRole, ThesisStatus
+from storage.models import User
+from telegram.render import clip
+from telegram.texts import Texts
 
 INVITES = {TeamAction.ADD_CO: TeamRole.CO_SUPERVISOR, TeamAction.ADD_EXAMINER: TeamRole.EXAMINER}
 RULES = {TeamAction.RULE_ANY: ApprovalRule.ANY, TeamAction.RULE_ALL: ApprovalRule.ALL}

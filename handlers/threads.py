@@ -16,12 +16,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from handlers.callbacks import NoteCb, ThreadAction, ThreadCb, ThreadFileCb
 from handlers.filters import Magic, Registered, conversation_steps
 from handlers.keyboards import Button, in_rows, markup
-from handlers.render import clip
-from handlers.telegram_files import incoming_document
-from handlers.texts import Texts
 from services.context import Services
 from services.threads import COMMENT_MAX, NOTE_MAX, PAGE_SIZE, ThreadPage
 from storage.models import User
+from telegram.files import incoming_document
+from telegram.render import clip
+from telegram.texts import Texts
 
 
 class ThreadStates(StatesGroup):

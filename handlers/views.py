@@ -8,13 +8,13 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
 from handlers.callbacks import ChangesCb, FileCb, ReportCb, ThreadAction, ThreadCb
-from handlers.changes import changes_line
 from handlers.keyboards import file_buttons
-from handlers.render import clip, size, split_lines
-from handlers.texts import Raw, Texts
-from services.comparisons import ChangeView
+from services.compare_jobs import ChangeView
 from storage.models import ExaminerGrade, Thesis
 from storage.repositories.theses import VersionRow
+from telegram.changes import changes_line
+from telegram.render import clip, size, split_lines
+from telegram.texts import Raw, Texts
 
 
 def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],

@@ -158,7 +158,8 @@ def check_compose(root: Path = ROOT, filename: str = "docker-compose.yml") -> It
 # the benchmark and the tests.
 DEV_ONLY = frozenset({"tgemu", "sandbox", "bench", "tests"})
 # What the bot runs on: the packages, the migrations and the translation catalogs.
-RUNTIME = frozenset({"bot", "handlers", "services", "storage", "migrations", "locales"})
+RUNTIME = frozenset({"api", "bot", "handlers", "telegram", "services", "storage", "migrations",
+                     "locales"})
 
 
 def check_dockerfile(root: Path = ROOT) -> Iterator[str]:

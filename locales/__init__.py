@@ -1,5 +1,5 @@
 """The translation catalogs: one folder per language (``en/``, ``ru/``), one Fluent file
-(``.ftl``) per feature in each. Read by ``handlers.texts``; a package only so that the
+(``.ftl``) per feature in each. Read by ``telegram.texts``; a package only so that the
 installed distribution carries the files (package data) next to the code."""
 
 from pathlib import Path

@@ -18,7 +18,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from services.base import BaseService, ServiceConfig, read_only
 from services.errors import CannotChangeAccess, NotAllowed, NotFound
 from services.notifications import AccessDeactivated, AccessReactivated, notify
-from storage.models import Role, User
+from services.vocabulary import Role
+from storage.models import User
 from storage.repositories import audit, invites, users
 
 PAGE_SIZE = 20

@@ -10,9 +10,13 @@ step is in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import secrets
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import lifecycle
 from services.assessment_rules import (
@@ -56,18 +60,14 @@ from services.notifications import (
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import may_review, may_see, members
+from services.vocabulary import AssessmentState, MarkerRole, Role, TeamRole, ThesisStatus
 from storage.models import (
     Assessment,
     AssessmentMark,
     AssessmentScheme,
-    AssessmentState,
     Declaration,
     DeclarationText,
-    MarkerRole,
-    Role,
-    TeamRole,
     Thesis,
-    ThesisStatus,
     User,
 )
 from storage.repositories import assessments, audit, theses, users
@@ -132,6 +132,16 @@ class Released:
     grade: int
     components: dict[str, float]
     reports: list[tuple[str, MarkerRole, AssessmentMark]]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """What the protocol PDF says (telegram/pdf.py draws it)."""
+
+    student: User
+    released: Released
+    released_by: str
+    declaration: Declaration | None
 
 
 def rules_of(row: AssessmentScheme | None) -> SchemeRules:
@@ -659,6 +669,46 @@ class AssessmentService(BaseService):
                         components, reports)
 
     @read_only
+    async def protocol(self, actor: User, student_id: int) -> Protocol:
+        """The released assessment of a thesis, for its protocol (whoever may release)."""
+        student, thesis = await self._thesis(student_id)
+        assessment = await assessments.for_thesis(self.session, thesis.id)
+        if assessment is None or assessment.state != AssessmentState.RELEASED.value:
+            raise NotAgreed()
+        if actor.role != Role.ADMIN.value and actor.id != assessment.released_by:
+            raise NotAllowed()
+        releaser = await users.get(self.session, assessment.released_by) \
+            if assessment.released_by else None
+        return Protocol(student, await self._released(thesis, assessment),
+                        releaser.full_name if releaser else "?",
+                        await assessments.declaration(self.session, thesis.id))
+
+    async def store_protocol(self, actor: User, student_id: int, pdf: bytes) -> str:
+        """The protocol PDF is kept with the thesis (file store, assessments.protocol_key)."""
+        view = await self.protocol(actor, student_id)
+        key = f"{self.config.file_prefix}protocols/{secrets.token_urlsafe(24)}.pdf"
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield pdf
+
+        await self.deps.files.put_stream(key, chunks(), "application/pdf")
+
+        async def change() -> str:
+            row = await assessments.for_thesis(self.session, view.released.thesis.id,
+                                               lock=True)
+            assert row is not None
+            old, row.protocol_key = row.protocol_key, key
+            audit.record(self.session, actor_id=actor.id, action="assessment.protocol",
+                         object_type="assessment", object_id=row.id, at=self.clock.now(),
+                         key=key, replaced=old)
+            return key
+        try:
+            return await self._unit(change)
+        except BaseException:
+            await discard_unreferenced(self.session, self.deps.files, key)
+            raise
+
+    @read_only
     async def released_to(self, student: User) -> Released | None:
         """What the student may see: the released assessment, else nothing at all."""
         thesis = await theses.by_student(self.session, student.id)
@@ -669,13 +719,68 @@ class AssessmentService(BaseService):
             return None
         return await self._released(thesis, assessment)
 
-    @read_only
-    async def rows_for_export(self, student_ids: Sequence[int] | None,
-                              ) -> list[tuple[Thesis, Assessment, SchemeRules,
-                                              list[AssessmentMark]]]:
-        found = []
-        for assessment, thesis in await assessments.all_with_theses(self.session, student_ids):
-            rules = rules_of(await assessments.scheme(self.session, assessment.scheme_id))
-            found.append((thesis, assessment, rules,
-                          list(await assessments.marks(self.session, assessment.id))))
-        return found
+
+
+EXPORT_COLUMNS = ("student_id", "student", "thesis", "scheme_version", "scale", "state",
+                  "marker", "marker_role", "component", "weight", "mark", "marker_total",
+                  "report", "agreed_total", "grade", "agreed_how", "released_at")
+
+
+async def export_rows(session: AsyncSession, student_ids: Sequence[int] | None,
+                      ) -> list[list[Any]]:
+    """Every assessment in scope, one row per marker and component (EXPORT_COLUMNS), in the
+    caller's transaction. Blind here too: while marks are still to come, none is shown."""
+    found: list[list[Any]] = []
+    for assessment, thesis in await assessments.all_with_theses(session, student_ids):
+        scheme = await assessments.scheme(session, assessment.scheme_id)
+        rules = rules_of(scheme)
+        student = await users.get(session, thesis.student_id)
+        total = assessment.agreed_total
+        head = [thesis.student_id, student.full_name if student else "", thesis.title,
+                scheme.version if scheme else 0, rules.scale.value, assessment.state]
+        tail = [total, grade_on_scale(rules.scale, total) if total is not None else None,
+                assessment.agreed_how, assessment.released_at]
+        marks = [] if assessment.state == AssessmentState.MARKING.value \
+            else list(await assessments.marks(session, assessment.id))
+        if not marks:
+            found.append([*head, None, None, None, None, None, None, None, *tail])
+        for row in marks:
+            marker = await users.get(session, row.marker_id) if row.marker_id else None
+            for component in rules.components:
+                found.append([*head, marker.full_name if marker else "", row.role,
+                              component.name, component.weight, row.marks.get(component.name),
+                              row.total, row.report, *tail])
+    return found
+
+
+async def own_data(session: AsyncSession, user: User) -> dict[str, Any]:
+    """For /mydata: the person's declarations, the marks they gave, and (a student) their
+    assessment once released (nothing of it before), with its protocol's key."""
+    found: dict[str, Any] = {"declarations": [], "marks_i_gave": [], "my_assessment": None,
+                             "protocol_key": None}
+    thesis = await theses.by_student(session, user.id)
+    if thesis is not None:
+        declaration = await assessments.declaration(session, thesis.id)
+        if declaration is not None:
+            found["declarations"].append({
+                "statement": declaration.statement, "sha256": declaration.sha256,
+                "confirmed_at": declaration.confirmed_at.isoformat()})
+        assessment = await assessments.for_thesis(session, thesis.id)
+        if assessment is not None and assessment.state == AssessmentState.RELEASED.value:
+            rules = rules_of(await assessments.scheme(session, assessment.scheme_id))
+            total = assessment.agreed_total or 0.0
+            found["protocol_key"] = assessment.protocol_key
+            found["my_assessment"] = {
+                "agreed_total": total, "grade": grade_on_scale(rules.scale, total),
+                "scale": rules.scale.value,
+                "released_at": assessment.released_at.isoformat()
+                if assessment.released_at else None,
+                "marks": [{"role": m.role, "marks": m.marks, "total": m.total,
+                           "report": m.report}
+                          for m in await assessments.marks(session, assessment.id)]}
+    for mark in await assessments.marks_by(session, user.id):
+        found["marks_i_gave"].append({"assessment_id": mark.assessment_id, "role": mark.role,
+                                      "marks": mark.marks, "total": mark.total,
+                                      "report": mark.report,
+                                      "submitted_at": mark.submitted_at.isoformat()})
+    return found

@@ -114,16 +114,61 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+Undo = Callable[[], Awaitable[None]]
+_DEPTH = "writes_depth"
+_UNDO = "writes_undo"
+
+
+def on_rollback(session: AsyncSession, undo: Undo) -> None:
+    """Release something the current ``@writes`` call staged outside the database (an object
+    put into the file store) if the call fails: run after the rollback, errors swallowed by
+    the undo itself."""
+    session.info.setdefault(_UNDO, []).append(undo)
+
+
+def writes(method: Callable[Concatenate[S, P], Awaitable[R]],
+           ) -> Callable[Concatenate[S, P], Awaitable[R]]:
+    """A service call that changes something: everything it writes (its notifications
+    included) is committed when it returns, or rolled back if it raises, and then what it
+    staged outside the database is released (``on_rollback``). A ``@writes`` call made
+    inside another joins the outer one: only the outermost commits."""
+
+    @wraps(method)
+    async def writing(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        info = self.session.info
+        depth = info.get(_DEPTH, 0)
+        info[_DEPTH] = depth + 1
+        try:
+            result = await method(self, *args, **kwargs)
+            if depth == 0:
+                await self.session.commit()
+        except BaseException:
+            if depth == 0:
+                await self.session.rollback()
+                for undo in reversed(info.pop(_UNDO, [])):
+                    await undo()
+            raise
+        finally:
+            info[_DEPTH] = depth
+            if depth == 0:
+                info.pop(_UNDO, None)
+        return result
+
+    return writing
+
+
 def read_only(method: Callable[Concatenate[S, P], Awaitable[R]],
               ) -> Callable[Concatenate[S, P], Awaitable[R]]:
     """A service call that only reads ends its transaction when it returns, so the database
     connection goes back to the pool before the handler talks to Telegram, which takes far
-    longer than the reads. Loaded objects stay usable (the session does not expire them)."""
+    longer than the reads. Loaded objects stay usable (the session does not expire them).
+    Called inside a ``@writes`` call it ends nothing: the outer call commits."""
 
     @wraps(method)
     async def reading(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
         result = await method(self, *args, **kwargs)
-        await self.session.commit()
+        if not self.session.info.get(_DEPTH):
+            await self.session.commit()
         return result
 
     return reading

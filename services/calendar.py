@@ -21,9 +21,11 @@ from datetime import UTC, datetime
 
 from icalendar import Calendar, Event
 
+from services.access import revoked
 from services.base import BaseService
 from services.meetings import LENGTH, MeetingService, MeetingView
-from storage.models import CalendarToken, MeetingAnswer, Milestone, Role, User
+from services.vocabulary import MeetingAnswer, Role
+from storage.models import CalendarToken, Milestone, User
 from storage.repositories import audit, links, milestones, users
 
 PRODID = "-//Thesis Supervisor//Calendar feed//EN"
@@ -87,7 +89,8 @@ class CalendarService(BaseService):
         try:
             row = await links.calendar_by_hash(self.session, token_hash(token))
             owner = await users.get(self.session, row.user_id) if row else None
-            if owner is None or owner.deactivated_at is not None:
+            # The chat's question: deactivated, or a former admin, and the feed is gone.
+            if owner is None or revoked(owner, self.config) is not None:
                 return None
             calendar = await self._calendar(owner)
         except BaseException:

@@ -29,7 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.base import BaseService, read_only
 from services.notifications import ChecklistMark
-from storage.models import ChecklistItem, Decision, Role, User
+from services.vocabulary import Decision, Role
+from storage.models import ChecklistItem, User
 from storage.repositories import checklist, theses
 
 # Telegram allows 100 buttons a message: the toggles and Done must fit.

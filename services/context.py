@@ -11,18 +11,19 @@ from services.assessment import AssessmentService
 from services.base import ServiceConfig, ServiceDeps
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
-from services.comparisons import ComparisonService
+from services.compare_jobs import ComparisonService
 from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
 from services.exports import ExportService
 from services.invites import InviteService
 from services.meetings import MeetingService
 from services.overview import OverviewService
+from services.receipts import ReceiptService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
 from services.submissions import SubmissionService
-from services.teams import TeamService
+from services.team_management import TeamService
 from services.threads import ThreadService
 from services.uploads import UploadJobService
 
@@ -107,3 +108,7 @@ class Services:
     @cached_property
     def assessment(self) -> AssessmentService:
         return AssessmentService(self.session, self.deps)
+
+    @cached_property
+    def receipts(self) -> ReceiptService:
+        return ReceiptService(self.session, self.deps)

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.team import may_see, scope_of
-from storage.models import Milestone, Role, Thesis, ThesisStatus, User
+from services.vocabulary import Role, ThesisStatus
+from storage.models import Milestone, Thesis, User
 from storage.repositories import dashboards, milestones, reviews, theses, users
 from storage.repositories.dashboards import StudentRow, SubmissionPoint
 from storage.repositories.theses import VersionRow

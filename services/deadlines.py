@@ -18,7 +18,8 @@ from services.notifications import (
     MilestoneExtended,
     notify,
 )
-from storage.models import Milestone, MilestoneExtension, Role, Submission, User
+from services.vocabulary import Role
+from storage.models import Milestone, MilestoneExtension, Submission, User
 from storage.repositories import audit, milestones, users
 
 TITLE_MAX = 200

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notifications import Kind, StudentUnreachable, notify
 from services.team import members, recipients
-from storage.models import OutboxMessage, Role
+from services.vocabulary import Role
+from storage.models import OutboxMessage
 from storage.repositories import outbox, team, users
 
 # What a deactivated person is still sent: the notice that they were deactivated.

@@ -29,20 +29,26 @@ from openpyxl import Workbook
 from sqlalchemy import Select, and_, inspect, select
 from sqlalchemy.orm import aliased
 
+from services.access import revoked
+from services.assessment import EXPORT_COLUMNS as ASSESSMENT_COLUMNS
+from services.assessment import export_rows as assessment_export_rows
+from services.assessment import own_data as own_assessment_data
 from services.base import BaseService
 from services.errors import NotAllowed
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
+from services.vocabulary import Role
 from storage.models import (
     AuditEntry,
     Base,
     CalendarToken,
+    ChecklistItem,
+    ExaminerGrade,
     ExportLink,
     Invite,
     Milestone,
     MilestoneExtension,
     Review,
-    Role,
     Submission,
     Thesis,
     User,
@@ -55,13 +61,20 @@ Query = Select[*tuple[Any, ...]]
 CHUNK = 256 * 1024
 VERSION_COLUMNS = ("student_id", "student", "username", "supervisor", "thesis", "status",
                    "version", "submitted_at", "file_name", "size_bytes", "decision", "grade",
-                   "reviewed_at", "milestone", "due_at", "on_time")
+                   "reviewed_at", "milestone", "due_at", "on_time", "checklist_items",
+                   "examiner_grade")
 MEETING_COLUMNS = ("meeting_id", "title", "starts_at", "place", "student_id", "student",
                    "answer", "agreed_at", "correction", "notes", "action_items")
 STUDENT_COLUMNS = ("student_id", "student", "username", "supervisor", "registered_at",
                    "active")
-THESIS_COLUMNS = ("student_id", "student", "title", "status", "versions", "updated_at")
-TABLE_FILES = ("versions.csv", "meetings.csv", "export.xlsx")
+THESIS_COLUMNS = ("student_id", "student", "title", "status", "versions", "examiner_grade",
+                  "updated_at")
+TABLE_FILES = ("versions.csv", "meetings.csv", "assessments.csv", "export.xlsx")
+# OWASP's rule for CSV injection: a cell starting with one of these is read as a formula by
+# Excel, LibreOffice or Google Sheets; a leading apostrophe keeps it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel opens a CSV as UTF-8 (Cyrillic names intact) only after a byte order mark.
+CSV_ENCODING = "utf-8-sig"
 
 
 class ExportKind(enum.StrEnum):
@@ -107,6 +120,25 @@ def _iso(moment: datetime | None, tz: Any) -> str:
 def _local(moment: datetime | None, tz: Any) -> datetime | None:
     # Spreadsheets have no time zones: local wall time, the zone in the header.
     return moment.astimezone(tz).replace(tzinfo=None) if moment else None
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value that no spreadsheet runs: text starting like a formula gets an
+    apostrophe in front (OWASP); anything else is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Sequence[Any]) -> list[Any]:
+    return [neutralise(value) for value in values]
+
+
+def checklist_cell(items: Sequence[tuple[str, str]]) -> str | None:
+    """The items a decision requested, one per line with its state: "1. [open] text"."""
+    if not items:
+        return None
+    return "\n".join(f"{n}. [{state}] {text}" for n, (text, state) in enumerate(items, 1))
 
 
 def on_time(submitted_at: datetime, due_at: datetime | None) -> str:
@@ -160,7 +192,8 @@ class ExportService(BaseService):
 
     async def tables(self, actor: User, folder: Path) -> list[Path]:
         """versions.csv, meetings.csv and export.xlsx of the actor's scope, written into
-        ``folder`` (an existing, empty folder)."""
+        ``folder`` (an existing, empty folder). Every cell is neutralised (no formula runs
+        when it is opened) and the CSVs start with a byte order mark."""
         scope = self.scope_of(actor)
         tz = self.config.tz
         workbook = Workbook(write_only=True)
@@ -169,20 +202,23 @@ class ExportService(BaseService):
             sheet = workbook.create_sheet("Students")
             sheet.append([*STUDENT_COLUMNS[:-2], f"registered_at ({tz.key})", "active"])
             counts["students"] = await self._rows(self._students_query(scope), sheet.append,
-                                                  lambda r: [r[0], r[1], r[2], r[3],
-                                                             _local(r[4], tz), r[5] is None])
+                                                  lambda r: safe_row([r[0], r[1], r[2], r[3],
+                                                                      _local(r[4], tz),
+                                                                      r[5] is None]))
             sheet = workbook.create_sheet("Theses")
             sheet.append([*THESIS_COLUMNS[:-1], f"updated_at ({tz.key})"])
             counts["theses"] = await self._rows(self._theses_query(scope), sheet.append,
-                                                lambda r: [*r[:5], _local(r[5], tz)])
+                                                lambda r: safe_row([*r[:6], _local(r[6], tz)]))
             sheet = workbook.create_sheet("Versions")
             sheet.append(list(VERSION_COLUMNS))
-            with (folder / "versions.csv").open("w", newline="", encoding="utf-8") as handle:
+            checklists = await self._checklists(scope)
+            with (folder / "versions.csv").open("w", newline="",
+                                                encoding=CSV_ENCODING) as handle:
                 writer = csv.writer(handle)
                 writer.writerow(VERSION_COLUMNS)
 
                 def version(row: Sequence[Any]) -> list[Any]:
-                    cells = self._version_cells(row)
+                    cells = safe_row(self._version_cells(row, checklists))
                     writer.writerow([_iso(c, tz) if isinstance(c, datetime) else
                                      ("" if c is None else c) for c in cells])
                     return [_local(c, tz) if isinstance(c, datetime) else c for c in cells]
@@ -191,17 +227,20 @@ class ExportService(BaseService):
                                                       sheet.append, version)
             sheet = workbook.create_sheet("Meetings")
             sheet.append(list(MEETING_COLUMNS))
-            with (folder / "meetings.csv").open("w", newline="", encoding="utf-8") as handle:
+            with (folder / "meetings.csv").open("w", newline="",
+                                                encoding=CSV_ENCODING) as handle:
                 writer_m = csv.writer(handle)
                 writer_m.writerow(MEETING_COLUMNS)
                 count = 0
                 for cells in await self._meeting_rows(scope):
+                    cells = safe_row(cells)
                     writer_m.writerow([_iso(c, tz) if isinstance(c, datetime) else
                                        ("" if c is None else c) for c in cells])
                     sheet.append([_local(c, tz) if isinstance(c, datetime) else c
                                   for c in cells])
                     count += 1
                 counts["meetings"] = count
+            counts["assessments"] = await self._assessments(scope, folder, workbook)
             await asyncio.to_thread(workbook.save, folder / "export.xlsx")
         except BaseException:
             await self.session.rollback()
@@ -210,6 +249,39 @@ class ExportService(BaseService):
         await self.session.commit()
         await self._audit(actor, ExportKind.TABLE, scope, **counts)
         return [folder / name for name in TABLE_FILES]
+
+    async def _assessments(self, scope: int | None, folder: Path, workbook: Workbook) -> int:
+        """Every component mark of every marker, the agreed total and grade (assessments.csv
+        and the Assessments sheet); marks still blind are left out."""
+        tz = self.config.tz
+        student_ids = None if scope is None else list((await self.session.scalars(
+            self._in_scope(select(User.id).where(User.role == Role.STUDENT.value),
+                           scope))).all())
+        rows = await assessment_export_rows(self.session, student_ids)
+        sheet = workbook.create_sheet("Assessments")
+        sheet.append(list(ASSESSMENT_COLUMNS))
+        with (folder / "assessments.csv").open("w", newline="",
+                                               encoding=CSV_ENCODING) as handle:
+            writer = csv.writer(handle)
+            writer.writerow(ASSESSMENT_COLUMNS)
+            for cells in rows:
+                cells = safe_row(cells)
+                writer.writerow([_iso(c, tz) if isinstance(c, datetime) else
+                                 ("" if c is None else c) for c in cells])
+                sheet.append([_local(c, tz) if isinstance(c, datetime) else c for c in cells])
+        return len(rows)
+
+    async def _checklists(self, scope: int | None) -> dict[int, list[tuple[str, str]]]:
+        """The requested changes of every decision in scope, by review, in their order."""
+        query = self._in_scope(
+            select(ChecklistItem.review_id, ChecklistItem.text, ChecklistItem.state)
+            .join(Thesis, Thesis.id == ChecklistItem.thesis_id)
+            .join(User, User.id == Thesis.student_id)
+            .order_by(ChecklistItem.review_id, ChecklistItem.position), scope)
+        found: dict[int, list[tuple[str, str]]] = {}
+        for review_id, text, state in (await self.session.execute(query)).all():
+            found.setdefault(review_id, []).append((text, state))
+        return found
 
     async def _rows(self, query: Query, append: Any, cells: Any) -> int:
         count = 0
@@ -234,8 +306,10 @@ class ExportService(BaseService):
     def _theses_query(self, scope: int | None) -> Query:
         return self._in_scope(
             select(User.id, User.full_name, Thesis.title, Thesis.status, Thesis.latest_version,
-                   Thesis.updated_at)
-            .join(User, User.id == Thesis.student_id).order_by(Thesis.id), scope)
+                   ExaminerGrade.grade, Thesis.updated_at)
+            .join(User, User.id == Thesis.student_id)
+            .outerjoin(ExaminerGrade, ExaminerGrade.thesis_id == Thesis.id)
+            .order_by(Thesis.id), scope)
 
     def _versions_query(self, scope: int | None) -> Query:
         sup = aliased(User)
@@ -244,25 +318,30 @@ class ExportService(BaseService):
             select(User.id, User.full_name, User.username, sup.full_name, Thesis.title,
                    Thesis.status, Submission.version, Submission.submitted_at,
                    Submission.file_name, Submission.file_size, Review.decision, Review.grade,
-                   Review.created_at, Milestone.title, Milestone.due_at, extension.due_at)
+                   Review.created_at, Milestone.title, Milestone.due_at, extension.due_at,
+                   Review.id, ExaminerGrade.grade)
             .select_from(Submission)
             .join(Thesis, Thesis.id == Submission.thesis_id)
             .join(User, User.id == Thesis.student_id)
             .outerjoin(sup, sup.id == User.supervisor_id)
             .outerjoin(Review, Review.submission_id == Submission.id)
+            .outerjoin(ExaminerGrade, ExaminerGrade.thesis_id == Thesis.id)
             .outerjoin(Milestone, Milestone.id == Submission.milestone_id)
             .outerjoin(extension, and_(extension.milestone_id == Milestone.id,
                                        extension.student_id == User.id))
             .order_by(Submission.thesis_id, Submission.version), scope)
 
     @staticmethod
-    def _version_cells(row: Sequence[Any]) -> list[Any]:
+    def _version_cells(row: Sequence[Any],
+                       checklists: dict[int, list[tuple[str, str]]]) -> list[Any]:
         (student_id, student, username, supervisor, title, status, version, submitted_at,
-         file_name, size, decision, grade, reviewed_at, milestone, common_due, own_due) = row
+         file_name, size, decision, grade, reviewed_at, milestone, common_due, own_due,
+         review_id, examiner_grade) = row
         due = own_due or common_due
         return [student_id, student, username, supervisor, title, status, version,
                 submitted_at, file_name, size, decision or "pending", grade, reviewed_at,
-                milestone, due, on_time(submitted_at, due)]
+                milestone, due, on_time(submitted_at, due),
+                checklist_cell(checklists.get(review_id, [])), examiner_grade]
 
     async def _meeting_rows(self, scope: int | None) -> list[list[Any]]:
         student_ids = None if scope is None else [
@@ -400,6 +479,11 @@ class ExportService(BaseService):
         data["milestone_extensions"] = [row_dict(e) for e in (await session.scalars(
             select(MilestoneExtension).where(MilestoneExtension.student_id == user.id))).all()]
         data["meetings"] = await self._own_meetings(user)
+        data["assessment"] = await own_assessment_data(session, user)
+        protocol = data["assessment"].pop("protocol_key")
+        if protocol:
+            files.append(ZipEntry("assessment/protocol.pdf", protocol,
+                                  await self._size(protocol)))
         data["invites_i_created"] = [row_dict(i) for i in (await session.scalars(
             select(Invite).where(Invite.created_by == user.id).order_by(Invite.id))).all()]
         token = await session.scalar(select(CalendarToken).where(
@@ -467,7 +551,9 @@ class ExportService(BaseService):
             raise
         # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
         await self.session.commit()
-        if row is None or actor is None or actor.deactivated_at is not None:
+        # The chat's question (services/access.revoked): deactivated, or an admin no longer
+        # in ADMIN_IDS, and the link is dead like an unknown one.
+        if row is None or actor is None or revoked(actor, self.config) is not None:
             return None
         return actor, ExportKind(row.kind)
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from services.base import BaseService
 from services.errors import NotAllowed, NotFound
-from storage.models import Invite, Role, User
+from services.vocabulary import Role
+from storage.models import Invite, User
 from storage.repositories import audit, invites
 
 MAX_DAYS = 365

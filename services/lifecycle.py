@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from services.errors import IllegalTransition, ThesisFinal
-from storage.models import ThesisStatus
+from services.vocabulary import ThesisStatus
 
 
 class Event(StrEnum):

@@ -32,15 +32,8 @@ from services.notifications import (
     MeetingReminder,
     notify,
 )
-from storage.models import (
-    Meeting,
-    MeetingAnswer,
-    MeetingItem,
-    MeetingParticipant,
-    Milestone,
-    Role,
-    User,
-)
+from services.vocabulary import MeetingAnswer, Role
+from storage.models import Meeting, MeetingItem, MeetingParticipant, Milestone, User
 from storage.repositories import audit, meetings, reminders, users
 
 TITLE_MAX = 200

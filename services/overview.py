@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.team import may_see, scope_of
-from storage.models import ChecklistItem, ExaminerGrade, Milestone, Role, Submission, Thesis, User
+from services.vocabulary import Role
+from storage.models import ChecklistItem, ExaminerGrade, Milestone, Submission, Thesis, User
 from storage.repositories import checklist, reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 

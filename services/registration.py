@@ -9,8 +9,9 @@ from services.base import BaseService
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 from services.metrics import USER_REGISTRATIONS
 from services.team import add_supervisor
-from services.teams import Joined, TeamService
-from storage.models import Invite, Role, User
+from services.team_management import Joined, TeamService
+from services.vocabulary import Role
+from storage.models import Invite, User
 from storage.repositories import audit, invites, users
 
 

@@ -29,17 +29,8 @@ from services.notifications import (
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
-from storage.models import (
-    ApprovalRule,
-    Decision,
-    Review,
-    ReviewCard,
-    ReviewVote,
-    Role,
-    Submission,
-    Thesis,
-    User,
-)
+from services.vocabulary import ApprovalRule, Decision, Role
+from storage.models import Review, ReviewCard, ReviewVote, Submission, Thesis, User
 from storage.repositories import audit, reviews, team, theses, users
 from storage.repositories import checklist as checklist_items
 from storage.repositories.reviews import DuplicateReview

@@ -27,8 +27,8 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.base import BaseService
+from services.vocabulary import UploadJobState
 from storage.files import FileStore, ObjectInfo
-from storage.models import UploadJobState
 from storage.repositories import file_refs, upload_jobs
 
 log = structlog.get_logger("services.staged_files")

@@ -28,8 +28,9 @@ from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, notify
 from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
 from services.team import may_see, members, recipients
+from services.vocabulary import Role, ThesisStatus
 from storage.files import FileStore, new_key
-from storage.models import Role, Submission, Thesis, ThesisStatus, User
+from storage.models import Submission, Thesis, User
 from storage.repositories import audit, comparisons, theses, users
 
 TITLE_MAX = 300

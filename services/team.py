@@ -10,7 +10,7 @@ Roles: the **supervisor** (one, who invited the student; manages the team), any 
 **co-supervisors** (decide versions like the supervisor), at most one **examiner** (does not
 decide versions; grades the final thesis). Deactivated members neither act nor are told.
 The team's own use cases (invites, joining, Remove, the rule, the grade) are in
-services/teams.py.
+services/team_management.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.errors import NotAllowed
 from services.notifications import Payload, notify
-from storage.models import Role, TeamRole, ThesisMember, User
+from services.vocabulary import Role, TeamRole
+from storage.models import ThesisMember, User
 from storage.repositories import team
 
 # Who decides versions; the examiner does not.

@@ -22,7 +22,8 @@ from services.notifications import ThreadComment, notify, submission_of_ref
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import members, recipients, role_of
-from storage.models import Role, Submission, SupervisorNote, Thesis, ThreadMessage, User
+from services.vocabulary import Role
+from storage.models import Submission, SupervisorNote, Thesis, ThreadMessage, User
 from storage.repositories import audit, outbox, theses, threads, users
 
 COMMENT_MAX = 4000

@@ -30,7 +30,8 @@ from services.errors import (
 )
 from services.staged_files import UPLOAD_JOB_KEY
 from services.submissions import IncomingFile, StagedFile
-from storage.models import UploadJob, UploadJobState, User
+from services.vocabulary import UploadJobState
+from storage.models import UploadJob, User
 from storage.repositories import upload_jobs
 
 State = UploadJobState

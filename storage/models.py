@@ -28,6 +28,43 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from services.vocabulary import (
+    ApprovalRule as ApprovalRule,
+)
+from services.vocabulary import (
+    AssessmentState as AssessmentState,
+)
+from services.vocabulary import (
+    ChecklistState as ChecklistState,
+)
+from services.vocabulary import (
+    ComparisonStatus as ComparisonStatus,
+)
+from services.vocabulary import (
+    Decision as Decision,
+)
+from services.vocabulary import (
+    MarkerRole as MarkerRole,
+)
+from services.vocabulary import (
+    MeetingAnswer as MeetingAnswer,
+)
+from services.vocabulary import (
+    OutboxStatus as OutboxStatus,
+)
+from services.vocabulary import (
+    Role as Role,
+)
+from services.vocabulary import (
+    TeamRole as TeamRole,
+)
+from services.vocabulary import (
+    ThesisStatus as ThesisStatus,
+)
+from services.vocabulary import (
+    UploadJobState as UploadJobState,
+)
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -61,74 +98,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(), dict[str, Any]: JSON}
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    SUPERVISOR = "supervisor"
-    STUDENT = "student"
-
-
-class ThesisStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    # Declared finished by the supervisor: no uploads until it is reopened.
-    FINAL = "final"
-    # Marked final by the supervisor, waiting for the student's authorship declaration.
-    DECLARATION = "declaration"
-    # Assessed and the grade released to the student: archived, read-only.
-    RELEASED = "released"
-
-
-class Decision(enum.StrEnum):
-    APPROVED = "approved"
-    CHANGES_REQUESTED = "changes_requested"
-    REJECTED = "rejected"
-
-
-class TeamRole(enum.StrEnum):
-    """A member of a thesis team. Supervisors and co-supervisors decide versions; the
-    examiner grades the final thesis."""
-
-    SUPERVISOR = "supervisor"
-    CO_SUPERVISOR = "co_supervisor"
-    EXAMINER = "examiner"
-
-
-class ApprovalRule(enum.StrEnum):
-    # The first decision by any supervisor or co-supervisor decides (the behaviour before
-    # teams existed).
-    ANY = "any"
-    # Every supervisor and co-supervisor must approve; the first Request changes or Reject
-    # decides at once.
-    ALL = "all"
-
-
-class ComparisonStatus(enum.StrEnum):
-    PENDING = "pending"  # waiting for a worker
-    RUNNING = "running"  # claimed by a worker, for a lease
-    EDITING = "editing"  # the summary is stored; cards still to be edited
-    DONE = "done"
-    FAILED = "failed"
-
-
-class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class UploadJobState(enum.StrEnum):
-    QUEUED = "queued"  # recorded, not yet taken by a worker
-    RUNNING = "running"  # a worker streams it, under a lease
-    STAGED = "staged"  # in the store, waiting for the student's note
-    FAILED = "failed"  # refused (error_code says why) or given up
-    CANCELLED = "cancelled"  # /cancel, or the step was left
-    USED = "used"  # the note came: the version was recorded from it
 
 
 def _in(column: str, enum_cls: type[enum.StrEnum]) -> str:
@@ -446,11 +415,6 @@ class AuditEntry(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=_now(), index=True)
 
 
-class ChecklistState(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
 class ThreadMessage(Base):
     """One comment in the conversation about a version (student and supervisors see it)."""
 
@@ -541,12 +505,6 @@ class UploadJob(Base):
     error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     updated_at: Mapped[datetime] = mapped_column(server_default=_now())
-
-
-class MeetingAnswer(enum.StrEnum):
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    DECLINED = "declined"
 
 
 class Meeting(Base):
@@ -673,20 +631,6 @@ class VersionComparison(Base):
     edited: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     finished_at: Mapped[datetime | None]
-
-
-class AssessmentState(enum.StrEnum):
-    MARKING = "marking"  # the markers enter their marks, blind
-    DISAGREED = "disagreed"  # all in, outside the tolerance: proposals until they agree
-    THIRD_MARKER = "third_marker"  # no agreement in time: a third marker's grade decides
-    AGREED = "agreed"  # an agreed total, waiting for Release
-    RELEASED = "released"  # the student has it
-
-
-class MarkerRole(enum.StrEnum):
-    SUPERVISOR = "supervisor"
-    EXAMINER = "examiner"
-    THIRD = "third"
 
 
 class AssessmentScheme(Base):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from services.vocabulary import Role, TeamRole
 from storage.db import create_engine, create_session_factory
-from storage.models import Role, TeamRole, ThesisMember, User
+from storage.models import ThesisMember, User
 
 START = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)
 SUPERVISOR = 100

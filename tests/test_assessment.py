@@ -6,6 +6,16 @@ marker whose grade stands; the student sees nothing until Release, then everythi
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pypdfium2
 from sqlalchemy import select
 
 from services.clock import ManualClock
@@ -21,8 +31,15 @@ from storage.models import (
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import START
-from tests.support.conversation import invite_code, onboard, submit, thesis_status, told
-from tests.test_lifecycle import approve_latest, student_view
+from tests.support.conversation import (
+    decide,
+    invite_code,
+    onboard,
+    submit,
+    thesis_status,
+    told,
+)
+from tests.test_lifecycle import student_view
 from tests.test_team import invite, team_view
 from tgemu import RecordedMessage
 
@@ -47,7 +64,9 @@ async def to_final(harness: Harness, sam: Chat, student: Chat, name: str, title:
                    cards: int) -> None:
     """A version, approved, marked final, and the student's declaration."""
     await submit(student, documents.pdf(title), f"{title}.pdf", title=title)
-    await approve_latest(harness, sam, cards)
+    del cards  # the card is found by its text (exports send documents too)
+    card = await message_with(sam, f"New version from {name}")
+    assert "Recorded" in await decide(harness, sam, card.message_id, "Approve", None)
     view = await student_view(sam, name)
     before = student.bot_count
     done = (await sam.click("Mark final", message_id=view.message_id))[-1].content
@@ -55,8 +74,10 @@ async def to_final(harness: Harness, sam: Chat, student: Chat, name: str, title:
     asked = (await student.expect(1, before))[-1]
     assert "I declare that this thesis is my own work" in asked.content
     assert await thesis_status(harness, student.id) == "declaration"
-    reply = (await student.click("I confirm", message_id=asked.message_id))[-1].content
-    assert "Declaration recorded" in reply
+    replies = await student.click("I confirm", message_id=asked.message_id, expect=2)
+    assert "Declaration recorded" in replies[0].content
+    # The declaration's confirmation carries the version's signed receipt.
+    assert replies[1].document["file_name"] == "receipt-v1.pdf"
     assert await thesis_status(harness, student.id) == "final"
 
 
@@ -77,6 +98,29 @@ async def nothing_yet(chat: Chat, name: str) -> None:
     shown = (await chat.click("Marks", message_id=view.message_id))[-1].content
     assert "hidden until every marker has submitted" in shown
     assert "→" not in shown
+
+
+async def mydata(chat: Chat) -> tuple[dict, list[str]]:  # type: ignore[type-arg]
+    before = chat.bot_count
+    await chat.send("/mydata", expect=0)
+    await chat.emu.wait_until(lambda: any(m.document for m in
+                                          chat.emu.bot_messages(chat.id)[before:]), timeout=30)
+    [doc] = [m for m in chat.emu.bot_messages(chat.id)[before:] if m.document]
+    own = zipfile.ZipFile(io.BytesIO(chat.emu.file_bytes(doc.document["file_id"])))
+    return json.loads(own.read("data.json")), own.namelist()
+
+
+async def exported(chat: Chat) -> list[dict[str, str]]:
+    """The rows of assessments.csv in the chat's /export tables."""
+    await chat.say("/export")
+    before = chat.bot_count
+    await chat.click("📊 Students, theses, versions, meetings (CSV + XLSX)", expect=0)
+    await chat.emu.wait_until(lambda: len([
+        m for m in chat.emu.bot_messages(chat.id)[before:] if m.document]) >= 4, timeout=30)
+    [doc] = [m for m in chat.emu.bot_messages(chat.id)[before:]
+             if (m.document or {}).get("file_name") == "assessments.csv"]
+    return list(csv.DictReader(io.StringIO(
+        chat.emu.file_bytes(doc.document["file_id"]).decode("utf-8-sig"))))
 
 
 async def rows_of(harness: Harness, model: type) -> list:  # type: ignore[type-arg]
@@ -105,6 +149,9 @@ async def test_blind_marks_agreed_within_tolerance_then_by_proposal(
     done = await mark(eve, eve_ask, [80, 70, 90], "Convincing method, thin related work.")
     assert "weighted total 80" in done and "still to come" in done
     await nothing_yet(sam, "Alice A")  # after Eve submitted, still nothing for Sam
+    # Nor in Sam's export.
+    assert [(r["state"], r["marker"], r["mark"]) for r in await exported(sam)] == [
+        ("marking", "", "")]
     done = await mark(sam, sam_ask, [84, 76, 88], "A careful thesis.")
     assert "weighted total 82.8" in done and "agreed grade has been computed" in done
 
@@ -120,14 +167,29 @@ async def test_blind_marks_agreed_within_tolerance_then_by_proposal(
     assert "Sam Supervisor (supervisor): Content 84, Method 76, Writing 88 → 82.8" \
         in board.content and "Eve E (examiner)" in board.content
 
+    # Before Release, Alice's /mydata holds nothing of the assessment either.
+    data, names = await mydata(alice)
+    assert data["assessment"]["my_assessment"] is None and "assessment/protocol.pdf" not in names
+    assert "Convincing" not in json.dumps(data)
+
     before = alice.bot_count
-    assert "Released" in (await admin.click("Release", message_id=release.message_id))[-1].content
+    released = await admin.click("Release", message_id=release.message_id, expect=2)
+    assert "Released" in released[0].content
+    # The protocol: marks, reports, the agreed grade, who submitted and released when.
+    protocol = pdf_text(harness.emu.file_bytes(released[1].document["file_id"]))
+    for text in ("Alice A", "Graphs", "Eve E", "Content 80, Method 70, Writing 90",
+                 "Content 84, Method 76, Writing 88", "82.8", "81 (0-100; 81.4 %)",
+                 "Convincing method", "Released by Ada Admin", "Submitted by Sam Supervisor"):
+        assert text in protocol.replace("\r\n", " ").replace("\n", " "), (text, protocol)
     told_alice = (await alice.expect(1, before))[-1].content
     for text in ("Graphs", "Grade: 81 / 100", "Content: 82", "Method: 73", "Writing: 89",
                  "Convincing method, thin related work.", "A careful thesis."):
         assert text in told_alice, told_alice
     history = "\n".join(m.content for m in await alice.send("/history", expect=2))
     assert "Assessment (released)" in history and "81 / 100" in history
+    data, names = await mydata(alice)
+    assert data["assessment"]["my_assessment"]["grade"] == 81
+    assert "assessment/protocol.pdf" in names
     assert await thesis_status(harness, alice.id) == "released"
     # Released: read-only, and a second Release changes nothing.
     assert "final" in await alice.say("/submit")
@@ -162,6 +224,20 @@ async def test_blind_marks_agreed_within_tolerance_then_by_proposal(
     await sam.click("Release", message_id=agreed.message_id)
     await told(bob, "Grade: 4 (scale 2-5; 75 %)")
 
+    # The admin's export carries every component of every marker and the agreed grades.
+    table = await exported(admin)
+    assert sorted((r["thesis"], r["marker"], r["component"], r["mark"], r["grade"])
+                  for r in table) == sorted([
+        ("Graphs", "Eve E", "Content", "80", "81"), ("Graphs", "Eve E", "Method", "70", "81"),
+        ("Graphs", "Eve E", "Writing", "90", "81"),
+        ("Graphs", "Sam Supervisor", "Content", "84", "81"),
+        ("Graphs", "Sam Supervisor", "Method", "76", "81"),
+        ("Graphs", "Sam Supervisor", "Writing", "88", "81"),
+        ("Trees", "Eve E", "Content", "60", "4"), ("Trees", "Eve E", "Method", "60", "4"),
+        ("Trees", "Sam Supervisor", "Content", "90", "4"),
+        ("Trees", "Sam Supervisor", "Method", "90", "4")])
+    assert {r["agreed_total"] for r in table} == {"81.4", "75.0"}
+
     assessments = {a.thesis_id: a for a in await rows_of(harness, Assessment)}
     theses = {t.title: t.id for t in await rows_of(harness, Thesis)}
     assert assessments[theses["Graphs"]].agreed_how == "computed"
@@ -172,6 +248,45 @@ async def test_blind_marks_agreed_within_tolerance_then_by_proposal(
                    "assessment.disagreed", "assessment.propose", "assessment.accept",
                    "assessment.release", "assessment.scheme"):
         assert action in actions, action
+
+
+def verify_receipt(harness: Harness, blob: bytes, path: Path) -> subprocess.CompletedProcess[str]:
+    path.write_bytes(blob)
+    env = {k: v for k, v in os.environ.items() if k not in ("LINK_SECRET", "DATABASE_URL")}
+    env["TELEGRAM_BOT_TOKEN"] = harness.settings.telegram_bot_token.get_secret_value() \
+        if harness.settings.telegram_bot_token else ""
+    return subprocess.run([sys.executable, "-m", "bot", "verify-receipt", str(path)],
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
+
+
+async def test_receipt_verifies_and_a_tampered_one_does_not(harness: Harness,
+                                                            tmp_path: Path) -> None:
+    _admin, _sam, alice, _bob = await onboard(harness)
+    await submit(alice, documents.pdf("Graphs v1"), "graphs.pdf", title="Graphs")
+    assert "/receipt 2" in await alice.say("/receipt two")
+    reply = (await alice.send("/receipt"))[-1]
+    assert reply.document["file_name"] == "receipt-v1.pdf" and "Graphs" in reply.content
+    blob = harness.emu.file_bytes(reply.document["file_id"])
+    sha = (await rows_of(harness, Submission))[0].sha256
+    text = pdf_text(blob)
+    assert "Alice A" in text and "Graphs" in text and sha in text
+    checked = verify_receipt(harness, blob, tmp_path / "receipt.pdf")
+    assert checked.returncode == 0, checked.stderr
+    assert f"sha256: {sha}" in checked.stdout and "student_name: Alice A" in checked.stdout
+    tampered = blob.replace(b"/Title", b"/Titlf", 1)
+    assert tampered != blob
+    refused = verify_receipt(harness, tampered, tmp_path / "tampered.pdf")
+    assert refused.returncode == 1 and "INVALID" in refused.stderr
+    # A version that is not there.
+    assert "no longer exists" in await alice.say("/receipt 7")
+
+
+def pdf_text(blob: bytes) -> str:
+    pdf = pypdfium2.PdfDocument(blob)
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
 
 
 async def test_no_agreement_in_time_a_third_marker_decides(make_bot: BotFactory) -> None:

@@ -25,8 +25,8 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from handlers.progress import PROGRESS_FAILURES
 from services.clock import ManualClock
+from services.vocabulary import Role
 from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore, new_key
 from storage.models import (
@@ -34,11 +34,11 @@ from storage.models import (
     Milestone,
     MilestoneExtension,
     Review,
-    Role,
     Submission,
     Thesis,
     User,
 )
+from telegram.progress import PROGRESS_FAILURES
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
@@ -250,10 +250,10 @@ async def test_exports_tables_zip_link_and_mydata(make_bot: BotFactory, db: str,
                                          "🗂 Latest versions (ZIP)"]
     before = sam.bot_count
     await sam.click("📊 Students, theses, versions, meetings (CSV + XLSX)", expect=0)
-    docs = await documents_after(sam, before, 3)
+    docs = await documents_after(sam, before, 4)
     by_name = {d.document["file_name"]: harness.emu.file_bytes(d.document["file_id"])
                for d in docs}
-    assert set(by_name) == {"versions.csv", "meetings.csv", "export.xlsx"}
+    assert set(by_name) == {"versions.csv", "meetings.csv", "assessments.csv", "export.xlsx"}
     table = list(csv.DictReader(io.StringIO(by_name["versions.csv"].decode())))
     assert [(r["student"], r["version"], r["decision"], r["grade"], r["on_time"])
             for r in table] == [("Alice A", "1", "changes_requested", "", "on time"),

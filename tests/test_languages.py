@@ -92,7 +92,7 @@ async def test_a_russian_student_end_to_end(make_bot: BotFactory) -> None:
     before = dasha.bot_count
     assert "Recorded" in await sam.say("/skip")
     notice = (await dasha.expect(1, before))[0].content
-    assert f"Рецензия научного руководителя (Sam Supervisor) на версию 1 работы {TITLE}: " \
+    assert f"Отзыв научного руководителя (Sam Supervisor) о версии 1 работы «{TITLE}» — " \
         "нужны правки." in notice
     assert COMMENT in notice  # what people write is never translated
     assert "доработайте работу и отправьте новую версию командой /submit" in notice
@@ -101,20 +101,20 @@ async def test_a_russian_student_end_to_end(make_bot: BotFactory) -> None:
     before = dasha.bot_count
     await set_deadline(sam, "Дарья Иванова", "Глава 2", "2030-03-10")
     set_notice = (await dasha.expect(1, before))[0].content
-    assert "Новая контрольная точка от научного руководителя (Sam Supervisor): Глава 2, " \
+    assert "Новая контрольная точка от научного руководителя (Sam Supervisor): «Глава 2», " \
         "срок — 10 марта 2030, 23:59 UTC." in set_notice
     for moment, left in ((START.replace(day=4), "через 7 дней"),
                          (START.replace(day=8, hour=0), "через 3 дня")):
         clock.set(moment)
         await harness.process.scheduler.run_once()  # or its own loop, first: sent once
-        await told(dasha, f"⏰ Напоминание: срок точки Глава 2 — {left}, 10 марта 2030, "
+        await told(dasha, f"⏰ Напоминание: срок точки «Глава 2» — {left}, 10 марта 2030, "
                           "23:59 UTC. Отправить работу — /submit.")
 
     # /status and /history: plurals and dates in Russian.
     status = await dasha.say("/status")
     assert "Состояние: нужны правки" in status and "(через 2 дня)" in status
     history = (await dasha.send("/history"))[-1]
-    assert f"{TITLE} — 1 версия:" in history.content
+    assert f"«{TITLE}» — 1 версия:" in history.content
     assert history.button_texts() == ["📄 Версия 1"]
 
     # No Latin-script interface text anywhere in what she got, buttons included.
@@ -155,4 +155,4 @@ async def test_the_language_of_the_app_decides_only_at_the_first_update(
     await dasha.say("/skip")
     card = next(m for m in (await sam.expect(1, before)) if m.document)
     assert "Новая версия" in card.content
-    assert card.button_texts() == ["Одобрить", "Запросить правки", "Отклонить"]
+    assert card.button_texts() == ["Одобрить", "Правки", "Отклонить"]

@@ -51,7 +51,7 @@ async def test_approve_next_version_final_reopen(harness: Harness) -> None:
     assert await thesis_status(harness, alice.id) == "approved"
     # Approve approves a version: the student is asked for the next one, and may send it.
     await told(alice, "Send the next version with /submit when it is ready")
-    assert "v1 approved — send the next version when it is ready" in await alice.say("/status")
+    assert "Version 1 approved — send the next version when it is ready" in await alice.say("/status")
     assert "Version 2 received" in await submit(alice, documents.pdf("chapter 1"), "ch1.pdf")
     assert await thesis_status(harness, alice.id) == "submitted"
     view = await student_view(sam, "Alice A")
@@ -60,7 +60,7 @@ async def test_approve_next_version_final_reopen(harness: Harness) -> None:
     await approve_latest(harness, sam, 2)
     # The approval notice first, so that it cannot be taken for the answer to /status.
     await alice.expect(1, before)
-    assert "v2 approved" in await alice.say("/status")
+    assert "Version 2 approved" in await alice.say("/status")
 
     view = await student_view(sam, "Alice A")
     assert view.button_texts()[-1] == "Mark final" and "Reopen" not in view.button_texts()
@@ -71,8 +71,8 @@ async def test_approve_next_version_final_reopen(harness: Harness) -> None:
     assert "marked your thesis Graphs (v2) final" in asked.content
     # No final without the student's declaration.
     assert await thesis_status(harness, alice.id) == "declaration"
-    assert "Declaration recorded" in (await alice.click("I confirm",
-                                                        message_id=asked.message_id))[-1].content
+    declared = await alice.click("I confirm", message_id=asked.message_id, expect=2)
+    assert "Declaration recorded" in declared[0].content and declared[1].document
     assert await thesis_status(harness, alice.id) == "final"
     assert "final" in await alice.say("/status")
 

@@ -25,7 +25,6 @@ from sqlalchemy import event, select, update
 
 from bot.metrics import OUTBOX_FAILED, OUTBOX_MALFORMED
 from bot.workers import OutboxSender, SenderConfig
-from handlers.texts import Texts
 from services.clock import Clock, ManualClock, SystemClock
 from services.notifications import (
     AccessDeactivated,
@@ -34,9 +33,11 @@ from services.notifications import (
     Kind,
     notify,
 )
+from services.vocabulary import OutboxStatus
 from storage.db import create_engine, create_session_factory
-from storage.models import OutboxMessage, OutboxStatus, User
+from storage.models import OutboxMessage, User
 from storage.repositories import outbox
+from telegram.texts import Texts
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
 from tgemu import ApiError, BotAPIEmulator
 

@@ -52,7 +52,7 @@ async def test_malformed_settings_stop_start_up_with_one_line(tmp_path: Path) ->
 async def test_without_a_checkout_the_sandbox_command_says_so_in_one_line(tmp_path: Path) -> None:
     # What the runtime image holds: the production packages only, no tgemu/ or sandbox/.
     app = tmp_path / "app"
-    for name in ("bot", "handlers", "services", "storage", "migrations"):
+    for name in ("api", "bot", "handlers", "telegram", "services", "storage", "migrations"):
         shutil.copytree(ROOT / name, app / name, ignore=shutil.ignore_patterns("__pycache__"))
     env = {**base_env(tmp_path), "PYTHONPATH": str(app)}
     proc = await asyncio.create_subprocess_exec(

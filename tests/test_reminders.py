@@ -21,9 +21,10 @@ from services.clock import ManualClock
 from services.context import ServiceConfig, ServiceDeps, Services
 from services.notifications import Kind
 from services.reminders import OFFSETS
+from services.vocabulary import ThesisStatus
 from storage.db import create_engine, create_session_factory
 from storage.files import LocalFileStore
-from storage.models import OutboxMessage, Submission, Thesis, ThesisStatus, User
+from storage.models import OutboxMessage, Submission, Thesis, User
 from tests.conftest import BotFactory
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
 

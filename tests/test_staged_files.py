@@ -21,10 +21,11 @@ from services.context import ServiceConfig, ServiceDeps, Services
 from services.errors import CommentTooLong, DuplicateSubmission
 from services.staged_files import StagedFileService
 from services.submissions import IncomingFile, StagedFile
+from services.vocabulary import Decision
 from storage import files as file_store
 from storage.db import create_engine, create_session_factory
 from storage.files import LocalFileStore, S3FileStore
-from storage.models import Decision, OutboxMessage, Review, Submission, User
+from storage.models import OutboxMessage, Review, Submission, User
 from storage.repositories import file_refs
 from tests import documents, people
 from tests.conftest import bucket_keys

@@ -89,7 +89,7 @@ def _offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
 
 
 def test_services_know_neither_telegram_nor_the_composition_root() -> None:
-    assert _offenders("services", ("bot", "aiogram", "handlers")) == []
+    assert _offenders("services", ("bot", "aiogram", "handlers", "telegram", "api")) == []
 
 
 def test_handlers_do_not_reach_into_the_composition_root() -> None:
@@ -115,3 +115,50 @@ def test_every_module_of_the_composition_root_is_under_400_lines() -> None:
     long = {name: lines for name, path in _modules("bot").items()
             if (lines := len(path.read_text().splitlines())) >= BOT_MODULE_MAX_LINES}
     assert long == {}
+
+
+def test_the_http_adapter_does_not_reach_into_the_composition_root() -> None:
+    # api/ gets what it needs (ApiDeps, ApiConfig) from bot/web.py; it never imports bot.
+    assert _offenders("api", ("bot",)) == []
+
+
+def test_the_telegram_runtime_knows_no_router() -> None:
+    # telegram/ is shared by handlers and workers: it may build buttons (callbacks,
+    # keyboards) but never import a router module, nor the composition root.
+    allowed = {"handlers.callbacks", "handlers.keyboards"}
+    found = [f"{name} imports {dep}" for name, path in _modules("telegram").items()
+             for dep in sorted(_imports(path))
+             if (dep.split(".")[0] == "bot"
+                 or (dep.startswith("handlers.") and ".".join(dep.split(".")[:2]) not in allowed))]
+    assert found == []
+
+
+def _vocabulary() -> set[str]:
+    tree = ast.parse((ROOT / "services" / "vocabulary.py").read_text())
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+def test_adapters_take_the_domain_words_from_the_vocabulary() -> None:
+    # Roles, statuses and decisions live in services/vocabulary.py; the ORM module only
+    # stores them.
+    words = _vocabulary()
+    assert {"Role", "ThesisStatus", "Decision", "TeamRole"} <= words
+    found = []
+    for package in ("handlers", "api", "telegram", "bot"):
+        for name, path in _modules(package).items():
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module == "storage.models":
+                    found += [f"{name} imports {alias.name} from storage.models"
+                              for alias in node.names if alias.name in words]
+    assert found == []
+
+
+# Modules of handlers/ that are not routers: what the routers share to build their answers.
+HANDLER_HELPERS = {"handlers", "handlers.callbacks", "handlers.keyboards", "handlers.filters",
+                   "handlers.pickers", "handlers.views", "handlers.checklist"}
+
+
+def test_handlers_hold_routers_and_what_they_share() -> None:
+    loose = [name for name, path in _modules("handlers").items()
+             if name not in HANDLER_HELPERS and "def create_router(" not in path.read_text()]
+    assert loose == []

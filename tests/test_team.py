@@ -14,15 +14,9 @@ from sqlalchemy import func, select
 
 from services.clock import ManualClock
 from services.notifications import Kind
+from services.vocabulary import TeamRole
 from storage.db import create_engine, create_session_factory
-from storage.models import (
-    AssessmentMark,
-    OutboxMessage,
-    Review,
-    ReviewVote,
-    TeamRole,
-    ThesisMember,
-)
+from storage.models import AssessmentMark, OutboxMessage, Review, ReviewVote, ThesisMember
 from tests import documents
 from tests.conftest import Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
@@ -231,7 +225,7 @@ async def test_examiner_grades_a_final_thesis(harness: Harness) -> None:
     before = alice.bot_count
     await sam.click("Mark final", message_id=view.message_id)
     asked = (await alice.expect(1, before))[-1]
-    await alice.click("I confirm", message_id=asked.message_id)
+    await alice.click("I confirm", message_id=asked.message_id, expect=2)  # and the receipt
     assert await thesis_status(harness, alice.id) == "final"
 
     # Grade leads to the component marks (services/assessment.py; tests/test_assessment.py).

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ARTIFACTS, BotFactory, Harness
+from tests.support.axe import assert_accessible
 from tests.support.browser import browser_page
 from tests.support.webapp import (
     ADMIN,
@@ -76,7 +77,9 @@ class MiniApp:
         assert ink > 100, (canvas_id, ink)
 
     async def shot(self, name: str) -> None:
+        """A screenshot, after axe-core found no critical or serious violation there."""
         await self.page.wait_for_timeout(100)
+        await assert_accessible(self.page, name)
         await self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     async def no_csp_violations(self) -> None:
@@ -167,5 +170,6 @@ async def test_a_bad_signature_shows_an_error_not_data(web: tuple[Harness, Seede
         from playwright.async_api import expect
 
         await expect(page.locator("#error")).to_contain_text("not signed by this bot")
+        await assert_accessible(page, "the error page")
         await expect(page.locator("#timeline")).to_have_count(0)
         assert ALICE_TITLE not in await page.content()

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.workers.comparison import ComparisonConfig, ComparisonWorker
-from handlers.texts import Texts
 from storage.db import create_engine
 from storage.models import Submission, VersionComparison, VersionText
+from telegram.texts import Texts
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.support.theses import (
     ENTITY_BOMB,

@@ -1,14 +1,14 @@
 """Port texts written as a Python dict (``TEXTS = {...}`` / ``TEXTS.update({...})`` blocks,
 placeholders ``{name}``) into the Fluent catalogs under ``locales/<lang>/``.
 
-    python tools/ftl_port.py handlers/texts/en.py            # print what is missing, by file
-    python tools/ftl_port.py handlers/texts/en.py --write    # append it to the .ftl files
+    python tools/ftl_port.py telegram/texts/en.py            # print what is missing, by file
+    python tools/ftl_port.py telegram/texts/en.py --write    # append it to the .ftl files
     python tools/ftl_port.py my_ru_texts.py --lang ru --write
     python tools/ftl_port.py block.py --into meetings      # a feature's own new file
 
 Only keys the catalog of that language lacks are ported; each goes to the feature file its
 key prefix names (``FEATURES`` below; ``common.ftl`` otherwise). The key ``submit.ask_title``
-becomes the message id ``submit-ask_title`` (handlers/texts: dots become hyphens). Counts
+becomes the message id ``submit-ask_title`` (telegram/texts: dots become hyphens). Counts
 need plural variants by hand afterwards (``{ $count -> [one] … *[other] … }``): the dict
 format had none. A development tool: not installed, not in the image.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handlers.texts import LOCALES_DIR, message_id  # noqa: E402
+from telegram.texts import LOCALES_DIR, message_id  # noqa: E402
 
 # First match wins: (file stem, key prefixes).
 FEATURES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -106,7 +106,9 @@
 
   function download(url, name) {
     return request(url).then(function (r) { return r.blob(); }).then(function (blob) {
-      var link = el("a", { href: URL.createObjectURL(blob), download: name });
+      // Never shown nor focusable: only clicked, to hand the browser the file.
+      var link = el("a", { href: URL.createObjectURL(blob), download: name, text: name,
+                           hidden: true, tabindex: "-1", "aria-hidden": "true" });
       document.body.appendChild(link);
       link.click();
       setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
@@ -418,7 +420,7 @@
       var list = el("div", { id: "queue" });
       data.items.forEach(function (item) {
         list.appendChild(el("div", { className: "card queue-item", "data-submission-id": item.submission_id }, [
-          el("h3", { text: item.title + " — version " + item.version }),
+          el("h2", { text: item.title + " — version " + item.version }),
           el("div", { className: "muted", text: item.student.name + " · waiting " +
                       (item.waiting_hours >= 48 ? Math.floor(item.waiting_hours / 24) + " days"
                        : item.waiting_hours + " h") }),

@@ -11,12 +11,12 @@ from aiogram.types import User as TgUser
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import USER_REGISTRATIONS
-from handlers.menu import set_menu
-from handlers.texts import Texts, language_of
 from services.context import ServiceDeps, Services
 from services.notifications import OUTBOX_WRITTEN
 from services.registration import Person
 from storage.models import User
+from telegram.menu import set_menu
+from telegram.texts import Texts, language_of
 
 
 class ContextMiddleware(BaseMiddleware):

@@ -29,8 +29,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from bot.metrics import APP_ERRORS, DEPENDENCY_FAILURES
-from handlers.texts import Texts, language_of
 from services.errors import DependencyError
+from telegram.texts import Texts, language_of
 
 log = structlog.get_logger("bot.errors")
 

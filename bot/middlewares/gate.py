@@ -60,7 +60,7 @@ from bot.aiogram_overrides.fsm import BUFFERED, BufferedFSMContext, ttl_seconds
 from bot.metrics import DEPENDENCY_FAILURES, DUPLICATE_UPDATES, FLOOD_DROPPED
 from bot.middlewares.errors import DependencyDown, RetryLater
 from bot.middlewares.gate_scripts import DONE, KEEP, FsmKeys, FsmWrite, GateScripts
-from handlers.texts import Texts, language_of
+from telegram.texts import Texts, language_of
 
 log = structlog.get_logger("bot.gate")
 

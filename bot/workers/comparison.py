@@ -1,7 +1,7 @@
 """The comparison worker: what changed since the last version, in every replica.
 
 A loop like the outbox sender's: it claims due jobs (SKIP LOCKED, a lease, every write
-fenced by the claim's attempt: services/comparisons.py), copies the version's file (and
+fenced by the claim's attempt: services/compare_jobs.py), copies the version's file (and
 the previous one's, when its text is not stored yet) from the store into a private
 temporary folder, and has a child process of ``bot/isolation.ChildPool`` extract and
 compare them under ``DIFF_TIMEOUT_SECONDS`` and ``DIFF_MEMORY_MB``. Nothing of it runs on
@@ -30,15 +30,15 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.isolation import ChildPool, JobFailed, Limits
-from handlers.notifications import card_with_changes
-from handlers.texts import Texts
 from services.base import ServiceDeps
 from services.clock import Clock
-from services.comparison import Summary
-from services.comparisons import Cards, ComparisonService, Job, Outcome, Plan, html_prefix
+from services.compare_jobs import Cards, ComparisonService, Job, Outcome, Plan, html_prefix
 from services.notifications import MalformedPayload, NewSubmission, parse
+from services.text_diff import Summary
+from services.vocabulary import ComparisonStatus
 from storage.files import new_key
-from storage.models import ComparisonStatus
+from telegram.notifications import card_with_changes
+from telegram.texts import Texts
 
 log = structlog.get_logger("bot.workers.comparison")
 CHUNK = 256 * 1024

@@ -44,15 +44,15 @@ from bot.metrics import (
     OUTBOX_SENT,
 )
 from bot.workers.rate import Limiter, RateLimiter, SharedRateLimiter
-from handlers.notifications import Outgoing, StoredDocument, render
-from handlers.render import CAPTION_LIMIT
-from handlers.telegram_files import StoredInputFile
-from handlers.texts import Texts, language_of
 from services import delivery
 from services.clock import Clock
 from services.notifications import MalformedPayload, NewSubmission, Payload, parse
 from storage.files import FileStore
 from storage.models import OutboxMessage
+from telegram.files import StoredInputFile
+from telegram.notifications import Outgoing, StoredDocument, render
+from telegram.render import CAPTION_LIMIT
+from telegram.texts import Texts, language_of
 
 log = structlog.get_logger("bot.outbox")
 

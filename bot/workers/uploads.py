@@ -26,10 +26,6 @@ import structlog
 from aiogram import Bot
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.progress import ProgressKit, Upload
-from handlers.render import error_text
-from handlers.telegram_files import stream_file
-from handlers.texts import Texts, language_of
 from services import uploads
 from services.base import ServiceDeps
 from services.clock import Clock
@@ -38,6 +34,10 @@ from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, SubmissionService
 from services.uploads import Claimed
 from storage.repositories import users
+from telegram.files import stream_file
+from telegram.progress import ProgressKit, Upload
+from telegram.render import error_text
+from telegram.texts import Texts, language_of
 
 log = structlog.get_logger("bot.uploads")
 

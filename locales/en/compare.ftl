@@ -4,7 +4,10 @@ compare-summary =
 compare-no_text =
     {""}
     🔍 no text layer: comparison not available
-compare-pages = { $delta } pages
+compare-pages = { $delta }{ $n } { $n ->
+    [one] page
+   *[other] pages
+}
 compare-words = { $added } words (−{ $removed })
 compare-share = { $share } % of the text changed
 compare-unchanged = the text is the same

@@ -1,7 +1,7 @@
 ## A thesis over months: final, reopen, and leaving a step with a command.
 
 thesis-final = final
-status-turn-approved = ✅ v{ $version } approved — send the next version when it is ready.
+status-turn-approved = ✅ Version { $version } approved — send the next version when it is ready.
 status-turn-final = 🎓 Your thesis is final. To change it, ask your supervisor to reopen it.
 error-no_thesis = There is no submission yet, so there is no thesis to change.
 error-thesis_final = Your thesis is final; ask your supervisor to reopen it.

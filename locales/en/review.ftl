@@ -20,7 +20,7 @@ card-outcome =
 
     <b>{ $decision }</b> by { $reviewer } on { $at }
 review-ask_comment_optional = Approving version { $version } of <b>{ $title }</b>. Add a comment, or /skip.
-review-ask_comment_required = { $decision } for version { $version } of <b>{ $title }</b>: write your comment (up to { $max } characters), or send an annotated PDF/DOCX with an optional caption. /cancel to stop.
+review-ask_comment_required = Your decision on version { $version } of <b>{ $title }</b>: { $decision }. Write your comment (up to { $max } characters), or send an annotated PDF/DOCX with an optional caption. /cancel to stop.
 review-ask_grade = Add a grade from 0 to 100, or /skip.
 review-done = ✅ Recorded: <b>{ $decision }</b> for { $student }, version { $version }.
 review-need_comment = Please write a comment as text, or send a PDF/DOCX file.

@@ -6,9 +6,10 @@ students-header = <b>Your students</b> ({ $count }):
 students-line = • <b>{ $name }</b> — { $title }: { $status }{ $latest }{ $unreachable }
 students-line-no_thesis = • <b>{ $name }</b> — no submission yet{ $unreachable }
 students-latest = , v{ $version } on { $at } ({ $days ->
-    [one] { $days } day
-   *[other] { $days } days
-} ago)
+    [0] today
+    [1] yesterday
+   *[other] { $days } days ago
+})
 students-unreachable = {" "}⚠️ has blocked the bot
 stats-view =
     <b>Statistics</b>

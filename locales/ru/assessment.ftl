@@ -30,7 +30,7 @@ assess-mark-intro = Оценивание работы «{ $title }» ({ $student
 } в процентах (0–100), затем ваш отзыв или рецензия.
 assess-mark-ask = { $position }/{ $count }: <b>{ $name }</b> (вес { $weight }). Ваша оценка, 0–100?
 assess-mark-ask_report = Теперь письменный отзыв или рецензию: текстом или файлом PDF/DOCX.
-assess-mark-done = ✅ Ваши оценки работы студента { $student } записаны (взвешенный итог { $total }). { $state }
+assess-mark-done = ✅ Ваши оценки записаны ({ $student }; взвешенный итог { $total }). { $state }
 assess-after-marking = Остальные оценки ещё не поступили; до тех пор ваши никто не видит.
 assess-after-disagreed = Все оценки получены, но расходятся больше допуска: оба набора показаны рядом; предложите оценку или примите предложенную.
 assess-after-agreed = Согласованная оценка вычислена.
@@ -56,7 +56,7 @@ assess-board-proposal = Предложение ({ $name }): <b>{ $total }</b>
 assess-notify-disagree = ⚖️ Все оценки работы «{ $title }» ({ $student }) получены и расходятся больше допуска ({ $tolerance }). Рядом:
 assess-notify-proposed = ⚖️ { $name } предлагает согласованный итог <b>{ $total }</b> для работы «{ $title }» ({ $student }).
 assess-propose-ask = Какой итог (0–100) вы предлагаете?
-assess-propose-done = Предложено { $total } для студента { $student }; остальные оценивающие получили запрос.
+assess-propose-done = Предложено { $total } ({ $student }); остальные оценивающие получили запрос.
 assess-accepted = Принято: { $total }. { $state }
 assess-notify-agreed-computed = ✅ Согласованная оценка работы «{ $title }» ({ $student }): <b>{ $grade }</b> (среднее итогов оценивающих, в пределах допуска).
 assess-notify-agreed-proposal = ✅ Согласованная оценка работы «{ $title }» ({ $student }): <b>{ $grade }</b> (согласована оценивающими).
@@ -66,13 +66,13 @@ assess-notify-third_needed = ⏰ Оценивающие работы «{ $title 
     [few] { $days } дня
    *[other] { $days } дней
 }. Назначьте третьего оценивающего: его оценка решающая.
-assess-appoint-pick = Кто будет третьим оценивающим для студента { $student }?
+assess-appoint-pick = Кто будет третьим оценивающим этой работы ({ $student })?
 assess-appoint-nobody = Других научных руководителей для назначения нет.
-assess-appoint-done = { $marker } назначен(а) третьим оценивающим для студента { $student } и получил(а) запрос.
-assess-release-done = ✅ Объявлено: студент { $student } получил оценку, критерии и отзывы.
+assess-appoint-done = Третий оценивающий работы ({ $student }): { $marker }. Запрос отправлен.
+assess-release-done = ✅ Объявлено ({ $student }): оценка, критерии и отзывы отправлены.
 assess-released-header = 🎓 Оценка работы «{ $title }» объявлена. Оценка: <b>{ $grade }</b>
 assess-released-component = • { $name }: { $mark }
-assess-released-report = 📄 { $role } { $name }: { $text } { $file }
+assess-released-report = 📄 { $name } ({ $role }): { $text } { $file }
 
 error-assessment_invalid_scheme = Не удалось прочитать схему. Пример: <code>/scheme Содержание 40, Методы 30, Оформление 30; scale 0-100; tolerance 10; release admin</code> (веса в сумме — 100).
 error-assessment_invalid_mark = Оценка — целое число от 0 до 100.
@@ -82,5 +82,32 @@ error-assessment_not_open = Эта работа сейчас не оценива
 error-assessment_not_agreed = Согласованной оценки для объявления нет (или она уже объявлена).
 error-assessment_no_proposal = Пока нечего принимать: предложений нет.
 error-assessment_no_declaration_asked = Заявление от вас не ожидается.
-assess-final-asked = 🎓 Студенту { $student } отправлен запрос подтвердить заявление об авторстве для работы «{ $title }»; после подтверждения работа станет итоговой и оценивающие получат запрос.
+assess-final-asked = 🎓 Отправлен запрос подтвердить заявление об авторстве для работы «{ $title }» ({ $student }); после подтверждения работа станет итоговой и оценивающие получат запрос.
 assess-history-header = 🎓 Оценивание (оценка объявлена):
+
+cmd-receipt = Квитанция о версии
+receipt-usage = Отправьте /receipt для последней версии или /receipt 2 для версии 2.
+receipt-caption = 🧾 Квитанция о версии { $version } работы «{ $title }», подписанная ботом (SHA-256 файла: <code>{ $sha256 }</code>). Проверить её может любой, у кого есть ключ развёртывания: <code>python -m bot verify-receipt FILE</code>.
+receipt-pdf-title = Квитанция о приёме версии работы
+receipt-pdf-name = Студент
+receipt-pdf-thesis = Работа
+receipt-pdf-version = Версия
+receipt-pdf-file = Файл
+receipt-pdf-submitted = Получена
+receipt-pdf-size = Размер
+receipt-pdf-bytes = { $size } байт
+receipt-pdf-sha256 = SHA-256 файла
+receipt-pdf-issued = Квитанция выдана
+receipt-pdf-signed = Квитанция подписана ключом развёртывания (HMAC-SHA256, в конце файла); любое изменение файла делает подпись недействительной.
+
+protocol-caption = 📜 Протокол оценивания работы «{ $title }» сохранён вместе с работой (он есть и в /mydata студента).
+protocol-pdf-title = Протокол оценивания
+protocol-pdf-scheme = Схема
+protocol-pdf-marker = Оценки: { $name } ({ $role })
+protocol-pdf-signed = Отправлено: { $name }, { $at }
+protocol-pdf-agreed = Согласованная оценка
+protocol-pdf-how-computed = среднее итогов оценивающих, в пределах допуска
+protocol-pdf-how-proposal = согласована оценивающими
+protocol-pdf-how-third = оценка третьего оценивающего
+protocol-pdf-declaration = Заявление об авторстве
+protocol-pdf-released = Объявил(а): { $name }, { $at }

@@ -6,7 +6,11 @@ compare-summary =
 compare-no_text =
     {""}
     🔍 нет текстового слоя: сравнение недоступно
-compare-pages = страниц: { $delta }
+compare-pages = { $delta }{ $n } { $n ->
+    [one] страница
+    [few] страницы
+   *[other] страниц
+}
 compare-words = слов: { $added } (−{ $removed })
 compare-share = изменено { $share } % текста
 compare-unchanged = текст не изменился

@@ -17,7 +17,7 @@ meeting-ask_title = Новая встреча (участники: { $target }).
 meeting-ask_when = Когда? Отправьте <code>ГГГГ-ММ-ДД ЧЧ:ММ</code>, часовой пояс { $tz }. Чтобы прервать, отправьте /cancel.
 meeting-ask_place = Где? Отправьте номер аудитории или ссылку на видеовстречу либо /skip.
 meeting-need_text = Пожалуйста, ответьте текстом или отправьте /cancel.
-meeting-created = ✅ Встреча <b>{ $title }</b> назначена на { $at } (участники: { $target }). Просьба подтвердить участие отправлена { $count ->
+meeting-created = ✅ Встреча <b>«{ $title }»</b> назначена на { $at } (участники: { $target }). Просьба подтвердить участие отправлена { $count ->
     [one] { $count } студенту
     [few] { $count } студентам
     [many] { $count } студентам
@@ -28,16 +28,16 @@ meeting-decline_button = Не смогу прийти
 meeting-agree_button = Согласиться
 meeting-correct_button = ✏️ Предложить правку
 meeting-add_notes_button = 📝 Протокол и задачи
-meeting-you_confirmed = ✅ Вы подтвердили участие во встрече <b>{ $title }</b> ({ $at }).
-meeting-you_declined = 🚫 Вы не сможете прийти на встречу <b>{ $title }</b> ({ $at }); научный руководитель уведомлён.
-meeting-agreed = 👍 Вы согласились с протоколом встречи <b>{ $title }</b>.
-meeting-ask_correction = Что должно быть в протоколе встречи <b>{ $title }</b> вместо этого? Отправьте свою правку — она уйдёт научному руководителю. Чтобы прервать, отправьте /cancel.
-meeting-correction_sent = ✉️ Ваша правка к протоколу встречи <b>{ $title }</b> отправлена научному руководителю.
-meeting-cancelled = 🗑 Встреча <b>{ $title }</b> ({ $at }) отменена; студенты уведомлены.
-meeting-ask_new_when = Перенос встречи <b>{ $title }</b> (сейчас — { $at }). Новые дата и время? <code>ГГГГ-ММ-ДД ЧЧ:ММ</code>, часовой пояс { $tz }. Чтобы прервать, отправьте /cancel.
-meeting-moved = ✅ Встреча <b>{ $title }</b> перенесена на { $at }; студенты уведомлены, их снова попросили подтвердить участие.
-meeting-ask_notes = 📝 Протокол встречи <b>{ $title }</b>: отправьте заметки; каждая строка, начинающаяся с <code>-</code>, станет задачей. Чтобы прервать, отправьте /cancel.
-meeting-recorded = ✅ Протокол встречи <b>{ $title }</b> сохранён и отправлен { $count ->
+meeting-you_confirmed = ✅ Вы подтвердили участие во встрече <b>«{ $title }»</b> ({ $at }).
+meeting-you_declined = 🚫 Вы не сможете прийти на встречу <b>«{ $title }»</b> ({ $at }); научный руководитель уведомлён.
+meeting-agreed = 👍 Вы согласились с протоколом встречи <b>«{ $title }»</b>.
+meeting-ask_correction = Что должно быть в протоколе встречи <b>«{ $title }»</b> вместо этого? Отправьте свою правку — она уйдёт научному руководителю. Чтобы прервать, отправьте /cancel.
+meeting-correction_sent = ✉️ Ваша правка к протоколу встречи <b>«{ $title }»</b> отправлена научному руководителю.
+meeting-cancelled = 🗑 Встреча <b>«{ $title }»</b> ({ $at }) отменена; студенты уведомлены.
+meeting-ask_new_when = Перенос встречи <b>«{ $title }»</b> (сейчас — { $at }). Новые дата и время? <code>ГГГГ-ММ-ДД ЧЧ:ММ</code>, часовой пояс { $tz }. Чтобы прервать, отправьте /cancel.
+meeting-moved = ✅ Встреча <b>«{ $title }»</b> перенесена на { $at }; студенты уведомлены, их снова попросили подтвердить участие.
+meeting-ask_notes = 📝 Протокол встречи <b>«{ $title }»</b>: отправьте заметки; каждая строка, начинающаяся с <code>-</code>, станет задачей. Чтобы прервать, отправьте /cancel.
+meeting-recorded = ✅ Протокол встречи <b>«{ $title }»</b> сохранён и отправлен { $count ->
     [one] { $count } студенту
     [few] { $count } студентам
     [many] { $count } студентам
@@ -53,7 +53,7 @@ meeting-item_done = 🎯 <b>{ $text }</b> — теперь контрольна�
     [many] { $count } студентов
    *[other] { $count } студентов
 }, срок — { $due }; перенести её можно в /milestones.
-meeting-line = { $number }🗓 <b>{ $title }</b> — { $at }{ $place } · { $state }{ $who }
+meeting-line = { $number }🗓 <b>«{ $title }»</b> — { $at }{ $place } · { $state }{ $who }
 meeting-line-place = {" "}· { $place }
 meeting-line-who =
     {""}
@@ -85,19 +85,19 @@ reason-meeting_items = Не больше 20 задач, каждая — до 20
 reason-meeting_item_done = Эта задача уже стала контрольной точкой.
 reason-meeting_no_record = У этой встречи ещё нет протокола.
 reason-meeting_correction = Пожалуйста, отправьте правку текстом, до 2000 символов.
-notify-meeting_invited = 🗓 Научный руководитель ({ $supervisor_name }) назначил встречу{ $group }: <b>{ $title }</b>, { $at }{ $place }. Сможете прийти?
+notify-meeting_invited = 🗓 Научный руководитель ({ $supervisor_name }) назначил встречу{ $group }: <b>«{ $title }»</b>, { $at }{ $place }. Сможете прийти?
 notify-meeting_group = {" "}со всеми своими студентами
-notify-meeting_answered-confirmed = ✅ Студент { $student } подтвердил участие во встрече <b>{ $title }</b> ({ $at }).
-notify-meeting_answered-declined = 🚫 Студент { $student } не сможет прийти на встречу <b>{ $title }</b> ({ $at }).
-notify-meeting_reminder = ⏰ Встреча <b>{ $title }</b> — { $left }: { $at }{ $place }.
-notify-meeting_notes_request = 📝 Как прошла встреча <b>{ $title }</b> ({ $at })? Отправьте протокол и задачи.
-notify-meeting_record = 📝 Протокол встречи <b>{ $title }</b> ({ $at }) от научного руководителя ({ $supervisor_name }):
-notify-meeting_agreed = 👍 Студент { $student } согласен с протоколом встречи <b>{ $title }</b>.
+notify-meeting_answered-confirmed = ✅ { $student }: участие во встрече подтверждено — <b>«{ $title }»</b> ({ $at }).
+notify-meeting_answered-declined = 🚫 { $student }: не получится прийти на встречу <b>«{ $title }»</b> ({ $at }).
+notify-meeting_reminder = ⏰ Встреча <b>«{ $title }»</b> — { $left }: { $at }{ $place }.
+notify-meeting_notes_request = 📝 Как прошла встреча <b>«{ $title }»</b> ({ $at })? Отправьте протокол и задачи.
+notify-meeting_record = 📝 Протокол встречи <b>«{ $title }»</b> ({ $at }) от научного руководителя ({ $supervisor_name }):
+notify-meeting_agreed = 👍 { $student }: согласие с протоколом встречи <b>«{ $title }»</b>.
 notify-meeting_correction =
-    ✏️ Студент { $student } предлагает правку к протоколу встречи <b>{ $title }</b>:
+    ✏️ Правка к протоколу встречи <b>«{ $title }»</b> — { $student }:
     { $correction }
-notify-meeting_moved = 🗓 Научный руководитель ({ $supervisor_name }) перенёс встречу <b>{ $title }</b>: теперь { $at } (было { $old }){ $place }. Сможете прийти?
-notify-meeting_cancelled = 🗑 Научный руководитель ({ $supervisor_name }) отменил встречу <b>{ $title }</b> ({ $at }).
+notify-meeting_moved = 🗓 Научный руководитель ({ $supervisor_name }) перенёс встречу <b>«{ $title }»</b>: теперь { $at } (было { $old }){ $place }. Сможете прийти?
+notify-meeting_cancelled = 🗑 Научный руководитель ({ $supervisor_name }) отменил встречу <b>«{ $title }»</b> ({ $at }).
 calendar-link =
     📆 Ваш личный календарь (контрольные точки и встречи). Подпишитесь на него в приложении-календаре:
     <code>{ $url }</code>

@@ -6,21 +6,21 @@ decision-approved = одобрено
 decision-changes_requested = нужны правки
 decision-rejected = отклонено
 card-new_submission =
-    📥 <b>Новая версия</b> от студента { $student }
-    <b>{ $title }</b> — версия { $version }
+    📥 <b>Новая версия</b>: { $student }
+    <b>«{ $title }»</b> — версия { $version }
     Отправлена { $at }{ $note }
 card-note =
     {""}
     💬 { $note }
 button-approve = Одобрить
-button-request_changes = Запросить правки
+button-request_changes = Правки
 button-reject = Отклонить
 card-outcome =
     {""}
 
     <b>{ $decision }</b> — { $reviewer }, { $at }
-review-ask_comment_optional = Вы одобряете версию { $version } работы <b>{ $title }</b>. Добавьте комментарий или отправьте /skip.
-review-ask_comment_required = Решение «{ $decision }» по версии { $version } работы <b>{ $title }</b>: напишите комментарий (до { $max ->
+review-ask_comment_optional = Вы одобряете версию { $version } работы <b>«{ $title }»</b>. Добавьте комментарий или отправьте /skip.
+review-ask_comment_required = Решение «{ $decision }» по версии { $version } работы <b>«{ $title }»</b>: напишите комментарий (до { $max ->
     [one] { $max } символа
    *[other] { $max } символов
 }) или отправьте файл PDF/DOCX с пометками, можно с подписью. Чтобы прервать, отправьте /cancel.
@@ -28,7 +28,7 @@ review-ask_grade = Поставьте оценку от 0 до 100 или отп
 review-done = ✅ Записано: <b>{ $decision }</b> — { $student }, версия { $version }.
 review-need_comment = Пожалуйста, напишите комментарий текстом или отправьте файл PDF/DOCX.
 decision-notice =
-    { $icon } Рецензия научного руководителя ({ $reviewer }) на версию { $version } работы <b>{ $title }</b>: <b>{ $decision }</b>.{ $comment }{ $grade }
+    { $icon } Отзыв научного руководителя ({ $reviewer }) о версии { $version } работы <b>«{ $title }»</b> — <b>{ $decision }</b>.{ $comment }{ $grade }
 
     { $next }
 decision-comment =
@@ -44,7 +44,7 @@ decision-next-rejected = Пожалуйста, обсудите с научны�
 queue-empty = 🎉 Проверки не ждёт ни одна версия.
 queue-footer = <b>Ждут проверки</b>: { $total } (страница { $page } из { $pages })
 queue-item =
-    <b>{ $student }</b> — { $title }
+    <b>{ $student }</b> — «{ $title }»
     версия { $version } · ждёт { $age }
 queue-prev = « Назад
 queue-next = Вперёд »
@@ -65,6 +65,6 @@ notify-review_digest = 📬 { $total ->
     [one] { $days } дня
    *[other] { $days } дней
 }:
-notify-review_digest-line = • { $student } — { $title }, версия { $version }, отправлена { $submitted_at }
+notify-review_digest-line = • { $student } — «{ $title }», версия { $version }, отправлена { $submitted_at }
 notify-review_digest-more = …и ещё { $more }.
 notify-review_digest-button = Открыть очередь

@@ -20,7 +20,7 @@ submit-need_title = Пожалуйста, отправьте название т
 error-no_supervisor = К вам ещё не привязан научный руководитель, поэтому отправлять работу некому.
 status-none = Вы ещё ничего не отправляли. Чтобы начать, отправьте /submit.
 status-view =
-    <b>{ $title }</b>
+    <b>«{ $title }»</b>
     Состояние: <b>{ $status }</b>
     Последняя: версия { $version }, { $at } — { $review }
     { $turn }
@@ -33,7 +33,7 @@ thesis-changes_requested = нужны правки
 thesis-approved = одобрена
 thesis-rejected = отклонена
 history-none = Версий пока нет.
-history-header = <b>{ $title }</b> — { $count ->
+history-header = <b>«{ $title }»</b> — { $count ->
     [one] { $count } версия
     [few] { $count } версии
    *[other] { $count } версий

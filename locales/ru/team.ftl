@@ -6,7 +6,7 @@ team-role-examiner = рецензент
 team-marker-co_supervisor = {" "}· <i>вы соруководитель</i>
 team-marker-examiner = {" "}· <i>вы рецензент</i>
 team-button-view = 👥
-team-view-header = 👥 <b>Команда работы студента { $student }</b> { $title }
+team-view-header = 👥 <b>Команда работы</b>: { $student } — «{ $title }»
 team-view-member = • { $name } — { $role }{ $inactive }
 team-view-inactive = {" "}(доступ отключён)
 team-view-rule-any = Одобрение: любой — решает первое же решение любого из руководителей.
@@ -19,27 +19,27 @@ team-button-rule_all = Одобрение: все
 team-button-remove = Исключить: { $name }
 team-button-grade = Поставить оценку
 team-invite-created =
-    🔗 Приглашение в команду работы студента { $student }, роль — { $role } (одноразовое, действует до { $expires }):
+    🔗 Приглашение в команду работы ({ $student }), роль — { $role } (одноразовое, действует до { $expires }):
     { $link }
-team-removed = Участник { $member } исключён из команды работы студента { $student }. Команда уведомлена.
-team-rule-set = Работа студента { $student }. { $rule }
-team-start-registered = ✅ Добро пожаловать, { $name }! Вы зарегистрированы как научный руководитель и вошли в команду работы студента { $student }; ваша роль — { $role }. Все команды — /help.
-team-start-joined = ✅ { $name }, вы вошли в команду работы студента { $student }; ваша роль — { $role }.
-team-notify-joined = 👥 Новый участник команды работы студента { $student }: { $member } ({ $role }).
-team-notify-left = 👥 { $by }: участник { $member } ({ $role }) исключён из команды работы студента { $student }.
-team-notify-graded = 🎓 Рецензент ({ $examiner }) оценил работу <b>{ $title }</b> студента { $student }: { $grade }.
+team-removed = { $member } больше не в команде работы ({ $student }). Команда уведомлена.
+team-rule-set = Работа: { $student }. { $rule }
+team-start-registered = ✅ Добро пожаловать, { $name }! Вы зарегистрированы как научный руководитель и вошли в команду работы ({ $student }); ваша роль — { $role }. Все команды — /help.
+team-start-joined = ✅ { $name }, вы вошли в команду работы ({ $student }); ваша роль — { $role }.
+team-notify-joined = 👥 Новый участник команды работы ({ $student }): { $member } ({ $role }).
+team-notify-left = 👥 { $by }: участник { $member } ({ $role }) больше не в команде работы ({ $student }).
+team-notify-graded = 🎓 Оценка рецензента ({ $examiner }) за работу <b>«{ $title }»</b> ({ $student }) выставлена: { $grade }.
 team-card-progress =
     {""}
 
     Одобрили: { $approved } · ждём: { $waiting }
-team-review-waiting = ✅ Ваше одобрение версии { $version } (студент { $student }) записано. Ждём решения: { $waiting }.
+team-review-waiting = ✅ Ваше одобрение версии { $version } ({ $student }) записано. Ждём решения: { $waiting }.
 team-history-grades = 🎓 Оценки: научный руководитель — { $supervisor } · рецензент — { $examiner }
 team-history-no_grade = —
 team-history-report = 📝 Рецензия: { $report }
 team-history-report_button = 📝 Рецензия
-error-team_already_member = Вы уже в команде работы студента { $student }.
+error-team_already_member = Вы уже в команде этой работы ({ $student }).
 error-team_examiner_taken = У этой работы уже есть рецензент.
 error-team_cannot_remove_supervisor = Научного руководителя нельзя исключить из команды.
 error-team_not_final = Рецензент оценивает только итоговую работу.
-error-team_already_graded = Рецензент уже оценил эту работу.
+error-team_already_graded = Оценка рецензента за эту работу уже выставлена.
 error-team_report_required = Пожалуйста, отправьте рецензию текстом или файлом PDF/DOCX.

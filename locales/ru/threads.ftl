@@ -1,16 +1,16 @@
 ## Обсуждение версий (комментарии), заметки руководителей, список запрошенных правок.
 
 threads-reply_button = 💬 Ответить
-threads-ask_comment = 💬 Ваш комментарий к версии { $version } работы <b>{ $title }</b>: напишите его (до { $max ->
+threads-ask_comment = 💬 Ваш комментарий к версии { $version } работы <b>«{ $title }»</b>: напишите его (до { $max ->
     [one] { $max } символа
    *[other] { $max } символов
 }) или отправьте файл PDF/DOCX, можно с текстом в подписи. Чтобы прервать, отправьте /cancel.
 threads-need_comment = Пожалуйста, напишите комментарий текстом или отправьте файл PDF/DOCX. Чтобы прервать, отправьте /cancel.
 threads-sent = ✅ Ваш комментарий к версии { $version } отправлен.
 threads-saved = ✅ Ваш комментарий к версии { $version } сохранён в её обсуждении.
-threads-comment-by_student = 💬 <b>{ $author }</b> — комментарий к версии { $version } работы <b>{ $title }</b>:{ $text }{ $file }
-threads-comment-to_student = 💬 <b>{ $author }</b> — о вашей версии { $version } работы <b>{ $title }</b>:{ $text }{ $file }
-threads-comment-to_supervisor = 💬 <b>{ $author }</b> — о версии { $version } работы <b>{ $title }</b> (студент { $student }):{ $text }{ $file }
+threads-comment-by_student = 💬 <b>{ $author }</b> — комментарий к версии { $version } работы <b>«{ $title }»</b>:{ $text }{ $file }
+threads-comment-to_student = 💬 <b>{ $author }</b> — о вашей версии { $version } работы <b>«{ $title }»</b>:{ $text }{ $file }
+threads-comment-to_supervisor = 💬 <b>{ $author }</b> — о версии { $version } работы <b>«{ $title }»</b> ({ $student }):{ $text }{ $file }
 threads-comment-text =
     {""}
 
@@ -22,7 +22,7 @@ threads-comment-file =
     <i>Чтобы ответить, ответьте на это сообщение.</i>
 threads-history_count = {" "}· 💬 { $count }
 threads-read_button = 💬 Версия { $version } ({ $count })
-threads-view-header = 💬 <b>Версия { $version }</b> работы <b>{ $title }</b>: { $total ->
+threads-view-header = 💬 <b>Версия { $version }</b> работы <b>«{ $title }»</b>: { $total ->
     [one] { $total } комментарий
     [few] { $total } комментария
     [many] { $total } комментариев
@@ -37,12 +37,12 @@ threads-older = « Раньше
 threads-newer = Позже »
 threads-file_button = 📎 { $n }
 threads-note_button = 📝 Заметка
-threads-ask_note = 📝 Заметка о студенте { $student } — только для руководителей, студенты её никогда не видят. До { $max ->
+threads-ask_note = 📝 Заметка ({ $student }) — только для руководителей, студенты её никогда не видят. До { $max ->
     [one] { $max } символа
    *[other] { $max } символов
 }. Чтобы прервать, отправьте /cancel.
 threads-need_note = Пожалуйста, напишите заметку текстом. Чтобы прервать, отправьте /cancel.
-threads-note_saved = 📝 Заметка о студенте { $student } сохранена; она видна в его карточке.
+threads-note_saved = 📝 Заметка ({ $student }) сохранена; она видна в карточке студента.
 threads-notes-header = 📝 <b>Заметки</b> (только для руководителей):
 threads-notes-line = • { $at } · { $author }: { $text }
 error-empty_comment = Комментарий пустой. Пожалуйста, напишите что-нибудь или отправьте файл PDF/DOCX.

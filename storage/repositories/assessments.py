@@ -96,3 +96,9 @@ async def statements(session: AsyncSession) -> dict[str, str]:
 async def declaration(session: AsyncSession, thesis_id: int) -> Declaration | None:
     return await session.scalar(select(Declaration).where(Declaration.thesis_id == thesis_id)
                                 .order_by(Declaration.id.desc()).limit(1))
+
+
+async def marks_by(session: AsyncSession, marker_id: int) -> Sequence[AssessmentMark]:
+    return (await session.scalars(select(AssessmentMark)
+                                  .where(AssessmentMark.marker_id == marker_id)
+                                  .order_by(AssessmentMark.id))).all()

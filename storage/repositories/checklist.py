@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChecklistItem, ChecklistState
+from services.vocabulary import ChecklistState
+from storage.models import ChecklistItem
 
 OPEN, CLOSED = ChecklistState.OPEN.value, ChecklistState.CLOSED.value
 

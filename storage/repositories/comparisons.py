@@ -9,15 +9,8 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    ComparisonStatus,
-    OutboxMessage,
-    OutboxStatus,
-    Submission,
-    Thesis,
-    VersionComparison,
-    VersionText,
-)
+from services.vocabulary import ComparisonStatus, OutboxStatus
+from storage.models import OutboxMessage, Submission, Thesis, VersionComparison, VersionText
 
 PENDING, RUNNING = ComparisonStatus.PENDING.value, ComparisonStatus.RUNNING.value
 EDITING = ComparisonStatus.EDITING.value

@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.models import Submission, Thesis, ThesisMember, ThesisStatus, User
+from services.vocabulary import ThesisStatus
+from storage.models import Submission, Thesis, ThesisMember, User
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import and_, bindparam, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Milestone, MilestoneExtension, Thesis, ThesisStatus, User
+from services.vocabulary import ThesisStatus
+from storage.models import Milestone, MilestoneExtension, Thesis, User
 
 # "Open": not yet met by a submission, not deleted.
 OPEN = (Milestone.submission_id.is_(None), Milestone.deleted_at.is_(None))

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxStatus
+from services.vocabulary import OutboxStatus
+from storage.models import OutboxMessage
 
 P, SENDING = OutboxStatus.PENDING.value, OutboxStatus.SENDING.value
 

@@ -10,14 +10,8 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import bindparam, case, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    ExaminerGrade,
-    ReviewCard,
-    ReviewVote,
-    TeamRole,
-    ThesisMember,
-    User,
-)
+from services.vocabulary import TeamRole
+from storage.models import ExaminerGrade, ReviewCard, ReviewVote, ThesisMember, User
 from storage.repositories.rows import insert_once
 
 

@@ -8,15 +8,8 @@ from datetime import datetime
 from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    Milestone,
-    Review,
-    Submission,
-    Thesis,
-    ThesisMember,
-    ThesisStatus,
-    User,
-)
+from services.vocabulary import ThesisStatus
+from storage.models import Milestone, Review, Submission, Thesis, ThesisMember, User
 from storage.repositories.milestones import OPEN
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import UploadJob, UploadJobState
+from services.vocabulary import UploadJobState
+from storage.models import UploadJob
 
 QUEUED, RUNNING = UploadJobState.QUEUED.value, UploadJobState.RUNNING.value
 

@@ -13,18 +13,10 @@ from typing import Any
 
 import aiohttp
 
+from services.vocabulary import Role, TeamRole
 from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore
-from storage.models import (
-    Milestone,
-    Review,
-    Role,
-    Submission,
-    TeamRole,
-    Thesis,
-    ThesisMember,
-    User,
-)
+from storage.models import Milestone, Review, Submission, Thesis, ThesisMember, User
 from tests.documents import pdf
 from tgemu import BotAPIEmulator
 

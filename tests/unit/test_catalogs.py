@@ -20,13 +20,11 @@ import pytest
 from aiogram.fsm.state import StatesGroup
 
 import services.errors as errors
-from handlers.menu import COMMANDS, NOBODY
-from handlers.texts import DEFAULT_LANGUAGE, Raw, Texts, catalog, languages, message_id
 from services.access import Revoked
 from services.deadlines import MilestoneStatus
 from services.meetings import OFFSETS as MEETING_OFFSETS
 from services.reminders import OFFSETS
-from storage.models import (
+from services.vocabulary import (
     ApprovalRule,
     AssessmentState,
     Decision,
@@ -36,10 +34,12 @@ from storage.models import (
     TeamRole,
     ThesisStatus,
 )
+from telegram.menu import COMMANDS, NOBODY
+from telegram.texts import DEFAULT_LANGUAGE, Raw, Texts, catalog, languages, message_id
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where texts are asked for. services/ never renders text (it names error codes and reasons).
-CODE = ("handlers", "bot")
+CODE = ("handlers", "telegram", "bot")
 KEY = re.compile(r"[a-z_]+(\.[A-Za-z0-9_]+)+")
 
 
@@ -61,7 +61,7 @@ DOMAIN_ERRORS = {name: cls for name, cls in inspect.getmembers(errors, inspect.i
 
 def _reasons() -> list[str]:
     """Every ``reason="..."`` a domain error is raised with."""
-    return sorted({str(kw.value.value) for _, tree in _sources("services", "handlers")
+    return sorted({str(kw.value.value) for _, tree in _sources("services", "handlers", "telegram")
                    for node in ast.walk(tree) if isinstance(node, ast.Call)
                    and isinstance(node.func, ast.Name) and node.func.id in DOMAIN_ERRORS
                    for kw in node.keywords
@@ -73,7 +73,7 @@ def _error_codes() -> list[str]:
     return sorted({cls.code for cls in DOMAIN_ERRORS.values()})
 
 
-# A reason's text is optional: an error's text says {reason_text} or not (handlers/render.py
+# A reason's text is optional: an error's text says {reason_text} or not (telegram/render.py
 # asks t.has first); tests/test_error_texts.py checks the ones a text needs.
 GUARDED = {"reason.{}"}
 # Literals shaped like keys that are not keys.
@@ -109,6 +109,7 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "assess.role.{}": lambda: [r.value for r in MarkerRole],
     "assess.after.{}": lambda: [s.value for s in AssessmentState],
     "assess.notify.agreed.{}": lambda: ["computed", "proposal", "third"],
+    "protocol.pdf.how.{}": lambda: ["computed", "proposal", "third"],
 }
 
 
@@ -269,7 +270,7 @@ def test_no_english_text_hedges_its_plural() -> None:
     (11, "11 версий", "11 дней"), (21, "21 версия", "21 день")])
 def test_russian_plural_forms(n: int, versions: str, days: str) -> None:
     t = Texts("ru")
-    assert t("history.header", title="T", count=n) == f"<b>T</b> — {versions}:"
+    assert t("history.header", title="T", count=n) == f"<b>«T»</b> — {versions}:"
     assert t("age.days", n=n) == days
     assert t("deadline.in", left=Raw(t("age.days", n=n))) == f"через {days}"
     assert t("deadline.ago", ago=Raw(t("age.days", n=n))) == f"{days} назад"

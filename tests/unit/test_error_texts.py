@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import services.errors as errors
-from handlers.render import error_text
-from handlers.texts import Texts
 from services.errors import DependencyError, DomainError, StorageUnavailable
+from telegram.render import error_text
+from telegram.texts import Texts
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_ERRORS = {name: cls for name, cls in inspect.getmembers(errors, inspect.isclass)
@@ -21,7 +21,7 @@ DOMAIN_ERRORS = {name: cls for name, cls in inspect.getmembers(errors, inspect.i
 def _constructions() -> list[tuple[str, str, dict[str, object]]]:
     """Each ``SomeDomainError(...)`` call in services/ and handlers/, with its keywords."""
     found = []
-    for package in ("services", "handlers"):
+    for package in ("services", "handlers", "telegram"):
         for path in sorted((ROOT / package).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text())):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)

@@ -9,7 +9,7 @@ import pytest
 from services import lifecycle
 from services.errors import IllegalTransition, ThesisFinal
 from services.lifecycle import Event
-from storage.models import ThesisStatus as S
+from services.vocabulary import ThesisStatus as S
 
 # What each pair must do: the new status, or None for a refusal. Written out in full so that
 # a new status or event fails here until someone decides what it does.

@@ -18,7 +18,7 @@ from services.errors import (
 )
 from services.reviews import COMMENT_MAX, clean_comment, parse_grade
 from services.submissions import NOTE_MAX, TITLE_MAX, clean_note, clean_title
-from storage.models import Decision
+from services.vocabulary import Decision
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)

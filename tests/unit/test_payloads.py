@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from handlers.notifications import StoredDocument, render
-from handlers.texts import Texts
 from services.notifications import (
     PAYLOADS,
     AccessDeactivated,
@@ -57,6 +55,8 @@ from services.notifications import (
     ThreadComment,
     parse,
 )
+from telegram.notifications import StoredDocument, render
+from telegram.texts import Texts
 
 AT = datetime(2030, 3, 1, 10, 0, tzinfo=UTC)
 SAMPLES: list[Payload] = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -9,8 +11,8 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, TelegramObject
 
-from handlers.texts import Texts
 from services.errors import DomainError
+from telegram.texts import Texts
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -26,7 +28,8 @@ def error_text(t: Texts, error: DomainError) -> str:
     params = dict(error.params)
     reason = params.get("reason")
     if reason and t.has(f"reason.{reason}"):
-        params["reason_text"] = t(f"reason.{reason}")
+        # Already HTML: put in as it is (escaped, its tags would be shown as text).
+        params["reason_text"] = t.raw(f"reason.{reason}")
     status = params.get("status")
     if isinstance(status, str) and t.has(f"thesis.{status}"):
         # A thesis status is shown as the reader's word for it, never the stored value.
@@ -49,12 +52,17 @@ class RenderDomainErrors(BaseMiddleware):
         except DomainError as error:
             t: Texts = data["t"]
             if isinstance(event, CallbackQuery):
-                await event.answer(error_text(t, error), show_alert=True)
+                await event.answer(plain(error_text(t, error)), show_alert=True)
             elif isinstance(event, Message):
                 await event.answer(error_text(t, error))
             else:
                 raise
             return None
+
+
+def plain(text: str) -> str:
+    """A message's HTML as plain text, for an alert (a button's answer draws no tags)."""
+    return html.unescape(re.sub(r"</?[a-z][a-z0-9-]*(\s[^>]*)?>", "", text))
 
 
 def age(t: Texts, delta: timedelta) -> str:

@@ -8,7 +8,6 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.assessment import grade_text
 from handlers.callbacks import (
     AssessAction,
     AssessCb,
@@ -20,12 +19,9 @@ from handlers.callbacks import (
     ThreadAction,
     ThreadCb,
 )
-from handlers.changes import changes_button, changes_line
-from handlers.keyboards import markup, review_buttons, with_row
-from handlers.meetings import answer_buttons, record_buttons, record_text
-from handlers.render import CAPTION_LIMIT, clip
-from handlers.texts import Raw, Texts
-from services.comparisons import ChangeView
+from handlers.keyboards import answer_buttons, markup, record_buttons, review_buttons, with_row
+from services.assessment_rules import Scale, grade_on_scale
+from services.compare_jobs import ChangeView
 from services.notifications import (
     AccessDeactivated,
     AccessReactivated,
@@ -65,6 +61,9 @@ from services.notifications import (
     ThirdMarkerNeeded,
     ThreadComment,
 )
+from telegram.changes import changes_button, changes_line
+from telegram.render import CAPTION_LIMIT, clip
+from telegram.texts import Raw, Texts
 
 # Of a caption's 1024 characters, what the summary of the changes may take (the rest of the
 # card takes at most ~700).
@@ -334,6 +333,14 @@ def _meeting_other(t: Texts, p: Payload) -> Outgoing:
     raise TypeError(f"no renderer for {type(p).__name__}")
 
 
+def grade_text(t: Texts, scale: str, total: float) -> str:
+    """An agreed total as a grade on the scheme's scale (0–100 as it is, else with the %)."""
+    grade = grade_on_scale(Scale(scale), total)
+    if scale == Scale.PERCENT.value:
+        return t("assess.grade.percent", grade=grade)
+    return t("assess.grade.scaled", grade=grade, scale=scale, total=f"{total:g}")
+
+
 def _assessment(t: Texts, p: Payload) -> Outgoing | None:
     """The assessment's notifications (services/assessment.py)."""
     match p:
@@ -464,3 +471,12 @@ def render(payload: Payload, t: Texts) -> Outgoing:
     if assessed is not None:
         return assessed
     raise TypeError(f"no renderer for {type(payload).__name__}")
+
+
+def record_text(t: Texts, notes: str | None, items: Sequence[str]) -> str:
+    lines = [t("meeting.record.notes", notes=clip(notes, 2500))] if notes else []
+    if items:
+        lines.append(t("meeting.record.items_header"))
+        lines += [t("meeting.record.item", number=n, text=clip(item, 200))
+                  for n, item in enumerate(items, 1)]
+    return "\n".join(lines)

@@ -59,13 +59,13 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from aiohttp import ClientError
 from prometheus_client import Counter
 
-from handlers.render import error_text
-from handlers.texts import Texts
 from services.errors import DomainError, UploadCancelled
 from services.metrics import REGISTRY
 from storage.signals import UploadSignals
+from telegram.render import error_text
+from telegram.texts import Texts
 
-log = structlog.get_logger("handlers.progress")
+log = structlog.get_logger("telegram.progress")
 T = TypeVar("T")
 
 PROGRESS_EDITS = Counter(

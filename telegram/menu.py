@@ -13,7 +13,7 @@ from aiogram.types import (
     WebAppInfo,
 )
 
-from handlers.texts import DEFAULT_LANGUAGE, Texts, languages
+from telegram.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("help", "invite", "invites", "queue", "stats", "users", "export", "calendar",
@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "supervisor": ("help", "invite", "invites", "queue", "students", "deadline", "milestones",
                    "meeting", "meetings", "calendar", "export", "mydata", "language", "cancel"),
     "student": ("help", "submit", "status", "history", "deadlines", "meetings", "calendar",
-                "mydata", "language", "cancel"),
+                "receipt", "mydata", "language", "cancel"),
 }
 # Not registered yet (or refused): /help says how to join.
 NOBODY: tuple[str, ...] = ("help",)

@@ -19,16 +19,8 @@ from services.errors import (
 from services.notifications import TeamJoined, TeamLeft
 from services.submissions import StoredFile
 from services.team import Member, may_manage, may_see, members, role_of, tell_all
-from storage.models import (
-    ApprovalRule,
-    ExaminerGrade,
-    Invite,
-    Role,
-    TeamRole,
-    Thesis,
-    ThesisMember,
-    User,
-)
+from services.vocabulary import ApprovalRule, Role, TeamRole
+from storage.models import ExaminerGrade, Invite, Thesis, ThesisMember, User
 from storage.repositories import audit, invites, team, theses, users
 from storage.repositories.team import DuplicateMember
 

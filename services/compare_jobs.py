@@ -2,7 +2,7 @@
 
 Every version gets a comparison job in the transaction that records it (services/submissions.py
 calls storage/repositories/comparisons.add_job); the worker in bot/workers/comparison.py
-claims it (once across replicas), runs services/comparison.py in a child process, and stores here
+claims it (once across replicas), runs services/text_diff.py in a child process, and stores here
 the version's text, the summary and the detailed HTML's key, then edits the cards. The
 first version has nothing to compare with: its job only extracts its text, which the next
 version's comparison reuses.
@@ -20,18 +20,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
-from services.comparison import Summary
 from services.errors import ComparisonNotReady, NotAllowed, NotFound, StorageUnavailable
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
 from services.team import may_see
-from storage.models import (
-    ComparisonStatus,
-    OutboxMessage,
-    User,
-    VersionComparison,
-    VersionText,
-)
+from services.text_diff import Summary
+from services.vocabulary import ComparisonStatus
+from storage.models import OutboxMessage, User, VersionComparison, VersionText
 from storage.repositories import comparisons, outbox, theses
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.

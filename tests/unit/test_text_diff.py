@@ -1,4 +1,4 @@
-"""What changed between two versions: services/comparison.py on generated PDFs and DOCX
+"""What changed between two versions: services/text_diff.py on generated PDFs and DOCX
 files with a known set of edits, and on hostile files (pure functions, no services)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from services import comparison
-from services.comparison import NoTextLayer, Unreadable, compare, extract, run_job
+from services import text_diff as comparison
+from services.text_diff import NoTextLayer, Unreadable, compare, extract, run_job
 from tests.support.theses import (
     ENTITY_BOMB,
     INSERTED,

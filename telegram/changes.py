@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from handlers.callbacks import ChangesCb
 from handlers.keyboards import Button
-from handlers.render import clip
-from handlers.texts import Raw, Texts
-from services.comparison import Summary
-from services.comparisons import ChangeView
+from services.compare_jobs import ChangeView
+from services.text_diff import Summary
+from telegram.render import clip
+from telegram.texts import Raw, Texts
 
 NAME_MAX = 60
 
@@ -44,7 +44,8 @@ def _details(t: Texts, summary: Summary, names: int) -> str:
         parts.append(t("compare.unchanged"))
     else:
         if summary.pages_delta is not None:
-            parts.append(t("compare.pages", delta=_signed(summary.pages_delta)))
+            delta = summary.pages_delta
+            parts.append(t("compare.pages", delta=_signed(delta)[0], n=abs(delta)))
         parts.append(t("compare.words", added=f"+{summary.words_added:,}",
                        removed=f"{summary.words_removed:,}"))
         parts.append(t("compare.share", share=_percent(summary.changed_share)))

@@ -1,0 +1,101 @@
+"""The domain's words: roles, thesis statuses, decisions, team roles and the states of the
+things the bot tracks. Adapters (handlers/, api/, telegram/) and services import them from here;
+``storage/models.py`` stores them. Plain ``StrEnum``: no database, no Telegram.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    STUDENT = "student"
+
+
+class ThesisStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    # Declared finished by the supervisor: no uploads until it is reopened.
+    FINAL = "final"
+    # Marked final by the supervisor, waiting for the student's authorship declaration.
+    DECLARATION = "declaration"
+    # Assessed and the grade released to the student: archived, read-only.
+    RELEASED = "released"
+
+
+class Decision(enum.StrEnum):
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+
+
+class TeamRole(enum.StrEnum):
+    """A member of a thesis team. Supervisors and co-supervisors decide versions; the
+    examiner grades the final thesis."""
+
+    SUPERVISOR = "supervisor"
+    CO_SUPERVISOR = "co_supervisor"
+    EXAMINER = "examiner"
+
+
+class ApprovalRule(enum.StrEnum):
+    # The first decision by any supervisor or co-supervisor decides (the behaviour before
+    # teams existed).
+    ANY = "any"
+    # Every supervisor and co-supervisor must approve; the first Request changes or Reject
+    # decides at once.
+    ALL = "all"
+
+
+class ComparisonStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for a worker
+    RUNNING = "running"  # claimed by a worker, for a lease
+    EDITING = "editing"  # the summary is stored; cards still to be edited
+    DONE = "done"
+    FAILED = "failed"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class UploadJobState(enum.StrEnum):
+    QUEUED = "queued"  # recorded, not yet taken by a worker
+    RUNNING = "running"  # a worker streams it, under a lease
+    STAGED = "staged"  # in the store, waiting for the student's note
+    FAILED = "failed"  # refused (error_code says why) or given up
+    CANCELLED = "cancelled"  # /cancel, or the step was left
+    USED = "used"  # the note came: the version was recorded from it
+
+
+class ChecklistState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class MeetingAnswer(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class AssessmentState(enum.StrEnum):
+    MARKING = "marking"  # the markers enter their marks, blind
+    DISAGREED = "disagreed"  # all in, outside the tolerance: proposals until they agree
+    THIRD_MARKER = "third_marker"  # no agreement in time: a third marker's grade decides
+    AGREED = "agreed"  # an agreed total, waiting for Release
+    RELEASED = "released"  # the student has it
+
+
+class MarkerRole(enum.StrEnum):
+    SUPERVISOR = "supervisor"
+    EXAMINER = "examiner"
+    THIRD = "third"

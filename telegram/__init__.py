@@ -1,0 +1,2 @@
+"""The Telegram runtime that handlers and workers share: texts, notification cards, progress
+messages and file transfer. Routers live in ``handlers/``; nothing here registers a handler."""
