@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.urgency import Filter
 from services.vocabulary import Decision, Role, ThesisStatus
 
 
@@ -121,6 +122,12 @@ class StudentsQuery(Query):
     page: int = Field(default=0, ge=0, le=100_000)
     page_size: int = Field(default=50, ge=1, le=200)
     status: ThesisStatus | None = None
+    filter: Filter | None = Field(default=None, description=(
+        "A supervisor's filter as in /students: waiting, overdue, silent, none (no "
+        "submission), all"))
+
+
+Urgency = Literal["waiting", "overdue", "silent", "none", "rest"]
 
 
 class StudentOut(Model):
@@ -134,6 +141,12 @@ class StudentOut(Model):
     latest_version: int | None
     latest_submitted_at: datetime | None
     days_waiting: int | None = Field(description="Days the latest version waits for a decision")
+    urgency: Urgency | None = Field(default=None, description=(
+        "A supervisor's table: why the student comes where they do (most urgent first)"))
+    silent_days: int | None = Field(default=None, description=(
+        "Days without a version, comment or meeting, when that is SILENT_DAYS or more"))
+    overdue_since: datetime | None = Field(default=None, description=(
+        "The earliest own due time of an overdue open milestone"))
 
 
 class SubmissionPointOut(Model):
@@ -150,6 +163,9 @@ class StudentsOut(Model):
     pages: int
     total: int
     page_size: int
+    counts: dict[str, int] | None = Field(default=None, description=(
+        "A supervisor's table: how many students each filter holds (waiting, overdue, "
+        "silent, none, all)"))
 
 
 class PageQuery(Query):

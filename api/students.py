@@ -7,6 +7,7 @@ from api.models import StudentOut, StudentsOut, StudentsQuery, SubmissionPointOu
 from api.routing import BIGINT_MAX, Call, Endpoint
 from api.thesis import timeline_out
 from services.dashboards import StudentLine
+from services.urgency import RANK_NAMES
 from services.vocabulary import ThesisStatus
 
 
@@ -19,18 +20,23 @@ def student_out(line: StudentLine) -> StudentOut:
         status=ThesisStatus(thesis.status) if thesis else None,
         latest_version=latest.version if latest else None,
         latest_submitted_at=latest.submitted_at if latest else None,
-        days_waiting=line.days_waiting)
+        days_waiting=line.days_waiting,
+        urgency=RANK_NAMES[line.judged.rank] if line.judged else None,  # type: ignore[arg-type]
+        silent_days=line.judged.silent_days if line.judged else None,
+        overdue_since=line.judged.signals.overdue_since if line.judged else None)
 
 
 async def students(call: Call) -> StudentsOut:
     query: StudentsQuery = call.query
     page = await call.services.dashboards.students(
-        call.user, page=query.page, page_size=query.page_size, status=query.status)
+        call.user, page=query.page, page_size=query.page_size, status=query.status,
+        wanted=query.filter)
     return StudentsOut(
         items=[student_out(line) for line in page.lines],
         submissions=[SubmissionPointOut(student_id=p.student_id, version=p.version,
                                         submitted_at=p.submitted_at) for p in page.submissions],
-        page=page.page, pages=page.pages, total=page.total, page_size=page.page_size)
+        page=page.page, pages=page.pages, total=page.total, page_size=page.page_size,
+        counts={f.value: n for f, n in page.counts.items()} if page.counts else None)
 
 
 async def student(call: Call) -> TimelineOut:
@@ -39,8 +45,9 @@ async def student(call: Call) -> TimelineOut:
 
 ENDPOINTS = (
     Endpoint("GET", "/api/students", students,
-             "Students with status, latest version and days waiting (a supervisor's own, "
-             "an admin's all), a page at a time", StudentsOut, query=StudentsQuery,
+             "Students with status, latest version and days waiting (a supervisor's own, most "
+             "urgent first, with the filters of /students; an admin's all), a page at a time",
+             StudentsOut, query=StudentsQuery,
              roles=("supervisor", "admin")),
     Endpoint("GET", r"/api/students/{id:\d+}", student, "One student's thesis timeline",
              TimelineOut, roles=("student (own)", "supervisor (own students)", "admin"),

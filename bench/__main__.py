@@ -84,6 +84,8 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
                         lambda: phases.api_scale(env, cfg, scale, log))
             await phase("notify", "4. notification rate",
                         lambda: phases.notification_rate(env, cfg, scale, log))
+            await phase("caseload", "9. a supervisor with many students",
+                        lambda: phases.caseload(env, cfg, scale, log))
         await phase("export", "6. exports",
                     lambda: phases.exports(env, cfg, scale if isinstance(scale, dict)
                                            else None, log))

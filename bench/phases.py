@@ -997,3 +997,125 @@ async def comparisons_in_background(env: Env, cfg: Config, mix_url: str,
     return {"level": level, "pages": pages, "without": summarize(runs["without"]),
             "with": summarize(runs["with"]), "jobs": median([float(j) for j in jobs]),
             "seconds": cfg.run_seconds}
+
+
+# --- 9. a supervisor with many students: /message to 300, the Monday digest ----------------
+
+CASELOAD_SUP = 8_000_000
+CASELOAD_STUDENTS = 300
+
+
+async def _caseload_world(dsn: str) -> list[int]:
+    """A supervisor with 300 students of their own (users and team rows), in the large set."""
+    import asyncpg
+
+    students = [CASELOAD_SUP + 1 + i for i in range(CASELOAD_STUDENTS)]
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(
+            "INSERT INTO users (id, role, full_name, language, reachable, created_at) "
+            "VALUES ($1, 'supervisor', 'Bench Caseload', 'en', true, now()) "
+            "ON CONFLICT DO NOTHING", CASELOAD_SUP)
+        await conn.executemany(
+            "INSERT INTO users (id, role, full_name, language, supervisor_id, reachable, "
+            "created_at) VALUES ($1, 'student', 'Caseload ' || $1::text, 'en', $2, true, "
+            "now() - interval '30 days') ON CONFLICT DO NOTHING",
+            [(s, CASELOAD_SUP) for s in students])
+        await conn.executemany(
+            "INSERT INTO thesis_members (student_id, user_id, role, created_at) "
+            "SELECT $1, $2, 'supervisor', now() WHERE NOT EXISTS (SELECT 1 FROM thesis_members "
+            "WHERE student_id = $1 AND user_id = $2)", [(s, CASELOAD_SUP) for s in students])
+    finally:
+        await conn.close()
+    return students
+
+
+async def caseload(env: Env, cfg: Config, scale: dict[str, Any], log: Any) -> dict[str, Any]:
+    """/message to 300 students through the running bot's outbox (rate, none lost or
+    doubled), and the Monday digest of silent students for every supervisor of the large
+    set (statements and seconds)."""
+    from datetime import UTC, datetime
+
+    import asyncpg
+    from sqlalchemy import event
+
+    from bot.config import load_settings
+    from bot.deps import service_config
+    from services.clock import ManualClock
+    from services.context import ServiceDeps, Services
+    from services.messaging import Audience, Draft
+    from services.silence import SilenceService
+    from storage.db import create_engine, create_session_factory
+    from storage.files import LocalFileStore
+    from storage.models import User
+
+    info = scale["_live"]["large"]
+    dsn, url = info["dsn"], info["url"]
+    students = await _caseload_world(dsn)
+    await env.add_users([CASELOAD_SUP, *students])
+    engine = create_engine(url)
+    statements: list[str] = []
+    event.listen(engine.sync_engine, "before_cursor_execute",
+                 lambda _c, _k, statement, *_: statements.append(statement))
+    settings = load_settings(admin_ids=[ADMIN_ID])
+    monday = datetime(2030, 3, 4, 9, 30, tzinfo=UTC)
+    deps = ServiceDeps(files=LocalFileStore(Path("/nonexistent")),
+                       config=service_config(settings), clock=ManualClock(monday))
+    factory = create_session_factory(engine)
+    out: dict[str, Any] = {"students": len(students), "limit": cfg.notify_rate}
+    try:
+        await env.emu("POST", "/_bench/reset")
+        async with factory() as session:
+            sender = await session.get(User, CASELOAD_SUP)
+            assert sender is not None
+            started = time.perf_counter()
+            sent = await Services(session, deps).messaging.send(
+                sender, Draft(Audience.ALL, secrets.token_hex(8), "Bench: how is it going?"))
+            again = await Services(session, deps).messaging.send(
+                sender, Draft(Audience.ALL, "bench-once", "Once"))
+            twice = await Services(session, deps).messaging.send(
+                sender, Draft(Audience.ALL, "bench-once", "Once"))
+        total = sent.recipients + again.recipients
+        deadline = started + total / cfg.notify_rate * 4 + 60
+        per: dict[int, int] = {}
+        while time.perf_counter() < deadline:
+            await asyncio.sleep(0.25)
+            counts = await env.emu("GET", "/_bench/counts")
+            per = {int(k): v for k, v in counts["chats"].items() if int(k) > CASELOAD_SUP}
+            if sum(per.values()) >= total:
+                break
+        await asyncio.sleep(1.0)  # anything sent twice would show up now
+        counts = await env.emu("GET", "/_bench/counts")
+        per = {int(k): v for k, v in counts["chats"].items() if int(k) > CASELOAD_SUP}
+        conn = await asyncpg.connect(dsn)
+        try:
+            span = await conn.fetchrow(
+                "SELECT min(sent_at) AS first, max(sent_at) AS last, count(*) AS n FROM outbox "
+                "WHERE kind = 'direct_message' AND status = 'sent'")
+        finally:
+            await conn.close()
+        seconds = (span["last"] - span["first"]).total_seconds() if span["n"] > 1 else 0.0
+        out["message"] = {
+            "queued": total, "delivered": sum(per.values()), "twice_refused": twice.already,
+            "rate": (span["n"] - 1) / seconds if seconds > 0 else float("nan"),
+            "lost": sum(1 for s in students if per.get(s, 0) < 2),
+            "doubled": sum(1 for s in students if per.get(s, 0) > 2)}
+        log(f"  /message: {out['message']}")
+
+        # The Monday digest, computed for every supervisor of the large set.
+        supervisors = info["shape"].supervisors + 1
+        async with factory() as session:
+            statements.clear()
+            with infra.timer() as took:
+                queued = await SilenceService(session, deps).run_due(monday)
+            out["digest"] = {"supervisors": supervisors, "statements": len(statements),
+                             "seconds": took[0], "queued": dict(queued)}
+        log(f"  digest: {out['digest']}")
+    finally:
+        conn = await asyncpg.connect(dsn)
+        try:  # nobody of the other phases should get these
+            await conn.execute("DELETE FROM outbox WHERE kind LIKE 'silent%'")
+        finally:
+            await conn.close()
+        await engine.dispose()
+    return out

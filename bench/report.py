@@ -130,6 +130,18 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                      0.9 * notify["limit"] <= notify["rate"] <= 1.02 * notify["limit"]))
         rows.append(("4. none lost or doubled", "0 and 0",
                      f"{lost} chats short, {doubled} chats doubled", lost == 0 and doubled == 0))
+    case = results.get("caseload")
+    if isinstance(case, dict) and "message" in case:
+        sent, digest = case["message"], case["digest"]
+        rows.append((f"9. /message to {case['students']} students (twice)",
+                     "≥ 90 % of the limit, none lost or doubled",
+                     f"{sent['rate']:.1f}/s of {case['limit']:g}/s, {sent['lost']} short, "
+                     f"{sent['doubled']} doubled, a second Send refused: {sent['twice_refused']}",
+                     sent["rate"] >= 0.9 * case["limit"] and sent["lost"] == 0
+                     and sent["doubled"] == 0 and sent["twice_refused"]))
+        rows.append((f"9. Monday digest, {digest['supervisors']:,} supervisors", "≤ 10 s",
+                     f"{digest['seconds']:.1f} s, {digest['statements']} statements",
+                     digest["seconds"] <= 10))
     export = results.get("export")
     if isinstance(export, dict) and "table" in export:
         table, zipped = export["table"], export["zip"]

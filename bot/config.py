@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     upload_lease_seconds: float = Field(default=15, gt=0)
     timezone: str = "UTC"
     review_sla_days: int = Field(default=3, ge=1)
+    # A student with no version, comment or meeting for this long is silent (/students, digest).
+    silent_days: int = Field(default=14, ge=1, le=365)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
 
     notify_rate_per_second: float = Field(default=25.0, gt=0)

@@ -38,6 +38,7 @@ def service_config(settings: Settings) -> ServiceConfig:
         invite_ttl_days=settings.invite_ttl_days,
         file_prefix=settings.s3_prefix,
         review_sla_days=settings.review_sla_days,
+        silent_days=settings.silent_days,
         tz=settings.tz,
         public_base_url=settings.effective_public_base_url,
         link_key=settings.link_key,

@@ -5,16 +5,21 @@ or greedy. That work never runs in the bot's process: each slot of a ``ChildPool
 separate Python process (``python -m bot.isolation``) that
 
 - limits its own address space to ``memory_mb`` (``RLIMIT_AS``) before importing anything,
-  so a bomb ends in a MemoryError (or the child's death), never in the bot's swap;
+  so a bomb ends in a MemoryError (or the child's death), never in the bot's swap; the
+  files it writes to the same size (``RLIMIT_FSIZE``); and starts no process (``RLIMIT_NPROC``
+  at what its user runs already);
 - runs at the lowest priority (nice 19): on a small machine the bot's answers come first,
   the comparison takes what CPU is left (a 300-page one needs ~0.3 s of it);
 - gets no secrets: its environment is PATH, PYTHONPATH and the locale only;
 - reads its input from files and writes its output to files in a folder the parent made,
   and answers with one small JSON line (never pickle: the parent trusts nothing it says).
 
-The parent waits at most ``timeout_seconds`` for an answer; a child that takes longer is
-killed and the slot starts a fresh one for its next job. Children are started lazily and
-kept between jobs (starting one costs ~0.1 s of CPU).
+The parent waits at most ``timeout_seconds`` for an answer; a child that takes longer, or
+whose answer cannot be read whole (longer than ``READ_LIMIT``, not JSON, naming a file
+outside its job's folder), is killed and the slot starts a fresh one for its next job: no
+leftover byte of one job's answer is ever read as the next one's. The lists of a summary
+are capped in the child (``SUMMARY_LIST_CAP`` names of ``SUMMARY_NAME_CAP`` characters).
+Children are started lazily and kept between jobs (starting one costs ~0.1 s of CPU).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import importlib
 import json
 import os
 import resource
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -32,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 READ_LIMIT = 1024 * 1024  # one answer line at most
+SUMMARY_LIST_CAP = 20
+SUMMARY_NAME_CAP = 200
 # A fresh child's start (the interpreter and its imports) is not counted in a job's time.
 START_TIMEOUT = 30.0
 
@@ -91,7 +99,8 @@ class ChildPool:
         except TimeoutError:
             await self._kill(slot)
             raise JobFailed("timeout") from None
-        except (ConnectionError, OSError):
+        except Exception:  # noqa: BLE001 - an answer over READ_LIMIT (ValueError), a pipe...
+            # Whatever is left of this answer must not become the next job's: a new child.
             await self._kill(slot)
             raise JobFailed("crashed") from None
         if not line:
@@ -111,6 +120,10 @@ class ChildPool:
                 # After a MemoryError the child's heap is in doubt: start afresh.
                 await self._kill(slot)
             raise JobFailed(reason)
+        if not _paths_inside(answer, job.get("out_dir")):
+            # A child that names another file is not to be trusted with the next job.
+            await self._kill(slot)
+            raise JobFailed("crashed")
         return answer
 
     async def _child(self, slot: _Slot) -> asyncio.subprocess.Process:
@@ -144,12 +157,43 @@ class ChildPool:
             await self._kill(slot)
 
 
+def _paths_inside(answer: dict[str, Any], out_dir: Any) -> bool:
+    """Every ``*_path`` of the answer is a file inside the job's folder (or None)."""
+    paths = [value for key, value in answer.items() if key.endswith("_path") and value]
+    if not paths:
+        return True
+    if not isinstance(out_dir, str):
+        return False
+    folder = Path(out_dir).resolve()
+    for value in paths:
+        if not isinstance(value, str):
+            return False
+        path = Path(value).resolve()
+        if not path.is_relative_to(folder) or path == folder:
+            return False
+    return True
+
+
+def capped_summary(summary: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The summary with each list of sections cut to ``SUMMARY_LIST_CAP`` names of at most
+    ``SUMMARY_NAME_CAP`` characters: what a card shows, and an answer that stays small."""
+    if summary is None:
+        return None
+    capped = dict(summary)
+    for key, value in summary.items():
+        if isinstance(value, list):
+            capped[key] = [str(name)[:SUMMARY_NAME_CAP] for name in value[:SUMMARY_LIST_CAP]]
+    return capped
+
+
 def _child_env() -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[1])
     paths = [root, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
            "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1",
+           # One thread per numeric library: the child may start no more (RLIMIT_NPROC).
+           "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     for name in ("LANG", "LC_ALL"):
         if name in os.environ:
             env[name] = os.environ[name]
@@ -174,7 +218,8 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
     result = run_job(job["new_kind"], Path(job["new_path"]).read_bytes(), old_text,
                      job.get("old_kind"), old_data, job.get("old_version"),
                      job["new_version"], job["title"], old_reason=job.get("old_reason"))
-    answer: dict[str, Any] = {"summary": result.summary, "reason": result.reason,
+    answer: dict[str, Any] = {"summary": capped_summary(result.summary),
+                              "reason": result.reason,
                               "text_path": None, "html_path": None,
                               "pages": result.pages, "words": result.words}
     if result.text is not None:
@@ -194,12 +239,19 @@ comparison_job.preload = (  # type: ignore[attr-defined]
 def _child_main(memory_mb: int, target: str) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # No file it writes grows past its memory (EFBIG, not a signal, ends the job), and it
+    # starts no process: its user's tasks now are all it may have.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
     with contextlib.suppress(OSError):
         os.nice(19)
     module, _, name = target.partition(":")
     work = getattr(importlib.import_module(module), name)
     for heavy in getattr(work, "preload", ()):
         importlib.import_module(heavy)
+    # Its imports done (a library may start its threads then), no new process or thread.
+    tasks = _user_tasks()
+    resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     for line in sys.stdin:
@@ -216,6 +268,20 @@ def _child_main(memory_mb: int, target: str) -> None:
         sys.stdout.flush()
         if answer.get("failed") == "memory":
             return
+
+
+def _user_tasks() -> int:
+    """How many tasks (processes and threads) this user runs now, this one's included."""
+    uid, count = os.getuid(), 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid == uid:
+                count += len(os.listdir(f"/proc/{entry.name}/task"))
+        except OSError:
+            continue
+    return max(count, 1)
 
 
 def _peak_rss_mb() -> float:

@@ -19,6 +19,8 @@ def get_routers() -> list[Router]:
         invites,
         language,
         meetings,
+        messaging,
+        promises,
         receipts,
         review,
         start,
@@ -46,5 +48,6 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, assessment, submit, invites,
-        deadlines, meetings, receipts, exports, admin, files, threads, language, fallback)))
+        deadlines, meetings, receipts, exports, admin, files, threads, messaging, promises,
+        language, fallback)))
     return [chats.create_router(), private]

@@ -26,8 +26,10 @@ async def stats(message: Message, services: Services, user: User, t: Texts,
         or t("stats.none")
     median = t("stats.median", hours=float(result.median_review_hours)) \
         if result.median_review_hours is not None else t("stats.none")
+    promises = await services.promises.tally()
     await message.answer(t("stats.view", users=users, theses=theses,
-                           week=result.submissions_this_week, median=median),
+                           week=result.submissions_this_week, median=median)
+                         + "\n" + t("promise.stats", kept=promises.kept, broken=promises.broken),
                          reply_markup=with_dashboard(t, None, webapp_url))
 
 

@@ -8,6 +8,9 @@ from typing import Annotated
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
+from services.messaging import Audience
+from services.urgency import Filter
+
 # Row ids are 32-bit and user ids 64-bit: a forged bigger (or negative) number fails to
 # unpack, so the button is answered as stale and the number never reaches the database.
 RowId = Annotated[int, Field(ge=0, lt=2**31)]
@@ -46,6 +49,13 @@ class QueuePageCb(CallbackData, prefix="qp"):
 
 class StudentCb(CallbackData, prefix="st"):
     student_id: UserId
+
+
+class StudentsCb(CallbackData, prefix="sl"):
+    """/students: a filter (Waiting, Overdue, Silent, All) and a page of it."""
+
+    show: Filter
+    page: RowId = 0
 
 
 class DeadlineTargetCb(CallbackData, prefix="dl"):
@@ -239,3 +249,40 @@ class AssessCb(CallbackData, prefix="as"):
     action: AssessAction
     student_id: UserId
     value: UserId = 0
+
+
+class MessageToCb(CallbackData, prefix="mw"):
+    """/message: whom it is for (an audience; one student by id)."""
+
+    audience: Audience
+    student_id: UserId = 0
+
+
+class MessageAction(StrEnum):
+    SEND = "s"
+    CANCEL = "c"
+
+
+class MessageSendCb(CallbackData, prefix="mx"):
+    """/message's preview: Send or Cancel."""
+
+    action: MessageAction
+
+
+class AnswerCb(CallbackData, prefix="da"):
+    """💬 Answer a message written through the bot."""
+
+    message_id: RowId
+
+
+class NudgeCb(CallbackData, prefix="nu"):
+    """The silent digest: Nudge one student (0: Nudge all)."""
+
+    student_id: UserId = 0
+
+
+class PromiseCb(CallbackData, prefix="pr"):
+    """🗓 Review by… on a card: ask (the choices), Tomorrow, In 3 days, Friday, or a date."""
+
+    submission_id: RowId
+    choice: str = "ask"  # "ask", "date", or a services.promises.Choice value

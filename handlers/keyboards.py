@@ -20,12 +20,10 @@ from handlers.callbacks import (
     MeetingReplyCb,
     PeoplePageCb,
     PersonCb,
+    PromiseCb,
     QueuePageCb,
     ReviewAction,
     ReviewCb,
-    StudentCb,
-    TeamAction,
-    TeamCb,
 )
 from telegram.texts import Texts
 
@@ -49,11 +47,13 @@ def in_rows(buttons: Iterable[Button], width: int) -> list[list[Button]]:
 
 
 def review_buttons(t: Texts, submission_id: int) -> InlineKeyboardMarkup:
+    """The decisions, and 🗓 Review by… (a promise the student sees) under them."""
     keyboard = markup([[
         (t(key), ReviewCb(action=action, submission_id=submission_id))
         for action, key in ((ReviewAction.APPROVE, "button.approve"),
                             (ReviewAction.CHANGES, "button.request_changes"),
-                            (ReviewAction.REJECT, "button.reject"))]])
+                            (ReviewAction.REJECT, "button.reject"))],
+        [(t("promise.button"), PromiseCb(submission_id=submission_id))]])
     assert keyboard is not None
     return keyboard
 
@@ -84,19 +84,6 @@ def pager(t: Texts, page: int, pages: int) -> InlineKeyboardMarkup | None:
     if page < pages - 1:
         row.append((t("queue.next"), QueuePageCb(page=page + 1)))
     return markup([row])
-
-
-def student_buttons(items: Iterable[tuple[str, int]],
-                    team_label: str | None = None) -> InlineKeyboardMarkup | None:
-    """A button per student (their view); with ``team_label`` (an icon) each is followed
-    by one opening their thesis team."""
-    buttons: list[Button] = []
-    for text, student_id in items:
-        buttons.append((text[:60], StudentCb(student_id=student_id)))
-        if team_label is not None:
-            buttons.append((f"{team_label} {text[:50]}",
-                            TeamCb(action=TeamAction.VIEW, student_id=student_id)))
-    return markup(in_rows(buttons, 2))
 
 
 def people_buttons(t: Texts, items: Iterable[tuple[str, int]], page: int,

@@ -44,10 +44,12 @@ async def status(message: Message, services: Services, user: User, t: Texts,
     turn = t(TURNS.get(view.thesis.status, "status.turn.supervisor"),
              since=latest.submitted_at, version=latest.version)
     items = open_block(t, view.open_items)
+    promise = "\n" + t("promise.status", supervisor=view.promiser.full_name if view.promiser
+                        else "—", at=view.promise.due_at) if view.promise else ""
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))
-        + items + upcoming, reply_markup=dashboard)
+        + promise + items + upcoming, reply_markup=dashboard)
 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:

@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers import views
-from handlers.callbacks import NoteCb, QueuePageCb, StudentCb, ThesisAction, ThesisCb
+from handlers.callbacks import (
+    FileCb,
+    NoteCb,
+    QueuePageCb,
+    StudentCb,
+    StudentsCb,
+    TeamAction,
+    TeamCb,
+    ThesisAction,
+    ThesisCb,
+)
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.keyboards import (
     Button,
+    in_rows,
+    markup,
     pager,
     review_buttons,
-    student_buttons,
     with_dashboard,
     with_row,
 )
 from services import lifecycle
 from services.context import Services
 from services.errors import DomainError, IllegalTransition
-from services.overview import StudentLine
+from services.overview import StudentLine, StudentsPage
 from services.threads import NoteEntry
+from services.urgency import Filter, Rank
 from services.vocabulary import Role, TeamRole
 from storage.models import Thesis, User
-from telegram.render import age, answer_lines, clip, error_text
+from telegram.render import age, clip, error_text
 from telegram.texts import Raw, Texts
 
 
@@ -51,52 +67,103 @@ async def _send_queue_page(message: Message, services: Services, user: User, t: 
     if result.total == 0:
         await message.answer(t("queue.empty"))
         return
+    # The header (with the pager) first, then the items, oldest first.
+    await message.answer(t("queue.footer", total=result.total, page=result.page + 1,
+                           pages=result.pages), reply_markup=pager(t, result.page, result.pages))
     now = services.overview.now()
     for row in result.rows:
         marker = t.raw(f"team.marker.{row.role}") if t.has(f"team.marker.{row.role}") \
             else None
+        file_button = (t("queue.file_button"), FileCb(submission_id=row.submission.id))
+        # The examiner sees what waits, but does not decide versions.
+        keyboard = markup([[file_button]]) if row.role == TeamRole.EXAMINER.value \
+            else with_row(review_buttons(t, row.submission.id), [file_button])
         await message.answer(
             t("queue.item", student=row.student.full_name, title=row.thesis.title[:300],
               version=row.submission.version, age=Raw(age(t, now - row.submission.submitted_at)))
-            + (marker or ""),
-            # The examiner sees what waits, but does not decide versions.
-            reply_markup=None if row.role == TeamRole.EXAMINER.value
-            else review_buttons(t, row.submission.id))
-    # The summary goes last, so that with the pager it reads as a bar under the items.
-    await message.answer(t("queue.footer", total=result.total, page=result.page + 1,
-                           pages=result.pages),
-                         reply_markup=pager(t, result.page, result.pages))
+            + (marker or ""), reply_markup=keyboard)
 
 
 async def students(message: Message, services: Services, user: User, t: Texts,
                    webapp_url: str | None = None) -> None:
-    lines = await services.overview.students(user)
-    if not lines:
-        await message.answer(t("students.none.admin" if user.role == Role.ADMIN.value
-                               else "students.none"),
+    if user.role == Role.ADMIN.value:
+        await message.answer(t("students.none.admin"),
                              reply_markup=with_dashboard(t, None, webapp_url))
         return
-    text_lines = [t("students.header", count=len(lines))]
-    text_lines += [_student_line(t, line) + (t.raw(f"team.marker.{line.role}")
-                                             if t.has(f"team.marker.{line.role}") else "")
-                   for line in lines]
-    # Telegram allows 100 buttons a message: a student's and their team's for 49, and the
-    # dashboard's.
-    shown = lines[:49 if webapp_url else 50]
-    buttons = student_buttons(((line.student.full_name, line.student.id) for line in shown),
-                              team_label=t("team.button.view"))
-    await answer_lines(message, text_lines, with_dashboard(t, buttons, webapp_url))
+    result = await services.overview.students_page(user)
+    if result.counts[Filter.ALL] == 0:
+        await message.answer(t("students.none"), reply_markup=with_dashboard(t, None, webapp_url))
+        return
+    text, keyboard = students_view(t, result, services.overview.now())
+    await message.answer(text, reply_markup=with_dashboard(t, keyboard, webapp_url))
 
 
-def _student_line(t: Texts, line: StudentLine) -> str:
+async def students_page(query: CallbackQuery, callback_data: StudentsCb, services: Services,
+                        user: User, t: Texts, webapp_url: str | None = None) -> None:
+    """A filter or a page of /students: the same message, edited."""
+    result = await services.overview.students_page(user, callback_data.show,
+                                                   callback_data.page)
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    text, keyboard = students_view(t, result, services.overview.now())
+    with contextlib.suppress(TelegramBadRequest):  # "message is not modified"
+        await query.message.edit_text(text, reply_markup=with_dashboard(t, keyboard,
+                                                                         webapp_url))
+
+
+FILTERS = ((Filter.WAITING, "students.filter.waiting"), (Filter.OVERDUE, "students.filter.overdue"),
+           (Filter.SILENT, "students.filter.silent"), (Filter.ALL, "students.filter.all"))
+
+
+def students_view(t: Texts, result: StudentsPage,
+                  now: datetime) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/students: the counts, one line per student of the page, one button per student,
+    the filters and the pager."""
+    counts = result.counts
+    lines = [t("students.urgency.header", all=counts[Filter.ALL],
+               waiting=counts[Filter.WAITING], overdue=counts[Filter.OVERDUE],
+               silent=counts[Filter.SILENT], shown=t(f"students.shown.{result.filter.value}"),
+               page=result.page + 1, pages=result.pages)]
+    if not result.lines:
+        lines.append(t("students.filter.empty"))
+    lines += [_urgency_line(t, n, line, now)
+              for n, line in enumerate(result.lines, start=result.offset + 1)]
+    buttons: list[Button] = [(f"{n}. {clip(line.student.full_name, 50)}",
+                              StudentCb(student_id=line.student.id))
+                             for n, line in enumerate(result.lines, start=result.offset + 1)]
+    filters: list[Button] = [(t(key), StudentsCb(show=f, page=0)) for f, key in FILTERS]
+    paging: list[Button] = []
+    if result.page > 0:
+        paging.append(("◀", StudentsCb(show=result.filter, page=result.page - 1)))
+    if result.page < result.pages - 1:
+        paging.append(("▶", StudentsCb(show=result.filter, page=result.page + 1)))
+    return "\n".join(lines), markup([*in_rows(buttons, 2), paging, filters])
+
+
+def _urgency_line(t: Texts, n: int, line: StudentLine, now: datetime) -> str:
+    judged = line.judged
+    assert judged is not None
+    signals = judged.signals
+    marker = t.raw(f"team.marker.{line.role}") if t.has(f"team.marker.{line.role}") else ""
     unreachable = t.raw("students.unreachable") if not line.student.reachable else None
-    if line.thesis is None:
-        return t("students.line.no_thesis", name=line.student.full_name, unreachable=unreachable)
-    latest = t.raw("students.latest", version=line.latest.version,
-                   at=t.date(line.latest.submitted_at), days=line.days_since) \
-        if line.latest else None
-    return t("students.line", name=line.student.full_name, title=clip(line.thesis.title, 200),
-             status=t(f"thesis.{line.thesis.status}"), latest=latest, unreachable=unreachable)
+    common = {"n": n, "name": clip(line.student.full_name, 80), "unreachable": unreachable}
+    if judged.rank is Rank.WAITING and signals.waiting_since is not None:
+        text = t("students.u.waiting", version=line.thesis.latest_version if line.thesis else 0,
+                 title=clip(line.thesis.title, 80) if line.thesis else "",
+                 age=Raw(age(t, now - signals.waiting_since)), **common)
+    elif judged.rank is Rank.OVERDUE and signals.overdue_since is not None:
+        text = t("students.u.overdue", since=t.date(signals.overdue_since),
+                 days=max((now - signals.overdue_since).days, 0), **common)
+    elif judged.rank is Rank.SILENT:
+        text = t("students.u.silent", days=judged.silent_days or 0, **common)
+    elif judged.rank is Rank.NO_SUBMISSION:
+        text = t("students.u.none", **common)
+    else:
+        text = t("students.u.rest", title=clip(line.thesis.title, 80) if line.thesis else "",
+                 status=t(f"thesis.{line.thesis.status}") if line.thesis else "",
+                 version=line.latest.version if line.latest else 0, **common)
+    return text + marker
 
 
 async def student_history(query: CallbackQuery, callback_data: StudentCb, services: Services,
@@ -111,11 +178,12 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
         messages = views.history(t, thesis, rows,
                                  await services.overview.examiner_grade(thesis), comments,
                                  notes_lines(t, notes), changes=changes)
-        text, markup = messages[-1]
+        text, keyboard = messages[-1]
         note = (t("threads.note_button"), NoteCb(student_id=student.id))
-        messages[-1] = (text, with_row(markup, [note, *thesis_buttons(t, thesis)]))
-        for text, markup in messages:
-            await query.message.answer(text, reply_markup=markup)
+        team = (t("students.team_button"), TeamCb(action=TeamAction.VIEW, student_id=student.id))
+        messages[-1] = (text, with_row(keyboard, [note, team, *thesis_buttons(t, thesis)]))
+        for text, keyboard in messages:
+            await query.message.answer(text, reply_markup=keyboard)
 
 
 def notes_lines(t: Texts, notes: list[NoteEntry]) -> list[str]:
@@ -194,12 +262,13 @@ async def reopen_need_text(message: Message, t: Texts) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
-    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    router.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
+    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
     router.message.register(queue, Command("queue"))
     router.callback_query.register(queue_page, QueuePageCb.filter())
     router.message.register(students, Command("students"))
     router.callback_query.register(student_history, StudentCb.filter())
+    router.callback_query.register(students_page, StudentsCb.filter())
     router.callback_query.register(thesis_pressed, ThesisCb.filter())
     steps = conversation_steps(__name__ + ".steps", ReopenStates)
     steps.message.register(got_reopen_reason, StateFilter(ReopenStates.reason),

@@ -110,7 +110,7 @@ async def pressed(query: CallbackQuery, callback_data: TeamCb, services: Service
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
-    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    router.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
+    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
     router.callback_query.register(pressed, TeamCb.filter())
     return router

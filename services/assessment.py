@@ -60,7 +60,14 @@ from services.notifications import (
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import may_review, may_see, members
-from services.vocabulary import AssessmentState, MarkerRole, Role, TeamRole, ThesisStatus
+from services.vocabulary import (
+    TEAM_SIDE,
+    AssessmentState,
+    MarkerRole,
+    Role,
+    TeamRole,
+    ThesisStatus,
+)
 from storage.models import (
     Assessment,
     AssessmentMark,
@@ -554,8 +561,8 @@ class AssessmentService(BaseService):
         """Supervisors who may be appointed: anyone active but the thesis's markers."""
         student, _assessment, markers = await self._appointable(actor, student_id)
         taken = {m.user.id for m in markers} | {student.id}
-        people = await users.people(self.session, [Role.SUPERVISOR.value], offset=0,
-                                    limit=200)
+        people = await users.people(self.session, sorted(r.value for r in TEAM_SIDE),
+                                    offset=0, limit=200)
         return student, [p for p in people if p.id not in taken and p.deactivated_at is None]
 
     async def _appointable(self, actor: User, student_id: int,
@@ -572,7 +579,7 @@ class AssessmentService(BaseService):
         async def change() -> tuple[User, User]:
             student, _assessment, markers = await self._appointable(actor, student_id)
             third = await users.get(self.session, marker_id)
-            if third is None or third.role != Role.SUPERVISOR.value \
+            if third is None or third.role not in TEAM_SIDE \
                     or any(m.user.id == marker_id for m in markers):
                 raise NotAllowed()
             locked = await assessments.for_thesis(self.session, _assessment.thesis_id,

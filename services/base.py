@@ -53,6 +53,8 @@ class ServiceConfig:
     invite_ttl_days: int = 14
     file_prefix: str = "theses/"
     review_sla_days: int = 3
+    # No version, comment or meeting for this many days: silent (services/urgency.py).
+    silent_days: int = 14
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     # Where people reach the app's HTTP side (calendar feeds, export downloads).
     public_base_url: str = "http://127.0.0.1:8000"

@@ -17,7 +17,9 @@ from services.deadlines import DeadlineService
 from services.exports import ExportService
 from services.invites import InviteService
 from services.meetings import MeetingService
+from services.messaging import MessagingService
 from services.overview import OverviewService
+from services.promises import PromiseService
 from services.receipts import ReceiptService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
@@ -112,3 +114,11 @@ class Services:
     @cached_property
     def receipts(self) -> ReceiptService:
         return ReceiptService(self.session, self.deps)
+
+    @cached_property
+    def messaging(self) -> MessagingService:
+        return MessagingService(self.session, self.deps)
+
+    @cached_property
+    def promises(self) -> PromiseService:
+        return PromiseService(self.session, self.deps)

@@ -10,9 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from services import urgency
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
-from services.team import may_see, scope_of
+from services.overview import judge_students
+from services.team import may_see, scope_of, supervisor_of
+from services.urgency import Filter, Judged
 from services.vocabulary import Role, ThesisStatus
 from storage.models import Milestone, Thesis, User
 from storage.repositories import dashboards, milestones, reviews, theses, users
@@ -42,6 +45,7 @@ class Timeline:
 class StudentLine:
     row: StudentRow
     days_waiting: int | None  # the latest version waits for a decision since that long
+    judged: Judged | None = None  # how urgent (a supervisor's table; services/urgency.py)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class StudentsPage:
     pages: int
     total: int
     page_size: int
+    # Per filter (Waiting, Overdue, Silent, No submission, All): a supervisor's table only.
+    counts: dict[Filter, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,9 +95,10 @@ def weekly(per_day: dict[date, int], today: date, weeks: int = CHART_WEEKS) -> l
 class DashboardService(BaseService):
     @read_only
     async def supervisor_of(self, user: User) -> User | None:
-        if user.supervisor_id is None:
+        """The supervisor of a student's thesis (the team's); None for anyone else."""
+        if user.role != Role.STUDENT.value:
             return None
-        return await users.get(self.session, user.supervisor_id)
+        return await supervisor_of(self.session, user.id)
 
     @read_only
     async def timeline(self, actor: User, student_id: int) -> Timeline:
@@ -102,29 +109,47 @@ class DashboardService(BaseService):
         if not await may_see(self.session, actor, student):
             raise NotAllowed()
         thesis, rows = await theses.with_versions(self.session, student_id)
-        supervisor = None
-        if student.supervisor_id is not None:
-            supervisor = await users.get(self.session, student.supervisor_id)
+        supervisor = await supervisor_of(self.session, student.id)
         return Timeline(student, supervisor, thesis, rows,
                         await milestones.of_student(self.session, student_id), self.clock.now())
 
     @read_only
     async def students(self, actor: User, *, page: int = 0, page_size: int = 50,
-                       status: ThesisStatus | None = None) -> StudentsPage:
-        """A supervisor's own students, or every student for an admin, a page at a time."""
+                       status: ThesisStatus | None = None,
+                       wanted: Filter | None = None) -> StudentsPage:
+        """A supervisor's own students, most urgent first with the chat's filters (as
+        /students), or every student for an admin by name, a page at a time."""
         owner = scope_of(actor)
         page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-        wanted = status.value if status is not None else None
-        total = await dashboards.count_students(self.session, owner, wanted)
+        if owner is not None:
+            return await self._by_urgency(actor, page, page_size, status, wanted or Filter.ALL)
+        by_status = status.value if status is not None else None
+        total = await dashboards.count_students(self.session, owner, by_status)
         pages = max((total + page_size - 1) // page_size, 1)
         page = min(max(page, 0), pages - 1)
-        rows = await dashboards.students_page(self.session, owner, wanted,
+        rows = await dashboards.students_page(self.session, owner, by_status,
                                               offset=page * page_size, limit=page_size)
         now = self.clock.now()
         lines = [StudentLine(row, _days_waiting(row, now)) for row in rows]
         points = await dashboards.submission_points(self.session,
                                                     [row.student.id for row in rows])
         return StudentsPage(lines, points, page, pages, total, page_size)
+
+    async def _by_urgency(self, actor: User, page: int, page_size: int,
+                          status: ThesisStatus | None, wanted: Filter) -> StudentsPage:
+        now = self.clock.now()
+        judged = await judge_students(self.session, actor, now, self.config.silent_days)
+        counts = urgency.counts(j for _, j in judged)
+        chosen = [line for line, j in judged if wanted in j.flags and (
+            status is None or (line.thesis is not None and line.thesis.status == status.value))]
+        shown, page, pages = urgency.page_of(chosen, page, page_size)
+        lines = []
+        for line in shown:
+            row = StudentRow(line.student, line.thesis, line.latest)
+            lines.append(StudentLine(row, _days_waiting(row, now), line.judged))
+        points = await dashboards.submission_points(self.session,
+                                                    [line.student.id for line in shown])
+        return StudentsPage(lines, points, page, pages, len(chosen), page_size, counts)
 
     @read_only
     async def charts(self, actor: User) -> AdminCharts:

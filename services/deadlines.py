@@ -18,7 +18,8 @@ from services.notifications import (
     MilestoneExtended,
     notify,
 )
-from services.vocabulary import Role
+from services.team import students_of
+from services.vocabulary import TEAM_SIDE
 from storage.models import Milestone, MilestoneExtension, Submission, User
 from storage.repositories import audit, milestones, users
 
@@ -50,6 +51,22 @@ async def attach_submission(session: AsyncSession, student_id: int, submission: 
         milestone.submission_id = submission.id
         milestone.submitted_at = now
         submission.milestone_id = milestone.id
+
+
+async def join_cohort(session: AsyncSession, student_id: int, supervisor_id: int,
+                      now: datetime) -> list[Milestone]:
+    """A student who joins a supervisor gets the milestones that supervisor set for all
+    their students and that are still ahead: the same title, due time and cohort (so that
+    moving or deleting the cohort's milestone moves theirs too); reminders from now on
+    only. Extensions stay per student. In the caller's transaction; the student is told
+    with the welcome (their /status and /deadlines list them)."""
+    joined = []
+    for rule in await milestones.cohort_rules(session, supervisor_id, now):
+        joined.append(milestones.add(session, Milestone(
+            supervisor_id=supervisor_id, student_id=student_id, title=rule.title,
+            due_at=rule.due_at, created_at=rule.created_at, due_set_at=now, cohort=True)))
+    await session.flush()
+    return joined
 
 
 def status_of(milestone: Milestone, now: datetime) -> MilestoneStatus:
@@ -96,7 +113,7 @@ class DeadlineService(BaseService):
     @read_only
     async def students(self, supervisor: User) -> list[User]:
         self._require_supervisor(supervisor)
-        return list(await users.students_of(self.session, supervisor.id))
+        return list(await students_of(self.session, supervisor))
 
     def parse_due(self, raw: str | None) -> datetime:
         return parse_due(raw, self.config.tz, self.clock.now())
@@ -120,7 +137,8 @@ class DeadlineService(BaseService):
         if due_at <= now:
             raise InvalidDeadline(reason="deadline_past", now=now)
         targets = await self._targets(supervisor, student_id)
-        return await self._add(supervisor, targets, title, due_at)
+        # "All my students" is a rule: students who join later get it too (join_cohort).
+        return await self._add(supervisor, targets, title, due_at, cohort=student_id is None)
 
     async def add_for(self, supervisor: User, student_ids: list[int], title: str,
                       due_at: datetime) -> list[Milestone]:
@@ -128,20 +146,20 @@ class DeadlineService(BaseService):
         transaction (a meeting's action item made a milestone)."""
         self._require_supervisor(supervisor)
         wanted = set(student_ids)
-        targets = [s for s in await users.students_of(self.session, supervisor.id)
+        targets = [s for s in await students_of(self.session, supervisor)
                    if s.id in wanted]
         if not targets:
             raise NotFound()
         return await self._add(supervisor, targets, clean_milestone_title(title), due_at)
 
     async def _add(self, supervisor: User, targets: list[User], title: str,
-                   due_at: datetime) -> list[Milestone]:
+                   due_at: datetime, cohort: bool = False) -> list[Milestone]:
         now = self.clock.now()
         created = []
         for student in targets:
             milestone = milestones.add(self.session, Milestone(
                 supervisor_id=supervisor.id, student_id=student.id, title=title,
-                due_at=due_at, created_at=now, due_set_at=now))
+                due_at=due_at, created_at=now, due_set_at=now, cohort=cohort))
             created.append(milestone)
         await self.session.flush()
         for milestone in created:
@@ -154,7 +172,7 @@ class DeadlineService(BaseService):
         return created
 
     async def _targets(self, supervisor: User, student_id: int | None) -> list[User]:
-        mine = list(await users.students_of(self.session, supervisor.id))
+        mine = list(await students_of(self.session, supervisor))
         if student_id is None:
             if not mine:
                 raise NotFound()
@@ -288,7 +306,8 @@ class DeadlineService(BaseService):
         return milestone
 
     def _require_supervisor(self, user: User) -> None:
-        if user.role != Role.SUPERVISOR.value:
+        # A supervisor or a team member; whose students they are is the team's answer.
+        if user.role not in TEAM_SIDE:
             raise NotAllowed()
 
     def now(self) -> datetime:

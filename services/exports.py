@@ -34,10 +34,10 @@ from services.assessment import EXPORT_COLUMNS as ASSESSMENT_COLUMNS
 from services.assessment import export_rows as assessment_export_rows
 from services.assessment import own_data as own_assessment_data
 from services.base import BaseService
-from services.errors import NotAllowed
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
-from services.vocabulary import Role
+from services.team import scope_of, students_on_teams_of
+from services.vocabulary import Role, TeamRole
 from storage.models import (
     AuditEntry,
     Base,
@@ -51,6 +51,7 @@ from storage.models import (
     Review,
     Submission,
     Thesis,
+    ThesisMember,
     User,
 )
 from storage.repositories import audit, links, meetings, users
@@ -181,12 +182,8 @@ class ExportService(BaseService):
     # --- who sees what ------------------------------------------------------------------
 
     def scope_of(self, actor: User) -> int | None:
-        """The supervisor whose students are exported (None: everyone, for an admin)."""
-        if actor.role == Role.ADMIN.value:
-            return None
-        if actor.role == Role.SUPERVISOR.value:
-            return actor.id
-        raise NotAllowed()
+        """The team member whose students are exported (None: everyone, for an admin)."""
+        return scope_of(actor)
 
     # --- tables -------------------------------------------------------------------------
 
@@ -293,14 +290,24 @@ class ExportService(BaseService):
         return count
 
     def _in_scope(self, query: Query, scope: int | None) -> Query:
-        return query if scope is None else query.where(User.supervisor_id == scope)
+        # Whose students these are is the team's answer (services/team.py).
+        return query if scope is None else query.where(User.id.in_(
+            select(ThesisMember.student_id).where(ThesisMember.user_id == scope)))
+
+    @staticmethod
+    def _with_supervisor(query: Query, sup: Any) -> Query:
+        """Join the team's supervisor (the user ``sup``) of each student ``User``."""
+        head = aliased(ThesisMember)
+        return (query.outerjoin(head, and_(head.student_id == User.id,
+                                           head.role == TeamRole.SUPERVISOR.value))
+                .outerjoin(sup, sup.id == head.user_id))
 
     def _students_query(self, scope: int | None) -> Query:
         sup = aliased(User)
         return self._in_scope(
-            select(User.id, User.full_name, User.username, sup.full_name, User.created_at,
-                   User.deactivated_at)
-            .outerjoin(sup, sup.id == User.supervisor_id)
+            self._with_supervisor(
+                select(User.id, User.full_name, User.username, sup.full_name, User.created_at,
+                       User.deactivated_at), sup)
             .where(User.role == Role.STUDENT.value).order_by(User.id), scope)
 
     def _theses_query(self, scope: int | None) -> Query:
@@ -313,6 +320,7 @@ class ExportService(BaseService):
 
     def _versions_query(self, scope: int | None) -> Query:
         sup = aliased(User)
+        head = aliased(ThesisMember)
         extension = aliased(MilestoneExtension)
         return self._in_scope(
             select(User.id, User.full_name, User.username, sup.full_name, Thesis.title,
@@ -323,7 +331,9 @@ class ExportService(BaseService):
             .select_from(Submission)
             .join(Thesis, Thesis.id == Submission.thesis_id)
             .join(User, User.id == Thesis.student_id)
-            .outerjoin(sup, sup.id == User.supervisor_id)
+            .outerjoin(head, and_(head.student_id == User.id,
+                                  head.role == TeamRole.SUPERVISOR.value))
+            .outerjoin(sup, sup.id == head.user_id)
             .outerjoin(Review, Review.submission_id == Submission.id)
             .outerjoin(ExaminerGrade, ExaminerGrade.thesis_id == Thesis.id)
             .outerjoin(Milestone, Milestone.id == Submission.milestone_id)
@@ -345,7 +355,7 @@ class ExportService(BaseService):
 
     async def _meeting_rows(self, scope: int | None) -> list[list[Any]]:
         student_ids = None if scope is None else [
-            s.id for s in await users.students_of(self.session, scope)]
+            s.id for s in await students_on_teams_of(self.session, scope)]
         views = await MeetingService(self.session, self.deps).views(
             await meetings.of_students(self.session, student_ids))
         rows = []

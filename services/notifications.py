@@ -63,6 +63,13 @@ class Kind(StrEnum):
     ASSESSMENT_AGREED = "assessment_agreed"
     THIRD_MARKER_NEEDED = "third_marker_needed"
     ASSESSMENT_RELEASED = "assessment_released"
+    PERSON_JOINED = "person_joined"
+    DIRECT_MESSAGE = "direct_message"
+    PROMISE_MADE = "promise_made"
+    PROMISE_PASSED = "promise_passed"
+    PROMISE_ESCALATED = "promise_escalated"
+    SILENT_DIGEST = "silent_digest"
+    SILENT_ADMIN_DIGEST = "silent_admin_digest"
 
 
 class _Schema(BaseModel):
@@ -198,6 +205,9 @@ class ReviewDigest(Payload):
     items: tuple[DigestItem, ...]
     total: int
     sla_days: int
+    # This member's review promises due in the last 30 days (services/promises.py).
+    promises_kept: int = 0
+    promises_broken: int = 0
 
 
 class StudentUnreachable(Payload):
@@ -459,6 +469,93 @@ class AssessmentReleased(Payload):
     scale: str
     components: dict[str, float]
     reports: list[ReportLine]
+class PersonJoined(Payload):
+    """Someone joined through an invite: told to whoever made it (a student's supervisor,
+    the admin who invited a supervisor)."""
+
+    kind = Kind.PERSON_JOINED
+    name: str
+    role: str
+
+
+class DirectMessageSent(Payload):
+    """A message written through the bot (/message, a nudge) or an answer to one; the
+    recipient may answer it (💬 Answer)."""
+
+    kind = Kind.DIRECT_MESSAGE
+    message_id: int
+    sender_name: str
+    body: str | None
+    file_id: str | None = None  # Telegram's copy of a file sent with it
+    file_name: str | None = None
+    answer: bool = False  # an answer to a message the recipient wrote
+
+    def ref(self) -> str | None:
+        return f"message:{self.message_id}"
+
+
+class PromiseMade(_AboutSubmission, Payload):
+    """To the student: their supervisor promises a decision on the version by ``due_at``."""
+
+    kind = Kind.PROMISE_MADE
+    submission_id: int
+    version: int
+    title: str
+    supervisor_name: str
+    due_at: Moment
+
+
+class PromisePassed(_AboutSubmission, Payload):
+    """To the supervisor who promised: the promise passed without a decision."""
+
+    kind = Kind.PROMISE_PASSED
+    submission_id: int
+    version: int
+    student_name: str
+    title: str
+    due_at: Moment
+
+
+class PromiseEscalated(_AboutSubmission, Payload):
+    """A day later, to the co-supervisors (or the admins): still no decision."""
+
+    kind = Kind.PROMISE_ESCALATED
+    submission_id: int
+    version: int
+    student_name: str
+    title: str
+    due_at: Moment
+    supervisor_name: str
+
+
+class SilentItem(_Schema):
+    student_id: int
+    student_name: str
+    days: int  # since their last version, comment or meeting
+
+
+class SilentDigest(Payload):
+    """Monday: a supervisor's silent students, each with Nudge."""
+
+    kind = Kind.SILENT_DIGEST
+    items: tuple[SilentItem, ...]
+    total: int
+    silent_days: int
+
+
+class SilentCount(_Schema):
+    supervisor_name: str
+    silent: int
+    students: int
+
+
+class SilentAdminDigest(Payload):
+    """Monday, to the admins: how many silent students each supervisor has."""
+
+    kind = Kind.SILENT_ADMIN_DIGEST
+    rows: tuple[SilentCount, ...]
+    total: int
+    silent_days: int
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in Payload.__subclasses__()}

@@ -7,12 +7,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services import urgency
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.team import may_see, scope_of
-from services.vocabulary import Role
-from storage.models import ChecklistItem, ExaminerGrade, Milestone, Submission, Thesis, User
-from storage.repositories import checklist, reviews, team, theses, users
+from services.urgency import Filter, Judged, Signals
+from services.vocabulary import TEAM_SIDE, Role, ThesisStatus
+from storage.models import (
+    ChecklistItem,
+    ExaminerGrade,
+    Milestone,
+    ReviewPromise,
+    Submission,
+    Thesis,
+    User,
+)
+from storage.repositories import activity, checklist, reviews, team, theses, users
 from storage.repositories.theses import PendingRow, VersionRow
 
 QUEUE_PAGE = 5
@@ -26,6 +38,9 @@ class StatusView:
     now: datetime
     # The requested changes still open (services/checklist.py).
     open_items: Sequence[ChecklistItem] = field(default_factory=list)
+    # "I'll review by …" on the version waiting for a decision, and who promised it.
+    promise: ReviewPromise | None = None
+    promiser: User | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,42 @@ class StudentLine:
     latest: Submission | None
     days_since: int | None
     role: str = "supervisor"  # the viewer's role on this student's team
+    judged: Judged | None = None  # how urgent (services/urgency.py)
+
+
+@dataclass(frozen=True)
+class StudentsPage:
+    lines: list[StudentLine]
+    filter: Filter
+    page: int
+    pages: int
+    counts: dict[Filter, int]
+    offset: int = 0  # the number of the page's first line, less one
+
+
+async def judge_students(session: AsyncSession, member: User, now: datetime,
+                         silent_days: int) -> list[tuple[StudentLine, Judged]]:
+    """The students on this user's teams, judged and most urgent first: one statement,
+    whatever their number."""
+    judged = []
+    for row in await activity.students_of(session, member.id, now):
+        student, thesis, latest, role = row.student, row.thesis, row.latest, row.role
+        j = urgency.judge(signals_of(student, thesis, latest, row.activity), now, silent_days)
+        days = (now - latest.submitted_at).days if latest else None
+        judged.append((StudentLine(student, thesis, latest, days, role, j), j))
+    order = {id(j): n for n, j in enumerate(urgency.by_urgency(j for _, j in judged))}
+    return sorted(judged, key=lambda pair: order[id(pair[1])])
+
+
+def signals_of(student: User, thesis: Thesis | None, latest: Submission | None,
+               seen: activity.Activity | None) -> Signals:
+    """One student's urgency signals from their rows."""
+    seen = seen or activity.Activity()
+    waiting = thesis.updated_at if thesis is not None \
+        and thesis.status == ThesisStatus.SUBMITTED.value else None
+    return Signals(student.id, student.full_name, student.created_at, waiting,
+                   seen.overdue_since, latest.submitted_at if latest else None,
+                   seen.last_comment_at, seen.last_meeting_at)
 
 
 @dataclass(frozen=True)
@@ -56,9 +107,15 @@ class Stats:
 class OverviewService(BaseService):
     @read_only
     async def status(self, student: User) -> StatusView:
-        thesis, latest, upcoming = await theses.status_of(self.session, student.id)
+        found = await theses.status_of(self.session, student.id)
+        thesis, latest = found.thesis, found.latest
         items = await checklist.open_items(self.session, thesis.id) if thesis else []
-        return StatusView(thesis, latest, upcoming, self.clock.now(), items)
+        # A promise counts while the version waits for a decision.
+        waiting = latest is not None and latest.review is None and thesis is not None \
+            and thesis.status == ThesisStatus.SUBMITTED.value
+        return StatusView(thesis, latest, found.upcoming, self.clock.now(), items,
+                          found.promise if waiting else None,
+                          found.promiser if waiting else None)
 
     @read_only
     async def history(self, actor: User, student_id: int) -> tuple[User, Thesis | None,
@@ -83,14 +140,26 @@ class OverviewService(BaseService):
 
     @read_only
     async def students(self, supervisor: User) -> list[StudentLine]:
-        if supervisor.role not in (Role.SUPERVISOR.value, Role.ADMIN.value):
+        """Every student on this user's teams, most urgent first (services/urgency.py)."""
+        return [line for line, _ in await self._judged(supervisor)]
+
+    @read_only
+    async def students_page(self, supervisor: User, wanted: Filter = Filter.ALL,
+                            page: int = 0) -> StudentsPage:
+        """One page of /students: the students of a filter by urgency, and every filter's
+        count. A fixed number of statements, whatever the number of students."""
+        judged = await self._judged(supervisor)
+        counts = urgency.counts(j for _, j in judged)
+        chosen = [line for line, j in judged if wanted in j.flags]
+        rows, page, pages = urgency.page_of(chosen, page)
+        return StudentsPage(rows, wanted, page, pages, counts,
+                            offset=page * urgency.PAGE_SIZE)
+
+    async def _judged(self, supervisor: User) -> list[tuple[StudentLine, Judged]]:
+        if supervisor.role not in (*TEAM_SIDE, Role.ADMIN):
             raise NotAllowed()
-        now = self.clock.now()
-        lines = []
-        for student, thesis, latest, role in await theses.overview(self.session, supervisor.id):
-            days = (now - latest.submitted_at).days if latest else None
-            lines.append(StudentLine(student, thesis, latest, days, role))
-        return lines
+        return await judge_students(self.session, supervisor, self.clock.now(),
+                                    self.config.silent_days)
 
     @read_only
     async def stats(self, actor: User) -> Stats:

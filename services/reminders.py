@@ -34,9 +34,10 @@ from services.notifications import (
     StudentOverdue,
     notify,
 )
+from services.promises import PROMISE_WINDOW
 from services.team import Member, recipients, teams
 from storage.models import Milestone
-from storage.repositories import milestones, reminders, theses, users
+from storage.repositories import milestones, promises, reminders, theses, users
 from storage.repositories.theses import PendingRow
 
 # Label (stable: part of the reminder key and of the text key) and lead time, widest first.
@@ -197,6 +198,9 @@ class ReminderService(BaseService):
     async def _digests(self, now: datetime, sent: Counter[str]) -> None:
         sla = timedelta(days=self.config.review_sla_days)
         rows, teams = await self._read(lambda: self._waiting_with_teams(now - sla))
+        # Kept and broken review promises per member, one statement for every digest.
+        kept = {by: (k, b) for by, k, b in await self._read(lambda: promises.tally(
+            self.session, now - PROMISE_WINDOW, now)) if by is not None}
         # Every member of a waiting version's team gets it in their digest.
         by_supervisor: dict[int, list[DigestItem]] = defaultdict(list)
         for row in rows:
@@ -212,7 +216,8 @@ class ReminderService(BaseService):
             if key in done:
                 continue
             items = by_supervisor[supervisor_id]
-            if await self._unit(partial(self._digest, key, supervisor_id, items, now)):
+            tally = kept.get(supervisor_id, (0, 0))
+            if await self._unit(partial(self._digest, key, supervisor_id, items, now, tally)):
                 sent[Kind.REVIEW_DIGEST] += 1
 
     async def _waiting_with_teams(self, before: datetime,
@@ -221,7 +226,7 @@ class ReminderService(BaseService):
         return rows, await teams(self.session, {row.student.id for row in rows})
 
     async def _digest(self, key: str, supervisor_id: int, items: list[DigestItem],
-                      now: datetime) -> bool:
+                      now: datetime, tally: tuple[int, int] = (0, 0)) -> bool:
         # Not claimed: reactivated the same day, the supervisor still gets the day's digest.
         if not await self._active(supervisor_id):
             return False
@@ -229,7 +234,8 @@ class ReminderService(BaseService):
             return False
         notify(self.session, supervisor_id, ReviewDigest(
             items=tuple(items[:DIGEST_ITEMS]), total=len(items),
-            sla_days=self.config.review_sla_days), now)
+            sla_days=self.config.review_sla_days, promises_kept=tally[0],
+            promises_broken=tally[1]), now)
         return True
 
     async def _active(self, user_id: int) -> bool:

@@ -118,7 +118,9 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(256))
     username: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="en")
-    supervisor_id: Mapped[int | None] = mapped_column(
+    # Who invited them (their invite's maker). Not who supervises them: that is the thesis
+    # team (services/team.py); tests/test_structure.py keeps it so.
+    invited_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     reachable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
@@ -344,6 +346,9 @@ class Milestone(Base):
     # had already passed by then are never sent. NULL means created_at.
     due_set_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # Set "for all my students": a rule of the supervisor's, which a student who joins later
+    # gets too (services/deadlines.py: join_cohort), with the same title, due time and cohort.
+    cohort: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # The student's own due time: their extension if they have one, else ``due_at``. Loaded
     # with the row (a correlated subquery), so the verdict and the reminders follow it.
     own_due_at: Mapped[datetime] = column_property(type_coerce(func.coalesce(
@@ -728,3 +733,39 @@ class DeclarationText(Base):
     statement: Mapped[str] = mapped_column(Text)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(server_default=_now())
+class DirectMessage(Base):
+    """A message written to one person through the bot: by ``/message`` (a row per recipient
+    of one batch), a nudge of a silent student, or an answer to either (``reply_to_id``)."""
+
+    __tablename__ = "direct_messages"
+    __table_args__ = (
+        # One batch reaches each recipient once, however often its Send is pressed.
+        UniqueConstraint("batch", "recipient_id", name="uq_direct_messages_batch_recipient"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch: Mapped[str] = mapped_column(String(32))
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recipient_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str | None] = mapped_column(Text)
+    # A file sent with it: Telegram's copy (the bot keeps no file of its own for messages).
+    telegram_file_id: Mapped[str | None] = mapped_column(String(256))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    reply_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("direct_messages.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class ReviewPromise(Base):
+    """"I'll review by …": a supervisor's promise to decide a version by a moment, which the
+    student sees; kept when a decision came by then (the reviews table says when)."""
+
+    __tablename__ = "review_promises"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), unique=True)
+    promised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())

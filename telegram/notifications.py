@@ -9,17 +9,26 @@ from datetime import datetime
 from aiogram.types import InlineKeyboardMarkup
 
 from handlers.callbacks import (
+    AnswerCb,
     AssessAction,
     AssessCb,
     MeetingAction,
     MeetingCb,
+    NudgeCb,
     QueuePageCb,
     TeamAction,
     TeamCb,
     ThreadAction,
     ThreadCb,
 )
-from handlers.keyboards import answer_buttons, markup, record_buttons, review_buttons, with_row
+from handlers.keyboards import (
+    answer_buttons,
+    in_rows,
+    markup,
+    record_buttons,
+    review_buttons,
+    with_row,
+)
 from services.assessment_rules import Scale, grade_on_scale
 from services.compare_jobs import ChangeView
 from services.notifications import (
@@ -34,6 +43,7 @@ from services.notifications import (
     DeadlineSet,
     DecisionMade,
     DeclarationRequested,
+    DirectMessageSent,
     ExaminerGraded,
     GradeProposed,
     MarkingRequested,
@@ -51,7 +61,13 @@ from services.notifications import (
     MilestoneExtended,
     NewSubmission,
     Payload,
+    PersonJoined,
+    PromiseEscalated,
+    PromiseMade,
+    PromisePassed,
     ReviewDigest,
+    SilentAdminDigest,
+    SilentDigest,
     StudentOverdue,
     StudentUnreachable,
     TeamJoined,
@@ -255,6 +271,8 @@ def _review_digest(t: Texts, p: ReviewDigest) -> Outgoing:
               for item in p.items]
     if p.total > len(p.items):
         lines.append(t("notify.review_digest.more", more=p.total - len(p.items)))
+    if p.promises_kept or p.promises_broken:
+        lines.append(t("promise.digest", kept=p.promises_kept, broken=p.promises_broken))
     button = (t("notify.review_digest.button"), QueuePageCb(page=0))
     return Outgoing(text=_join_within(lines), markup=markup([[button]]))
 
@@ -401,6 +419,48 @@ def _assessment(t: Texts, p: Payload) -> Outgoing | None:
                         file=r.file_name or "") for r in p.reports]
             return Outgoing(text=_join_within(lines))
     return None
+def _direct_message(t: Texts, p: DirectMessageSent) -> Outgoing:
+    """A message written through the bot, with 💬 Answer; with a file, as its caption."""
+    key = "message.notify.answer" if p.answer else "message.notify"
+    room = CAPTION_LIMIT - 100 if p.file_id else 3800
+    text = t(key, sender=clip(p.sender_name, 100), body=clip(p.body, room) or "")
+    button = (t("message.answer_button"), AnswerCb(message_id=p.message_id))
+    return Outgoing(text=text, document=p.file_id, markup=markup([[button]]))
+
+
+def _promise(t: Texts, p: PromiseMade | PromisePassed | PromiseEscalated) -> Outgoing:
+    match p:
+        case PromiseMade():
+            return Outgoing(text=t("promise.notify.made", supervisor=clip(p.supervisor_name, 100),
+                                   version=p.version, title=clip(p.title, 200), at=p.due_at))
+        case PromisePassed():
+            button = (t("promise.open_queue"), QueuePageCb(page=0))
+            return Outgoing(text=t("promise.notify.passed", student=clip(p.student_name, 100),
+                                   version=p.version, title=clip(p.title, 200), at=p.due_at),
+                            markup=markup([[button]]))
+    return Outgoing(text=t("promise.notify.escalated", student=clip(p.student_name, 100),
+                           version=p.version, title=clip(p.title, 200), at=p.due_at,
+                           supervisor=clip(p.supervisor_name, 100)))
+
+
+def _silent_digest(t: Texts, p: SilentDigest) -> Outgoing:
+    """Monday: the silent students, one line and one **Nudge** each, and **Nudge all**."""
+    lines = [t("silent.digest.header", count=p.total, days=p.silent_days)]
+    lines += [t("silent.digest.line", n=n, name=clip(item.student_name, 80), days=item.days)
+              for n, item in enumerate(p.items, start=1)]
+    if p.total > len(p.items):
+        lines.append(t("silent.digest.more", more=p.total - len(p.items)))
+    rows = in_rows(((t("silent.nudge", name=clip(item.student_name, 30)),
+                     NudgeCb(student_id=item.student_id)) for item in p.items), 2)
+    rows.append([(t("silent.nudge_all"), NudgeCb(student_id=0))])
+    return Outgoing(text=_join_within(lines), markup=markup(rows))
+
+
+def _silent_admin_digest(t: Texts, p: SilentAdminDigest) -> Outgoing:
+    lines = [t("silent.admin.header", count=p.total, days=p.silent_days)]
+    lines += [t("silent.admin.line", supervisor=clip(row.supervisor_name, 80),
+                silent=row.silent, students=row.students) for row in p.rows]
+    return Outgoing(text=_join_within(lines))
 
 
 def _join_within(lines: list[str], limit: int = 4000) -> str:
@@ -463,6 +523,17 @@ def render(payload: Payload, t: Texts) -> Outgoing:
         case MeetingAnswered() | MeetingReminder() | MeetingAgreed() | MeetingCorrection() \
                 | MeetingCancelled():
             return _meeting_other(t, payload)
+        case DirectMessageSent():
+            return _direct_message(t, payload)
+        case PromiseMade() | PromisePassed() | PromiseEscalated():
+            return _promise(t, payload)
+        case SilentDigest():
+            return _silent_digest(t, payload)
+        case SilentAdminDigest():
+            return _silent_admin_digest(t, payload)
+        case PersonJoined():
+            return Outgoing(text=t(f"notify.joined.{payload.role}",
+                                   name=clip(payload.name, 100)))
         case AccessDeactivated():
             return Outgoing(text=t("notify.access_deactivated"))
         case AccessReactivated():

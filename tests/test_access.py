@@ -144,7 +144,7 @@ async def test_deactivated_supervisor_cannot_act_and_their_invites_stop_working(
     before = supervisor.bot_count
     await press(admin, "Reactivate")
     await notice(supervisor, before, "reactivated your access")
-    assert "Waiting for review" in (await supervisor.send("/queue", expect=2))[-1].content
+    assert "Waiting for review" in (await supervisor.send("/queue", expect=2))[0].content
     # Invites revoked by the deactivation stay revoked.
     assert "revoked" in await newcomer.say(f"/start {code}")
 
@@ -238,7 +238,7 @@ async def test_a_version_for_a_deactivated_supervisor_goes_to_the_admins(
     card = [m for m in harness.emu.bot_messages(admin.id) if m.document][-1]
     assert "their supervisor Sam Supervisor is deactivated" in card.content
     assert "Alice A" in card.content and "version 1" in card.content
-    assert card.button_texts() == ["Approve", "Request changes", "Reject"]
+    assert card.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…"]
     # The admin decides from the card; the deactivated supervisor was handed nothing.
     await admin.click("Approve", message_id=card.message_id)
     await admin.say("/skip")

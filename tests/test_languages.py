@@ -16,6 +16,7 @@ from storage.models import User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import START
+from tests.support.conversation import join
 from tests.test_deadlines import set_deadline, told
 from tests.test_student_journey import invite_code
 
@@ -51,10 +52,10 @@ async def onboard(harness: Harness) -> tuple[Chat, Chat]:
     admin = harness.chat(1, "Ada", "Admin")
     await admin.say("/start")
     sam = harness.chat(100, "Sam", "Supervisor")  # an English-speaking supervisor
-    assert "supervisor" in await sam.say(f"/start {invite_code(await admin.say('/invite'))}")
+    assert "supervisor" in await join(admin, sam, invite_code(await admin.say("/invite")))
     cohort = await sam.say("/invite")
     dasha = harness.chat(301, "Дарья", "Иванова", language_code="ru-RU")
-    welcome = await dasha.say(f"/start {invite_code(cohort)}")
+    welcome = await join(sam, dasha, invite_code(cohort))
     assert "Добро пожаловать, Дарья Иванова!" in welcome
     assert "Вы зарегистрированы как студент" in welcome and "Sam Supervisor" in welcome
     return sam, dasha
@@ -86,7 +87,7 @@ async def test_a_russian_student_end_to_end(make_bot: BotFactory) -> None:
     await harness.emu.wait_until(lambda: any(m.document for m in harness.emu.bot_messages(sam.id)))
     card = [m for m in harness.emu.bot_messages(sam.id) if m.document][-1]
     assert "New version" in card.content and TITLE in card.content
-    assert card.button_texts() == ["Approve", "Request changes", "Reject"]
+    assert card.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…"]
     await sam.click("Request changes", message_id=card.message_id)
     assert "Add a grade" in await sam.say(COMMENT)
     before = dasha.bot_count

@@ -27,6 +27,7 @@ from tests.support.conversation import (
     onboard,
     rows,
     set_deadline,
+    student_label,
     submit,
     thesis_status,
     told,
@@ -41,7 +42,7 @@ async def approve_latest(harness: Harness, supervisor: Chat, cards: int) -> None
 async def student_view(supervisor: Chat, name: str):  # type: ignore[no-untyped-def]
     """The student's view from /students: the last message of their history."""
     await supervisor.send("/students")
-    return (await supervisor.click(name))[-1]
+    return (await supervisor.click(student_label(supervisor, name)))[-1]
 
 
 async def test_approve_next_version_final_reopen(harness: Harness) -> None:
@@ -233,9 +234,10 @@ async def test_status_mid_review_comment_leaves_the_review_unrecorded(
     assert await thesis_status(harness, alice.id) == "submitted"
     # And a command a supervisor has runs too, mid-comment.
     await sam.click("Reject", message_id=card.message_id)
-    left, *queue = (await sam.send("/queue", expect=3))[-3:]
+    left, header, item = (await sam.send("/queue", expect=3))[-3:]
     assert left.content == "Left the unfinished review."
-    assert queue[0].button_texts() == ["Approve", "Request changes", "Reject"]
+    assert "Waiting for review" in header.content
+    assert item.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…", "📄 File"]
     assert await rows(harness, Review) == 0
 
 

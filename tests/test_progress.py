@@ -13,6 +13,7 @@ from storage.db import create_engine
 from storage.models import UploadJob
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
+from tests.support.conversation import join
 
 MB = 1024 * 1024
 EDIT_INTERVAL = 2.0  # PROGRESS_EDIT_INTERVAL_SECONDS, the default
@@ -28,9 +29,9 @@ async def student_ready_to_upload(harness: Harness) -> Chat:
     admin = harness.chat(1, "Ada", "Admin")
     await admin.say("/start")
     supervisor = harness.chat(100, "Sam", "Supervisor")
-    await supervisor.say(f"/start {invite_code(await admin.say('/invite'))}")
+    await join(admin, supervisor, invite_code(await admin.say("/invite")))
     alice = harness.chat(201, "Alice", "A")
-    await alice.say(f"/start {invite_code(await supervisor.say('/invite'))}")
+    await join(supervisor, alice, invite_code(await supervisor.say("/invite")))
     assert "title" in await alice.say("/submit")
     assert "PDF" in await alice.say("My thesis")
     return alice

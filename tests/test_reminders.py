@@ -253,9 +253,11 @@ async def test_digest_reaches_supervisor_with_queue_button(make_bot: BotFactory,
     assert "1 version has waited more than 3 days" in digest.content
     assert "Alice A — On <Graphs>, v1, submitted 2030-02-24 10:00 UTC" in digest.content
     assert digest.button_texts() == ["Open the queue"]
-    queue = await sam.click("Open the queue", expect=2)
-    assert "Alice A — On <Graphs>" in queue[0].content
-    assert queue[0].button_texts() == ["Approve", "Request changes", "Reject"]
+    header, item = await sam.click("Open the queue", expect=2)
+    assert "Waiting for review" in header.content
+    assert "Alice A — On <Graphs>" in item.content
+    assert item.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…",
+                                   "📄 File"]
     assert len([m for m in harness.emu.bot_messages(SUPERVISOR) if "waited" in m.content]) == 1
 
 

@@ -16,6 +16,7 @@ from tests.support.conversation import (
     latest_card,
     onboard,
     rows,
+    student_label,
     submit,
     thesis_status,
 )
@@ -137,8 +138,8 @@ async def test_two_admins_deciding_at_once_make_one_review(make_bot: BotFactory)
     admins = [harness.chats[1], second]
     for admin in admins:
         queue = await admin.send("/queue", expect=2)
-        item = queue[0]
-        assert item.button_texts() == ["Approve", "Request changes", "Reject"]
+        item = queue[1]
+        assert item.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…", "📄 File"]
         await admin.click("Approve", message_id=item.message_id)
         await admin.say("/skip")
     before = [a.bot_count for a in admins]
@@ -158,7 +159,7 @@ async def test_queue_order_and_pagination(harness: Harness) -> None:
             student_id = 10_000 + i
             await conn.execute(User.__table__.insert().values(
                 id=student_id, role="student", full_name=f"Student {i:02d}", language="en",
-                supervisor_id=supervisor.id, reachable=True, created_at=now))
+                invited_by_id=supervisor.id, reachable=True, created_at=now))
             await conn.execute(ThesisMember.__table__.insert().values(
                 student_id=student_id, user_id=supervisor.id, role="supervisor",
                 created_at=now))
@@ -173,15 +174,17 @@ async def test_queue_order_and_pagination(harness: Harness) -> None:
                 file_kind="pdf", file_size=10, sha256="0" * 64, telegram_file_id=None,
                 submitted_at=submitted_at))
     await engine.dispose()
-    page1 = await supervisor.send("/queue", expect=6)
-    assert [m.content.split("\n")[0] for m in page1[:5]] == [
+    # The header (with the pager) first, then the items, oldest first.
+    header, *page1 = await supervisor.send("/queue", expect=6)
+    assert [m.content.split("\n")[0] for m in page1] == [
         f"Student {i:02d} — Title {i:02d}" for i in range(5)]
     assert "waiting 27 days" in page1[0].content
-    assert "27 (page 1 of 6)" in page1[5].content
-    assert page1[5].button_texts() == ["Next »"]
-    page2 = await supervisor.click("Next »", expect=6)
+    assert "27 (page 1 of 6)" in header.content
+    assert header.button_texts() == ["Next »"]
+    assert all("📄 File" in m.button_texts() for m in page1)
+    header2, *page2 = await supervisor.click("Next »", expect=6)
     assert page2[0].content.startswith("Student 05")
-    assert page2[5].button_texts() == ["« Previous", "Next »"]
+    assert header2.button_texts() == ["« Previous", "Next »"]
 
 
 async def test_students_overview_and_history(harness: Harness) -> None:
@@ -189,12 +192,13 @@ async def test_students_overview_and_history(harness: Harness) -> None:
     await submit(alice, documents.pdf("v1"), "v1.pdf", title="Alice's <thesis>")
     await latest_card(harness, supervisor, 1)
     overview = (await supervisor.send("/students"))[-1]
-    assert "Your students" in overview.content and "(2)" in overview.content
-    assert "Alice's <thesis>: submitted, awaiting review, v1" in overview.content
-    assert "Bob B — no submission yet\n" in overview.content + "\n"
-    history = (await supervisor.click("Alice A"))[-1]
+    assert "Your students: 2" in overview.content and "waiting 1" in overview.content
+    # Most urgent first: Alice's version waits; Bob has sent nothing yet.
+    assert "1. ⏳ Alice A — version 1 waiting" in overview.content
+    assert "2. 📭 Bob B — no submission yet\n" in overview.content + "\n"
+    history = (await supervisor.click(student_label(supervisor, "Alice A")))[-1]
     # Issue 16: the student's view carries the supervisor-only 📝 Note button.
-    assert "v1" in history.content and history.button_texts() == ["📄 v1", "📝 Note"]
+    assert "v1" in history.content and history.button_texts() == ["📄 v1", "📝 Note", "👥 Team"]
     await supervisor.click("📄 v1")
     assert supervisor.last().document is not None
     student_stats = await alice.say("/stats")
@@ -216,7 +220,7 @@ async def test_a_renamed_file_reaches_the_supervisor_under_the_stored_name(
     assert card.document["file_name"] == "x.docx"
     assert card.document["file_id"] != sent.document["file_id"]
     assert harness.emu.file_bytes(card.document["file_id"]) == docx
-    assert card.button_texts() == ["Approve", "Request changes", "Reject"]
+    assert card.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…"]
     assert "Renamed" in card.content
     # The download from the history too; a file whose name was right is re-sent as is.
     await alice.send("/history")

@@ -353,7 +353,7 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     await expect(card.locator(".doc-name")).to_contain_text(".pdf")
     await expect(card).to_contain_text("First full draft")
     await expect(card.locator(".inline-btn")).to_have_text(
-        ["Approve", "Request changes", "Reject"])
+        ["Approve", "Request changes", "Reject", "🗓 Review by…"])
     async with page.expect_download() as download_info:
         await card.locator("a.doc-download").click()
     download = await download_info.value

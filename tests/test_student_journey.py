@@ -26,7 +26,7 @@ async def test_full_student_journey(harness: Harness) -> None:
     card = [m for m in harness.emu.bot_messages(supervisor.id) if m.document][-1]
     assert "Alice A" in card.content and "On <b>Graphs</b> & Trees" in card.content
     assert "version 1" in card.content and "First draft" in card.content
-    assert card.button_texts() == ["Approve", "Request changes", "Reject"]
+    assert card.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…"]
     assert all(len(b["callback_data"].encode()) <= 64 for row in card.reply_markup
                ["inline_keyboard"] for b in row)
     assert card.document["file_id"] == alice_doc_id(harness, alice)

@@ -20,6 +20,7 @@ from storage.models import AssessmentMark, OutboxMessage, Review, ReviewVote, Th
 from tests import documents
 from tests.conftest import Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
+from tests.support.conversation import open_student
 from tests.test_deadlines import told
 from tests.test_lifecycle import student_view
 from tests.test_reminders import World, add_pending
@@ -30,9 +31,9 @@ from tgemu import RecordedMessage
 
 async def team_view(sam: Chat, name: str = "Alice A") -> RecordedMessage:
     """The team view from /students (a card may arrive meanwhile: picked by its text)."""
-    await sam.send("/students")
+    view = (await open_student(sam, name))[-1]
     before = sam.bot_count
-    await sam.click(f"👥 {name}")
+    await sam.click("👥 Team", message_id=view.message_id)
     await sam.emu.wait_until(lambda: any("Thesis team of" in m.content
                                          for m in sam.emu.bot_messages(sam.id)[before:]))
     return [m for m in sam.emu.bot_messages(sam.id)[before:] if "Thesis team of" in m.content][-1]
@@ -47,7 +48,7 @@ async def add_co_supervisor(harness: Harness, sam: Chat, alice: Chat) -> Chat:
     """Cora, a new person, joins Alice's team by Sam's Add co-supervisor invite."""
     cora = harness.chat(300, "Cora", "C")
     reply = await cora.say(f"/start {await invite(sam, 'Add co-supervisor')}")
-    assert "registered as a supervisor" in reply and "Alice A as co-supervisor" in reply
+    assert "registered as a team member" in reply and "Alice A as co-supervisor" in reply
     for told_chat in (sam, alice):
         await told(told_chat, "Cora C joined the thesis team of Alice A as co-supervisor")
     return cora
@@ -88,15 +89,15 @@ async def test_co_supervisor_by_invite_any_rule(harness: Harness) -> None:
     sam_card, cora_card = await card_of(harness, sam, 1), await card_of(harness, cora, 1)
     sam_approve = sam_card.buttons[0][0]["callback_data"]
     for card in (sam_card, cora_card):
-        assert card.button_texts() == ["Approve", "Request changes", "Reject"]
+        assert card.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…"]
         assert "version 1" in card.content and "Alice A" in card.content
 
     # The co-supervised thesis is in Cora's /students and /queue, marked so.
     students = (await cora.send("/students"))[-1].content
     assert "Graphs" in students and "co-supervised" in students
     queue = await cora.send("/queue", expect=2)
-    assert "Alice A" in queue[0].content and "co-supervised" in queue[0].content
-    assert "co-supervised" not in (await sam.send("/queue", expect=2))[0].content
+    assert "Alice A" in queue[1].content and "co-supervised" in queue[1].content
+    assert "co-supervised" not in (await sam.send("/queue", expect=2))[1].content
 
     # With 'any' the co-supervisor's approval decides; Sam's card shows the outcome.
     before = alice.bot_count
@@ -138,7 +139,7 @@ async def test_all_rule_waits_for_every_approval(harness: Harness) -> None:
         sam.id, sam_card.message_id).content)
     on_sam = harness.emu.message(sam.id, sam_card.message_id)
     assert "Approved by Olga O · waiting for Sam Supervisor" in on_sam.content
-    assert on_sam.button_texts() == ["Approve", "Request changes", "Reject"]
+    assert on_sam.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…"]
     assert not harness.emu.message(olga.id, olga_card.message_id).buttons
     # Olga's second press is refused: her decision is recorded once.
     answers = len(harness.emu.callback_answers)

@@ -19,6 +19,7 @@ from storage.models import (
 )
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
+from tests.support.conversation import student_label
 from tests.test_student_journey import onboard, rows, submit
 from tgemu import RecordedMessage
 
@@ -186,7 +187,7 @@ async def test_a_thread_and_a_checklist_over_three_rounds(make_bot: BotFactory) 
     assert "Addressed 2/3" in card2.content
     assert "✅ Fix the introduction" in card2.content and "⬜ Renumber the figures" in \
         card2.content
-    assert card2.button_texts() == ["Approve", "Request changes", "Reject"]
+    assert card2.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…"]
 
     # Request changes again: the one open item is kept open and carries over.
     before = alice.bot_count
@@ -243,13 +244,13 @@ async def test_notes_stay_with_supervisors_and_forged_buttons_change_nothing(
 
     # A supervisor-only note, from the student's view.
     await sam.send("/students")
-    view = (await sam.click("Alice A"))[-1]
-    assert view.button_texts()[-1] == "📝 Note"
+    view = (await sam.click(student_label(sam, "Alice A")))[-1]
+    assert view.button_texts()[-2:] == ["📝 Note", "👥 Team"]
     asked = (await sam.click("📝 Note", message_id=view.message_id))[-1].content
     assert "students never see it" in asked
     assert "saved" in await sam.say("Secret: <struggles> with statistics")
     await sam.send("/students")
-    view = (await sam.click("Alice A"))[-1]
+    view = (await sam.click(student_label(sam, "Alice A")))[-1]
     assert "Notes (supervisors only):" in view.content
     assert "Sam Supervisor: Secret: <struggles> with statistics" in view.content
     assert await rows(harness, SupervisorNote) == 1

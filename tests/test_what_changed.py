@@ -21,6 +21,7 @@ from storage.db import create_engine
 from storage.models import Submission, VersionComparison, VersionText
 from telegram.texts import Texts
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
+from tests.support.conversation import join
 from tests.support.theses import (
     ENTITY_BOMB,
     INSERTED,
@@ -34,7 +35,7 @@ from tests.support.theses import (
     to_pdf,
 )
 
-BUTTONS = ["Approve", "Request changes", "Reject", "🔍 What changed"]
+BUTTONS = ["Approve", "Request changes", "Reject", "🗓 Review by…", "🔍 What changed"]
 
 
 def invite_code(text: str) -> str:
@@ -48,10 +49,10 @@ async def onboard(harness: Harness) -> tuple[Chat, Chat]:
     await admin.say("/start")
     link = await admin.say("/invite")
     supervisor = harness.chat(100, "Sam", "Supervisor")
-    await supervisor.say(f"/start {invite_code(link)}")
+    await join(admin, supervisor, invite_code(link))
     code = invite_code(await supervisor.say("/invite 30 2"))
     student = harness.chat(201, "Alice", "A")
-    assert "student" in await student.say(f"/start {code}")
+    assert "student" in await join(supervisor, student, code)
     return supervisor, student
 
 
@@ -187,7 +188,7 @@ async def test_a_scan_says_it_has_no_text_layer(harness: Harness) -> None:
     edited = card(harness, supervisor, 2)
     assert "🔍 no text layer: comparison not available" in edited.content
     assert "What changed" not in edited.content
-    assert edited.button_texts() == BUTTONS[:3]
+    assert edited.button_texts() == BUTTONS[:4]
     assert await metric(harness, "no_text") == before + 1
 
 

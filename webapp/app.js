@@ -305,13 +305,25 @@
 
   // ---------------------------------------------------------------- students
 
-  var table = { sort: "name", dir: 1, status: "" };
+  // A supervisor's table comes most urgent first (the server's order, as /students in the
+  // chat: waiting, overdue, silent, no submission, the rest), with the same filters.
+  var table = { sort: "rank", dir: 1, status: "", filter: "all" };
   var COLUMNS = [
     { key: "name", label: "Student" }, { key: "status", label: "Status" },
     { key: "latest_version", label: "Version", num: true },
     { key: "days_waiting", label: "Days waiting", num: true },
-    { key: "latest_submitted_at", label: "Last upload" }
+    { key: "latest_submitted_at", label: "Last upload" },
+    { key: "rank", label: "Urgency" }
   ];
+  var URGENCY_LABELS = { waiting: "⏳ waiting", overdue: "⚠️ overdue", silent: "💤 silent",
+                         none: "📭 no submission", rest: "" };
+  var FILTERS = [["waiting", "Waiting"], ["overdue", "Overdue"], ["silent", "Silent"], ["all", "All"]];
+
+  function urgencyText(s) {
+    if (!s.urgency) { return "—"; }
+    return URGENCY_LABELS[s.urgency] + (s.urgency === "silent" && s.silent_days !== null
+      ? " " + s.silent_days + " d" : "");
+  }
 
   function compare(a, b) {
     var x = a[table.sort], y = b[table.sort];
@@ -339,7 +351,8 @@
         el("td", {}, [chip(s.status)]),
         el("td", { className: "num", text: s.latest_version === null ? "—" : String(s.latest_version) }),
         el("td", { className: "num", text: s.days_waiting === null ? "—" : String(s.days_waiting) }),
-        el("td", { text: s.latest_submitted_at ? day(s.latest_submitted_at) : "—" })
+        el("td", { text: s.latest_submitted_at ? day(s.latest_submitted_at) : "—" }),
+        el("td", { className: "urgency", text: urgencyText(s) })
       ]);
     });
     return el("div", { className: "table-wrap" }, [el("table", { id: "students-table" }, [
@@ -377,8 +390,10 @@
   }
 
   function viewStudents(page) {
-    var query = "?page_size=200&page=" + (page || 0) + (table.status ? "&status=" + table.status : "");
+    var query = "?page_size=200&page=" + (page || 0) + (table.status ? "&status=" + table.status : "")
+      + (table.filter !== "all" ? "&filter=" + table.filter : "");
     return get("/api/students" + query).then(function (data) {
+      data.items.forEach(function (s, i) { s.rank = i; });
       $("title").textContent = "Students";
       var main = clear($("main"));
       var filter = el("select", { id: "status-filter", "aria-label": "Filter by status",
@@ -386,6 +401,17 @@
         [el("option", { value: "", text: "All statuses" })].concat(Object.keys(STATUS_LABELS).map(
           function (key) { return el("option", { value: key, text: STATUS_LABELS[key],
                                                  selected: table.status === key }); })));
+      if (data.counts) {
+        main.appendChild(el("div", { className: "controls", id: "urgency-filters" },
+          FILTERS.map(function (f) {
+            return el("button", { type: "button", "data-filter": f[0],
+              className: "button" + (table.filter === f[0] ? " active" : ""),
+              "aria-pressed": table.filter === f[0] ? "true" : "false",
+              text: f[1] + " (" + data.counts[f[0]] + ")",
+              onclick: function () { table.filter = f[0]; table.sort = "rank"; table.dir = 1;
+                                     show("students"); } });
+          })));
+      }
       main.appendChild(el("div", { className: "controls" }, [filter,
         el("span", { className: "muted", id: "students-total", text: data.total + " student(s)" })]));
       var holder = el("div", {});

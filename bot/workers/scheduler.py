@@ -15,7 +15,9 @@ from services.base import ServiceDeps
 from services.clock import Clock
 from services.meetings import MeetingService
 from services.metrics import REMINDERS_SENT
+from services.promises import PromiseService
 from services.reminders import ReminderService
+from services.silence import SilenceService
 
 log = structlog.get_logger("bot.outbox")
 
@@ -62,6 +64,9 @@ class Scheduler:
             escalated = await AssessmentService(session, self._deps).escalate_overdue()
             if escalated:
                 queued["third_marker_needed"] = queued.get("third_marker_needed", 0) + escalated
+            # Review promises that passed, and Monday's digest of silent students.
+            queued += await PromiseService(session, self._deps).run_due(now)
+            queued += await SilenceService(session, self._deps).run_due(now)
         for kind, count in queued.items():
             REMINDERS_SENT.labels(kind=kind).inc(count)
         total = sum(queued.values())

@@ -27,8 +27,10 @@ help-admin =
     /invite [days] [uses] — invite a supervisor
     /invites — your open invites (revoke them there)
     /queue — every version waiting for review
-    /stats — statistics
+    /stats — statistics, with review promises kept and broken
     /users — supervisors and students; deactivate or reactivate them
+    /message — write to all supervisors or to everyone (each gets it once and may answer)
+    You are told when a supervisor joins through your invite, and every Monday how many silent students each supervisor has.
     /export — everyone's students, theses, versions and meetings (CSV, XLSX, ZIP)
     /calendar — your private calendar link
     /mydata — everything the bot holds about you
@@ -38,9 +40,10 @@ help-supervisor =
     <b>Supervisor</b>
     /invite [days] [uses] — invite students (e.g. /invite 30 25 for a cohort)
     /invites — your open invites
-    /queue — versions waiting for your review
-    /students — your students and their progress (Mark final, Reopen)
-    /deadline — set a milestone for one or all students
+    /queue — versions waiting for your review, oldest first, each with its 📄 file and 🗓 Review by… (Tomorrow, In 3 days, Friday or a date: the student sees it; you are reminded when it passes, your co-supervisors a day later)
+    /students — your students, most urgent first: Waiting, Overdue, Silent, All; a student's view has their 👥 Team, Mark final, Reopen
+    /message — write to all your students, a filter of them (Silent, Overdue, No submission, Waiting) or one; they can answer
+    /deadline — set a milestone for one or all students (for all: students who join later get it too)
     /milestones — milestones and their status; Move opens one, where Extend gives one student more time
     /meeting — set a meeting with one or all students
     /meetings — upcoming and past meetings, their records; move or cancel one
@@ -49,10 +52,11 @@ help-supervisor =
     /mydata — everything the bot holds about you
     /language — the bot's language
     /cancel — leave the current step (any other command leaves it too)
+    You are told when a student joins through your invite, and every Monday which of your students went silent (no version, comment or meeting for a while), with Nudge and Nudge all.
 help-student =
     <b>Student</b>
     /submit — upload a new version of your thesis (PDF or DOCX)
-    /status — where your thesis stands
+    /status — where your thesis stands, your next deadline and when your supervisor promised to review
     /history — every version with its feedback, and your meetings
     /deadlines — your upcoming deadlines
     /meetings — your meetings and their records
@@ -60,6 +64,7 @@ help-student =
     /mydata — everything the bot holds about you
     /language — the bot's language
     /cancel — leave the current step
+    A message from your supervisor has 💬 Answer: your answer goes straight to them.
 fallback-text = I did not understand that. Send /help to see what I can do.
 fallback-unsupported = I can't use that kind of message here. Send /help to see what I can do.
 fallback-not_registered = You are not registered yet. Open the invite link from your supervisor. Your Telegram id is <code>{ $user_id }</code>.

@@ -2,14 +2,6 @@
 
 students-none = No students yet. Invite them with /invite.
 students-none-admin = Administrators supervise no students; each supervisor sees theirs with /students.
-students-header = <b>Your students</b> ({ $count }):
-students-line = • <b>{ $name }</b> — { $title }: { $status }{ $latest }{ $unreachable }
-students-line-no_thesis = • <b>{ $name }</b> — no submission yet{ $unreachable }
-students-latest = , v{ $version } on { $at } ({ $days ->
-    [0] today
-    [1] yesterday
-   *[other] { $days } days ago
-})
 students-unreachable = {" "}⚠️ has blocked the bot
 stats-view =
     <b>Statistics</b>

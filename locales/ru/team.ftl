@@ -5,7 +5,6 @@ team-role-co_supervisor = соруководитель
 team-role-examiner = рецензент
 team-marker-co_supervisor = {" "}· <i>вы соруководитель</i>
 team-marker-examiner = {" "}· <i>вы рецензент</i>
-team-button-view = 👥
 team-view-header = 👥 <b>Команда работы</b>: { $student } — «{ $title }»
 team-view-member = • { $name } — { $role }{ $inactive }
 team-view-inactive = {" "}(доступ отключён)
@@ -23,7 +22,7 @@ team-invite-created =
     { $link }
 team-removed = { $member } больше не в команде работы ({ $student }). Команда уведомлена.
 team-rule-set = Работа: { $student }. { $rule }
-team-start-registered = ✅ Добро пожаловать, { $name }! Вы зарегистрированы как научный руководитель и вошли в команду работы ({ $student }); ваша роль — { $role }. Все команды — /help.
+team-start-registered = ✅ Добро пожаловать, { $name }! Вы зарегистрированы как участник команды и вошли в команду работы ({ $student }); ваша роль — { $role }. Все команды — /help.
 team-start-joined = ✅ { $name }, вы вошли в команду работы ({ $student }); ваша роль — { $role }.
 team-notify-joined = 👥 Новый участник команды работы ({ $student }): { $member } ({ $role }).
 team-notify-left = 👥 { $by }: участник { $member } ({ $role }) больше не в команде работы ({ $student }).

@@ -114,6 +114,23 @@ async def cohort(session: AsyncSession, milestone: Milestone) -> list[tuple[Mile
     return [(m, u) for m, u in (await session.execute(query)).all()]
 
 
+async def cohort_rules(session: AsyncSession, supervisor_id: int,
+                       now: datetime) -> list[Milestone]:
+    """One row of each milestone this supervisor set for all their students and that is
+    still ahead (its latest-set row: a moved cohort moves every row)."""
+    query = (
+        select(Milestone)
+        .where(Milestone.supervisor_id == supervisor_id, Milestone.cohort.is_(True),
+               Milestone.deleted_at.is_(None), Milestone.due_at > now)
+        .order_by(Milestone.created_at, Milestone.title, Milestone.due_set_at.desc(),
+                  Milestone.id.desc())
+    )
+    rules: dict[tuple[str, datetime], Milestone] = {}
+    for milestone in (await session.scalars(query)).all():
+        rules.setdefault((milestone.title, milestone.created_at), milestone)
+    return list(rules.values())
+
+
 async def extension(session: AsyncSession, milestone_id: int,
                     student_id: int) -> MilestoneExtension | None:
     return await session.scalar(select(MilestoneExtension).where(

@@ -49,3 +49,25 @@ async def existing(session: AsyncSession, kind: str, keys: list[str]) -> set[str
             ReminderLog.kind == kind, ReminderLog.subject_key.in_(keys[start:start + 500]))
         found.update((await session.scalars(query)).all())
     return found
+
+
+async def claim_many(session: AsyncSession, kind: str, keys: list[str],
+                     now: datetime) -> set[str]:
+    """Claim these keys at once (a statement per 500): the ones this call inserted."""
+    claimed: set[str] = set()
+    dialect = session.get_bind().dialect.name
+    for start in range(0, len(keys), 500):
+        values = [{"kind": kind, "subject_key": key, "created_at": now}
+                  for key in keys[start:start + 500]]
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            statement = pg_insert(ReminderLog).values(values).on_conflict_do_nothing(
+                index_elements=["kind", "subject_key"]).returning(ReminderLog.subject_key)
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            statement = sqlite_insert(ReminderLog).values(values).on_conflict_do_nothing(
+                index_elements=["kind", "subject_key"]).returning(ReminderLog.subject_key)
+        claimed.update((await session.scalars(statement)).all())
+    return claimed

@@ -7,9 +7,18 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from services.vocabulary import ThesisStatus
-from storage.models import Milestone, Review, Submission, Thesis, ThesisMember, User
+from storage.models import (
+    Milestone,
+    Review,
+    ReviewPromise,
+    Submission,
+    Thesis,
+    ThesisMember,
+    User,
+)
 from storage.repositories.milestones import OPEN
 
 
@@ -43,12 +52,16 @@ _WITH_LATEST = (
 )
 # A student's status page: the thesis, its latest version with its review, and the open
 # milestones (a row per milestone, at least one row: driven from the student).
+# The promise on the latest version ("I'll review by …") and who made it come along.
+_PROMISER = aliased(User)
 _STATUS = (
-    select(Thesis, Submission, Review, Milestone)
+    select(Thesis, Submission, Review, Milestone, ReviewPromise, _PROMISER)
     .select_from(User)
     .outerjoin(Thesis, Thesis.student_id == User.id)
     .outerjoin(Submission, _LATEST)
     .outerjoin(Review, Review.submission_id == Submission.id)
+    .outerjoin(ReviewPromise, ReviewPromise.submission_id == Submission.id)
+    .outerjoin(_PROMISER, _PROMISER.id == ReviewPromise.promised_by)
     .outerjoin(Milestone, and_(Milestone.student_id == User.id, *OPEN))
     .where(User.id == bindparam("student_id"))
     .order_by(Milestone.due_at, Milestone.id)
@@ -96,15 +109,24 @@ async def with_latest(session: AsyncSession,
     return thesis, _version(submission, review)
 
 
-async def status_of(session: AsyncSession, student_id: int,
-                    ) -> tuple[Thesis | None, VersionRow | None, list[Milestone]]:
-    """A student's thesis, its latest version and review, and their open milestones (earliest
-    due first), in one statement."""
+@dataclass(frozen=True)
+class StatusRows:
+    thesis: Thesis | None
+    latest: VersionRow | None
+    upcoming: list[Milestone]  # open, earliest due first
+    promise: ReviewPromise | None = None  # on the latest version
+    promiser: User | None = None
+
+
+async def status_of(session: AsyncSession, student_id: int) -> StatusRows:
+    """A student's thesis, its latest version and review, their open milestones (earliest
+    due first) and the review promise on that version, in one statement."""
     rows = (await session.execute(_STATUS, {"student_id": student_id})).all()
     if not rows:
-        return None, None, []
-    thesis, submission, review, _milestone = rows[0]
-    return thesis, _version(submission, review), [m for *_, m in rows if m is not None]
+        return StatusRows(None, None, [])
+    thesis, submission, review, _milestone, promise, promiser = rows[0]
+    return StatusRows(thesis, _version(submission, review),
+                      [row[3] for row in rows if row[3] is not None], promise, promiser)
 
 
 async def with_versions(session: AsyncSession,
@@ -200,20 +222,6 @@ async def set_status(session: AsyncSession, thesis_id: int, status: str, now: da
     )
 
 
-async def overview(session: AsyncSession, supervisor_id: int,
-                   ) -> list[tuple[User, Thesis | None, Submission | None, str]]:
-    """The students on whose team this user is, with their role there."""
-    query = (
-        select(User, Thesis, Submission, ThesisMember.role)
-        .join(ThesisMember, and_(ThesisMember.student_id == User.id,
-                                 ThesisMember.user_id == supervisor_id))
-        .outerjoin(Thesis, Thesis.student_id == User.id)
-        .outerjoin(Submission, _LATEST)
-        .order_by(User.full_name, User.id)
-    )
-    return [(u, t, s, r) for u, t, s, r in await session.execute(query)]
-
-
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Thesis.status, func.count()).group_by(Thesis.status))
     return {status: count for status, count in rows}
@@ -230,3 +238,4 @@ _BY_FILE_KEY = select(Submission).where(Submission.file_key == bindparam("file_k
 async def submission_by_file_key(session: AsyncSession, file_key: str) -> Submission | None:
     """The version stored under this object key, if one was recorded."""
     return await session.scalar(_BY_FILE_KEY, {"file_key": file_key})
+

@@ -38,7 +38,7 @@ from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.conftest import Logs
 from tests.reliability.tools import TALLY
-from tests.support.conversation import invite_code, onboard, submit
+from tests.support.conversation import invite_code, join, onboard, submit
 
 DENIED = ("not available to you", "not registered yet")
 ROLES = ("none", "student", "other_supervisor", "supervisor", "admin")
@@ -110,16 +110,16 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
     emu = harness.emu
     admin, supervisor, alice, bob = await onboard(harness)
     other = harness.chat(300, "Olga", "Other")
-    await other.say(f"/start {invite_code(await admin.say('/invite'))}")
+    await join(admin, other, invite_code(await admin.say("/invite")))
     cora, eve = harness.chat(310, "Cora", "C"), harness.chat(311, "Eve", "E")
     for member in (cora, eve):
-        await member.say(f"/start {invite_code(await admin.say('/invite'))}")
+        await join(admin, member, invite_code(await admin.say("/invite")))
     stranger = harness.chat(999, "Mallory")
     await stranger.say("/start")
     await submit(alice, documents.pdf("a"), "a.pdf", title="A")
     await emu.wait_until(lambda: any(m.document for m in emu.bot_messages(supervisor.id)))
     dora = harness.chat(204, "Dora", "D")
-    await dora.say(f"/start {invite_code(await supervisor.say('/invite'))}")
+    await join(supervisor, dora, invite_code(await supervisor.say("/invite")))
     await emu.click(admin.id, admin.last().message_id, f"ac:d:{dora.id}")
     await emu.wait_until(lambda: "deactivated your access" in dora.last().content)
     await supervisor.say("/invite")

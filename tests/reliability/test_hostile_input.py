@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import time
 import zipfile
 from datetime import UTC, datetime
@@ -156,7 +157,6 @@ async def test_hostile_text_renders_literally_and_within_limits(harness: Harness
     _admin, supervisor, _alice, _bob = await onboard(harness)
     code_msg = [m for m in emu.bot_messages(supervisor.id) if "t.me/" in m.content][-1]
     invite = await supervisor.say("/invite 30 5")
-    import re
 
     code = re.search(r"\?start=([A-Za-z0-9_-]+)", invite).group(1)  # type: ignore[union-attr]
     assert code_msg
@@ -165,6 +165,9 @@ async def test_hostile_text_renders_literally_and_within_limits(harness: Harness
     TALLY.bad_input("hostile name", "<b>Eve</b> & _*[" in welcome)
     long_name = harness.chat(302, "&" * 64, "<" * 64)
     TALLY.bad_input("64+64 character name", "&" * 64 in await long_name.say(f"/start {code}"))
+    # Sam is told of each (Alice, Bob, Eve, the long name) before he acts again.
+    await emu.wait_until(lambda: sum("joined as your student" in m.content
+                                     for m in emu.bot_messages(supervisor.id)) == 4)
 
     title = (HOSTILE * 6)[:300]
     note = ("<&> " * 300)[:1000]
@@ -199,9 +202,10 @@ async def test_hostile_text_renders_literally_and_within_limits(harness: Harness
     await asyncio.sleep(1.0)
     pages = emu.bot_messages(supervisor.id)[before:]
     text = "\n".join(m.content for m in pages)
+    # Ten a page (issue 28): one message, within Telegram's limit.
     TALLY.bad_input("/students with long titles",
-                    len(pages) > 1 and all(len(m.content) <= 4096 for m in pages)
-                    and all(f"Student {i:02d}" in text for i in range(30)))
+                    len(pages) == 1 and all(len(m.content) <= 4096 for m in pages)
+                    and len(re.findall(r"Student \d\d", text)) == 10)
     queue = await supervisor.send("/queue", expect=6)
     TALLY.bad_input("/queue with long titles", all(len(m.content) <= 4096 for m in queue))
     assert TALLY.polite == TALLY.bad_inputs, TALLY.notes
@@ -214,7 +218,7 @@ async def _seed_students(harness: Harness, supervisor_id: int, count: int) -> No
         for i in range(count):
             student_id = 20_000 + i
             await conn.execute(User.__table__.insert().values(
-                id=student_id, role="student", language="en", supervisor_id=supervisor_id,
+                id=student_id, role="student", language="en", invited_by_id=supervisor_id,
                 full_name=f"Student {i:02d} " + "<&>" * 40, reachable=i % 2 == 0,
                 created_at=now))
             await conn.execute(ThesisMember.__table__.insert().values(

@@ -18,7 +18,7 @@ from storage.models import Submission
 from tests import documents
 from tests.conftest import Chat, Harness, bucket_keys, free_port
 from tests.reliability.tools import TALLY, LoadBalancer, RedisServer
-from tests.support.conversation import invite_code
+from tests.support.conversation import invite_code, join
 from tests.support.replica import Replica
 from tgemu import BotAPIEmulator
 
@@ -116,9 +116,9 @@ async def _cohort(harness: Harness) -> tuple[Chat, list[Chat]]:
     admin = harness.chat(1, "Ada", "Admin")
     await admin.say("/start")
     supervisor = harness.chat(100, "Sam", "Supervisor")
-    await supervisor.say(f"/start {invite_code(await admin.say('/invite'))}")
+    await join(admin, supervisor, invite_code(await admin.say("/invite")))
     code = invite_code(await supervisor.say(f"/invite 30 {STUDENTS}"))
     students = [harness.chat(300 + i, f"S{i}", "Student") for i in range(STUDENTS)]
-    joined = await asyncio.gather(*(s.say(f"/start {code}") for s in students))
+    joined = await asyncio.gather(*(join(supervisor, s, code) for s in students))
     assert all("Sam Supervisor" in reply for reply in joined), joined
     return supervisor, students

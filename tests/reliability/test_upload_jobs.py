@@ -16,6 +16,7 @@ from tests import documents
 from tests.conftest import Harness, bucket_keys, free_port
 from tests.reliability.test_process import Replica
 from tests.reliability.tools import RedisServer
+from tests.support.conversation import join
 from tests.test_student_journey import invite_code
 from tgemu import BotAPIEmulator
 
@@ -42,9 +43,9 @@ async def test_a_job_whose_worker_dies_mid_stream_is_taken_over_and_finished_onc
         admin = harness.chat(1, "Ada", "Admin")
         await admin.say("/start")
         supervisor = harness.chat(100, "Sam", "Supervisor")
-        await supervisor.say(f"/start {invite_code(await admin.say('/invite'))}")
+        await join(admin, supervisor, invite_code(await admin.say("/invite")))
         alice = harness.chat(201, "Alice", "A")
-        await alice.say(f"/start {invite_code(await supervisor.say('/invite'))}")
+        await join(supervisor, alice, invite_code(await supervisor.say("/invite")))
         await alice.say("/submit")
         await alice.say("My thesis")
 

@@ -27,19 +27,27 @@ async def rows(harness: Harness, model: type) -> int:
     return int(count)
 
 
+async def join(inviter: Chat, joiner: Chat, code: str) -> str:
+    """``joiner`` starts with the invite; the welcome. Returns once the inviter has been told
+    (so that the notice cannot be read as the answer to the inviter's next command)."""
+    reply = await joiner.say(f"/start {code}")
+    await told(inviter, f"{joiner.name} joined as")
+    return reply
+
+
 async def onboard(harness: Harness) -> tuple[Chat, Chat, Chat, Chat]:
     admin = harness.chat(1, "Ada", "Admin")
     await admin.say("/start")
     sup_link = await admin.say("/invite")
     assert "supervisor" in sup_link and "t.me/" in sup_link
     supervisor = harness.chat(100, "Sam", "Supervisor")
-    assert "supervisor" in await supervisor.say(f"/start {invite_code(sup_link)}")
+    assert "supervisor" in await join(admin, supervisor, invite_code(sup_link))
     cohort = await supervisor.say("/invite 30 2")
     assert "up to 2 people" in cohort
     code = invite_code(cohort)
     alice, bob = harness.chat(201, "Alice", "A"), harness.chat(202, "Bob", "B")
     for student in (alice, bob):
-        reply = await student.say(f"/start {code}")
+        reply = await join(supervisor, student, code)
         assert "student" in reply and "Sam Supervisor" in reply
     return admin, supervisor, alice, bob
 
@@ -92,6 +100,32 @@ async def set_deadline(sam: Chat, target: str, title: str, due: str) -> str:
     assert "What is it called" in asked[-1].content
     assert "YYYY-MM-DD" in await sam.say(title)
     return await sam.say(due)
+
+
+def student_label(chat: Chat, name: str) -> str:
+    """The /students button of this student ("3. Alice A": numbered by urgency), on the
+    newest list."""
+    for message in reversed(chat.emu.bot_messages(chat.id)):
+        for text in message.button_texts():
+            if text.split(". ", 1)[-1] == name and text.split(". ", 1)[0].isdigit():
+                return text
+    raise AssertionError(f"no /students button for {name}: {chat.emu.transcript(chat.id)}")
+
+
+async def open_student(chat: Chat, name: str) -> list:  # type: ignore[type-arg]
+    """/students, then the student's button: their view (the last message has its buttons).
+    A card arriving meanwhile is told apart by its text."""
+    before = chat.bot_count
+    await chat.send("/students")
+    await chat.emu.wait_until(lambda: any(
+        "Your students" in m.content for m in chat.emu.bot_messages(chat.id)[before:]))
+    listing = [m for m in chat.emu.bot_messages(chat.id)[before:]
+               if "Your students" in m.content][-1]
+    before = chat.bot_count
+    await chat.emu.click_button(chat.id, student_label(chat, name), listing.message_id)
+    await chat.emu.wait_until(lambda: any(
+        "👥 Team" in m.button_texts() for m in chat.emu.bot_messages(chat.id)[before:]))
+    return [m for m in chat.emu.bot_messages(chat.id)[before:] if "👥 Team" in m.button_texts()]
 
 
 async def told(chat: Chat, text: str, timeout: float = 15) -> None:

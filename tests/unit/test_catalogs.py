@@ -23,7 +23,9 @@ import services.errors as errors
 from services.access import Revoked
 from services.deadlines import MilestoneStatus
 from services.meetings import OFFSETS as MEETING_OFFSETS
+from services.messaging import ADMIN_AUDIENCES, SUPERVISOR_AUDIENCES, Audience
 from services.reminders import OFFSETS
+from services.urgency import Filter
 from services.vocabulary import (
     ApprovalRule,
     AssessmentState,
@@ -98,6 +100,11 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "users.{}": lambda: ACCESS,
     "users.already_{}": lambda: ACCESS,
     "team.role.{}": lambda: [r.value for r in TeamRole],
+    "students.shown.{}": lambda: [f.value for f in Filter],
+    "message.audience.{}": lambda: [a.value for a in (*SUPERVISOR_AUDIENCES, *ADMIN_AUDIENCES)],
+    "message.target.{}": lambda: [a.value for a in Audience],
+    # Who joins through an invite: a student (their supervisor is told), a supervisor (the admin).
+    "notify.joined.{}": lambda: [Role.STUDENT.value, Role.SUPERVISOR.value],
     # The supervisor's own line has no marker (t.has is asked first).
     "team.marker.{}": lambda: [TeamRole.CO_SUPERVISOR.value, TeamRole.EXAMINER.value],
     "team.view.rule.{}": lambda: [r.value for r in ApprovalRule],
