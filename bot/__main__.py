@@ -1,4 +1,5 @@
-"""Command line: ``python -m bot [run|migrate|sandbox|backup|restore|backups|verify-receipt]``."""
+"""Command line: ``python -m bot COMMAND`` (run, migrate, sandbox, backup, restore, backups,
+similarity-reindex, verify-receipt)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     receipt = sub.add_parser("verify-receipt",
                              help="check a receipt's signature (exit 1 if it fails)")
     receipt.add_argument("file")
+    sub.add_parser("similarity-reindex",
+                   help="rebuild the shared-text index from the stored texts of every version")
     return parser
 
 
@@ -64,6 +67,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.ops.receipts import verify_command
 
         return verify_command(settings, args.file)
+    if command == "similarity-reindex":
+        from bot.ops.similarity import reindex_command
+
+        return asyncio.run(reindex_command(settings))
     from bot.ops import backup
 
     if command == "backup":

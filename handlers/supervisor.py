@@ -177,7 +177,9 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
     if isinstance(query.message, Message):
         messages = views.history(t, thesis, rows,
                                  await services.overview.examiner_grade(thesis), comments,
-                                 notes_lines(t, notes), changes=changes)
+                                 notes_lines(t, notes), changes=changes,
+                                 shared=await services.shared_text.of_versions(
+                                     [row.submission.id for row in rows]))
         text, keyboard = messages[-1]
         note = (t("threads.note_button"), NoteCb(student_id=student.id))
         team = (t("students.team_button"), TeamCb(action=TeamAction.VIEW, student_id=student.id))

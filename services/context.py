@@ -24,6 +24,7 @@ from services.receipts import ReceiptService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
+from services.shared_text import SharedTextService
 from services.submissions import SubmissionService
 from services.team_management import TeamService
 from services.threads import ThreadService
@@ -114,6 +115,10 @@ class Services:
     @cached_property
     def receipts(self) -> ReceiptService:
         return ReceiptService(self.session, self.deps)
+
+    @cached_property
+    def shared_text(self) -> SharedTextService:
+        return SharedTextService(self.session, self.deps)
 
     @cached_property
     def messaging(self) -> MessagingService:

@@ -53,6 +53,7 @@ from storage.models import (
     Thesis,
     ThesisMember,
     User,
+    VersionSimilarity,
 )
 from storage.repositories import audit, links, meetings, users
 
@@ -63,7 +64,7 @@ CHUNK = 256 * 1024
 VERSION_COLUMNS = ("student_id", "student", "username", "supervisor", "thesis", "status",
                    "version", "submitted_at", "file_name", "size_bytes", "decision", "grade",
                    "reviewed_at", "milestone", "due_at", "on_time", "checklist_items",
-                   "examiner_grade")
+                   "examiner_grade", "shared_text_percent")
 MEETING_COLUMNS = ("meeting_id", "title", "starts_at", "place", "student_id", "student",
                    "answer", "agreed_at", "correction", "notes", "action_items")
 STUDENT_COLUMNS = ("student_id", "student", "username", "supervisor", "registered_at",
@@ -327,7 +328,7 @@ class ExportService(BaseService):
                    Thesis.status, Submission.version, Submission.submitted_at,
                    Submission.file_name, Submission.file_size, Review.decision, Review.grade,
                    Review.created_at, Milestone.title, Milestone.due_at, extension.due_at,
-                   Review.id, ExaminerGrade.grade)
+                   Review.id, ExaminerGrade.grade, VersionSimilarity.percent)
             .select_from(Submission)
             .join(Thesis, Thesis.id == Submission.thesis_id)
             .join(User, User.id == Thesis.student_id)
@@ -336,6 +337,7 @@ class ExportService(BaseService):
             .outerjoin(sup, sup.id == head.user_id)
             .outerjoin(Review, Review.submission_id == Submission.id)
             .outerjoin(ExaminerGrade, ExaminerGrade.thesis_id == Thesis.id)
+            .outerjoin(VersionSimilarity, VersionSimilarity.submission_id == Submission.id)
             .outerjoin(Milestone, Milestone.id == Submission.milestone_id)
             .outerjoin(extension, and_(extension.milestone_id == Milestone.id,
                                        extension.student_id == User.id))
@@ -346,12 +348,13 @@ class ExportService(BaseService):
                        checklists: dict[int, list[tuple[str, str]]]) -> list[Any]:
         (student_id, student, username, supervisor, title, status, version, submitted_at,
          file_name, size, decision, grade, reviewed_at, milestone, common_due, own_due,
-         review_id, examiner_grade) = row
+         review_id, examiner_grade, shared) = row
         due = own_due or common_due
         return [student_id, student, username, supervisor, title, status, version,
                 submitted_at, file_name, size, decision or "pending", grade, reviewed_at,
                 milestone, due, on_time(submitted_at, due),
-                checklist_cell(checklists.get(review_id, [])), examiner_grade]
+                checklist_cell(checklists.get(review_id, [])), examiner_grade,
+                round(shared, 1) if shared is not None else None]
 
     async def _meeting_rows(self, scope: int | None) -> list[list[Any]]:
         student_ids = None if scope is None else [

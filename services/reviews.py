@@ -26,6 +26,7 @@ from services.notifications import (
     ThesisReopened,
     notify,
 )
+from services.shared_text import SharedTextService
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
@@ -377,6 +378,8 @@ class ReviewService(BaseService):
             notify(self.session, student.id, ThesisReopened(
                 title=thesis.title, version=thesis.latest_version,
                 supervisor_name=actor.full_name, reason=reason), now)
+            if event is lifecycle.Event.FINALIZE:
+                await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
             audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
                          object_type="thesis", object_id=thesis.id, at=now,
                          student_id=student.id)
