@@ -46,6 +46,7 @@ def service_config(settings: Settings) -> ServiceConfig:
         export_link_ttl_hours=settings.export_link_ttl_hours,
         agreement_days=settings.agreement_days,
         receipt_key=settings.receipt_key,
+        staged_file_ttl_hours=settings.staged_file_ttl_hours,
         similarity_alert_percent=settings.similarity_alert_percent,
     )
 

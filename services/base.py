@@ -67,6 +67,8 @@ class ServiceConfig:
     agreement_days: int = 7
     # Key of the receipts' HMAC-SHA256 signature (derived at start-up; never shown).
     receipt_key: bytes = b"thesis-supervisor-receipts"
+    # How long a staged file may wait for its row before the sweeper may take it.
+    staged_file_ttl_hours: float = 24.0
     # Above this share of text shared with other theses, the card is marked ⚠️.
     similarity_alert_percent: float = 10.0
 
