@@ -31,7 +31,7 @@ from services.assessment_rules import (
     parse_scheme,
     weighted_total,
 )
-from services.base import BaseService, read_only
+from services.base import BaseService, on_rollback, read_only, writes
 from services.errors import (
     AlreadyMarked,
     DomainError,
@@ -168,6 +168,7 @@ class AssessmentService(BaseService):
         row = await assessments.current_scheme(self.session)
         return (row.version if row else 0), rules_of(row)
 
+    @writes
     async def set_scheme(self, actor: User, text: str) -> tuple[int, SchemeRules]:
         """A new version of the scheme; assessments already begun keep theirs."""
         if actor.role != Role.ADMIN.value:
@@ -188,8 +189,9 @@ class AssessmentService(BaseService):
                          scale=rules.scale.value, tolerance=rules.tolerance,
                          releaser=rules.releaser.value)
             return version, rules
-        return await self._unit(change)
+        return await change()
 
+    @writes
     async def set_statement(self, actor: User, language: str, text: str) -> None:
         """An admin's own authorship statement for one language."""
         if actor.role != Role.ADMIN.value:
@@ -208,7 +210,7 @@ class AssessmentService(BaseService):
                 row.statement, row.set_by, row.set_at = statement, actor.id, now
             audit.record(self.session, actor_id=actor.id, action="assessment.statement",
                          object_type="declaration_text", object_id=language, at=now)
-        await self._unit(change)
+        await change()
 
     @read_only
     async def statement(self, language: str) -> str | None:
@@ -218,6 +220,7 @@ class AssessmentService(BaseService):
 
     # --- the declaration --------------------------------------------------------------------
 
+    @writes
     async def request_declaration(self, actor: User, student_id: int) -> tuple[User, Thesis]:
         """Mark final: the thesis waits for the student's declaration (lifecycle FINALIZE)."""
         async def change() -> tuple[User, Thesis]:
@@ -235,8 +238,9 @@ class AssessmentService(BaseService):
                          object_type="thesis", object_id=thesis.id, at=now,
                          student_id=student.id)
             return student, thesis
-        return await self._unit(change)
+        return await change()
 
+    @writes
     async def declare(self, student: User, statement: str) -> tuple[Thesis, Declaration]:
         """The student confirms ``statement`` for the latest version: the thesis is final, its
         assessment begins with the scheme in force, and the markers are asked."""
@@ -262,7 +266,7 @@ class AssessmentService(BaseService):
                          object_type="thesis", object_id=thesis.id, at=now,
                          version=version.version, sha256=version.sha256)
             return thesis, row
-        return await self._unit(change)
+        return await change()
 
     async def _begin(self, thesis: Thesis, student: User, now: object) -> None:
         existing = await assessments.for_thesis(self.session, thesis.id, lock=True)
@@ -340,6 +344,7 @@ class AssessmentService(BaseService):
             return False
         return True
 
+    @read_only
     async def stage_report(self, actor: User, student_id: int,
                            incoming: IncomingFile) -> StagedFile:
         await self._open(actor, student_id, lock=False)
@@ -347,17 +352,16 @@ class AssessmentService(BaseService):
         return await stage_document(self.deps.files, self.config.file_prefix + "reports/",
                                     incoming, self.config.max_file_bytes)
 
+    @writes
     async def submit(self, actor: User, student_id: int, marks: dict[str, int],
                      report: str | None, report_file: StagedFile | None) -> Outcome:
         """A marker's marks and report, once; when they are the last, the agreement."""
         report = (report or "").strip()[:REPORT_MAX] or None
-        try:
-            return await self._unit(lambda: self._submit(actor, student_id, marks, report,
-                                                         report_file))
-        except DomainError:
-            if report_file is not None:
-                await discard_unreferenced(self.session, self.deps.files, report_file.key)
-            raise
+        if report_file is not None:
+            key = report_file.key
+            on_rollback(self.session,
+                        lambda: discard_unreferenced(self.session, self.deps.files, key))
+        return await self._submit(actor, student_id, marks, report, report_file)
 
     async def _submit(self, actor: User, student_id: int, marks: dict[str, int],
                       report: str | None, report_file: StagedFile | None) -> Outcome:
@@ -487,6 +491,7 @@ class AssessmentService(BaseService):
         rules = rules_of(await assessments.scheme(self.session, assessment.scheme_id))
         return student, thesis, assessment, markers, rules
 
+    @writes
     async def propose(self, actor: User, student_id: int, total: int) -> tuple[User, float]:
         """A marker proposes the agreed total; the others accept it (or propose another)."""
         if not 0 <= total <= 100:
@@ -509,8 +514,9 @@ class AssessmentService(BaseService):
                          object_type="assessment", object_id=assessment.id, at=now,
                          total=total)
             return student, float(total)
-        return await self._unit(change)
+        return await change()
 
+    @writes
     async def accept(self, actor: User, student_id: int) -> Outcome:
         """Accept the open proposal; once every marker has, it is the agreed total."""
         async def change() -> Outcome:
@@ -529,10 +535,11 @@ class AssessmentService(BaseService):
                 await self._agree(student, thesis, assessment, rules, total, "proposal", now)
                 return Outcome(student, AssessmentState.AGREED, total, total)
             return Outcome(student, AssessmentState.DISAGREED, total, None)
-        return await self._unit(change)
+        return await change()
 
     # --- no agreement in time: a third marker ----------------------------------------------
 
+    @writes
     async def escalate_overdue(self) -> int:
         """Disagreements older than AGREEMENT_DAYS: the admins are asked (once) to appoint a
         third marker. Run by the scheduler."""
@@ -554,7 +561,7 @@ class AssessmentService(BaseService):
                 audit.record(self.session, actor_id=None, action="assessment.escalate",
                              object_type="assessment", object_id=assessment.id, at=now)
             return len(rows)
-        return await self._unit(change)
+        return await change()
 
     @read_only
     async def third_candidates(self, actor: User, student_id: int) -> tuple[User, list[User]]:
@@ -575,6 +582,7 @@ class AssessmentService(BaseService):
             raise NotMarking()
         return student, assessment, await self._markers(student.id, assessment)
 
+    @writes
     async def appoint(self, actor: User, student_id: int, marker_id: int) -> tuple[User, User]:
         async def change() -> tuple[User, User]:
             student, _assessment, markers = await self._appointable(actor, student_id)
@@ -597,10 +605,11 @@ class AssessmentService(BaseService):
                          object_type="assessment", object_id=locked.id, at=now,
                          marker_id=third.id)
             return student, third
-        return await self._unit(change)
+        return await change()
 
     # --- release -----------------------------------------------------------------------------
 
+    @writes
     async def release(self, actor: User, student_id: int) -> tuple[User, float]:
         """The student is told the grade, the components and the reports; the thesis is
         archived (read-only)."""
@@ -630,8 +639,9 @@ class AssessmentService(BaseService):
                          object_type="assessment", object_id=assessment.id, at=now,
                          total=assessment.agreed_total, grade=view.grade)
             return student, assessment.agreed_total
-        return await self._unit(change)
+        return await change()
 
+    @writes
     async def reopen_release(self, actor: User, student_id: int, reason: str) -> User:
         """A released grade changes only through a recorded reopen (admins): the markers
         agree again by proposals."""
@@ -655,7 +665,7 @@ class AssessmentService(BaseService):
                          reason=reason.strip()[:1000], total=assessment.agreed_total)
             assessment.agreed_total = None
             return student
-        return await self._unit(change)
+        return await change()
 
     async def _released(self, thesis: Thesis, assessment: Assessment) -> Released:
         rules = rules_of(await assessments.scheme(self.session, assessment.scheme_id))
@@ -678,6 +688,9 @@ class AssessmentService(BaseService):
     @read_only
     async def protocol(self, actor: User, student_id: int) -> Protocol:
         """The released assessment of a thesis, for its protocol (whoever may release)."""
+        return await self._protocol(actor, student_id)
+
+    async def _protocol(self, actor: User, student_id: int) -> Protocol:
         student, thesis = await self._thesis(student_id)
         assessment = await assessments.for_thesis(self.session, thesis.id)
         if assessment is None or assessment.state != AssessmentState.RELEASED.value:
@@ -690,30 +703,25 @@ class AssessmentService(BaseService):
                         releaser.full_name if releaser else "?",
                         await assessments.declaration(self.session, thesis.id))
 
+    @writes
     async def store_protocol(self, actor: User, student_id: int, pdf: bytes) -> str:
         """The protocol PDF is kept with the thesis (file store, assessments.protocol_key)."""
-        view = await self.protocol(actor, student_id)
+        view = await self._protocol(actor, student_id)
         key = f"{self.config.file_prefix}protocols/{secrets.token_urlsafe(24)}.pdf"
 
         async def chunks() -> AsyncIterator[bytes]:
             yield pdf
 
         await self.deps.files.put_stream(key, chunks(), "application/pdf")
-
-        async def change() -> str:
-            row = await assessments.for_thesis(self.session, view.released.thesis.id,
-                                               lock=True)
-            assert row is not None
-            old, row.protocol_key = row.protocol_key, key
-            audit.record(self.session, actor_id=actor.id, action="assessment.protocol",
-                         object_type="assessment", object_id=row.id, at=self.clock.now(),
-                         key=key, replaced=old)
-            return key
-        try:
-            return await self._unit(change)
-        except BaseException:
-            await discard_unreferenced(self.session, self.deps.files, key)
-            raise
+        on_rollback(self.session,
+                    lambda: discard_unreferenced(self.session, self.deps.files, key))
+        row = await assessments.for_thesis(self.session, view.released.thesis.id, lock=True)
+        assert row is not None
+        old, row.protocol_key = row.protocol_key, key
+        audit.record(self.session, actor_id=actor.id, action="assessment.protocol",
+                     object_type="assessment", object_id=row.id, at=self.clock.now(),
+                     key=key, replaced=old)
+        return key
 
     @read_only
     async def released_to(self, student: User) -> Released | None:

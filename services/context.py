@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
+from services.anchors import AnchorService
 from services.assessment import AssessmentService
-from services.base import ServiceConfig, ServiceDeps
+from services.base import ServiceConfig, ServiceDeps, reads_together
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
 from services.compare_jobs import ComparisonService
 from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
 from services.exports import ExportService
+from services.history import HistoryService
 from services.invites import InviteService
 from services.meetings import MeetingService
 from services.messaging import MessagingService
@@ -39,6 +42,10 @@ class Services:
     def __init__(self, session: AsyncSession, deps: ServiceDeps) -> None:
         self.session = session
         self.deps = deps
+
+    def reads(self) -> AbstractAsyncContextManager[None]:
+        """The read-only calls made inside, in one transaction (``base.reads_together``)."""
+        return reads_together(self.session)
 
     @cached_property
     def invites(self) -> InviteService:
@@ -79,6 +86,14 @@ class Services:
     @cached_property
     def threads(self) -> ThreadService:
         return ThreadService(self.session, self.deps)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        return HistoryService(self.session, self.deps)
+
+    @cached_property
+    def anchors(self) -> AnchorService:
+        return AnchorService(self.session, self.deps)
 
     @cached_property
     def checklist(self) -> ChecklistService:

@@ -262,3 +262,7 @@ class NoProposal(DomainError):
 
 class NotDeclarable(DomainError):
     code = "assessment_no_declaration_asked"
+class InvalidAnchor(DomainError):
+    """A comment on a passage with no text and no region, or a region off the page."""
+
+    code = "invalid_anchor"

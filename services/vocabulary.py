@@ -107,3 +107,9 @@ class MarkerRole(enum.StrEnum):
     SUPERVISOR = "supervisor"
     EXAMINER = "examiner"
     THIRD = "third"
+class PassageState(enum.StrEnum):
+    """Where an anchored comment's passage went in a later version (services/anchors.py)."""
+
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    REMOVED = "removed"

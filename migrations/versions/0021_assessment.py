@@ -3,7 +3,7 @@ student's authorship declaration (and an admin's own statement per language), an
 thesis statuses (waiting for the declaration; released).
 
 Revision ID: 0021
-Revises: 0022
+Revises: 0020
 """
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0021'
-down_revision: str | Sequence[str] | None = '0022'
+down_revision: str | Sequence[str] | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -32,6 +32,7 @@ from services.vocabulary import (
     Decision,
     MarkerRole,
     MeetingAnswer,
+    PassageState,
     Role,
     TeamRole,
     ThesisStatus,
@@ -117,6 +118,8 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "assess.after.{}": lambda: [s.value for s in AssessmentState],
     "assess.notify.agreed.{}": lambda: ["computed", "proposal", "third"],
     "protocol.pdf.how.{}": lambda: ["computed", "proposal", "third"],
+    "desk.passages.{}": lambda: [s.value for s in PassageState],
+    "desk.passage.{}": lambda: [s.value for s in PassageState],
 }
 
 
@@ -170,7 +173,23 @@ def _used_families() -> dict[str, str]:
     return found
 
 
-STATIC = _used_static()
+def _used_by_the_page() -> dict[str, str]:
+    """The Mini App's keys (app.*), named in webapp/*.js as literals, or built from a literal
+    prefix (``"app.status_" + status``: every key with that prefix)."""
+    used: dict[str, str] = {}
+    catalog_keys = set(catalog(DEFAULT_LANGUAGE))
+    for path in sorted((ROOT / "webapp").glob("*.js")):
+        source = path.read_text(encoding="utf-8")
+        where = str(path.relative_to(ROOT))
+        for key in re.findall(r'"(app\.[a-z_0-9]+)"', source):
+            if key.endswith("_") and re.search(rf'"{re.escape(key)}"\s*\+', source):
+                used.update({k: where for k in catalog_keys if k.startswith(key)})
+            else:
+                used.setdefault(key, where)
+    return used
+
+
+STATIC = {**_used_static(), **_used_by_the_page()}
 FOUND_FAMILIES = _used_families()
 
 
