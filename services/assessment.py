@@ -11,7 +11,7 @@ step is in the audit log.
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -352,6 +352,12 @@ class AssessmentService(BaseService):
         return await stage_document(self.deps.files, self.config.file_prefix + "reports/",
                                     incoming, self.config.max_file_bytes)
 
+    def _discarder(self, key: str) -> Callable[[], Awaitable[None]]:
+        """After a rollback: the stored object no row refers to is deleted."""
+        async def discard() -> None:
+            await discard_unreferenced(self.session, self.deps.files, key)
+        return discard
+
     @writes
     async def submit(self, actor: User, student_id: int, marks: dict[str, int],
                      report: str | None, report_file: StagedFile | None) -> Outcome:
@@ -359,8 +365,7 @@ class AssessmentService(BaseService):
         report = (report or "").strip()[:REPORT_MAX] or None
         if report_file is not None:
             key = report_file.key
-            on_rollback(self.session,
-                        lambda: discard_unreferenced(self.session, self.deps.files, key))
+            on_rollback(self.session, self._discarder(key))
         return await self._submit(actor, student_id, marks, report, report_file)
 
     async def _submit(self, actor: User, student_id: int, marks: dict[str, int],
@@ -713,8 +718,7 @@ class AssessmentService(BaseService):
             yield pdf
 
         await self.deps.files.put_stream(key, chunks(), "application/pdf")
-        on_rollback(self.session,
-                    lambda: discard_unreferenced(self.session, self.deps.files, key))
+        on_rollback(self.session, self._discarder(key))
         row = await assessments.for_thesis(self.session, view.released.thesis.id, lock=True)
         assert row is not None
         old, row.protocol_key = row.protocol_key, key
