@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.base import BaseService, read_only
+from services.base import BaseService, read_only, writes
 from services.checklist import ITEMS_MAX
 from services.errors import AlreadyReviewed, InvalidAnchor, NotAllowed, NotFound, Superseded
 from services.team import may_review, may_see
@@ -154,39 +154,35 @@ class AnchorService(BaseService):
                        and await may_review(self.session, actor, student))
         return VersionAnchors(own, found_here, may_comment)
 
+    @writes
     async def add(self, actor: User, submission_id: int, *, page: int, quote: str,
                   comment: str, rects: Sequence[Sequence[float]]) -> AnchorView:
         """A draft comment on a passage of the version waiting for the actor's decision."""
-        async def change() -> AnchorView:
-            submission, _student = await self._decidable(actor, submission_id)
-            text = " ".join(quote.split())
-            note = comment.strip()
-            if not 1 <= page <= PAGE_MAX or len(text) > QUOTE_MAX:
-                raise InvalidAnchor()
-            if not note or len(note) > COMMENT_MAX:
-                raise InvalidAnchor()
-            boxes = clean_rects(rects)
-            if not text and not boxes:
-                raise InvalidAnchor()  # neither a passage nor a region
-            anchor = anchors.add(self.session, Anchor(
-                submission_id=submission_id, author_id=actor.id, page=page, quote=text,
-                comment=note, rects=[list(r) for r in boxes], created_at=self.clock.now()))
-            await self.session.flush()
-            return _view(anchor, None, submission.version, {actor.id: actor.full_name})
+        submission, _student = await self._decidable(actor, submission_id)
+        text = " ".join(quote.split())
+        note = comment.strip()
+        if not 1 <= page <= PAGE_MAX or len(text) > QUOTE_MAX:
+            raise InvalidAnchor()
+        if not note or len(note) > COMMENT_MAX:
+            raise InvalidAnchor()
+        boxes = clean_rects(rects)
+        if not text and not boxes:
+            raise InvalidAnchor()  # neither a passage nor a region
+        anchor = anchors.add(self.session, Anchor(
+            submission_id=submission_id, author_id=actor.id, page=page, quote=text,
+            comment=note, rects=[list(r) for r in boxes], created_at=self.clock.now()))
+        await self.session.flush()
+        return _view(anchor, None, submission.version, {actor.id: actor.full_name})
 
-        return await self._unit(change)
-
+    @writes
     async def delete(self, actor: User, anchor_id: int) -> None:
         """A draft is deleted by its team (before it is sent)."""
-        async def change() -> None:
-            anchor = await anchors.get(self.session, anchor_id)
-            if anchor is None:
-                raise NotFound()
-            await self._decidable(actor, anchor.submission_id)
-            if not await anchors.delete_draft(self.session, anchor_id):
-                raise InvalidAnchor()
-
-        await self._unit(change)
+        anchor = await anchors.get(self.session, anchor_id)
+        if anchor is None:
+            raise NotFound()
+        await self._decidable(actor, anchor.submission_id)
+        if not await anchors.delete_draft(self.session, anchor_id):
+            raise InvalidAnchor()
 
     async def _decidable(self, actor: User, submission_id: int) -> tuple[Submission, User]:
         found = await theses.submission_with_owner(self.session, submission_id)

@@ -24,7 +24,6 @@ from services.notifications import (
     ChecklistMark,
     DecisionMade,
     ExaminerFinal,
-    ThesisFinal,
     ThesisReopened,
     notify,
 )
@@ -375,10 +374,6 @@ class ReviewService(BaseService):
         lifecycle.next_status(thesis.status, event)
         return student, thesis
 
-    async def mark_final(self, actor: User, student_id: int) -> tuple[User, Thesis]:
-        """The supervisor declares the thesis finished (its latest version is approved)."""
-        return await self._move(actor, student_id, lifecycle.Event.FINALIZE, None)
-
     async def reopen(self, actor: User, student_id: int,
                      reason: str | None) -> tuple[User, Thesis]:
         """A final thesis goes back to 'changes requested', with an optional reason."""
@@ -392,10 +387,8 @@ class ReviewService(BaseService):
             now = self.clock.now()
             thesis.status = lifecycle.next_status(thesis.status, event).value
             thesis.updated_at = now
-            notify(self.session, student.id, ThesisFinal(
-                title=thesis.title, version=thesis.latest_version,
-                supervisor_name=actor.full_name,
-            ) if event is lifecycle.Event.FINALIZE else ThesisReopened(
+            # Mark final is services/assessment.request_declaration (the student declares).
+            notify(self.session, student.id, ThesisReopened(
                 title=thesis.title, version=thesis.latest_version,
                 supervisor_name=actor.full_name, reason=reason), now)
             if event is lifecycle.Event.FINALIZE:
