@@ -392,8 +392,6 @@ class ReviewService(BaseService):
                 title=thesis.title, version=thesis.latest_version,
                 supervisor_name=actor.full_name, reason=reason), now)
             if event is lifecycle.Event.FINALIZE:
-                self._tell_examiners(await members(self.session, student.id), student,
-                                     thesis, now)
                 await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
             audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
                          object_type="thesis", object_id=thesis.id, at=now,
