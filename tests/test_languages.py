@@ -156,4 +156,4 @@ async def test_the_language_of_the_app_decides_only_at_the_first_update(
     await dasha.say("/skip")
     card = next(m for m in (await sam.expect(1, before)) if m.document)
     assert "Новая версия" in card.content
-    assert card.button_texts() == ["Одобрить", "Правки", "Отклонить"]
+    assert card.button_texts() == ["Одобрить", "Правки", "Отклонить", "🗓 Проверю до…"]
