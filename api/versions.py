@@ -1,5 +1,7 @@
 """GET /api/versions/{id}/file: a version's file (or its feedback file) streamed from the
-file store to its student, that student's supervisor or an admin, as in the chat."""
+file store to its student, that student's supervisor or an admin, as in the chat.
+GET /api/versions/{id}/shared-text: the report of the text a version shares with other
+theses, for the thesis team and admins only (never the student), audited."""
 
 from __future__ import annotations
 
@@ -46,9 +48,24 @@ async def version_file(call: Call) -> web.StreamResponse:
     return response
 
 
+async def shared_text(call: Call) -> web.StreamResponse:
+    report = await call.services.shared_text.report(call.user, call.match("id"), "api")
+    # The report's own CSP (no script, nothing loaded) travels with it as a header too.
+    return web.Response(body=report.content, headers={
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Disposition": disposition(report.file_name),
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        "Cache-Control": "private, no-store",
+    })
+
+
 ENDPOINTS = (
     Endpoint("GET", r"/api/versions/{id:\d+}/file", version_file,
              "The file of a version (or, with feedback=true, the supervisor's feedback file)",
              None, query=FileQuery, roles=("its student", "their supervisor", "admin"),
              errors=(401, 403, 404), content_types=tuple(TYPES.values())),
+    Endpoint("GET", r"/api/versions/{id:\d+}/shared-text", shared_text,
+             "The report of the text a version shares with other theses (HTML)", None,
+             roles=("its thesis team", "admin"), errors=(400, 401, 403, 404),
+             content_types=("text/html",)),
 )

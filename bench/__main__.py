@@ -98,6 +98,8 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
         if isinstance(compared, dict) and "error" not in compared:
             await phase("compare_bg", "8. the bot while comparisons run",
                         lambda: phases.comparisons_in_background(env, cfg, mix_url, log))
+        await phase("similarity", "10. shared text",
+                    lambda: phases.similarity(env, cfg, mix_url, log))
     finally:
         if env is not None:
             for child in list(env.children):
@@ -131,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="tiny sizes, one repetition (a smoke run, under a minute)")
     parser.add_argument("--output", type=Path, default=None, help="where to write the report")
     parser.add_argument("--only", default="",
-                        help="comma-separated phases: mix,upload,scale,notify,export,start")
+                        help="comma-separated phases: mix,upload,scale,notify,export,start,"
+                             "compare,similarity")
     parser.add_argument("--reps", type=int, default=None,
                         help="repetitions of each measure (default 3; 1 with --quick)")
     parser.add_argument("--levels", default="",

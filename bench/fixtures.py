@@ -80,7 +80,7 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
             "now() - interval '900 days' "
             f"FROM generate_series(1, {n}) i")
         await conn.execute(
-            "INSERT INTO users (id, role, full_name, language, supervisor_id, reachable, "
+            "INSERT INTO users (id, role, full_name, language, invited_by_id, reachable, "
             "created_at) "
             f"SELECT {STU_BASE} + j, 'student', 'Student ' || lpad(j::text, 7, '0'), 'en', "
             f"{SUP_BASE} + (j % {n}) + 1, true, now() - interval '800 days' "
@@ -88,7 +88,7 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
         # Each student's team begins with their supervisor (as registration writes it).
         await conn.execute(
             "INSERT INTO thesis_members (student_id, user_id, role, created_at) "
-            "SELECT id, supervisor_id, 'supervisor', created_at FROM users "
+            "SELECT id, invited_by_id, 'supervisor', created_at FROM users "
             "WHERE role = 'student'")
         await conn.execute(
             "INSERT INTO theses (id, student_id, title, status, latest_version, created_at, "
@@ -112,7 +112,7 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
         await conn.execute(
             "INSERT INTO reviews (submission_id, reviewer_id, decision, comment, grade, "
             "created_at) "
-            "SELECT s.id, u.supervisor_id, "
+            "SELECT s.id, u.invited_by_id, "
             "CASE WHEN s.version < t.latest_version THEN 'changes_requested' "
             "ELSE t.status END, 'Comments on version ' || s.version, "
             "CASE WHEN s.version = t.latest_version AND t.status = 'approved' THEN 90 END, "
@@ -125,7 +125,7 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
             await conn.execute(
                 "INSERT INTO outbox (chat_id, kind, payload, status, attempts, "
                 "next_attempt_at, created_at, sent_at) "
-                "SELECT u.supervisor_id, 'new_submission', '{}'::json, 'sent', 1, "
+                "SELECT u.invited_by_id, 'new_submission', '{}'::json, 'sent', 1, "
                 "s.submitted_at, s.submitted_at, s.submitted_at "
                 "FROM submissions s JOIN theses t ON t.id = s.thesis_id "
                 "JOIN users u ON u.id = t.student_id ORDER BY s.id")

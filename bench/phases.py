@@ -999,6 +999,298 @@ async def comparisons_in_background(env: Env, cfg: Config, mix_url: str,
             "seconds": cfg.run_seconds}
 
 
+# --- 10. shared text (the similarity index and check) ---------------------------------------
+
+SIMILARITY_CACHE = infra.ROOT / ".cache" / "bench"
+ARCHIVE_VERSION = 1
+ARCHIVE_BASE = 8_000_000_000  # user ids of the archive's students
+REAL_SOURCES = 12  # archive theses with a stored text (the rest: index rows only)
+COPIED_FROM = 5  # sources the checked version copies one paragraph each from
+
+
+def _archive_files(theses: int, words: int) -> tuple[Path, Path]:
+    """The generated archive, built once: every thesis's LSH bands (random for all but the
+    first ``REAL_SOURCES``, whose text is generated and fingerprinted) as a PostgreSQL binary
+    COPY file, and the real sources' and the checked version's texts as JSON."""
+    import numpy as np
+
+    from services.similarity import fingerprint
+    from tests.support.shared_text import document
+    from tests.support.theses import Writer
+
+    SIMILARITY_CACHE.mkdir(parents=True, exist_ok=True)
+    stem = SIMILARITY_CACHE / f"similarity-v{ARCHIVE_VERSION}-{theses}x{words}"
+    bands, texts = stem.with_suffix(".copy"), stem.with_suffix(".json")
+    if bands.exists() and texts.exists():
+        return bands, texts
+    sources = [Writer(seed=1000 + k).thesis(words) for k in range(REAL_SOURCES)]
+    mine = Writer(seed=999).thesis(words)
+    for k in range(COPIED_FROM):  # one paragraph of each of five sources, here and there
+        section = mine.sections[(k * 7 + 3) % len(mine.sections)]
+        paragraphs = [p for s in sources[k].sections for p in s.paragraphs]
+        section.paragraphs.insert(0, paragraphs[len(paragraphs) // (k + 2)])
+    real = [fingerprint(document(t)).chunks for t in sources]
+    per_thesis = int(np.mean([len(c) for c in real]))
+    rng = np.random.default_rng(ARCHIVE_VERSION)
+    hashes = [np.asarray(c, dtype=np.int64) for c in real]
+    hashes.append(rng.integers(-(2**63), 2**63 - 1, size=(theses - REAL_SOURCES) * per_thesis,
+                               dtype=np.int64))
+    owners = [np.full(len(c), k, dtype=np.int32) for k, c in enumerate(real)]
+    owners.append(np.repeat(np.arange(REAL_SOURCES, theses, dtype=np.int32), per_thesis))
+    row = np.dtype([("fields", ">i2"), ("hlen", ">i4"), ("hash", ">i8"), ("slen", ">i4"),
+                    ("sid", ">i4")])
+    table = np.empty(sum(len(h) for h in hashes), dtype=row)
+    table["fields"], table["hlen"], table["slen"] = 2, 8, 4
+    table["hash"] = np.concatenate(hashes)
+    table["sid"] = np.concatenate(owners)  # the thesis's index; ids are added on load
+    with bands.open("wb") as out:
+        out.write(b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big"))
+        out.write(table.tobytes())
+        out.write((-1).to_bytes(2, "big", signed=True))
+    texts.write_text(json.dumps({"sources": [document(t).to_json() for t in sources],
+                                 "mine": document(mine).to_json()}), "utf-8")
+    return bands, texts
+
+
+_ARCHIVE_SQL = """
+SET session_replication_role = replica;
+INSERT INTO users (id, role, full_name, language, reachable, created_at)
+SELECT {base} + 100000 + i, 'supervisor', 'Archive supervisor ' || i, 'en', true, now()
+FROM generate_series(0, 49) i;
+INSERT INTO users (id, role, full_name, language, reachable, created_at)
+SELECT {base} + j, 'student', 'Archive student ' || j, 'en', true, now()
+FROM generate_series(0, {theses}) j;
+INSERT INTO thesis_members (student_id, user_id, role, created_at)
+SELECT {base} + j, {base} + 100000 + j % 50, 'supervisor', now()
+FROM generate_series(0, {theses}) j;
+INSERT INTO theses (id, student_id, title, status, latest_version, created_at, updated_at)
+SELECT {first} + j, {base} + j, 'Archived thesis ' || j, 'final', 1, now(), now()
+FROM generate_series(0, {theses}) j;
+INSERT INTO submissions (id, thesis_id, version, file_key, file_name, file_kind, file_size,
+                         sha256, submitted_at)
+SELECT {first} + j, {first} + j, 1, 'theses/archive-' || j, 'thesis.pdf', 'pdf', 100000,
+       md5(j::text) || md5(j::text), now() - (j % 7) * interval '365 days'
+FROM generate_series(0, {theses}) j;
+"""
+
+
+async def _load_archive(dsn: str, theses: int, bands: Path, texts: dict[str, Any]) -> int:
+    """The archive in a fresh database: theses 0..n−1 (ids from ``first``), their bands, the
+    real sources' texts; thesis n is the student whose new version is checked. ``first``."""
+    import asyncpg
+
+    first = 5_000_000
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(_ARCHIVE_SQL.format(base=ARCHIVE_BASE, theses=theses, first=first))
+        await conn.execute("CREATE TEMP TABLE bands_in (hash bigint, thesis int)")
+        await conn.copy_to_table("bands_in", source=str(bands), format="binary")
+        await conn.execute("ALTER TABLE similarity_bands DROP CONSTRAINT pk_similarity_bands")
+        await conn.execute("DROP INDEX ix_similarity_bands_submission_id")
+        await conn.execute("INSERT INTO similarity_bands (hash, submission_id) "
+                           f"SELECT DISTINCT hash, {first} + thesis FROM bands_in")
+        await conn.execute("ALTER TABLE similarity_bands ADD CONSTRAINT pk_similarity_bands "
+                           "PRIMARY KEY (hash, submission_id)")
+        await conn.execute("CREATE INDEX ix_similarity_bands_submission_id "
+                           "ON similarity_bands (submission_id)")
+        await conn.execute(
+            "INSERT INTO version_similarity (submission_id, chunks, percent, summary, "
+            "checked_at) SELECT submission_id, count(*), 0, '{}', now() "
+            "FROM similarity_bands GROUP BY submission_id")
+        await conn.executemany(
+            "INSERT INTO version_texts (submission_id, pages, words, content, created_at) "
+            "VALUES ($1, NULL, 20000, $2, now())",
+            [(first + k, text) for k, text in enumerate(texts["sources"])])
+        await conn.execute("SET session_replication_role = origin")
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+    return first
+
+
+async def _check_once(pool: Any, sessions: Any, deps: Any, folder: Path, text: Path,
+                      submission_id: int) -> dict[str, Any]:
+    """One version checked as the worker checks it: fingerprint (child), candidates from
+    the index (database), passages (child). Seconds of each, peak RSS of the child."""
+    from services.shared_text import SharedTextService
+
+    started = time.perf_counter()
+    answer = await pool.run({"task": "fingerprint", "submission_id": submission_id,
+                             "text_path": str(text), "out_dir": str(folder)})
+    found = json.loads(await asyncio.to_thread(Path(answer["fingerprint_path"]).read_text,
+                                               "utf-8"))
+    fingerprinted = time.perf_counter()
+    async with sessions() as session:
+        sources = await SharedTextService(session, deps).candidates(submission_id,
+                                                                    found["windows"])
+    looked_up = time.perf_counter()
+    path = folder / "candidates.jsonl"
+    await asyncio.to_thread(path.write_text, "".join(s.to_json() + "\n" for s in sources),
+                            "utf-8")
+    result = await pool.run({"task": "similarity", "submission_id": submission_id,
+                             "text_path": str(text), "candidates_path": str(path),
+                             "title": "bench", "version": 1, "out_dir": str(folder)})
+    done = time.perf_counter()
+    # The children's own time (as phase 8 counts a job): at nice 19 on a shared machine
+    # the wall time is mostly waiting for a CPU; the wall time is reported beside it.
+    fingerprint, match = float(answer["seconds"]), float(result["seconds"])
+    return {"seconds": fingerprint + (looked_up - fingerprinted) + match,
+            "wall": done - started, "fingerprint": fingerprint,
+            "lookup": looked_up - fingerprinted, "match": match,
+            "peak_mb": max(float(answer["peak_rss_mb"]), float(result["peak_rss_mb"])),
+            "candidates": len(sources), "summary": result["summary"],
+            "chunks": found["chunks"]}
+
+
+async def _keep_checking(pool: Any, sessions: Any, deps: Any, folder: Path, text: Path,
+                         submission_id: int, stop: asyncio.Event, done: list[int]) -> None:
+    from bot.isolation import JobFailed
+
+    while not stop.is_set():
+        try:
+            await _check_once(pool, sessions, deps, folder, text, submission_id)
+        except JobFailed:  # a child starved of CPU at its start: the worker would retry too
+            await asyncio.sleep(0.5)
+            continue
+        done[0] += 1
+
+
+async def similarity(env: Env, cfg: Config, mix_url: str, log: Any) -> dict[str, Any]:
+    """The shared-text index over a generated archive (10,000 theses of ~20,000 words; 500
+    in the smoke run): checking a new version, adding it to the index, the index's size,
+    and the bot's throughput on the mix while checks run beside it."""
+    from bot.isolation import ChildPool, Limits
+    from services.base import ServiceConfig, ServiceDeps
+    from services.shared_text import SharedOutcome, SharedTextService
+    from storage.db import create_engine, create_session_factory
+
+    theses, words = (500, 20_000) if cfg.quick else (10_000, 20_000)
+    t0 = time.perf_counter()
+    bands, texts_path = await asyncio.to_thread(_archive_files, theses, words)
+    built = time.perf_counter() - t0
+    texts = json.loads(await asyncio.to_thread(texts_path.read_text, "utf-8"))
+    _name, url = await env.database("similarity")
+    dsn = url.replace("postgresql+asyncpg://", "postgresql://")
+    t0 = time.perf_counter()
+    first = await _load_archive(dsn, theses, bands, texts)
+    loaded = time.perf_counter() - t0
+    mine_id = first + theses  # the archive's last student: the version checked
+    folder = env.tmp / "similarity"
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    text = folder / "mine.json"
+    await asyncio.to_thread(text.write_text, texts["mine"], "utf-8")
+    engine = create_engine(url)
+    sessions = create_session_factory(engine)
+    deps = ServiceDeps(files=create_file_store_for(env), config=ServiceConfig())
+    checks: list[dict[str, Any]] = []
+    adds: list[float] = []
+    try:
+        pool = ChildPool(1, Limits(timeout_seconds=120, memory_mb=512))
+        try:
+            # The worker keeps its child: the first check (the child's start) is not timed.
+            await _check_once(pool, sessions, deps, folder, text, mine_id)
+            for _rep in range(max(cfg.reps, 3)):
+                checks.append(await _check_once(pool, sessions, deps, folder, text, mine_id))
+        finally:
+            await pool.close()
+        for check in checks:
+            outcome = SharedOutcome(chunks=[int(c) for c in check["chunks"]],
+                                    summary=check["summary"], html_key=None, reason=None)
+            async with sessions() as session:
+                started = time.perf_counter()
+                await SharedTextService(session, deps).record(mine_id, outcome)
+                await session.commit()
+                adds.append(time.perf_counter() - started)
+        async with engine.connect() as conn:
+            size = (await conn.exec_driver_sql(
+                "SELECT pg_total_relation_size('similarity_bands') + "
+                "pg_total_relation_size('version_similarity')")).scalar_one()
+            rows = (await conn.exec_driver_sql(
+                "SELECT count(*) FROM similarity_bands")).scalar_one()
+        last = checks[-1]
+        sources = last["summary"].get("sources", [])
+        out: dict[str, Any] = {
+            "theses": theses, "words": words, "build_seconds": built, "load_seconds": loaded,
+            "check": median([c["seconds"] for c in checks]),
+            "wall": median([c["wall"] for c in checks]),
+            "fingerprint": median([c["fingerprint"] for c in checks]),
+            "lookup": median([c["lookup"] for c in checks]),
+            "match": median([c["match"] for c in checks]),
+            "peak_mb": max(c["peak_mb"] for c in checks), "candidates": last["candidates"],
+            "found_sources": len(sources), "percent": last["summary"].get("percent", 0.0),
+            "add": median(adds), "index_bytes_per_thesis": size / (theses + 1),
+            "band_rows_per_thesis": rows / (theses + 1)}
+        log(f"  archive {theses} theses × {words} words: built {built:.1f} s, loaded "
+            f"{loaded:.1f} s; index {out['index_bytes_per_thesis'] / 1024:.1f} KiB per "
+            f"thesis ({out['band_rows_per_thesis']:.0f} band rows)")
+        log(f"  check {out['check']:.2f} s, wall {out['wall']:.2f} s (fingerprint "
+            f"{out['fingerprint']:.2f}, look-up {out['lookup']:.2f}, passages "
+            f"{out['match']:.2f}; {out['candidates']} candidates, {len(sources)} sources "
+            f"found), peak {out['peak_mb']:.0f} MiB; add {out['add']:.3f} s")
+        try:
+            out.update(await _mix_with_checks(env, cfg, mix_url, sessions, deps, folder,
+                                              text, mine_id, log))
+        except Exception as exc:  # noqa: BLE001 - the other measures stand
+            out["throughput_error"] = f"{type(exc).__name__}: {exc}"[:300]
+            log(f"  throughput not measured: {out['throughput_error']}")
+    finally:
+        await engine.dispose()
+    return out
+
+
+def create_file_store_for(env: Env) -> Any:
+    from storage.files import S3FileStore
+
+    return S3FileStore(env.bucket, endpoint_url=env.s3_url, region="us-east-1")
+
+
+async def _mix_with_checks(env: Env, cfg: Config, mix_url: str, sessions: Any, deps: Any,
+                           folder: Path, text: Path, submission_id: int,
+                           log: Any) -> dict[str, Any]:
+    """Phase 1's mix against the bot, with and without checks running the whole time (in
+    a child at nice 19, its look-ups on the same PostgreSQL), as the worker runs them."""
+    from bot.isolation import ChildPool, Limits
+
+    dsn = mix_url.replace("postgresql+asyncpg://", "postgresql://")
+    pending = await pending_submissions(dsn)
+    level = 16 if 16 in cfg.levels else cfg.levels[-1]
+    actors = mix_actors(cfg.mix, pending, level)
+    bot, target = env.start_bot("bot-similarity", mix_url)
+    await bot.wait_ready()
+    runs: dict[str, list[RunResult]] = {"without": [], "with": []}
+    counts: list[int] = []
+    pool = ChildPool(1, Limits(timeout_seconds=60, memory_mb=512))
+    try:
+        async with Poster(connections=level * 2) as poster:
+            for rep in range(cfg.reps):
+                for mode in (("without", "with") if rep % 2 == 0 else ("with", "without")):
+                    stop, done = asyncio.Event(), [0]
+                    background = asyncio.create_task(_keep_checking(
+                        pool, sessions, deps, folder, text, submission_id, stop, done)) \
+                        if mode == "with" else None
+                    await env.emu("POST", "/_bench/reset")
+                    await closed_loop(poster, target, actors, cfg.warmup_seconds,
+                                      seed=rep + 200)
+                    before = done[0]
+                    result = await closed_loop(poster, target, actors, cfg.run_seconds,
+                                               seed=rep)
+                    runs[mode].append(result)
+                    if background is not None:
+                        counts.append(done[0] - before)
+                        stop.set()
+                        await background
+                    log(f"  rep {rep + 1} {mode:7} checks: {result.throughput:7.1f} upd/s"
+                        + (f"  ({counts[-1]} checks meanwhile)" if mode == "with" else ""))
+    finally:
+        await pool.close()
+        env.stop(bot)
+    without, with_ = summarize(runs["without"]), summarize(runs["with"])
+    return {"level": level, "without": without, "with": with_,
+            "ratio": with_["throughput"] / without["throughput"]
+            if without["throughput"] else float("nan"),
+            "checks_meanwhile": median([float(c) for c in counts])}
+
+
 # --- 9. a supervisor with many students: /message to 300, the Monday digest ----------------
 
 CASELOAD_SUP = 8_000_000

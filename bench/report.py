@@ -174,6 +174,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                      f"{start['bot']['rss'] / MiB:.0f} MiB (bare aiogram "
                      f"{start['floor']['rss'] / MiB:.0f} MiB)", None))
     rows.extend(_compare_targets(results))
+    rows.extend(_similarity_targets(results))
     return rows
 
 
@@ -203,6 +204,57 @@ def _compare_targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool 
     return rows
 
 
+def _similarity_targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    found = results.get("similarity")
+    if not isinstance(found, dict) or "error" in found:
+        return []
+    return [
+        ("10. checking a new version (shared text)", "≤ 2 s",
+         f"{found['check']:.2f} s (wall {found['wall']:.2f} s; {found['theses']:,} theses, "
+         f"{found['candidates']} candidates)", found["check"] <= 2.0),
+        ("10. checker peak memory (child)", "≤ 256 MB", f"{found['peak_mb']:.0f} MiB",
+         found["peak_mb"] <= 256),
+        ("10. adding a version to the index", "≤ 0.5 s", f"{found['add']:.3f} s",
+         found["add"] <= 0.5),
+        ("10. index size per thesis", "reported",
+         f"{found['index_bytes_per_thesis'] / 1024:.1f} KiB "
+         f"({found['band_rows_per_thesis']:.0f} band rows)", None),
+        ("10. throughput with checks running", "≥ 0.9× without",
+         f"{found['ratio']:.2f}×" if "ratio" in found else "not measured",
+         found["ratio"] >= 0.9 if "ratio" in found else None),
+    ]
+
+
+def _similarity(add: Any, found: Any) -> None:
+    add("## 10. Shared text\n")
+    add("A generated archive (built once, cached in `.cache/bench/`): theses of ~20,000 "
+        "words, twelve with a stored text and the fingerprint of it, the others index rows "
+        "only (random band hashes, as many per thesis as a real one has), loaded by COPY. "
+        "One new version copying a paragraph from each of five archive theses is checked "
+        "as the worker checks it: fingerprinted in a child (`bot/isolation.py`), its "
+        "candidates looked up in `similarity_bands`, its passages matched in the child. "
+        "Then its bands are added to the index. The throughput rows: phase 1's mix against "
+        "the bot, alternately without and with such checks running the whole time. The "
+        "check's time is the children's own time plus the look-up (as phase 8 counts a "
+        "job); the wall time beside it includes waiting for a CPU at nice 19.\n")
+    if _failed(add, found):
+        return
+    add("| theses | check s | fingerprint s | look-up s | passages s | child peak MiB | "
+        "add s | sources found | index per thesis |\n|---|---|---|---|---|---|---|---|---|")
+    add(f"| {found['theses']:,} | {found['check']:.2f} | {found['fingerprint']:.2f} "
+        f"| {found['lookup']:.2f} | {found['match']:.2f} | {found['peak_mb']:.0f} "
+        f"| {found['add']:.3f} | {found['found_sources']} "
+        f"| {found['index_bytes_per_thesis'] / 1024:.1f} KiB |\n")
+    if "with" not in found:
+        add(f"Throughput not measured: {found.get('throughput_error', '?')}\n")
+        return
+    add("| checks | upd/s | p50 ms | p99 ms |\n|---|---|---|---|")
+    for mode in ("without", "with"):
+        row = found[mode]
+        add(f"| {mode} | {row['throughput']:.1f} | {_fmt(row['p50'])} | {_fmt(row['p99'])} |")
+    add(f"\n{found['checks_meanwhile']:.0f} checks ran in each measurement (median).\n")
+
+
 def console_table(results: dict[str, Any]) -> str:
     rows = targets(results)
     width = max((len(r[0]) for r in rows), default=10)
@@ -210,7 +262,7 @@ def console_table(results: dict[str, Any]) -> str:
     for name, target, result, ok in rows:
         lines.append(f"{name:<{width}}  {target:<32}  {result}  [{_mark(ok)}]")
     for key in ("mix", "upload", "scale", "notify", "export", "start", "api", "compare",
-                "compare_bg"):
+                "compare_bg", "similarity"):
         value = results.get(key)
         if isinstance(value, dict) and "error" in value:
             lines.append(f"{key}: FAILED (see the report)")
@@ -256,6 +308,7 @@ async def render(results: dict[str, Any]) -> str:
     _export(add, results.get("export"))
     _api(add, results.get("api"), cfg)
     _compare(add, results.get("compare"), results.get("compare_bg"))
+    _similarity(add, results.get("similarity"))
     if NOTES.exists() and not results["quick"]:
         add(NOTES.read_text().strip() + "\n")
     return "\n".join(out)

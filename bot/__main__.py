@@ -1,4 +1,5 @@
-"""Command line: ``python -m bot [run|migrate|sandbox|backup|restore|backups]``."""
+"""Command line: ``python -m bot COMMAND`` (run, migrate, sandbox, backup, restore, backups,
+similarity-reindex)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup_id")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sub.add_parser("backups", help="list the available backups")
+    sub.add_parser("similarity-reindex",
+                   help="rebuild the shared-text index from the stored texts of every version")
     return parser
 
 
@@ -57,6 +60,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if command == "sandbox":
         return _sandbox(settings, args.port)
+    if command == "similarity-reindex":
+        from bot.ops.similarity import reindex_command
+
+        return asyncio.run(reindex_command(settings))
     from bot.ops import backup
 
     if command == "backup":

@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     # What changed since the last version: limits of one comparison job (its child process).
     diff_timeout_seconds: float = Field(default=60.0, gt=0)
     diff_memory_mb: int = Field(default=512, ge=128)
+    # Text shared with other theses: above this share the card is marked ⚠️.
+    similarity_alert_percent: float = Field(default=10.0, ge=0, le=100)
 
     # Where people reach this app's HTTP port (calendar feeds, export download links).
     public_base_url: str | None = None

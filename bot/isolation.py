@@ -192,7 +192,8 @@ def _child_env() -> dict[str, str]:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
            "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths)),
            "PYTHONDONTWRITEBYTECODE": "1",
-           # One thread per numeric library: the child may start no more (RLIMIT_NPROC).
+           # One thread per numeric library: the child may start no more (RLIMIT_NPROC); so
+           # numpy's BLAS (services/similarity.py) keeps no per-thread buffers either.
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     for name in ("LANG", "LC_ALL"):
         if name in os.environ:
@@ -208,9 +209,15 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
     ``job``: new_path, new_kind, old_text_path | None, old_path | None, old_kind | None,
     old_reason | None, old_version | None, new_version, title, out_dir. Answer: text_path | None,
     pages | None, words | None, summary | None, html_path | None, reason | None.
+    With ``task: "similarity"`` it is the shared-text check instead (``similarity_job``).
     """
     from services.text_diff import run_job
 
+    if job.get("task") == "similarity":
+        return similarity_job(job)
+    if job.get("task") == "fingerprint":  # a stored text (the benchmark, a reindex)
+        return {"fingerprint_path": _fingerprint(Path(job["text_path"]).read_text("utf-8"),
+                                                 Path(job["out_dir"]))}
     out = Path(job["out_dir"])
     old_text = Path(job["old_text_path"]).read_text("utf-8") \
         if job.get("old_text_path") else None
@@ -225,15 +232,57 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
     if result.text is not None:
         (out / "text.json").write_text(result.text, "utf-8")
         answer["text_path"] = str(out / "text.json")
+        answer["fingerprint_path"] = _fingerprint(result.text, out)
     if result.html is not None:
         (out / "changes.html").write_text(result.html, "utf-8")
         answer["html_path"] = str(out / "changes.html")
     return answer
 
 
+def _fingerprint(text: str, out: Path) -> str:
+    """The version's LSH bands (services/similarity.py), for the index and its look-up."""
+    from services.similarity import fingerprint
+    from services.text_diff import DocumentText
+
+    found = fingerprint(DocumentText.from_json(text))
+    (out / "fingerprint.json").write_text(json.dumps(
+        {"words": found.words, "chunks": found.chunks, "windows": found.windows}), "utf-8")
+    return str(out / "fingerprint.json")
+
+
+def similarity_job(job: dict[str, Any]) -> dict[str, Any]:
+    """The passages a version shares with the candidates the parent found in the index.
+
+    ``job``: text_path (the version's DocumentText JSON), candidates_path (one JSON object a
+    line: submission_id, title, year, supervisor, text), title, version, out_dir. Answer:
+    summary (services.similarity.Check.summary), html_path | None (only when text is shared).
+    """
+    from services.similarity import Candidate, check, render_html
+    from services.text_diff import DocumentText
+
+    out = Path(job["out_dir"])
+    text = DocumentText.from_json(Path(job["text_path"]).read_text("utf-8"))
+    candidates = []
+    with Path(job["candidates_path"]).open(encoding="utf-8") as lines:
+        for line in lines:
+            raw = json.loads(line)
+            candidates.append(Candidate(
+                submission_id=int(raw["submission_id"]), title=str(raw["title"]),
+                year=int(raw["year"]), supervisor=str(raw["supervisor"]),
+                text=DocumentText.from_json(raw["text"])))
+    result, words = check(text, candidates)
+    answer: dict[str, Any] = {"summary": result.summary(), "html_path": None}
+    if result.sources:
+        page = render_html(result, words, title=str(job["title"]),
+                           version=int(job["version"]))
+        (out / "shared-text.html").write_text(page, "utf-8")
+        answer["html_path"] = str(out / "shared-text.html")
+    return answer
+
+
 # Imported while the child starts, so that a job's time is the job's.
 comparison_job.preload = (  # type: ignore[attr-defined]
-    "services.text_diff", "pypdfium2", "defusedxml.ElementTree")
+    "services.text_diff", "services.similarity", "pypdfium2", "defusedxml.ElementTree")
 
 
 def _child_main(memory_mb: int, target: str) -> None:

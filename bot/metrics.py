@@ -14,6 +14,9 @@ from services.metrics import THESIS_SUBMISSIONS as THESIS_SUBMISSIONS
 from services.metrics import USER_REGISTRATIONS as USER_REGISTRATIONS
 from services.metrics import VERSION_COMPARE_FAILURES as VERSION_COMPARE_FAILURES
 
+UPDATES_UNREADABLE = Counter(
+    "telegram_updates_unreadable_total", "Updates of a getUpdates batch that could not be "
+    "read (skipped; the rest of the batch was handled)", registry=REGISTRY)
 TELEGRAM_UPDATES = Counter(
     "telegram_updates_total", "Updates received", ["type"], registry=REGISTRY)
 UPDATE_SECONDS = Histogram(

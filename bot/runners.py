@@ -22,7 +22,7 @@ from bot.dispatcher import create_dispatcher, create_progress_kit
 from bot.isolation import Limits
 from bot.logging import setup_logging
 from bot.middlewares.observability import InFlight
-from bot.web import STOPPING, create_web_app
+from bot.web import DEAD, STOPPING, create_web_app
 from bot.workers import OutboxSender, Scheduler, SenderConfig
 from bot.workers.comparison import ComparisonConfig, ComparisonWorker
 from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
@@ -31,6 +31,8 @@ from telegram.menu import set_default_menus
 from telegram.texts import Texts
 
 log = structlog.get_logger("bot.runner")
+# The exit status of a process whose poller died (any non-zero gets it restarted).
+EXIT_POLLING_DIED = 3
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -87,6 +89,8 @@ class BotProcess:
                                      access_log=None)
         self._tasks: list[asyncio.Task[None]] = []
         self.port: int | None = None
+        # What run_bot returns: non-zero when a part died (the orchestrator restarts us).
+        self.exit_code = 0
 
     def _wake_workers(self) -> None:
         """A change was committed with notifications (and maybe a comparison job)."""
@@ -128,8 +132,24 @@ class BotProcess:
         log.info("started", mode=self.settings.bot_mode, port=self.port)
 
     async def _poll(self, updates: list[str]) -> None:
-        await self.dp.start_polling(self.bot, handle_signals=False, close_bot_session=False,
-                                    allowed_updates=updates, polling_timeout=25)
+        """aiogram's polling; if it ends while the process is not stopping (getMe refused or
+        unreadable, any error it does not retry), the process is dead: /ready says so, the
+        reason is logged, and ``run_bot`` exits non-zero so that it is restarted."""
+        reason = "polling ended"
+        try:
+            await self.dp.start_polling(self.bot, handle_signals=False,
+                                        close_bot_session=False, allowed_updates=updates,
+                                        polling_timeout=25)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any end of the poller is fatal
+            reason = f"{type(exc).__name__}: {str(exc)[:300]}"
+        if self.stop_event.is_set():
+            return
+        self.app[DEAD]["polling"] = reason
+        self.exit_code = EXIT_POLLING_DIED
+        log.error("polling_died", reason=reason)
+        self.stop_event.set()
 
     async def stop(self) -> None:
         """Stop intake, let in-flight updates finish (bounded), then close the pools."""
@@ -168,4 +188,4 @@ async def run_bot(settings: Settings) -> int:
     await process.stop_event.wait()
     log.info("stopping")
     await process.stop()
-    return 0
+    return process.exit_code

@@ -27,6 +27,8 @@ from storage.db import ping
 log = structlog.get_logger("bot.web")
 DEPS = web.AppKey("deps", AppDeps)
 STOPPING = web.AppKey("stopping", asyncio.Event)
+# Parts of the process that died for good (the poller): named here, /ready is 503.
+DEAD = web.AppKey("dead", dict[str, str])
 CHECK_TIMEOUT = 2.0
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -86,6 +88,9 @@ async def ready(request: web.Request) -> web.Response:
     failed = sorted(name for name, error in results.items() if error is not None)
     if request.app[STOPPING].is_set():
         failed.append("shutting_down")
+    for part, reason in request.app[DEAD].items():
+        body[part] = f"failed: {reason}"
+        failed.append(part)
     body["status"] = "ready" if not failed else "unavailable"
     if failed:
         body["failed"] = failed
@@ -117,6 +122,7 @@ def create_web_app(settings: Settings, deps: AppDeps, *, dispatcher: Dispatcher 
                           client_max_size=1024 * 1024)
     app[DEPS] = deps
     app[STOPPING] = asyncio.Event()
+    app[DEAD] = {}
     app.router.add_get("/health", health)
     app.router.add_get("/ready", ready)
     app.router.add_get("/metrics", metrics)

@@ -39,6 +39,12 @@ class ChangesCb(CallbackData, prefix="wc"):
     submission_id: RowId
 
 
+class SharedTextCb(CallbackData, prefix="sx"):
+    """🔎 Shared text: the report of the text a version shares with other theses."""
+
+    submission_id: RowId
+
+
 class InviteRevokeCb(CallbackData, prefix="ir"):
     invite_id: RowId
 

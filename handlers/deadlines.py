@@ -258,8 +258,8 @@ async def student_deadlines(message: Message, services: Services, user: User,
 def create_router() -> Router:
     router = Router(name=__name__)
     supervisor = Router(name=__name__ + ".supervisor")
-    supervisor.message.filter(HasRole(Role.SUPERVISOR))
-    supervisor.callback_query.filter(HasRole(Role.SUPERVISOR))
+    supervisor.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER))
+    supervisor.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER))
     supervisor.message.register(deadline, Command("deadline"))
     supervisor.callback_query.register(target_picked, DeadlineTargetCb.filter())
     supervisor.message.register(milestones_list, Command("milestones"))

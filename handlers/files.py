@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Bot, Router
 from aiogram.types import BufferedInputFile, CallbackQuery
 
-from handlers.callbacks import ChangesCb, FileCb, ReportCb
+from handlers.callbacks import ChangesCb, FileCb, ReportCb, SharedTextCb
 from handlers.filters import Registered
 from services.context import Services
 from storage.models import User
@@ -42,10 +42,20 @@ async def send_changes(query: CallbackQuery, callback_data: ChangesCb, services:
                             BufferedInputFile(detail.content, filename=detail.file_name))
 
 
+async def send_shared_text(query: CallbackQuery, callback_data: SharedTextCb,
+                           services: Services, user: User, bot: Bot) -> None:
+    """🔎 Shared text: the report (HTML), for the thesis team and admins; audited."""
+    report = await services.shared_text.report(user, callback_data.submission_id, "chat")
+    await query.answer()
+    await bot.send_document(query.from_user.id,
+                            BufferedInputFile(report.content, filename=report.file_name))
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.filter(Registered())
     router.callback_query.register(send_file, FileCb.filter())
     router.callback_query.register(send_report, ReportCb.filter())
     router.callback_query.register(send_changes, ChangesCb.filter())
+    router.callback_query.register(send_shared_text, SharedTextCb.filter())
     return router

@@ -29,7 +29,7 @@ from handlers.pickers import ALL_STUDENTS, picked_name, student_picker
 from services.context import Services
 from services.errors import DomainError, InvalidDeadline, InvalidMeeting
 from services.meetings import TITLE_MAX, MeetingView, clean_place, clean_title
-from services.vocabulary import MeetingAnswer, Role
+from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
 from storage.models import MeetingItem, User
 from telegram.notifications import record_text
 from telegram.render import clip, split_lines
@@ -177,7 +177,7 @@ async def meetings_list(message: Message, services: Services, user: User, t: Tex
     ordered = (upcoming + past)[:LIST_LIMIT]
     lines = [t("meetings.header", upcoming=len(upcoming), past=len(past))]
     lines += [meeting_line(t, v, now, number=n, viewer=user) for n, v in enumerate(ordered, 1)]
-    buttons = _list_buttons(t, ordered, now) if user.role == Role.SUPERVISOR.value else None
+    buttons = _list_buttons(t, ordered, now) if user.role in TEAM_SIDE else None
     chunks = split_lines(lines)
     for chunk in chunks[:-1]:
         await message.answer(chunk)
@@ -324,8 +324,8 @@ async def got_correction(message: Message, state: FSMContext, services: Services
 def create_router() -> Router:
     router = Router(name=__name__)
     supervisor = Router(name=__name__ + ".supervisor")
-    supervisor.message.filter(HasRole(Role.SUPERVISOR))
-    supervisor.callback_query.filter(HasRole(Role.SUPERVISOR))
+    supervisor.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER))
+    supervisor.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER))
     supervisor.message.register(meeting, Command("meeting"))
     supervisor.callback_query.register(target_picked, MeetingTargetCb.filter())
     supervisor.callback_query.register(meeting_pressed, MeetingCb.filter())
@@ -351,7 +351,7 @@ def create_router() -> Router:
     student_steps.message.register(need_text, StateFilter(MeetingStates.correction))
     student.include_router(student_steps)
     both = Router(name=__name__ + ".both")
-    both.message.filter(HasRole(Role.SUPERVISOR, Role.STUDENT))
+    both.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.STUDENT))
     both.message.register(meetings_list, Command("meetings"))
     router.include_routers(supervisor, student, both)
     return router

@@ -84,8 +84,8 @@ async def _promise(services: Services, user: User, t: Texts, bot: Bot, submissio
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
-    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    router.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
+    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
     router.callback_query.register(pressed, PromiseCb.filter())
     steps = conversation_steps(__name__ + ".steps", PromiseStates)
     steps.message.register(got_date, StateFilter(PromiseStates.date),

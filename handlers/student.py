@@ -55,7 +55,9 @@ async def history(message: Message, services: Services, user: User, t: Texts) ->
     comments = await services.threads.counts([row.submission.id for row in rows])
     changes = await services.comparisons.of_versions(
         [(row.submission.id, row.submission.version) for row in rows])
-    for text, markup in views.history(t, thesis, rows, grade, comments, changes=changes):
+    shared = await services.shared_text.of_versions([row.submission.id for row in rows])
+    for text, markup in views.history(t, thesis, rows, grade, comments, changes=changes,
+                                      shared=shared, own=True):
         await message.answer(text, reply_markup=markup)
     met = history_lines(t, await services.meetings.of_user(user), services.meetings.now(), user)
     for chunk in split_lines(met) if met else []:

@@ -177,7 +177,9 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
     if isinstance(query.message, Message):
         messages = views.history(t, thesis, rows,
                                  await services.overview.examiner_grade(thesis), comments,
-                                 notes_lines(t, notes), changes=changes)
+                                 notes_lines(t, notes), changes=changes,
+                                 shared=await services.shared_text.of_versions(
+                                     [row.submission.id for row in rows]))
         text, keyboard = messages[-1]
         note = (t("threads.note_button"), NoteCb(student_id=student.id))
         team = (t("students.team_button"), TeamCb(action=TeamAction.VIEW, student_id=student.id))
@@ -261,8 +263,8 @@ async def reopen_need_text(message: Message, t: Texts) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
-    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    router.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
+    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
     router.message.register(queue, Command("queue"))
     router.callback_query.register(queue_page, QueuePageCb.filter())
     router.message.register(students, Command("students"))

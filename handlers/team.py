@@ -153,8 +153,8 @@ async def _record(message: Message, state: FSMContext, services: Services, user:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
-    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    router.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
+    router.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
     router.callback_query.register(pressed, TeamCb.filter())
     steps = conversation_steps(__name__ + ".steps", GradeStates)
     steps.message.register(got_grade, StateFilter(GradeStates.grade), Magic(F.text))

@@ -7,12 +7,20 @@ from collections.abc import Mapping, Sequence
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 
-from handlers.callbacks import ChangesCb, FileCb, ReportCb, ThreadAction, ThreadCb
+from handlers.callbacks import (
+    ChangesCb,
+    FileCb,
+    ReportCb,
+    SharedTextCb,
+    ThreadAction,
+    ThreadCb,
+)
 from handlers.keyboards import file_buttons
 from services.compare_jobs import ChangeView
+from services.shared_text import SharedView
 from storage.models import ExaminerGrade, Thesis
 from storage.repositories.theses import VersionRow
-from telegram.changes import changes_line
+from telegram.changes import changes_line, shared_line
 from telegram.render import clip, size, split_lines
 from telegram.texts import Raw, Texts
 
@@ -22,12 +30,15 @@ def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
             comments: Mapping[int, int] | None = None,
             extra: Sequence[str] = (),
             changes: Mapping[int, ChangeView] | None = None,
+            shared: Mapping[int, SharedView] | None = None, own: bool = False,
             ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """Messages (text, buttons) listing every version with what changed since the one
-    before and its number of comments, the grades, and the ``extra`` lines after them;
+    before, the text it shares with other theses (``own``: the student's history, only the
+    share) and its number of comments, the grades, and the ``extra`` lines after them;
     buttons go with the last one."""
     comments = comments or {}
     changes = changes or {}
+    shared = shared or {}
     if thesis is None or not rows:
         return [(chunk, None) for chunk in split_lines([t("history.none"), *extra])]
     lines = [t("history.header", title=thesis.title, count=len(rows))]
@@ -47,7 +58,8 @@ def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
             if review and review.comment else None,
             grade=t.raw("history.grade", grade=review.grade)
             if review and review.grade is not None else None)
-            + changes_line(t, changes.get(row.submission.id), 600).replace("\n", "\n   ", 1))
+            + changes_line(t, changes.get(row.submission.id), 600).replace("\n", "\n   ", 1)
+            + shared_line(t, shared.get(row.submission.id), own=own).replace("\n", "\n   ", 1))
         buttons.append((t("history.file_button", version=row.submission.version),
                         FileCb(submission_id=row.submission.id)))
         if review and review.feedback_file_key:
@@ -61,6 +73,10 @@ def history(t: Texts, thesis: Thesis | None, rows: list[VersionRow],
         if view is not None and view.has_detail:
             buttons.append((t("compare.history_button", version=row.submission.version),
                             ChangesCb(submission_id=row.submission.id)))
+        found = shared.get(row.submission.id)
+        if not own and found is not None and found.has_report:
+            buttons.append((t("shared.history_button", version=row.submission.version),
+                            SharedTextCb(submission_id=row.submission.id)))
     buttons += _grades(t, lines, rows, examiner)
     chunks = split_lines([*lines, *extra])
     # Telegram allows 100 buttons a message; the newest versions matter most.

@@ -18,13 +18,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from services.base import BaseService, ServiceConfig, read_only
 from services.errors import CannotChangeAccess, NotAllowed, NotFound
 from services.notifications import AccessDeactivated, AccessReactivated, notify
+from services.reviews import ReviewService
+from services.team import students_on_teams_of
 from services.vocabulary import Role
 from storage.models import User
 from storage.repositories import audit, invites, users
 
 PAGE_SIZE = 20
 # Admins manage these; admins themselves come and go with ADMIN_IDS.
-MANAGED = (Role.SUPERVISOR.value, Role.STUDENT.value)
+MANAGED = (Role.SUPERVISOR.value, Role.MEMBER.value, Role.STUDENT.value)
 
 
 class Revoked(StrEnum):
@@ -91,6 +93,10 @@ class AccessService(BaseService):
                      object_type="user", object_id=user_id, at=now, role=person.role,
                      invites_revoked=revoked_count)
         notify(self.session, user_id, AccessDeactivated(), now)
+        # A version that waited for their approval alone is decided now.
+        settle = ReviewService(self.session, self.deps).settle_waiting
+        for student in await students_on_teams_of(self.session, user_id):
+            await settle(student.id, gone=(user_id,))
         await self.session.commit()
         await self._changed(person, now)
         return AccessChange(person, changed=True, invites_revoked=revoked_count)

@@ -24,7 +24,7 @@ from icalendar import Calendar, Event
 from services.access import revoked
 from services.base import BaseService
 from services.meetings import LENGTH, MeetingService, MeetingView
-from services.vocabulary import MeetingAnswer, Role
+from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
 from storage.models import CalendarToken, Milestone, User
 from storage.repositories import audit, links, milestones, users
 
@@ -109,7 +109,7 @@ class CalendarService(BaseService):
         calendar.add("x-wr-calname", f"Thesis: {owner.full_name}")
         calendar.add("x-wr-timezone", self.config.tz.key)
         rows: list[tuple[Milestone, str | None]]
-        if owner.role == Role.SUPERVISOR.value:
+        if owner.role in TEAM_SIDE:
             rows = [(m, s.full_name) for m, s in await milestones.of_supervisor(
                 self.session, owner.id)]
         elif owner.role == Role.STUDENT.value:

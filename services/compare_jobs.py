@@ -23,11 +23,13 @@ from services.base import BaseService, read_only
 from services.errors import ComparisonNotReady, NotAllowed, NotFound, StorageUnavailable
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
+from services.shared_text import SharedOutcome, SharedTextService, SharedView
+from services.shared_text import view_of as shared_view_of
 from services.team import may_see
 from services.text_diff import Summary
 from services.vocabulary import ComparisonStatus
 from storage.models import OutboxMessage, User, VersionComparison, VersionText
-from storage.repositories import comparisons, outbox, theses
+from storage.repositories import comparisons, outbox, similarity, theses
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
 NO_TEXT_REASONS = frozenset({"no_text", "encrypted"})
@@ -85,6 +87,7 @@ class Outcome:
     reason: str | None
     pages: int | None = None
     words: int = 0
+    shared: SharedOutcome | None = None  # text shared with other theses
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class Cards:
     unsent: int
     decided: bool
     view: ChangeView | None
+    shared: SharedView | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,10 @@ class ComparisonService(BaseService):
             await comparisons.save_text(self.session, VersionText(
                 submission_id=plan.submission_id, pages=outcome.pages, words=outcome.words,
                 content=outcome.text, created_at=now))
-        status = ComparisonStatus.EDITING if plan.version >= 2 else ComparisonStatus.DONE
+        # A first version's card is edited only to carry its shared text.
+        shows = plan.version >= 2 or (outcome.shared is not None
+                                      and outcome.shared.summary is not None)
+        status = ComparisonStatus.EDITING if shows else ComparisonStatus.DONE
         written = await comparisons.finish(
             self.session, job.submission_id, job.attempt, status=status.value,
             base_submission_id=plan.base_id, reason=outcome.reason,
@@ -167,6 +174,9 @@ class ComparisonService(BaseService):
         if not written:
             await self.session.rollback()
             return False
+        if outcome.shared is not None:
+            await SharedTextService(self.session, self.deps).record(plan.submission_id,
+                                                                    outcome.shared)
         await self.session.commit()
         # A first version's scan is no failure yet (there is nothing to compare it with);
         # a hostile file is, whichever version it is.
@@ -202,8 +212,11 @@ class ComparisonService(BaseService):
         sent = [card for card in await outbox.sent_about(self.session, ref, [kind])
                 if card.id not in done]
         unsent = await comparisons.unsent_cards(self.session, ref, kind)
+        shared = await similarity.get(self.session, job.submission_id)
         return Cards(rows=sent, unsent=unsent, decided=review is not None,
-                     view=view_of(row, submission.version))
+                     view=view_of(row, submission.version),
+                     shared=shared_view_of(shared, self.config.similarity_alert_percent)
+                     if shared is not None else None)
 
     async def edited(self, job: Job, ids: Collection[int], *, done: bool,
                      again_at: datetime) -> None:

@@ -22,6 +22,7 @@ from services.promises import PromiseService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
+from services.shared_text import SharedTextService
 from services.submissions import SubmissionService
 from services.team_management import TeamService
 from services.threads import ThreadService
@@ -104,6 +105,10 @@ class Services:
     @cached_property
     def comparisons(self) -> ComparisonService:
         return ComparisonService(self.session, self.deps)
+
+    @cached_property
+    def shared_text(self) -> SharedTextService:
+        return SharedTextService(self.session, self.deps)
 
     @cached_property
     def messaging(self) -> MessagingService:

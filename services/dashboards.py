@@ -14,7 +14,7 @@ from services import urgency
 from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.overview import judge_students
-from services.team import may_see, scope_of
+from services.team import may_see, scope_of, supervisor_of
 from services.urgency import Filter, Judged
 from services.vocabulary import Role, ThesisStatus
 from storage.models import Milestone, Thesis, User
@@ -95,9 +95,10 @@ def weekly(per_day: dict[date, int], today: date, weeks: int = CHART_WEEKS) -> l
 class DashboardService(BaseService):
     @read_only
     async def supervisor_of(self, user: User) -> User | None:
-        if user.supervisor_id is None:
+        """The supervisor of a student's thesis (the team's); None for anyone else."""
+        if user.role != Role.STUDENT.value:
             return None
-        return await users.get(self.session, user.supervisor_id)
+        return await supervisor_of(self.session, user.id)
 
     @read_only
     async def timeline(self, actor: User, student_id: int) -> Timeline:
@@ -108,9 +109,7 @@ class DashboardService(BaseService):
         if not await may_see(self.session, actor, student):
             raise NotAllowed()
         thesis, rows = await theses.with_versions(self.session, student_id)
-        supervisor = None
-        if student.supervisor_id is not None:
-            supervisor = await users.get(self.session, student.supervisor_id)
+        supervisor = await supervisor_of(self.session, student.id)
         return Timeline(student, supervisor, thesis, rows,
                         await milestones.of_student(self.session, student_id), self.clock.now())
 

@@ -18,7 +18,8 @@ from services.notifications import (
     MilestoneExtended,
     notify,
 )
-from services.vocabulary import Role
+from services.team import students_of
+from services.vocabulary import TEAM_SIDE
 from storage.models import Milestone, MilestoneExtension, Submission, User
 from storage.repositories import audit, milestones, users
 
@@ -112,7 +113,7 @@ class DeadlineService(BaseService):
     @read_only
     async def students(self, supervisor: User) -> list[User]:
         self._require_supervisor(supervisor)
-        return list(await users.students_of(self.session, supervisor.id))
+        return list(await students_of(self.session, supervisor))
 
     def parse_due(self, raw: str | None) -> datetime:
         return parse_due(raw, self.config.tz, self.clock.now())
@@ -145,7 +146,7 @@ class DeadlineService(BaseService):
         transaction (a meeting's action item made a milestone)."""
         self._require_supervisor(supervisor)
         wanted = set(student_ids)
-        targets = [s for s in await users.students_of(self.session, supervisor.id)
+        targets = [s for s in await students_of(self.session, supervisor)
                    if s.id in wanted]
         if not targets:
             raise NotFound()
@@ -171,7 +172,7 @@ class DeadlineService(BaseService):
         return created
 
     async def _targets(self, supervisor: User, student_id: int | None) -> list[User]:
-        mine = list(await users.students_of(self.session, supervisor.id))
+        mine = list(await students_of(self.session, supervisor))
         if student_id is None:
             if not mine:
                 raise NotFound()
@@ -305,7 +306,8 @@ class DeadlineService(BaseService):
         return milestone
 
     def _require_supervisor(self, user: User) -> None:
-        if user.role != Role.SUPERVISOR.value:
+        # A supervisor or a team member; whose students they are is the team's answer.
+        if user.role not in TEAM_SIDE:
             raise NotAllowed()
 
     def now(self) -> datetime:

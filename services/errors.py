@@ -168,6 +168,12 @@ class ComparisonNotReady(DomainError):
     code = "comparison_not_ready"
 
 
+class SharedTextNotReady(DomainError):
+    """🔎 Shared text was pressed before the version was checked (or it could not be)."""
+
+    code = "shared_text_not_ready"
+
+
 class UploadCancelled(DomainError):
     """The user sent /cancel while their file was arriving: nothing of it is kept."""
 

@@ -31,10 +31,10 @@ from sqlalchemy.orm import aliased
 
 from services.access import revoked
 from services.base import BaseService
-from services.errors import NotAllowed
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
-from services.vocabulary import Role
+from services.team import scope_of, students_on_teams_of
+from services.vocabulary import Role, TeamRole
 from storage.models import (
     AuditEntry,
     Base,
@@ -48,7 +48,9 @@ from storage.models import (
     Review,
     Submission,
     Thesis,
+    ThesisMember,
     User,
+    VersionSimilarity,
 )
 from storage.repositories import audit, links, meetings, users
 
@@ -59,7 +61,7 @@ CHUNK = 256 * 1024
 VERSION_COLUMNS = ("student_id", "student", "username", "supervisor", "thesis", "status",
                    "version", "submitted_at", "file_name", "size_bytes", "decision", "grade",
                    "reviewed_at", "milestone", "due_at", "on_time", "checklist_items",
-                   "examiner_grade")
+                   "examiner_grade", "shared_text_percent")
 MEETING_COLUMNS = ("meeting_id", "title", "starts_at", "place", "student_id", "student",
                    "answer", "agreed_at", "correction", "notes", "action_items")
 STUDENT_COLUMNS = ("student_id", "student", "username", "supervisor", "registered_at",
@@ -178,12 +180,8 @@ class ExportService(BaseService):
     # --- who sees what ------------------------------------------------------------------
 
     def scope_of(self, actor: User) -> int | None:
-        """The supervisor whose students are exported (None: everyone, for an admin)."""
-        if actor.role == Role.ADMIN.value:
-            return None
-        if actor.role == Role.SUPERVISOR.value:
-            return actor.id
-        raise NotAllowed()
+        """The team member whose students are exported (None: everyone, for an admin)."""
+        return scope_of(actor)
 
     # --- tables -------------------------------------------------------------------------
 
@@ -268,14 +266,24 @@ class ExportService(BaseService):
         return count
 
     def _in_scope(self, query: Query, scope: int | None) -> Query:
-        return query if scope is None else query.where(User.supervisor_id == scope)
+        # Whose students these are is the team's answer (services/team.py).
+        return query if scope is None else query.where(User.id.in_(
+            select(ThesisMember.student_id).where(ThesisMember.user_id == scope)))
+
+    @staticmethod
+    def _with_supervisor(query: Query, sup: Any) -> Query:
+        """Join the team's supervisor (the user ``sup``) of each student ``User``."""
+        head = aliased(ThesisMember)
+        return (query.outerjoin(head, and_(head.student_id == User.id,
+                                           head.role == TeamRole.SUPERVISOR.value))
+                .outerjoin(sup, sup.id == head.user_id))
 
     def _students_query(self, scope: int | None) -> Query:
         sup = aliased(User)
         return self._in_scope(
-            select(User.id, User.full_name, User.username, sup.full_name, User.created_at,
-                   User.deactivated_at)
-            .outerjoin(sup, sup.id == User.supervisor_id)
+            self._with_supervisor(
+                select(User.id, User.full_name, User.username, sup.full_name, User.created_at,
+                       User.deactivated_at), sup)
             .where(User.role == Role.STUDENT.value).order_by(User.id), scope)
 
     def _theses_query(self, scope: int | None) -> Query:
@@ -288,19 +296,23 @@ class ExportService(BaseService):
 
     def _versions_query(self, scope: int | None) -> Query:
         sup = aliased(User)
+        head = aliased(ThesisMember)
         extension = aliased(MilestoneExtension)
         return self._in_scope(
             select(User.id, User.full_name, User.username, sup.full_name, Thesis.title,
                    Thesis.status, Submission.version, Submission.submitted_at,
                    Submission.file_name, Submission.file_size, Review.decision, Review.grade,
                    Review.created_at, Milestone.title, Milestone.due_at, extension.due_at,
-                   Review.id, ExaminerGrade.grade)
+                   Review.id, ExaminerGrade.grade, VersionSimilarity.percent)
             .select_from(Submission)
             .join(Thesis, Thesis.id == Submission.thesis_id)
             .join(User, User.id == Thesis.student_id)
-            .outerjoin(sup, sup.id == User.supervisor_id)
+            .outerjoin(head, and_(head.student_id == User.id,
+                                  head.role == TeamRole.SUPERVISOR.value))
+            .outerjoin(sup, sup.id == head.user_id)
             .outerjoin(Review, Review.submission_id == Submission.id)
             .outerjoin(ExaminerGrade, ExaminerGrade.thesis_id == Thesis.id)
+            .outerjoin(VersionSimilarity, VersionSimilarity.submission_id == Submission.id)
             .outerjoin(Milestone, Milestone.id == Submission.milestone_id)
             .outerjoin(extension, and_(extension.milestone_id == Milestone.id,
                                        extension.student_id == User.id))
@@ -311,16 +323,17 @@ class ExportService(BaseService):
                        checklists: dict[int, list[tuple[str, str]]]) -> list[Any]:
         (student_id, student, username, supervisor, title, status, version, submitted_at,
          file_name, size, decision, grade, reviewed_at, milestone, common_due, own_due,
-         review_id, examiner_grade) = row
+         review_id, examiner_grade, shared) = row
         due = own_due or common_due
         return [student_id, student, username, supervisor, title, status, version,
                 submitted_at, file_name, size, decision or "pending", grade, reviewed_at,
                 milestone, due, on_time(submitted_at, due),
-                checklist_cell(checklists.get(review_id, [])), examiner_grade]
+                checklist_cell(checklists.get(review_id, [])), examiner_grade,
+                round(shared, 1) if shared is not None else None]
 
     async def _meeting_rows(self, scope: int | None) -> list[list[Any]]:
         student_ids = None if scope is None else [
-            s.id for s in await users.students_of(self.session, scope)]
+            s.id for s in await students_on_teams_of(self.session, scope)]
         views = await MeetingService(self.session, self.deps).views(
             await meetings.of_students(self.session, student_ids))
         rows = []

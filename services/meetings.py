@@ -32,7 +32,8 @@ from services.notifications import (
     MeetingReminder,
     notify,
 )
-from services.vocabulary import MeetingAnswer, Role
+from services.team import students_of
+from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
 from storage.models import Meeting, MeetingItem, MeetingParticipant, Milestone, User
 from storage.repositories import audit, meetings, reminders, users
 
@@ -140,7 +141,7 @@ class MeetingService(BaseService):
 
     async def students(self, supervisor: User) -> list[User]:
         self._require_supervisor(supervisor)
-        found = [s for s in await users.students_of(self.session, supervisor.id)
+        found = [s for s in await students_of(self.session, supervisor)
                  if s.deactivated_at is None]
         await self.session.commit()
         return found
@@ -160,7 +161,7 @@ class MeetingService(BaseService):
         title, place, now = clean_title(title), clean_place(place), self.clock.now()
         if starts_at <= now:
             raise InvalidMeeting(reason="meeting_past")
-        mine = [s for s in await users.students_of(self.session, supervisor.id)
+        mine = [s for s in await students_of(self.session, supervisor)
                 if s.deactivated_at is None]
         targets = mine if student_id is None else [s for s in mine if s.id == student_id]
         if not targets:
@@ -359,7 +360,7 @@ class MeetingService(BaseService):
 
     async def find_for(self, user: User) -> list[MeetingView]:
         """As ``of_user``, in the caller's transaction."""
-        if user.role == Role.SUPERVISOR.value:
+        if user.role in TEAM_SIDE:
             found = await meetings.of_supervisor(self.session, user.id)
         elif user.role == Role.STUDENT.value:
             found = await meetings.of_student(self.session, user.id)
@@ -481,5 +482,6 @@ class MeetingService(BaseService):
         return meeting, participant
 
     def _require_supervisor(self, user: User) -> None:
-        if user.role != Role.SUPERVISOR.value:
+        # A supervisor or a team member; whose students they are is the team's answer.
+        if user.role not in TEAM_SIDE:
             raise NotAllowed()

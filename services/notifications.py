@@ -56,6 +56,7 @@ class Kind(StrEnum):
     MEETING_CORRECTION = "meeting_correction"
     MEETING_MOVED = "meeting_moved"
     MEETING_CANCELLED = "meeting_cancelled"
+    SHARED_TEXT_ALERT = "shared_text_alert"
     PERSON_JOINED = "person_joined"
     DIRECT_MESSAGE = "direct_message"
     PROMISE_MADE = "promise_made"
@@ -221,6 +222,20 @@ class ThesisFinal(Payload):
     title: str
     version: int
     supervisor_name: str
+
+
+class SharedTextAlert(Payload):
+    """To the examiner when a thesis is final and its final version shares more text with
+    other theses than SIMILARITY_ALERT_PERCENT (services/shared_text.tell_examiners)."""
+
+    kind = Kind.SHARED_TEXT_ALERT
+    submission_id: int
+    student_name: str
+    title: str
+    version: int
+    percent: float
+    source_title: str | None = None
+    source_year: int | None = None
 
 
 class ThesisReopened(Payload):

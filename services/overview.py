@@ -14,7 +14,7 @@ from services.base import BaseService, read_only
 from services.errors import NotAllowed, NotFound
 from services.team import may_see, scope_of
 from services.urgency import Filter, Judged, Signals
-from services.vocabulary import Role, ThesisStatus
+from services.vocabulary import TEAM_SIDE, Role, ThesisStatus
 from storage.models import (
     ChecklistItem,
     ExaminerGrade,
@@ -156,7 +156,7 @@ class OverviewService(BaseService):
                             offset=page * urgency.PAGE_SIZE)
 
     async def _judged(self, supervisor: User) -> list[tuple[StudentLine, Judged]]:
-        if supervisor.role not in (Role.SUPERVISOR.value, Role.ADMIN.value):
+        if supervisor.role not in (*TEAM_SIDE, Role.ADMIN):
             raise NotAllowed()
         return await judge_students(self.session, supervisor, self.clock.now(),
                                     self.config.silent_days)

@@ -10,9 +10,9 @@ from services.deadlines import join_cohort
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 from services.metrics import USER_REGISTRATIONS
 from services.notifications import PersonJoined, notify
-from services.team import add_supervisor
+from services.team import add_supervisor, supervisor_of
 from services.team_management import Joined, TeamService
-from services.vocabulary import Role
+from services.vocabulary import TEAM_SIDE, Role
 from storage.models import Invite, User
 from storage.repositories import audit, invites, users
 
@@ -47,10 +47,14 @@ class RegistrationService(BaseService):
     async def start(self, person: Person, code: str | None) -> StartResult:
         existing = await users.get(self.session, person.id)
         if existing is not None:
-            if code and existing.role == Role.SUPERVISOR.value:
+            if code and existing.role in TEAM_SIDE:
                 joined = await self._join_existing(existing, code)
                 if joined is not None:
                     return StartResult(Outcome.JOINED, existing, joined=joined)
+            if code and existing.role == Role.MEMBER.value:
+                promoted = await self._promote(existing, code)
+                if promoted is not None:
+                    return StartResult(Outcome.REGISTERED, promoted)
             return StartResult(Outcome.ALREADY, existing, await self._supervisor(existing))
         if person.id in self.config.admin_ids:
             user = await self._register(person, Role.ADMIN, None, via="config")
@@ -60,19 +64,19 @@ class RegistrationService(BaseService):
         invite = await self._usable_invite(code)
         supervisor_id = invite.created_by if invite.role == Role.STUDENT.value else None
         if invite.team_role is not None:
-            # A new person by a team invite: a supervisor-side user on that team at once.
-            user = await self._register(person, Role.SUPERVISOR, None, via=invite.id,
-                                        commit=False)
+            # A new person by a team invite: a member of that team only (no invites of
+            # their own unless an admin makes them a supervisor).
+            user = await self._register(person, Role.MEMBER, None, via=invite, commit=False)
             try:
                 joined = await TeamService(self.session, self.deps).join(user, invite)
                 await self.session.commit()
             except BaseException:
                 await self.session.rollback()
                 raise
-            USER_REGISTRATIONS.labels(role=Role.SUPERVISOR.value).inc()
+            USER_REGISTRATIONS.labels(role=Role.MEMBER.value).inc()
             return StartResult(Outcome.REGISTERED, user, joined=joined)
         # The inviter (a student's supervisor, or the admin who invited a supervisor) is told.
-        user = await self._register(person, Role(invite.role), supervisor_id, via=invite.id,
+        user = await self._register(person, Role(invite.role), supervisor_id, via=invite,
                                     tell=invite.created_by)
         return StartResult(Outcome.REGISTERED, user, await self._supervisor(user))
 
@@ -92,6 +96,27 @@ class RegistrationService(BaseService):
         self.deps.known_users.forget(user.id)
         return joined
 
+    async def _promote(self, user: User, code: str) -> User | None:
+        """A team member opening an admin's supervisor invite becomes a supervisor (None: the
+        code is not such an invite, and is ignored)."""
+        invite = await invites.by_code(self.session, code.strip())
+        if invite is None or invite.team_role is not None \
+                or invite.role != Role.SUPERVISOR.value:
+            return None
+        try:
+            await self._usable_invite(code)
+            await users.set_role(self.session, user.id, Role.SUPERVISOR.value)
+            audit.record(self.session, actor_id=user.id, action="user.promote",
+                         object_type="user", object_id=user.id, at=self.clock.now(),
+                         role=Role.SUPERVISOR.value, via=str(invite.id))
+            await self.session.commit()
+        except BaseException:
+            await self.session.rollback()
+            raise
+        self.deps.known_users.forget(user.id)
+        await self.deps.user_changes.changed(user.id)
+        return await users.get(self.session, user.id)
+
     async def _usable_invite(self, code: str) -> Invite:
         invite = await invites.by_code(self.session, code.strip())
         now = self.clock.now()
@@ -110,13 +135,14 @@ class RegistrationService(BaseService):
         return invite
 
     async def _register(self, person: Person, role: Role, supervisor_id: int | None,
-                        via: object, commit: bool = True, tell: int | None = None) -> User:
+                        via: Invite | str, commit: bool = True, tell: int | None = None) -> User:
         now = self.clock.now()
         user = await users.add(
             self.session,
             User(id=person.id, role=role.value, full_name=person.full_name[:256] or str(person.id),
                  username=person.username, language=(person.language or "en")[:8],
-                 supervisor_id=supervisor_id, reachable=True, created_at=now),
+                 invited_by_id=via.created_by if isinstance(via, Invite) else None,
+                 reachable=True, created_at=now),
         )
         if supervisor_id is not None:
             # The student's team begins with the supervisor who invited them, and their
@@ -124,7 +150,8 @@ class RegistrationService(BaseService):
             await add_supervisor(self.session, user.id, supervisor_id, now)
             await join_cohort(self.session, user.id, supervisor_id, now)
         audit.record(self.session, actor_id=person.id, action="user.register", object_type="user",
-                     object_id=person.id, at=now, role=role.value, via=str(via))
+                     object_id=person.id, at=now, role=role.value,
+                     via=str(via.id if isinstance(via, Invite) else via))
         if tell is not None:
             notify(self.session, tell, PersonJoined(name=user.full_name, role=role.value), now)
         if commit:
@@ -133,9 +160,9 @@ class RegistrationService(BaseService):
         return user
 
     async def _supervisor(self, user: User) -> User | None:
-        if user.supervisor_id is None:
+        if user.role != Role.STUDENT.value:
             return None
-        return await users.get(self.session, user.supervisor_id)
+        return await supervisor_of(self.session, user.id)
 
     async def current(self, user_id: int) -> User | None:
         """Who is writing: a detached snapshot, from the process cache while the user's

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,10 +27,11 @@ from services.notifications import (
     ThesisReopened,
     notify,
 )
+from services.shared_text import SharedTextService
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
-from services.vocabulary import ApprovalRule, Decision, Role
+from services.vocabulary import ApprovalRule, Decision, Role, ThesisStatus
 from storage.models import Review, ReviewCard, ReviewVote, Submission, Thesis, User
 from storage.repositories import audit, reviews, team, theses, users
 from storage.repositories import checklist as checklist_items
@@ -293,15 +294,14 @@ class ReviewService(BaseService):
         if decision is Decision.APPROVED and _progress(team_members, votes).waiting:
             return await self._result(actor, target, decision, None)
         approvals = [v for v in votes if v.decision == Decision.APPROVED.value]
-        outcome = Review(
-            submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
-            comment=comment if decision is not Decision.APPROVED
-            else _joined_comments(team_members, approvals),
-            grade=grade if decision is not Decision.APPROVED
-            else next((v.grade for v in reversed(approvals) if v.grade is not None), None),
-            created_at=now, feedback_file_key=feedback.key if feedback else None,
-            feedback_file_name=feedback.file_name if feedback else None,
-            feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
+        outcome = _approval(team_members, approvals, actor.id, now) \
+            if decision is Decision.APPROVED else Review(
+                submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
+                comment=comment, grade=grade, created_at=now)
+        if feedback is not None:
+            outcome.feedback_file_key = feedback.key
+            outcome.feedback_file_name = feedback.file_name
+            outcome.feedback_telegram_file_id = feedback.telegram_file_id
         try:
             review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
                                                 keep_open)
@@ -309,6 +309,39 @@ class ReviewService(BaseService):
             raise await self._already(await reviews.for_submission(
                 self.session, submission_id)) from None
         return await self._result(actor, target, decision, review, marks)
+
+    async def settle_waiting(self, student_id: int, gone: Collection[int] = (),
+                             ) -> Review | None:
+        """In the caller's transaction: the latest version, if it waits for approvals, is
+        decided now when no active supervisor or co-supervisor is still to approve it (one
+        left the team, was deactivated — ``gone``, not yet seen as such by this session —
+        or the rule became 'any'). Approved as the votes say, the student told once; None
+        when it still waits (or nobody has approved it at all)."""
+        thesis = await theses.by_student(self.session, student_id, lock=True)
+        if thesis is None or thesis.status != ThesisStatus.SUBMITTED.value:
+            return None
+        _, latest = await theses.with_latest(self.session, student_id)
+        if latest is None or latest.review is not None:
+            return None
+        team_members = [m for m in await members(self.session, student_id)
+                        if m.user.id not in gone]
+        on_team = {m.user.id for m in team_members}
+        votes = [v for v in await team.votes_for(self.session, latest.submission.id)
+                 if v.member_id in on_team]
+        approvals = [v for v in votes if v.decision == Decision.APPROVED.value]
+        if not approvals or len(approvals) != len(votes):
+            return None
+        if thesis.approval_rule == ApprovalRule.ALL.value \
+                and _progress(team_members, approvals).waiting:
+            return None
+        student = await users.get(self.session, student_id)
+        last = await users.get(self.session, approvals[-1].member_id)
+        assert student is not None and last is not None
+        now = self.clock.now()
+        outcome = _approval(team_members, approvals, last.id, now)
+        target = ReviewTarget(latest.submission, thesis, student)
+        review, _marks = await self._outcome(last, target, thesis, outcome, now, (), True)
+        return review
 
     async def stage_feedback(self, actor: User, submission_id: int,
                              incoming: IncomingFile) -> StagedFile:
@@ -352,6 +385,8 @@ class ReviewService(BaseService):
             ) if event is lifecycle.Event.FINALIZE else ThesisReopened(
                 title=thesis.title, version=thesis.latest_version,
                 supervisor_name=actor.full_name, reason=reason), now)
+            if event is lifecycle.Event.FINALIZE:
+                await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
             audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
                          object_type="thesis", object_id=thesis.id, at=now,
                          student_id=student.id)
@@ -399,6 +434,17 @@ def _progress(team_members: list[Member], votes: Sequence[ReviewVote]) -> Progre
                        if v.decision == Decision.APPROVED.value),
         waiting=tuple(m.user.full_name for m in deciders if m.user.id not in approved),
         waiting_ids=frozenset(m.user.id for m in deciders if m.user.id not in approved))
+
+
+def _approval(team_members: list[Member], approvals: list[ReviewVote], reviewer_id: int,
+              now: datetime) -> Review:
+    """The outcome of a version every deciding member approved: their comments, the latest
+    grade given."""
+    return Review(
+        submission_id=approvals[-1].submission_id, reviewer_id=reviewer_id,
+        decision=Decision.APPROVED.value, comment=_joined_comments(team_members, approvals),
+        grade=next((v.grade for v in reversed(approvals) if v.grade is not None), None),
+        created_at=now)
 
 
 def _joined_comments(team_members: list[Member], approvals: list[ReviewVote]) -> str | None:

@@ -87,7 +87,6 @@ class StoredFile:
 class SubmissionResult:
     thesis: Thesis
     submission: Submission
-    supervisor_id: int | None
 
 
 def clean_title(raw: str | None) -> str:
@@ -208,7 +207,7 @@ class SubmissionService(BaseService):
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
-        return SubmissionResult(thesis, submission, student.supervisor_id)
+        return SubmissionResult(thesis, submission)
 
     async def _announce(self, student: User, card: NewSubmission, now: datetime) -> None:
         """Every active member of the team gets the card, only those who decide with its
@@ -236,7 +235,7 @@ class SubmissionService(BaseService):
             return None
         if submission.thesis_id != thesis.id:
             raise NotAllowed()  # another student's key: never theirs to record
-        return SubmissionResult(thesis, submission, student.supervisor_id)
+        return SubmissionResult(thesis, submission)
 
     async def _attach_milestone(self, student: User, submission: Submission,
                                 now: datetime) -> None:

@@ -2,9 +2,10 @@
 
 The one place that answers "who supervises this student": reviews, submissions (the cards),
 the overview (/queue, /students), the reminders (the SLA digest), file access and the
-delivery rules all ask the functions at the top of this module. ``users.supervisor_id``
-only says who invited the student; the team's supervisor row is written with it at
-registration (and by migration 0009 for everyone registered before teams).
+delivery rules, deadlines, meetings, exports and the dashboards all ask the functions at the
+top of this module. The users table only records who invited someone; the team's
+supervisor row is written at registration (and by migration 0009 for everyone registered
+before teams).
 
 Roles: the **supervisor** (one, who invited the student; manages the team), any number of
 **co-supervisors** (decide versions like the supervisor), at most one **examiner** (does not
@@ -24,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.errors import NotAllowed
 from services.notifications import Payload, notify
-from services.vocabulary import Role, TeamRole
+from services.vocabulary import TEAM_SIDE, Role, TeamRole
 from storage.models import ThesisMember, User
 from storage.repositories import team
 
@@ -63,7 +64,7 @@ async def members(session: AsyncSession, student_id: int) -> list[Member]:
 
 async def role_of(session: AsyncSession, actor: User, student_id: int) -> TeamRole | None:
     """The actor's role on this student's thesis; None for a non-member or a deactivated one."""
-    if actor.deactivated_at is not None or actor.role != Role.SUPERVISOR.value:
+    if actor.deactivated_at is not None or actor.role not in TEAM_SIDE:
         return None
     role = await team.role_of(session, student_id, actor.id)
     return TeamRole(role) if role is not None else None
@@ -93,11 +94,29 @@ async def may_see(session: AsyncSession, actor: User, student: User) -> bool:
 def scope_of(actor: User) -> int | None:
     """Whose theses a list shows (/queue, the dashboards' students): a supervisor's own and
     those they are a member of (their id), or everyone's for an admin (None)."""
-    if actor.role == Role.SUPERVISOR.value:
+    if actor.role in TEAM_SIDE:
         return actor.id
     if actor.role == Role.ADMIN.value:
         return None
     raise NotAllowed()
+
+
+async def students_of(session: AsyncSession, actor: User) -> list[User]:
+    """The students whose versions the actor decides (supervisor or co-supervisor, active):
+    whom they set deadlines and meetings for. An examiner's students are not among them."""
+    if actor.deactivated_at is not None or actor.role not in TEAM_SIDE:
+        return []
+    return list(await team.students_of(session, actor.id, [r.value for r in DECIDERS]))
+
+
+async def students_on_teams_of(session: AsyncSession, member_id: int) -> list[User]:
+    """The students on whose teams this person sits, in any role (a list's scope)."""
+    return list(await team.students_of(session, member_id, [r.value for r in TeamRole]))
+
+
+async def supervisor_of(session: AsyncSession, student_id: int) -> User | None:
+    """The supervisor of this student's thesis (the team's supervisor row)."""
+    return await team.supervisor_of(session, student_id)
 
 
 def recipients(team_members: Iterable[Member], *, deciders_only: bool = False,

@@ -22,10 +22,11 @@ from services.errors import (
     ReportRequired,
 )
 from services.notifications import ExaminerGraded, TeamJoined, TeamLeft
+from services.reviews import ReviewService
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, StoredFile, stage_document
 from services.team import Member, may_manage, may_see, members, role_of, tell_all
-from services.vocabulary import ApprovalRule, Role, TeamRole, ThesisStatus
+from services.vocabulary import TEAM_SIDE, ApprovalRule, Role, TeamRole, ThesisStatus
 from storage.models import ExaminerGrade, Invite, Thesis, ThesisMember, User
 from storage.repositories import audit, invites, team, theses, users
 from storage.repositories.team import DuplicateMember, DuplicateRow
@@ -101,7 +102,7 @@ class TeamService(BaseService):
                 raise ExaminerTaken()
             now = self.clock.now()
             invite = await invites.add(self.session, Invite(
-                code=new_code(), role=Role.SUPERVISOR.value, created_by=actor.id, max_uses=1,
+                code=new_code(), role=Role.MEMBER.value, created_by=actor.id, max_uses=1,
                 uses=0, expires_at=now + timedelta(days=self.config.invite_ttl_days),
                 created_at=now, student_id=student.id, team_role=role.value))
             audit.record(self.session, actor_id=actor.id, action="team.invite",
@@ -119,7 +120,7 @@ class TeamService(BaseService):
         assert invite.student_id is not None and invite.team_role is not None
         student = await self._student(invite.student_id)
         role = TeamRole(invite.team_role)
-        if user.role != Role.SUPERVISOR.value:
+        if user.role not in TEAM_SIDE:
             raise NotAllowed()
         now = self.clock.now()
         before = await members(self.session, student.id)
@@ -157,6 +158,9 @@ class TeamService(BaseService):
             audit.record(self.session, actor_id=actor.id, action="team.remove",
                          object_type="user", object_id=student.id, at=now,
                          member_id=member_id, role=leaving.role.value)
+            if leaving.decides:
+                # The version may have waited for them alone: decided now if so.
+                await ReviewService(self.session, self.deps).settle_waiting(student.id)
             await self.session.commit()
         except BaseException:
             await self.session.rollback()
@@ -173,6 +177,9 @@ class TeamService(BaseService):
             thesis.approval_rule = rule.value
             audit.record(self.session, actor_id=actor.id, action="team.rule",
                          object_type="thesis", object_id=thesis.id, at=now, rule=rule.value)
+            if rule is ApprovalRule.ANY:
+                # A version waiting for more approvals is decided by the ones it has.
+                await ReviewService(self.session, self.deps).settle_waiting(student.id)
             await self.session.commit()
         except BaseException:
             await self.session.rollback()

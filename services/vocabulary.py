@@ -10,8 +10,16 @@ import enum
 
 class Role(enum.StrEnum):
     ADMIN = "admin"
+    # Made a supervisor by an admin's invite: invites students of their own.
     SUPERVISOR = "supervisor"
     STUDENT = "student"
+    # Joined a thesis team by its invite (co-supervisor, examiner): acts on those theses
+    # only, never invites anyone, and sees nothing once removed from every team.
+    MEMBER = "member"
+
+
+# Who sits on the supervising side of theses: what they may do on one is their team role's.
+TEAM_SIDE = frozenset({Role.SUPERVISOR, Role.MEMBER})
 
 
 class ThesisStatus(enum.StrEnum):

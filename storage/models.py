@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -112,7 +113,9 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(256))
     username: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="en")
-    supervisor_id: Mapped[int | None] = mapped_column(
+    # Who invited them (their invite's maker). Not who supervises them: that is the thesis
+    # team (services/team.py); tests/test_structure.py keeps it so.
+    invited_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     reachable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
@@ -628,6 +631,37 @@ class VersionComparison(Base):
     edited: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     finished_at: Mapped[datetime | None]
+
+
+class VersionSimilarity(Base):
+    """Text a version shares with other theses (services/similarity.py): its place in the
+    index (``chunks``: how many chunk bands it has in ``similarity_bands``) and the outcome of
+    its check (None until made: a scan, a failed check). ``summary`` names the sources (title,
+    year, share), never their text; the report is a file in the store (``html_key``)."""
+
+    __tablename__ = "version_similarity"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    chunks: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    percent: Mapped[float | None] = mapped_column(Float)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    html_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    reason: Mapped[str | None] = mapped_column(String(32))
+    checked_at: Mapped[datetime | None]
+
+
+class SimilarityBand(Base):
+    """The shared-text index: one LSH band hash of one chunk of a version. Looked up by
+    hash (the primary key's first column); removed with its version."""
+
+    __tablename__ = "similarity_bands"
+    __table_args__ = (Index("ix_similarity_bands_submission_id", "submission_id"),)
+
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True,
+        autoincrement=False)
 
 
 class DirectMessage(Base):

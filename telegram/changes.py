@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from handlers.callbacks import ChangesCb
+from handlers.callbacks import ChangesCb, SharedTextCb
 from handlers.keyboards import Button
 from services.compare_jobs import ChangeView
+from services.shared_text import SharedView
 from services.text_diff import Summary
 from telegram.render import clip
 from telegram.texts import Raw, Texts
@@ -79,3 +80,29 @@ def _percent(share: float) -> str:
     if 0 < percent < 1:
         return "<1"
     return str(round(percent))
+
+
+def shared_line(t: Texts, view: SharedView | None, *, own: bool = False) -> str:
+    """Text shared with other theses (starting with a line break); for the student's own
+    /history only the share (``own``), never another thesis's title."""
+    if view is None:
+        return ""
+    if view.source_title is None or view.percent <= 0:
+        return t("shared.none")
+    if own:
+        return t("shared.own", percent=share_text(view.percent))
+    return t("shared.line_alert" if view.alert else "shared.line",
+             percent=share_text(view.percent), title=clip(view.source_title, NAME_MAX) or "",
+             year=str(view.source_year), source=share_text(view.source_percent or 0.0))
+
+
+def shared_button(t: Texts, view: SharedView | None, submission_id: int) -> list[Button]:
+    """🔎 Shared text, when there is a report to send."""
+    if view is None or not view.has_report:
+        return []
+    return [(t("shared.button"), SharedTextCb(submission_id=submission_id))]
+
+
+def share_text(percent: float) -> str:
+    """A share in per cent as the texts show it ("<1" below one)."""
+    return _percent(percent / 100)

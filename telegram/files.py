@@ -9,13 +9,15 @@ from pathlib import Path
 
 import aiofiles
 import aiohttp
+import structlog
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import AiogramError
 from aiogram.types import Document, InputFile
 
 from services.errors import SourceUnavailable
 from services.submissions import IncomingFile
 
+log = structlog.get_logger("telegram.files")
 CHUNK = 512 * 1024
 
 
@@ -36,7 +38,10 @@ async def stream_file(bot: Bot, file_id: str) -> AsyncIterator[bytes]:
             url=url, timeout=300, chunk_size=CHUNK, raise_for_status=True
         ):
             yield chunk
-    except (TelegramAPIError, aiohttp.ClientError, OSError, TimeoutError) as exc:
+    except (AiogramError, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        # Telegram's failure (getFile or its download; aiogram's ClientDecodeError when a
+        # proxy answers an HTML page): the user sends the file again. Never the store's.
+        log.warning("telegram_file_failed", error_type=type(exc).__name__)
         raise SourceUnavailable() from exc
 
 

@@ -55,6 +55,7 @@ from services.notifications import (
     PromiseMade,
     PromisePassed,
     ReviewDigest,
+    SharedTextAlert,
     SilentAdminDigest,
     SilentDigest,
     StudentOverdue,
@@ -65,7 +66,14 @@ from services.notifications import (
     ThesisReopened,
     ThreadComment,
 )
-from telegram.changes import changes_button, changes_line
+from services.shared_text import SharedView
+from telegram.changes import (
+    changes_button,
+    changes_line,
+    share_text,
+    shared_button,
+    shared_line,
+)
 from telegram.render import CAPTION_LIMIT, clip
 from telegram.texts import Raw, Texts
 
@@ -100,7 +108,8 @@ def _document(file_id: str | None, key: str | None,
 def submission_card(t: Texts, *, student_name: str, title: str, version: int,
                     note: str | None, submitted_at: datetime, caption: bool,
                     checklist: Sequence[ChecklistMark] = (),
-                    changes: ChangeView | None = None, comparing: bool = False) -> str:
+                    changes: ChangeView | None = None, comparing: bool = False,
+                    shared: SharedView | None = None) -> str:
     # A caption holds 1024 characters: the note gives way first, then the title, and the
     # checklist shows the first items' beginnings; what changed since the last version
     # (under the title) keeps to its own share.
@@ -110,6 +119,7 @@ def submission_card(t: Texts, *, student_name: str, title: str, version: int,
              note=t.raw("card.note", note=clip(note, room)) if note else None) \
         + (t("compare.comparing", base=version - 1) if comparing and changes is None
            else changes_line(t, changes, CHANGES_IN_CAPTION if caption else 1000)) \
+        + shared_line(t, shared) \
         + checklist_card(t, checklist, caption)
 
 
@@ -143,28 +153,31 @@ def reply_button(t: Texts, submission_id: int) -> InlineKeyboardMarkup | None:
 
 
 def _new_submission(t: Texts, p: NewSubmission, changes: ChangeView | None = None,
-                    comparing: bool = False) -> Outgoing:
+                    comparing: bool = False, shared: SharedView | None = None) -> Outgoing:
     """The card; ``comparing``: the comparison with the version before is still to come
     (the comparison worker edits the card with its summary, or without one if it fails)."""
     document = _document(p.file_id, p.file_key, p.file_name)
     text = submission_card(t, student_name=p.student_name, title=p.title, version=p.version,
                            note=p.note, submitted_at=p.submitted_at,
                            caption=document is not None, checklist=p.checklist,
-                           changes=changes, comparing=comparing)
+                           changes=changes, comparing=comparing, shared=shared)
     if p.deactivated_supervisor is not None:
         # First, so that a caption cut to its limit keeps it.
         text = t("leftovers.card.supervisor_deactivated",
                  supervisor=clip(p.deactivated_supervisor, 100)) + "\n" + text
     buttons = with_row(review_buttons(t, p.submission_id) if p.decides else None,
-                       changes_button(t, changes, p.submission_id))
+                       changes_button(t, changes, p.submission_id)
+                       + shared_button(t, shared, p.submission_id))
     return Outgoing(text=text[:CAPTION_LIMIT] if document is not None else text,
                     document=document, markup=buttons)
 
 
-def card_with_changes(t: Texts, p: NewSubmission, changes: ChangeView | None) -> Outgoing:
+def card_with_changes(t: Texts, p: NewSubmission, changes: ChangeView | None,
+                      shared: SharedView | None = None) -> Outgoing:
     """A version's card once its comparison is made: the comparison worker edits the card
-    that was sent into this (the review buttons stay, 🔍 What changed joins them)."""
-    return _new_submission(t, p, changes)
+    that was sent into this (the review buttons stay, 🔍 What changed and 🔎 Shared text
+    join them)."""
+    return _new_submission(t, p, changes, shared=shared)
 
 
 def _decision(t: Texts, p: DecisionMade) -> Outgoing:
@@ -216,6 +229,16 @@ def _deadline_moved(t: Texts, p: DeadlineMoved) -> Outgoing:
 def _thesis_final(t: Texts, p: ThesisFinal) -> Outgoing:
     return Outgoing(text=t("notify.thesis_final", supervisor_name=p.supervisor_name,
                            title=clip(p.title, 300), version=p.version))
+
+
+def _shared_text_alert(t: Texts, p: SharedTextAlert) -> Outgoing:
+    view = SharedView(percent=p.percent, source_title=p.source_title,
+                      source_year=p.source_year, source_percent=None, has_report=True,
+                      alert=True)
+    return Outgoing(text=t("shared.alert", student=clip(p.student_name, 100),
+                           title=clip(p.title, 300), version=p.version,
+                           percent=share_text(p.percent)),
+                    markup=markup([shared_button(t, view, p.submission_id)]))
 
 
 def _thesis_reopened(t: Texts, p: ThesisReopened) -> Outgoing:
@@ -420,6 +443,8 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return _thesis_final(t, payload)
         case ThesisReopened():
             return _thesis_reopened(t, payload)
+        case SharedTextAlert():
+            return _shared_text_alert(t, payload)
         case MilestoneExtended():
             return _milestone_extended(t, payload)
         case MilestoneDeleted():

@@ -54,14 +54,14 @@ from typing import TypeVar
 
 import structlog
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup, Message
-from aiohttp import ClientError
 from prometheus_client import Counter
 
 from services.errors import DomainError, UploadCancelled
 from services.metrics import REGISTRY
 from storage.signals import UploadSignals
+from telegram.cosmetic import CALL_ERRORS, failed
 from telegram.render import error_text
 from telegram.texts import Texts
 
@@ -253,9 +253,9 @@ class Progress:
             PROGRESS_EDIT_FAILURES.inc()
             log.info("progress_edit_refused", error_type=type(exc).__name__)
             return False
-        except (TelegramAPIError, ClientError, TimeoutError, OSError) as exc:
+        except CALL_ERRORS as exc:  # a ClientDecodeError (an HTML 502 page) included
             PROGRESS_EDIT_FAILURES.inc()
-            log.info("progress_edit_failed", error_type=type(exc).__name__)
+            failed("editMessageText", exc)
             return False
         finally:
             # Paced from the end of the call: the next edit reaches Telegram at least an
@@ -267,16 +267,17 @@ class Progress:
         return True
 
     async def _send_action(self) -> None:
-        await self._call(self._bot.send_chat_action(self.chat_id, self._action))
+        await self._call(self._bot.send_chat_action(self.chat_id, self._action),
+                         "sendChatAction")
 
-    async def _call(self, call: Awaitable[T]) -> T | None:
+    async def _call(self, call: Awaitable[T], method: str = "sendMessage") -> T | None:
         """A best-effort Bot API call: progress must never break the work it reports."""
         try:
             async with asyncio.timeout(CALL_TIMEOUT_SECONDS):
                 return await call
-        except (TelegramAPIError, ClientError, TimeoutError, OSError) as exc:
+        except CALL_ERRORS as exc:  # a ClientDecodeError (an HTML 502 page) included
             PROGRESS_EDIT_FAILURES.inc()
-            log.info("progress_call_failed", error_type=type(exc).__name__)
+            failed(method, exc)
             return None
 
 

@@ -25,7 +25,7 @@ async def seed(url: str, *, supervisor: int = SUPERVISOR,
             await session.flush()
             for user_id, name in students.items():
                 session.add(User(id=user_id, role=Role.STUDENT.value, full_name=name,
-                                 language="en", supervisor_id=supervisor, created_at=START))
+                                 language="en", invited_by_id=supervisor, created_at=START))
             await session.flush()
             # As registration writes it: the student's team begins with their supervisor.
             for user_id in students:

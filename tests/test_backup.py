@@ -135,7 +135,7 @@ async def seed(url: str) -> None:
                 User(id=2, role="supervisor", full_name="Sam Supervisor", language="de"),
             ])
             await s.flush()
-            s.add(User(id=3, role="student", full_name="Zoë Ünïcode", supervisor_id=2,
+            s.add(User(id=3, role="student", full_name="Zoë Ünïcode", invited_by_id=2,
                        reachable=False))
             s.add(Invite(code="inv-" + secrets.token_hex(4), role="student", created_by=2,
                          max_uses=3, uses=1, expires_at=now + timedelta(days=14)))

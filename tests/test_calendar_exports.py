@@ -185,7 +185,7 @@ async def seed_versions(db: str, store: S3FileStore, prefix: str) -> dict[str, b
                          created_at=START))
         await session.flush()
         session.add(User(id=CARL, role=Role.STUDENT.value, full_name="Carl C",
-                         supervisor_id=OTHER_SUPERVISOR, created_at=START))
+                         invited_by_id=OTHER_SUPERVISOR, created_at=START))
         await session.flush()
         theses = {}
         for student, title, status, latest in ((ALICE, "Graphs", "approved", 2),

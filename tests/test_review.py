@@ -159,7 +159,7 @@ async def test_queue_order_and_pagination(harness: Harness) -> None:
             student_id = 10_000 + i
             await conn.execute(User.__table__.insert().values(
                 id=student_id, role="student", full_name=f"Student {i:02d}", language="en",
-                supervisor_id=supervisor.id, reachable=True, created_at=now))
+                invited_by_id=supervisor.id, reachable=True, created_at=now))
             await conn.execute(ThesisMember.__table__.insert().values(
                 student_id=student_id, user_id=supervisor.id, role="supervisor",
                 created_at=now))

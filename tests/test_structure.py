@@ -162,3 +162,14 @@ def test_handlers_hold_routers_and_what_they_share() -> None:
     loose = [name for name, path in _modules("handlers").items()
              if name not in HANDLER_HELPERS and "def create_router(" not in path.read_text()]
     assert loose == []
+
+
+def test_who_supervises_is_asked_of_the_team_only() -> None:
+    # users.invited_by_id says who invited someone, nothing more: registration writes it and
+    # no rule reads it. Who supervises, whose students, who is told: services/team.py.
+    allowed = {"storage.models", "services.registration"}
+    readers = [name for package in ("services", "storage", "handlers", "api", "telegram", "bot")
+               for name, path in _modules(package).items()
+               if name not in allowed and "invited_by_id" in path.read_text()]
+    assert readers == []
+    assert "supervisor_id" not in (ROOT / "storage" / "repositories" / "users.py").read_text()

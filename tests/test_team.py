@@ -48,7 +48,7 @@ async def add_co_supervisor(harness: Harness, sam: Chat, alice: Chat) -> Chat:
     """Cora, a new person, joins Alice's team by Sam's Add co-supervisor invite."""
     cora = harness.chat(300, "Cora", "C")
     reply = await cora.say(f"/start {await invite(sam, 'Add co-supervisor')}")
-    assert "registered as a supervisor" in reply and "Alice A as co-supervisor" in reply
+    assert "registered as a team member" in reply and "Alice A as co-supervisor" in reply
     for told_chat in (sam, alice):
         await told(told_chat, "Cora C joined the thesis team of Alice A as co-supervisor")
     return cora

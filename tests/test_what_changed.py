@@ -128,7 +128,8 @@ async def test_card_is_edited_with_the_summary_and_the_button_sends_the_html(
     edited = card(harness, supervisor, 2)
     delta = new_pages - old_pages
     pages = "±0" if delta == 0 else f"+{delta}" if delta > 0 else f"−{-delta}"
-    expected = (f"What changed since v1: {pages} pages, +{edits.added:,} words "
+    unit = "page" if abs(delta) == 1 else "pages"  # the catalog's plural
+    expected = (f"What changed since v1: {pages} {unit}, +{edits.added:,} words "
                 f"(−{edits.removed:,}), ")
     assert expected in edited.content, edited.content
     share = round((edits.added + edits.removed) / (edits.old.words + edits.new.words + 6) * 100)
@@ -139,10 +140,12 @@ async def test_card_is_edited_with_the_summary_and_the_button_sends_the_html(
     # Until then the card said the comparison was coming.
     assert "Comparing with v1…" in (edited.edits[0].caption or edited.edits[0].text or "")
     assert "Comparing" not in edited.content
-    # The card of v1 has nothing to compare with: it stays as it was.
+    # The card of v1 has nothing to compare with: it only gains its shared-text line.
+    await wait_for(lambda: "Shared text" in card(harness, supervisor, 1).content,
+                   what="the v1 card's shared-text line")
     first = card(harness, supervisor, 1)
     assert "What changed" not in first.content and "Comparing" not in first.content
-    assert not first.edits
+    assert "Shared text: no shared text found" in first.content
 
     sent = await supervisor.click("🔍 What changed", message_id=edited.message_id)
     document = sent[-1].document

@@ -15,7 +15,7 @@ from typing import Any
 
 from .delivery import Delivery
 from .messaging import Messaging
-from .records import ApiError, Failure, JSONDict
+from .records import ApiError, Failure, JSONDict, OddAnswer
 from .wire import Handler, Upload
 
 _BOT_COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
@@ -66,6 +66,16 @@ class Methods(Messaging, Delivery):
                 description = _FAILURE_TEXT.get(status, "Error")
         queue = self._failures.setdefault(method.lower(), deque())
         queue.extend(Failure(status, description, retry_after) for _ in range(times))
+
+    def answer_oddly(self, method: str, *, status: int = 200, body: bytes | None = None,
+                     content_type: str = "text/html", mangle: Any = None,
+                     times: int = 1) -> None:
+        """Make the next ``times`` answers to ``method`` odd: ``body`` sent as it is (with
+        ``status`` and ``content_type``: an HTML 502 page from a proxy, a JSON error without
+        ``ok``), or the real answer's JSON passed through ``mangle`` (a field missing). The
+        call itself still happens."""
+        queue = self._odd.setdefault(method.lower(), deque())
+        queue.extend(OddAnswer(status, body, content_type, mangle) for _ in range(times))
 
     def set_delay(self, method: str, seconds: float) -> None:
         """Delay every call of ``method`` (``"*"`` for all methods) by ``seconds``."""

@@ -49,6 +49,17 @@ class Failure:
 
 
 @dataclass
+class OddAnswer:
+    """One queued odd answer, as a broken proxy or a changed Bot API might give: a raw body
+    (an HTML error page, JSON without ``ok``), or the real answer changed by ``mangle``."""
+
+    status: int = 200
+    body: bytes | None = None
+    content_type: str = "text/html"
+    mangle: Any = None  # Callable[[JSONDict], JSONDict] | None
+
+
+@dataclass
 class StoredFile:
     """A file known to the emulator; bytes live on disk (or nowhere, if only declared)."""
 

@@ -85,11 +85,19 @@ class Server(EmulatorState):
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
             return self._json(ApiError(401, "Unauthorized").payload(), 401)
+        odd = self.take_odd_answer(request.match_info["method"])
         try:
             params, uploads = await self._read_params(request)
             result = await self.call(request.match_info["method"], params, uploads)
         except ApiError as exc:
+            if odd is not None and odd.body is not None:
+                return web.Response(status=odd.status, body=odd.body,
+                                    content_type=odd.content_type)
             return self._json(exc.payload(), exc.status)
+        if odd is not None and odd.body is not None:
+            return web.Response(status=odd.status, body=odd.body, content_type=odd.content_type)
+        if odd is not None and odd.mangle is not None:
+            return self._json(odd.mangle({"ok": True, "result": result}), odd.status)
         return self._json({"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:

@@ -19,6 +19,7 @@ from .records import (
     ChatInfo,
     Failure,
     JSONDict,
+    OddAnswer,
     RecordedMessage,
     StoredFile,
     WebhookDelivery,
@@ -97,6 +98,7 @@ class EmulatorState:
         self._files_by_path: dict[str, StoredFile] = {}
         self._open_callbacks: set[str] = set()
         self._failures: dict[str, deque[Failure]] = {}
+        self._odd: dict[str, deque[OddAnswer]] = {}
         self._counter = itertools.count(1)
         self._next_update_id = 1
         self._pending: list[JSONDict] = []
@@ -118,6 +120,11 @@ class EmulatorState:
         self._app: web.Application | None = None
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
+
+    def take_odd_answer(self, method: str) -> OddAnswer | None:
+        """The next odd answer queued for ``method`` (see ``Methods.answer_oddly``)."""
+        queue = self._odd.get(method.lower())
+        return queue.popleft() if queue else None
 
     async def call(
         self, method: str, params: JSONDict, uploads: dict[str, Upload] | None = None

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import structlog
 from aiogram import Bot
@@ -33,7 +35,9 @@ from bot.isolation import ChildPool, JobFailed, Limits
 from services.base import ServiceDeps
 from services.clock import Clock
 from services.compare_jobs import Cards, ComparisonService, Job, Outcome, Plan, html_prefix
+from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import MalformedPayload, NewSubmission, parse
+from services.shared_text import CANDIDATES, SharedOutcome, SharedTextService, nothing_shared
 from services.text_diff import Summary
 from services.vocabulary import ComparisonStatus
 from storage.files import new_key
@@ -132,12 +136,15 @@ class ComparisonWorker:
             await asyncio.to_thread(shutil.rmtree, folder, True)
         async with self._sessions() as session:
             stored = await ComparisonService(session, self._deps).store(job, plan, outcome)
-        if not stored and outcome.html_key is not None:
-            with contextlib.suppress(Exception):
-                await self._deps.files.delete(outcome.html_key)  # made by us, never referred to
+        if not stored:
+            for key in (outcome.html_key, outcome.shared.html_key if outcome.shared else None):
+                if key is not None:
+                    with contextlib.suppress(Exception):
+                        await self._deps.files.delete(key)  # made by us, never referred to
+        shown = outcome.shared is not None and outcome.shared.summary is not None
         log.info("comparison_done", submission_id=plan.submission_id, version=plan.version,
-                 reason=outcome.reason, stored=stored)
-        return stored and plan.version >= 2
+                 reason=outcome.reason, stored=stored, shared_text=shown)
+        return stored and (plan.version >= 2 or shown)
 
     async def _outcome(self, plan: Plan, folder: Path) -> Outcome:
         request: dict[str, object] = {
@@ -167,9 +174,54 @@ class ComparisonWorker:
             await self._deps.files.put_stream(html_key, _chunks(Path(answer["html_path"])),
                                               "text/html; charset=utf-8")
         summary = Summary.from_dict(answer["summary"]) if answer.get("summary") else None
+        shared = await self._shared(plan, folder, answer) if text is not None else None
         return Outcome(text=text, summary=summary, html_key=html_key,
                        reason=answer.get("reason"), pages=answer.get("pages"),
-                       words=int(answer.get("words") or 0))
+                       words=int(answer.get("words") or 0), shared=shared)
+
+    async def _shared(self, plan: Plan, folder: Path, answer: dict[str, Any]
+                      ) -> SharedOutcome | None:
+        """Text shared with other theses: the candidates the index proposes for the
+        version's fingerprint, matched passage by passage in a child (services/similarity).
+        A check that fails leaves the version in the index, unchecked."""
+        if not answer.get("fingerprint_path"):
+            return None
+        found = json.loads(await asyncio.to_thread(
+            Path(answer["fingerprint_path"]).read_text, "utf-8"))
+        chunks = [int(value) for value in found["chunks"]]
+        windows = [int(value) for value in found["windows"]]
+        async with self._sessions() as session:
+            sources = await SharedTextService(session, self._deps).candidates(
+                plan.submission_id, windows)
+        if not sources:
+            # Nothing in the index resembles it: no passage to look for.
+            return SharedOutcome(chunks=chunks, summary=nothing_shared(int(found["words"])),
+                                 html_key=None, reason=None)
+        path = folder / "candidates.jsonl"
+        await asyncio.to_thread(path.write_text,
+                                "".join(source.to_json() + "\n" for source in sources), "utf-8")
+        try:
+            result = await self.pool.run({
+                "task": "similarity", "submission_id": plan.submission_id,
+                "text_path": answer["text_path"],
+                "candidates_path": str(path), "title": plan.title, "version": plan.version,
+                "out_dir": str(folder)})
+        except JobFailed as exc:
+            log.warning("shared_text_child_failed", submission_id=plan.submission_id,
+                        reason=exc.reason)
+            VERSION_COMPARE_FAILURES.labels(reason=("shared_" + exc.reason)[:32]).inc()
+            return SharedOutcome(chunks=chunks, summary=None, html_key=None,
+                                 reason=exc.reason)
+        html_key = None
+        if result.get("html_path"):
+            html_key = new_key(html_prefix(self._deps.config.file_prefix), "html")
+            await self._deps.files.put_stream(html_key, _chunks(Path(result["html_path"])),
+                                              "text/html; charset=utf-8")
+        summary = result.get("summary")
+        if isinstance(summary, dict):  # as small as the child was told to make it
+            summary["sources"] = list(summary.get("sources") or [])[:CANDIDATES]
+        return SharedOutcome(chunks=chunks, summary=summary if isinstance(summary, dict)
+                             else None, html_key=html_key, reason=None)
 
     async def _copy(self, key: str, path: Path) -> Path:
         handle = await asyncio.to_thread(path.open, "wb")
@@ -202,7 +254,7 @@ class ComparisonWorker:
             if not isinstance(payload, NewSubmission) or row.message_id is None:
                 done.append(row.id)
                 continue
-            message = card_with_changes(self._t, payload, cards.view)
+            message = card_with_changes(self._t, payload, cards.view, cards.shared)
             try:
                 if message.document is not None:
                     await self._bot.edit_message_caption(
@@ -214,7 +266,7 @@ class ComparisonWorker:
                         reply_markup=message.markup)
             except (TelegramBadRequest, TelegramForbiddenError) as exc:
                 # Not modified, deleted, too old, blocked: nothing more to do with it.
-                log.info("comparison_card_not_edited", outbox_id=row.id,
+                log.info("comparison_card_not_edited", outbox_id=row.id, detail=str(exc)[:80],
                          error_type=type(exc).__name__)
             done.append(row.id)
         return done

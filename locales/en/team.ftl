@@ -20,7 +20,7 @@ team-invite-created =
     { $link }
 team-removed = { $member } was removed from { $student }'s thesis team. The team has been told.
 team-rule-set = { $student }'s thesis. { $rule }
-team-start-registered = ✅ Welcome, { $name }! You are registered as a supervisor and joined the thesis team of { $student } as { $role }. Send /help to see what you can do.
+team-start-registered = ✅ Welcome, { $name }! You are registered as a team member and joined the thesis team of { $student } as { $role }. Send /help to see what you can do.
 team-start-joined = ✅ { $name }, you joined the thesis team of { $student } as { $role }.
 team-notify-joined = 👥 { $member } joined the thesis team of { $student } as { $role }.
 team-notify-left = 👥 { $member } ({ $role }) was removed from the thesis team of { $student } by { $by }.

@@ -22,7 +22,7 @@ team-invite-created =
     { $link }
 team-removed = { $member } больше не в команде работы ({ $student }). Команда уведомлена.
 team-rule-set = Работа: { $student }. { $rule }
-team-start-registered = ✅ Добро пожаловать, { $name }! Вы зарегистрированы как научный руководитель и вошли в команду работы ({ $student }); ваша роль — { $role }. Все команды — /help.
+team-start-registered = ✅ Добро пожаловать, { $name }! Вы зарегистрированы как участник команды и вошли в команду работы ({ $student }); ваша роль — { $role }. Все команды — /help.
 team-start-joined = ✅ { $name }, вы вошли в команду работы ({ $student }); ваша роль — { $role }.
 team-notify-joined = 👥 Новый участник команды работы ({ $student }): { $member } ({ $role }).
 team-notify-left = 👥 { $by }: участник { $member } ({ $role }) больше не в команде работы ({ $student }).

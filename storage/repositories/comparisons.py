@@ -40,6 +40,10 @@ async def claim(session: AsyncSession, *, now: datetime, limit: int,
     for row in rows:
         if row.status == PENDING:
             row.status = RUNNING
+        else:
+            # An EDITING job is due by next_attempt_at: held off while this claim lasts,
+            # so that no other worker edits the same cards meanwhile.
+            row.next_attempt_at = now + lease
         row.claimed_until = now + lease
         row.attempts += 1
     await session.flush()

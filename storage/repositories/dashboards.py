@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from services.vocabulary import ThesisStatus
+from services.vocabulary import TeamRole, ThesisStatus
 from storage.models import Submission, Thesis, ThesisMember, User
 
 
@@ -100,8 +100,9 @@ async def pending_by_supervisor(session: AsyncSession) -> list[tuple[int, str, i
     query = (
         select(supervisor.id, supervisor.full_name, func.count())
         .select_from(Thesis)
-        .join(User, User.id == Thesis.student_id)
-        .join(supervisor, supervisor.id == User.supervisor_id)
+        .join(ThesisMember, and_(ThesisMember.student_id == Thesis.student_id,
+                                 ThesisMember.role == TeamRole.SUPERVISOR.value))
+        .join(supervisor, supervisor.id == ThesisMember.user_id)
         .where(Thesis.status == ThesisStatus.SUBMITTED.value)
         .group_by(supervisor.id, supervisor.full_name)
         .order_by(func.count().desc(), supervisor.full_name)

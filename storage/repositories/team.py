@@ -42,6 +42,23 @@ async def members_of(session: AsyncSession, student_ids: Collection[int],
     return [(member, user) for member, user in rows]
 
 
+async def students_of(session: AsyncSession, user_id: int,
+                      roles: Collection[str]) -> Sequence[User]:
+    """The students on whose teams this user has one of these roles, by name."""
+    query = (select(User).join(ThesisMember, ThesisMember.student_id == User.id)
+             .where(ThesisMember.user_id == user_id, ThesisMember.role.in_(list(roles)))
+             .order_by(User.full_name, User.id))
+    return (await session.scalars(query)).all()
+
+
+async def supervisor_of(session: AsyncSession, student_id: int) -> User | None:
+    """The team's supervisor (one at most)."""
+    return await session.scalar(
+        select(User).join(ThesisMember, ThesisMember.user_id == User.id)
+        .where(ThesisMember.student_id == student_id,
+               ThesisMember.role == TeamRole.SUPERVISOR.value))
+
+
 _ROLE_OF = select(ThesisMember.role).where(ThesisMember.student_id == bindparam("student_id"),
                                            ThesisMember.user_id == bindparam("user_id"))
 

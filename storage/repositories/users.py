@@ -19,11 +19,6 @@ async def add(session: AsyncSession, user: User) -> User:
     return user
 
 
-async def students_of(session: AsyncSession, supervisor_id: int) -> Sequence[User]:
-    query = select(User).where(User.supervisor_id == supervisor_id).order_by(User.full_name)
-    return (await session.scalars(query)).all()
-
-
 async def count_by_role(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(User.role, func.count()).group_by(User.role))
     return {role: count for role, count in rows}
@@ -33,12 +28,17 @@ async def set_reachable(session: AsyncSession, user_id: int, reachable: bool) ->
     await session.execute(update(User).where(User.id == user_id).values(reachable=reachable))
 
 
+async def set_role(session: AsyncSession, user_id: int, role: str) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(role=role))
+
+
 async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
     await session.execute(update(User).where(User.id == user_id).values(language=language))
 
 
 # Supervisors first, then students; by name within each.
-_PEOPLE_ORDER = (case((User.role == "supervisor", 0), else_=1), User.full_name, User.id)
+_PEOPLE_ORDER = (case((User.role == "supervisor", 0), (User.role == "member", 1), else_=2),
+                 User.full_name, User.id)
 
 
 async def people(session: AsyncSession, roles: Sequence[str], *, offset: int,

@@ -218,7 +218,7 @@ async def _seed_students(harness: Harness, supervisor_id: int, count: int) -> No
         for i in range(count):
             student_id = 20_000 + i
             await conn.execute(User.__table__.insert().values(
-                id=student_id, role="student", language="en", supervisor_id=supervisor_id,
+                id=student_id, role="student", language="en", invited_by_id=supervisor_id,
                 full_name=f"Student {i:02d} " + "<&>" * 40, reachable=i % 2 == 0,
                 created_at=now))
             await conn.execute(ThesisMember.__table__.insert().values(

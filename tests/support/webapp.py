@@ -76,7 +76,7 @@ async def seed_university(db_url: str, bucket: str, s3_endpoint: str) -> Seeded:
                     (ALICE, "Alice A", Role.STUDENT, SAM), (BOB, "Bob B", Role.STUDENT, SAM),
                     (CAROL, "Carol C", Role.STUDENT, GRACE)):
                 session.add(User(id=user_id, role=role.value, full_name=name, language="en",
-                                 supervisor_id=supervisor, created_at=now - timedelta(days=60)))
+                                 invited_by_id=supervisor, created_at=now - timedelta(days=60)))
                 await session.flush()
                 if supervisor is not None:
                     # As registration writes it: the student's team begins with the supervisor.
