@@ -1309,7 +1309,7 @@ async def _caseload_world(dsn: str) -> list[int]:
             "VALUES ($1, 'supervisor', 'Bench Caseload', 'en', true, now()) "
             "ON CONFLICT DO NOTHING", CASELOAD_SUP)
         await conn.executemany(
-            "INSERT INTO users (id, role, full_name, language, supervisor_id, reachable, "
+            "INSERT INTO users (id, role, full_name, language, invited_by_id, reachable, "
             "created_at) VALUES ($1, 'student', 'Caseload ' || $1::text, 'en', $2, true, "
             "now() - interval '30 days') ON CONFLICT DO NOTHING",
             [(s, CASELOAD_SUP) for s in students])

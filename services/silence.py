@@ -28,7 +28,7 @@ from services.notifications import (
 )
 from services.reminders import DIGEST_HOUR
 from services.urgency import Signals
-from services.vocabulary import TeamRole, ThesisStatus
+from services.vocabulary import Role, TeamRole, ThesisStatus
 from storage.models import User
 from storage.repositories import activity, reminders, users
 
@@ -82,7 +82,7 @@ class SilenceService(BaseService):
         """Per decider: their silent students; per supervisor: (them, silent, students)."""
         rows = await activity.signals_of_all(self.session, now)
         people = {u.id: u for u in await users.active_with_roles(
-            self.session, ["supervisor"])}
+            self.session, [Role.SUPERVISOR.value, Role.MEMBER.value])}
         by_member: dict[int, _Member] = {}
         per_supervisor: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         for row in rows:
