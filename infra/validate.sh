@@ -143,6 +143,9 @@ if [[ "$have_nginx" == "yes" ]]; then
     grep -rq 'limit_req zone=webhook' infra/nginx || fail "nginx: no limit_req on the webhook location"
     grep -rq 'limit_req zone=login burst=5' infra/nginx || fail "nginx: no 5 r/m limit_req on /api/auth/login"
     grep -rq 'limit_req zone=api ' infra/nginx || fail "nginx: no limit_req on the Mini App API"
+    for prefix in /calendar/ /export/; do
+        grep -rq "location $prefix" infra/nginx || fail "nginx: $prefix (calendar feeds, export links) not served"
+    done
 else
     fail "nginx -t (nginx or openssl unavailable)"
 fi

@@ -63,6 +63,8 @@ class ServiceConfig:
     # The largest document the bot uploads to Telegram; bigger exports get a link.
     upload_limit_bytes: int = 50 * 1024 * 1024
     export_link_ttl_hours: float = 24.0
+    # How long a staged file may wait for its row before the sweeper may take it.
+    staged_file_ttl_hours: float = 24.0
     # Above this share of text shared with other theses, the card is marked ⚠️.
     similarity_alert_percent: float = 10.0
 

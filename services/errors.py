@@ -180,6 +180,13 @@ class UploadCancelled(DomainError):
     code = "upload_cancelled"
 
 
+class FileGone(DomainError):
+    """The file sent earlier in this step is no longer in the store (the step waited longer
+    than a staged file is kept): nothing is recorded; the person sends it again."""
+
+    code = "file_gone"
+
+
 class UploadStillArriving(DomainError):
     """A note came while the upload worker is still receiving the file (state kept)."""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from services import checklist, lifecycle
@@ -17,6 +17,7 @@ from services.errors import (
     DomainError,
     DuplicateSubmission,
     EmptyFile,
+    FileGone,
     FileTooLarge,
     InvalidTitle,
     NoSupervisor,
@@ -56,6 +57,9 @@ class StagedFile:
     kind: str
     file_name: str
     telegram_file_id: str | None = None
+    # When it was put into the store (ISO 8601, the service clock); None in a state written
+    # before it was kept. The sweeper may take a staged file after STAGED_FILE_TTL_HOURS.
+    staged_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +67,23 @@ class StagedFile:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StagedFile:
         return cls(**data)
+
+    def stamped(self, now: datetime) -> StagedFile:
+        return replace(self, staged_at=now.isoformat())
+
+
+async def require_present(files: FileStore, staged: StagedFile, now: datetime,
+                          ttl_hours: float) -> None:
+    """Before a row refers to a staged file: it must still be in the store. Asked of the
+    store only when the file is old enough for the sweeper (half its TTL, for the clocks'
+    sake) or its age is unknown, so the usual step costs nothing. Gone: ``FileGone`` (the
+    person is asked to send it again, and nothing is recorded)."""
+    if staged.staged_at is not None:
+        age = now - datetime.fromisoformat(staged.staged_at)
+        if age < timedelta(hours=ttl_hours / 2):
+            return
+    if not await files.exists(staged.key):
+        raise FileGone()
 
 
 @dataclass(frozen=True)
@@ -127,8 +148,9 @@ class SubmissionService(BaseService):
         self._require_student(student)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
-        staged = await stage_document(self.deps.files, self.config.file_prefix, incoming,
-                                      self.config.max_file_bytes, on_progress)
+        staged = (await stage_document(self.deps.files, self.config.file_prefix, incoming,
+                                       self.config.max_file_bytes, on_progress)
+                  ).stamped(self.clock.now())
         try:
             await self._refuse_duplicate(student, staged.sha256)
         except DomainError:
@@ -183,6 +205,7 @@ class SubmissionService(BaseService):
         recorded = await self._already_recorded(student, thesis, staged)
         if recorded is not None:
             return recorded
+        await require_present(self.deps.files, staged, now, self.config.staged_file_ttl_hours)
         if thesis is None:
             thesis = await theses.add(self.session, Thesis(
                 student_id=student.id, title=clean_title(title), latest_version=0,

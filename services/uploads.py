@@ -114,7 +114,8 @@ async def renew(session: AsyncSession, job: Claimed, now: datetime, lease: timed
 
 async def staged(session: AsyncSession, job: Claimed, file: StagedFile, now: datetime) -> bool:
     return await upload_jobs.update_claimed(
-        session, job.id, job.attempt, state=State.STAGED.value, staged=file.to_dict(),
+        session, job.id, job.attempt, state=State.STAGED.value,
+        staged=file.stamped(now).to_dict(),
         lease_until=None, updated_at=now)
 
 

@@ -272,3 +272,51 @@ async def test_an_export_link_is_built_once_at_a_time_and_a_few_times_a_minute(
     # A few a minute, then 429 until the minute is over.
     statuses = [await status_of(export) for _ in range(4)]
     assert 200 in statuses and statuses[-1] == 429, statuses
+
+
+# --- the iCalendar feed, read by two parsers nobody here wrote --------------------------------
+
+LONG_TITLE = ("Глава 3. Графовые нейронные сети для анализа «цитирований» — черновик, "
+              "с таблицами и рисунками; 😀 emoji too")
+
+
+async def test_a_feed_with_cyrillic_and_long_titles_reads_in_vobject_and_icalendar(
+        make_bot: BotFactory, db: str) -> None:
+    import vobject
+    from icalendar import Calendar
+
+    from storage.models import Milestone
+
+    await seed(db, students={ALICE: "Алиса Андреева"})
+    harness = await make_bot(timezone="Europe/Moscow")
+    async with harness.process.deps.session_factory() as session, session.begin():
+        session.add(Milestone(supervisor_id=SUPERVISOR, student_id=ALICE, title=LONG_TITLE,
+                              due_at=datetime(2030, 4, 1, 9, 0, tzinfo=UTC),
+                              created_at=START))
+    feeds = []
+    for who in (ALICE, SUPERVISOR):
+        async with harness.process.deps.session_factory() as session:
+            user = await session.get(User, who)
+            assert user is not None
+            url = await CalendarService(session, harness.process.deps.services).url(user)
+        async with aiohttp.ClientSession() as http, http.get(url) as response:
+            assert response.status == 200
+            feeds.append(await response.read())
+    for body in feeds:
+        # RFC 5545: CRLF line ends, lines folded at 75 octets (never inside a character).
+        assert body.endswith(b"\r\n") and b"\n" not in body.replace(b"\r\n", b"")
+        lines = body.split(b"\r\n")[:-1]
+        assert max(len(line) for line in lines) <= 75, max(lines, key=len)
+        for line in lines:
+            line.decode("utf-8")  # each folded piece is whole UTF-8
+        # icalendar's own parser, and the properties every event must have.
+        parsed = Calendar.from_ical(body)
+        assert str(parsed["version"]) == "2.0" and parsed.get("prodid")
+        events = parsed.walk("VEVENT")
+        assert events and all(e.get("uid") and e.get("dtstamp") and e.get("dtstart")
+                               for e in events)
+        assert any(LONG_TITLE in str(e["summary"]) for e in events)
+        # vobject, independently, with its own validation.
+        card = vobject.readOne(body.decode("utf-8"), validate=True)
+        summaries = [e.summary.value for e in card.vevent_list]
+        assert any(LONG_TITLE in s for s in summaries), summaries

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.metrics import STAGED_FILES_SWEPT
 from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
+from services.clock import ManualClock
 from services.context import ServiceConfig, ServiceDeps, Services
-from services.errors import CommentTooLong, DuplicateSubmission
+from services.errors import CommentTooLong, DuplicateSubmission, FileGone
 from services.staged_files import StagedFileService
 from services.submissions import IncomingFile, StagedFile
 from services.vocabulary import Decision
@@ -354,3 +355,33 @@ async def test_a_thread_attachment_is_referenced_and_an_abandoned_one_is_swept(
         await world.run(lambda s, _: s.threads.comment(supervisor, version.id, "x" * 4001,
                                                        refused))
     assert refused.key not in await bucket_keys(world.endpoint, world.bucket)
+
+
+async def test_a_note_answered_after_the_sweep_records_nothing_dangling(world: World) -> None:
+    # The student uploads, the bot asks for the note; the answer comes 25 hours later, and
+    # the sweeper ran in between. Either the version's file is there, or nothing is
+    # recorded and the student is asked to send the file again (FileGone's text).
+    clock = ManualClock(datetime.now(UTC))
+    world.deps = replace(world.deps, clock=clock,
+                         config=replace(world.deps.config, staged_file_ttl_hours=24))
+    staged = await stage(world, people.ALICE, documents.pdf("slow note"))
+    kept = await stage(world, people.BOB, documents.pdf("quick note"))
+    await record(world, people.BOB, kept)
+    clock.advance(hours=25)
+    assert await StagedFileSweeper(world.sessions, world.deps, clock,
+                                   SweeperConfig(ttl=timedelta(hours=24))).run_once() == 1
+    with pytest.raises(FileGone):
+        await record(world, people.ALICE, staged)
+    assert await world.count(Submission) == 1
+    async with world.sessions() as session:
+        kinds = (await session.scalars(select(OutboxMessage.kind).where(
+            OutboxMessage.chat_id == people.SUPERVISOR))).all()
+    assert len(kinds) == 1  # Bob's card only: no card for a version without its file
+    await world.consistent(swept_at=clock.now())
+    # A state written before files carried their time is checked too.
+    old_state = replace(await stage(world, people.ALICE, documents.pdf("old state")),
+                        staged_at=None)
+    await world.deps.files.delete(old_state.key)
+    with pytest.raises(FileGone):
+        await record(world, people.ALICE, old_state)
+    assert await world.count(Submission) == 1

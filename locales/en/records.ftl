@@ -19,3 +19,4 @@ help-member =
     /mydata — everything the bot holds about you
     /language — the bot's language
     /cancel — leave the current step
+error-file_gone = The file you sent earlier in this step is no longer here (the step waited too long). Nothing was recorded: please send the file again.
