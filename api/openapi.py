@@ -16,6 +16,7 @@ from api.routing import Endpoint
 STATUS_TEXT = {400: "Bad request (a query parameter out of range or of the wrong type)",
                401: "No valid token", 403: "The chat would refuse this too",
                404: "No such thing", 405: "Method not allowed (see Allow)",
+               409: "Not now: the thing's state does not allow it yet",
                429: "Too many logins from this address",
                500: "Something unforeseen failed on our side",
                503: "A dependency (database, file store) is down; try again"}

@@ -10,8 +10,8 @@ import urllib.parse
 from aiohttp import web
 
 from api.models import FileQuery
-from api.routing import Call, Endpoint
-from services.errors import StorageUnavailable
+from api.routing import ApiError, Call, Endpoint
+from services.errors import SharedTextNotReady, StorageUnavailable
 
 TYPES = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -49,7 +49,12 @@ async def version_file(call: Call) -> web.StreamResponse:
 
 
 async def shared_text(call: Call) -> web.StreamResponse:
-    report = await call.services.shared_text.report(call.user, call.match("id"), "api")
+    try:
+        report = await call.services.shared_text.report(call.user, call.match("id"), "api")
+    except SharedTextNotReady:
+        # A well-formed request the version's state refuses for now: a conflict, not a 400.
+        raise ApiError(409, SharedTextNotReady.code, "the version has not been checked yet",
+                       {"Retry-After": "60"}) from None
     # The report's own CSP (no script, nothing loaded) travels with it as a header too.
     return web.Response(body=report.content, headers={
         "Content-Type": "text/html; charset=utf-8",
@@ -66,6 +71,6 @@ ENDPOINTS = (
              errors=(401, 403, 404), content_types=tuple(TYPES.values())),
     Endpoint("GET", r"/api/versions/{id:\d+}/shared-text", shared_text,
              "The report of the text a version shares with other theses (HTML)", None,
-             roles=("its thesis team", "admin"), errors=(400, 401, 403, 404),
+             roles=("its thesis team", "admin"), errors=(400, 401, 403, 404, 409),
              content_types=("text/html",)),
 )

@@ -1142,17 +1142,37 @@ async def _check_once(pool: Any, sessions: Any, deps: Any, folder: Path, text: P
             "chunks": found["chunks"]}
 
 
-async def _keep_checking(pool: Any, sessions: Any, deps: Any, folder: Path, text: Path,
-                         submission_id: int, stop: asyncio.Event, done: list[int]) -> None:
-    from bot.isolation import JobFailed
+class _Checking:
+    """bench/check_proc.py running checks back to back, and how many it finished."""
 
-    while not stop.is_set():
-        try:
-            await _check_once(pool, sessions, deps, folder, text, submission_id)
-        except JobFailed:  # a child starved of CPU at its start: the worker would retry too
-            await asyncio.sleep(0.5)
-            continue
-        done[0] += 1
+    def __init__(self, url: str, folder: Path, text: Path, submission_id: int) -> None:
+        self.args = [url, str(folder), str(text), str(submission_id)]
+        self.done = 0
+        self.process: asyncio.subprocess.Process | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.running = asyncio.Event()
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bench.check_proc", *self.args, cwd=str(infra.ROOT),
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.reader = asyncio.create_task(self._count())
+        # Measured only once checks run (the process and its child have started).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.running.wait(), 120)
+
+    async def _count(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        while await self.process.stdout.readline():
+            self.done += 1
+            self.running.set()
+
+    async def stop(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            self.process.terminate()
+            await self.process.wait()
+        if self.reader is not None:
+            await self.reader
 
 
 async def similarity(env: Env, cfg: Config, mix_url: str, log: Any) -> dict[str, Any]:
@@ -1228,8 +1248,8 @@ async def similarity(env: Env, cfg: Config, mix_url: str, log: Any) -> dict[str,
             f"{out['match']:.2f}; {out['candidates']} candidates, {len(sources)} sources "
             f"found), peak {out['peak_mb']:.0f} MiB; add {out['add']:.3f} s")
         try:
-            out.update(await _mix_with_checks(env, cfg, mix_url, sessions, deps, folder,
-                                              text, mine_id, log))
+            out.update(await _mix_with_checks(env, cfg, mix_url, url, folder, text, mine_id,
+                                              log))
         except Exception as exc:  # noqa: BLE001 - the other measures stand
             out["throughput_error"] = f"{type(exc).__name__}: {exc}"[:300]
             log(f"  throughput not measured: {out['throughput_error']}")
@@ -1244,13 +1264,11 @@ def create_file_store_for(env: Env) -> Any:
     return S3FileStore(env.bucket, endpoint_url=env.s3_url, region="us-east-1")
 
 
-async def _mix_with_checks(env: Env, cfg: Config, mix_url: str, sessions: Any, deps: Any,
-                           folder: Path, text: Path, submission_id: int,
-                           log: Any) -> dict[str, Any]:
-    """Phase 1's mix against the bot, with and without checks running the whole time (in
-    a child at nice 19, its look-ups on the same PostgreSQL), as the worker runs them."""
-    from bot.isolation import ChildPool, Limits
-
+async def _mix_with_checks(env: Env, cfg: Config, mix_url: str, url: str, folder: Path,
+                           text: Path, submission_id: int, log: Any) -> dict[str, Any]:
+    """Phase 1's mix against the bot, with and without checks running the whole time (a
+    process of their own with its child at nice 19, the look-ups on the same PostgreSQL),
+    as a replica's worker runs them."""
     dsn = mix_url.replace("postgresql+asyncpg://", "postgresql://")
     pending = await pending_submissions(dsn)
     level = 16 if 16 in cfg.levels else cfg.levels[-1]
@@ -1259,30 +1277,27 @@ async def _mix_with_checks(env: Env, cfg: Config, mix_url: str, sessions: Any, d
     await bot.wait_ready()
     runs: dict[str, list[RunResult]] = {"without": [], "with": []}
     counts: list[int] = []
-    pool = ChildPool(1, Limits(timeout_seconds=60, memory_mb=512))
     try:
         async with Poster(connections=level * 2) as poster:
             for rep in range(cfg.reps):
                 for mode in (("without", "with") if rep % 2 == 0 else ("with", "without")):
-                    stop, done = asyncio.Event(), [0]
-                    background = asyncio.create_task(_keep_checking(
-                        pool, sessions, deps, folder, text, submission_id, stop, done)) \
+                    checking = _Checking(url, folder, text, submission_id) \
                         if mode == "with" else None
+                    if checking is not None:
+                        await checking.start()
                     await env.emu("POST", "/_bench/reset")
                     await closed_loop(poster, target, actors, cfg.warmup_seconds,
                                       seed=rep + 200)
-                    before = done[0]
+                    before = checking.done if checking is not None else 0
                     result = await closed_loop(poster, target, actors, cfg.run_seconds,
                                                seed=rep)
                     runs[mode].append(result)
-                    if background is not None:
-                        counts.append(done[0] - before)
-                        stop.set()
-                        await background
+                    if checking is not None:
+                        counts.append(checking.done - before)
+                        await checking.stop()
                     log(f"  rep {rep + 1} {mode:7} checks: {result.throughput:7.1f} upd/s"
                         + (f"  ({counts[-1]} checks meanwhile)" if mode == "with" else ""))
     finally:
-        await pool.close()
         env.stop(bot)
     without, with_ = summarize(runs["without"]), summarize(runs["with"])
     return {"level": level, "without": without, "with": with_,

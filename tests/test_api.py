@@ -133,7 +133,8 @@ async def test_login_then_every_endpoint_answers_its_model(web: tuple[Harness, S
         assert status == 200 and document["openapi"].startswith("3.")
         assert set(document["paths"]) == {
             "/api/auth/login", "/api/me", "/api/thesis", "/api/students",
-            "/api/students/{id}", "/api/queue", "/api/stats", "/api/versions/{id}/file"}
+            "/api/students/{id}", "/api/queue", "/api/stats", "/api/versions/{id}/file",
+            "/api/versions/{id}/shared-text"}
         assert {"TimelineOut", "StudentsOut", "StatsOut", "ErrorOut"} <= set(
             document["components"]["schemas"])
 
