@@ -53,8 +53,9 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
         await emulator.wait_ready()
         log(f"bench run {run_id}: logs in {logs}")
 
-        async def phase(key: str, title: str, make: Any) -> Any:
-            if only and key not in only:
+        async def phase(key: str, title: str, make: Any, group: str | None = None) -> Any:
+            # ``--only mix`` runs both throughput mixes (group "mix").
+            if only and key not in only and group not in only:
                 return None
             log(f"== {title}")
             t0 = time.perf_counter()
@@ -78,6 +79,8 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
                     lambda: phases.upload_pipeline(env, cfg, mix_url, log, running))
         if running is not None:
             env.stop(running[0])
+        await phase("mix2", "1b. floor vs full bot, students who each submitted",
+                    lambda: phases.students_mix(env, cfg, log), group="mix")
         scale = await phase("scale", "3. data scale", lambda: phases.data_scale(env, cfg, log))
         if isinstance(scale, dict) and "_live" in scale:
             await phase("api", "7. Mini App API",
@@ -133,8 +136,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="tiny sizes, one repetition (a smoke run, under a minute)")
     parser.add_argument("--output", type=Path, default=None, help="where to write the report")
     parser.add_argument("--only", default="",
-                        help="comma-separated phases: mix,upload,scale,notify,export,start,"
-                             "compare,similarity")
+                        help="comma-separated phases: mix (both throughput mixes), mix2 (the "
+                             "second alone), upload, scale, notify, export, start, api, "
+                             "compare, similarity")
     parser.add_argument("--reps", type=int, default=None,
                         help="repetitions of each measure (default 3; 1 with --quick)")
     parser.add_argument("--levels", default="",

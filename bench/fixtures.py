@@ -16,9 +16,13 @@ amount of everyone else's data differs.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import asyncpg
+
+from services.notifications import DecisionMade, NewSubmission, Payload, parse
 
 ADMIN_ID = 1
 SUP_BASE = 1_000_000
@@ -56,6 +60,37 @@ class Shape:
 
     def versions(self, k: int) -> int:
         return 1 + k % self.max_versions if k < self.with_thesis else 0
+
+
+def _payload_sql(template: Payload, **columns: str) -> tuple[str, str]:
+    """An outbox payload built by the code's own model (``services/notifications.py``): the
+    template's JSON with ``columns`` (SQL expressions, one per model field) set per row.
+    Returns the SQL expression (with ``$1`` for the template) and the template's JSON."""
+    fields = type(template).model_fields
+    unknown = sorted(set(columns) - set(fields))
+    if unknown:
+        raise ValueError(f"{template.kind}: no such payload field(s) {unknown}")
+    pairs = ", ".join(f"'{name}', {expr}" for name, expr in columns.items())
+    return (f"($1::jsonb || jsonb_build_object({pairs}))::json",
+            json.dumps(template.dump()))
+
+
+async def check_payloads(conn: asyncpg.Connection, kind: str) -> None:
+    """The sender must read what the fixtures wrote: one row of ``kind`` parsed back."""
+    raw = await conn.fetchval("SELECT payload::text FROM outbox WHERE kind = $1 "
+                              "ORDER BY id LIMIT 1", kind)
+    if raw is not None:
+        parse(kind, json.loads(raw))  # raises MalformedPayload
+
+
+_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+NEW_SUBMISSION = NewSubmission(
+    submission_id=1, student_name="Student", title="A thesis", version=1, note=None,
+    file_id="BQAC", file_name="thesis.pdf", submitted_at=_EPOCH, file_key="theses/1-1")
+DECISION = DecisionMade(
+    submission_id=1, decision="approved", title="Benchmark thesis", version=1,
+    comment="Notice", grade=90, reviewer_name="Bench Supervisor", feedback_file_id=None,
+    feedback_file_name=None)
 
 
 def _status_sql(k: str) -> str:
@@ -122,13 +157,18 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
             "WHERE NOT (t.status = 'submitted' AND s.version = t.latest_version) "
             "ORDER BY s.id")
         if shape.outbox:
+            payload, template = _payload_sql(
+                NEW_SUBMISSION, submission_id="s.id", student_name="u.full_name",
+                title="t.title", version="s.version", file_id="s.telegram_file_id",
+                file_key="s.file_key", submitted_at="to_json(s.submitted_at)")
             await conn.execute(
                 "INSERT INTO outbox (chat_id, kind, payload, status, attempts, "
-                "next_attempt_at, created_at, sent_at) "
-                "SELECT u.invited_by_id, 'new_submission', '{}'::json, 'sent', 1, "
-                "s.submitted_at, s.submitted_at, s.submitted_at "
+                "next_attempt_at, created_at, sent_at, ref) "
+                f"SELECT u.invited_by_id, 'new_submission', {payload}, 'sent', 1, "
+                "s.submitted_at, s.submitted_at, s.submitted_at, 'submission:' || s.id "
                 "FROM submissions s JOIN theses t ON t.id = s.thesis_id "
-                "JOIN users u ON u.id = t.student_id ORDER BY s.id")
+                "JOIN users u ON u.id = t.student_id ORDER BY s.id", template)
+            await check_payloads(conn, "new_submission")
         await conn.execute("SET session_replication_role = origin")
         await conn.execute("VACUUM ANALYZE")
         counts = {}
@@ -158,13 +198,14 @@ async def queue_outbox(dsn: str, chat_ids: list[int], per_chat: int) -> int:
         await conn.execute(
             "CREATE TEMP TABLE blast (chat_id bigint, n int)")
         await conn.copy_records_to_table("blast", records=rows)
+        payload, template = _payload_sql(DECISION, submission_id="n + 1", version="n + 1",
+                                         comment="'Notice ' || n")
         await conn.execute(
             "INSERT INTO outbox (chat_id, kind, payload, status, attempts, next_attempt_at, "
-            "created_at) "
-            "SELECT chat_id, 'decision', json_build_object('submission_id', n + 1, "
-            "'decision', 'approved', 'title', 'Benchmark thesis', 'version', n + 1, "
-            "'comment', 'Notice ' || n, 'grade', 90, 'reviewer_name', 'Bench Supervisor'), "
-            "'pending', 0, now(), now() FROM blast ORDER BY n, chat_id")
+            "created_at, ref) "
+            f"SELECT chat_id, 'decision', {payload}, 'pending', 0, now(), now(), "
+            "'submission:' || (n + 1) FROM blast ORDER BY n, chat_id", template)
+        await check_payloads(conn, "decision")
     finally:
         await conn.close()
     return len(rows)

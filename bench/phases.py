@@ -25,6 +25,7 @@ from bench.load import (
     Actor,
     Poster,
     RunResult,
+    Step,
     Target,
     callback,
     closed_loop,
@@ -45,6 +46,7 @@ class Config:
     run_seconds: float
     warmup_seconds: float
     mix: Shape
+    mix2: Shape
     small: Shape
     large: Shape
     scale_samples: int
@@ -59,6 +61,7 @@ class Config:
         if quick:
             return cls(quick=True, reps=1, levels=(1, 4), run_seconds=1.0, warmup_seconds=0.3,
                        mix=Shape(4, 6, with_thesis=4, max_versions=4),
+                       mix2=Shape(4, 5, with_thesis=5, max_versions=4),
                        small=Shape(2, 30, 30, max_versions=24),
                        large=Shape(6, 30, 30, max_versions=24, outbox=True),
                        scale_samples=3, upload_sizes=(2 * MiB,), notifications=100,
@@ -66,6 +69,8 @@ class Config:
         return cls(quick=False, reps=3, levels=(1, 16, 64), run_seconds=10.0,
                    warmup_seconds=2.0,
                    mix=Shape(64, 6, with_thesis=4, max_versions=4),
+                   # 200 students who each submitted (1-4 versions), 20 supervisors.
+                   mix2=Shape(20, 10, with_thesis=10, max_versions=4),
                    small=Shape(32, 30, 30, max_versions=24),
                    large=Shape(3226, 30, 30, max_versions=24, outbox=True),
                    scale_samples=40, upload_sizes=(20 * MiB, 100 * MiB),
@@ -204,23 +209,66 @@ def mix_actors(shape: Shape, pending: dict[int, int], workers: int) -> list[Acto
     return actors
 
 
+def students_mix_actors(shape: Shape, workers: int) -> list[Actor]:
+    """Mix 2: students ask ``/status``, ``/history`` and ``/help``; supervisors ``/queue``,
+    ``/students`` and ``/help``. Everyone is dealt to the workers in turn (each chat has one
+    worker)."""
+    people: list[list[list[Step]]] = []
+    for sup in range(1, shape.supervisors + 1):
+        sup_id = shape.supervisor_id(sup)
+        people.append([[(kind, lambda s=sup_id, c=command: message(s, c))]
+                       for kind, command in (("queue", "/queue"), ("students", "/students"),
+                                             ("help", "/help"))])
+        for k in range(shape.per_supervisor):
+            student = shape.student_id(sup, k)
+            people.append([[(kind, lambda u=student, c=command: message(u, c))]
+                           for kind, command in (("status", "/status"),
+                                                 ("history", "/history"), ("help", "/help"))])
+    if len(people) < workers:
+        raise ValueError(f"{len(people)} people cannot keep {workers} workers apart")
+    return [Actor([script for person in people[w::workers] for script in person])
+            for w in range(workers)]
+
+
 async def floor_vs_bot(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
-    _name, url = await env.database("mix")
+    """Mix 1: the conversation mix of issue 9 (status, history, queue, press, submit)."""
+    return await _throughput(env, cfg, log, "mix", cfg.mix, with_pending=True,
+                             profile=cfg.profile)
+
+
+async def students_mix(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
+    """Mix 2 (issue 33): 200 students who each submitted, and their supervisors."""
+    return await _throughput(env, cfg, log, "students", cfg.mix2, with_pending=False,
+                             profile=False)
+
+
+async def _answered(env: Env) -> int:
+    """Messages the bot sent since the emulator's last reset."""
+    counts = await env.emu("GET", "/_bench/counts")
+    return int(sum(counts["chats"].values()))
+
+
+async def _throughput(env: Env, cfg: Config, log: Any, label: str, shape: Shape, *,
+                      with_pending: bool, profile: bool) -> dict[str, Any]:
+    _name, url = await env.database(label)
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
-    counts = await fixtures.load(dsn, cfg.mix)
-    shape = cfg.mix
+    counts = await fixtures.load(dsn, shape)
     users = [ADMIN_ID] + [shape.supervisor_id(s) for s in range(1, shape.supervisors + 1)]
     users += [STU for s in range(1, shape.supervisors + 1) for STU in shape.students_of(s)]
     await env.add_users(users)
-    pending = await pending_submissions(dsn)
-    bot, bot_target = env.start_bot("bot-mix", url)
-    floor, floor_target = env.start_floor()
+    bot_name = f"bot-{label}"
+    bot, bot_target = env.start_bot(bot_name, url)
+    floor, floor_target = env.start_floor(f"floor-{label}")
     await bot.wait_ready()
     await floor.wait_ready()
     await asyncio.sleep(1.0)
     startup = {"bot": {"ready": bot.ready_after, "rss": bot.rss()},
                "floor": {"ready": floor.ready_after, "rss": floor.rss()}}
-    actors = {c: mix_actors(shape, pending, c) for c in cfg.levels}
+    if with_pending:
+        pending = await pending_submissions(dsn)
+        actors = {c: mix_actors(shape, pending, c) for c in cfg.levels}
+    else:
+        actors = {c: students_mix_actors(shape, c) for c in cfg.levels}
     # Per-kind latencies and the profile come from concurrency 16 (the target's), or the
     # highest level run.
     focus = 16 if 16 in cfg.levels else cfg.levels[-1]
@@ -236,30 +284,37 @@ async def floor_vs_bot(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
                     await env.emu("POST", "/_bench/reset")
                     await closed_loop(poster, target, actors[level], cfg.warmup_seconds,
                                       seed=rep + 100)
+                    await env.emu("POST", "/_bench/reset")
                     result = await closed_loop(poster, target, actors[level],
                                                cfg.run_seconds, seed=rep)
+                    answered = await _answered(env)
+                    if not result.count or not answered:
+                        # A run that measured nothing must not print nan/s as a result.
+                        raise RuntimeError(
+                            f"{target.name} at concurrency {level}: {result.count} updates "
+                            f"posted, {answered} messages sent; errors: {poster.errors[:5]}")
                     runs.setdefault((target.name, level), []).append(result)
                     if target is bot_target:
                         kinds.update({k: len(v) for k, v in result.by_kind.items()})
                         if level == focus:
                             for k, v in result.by_kind.items():
                                 kind_latency.setdefault(k, []).extend(v)
-                    log(f"  rep {rep + 1} c={level:<3} {target.name:8} "
+                    log(f"  rep {rep + 1} c={level:<3} {target.name:10} "
                         f"{result.throughput:7.1f} upd/s  p50 "
                         f"{percentile(result.latencies, 50) * 1000:6.1f} ms  p99 "
                         f"{percentile(result.latencies, 99) * 1000:6.1f} ms")
-        profile = None
-        if cfg.profile:
-            profile = await profile_bot(env, poster, bot, bot_target, actors[focus], log)
+        profiled = None
+        if profile:
+            profiled = await profile_bot(env, poster, bot, bot_target, actors[focus], log)
         errors = list(poster.errors)
     table = {}
     for level in cfg.levels:
-        table[level] = {"floor": summarize(runs[("floor", level)]),
-                        "bot": summarize(runs[("bot-mix", level)])}
+        table[level] = {"floor": summarize(runs[(floor_target.name, level)]),
+                        "bot": summarize(runs[(bot_name, level)])}
     rss = {"bot": bot.rss(), "floor": floor.rss()}
     env.stop(floor)
     live = None
-    if cfg.quick:
+    if cfg.quick and with_pending:
         live = (bot, bot_target)  # the smoke run reuses it for the upload
     else:
         env.stop(bot)
@@ -268,7 +323,7 @@ async def floor_vs_bot(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
                     "p99": percentile(kind_latency.get(k, []), 99) * 1000}
                 for k, n in kinds.most_common()}
     return {"dataset": counts, "table": table, "errors": errors, "per_kind": per_kind,
-            "rss_after": rss, "profile": profile, "mix_url": url, "dsn": dsn,
+            "rss_after": rss, "profile": profiled, "mix_url": url, "dsn": dsn,
             "startup": startup, "_bot": live}
 
 
@@ -644,7 +699,11 @@ async def notification_rate(env: Env, cfg: Config, scale: dict[str, Any],
         summary = await fixtures.outbox_summary(dsn)
         span = (summary["last"] - summary["first"]).total_seconds() \
             if summary["first"] and summary["last"] else 0.0
-        rate = (summary["sent"] - 1) / span if span > 0 else float("nan")
+        if not summary["sent"] or span <= 0:
+            raise RuntimeError(
+                f"notifications: {summary['sent']} of {total} sent ({summary['by_status']}); "
+                "a phase that delivers nothing has no rate")
+        rate = (summary["sent"] - 1) / span
         lost = sum(1 for c in chats if per.get(c, 0) < per_chat)
         doubled = sum(1 for c in chats if per.get(c, 0) > per_chat)
         reps.append({"total": total, "delivered": sum(per.values()), "rate": rate,

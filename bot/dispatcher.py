@@ -18,6 +18,7 @@ from bot.middlewares.deadline import DeadlineMiddleware
 from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget, quiet_retry_later
 from bot.middlewares.gate import GateConfig, UpdateGate
 from bot.middlewares.observability import HandlerNameMiddleware, InFlight, UpdateLogMiddleware
+from bot.user_changes import RedisUserChanges
 from handlers import get_routers
 from storage.signals import UploadSignals
 from telegram.progress import ProgressConfig, ProgressKit
@@ -75,9 +76,12 @@ def create_dispatcher(settings: Settings, deps: AppDeps,
     dp.update.outer_middleware(CancelSignal(progress.signals))
     if webhook:
         dp.update.outer_middleware(DeadlineMiddleware(UPDATE_DEADLINE_SECONDS, budget))
+    # The gate reads the user's shared version with the update's claim (one round trip).
+    changes = deps.services.user_changes
+    shared_users = changes if isinstance(changes, RedisUserChanges) else None
     dp.update.outer_middleware(UpdateGate(deps.redis, fsm, keys, GateConfig(
         flood_rate=settings.flood_rate, flood_window_seconds=settings.flood_window_seconds,
-        exempt=frozenset(settings.admin_ids), retry_in_progress=webhook)))
+        exempt=frozenset(settings.admin_ids), retry_in_progress=webhook), users=shared_users))
     dp.update.outer_middleware(ErrorMiddleware(budget, retry_on_dependency=webhook))
     dp.update.outer_middleware(fsm)
     dp.update.outer_middleware(ContextMiddleware(deps.session_factory, deps.services, on_outbox))

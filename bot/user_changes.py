@@ -10,6 +10,10 @@ trusted for a few seconds only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -18,13 +22,32 @@ log = structlog.get_logger("bot.user_changes")
 
 KEY_TTL_SECONDS = 24 * 3600
 
+# (user id, version) the update gate read in its entering round trip, for this update only.
+_READ: ContextVar[tuple[int, str] | None] = ContextVar("user_version_read", default=None)
+
 
 class RedisUserChanges:
     def __init__(self, redis: Redis, scope: str) -> None:
         self._redis = redis
         self._prefix = f"users:{scope}:v:"
 
+    def key(self, user_id: int) -> str:
+        return f"{self._prefix}{user_id}"
+
+    @contextmanager
+    def read_already(self, user_id: int, version: str) -> Iterator[None]:
+        """Within this block (one update), ``version(user_id)`` is ``version``: the gate
+        read it with the update's claim, before any row of the user is read."""
+        token = _READ.set((user_id, version))
+        try:
+            yield
+        finally:
+            _READ.reset(token)
+
     async def version(self, user_id: int) -> str | None:
+        read = _READ.get()
+        if read is not None and read[0] == user_id:
+            return read[1]
         try:
             value = await self._redis.get(f"{self._prefix}{user_id}")
         except (RedisError, OSError) as exc:

@@ -29,9 +29,11 @@ TURNS = {
 
 async def status(message: Message, services: Services, user: User, t: Texts,
                  webapp_url: str | None = None) -> None:
-    view = await services.overview.status(user)
+    async with services.reads():
+        view = await services.overview.status(user)
+        met = await services.meetings.find_for(user)
     upcoming = deadlines_block(t, view.upcoming, view.now) + meetings_block(
-        t, await services.meetings.of_user(user), view.now, user)
+        t, met, view.now, user)
     dashboard = with_dashboard(t, None, webapp_url)
     if view.thesis is None or view.latest is None:
         await message.answer(t("status.none") + upcoming, reply_markup=dashboard)
@@ -50,16 +52,18 @@ async def status(message: Message, services: Services, user: User, t: Texts,
 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:
-    _student, thesis, rows = await services.overview.history(user, user.id)
-    grade = await services.overview.examiner_grade(thesis)
-    comments = await services.threads.counts([row.submission.id for row in rows])
-    changes = await services.comparisons.of_versions(
-        [(row.submission.id, row.submission.version) for row in rows])
-    shared = await services.shared_text.of_versions([row.submission.id for row in rows])
+    async with services.reads():
+        _student, thesis, rows = await services.overview.history(user, user.id)
+        grade = await services.overview.examiner_grade(thesis)
+        comments = await services.threads.counts([row.submission.id for row in rows])
+        changes = await services.comparisons.of_versions(
+            [(row.submission.id, row.submission.version) for row in rows])
+        shared = await services.shared_text.of_versions([row.submission.id for row in rows])
+        meetings = await services.meetings.find_for(user)
     for text, markup in views.history(t, thesis, rows, grade, comments, changes=changes,
                                       shared=shared, own=True):
         await message.answer(text, reply_markup=markup)
-    met = history_lines(t, await services.meetings.of_user(user), services.meetings.now(), user)
+    met = history_lines(t, meetings, services.meetings.now(), user)
     for chunk in split_lines(met) if met else []:
         await message.answer(chunk)
 

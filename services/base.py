@@ -7,7 +7,8 @@ every service, so this module imports no service: that keeps the package free of
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
@@ -119,6 +120,7 @@ R = TypeVar("R")
 Undo = Callable[[], Awaitable[None]]
 _DEPTH = "writes_depth"
 _UNDO = "writes_undo"
+_READS = "reads_depth"
 
 
 def on_rollback(session: AsyncSession, undo: Undo) -> None:
@@ -169,8 +171,29 @@ def read_only(method: Callable[Concatenate[S, P], Awaitable[R]],
     @wraps(method)
     async def reading(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
         result = await method(self, *args, **kwargs)
-        if not self.session.info.get(_DEPTH):
+        info = self.session.info
+        if not info.get(_DEPTH) and not info.get(_READS):
             await self.session.commit()
         return result
 
     return reading
+
+
+@asynccontextmanager
+async def reads_together(session: AsyncSession) -> AsyncIterator[None]:
+    """Several ``@read_only`` calls in one transaction (one BEGIN and COMMIT, one pool
+    checkout, one snapshot), ended when the block ends: gather a view's reads inside, talk
+    to Telegram after it."""
+    info = session.info
+    depth = info.get(_READS, 0)
+    info[_READS] = depth + 1
+    try:
+        yield
+    except BaseException:
+        info[_READS] = depth
+        if depth == 0 and not info.get(_DEPTH):
+            await session.rollback()
+        raise
+    info[_READS] = depth
+    if depth == 0 and not info.get(_DEPTH):
+        await session.commit()

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from icalendar import Calendar, Event
 
 from services.access import revoked
-from services.base import BaseService
+from services.base import BaseService, writes
 from services.meetings import LENGTH, MeetingService, MeetingView
 from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
 from storage.models import CalendarToken, Milestone, User
@@ -48,40 +48,32 @@ def feed_token(key: bytes, user_id: int, nonce: str) -> str:
 
 
 class CalendarService(BaseService):
+    @writes
     async def url(self, user: User) -> str:
         """The person's feed URL (made on first use)."""
-        try:
-            row = await links.calendar_of(self.session, user.id, lock=True)
-            if row is None:
-                row = self._new_row(user)
-                links.add(self.session, row)
-                audit.record(self.session, actor_id=user.id, action="calendar.create",
-                             object_type="user", object_id=user.id, at=self.clock.now())
-            token = feed_token(self.config.link_key, user.id, row.nonce)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        row = await links.calendar_of(self.session, user.id, lock=True)
+        if row is None:
+            row = self._new_row(user)
+            links.add(self.session, row)
+            audit.record(self.session, actor_id=user.id, action="calendar.create",
+                         object_type="user", object_id=user.id, at=self.clock.now())
+        token = feed_token(self.config.link_key, user.id, row.nonce)
         return self._url(token)
 
+    @writes
     async def reset(self, user: User) -> str:
         """A new URL; the old one is 404 from now on."""
-        try:
-            row = await links.calendar_of(self.session, user.id, lock=True)
-            fresh = self._new_row(user)
-            if row is None:
-                links.add(self.session, fresh)
-                row = fresh
-            else:
-                row.nonce, row.token_hash = fresh.nonce, fresh.token_hash
-                row.created_at = fresh.created_at
-            audit.record(self.session, actor_id=user.id, action="calendar.reset",
-                         object_type="user", object_id=user.id, at=self.clock.now())
-            token = feed_token(self.config.link_key, user.id, row.nonce)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        row = await links.calendar_of(self.session, user.id, lock=True)
+        fresh = self._new_row(user)
+        if row is None:
+            links.add(self.session, fresh)
+            row = fresh
+        else:
+            row.nonce, row.token_hash = fresh.nonce, fresh.token_hash
+            row.created_at = fresh.created_at
+        audit.record(self.session, actor_id=user.id, action="calendar.reset",
+                     object_type="user", object_id=user.id, at=self.clock.now())
+        token = feed_token(self.config.link_key, user.id, row.nonce)
         return self._url(token)
 
     async def feed(self, token: str) -> Feed | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
-from services.base import ServiceConfig, ServiceDeps
+from services.base import ServiceConfig, ServiceDeps, reads_together
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
 from services.compare_jobs import ComparisonService
@@ -37,6 +38,10 @@ class Services:
     def __init__(self, session: AsyncSession, deps: ServiceDeps) -> None:
         self.session = session
         self.deps = deps
+
+    def reads(self) -> AbstractAsyncContextManager[None]:
+        """The read-only calls made inside, in one transaction (``base.reads_together``)."""
+        return reads_together(self.session)
 
     @cached_property
     def invites(self) -> InviteService:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.base import BaseService, read_only
+from services.base import BaseService, read_only, writes
 from services.errors import InvalidDeadline, NotAllowed, NotFound
 from services.notifications import (
     DeadlineMoved,
@@ -118,15 +118,11 @@ class DeadlineService(BaseService):
     def parse_due(self, raw: str | None) -> datetime:
         return parse_due(raw, self.config.tz, self.clock.now())
 
+    @writes
     async def create(self, supervisor: User, student_id: int | None, title: str,
                      due_at: datetime) -> list[Milestone]:
         """One milestone per student (``None`` = all the supervisor's students)."""
-        try:
-            created = await self._create(supervisor, student_id, title, due_at)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        created = await self._create(supervisor, student_id, title, due_at)
         return created
 
     async def _create(self, supervisor: User, student_id: int | None, title: str,
@@ -193,13 +189,9 @@ class DeadlineService(BaseService):
         """All the student's milestones (their open ones come with /status)."""
         return list(await milestones.of_student(self.session, student.id))
 
+    @writes
     async def move(self, supervisor: User, milestone_id: int, due_at: datetime) -> Milestone:
-        try:
-            milestone = await self._move(supervisor, milestone_id, due_at)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        milestone = await self._move(supervisor, milestone_id, due_at)
         return milestone
 
     async def _move(self, supervisor: User, milestone_id: int, due_at: datetime) -> Milestone:
@@ -224,20 +216,16 @@ class DeadlineService(BaseService):
                      old_due_at=old.isoformat(), due_at=due_at.isoformat())
         return milestone
 
+    @writes
     async def delete(self, supervisor: User, milestone_id: int) -> Milestone:
-        try:
-            milestone = await self._owned(supervisor, milestone_id)
-            now = self.clock.now()
-            milestone.deleted_at = now
-            notify(self.session, milestone.student_id, MilestoneDeleted(
-                milestone_id=milestone.id, title=milestone.title, due_at=milestone.own_due_at,
-                supervisor_name=supervisor.full_name), now)
-            audit.record(self.session, actor_id=supervisor.id, action="milestone.delete",
-                         object_type="milestone", object_id=milestone.id, at=now)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        milestone = await self._owned(supervisor, milestone_id)
+        now = self.clock.now()
+        milestone.deleted_at = now
+        notify(self.session, milestone.student_id, MilestoneDeleted(
+            milestone_id=milestone.id, title=milestone.title, due_at=milestone.own_due_at,
+            supervisor_name=supervisor.full_name), now)
+        audit.record(self.session, actor_id=supervisor.id, action="milestone.delete",
+                     object_type="milestone", object_id=milestone.id, at=now)
         return milestone
 
     @read_only
@@ -249,16 +237,12 @@ class DeadlineService(BaseService):
         return [MilestoneView(m, student, status_of(m, now))
                 for m, student in await milestones.cohort(self.session, milestone)]
 
+    @writes
     async def extend(self, supervisor: User, milestone_id: int,
                      due_at: datetime) -> tuple[MilestoneView, datetime]:
         """More time for this milestone's student only: their own due time (the others'
         rows are untouched). Returns the milestone and the student's new due time."""
-        try:
-            view = await self._extend(supervisor, milestone_id, due_at)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        view = await self._extend(supervisor, milestone_id, due_at)
         return view, due_at
 
     async def _extend(self, supervisor: User, milestone_id: int,

@@ -30,7 +30,7 @@ from sqlalchemy import Select, and_, inspect, select
 from sqlalchemy.orm import aliased
 
 from services.access import revoked
-from services.base import BaseService
+from services.base import BaseService, writes
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
 from services.team import scope_of, students_on_teams_of
@@ -504,22 +504,18 @@ class ExportService(BaseService):
     def too_big(self, size: int) -> bool:
         return size > self.config.upload_limit_bytes
 
+    @writes
     async def link(self, actor: User, kind: ExportKind) -> tuple[str, datetime]:
         token = secrets.token_urlsafe(32)
         now = self.clock.now()
         expires = now + timedelta(hours=self.config.export_link_ttl_hours)
-        try:
-            await links.drop_expired_exports(self.session, now)
-            links.add(self.session, ExportLink(
-                token_hash=hashlib.sha256(token.encode()).hexdigest(), actor_id=actor.id,
-                kind=kind.value, expires_at=expires, created_at=now))
-            audit.record(self.session, actor_id=actor.id, action="export.link",
-                         object_type="export", object_id=kind.value, at=now,
-                         expires_at=expires.isoformat())
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        await links.drop_expired_exports(self.session, now)
+        links.add(self.session, ExportLink(
+            token_hash=hashlib.sha256(token.encode()).hexdigest(), actor_id=actor.id,
+            kind=kind.value, expires_at=expires, created_at=now))
+        audit.record(self.session, actor_id=actor.id, action="export.link",
+                     object_type="export", object_id=kind.value, at=now,
+                     expires_at=expires.isoformat())
         base = self.config.public_base_url.rstrip("/")
         return f"{base}/export/{token}.zip", expires
 

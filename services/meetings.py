@@ -359,7 +359,7 @@ class MeetingService(BaseService):
         return views
 
     async def find_for(self, user: User) -> list[MeetingView]:
-        """As ``of_user``, in the caller's transaction."""
+        """As ``of_user``, in the caller's transaction (``Services.reads`` for a handler)."""
         if user.role in TEAM_SIDE:
             found = await meetings.of_supervisor(self.session, user.id)
         elif user.role == Role.STUDENT.value:
@@ -373,12 +373,18 @@ class MeetingService(BaseService):
         return await self.views(await meetings.of_students(self.session, student_ids))
 
     async def views(self, found: Sequence[Meeting]) -> list[MeetingView]:
+        # No statement for what cannot exist: /status and /history ask every time, and most
+        # people have no meeting, most meetings no record yet.
+        if not found:
+            return []
         ids = [m.id for m in found]
         by_meeting: dict[int, list[Attendee]] = {i: [] for i in ids}
         for participant, student in await meetings.participants(self.session, ids):
             by_meeting[participant.meeting_id].append(Attendee(participant, student))
         items: dict[int, list[MeetingItem]] = {i: [] for i in ids}
-        for item in await meetings.items(self.session, ids):
+        # Action items are written with the record (``notes_at``), never without it.
+        recorded = [m.id for m in found if m.notes_at is not None]
+        for item in await meetings.items(self.session, recorded) if recorded else ():
             items[item.meeting_id].append(item)
         return [MeetingView(m, by_meeting[m.id], items[m.id]) for m in found]
 

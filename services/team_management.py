@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from services.base import BaseService, read_only
+from services.base import BaseService, read_only, writes
 from services.errors import (
     AlreadyGraded,
     AlreadyMember,
@@ -91,27 +91,23 @@ class TeamService(BaseService):
 
     # --- invites and joining ---------------------------------------------------------------
 
+    @writes
     async def invite(self, actor: User, student_id: int, role: TeamRole) -> Invite:
         """A single-use link that joins whoever opens it to this team in ``role``."""
-        try:
-            student = await self._managed(actor, student_id)
-            if role not in INVITABLE:
-                raise NotAllowed()
-            if role is TeamRole.EXAMINER and any(
-                    m.role is TeamRole.EXAMINER for m in await members(self.session, student.id)):
-                raise ExaminerTaken()
-            now = self.clock.now()
-            invite = await invites.add(self.session, Invite(
-                code=new_code(), role=Role.MEMBER.value, created_by=actor.id, max_uses=1,
-                uses=0, expires_at=now + timedelta(days=self.config.invite_ttl_days),
-                created_at=now, student_id=student.id, team_role=role.value))
-            audit.record(self.session, actor_id=actor.id, action="team.invite",
-                         object_type="invite", object_id=invite.id, at=now,
-                         student_id=student.id, role=role.value)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        student = await self._managed(actor, student_id)
+        if role not in INVITABLE:
+            raise NotAllowed()
+        if role is TeamRole.EXAMINER and any(
+                m.role is TeamRole.EXAMINER for m in await members(self.session, student.id)):
+            raise ExaminerTaken()
+        now = self.clock.now()
+        invite = await invites.add(self.session, Invite(
+            code=new_code(), role=Role.MEMBER.value, created_by=actor.id, max_uses=1,
+            uses=0, expires_at=now + timedelta(days=self.config.invite_ttl_days),
+            created_at=now, student_id=student.id, team_role=role.value))
+        audit.record(self.session, actor_id=actor.id, action="team.invite",
+                     object_type="invite", object_id=invite.id, at=now,
+                     student_id=student.id, role=role.value)
         return invite
 
     async def join(self, user: User, invite: Invite) -> Joined:
@@ -137,53 +133,45 @@ class TeamService(BaseService):
                      object_id=student.id, at=now, role=role.value, invite=invite.id)
         return Joined(student, role)
 
+    @writes
     async def remove(self, actor: User, student_id: int, member_id: int) -> tuple[User, User]:
         """Remove a co-supervisor or the examiner; (student, removed person). A second
         click removes nobody and says so (NotFound)."""
-        try:
-            student = await self._managed(actor, student_id)
-            before = await members(self.session, student.id)
-            leaving = next((m for m in before if m.user.id == member_id), None)
-            if leaving is None:
-                raise NotFound()
-            if leaving.role is TeamRole.SUPERVISOR:
-                raise CannotRemoveSupervisor()
-            if await team.remove(self.session, student.id, member_id) is None:
-                raise NotFound()
-            now = self.clock.now()
-            tell_all(self.session, student, before, TeamLeft(
-                student_name=student.full_name, member_name=leaving.user.full_name,
-                role=leaving.role.value, removed_by=actor.full_name), now,
-                exclude=(actor.id,))
-            audit.record(self.session, actor_id=actor.id, action="team.remove",
-                         object_type="user", object_id=student.id, at=now,
-                         member_id=member_id, role=leaving.role.value)
-            if leaving.decides:
-                # The version may have waited for them alone: decided now if so.
-                await ReviewService(self.session, self.deps).settle_waiting(student.id)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        student = await self._managed(actor, student_id)
+        before = await members(self.session, student.id)
+        leaving = next((m for m in before if m.user.id == member_id), None)
+        if leaving is None:
+            raise NotFound()
+        if leaving.role is TeamRole.SUPERVISOR:
+            raise CannotRemoveSupervisor()
+        if await team.remove(self.session, student.id, member_id) is None:
+            raise NotFound()
+        now = self.clock.now()
+        tell_all(self.session, student, before, TeamLeft(
+            student_name=student.full_name, member_name=leaving.user.full_name,
+            role=leaving.role.value, removed_by=actor.full_name), now,
+            exclude=(actor.id,))
+        audit.record(self.session, actor_id=actor.id, action="team.remove",
+                     object_type="user", object_id=student.id, at=now,
+                     member_id=member_id, role=leaving.role.value)
+        if leaving.decides:
+            # The version may have waited for them alone: decided now if so.
+            await ReviewService(self.session, self.deps).settle_waiting(student.id)
         return student, leaving.user
 
+    @writes
     async def set_rule(self, actor: User, student_id: int, rule: ApprovalRule) -> Thesis:
-        try:
-            student = await self._managed(actor, student_id)
-            thesis = await theses.by_student(self.session, student.id, lock=True)
-            if thesis is None:
-                raise NoThesis()
-            now = self.clock.now()
-            thesis.approval_rule = rule.value
-            audit.record(self.session, actor_id=actor.id, action="team.rule",
-                         object_type="thesis", object_id=thesis.id, at=now, rule=rule.value)
-            if rule is ApprovalRule.ANY:
-                # A version waiting for more approvals is decided by the ones it has.
-                await ReviewService(self.session, self.deps).settle_waiting(student.id)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        student = await self._managed(actor, student_id)
+        thesis = await theses.by_student(self.session, student.id, lock=True)
+        if thesis is None:
+            raise NoThesis()
+        now = self.clock.now()
+        thesis.approval_rule = rule.value
+        audit.record(self.session, actor_id=actor.id, action="team.rule",
+                     object_type="thesis", object_id=thesis.id, at=now, rule=rule.value)
+        if rule is ApprovalRule.ANY:
+            # A version waiting for more approvals is decided by the ones it has.
+            await ReviewService(self.session, self.deps).settle_waiting(student.id)
         return thesis
 
     # --- the examiner's grade --------------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.base import BaseService, read_only
+from services.base import BaseService, read_only, writes
 from services.errors import CommentTooLong, DomainError, EmptyComment, NotAllowed, NotFound
 from services.notifications import ThreadComment, notify, submission_of_ref
 from services.staged_files import discard_unreferenced
@@ -232,19 +232,15 @@ class ThreadService(BaseService):
     async def check_can_note(self, actor: User, student_id: int) -> User:
         return await self._student_for_note(actor, student_id)
 
+    @writes
     async def add_note(self, actor: User, student_id: int, raw: str | None) -> User:
-        try:
-            text = clean_text(raw, NOTE_MAX)
-            if text is None:
-                raise EmptyComment()
-            student = await self._student_for_note(actor, student_id)
-            now = self.clock.now()
-            threads.add_note(self.session, SupervisorNote(
-                student_id=student.id, author_id=actor.id, body=text, created_at=now))
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        text = clean_text(raw, NOTE_MAX)
+        if text is None:
+            raise EmptyComment()
+        student = await self._student_for_note(actor, student_id)
+        now = self.clock.now()
+        threads.add_note(self.session, SupervisorNote(
+            student_id=student.id, author_id=actor.id, body=text, created_at=now))
         return student
 
     @read_only

@@ -22,7 +22,9 @@ def test_quick_benchmark_runs_and_writes_the_report(s3_endpoint: str, tmp_path: 
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     text = report.read_text()
     for heading in ("## Machine", "## How to reproduce", "## Targets",
-                    "## 1. Floor vs full bot", "## 2. Upload pipeline", "## 3. Data scale",
+                    "## 1. Floor vs full bot",
+                    "## 1b. Floor vs full bot: students who each submitted",
+                    "## 2. Upload pipeline", "## 3. Data scale",
                     "## 4. Notification rate", "## 5. Start and idle",
                     "## 6. Exports", "## 7. Mini App API", "## 8. What changed"):
         assert heading in text, heading

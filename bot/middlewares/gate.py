@@ -21,7 +21,8 @@ update needs:
   replicas: a lock on aiogram's FSM key (``fsm:...:lock``), held until the update is done.
   Taking it, the script also reads the user's FSM state and data; the handlers change them
   in memory (``bot/aiogram_overrides/fsm.py``) and the leaving script writes the changes,
-  only if the lock is still ours (a handler that lost it must not undo a newer step).
+  only if the lock is still ours (a handler that lost it must not undo a newer step). It
+  reads the user's shared version too (``bot/user_changes.py``): knowing the user is free.
 
 **Leases.** The claim and the lock expire ``lease_seconds`` (8 s) after they were last
 renewed; a heartbeat renews both every quarter lease while the update is handled, so a long
@@ -60,6 +61,7 @@ from bot.aiogram_overrides.fsm import BUFFERED, BufferedFSMContext, ttl_seconds
 from bot.metrics import DEPENDENCY_FAILURES, DUPLICATE_UPDATES, FLOOD_DROPPED
 from bot.middlewares.errors import DependencyDown, RetryLater
 from bot.middlewares.gate_scripts import DONE, KEEP, FsmKeys, FsmWrite, GateScripts
+from bot.user_changes import RedisUserChanges
 from telegram.texts import Texts, language_of
 
 log = structlog.get_logger("bot.gate")
@@ -156,6 +158,7 @@ class Admission:
     fsm_keys: FsmKeys | None = None  # its lock, state and data keys in Redis
     fsm: BufferedFSMContext | None = None  # state and data as read with the Redis lock
     in_redis: bool = True
+    user_version: tuple[int, str] | None = None  # (user id, version) read with the claim
 
     @property
     def lock(self) -> str | None:
@@ -169,7 +172,7 @@ class Admission:
 
 class UpdateGate(BaseMiddleware):
     def __init__(self, redis: Redis | None, fsm: FSMContextMiddleware, keys: KeyBuilder,
-                 config: GateConfig) -> None:
+                 config: GateConfig, users: RedisUserChanges | None = None) -> None:
         self._fsm = fsm
         self._keys = keys
         self.config = config
@@ -180,6 +183,8 @@ class UpdateGate(BaseMiddleware):
         self._local_flood: dict[tuple[int, int], int] = {}
         self._local_locks = LocalLocks()
         self._scripts = None if redis is None else GateScripts(redis)
+        # The user's version (``bot/user_changes.py``) comes with the entering round trip.
+        self._users = users
 
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -200,20 +205,26 @@ class UpdateGate(BaseMiddleware):
             if gate.count == self.config.flood_rate + 1:
                 await _slow_down(event, data)
             return None
-        async with self._heartbeat(gate):
-            try:
-                if gate.lock is None or gate.locked:
-                    return await self._handle(handler, event, data, gate)
-                if gate.in_redis:
-                    await self._wait_for_lock(gate)
-                    return await self._handle(handler, event, data, gate)
-                async with self._local_locks.hold(gate.lock):
-                    return await self._handle(handler, event, data, gate)
-            except BaseException:
-                # Not handled (a dependency is down, or we are being cancelled): let it come
-                # back.
-                await self._leave(gate, handled=False)
-                raise
+        with self._user_version(gate):
+            async with self._heartbeat(gate):
+                try:
+                    if gate.lock is None or gate.locked:
+                        return await self._handle(handler, event, data, gate)
+                    if gate.in_redis:
+                        await self._wait_for_lock(gate)
+                        return await self._handle(handler, event, data, gate)
+                    async with self._local_locks.hold(gate.lock):
+                        return await self._handle(handler, event, data, gate)
+                except BaseException:
+                    # Not handled (a dependency is down, or we are being cancelled): let it
+                    # come back.
+                    await self._leave(gate, handled=False)
+                    raise
+
+    def _user_version(self, gate: Admission) -> contextlib.AbstractContextManager[None]:
+        if self._users is None or gate.user_version is None:
+            return contextlib.nullcontext()
+        return self._users.read_already(*gate.user_version)
 
     async def _handle(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                       event: Update, data: dict[str, Any], gate: Admission) -> Any:
@@ -279,7 +290,9 @@ class UpdateGate(BaseMiddleware):
         window = int(time.time() // self.config.flood_window_seconds)
         if self._scripts is not None:
             try:
-                await self._enter_redis(gate, bot_id, user_id, window)
+                person = data.get("event_from_user")
+                await self._enter_redis(gate, bot_id, user_id, window,
+                                        person.id if person is not None else None)
                 return gate
             except (RedisError, OSError) as exc:
                 log.warning("gate_fallback", step="enter", error_type=type(exc).__name__)
@@ -291,14 +304,16 @@ class UpdateGate(BaseMiddleware):
         return gate
 
     async def _enter_redis(self, gate: Admission, bot_id: int, user_id: int | None,
-                           window: int) -> None:
+                           window: int, person: int | None) -> None:
         assert self._scripts is not None
         cfg = self.config
+        version_key = (self._users.key(person)
+                       if self._users is not None and person is not None else None)
         entered = await self._scripts.enter(
             claim=gate.claim, flood=f"flood:{bot_id}:{user_id}:{window}", fsm=gate.fsm_keys,
             token=gate.token, lease_ms=cfg.lease_ms,
             flood_ttl=math.ceil(cfg.flood_window_seconds) + 1 if user_id is not None else 0,
-            flood_rate=cfg.flood_rate, done_ttl=cfg.done_ttl)
+            flood_rate=cfg.flood_rate, done_ttl=cfg.done_ttl, version_key=version_key)
         if not entered.claimed:
             self.local.drop(gate.claim, gate.token)
             gate.seen = entered.held or "in_progress"
@@ -306,6 +321,11 @@ class UpdateGate(BaseMiddleware):
                 self.local.put(gate.claim, DONE, cfg.done_ttl)
             return
         gate.count = entered.count
+        if person is not None and entered.user_version is not None and \
+                (entered.locked or gate.fsm_keys is None):
+            # Not after waiting for the lock: the version is read again then, just before
+            # the row, so that a change made while we waited is seen by this update.
+            gate.user_version = (person, entered.user_version)
         if entered.locked:
             self._locked(gate, entered.state, entered.data)
 

@@ -23,12 +23,15 @@ DONE = "done"
 # What a ``leave`` does with the FSM state or data (``FsmWrite.op``).
 SET, DELETE, KEEP = "set", "del", ""
 
+# The user's version key (``bot/user_changes.py``) is read here too, so that knowing the
+# user costs no round trip of its own; ``version_key`` is the claim when not wanted.
 _ENTER = """
-local claim, flood, lock, state_key, data_key = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local token, lease_ms, flood_ttl, flood_rate, done_ttl, want_lock =
-  ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+local claim, flood, lock, state_key, data_key, version_key =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local token, lease_ms, flood_ttl, flood_rate, done_ttl, want_lock, want_version =
+  ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 if not redis.call('set', claim, token, 'NX', 'PX', lease_ms) then
-  return {0, redis.call('get', claim) or '', 0, 0, false, false}
+  return {0, redis.call('get', claim) or '', 0, 0, false, false, false}
 end
 local count = 0
 if flood_ttl ~= '0' then
@@ -36,13 +39,15 @@ if flood_ttl ~= '0' then
   if count == 1 then redis.call('expire', flood, flood_ttl) end
   if count > flood_rate then
     redis.call('set', claim, 'done', 'EX', done_ttl)
-    return {1, '', count, 0, false, false}
+    return {1, '', count, 0, false, false, false}
   end
 end
+local version = false
+if want_version == '1' then version = redis.call('get', version_key) or '0' end
 if want_lock ~= '1' or not redis.call('set', lock, token, 'NX', 'PX', lease_ms) then
-  return {1, '', count, 0, false, false}
+  return {1, '', count, 0, false, false, version}
 end
-return {1, '', count, 1, redis.call('get', state_key), redis.call('get', data_key)}
+return {1, '', count, 1, redis.call('get', state_key), redis.call('get', data_key), version}
 """
 
 _LOCK = """
@@ -116,6 +121,7 @@ class Entered:
     locked: bool
     state: str | None
     data: str | None
+    user_version: str | None = None  # read when asked for (``version_key``)
 
 
 @dataclass(frozen=True)
@@ -133,14 +139,17 @@ class GateScripts:
         self._leave = redis.register_script(_LEAVE)
 
     async def enter(self, *, claim: str, flood: str, fsm: FsmKeys | None, token: str,
-                    lease_ms: int, flood_ttl: int, flood_rate: int, done_ttl: int) -> Entered:
-        """Claim the update, count it in the flood window and try the user's lock."""
+                    lease_ms: int, flood_ttl: int, flood_rate: int, done_ttl: int,
+                    version_key: str | None = None) -> Entered:
+        """Claim the update, count it in the flood window, try the user's lock and read the
+        user's version (with ``version_key``)."""
         keys = fsm or FsmKeys(claim, claim, claim)
-        claimed, held, count, locked, state, data = await self._enter(
-            keys=[claim, flood, keys.lock, keys.state, keys.data],
-            args=[token, lease_ms, flood_ttl, flood_rate, done_ttl, "1" if fsm else "0"])
+        claimed, held, count, locked, state, data, version = await self._enter(
+            keys=[claim, flood, keys.lock, keys.state, keys.data, version_key or claim],
+            args=[token, lease_ms, flood_ttl, flood_rate, done_ttl, "1" if fsm else "0",
+                  "1" if version_key else "0"])
         return Entered(bool(claimed), text(held), int(count), bool(locked), text(state),
-                       text(data))
+                       text(data), text(version))
 
     async def lock(self, *, fsm: FsmKeys, token: str,
                    lease_ms: int) -> tuple[bool, str | None, str | None]:
