@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -74,6 +74,39 @@ class DecisionOut(Model):
     feedback_url: str | None
 
 
+class ChangesOut(Model):
+    """What changed since the version before (None fields: not known, e.g. no text layer)."""
+
+    base_version: int
+    no_text: bool
+    pages_delta: int | None = None
+    words_added: int = 0
+    words_removed: int = 0
+    changed_share: float = 0.0
+    sections_added: list[str] = Field(default_factory=list)
+    sections_changed: list[str] = Field(default_factory=list)
+    sections_removed: list[str] = Field(default_factory=list)
+    detail_url: str | None = Field(default=None,
+                                   description="The detailed comparison (HTML), if made")
+    passages_changed: int = 0
+    passages_unchanged: int = 0
+    passages_removed: int = 0
+
+
+class ThreadMessageOut(Model):
+    author: str | None
+    from_student: bool
+    at: datetime
+    body: str | None
+    file_name: str | None
+
+
+class ChecklistItemOut(Model):
+    text: str
+    open: bool
+    addressed_version: int | None
+
+
 class VersionOut(Model):
     id: int
     version: int
@@ -85,6 +118,10 @@ class VersionOut(Model):
     state: Literal["pending", "superseded", "decided"]
     decision: DecisionOut | None
     file_url: str = Field(description="GET it with the same bearer token")
+    changes: ChangesOut | None = None
+    thread: list[ThreadMessageOut] = Field(default_factory=list)
+    checklist: list[ChecklistItemOut] = Field(
+        default_factory=list, description="The changes its decision requested, with state")
 
 
 class MilestoneOut(Model):
@@ -107,6 +144,27 @@ class ThesisOut(Model):
     updated_at: datetime
 
 
+class ExaminerGradeOut(Model):
+    grade: int
+    report: str | None
+    examiner: str | None
+    graded_at: datetime
+
+
+class MeetingOut(Model):
+    id: int
+    title: str
+    starts_at: datetime
+    place: str | None
+    notes: str | None
+
+
+class ThesisMoveOut(Model):
+    action: Literal["finalize", "reopen"]
+    at: datetime
+    by: str | None
+
+
 class TimelineOut(Model):
     student: PersonOut
     supervisor: PersonOut | None
@@ -114,6 +172,10 @@ class TimelineOut(Model):
     versions: list[VersionOut]
     milestones: list[MilestoneOut]
     now: datetime
+    examiner_grade: ExaminerGradeOut | None = None
+    meetings: list[MeetingOut] = Field(default_factory=list)
+    moves: list[ThesisMoveOut] = Field(default_factory=list,
+                                       description="Declared final, reopened")
 
 
 # --- students, queue, stats --------------------------------------------------------------
@@ -217,3 +279,79 @@ class StatsOut(Model):
 
 class FileQuery(Query):
     feedback: bool = Field(default=False, description="The supervisor's feedback file instead")
+
+
+# --- the review desk ---------------------------------------------------------------------
+
+PassageStateOut = Literal["unchanged", "changed", "removed"]
+
+
+class AnchorIn(Model):
+    page: int = Field(ge=1, le=5000, description="1-based page of the version's PDF")
+    quote: str = Field(default="", max_length=2000,
+                       description="The selected text (empty for a region of a scan)")
+    comment: str = Field(min_length=1, max_length=1000)
+    rects: list[Annotated[list[Annotated[float, Field(ge=0, le=1)]],
+                          Field(min_length=4, max_length=4)]] = Field(
+        default_factory=list, max_length=64,
+        description="Where on the page: [x, y, width, height] as fractions of its size")
+
+
+class AnchorOut(Model):
+    id: int
+    submission_id: int
+    version: int
+    page: int
+    quote: str
+    comment: str
+    rects: list[list[float]]
+    author: str | None
+    sent: bool = Field(description="Sent with Request changes as a checklist item")
+    open: bool = Field(description="Its checklist item is still open (a draft: true)")
+    located_state: PassageStateOut | None = Field(
+        description="In the version it was looked for in: unchanged, changed or removed")
+    located_page: int | None
+    located_version: int | None
+
+
+class AnchorsOut(Model):
+    items: list[AnchorOut] = Field(description="The anchored comments of this version")
+    located: list[AnchorOut] = Field(
+        description="Earlier versions' open anchored comments, as found in this version")
+    may_comment: bool
+
+
+class DecisionIn(Model):
+    decision: Decision
+    comment: str | None = Field(default=None, max_length=4000)
+    grade: int | None = Field(default=None, ge=0, le=100)
+    keep_open: bool = Field(default=True, description="Earlier open items stay open")
+
+
+class DecisionResultOut(Model):
+    decided: bool = Field(description="False while, under the rule 'all', approvals are missing")
+    decision: Decision
+    items: int = Field(description="Checklist items raised (anchored comments included)")
+
+
+class OkOut(Model):
+    ok: bool = True
+
+
+class TextsOut(Model):
+    language: str
+    timezone: str = Field(description="TIMEZONE: every date and time is shown in it")
+    ftl: str = Field(description="The Mini App's Fluent messages in this language")
+    fallback: str = Field(description="The same in English, for a message not translated")
+
+
+class SectionOut(Model):
+    number: str
+    title: str
+    paragraphs: list[str]
+
+
+class DocumentOut(Model):
+    ready: bool = Field(description="False until the version's text has been read")
+    pages: int | None
+    sections: list[SectionOut]

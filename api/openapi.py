@@ -17,7 +17,7 @@ STATUS_TEXT = {400: "Bad request (a query parameter out of range or of the wrong
                401: "No valid token", 403: "The chat would refuse this too",
                404: "No such thing", 405: "Method not allowed (see Allow)",
                409: "Not now: the thing's state does not allow it yet",
-               429: "Too many logins from this address",
+               416: "Range not satisfiable", 429: "Too many logins from this address",
                500: "Something unforeseen failed on our side",
                503: "A dependency (database, file store) is down; try again"}
 # Every route may answer these (a wrong method, an outage, the unforeseen).
@@ -81,6 +81,9 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         "summary": endpoint.summary, "operationId": endpoint.fn.__name__,
         "security": [{"bearer": []}], "parameters": parameters,
         "responses": {"200": ok, **_errors(tuple(sorted(errors)))}}
+    if endpoint.body is not None:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": _ref(endpoint.body)}}}
     if endpoint.roles:
         operation["description"] = "Who: " + ", ".join(endpoint.roles)
     return {path: {endpoint.method.lower(): operation}}
@@ -89,6 +92,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
 def build(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
     models: set[type[BaseModel]] = {ErrorOut, LoginIn, TokenOut}
     models |= {e.response for e in endpoints if e.response is not None}
+    models |= {e.body for e in endpoints if e.body is not None}
     _, definitions = models_json_schema(
         [(model, "serialization") for model in sorted(models, key=lambda m: m.__name__)],
         ref_template="#/components/schemas/{model}")

@@ -96,6 +96,7 @@ class Call:
     actor: User | None  # None on a public endpoint (its token is in the path)
     query: Any = None
     id_max: int = INT_MAX
+    body: Any = None
 
     @property
     def user(self) -> User:
@@ -131,6 +132,7 @@ class Endpoint:
     auth: bool = True
     id_max: int = INT_MAX  # of the path's {id}
     content_types: tuple[str, ...] = ()  # of a file answer (response None)
+    body: type[BaseModel] | None = None  # a JSON request body
 
 
 async def authenticate(request: web.Request, services: Services) -> User:
@@ -167,6 +169,15 @@ def parse_query(model: type[Q], request: web.Request) -> Q:
         raise ApiError(400, "bad_request", f"{where}: {first['msg']}") from None
 
 
+async def parse_body(model: type[Q], request: web.Request) -> Q:
+    try:
+        return model.model_validate_json(await request.read())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise ApiError(400, "bad_request", f"{where}: {first['msg']}") from None
+
+
 def handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         deps = request.app[API_DEPS]
@@ -176,7 +187,9 @@ def handler(endpoint: Endpoint) -> Callable[[web.Request], Awaitable[web.StreamR
             user = await authenticate(request, services) if endpoint.auth else None
             query = parse_query(endpoint.query, request) if endpoint.query else \
                 parse_query(NoQuery, request) if endpoint.auth else None
-            result = await endpoint.fn(Call(request, services, user, query, endpoint.id_max))
+            body = await parse_body(endpoint.body, request) if endpoint.body else None
+            result = await endpoint.fn(Call(request, services, user, query, endpoint.id_max,
+                                            body))
         finally:
             await session.close()
         if isinstance(result, web.StreamResponse):

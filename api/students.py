@@ -40,7 +40,9 @@ async def students(call: Call) -> StudentsOut:
 
 
 async def student(call: Call) -> TimelineOut:
-    return timeline_out(await call.services.dashboards.timeline(call.user, call.match("id")))
+    student_id = call.match("id")
+    return timeline_out(await call.services.dashboards.timeline(call.user, student_id),
+                        await call.services.history.of_student(call.user, student_id))
 
 
 ENDPOINTS = (

@@ -19,14 +19,21 @@ from pathlib import Path
 from aiohttp import web
 
 WEBAPP_DIR = Path(__file__).resolve().parents[1] / "webapp"
-ASSETS = ("app.css", "app.js", "telegram.js", "vendor/chart.umd.min.js")
+ASSETS = ("app.css", "app.js", "telegram.js", "vendor/chart.umd.min.js",
+          "vendor/fluent-bundle.js", "desk.js", "desk.css", "vendor/pdf.min.mjs",
+          "vendor/pdf.worker.min.mjs")
+# Fetched only when a document is opened in the review desk (named in index.html's
+# <meta name="desk-assets">, loaded by app.js on demand).
+ON_DEMAND = ("desk.js", "desk.css", "vendor/pdf.min.mjs", "vendor/pdf.worker.min.mjs")
 ASSET_REF = re.compile(r"\{\{asset:([\w./-]+)\}\}")
 LONG_CACHE = "public, max-age=31536000, immutable"
 # Telegram Web (web.telegram.org) shows a Mini App in an iframe; the phone and desktop
 # clients in a web view. Nothing else may frame it.
 FRAME_ANCESTORS = "'self' https://web.telegram.org"
+# pdf.js runs its parser in a module worker loaded from our own origin (worker-src).
 APP_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-           "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+           "connect-src 'self'; font-src 'self'; worker-src 'self'; object-src 'none'; "
+           "base-uri 'none'; "
            f"form-action 'none'; frame-ancestors {FRAME_ANCESTORS}")
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 COMMON_HEADERS = {
@@ -48,7 +55,8 @@ class Asset:
 
 
 def _asset(body: bytes, name: str, cache_control: str) -> Asset:
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    content_type = "text/javascript" if name.endswith(".mjs") else (
+        mimetypes.guess_type(name)[0] or "application/octet-stream")
     if content_type.startswith("text/") or content_type.endswith("javascript"):
         content_type += "; charset=utf-8"
     digest = hashlib.sha256(body).hexdigest()
@@ -77,10 +85,14 @@ class WebAppFiles:
 
         index = ASSET_REF.sub(refer, (root / "index.html").read_text(encoding="utf-8"))
         self.files[""] = _asset(index.encode(), "index.html", "no-cache")
+        self.names = names
 
-    def transfer_size(self) -> int:
-        """Bytes a first visit downloads with gzip: index.html and every asset."""
-        return sum(len(asset.gzipped) for asset in self.files.values())
+    def transfer_size(self, on_demand: bool | None = None) -> int:
+        """Bytes downloaded with gzip: index.html and every asset (on_demand=False: what a
+        first open of the dashboard fetches; True: what opening a document adds)."""
+        lazy = {self.names[name] for name in ON_DEMAND}
+        return sum(len(asset.gzipped) for path, asset in self.files.items()
+                   if on_demand is None or (path in lazy) == on_demand)
 
     async def serve(self, request: web.Request) -> web.StreamResponse:
         asset = self.files.get(request.match_info.get("tail", ""))

@@ -236,7 +236,27 @@ def comparison_job(job: dict[str, Any]) -> dict[str, Any]:
     if result.html is not None:
         (out / "changes.html").write_text(result.html, "utf-8")
         answer["html_path"] = str(out / "changes.html")
+    if job.get("anchors") and result.text is not None:
+        answer["located"] = _relocate(job["new_kind"], Path(job["new_path"]).read_bytes(),
+                                      result.text, job["anchors"])
     return answer
+
+
+def _relocate(kind: str, data: bytes, text: str, wanted: list[dict[str, Any]]
+              ) -> list[dict[str, object]]:
+    """The open anchored comments found in the new version (services/relocate.py): page by
+    page in a PDF, in the whole text of a DOCX (which has no pages)."""
+    from services.relocate import Wanted, pdf_pages, relocate
+    from services.text_diff import DocumentText
+
+    items = [Wanted(int(w["id"]), int(w["page"]), str(w["quote"])) for w in wanted]
+    if kind == "pdf":
+        found = relocate(pdf_pages(data), items)
+    else:
+        document = DocumentText.from_json(text)
+        whole = "\n".join(p for s in document.sections for p in (s.label, *s.paragraphs))
+        found = relocate([whole], items, paged=False)
+    return [located.to_dict() for located in found]
 
 
 def _fingerprint(text: str, out: Path) -> str:
@@ -282,7 +302,8 @@ def similarity_job(job: dict[str, Any]) -> dict[str, Any]:
 
 # Imported while the child starts, so that a job's time is the job's.
 comparison_job.preload = (  # type: ignore[attr-defined]
-    "services.text_diff", "services.similarity", "pypdfium2", "defusedxml.ElementTree")
+    "services.text_diff", "services.relocate", "services.similarity", "pypdfium2",
+    "defusedxml.ElementTree")
 
 
 def _child_main(memory_mb: int, target: str) -> None:

@@ -136,3 +136,8 @@ class ChecklistService(BaseService):
             return []
         return [OpenItem(item.id, item.text)
                 for item in await checklist.open_items(self.session, thesis.id)]
+
+    @read_only
+    async def raised_by(self, review_id: int) -> int:
+        """How many items a decision raised."""
+        return await checklist.count_of_review(self.session, review_id)

@@ -16,20 +16,21 @@ is for whoever may see the version's file (services/team.may_see).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
 from services.errors import ComparisonNotReady, NotAllowed, NotFound, StorageUnavailable
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
+from services.relocate import Located, Wanted
 from services.shared_text import SharedOutcome, SharedTextService, SharedView
 from services.shared_text import view_of as shared_view_of
 from services.team import may_see
-from services.text_diff import Summary
-from services.vocabulary import ComparisonStatus
+from services.text_diff import DocumentText, Summary
+from services.vocabulary import ComparisonStatus, PassageState
 from storage.models import OutboxMessage, User, VersionComparison, VersionText
-from storage.repositories import comparisons, outbox, similarity, theses
+from storage.repositories import anchors, comparisons, outbox, similarity, theses, users
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
 NO_TEXT_REASONS = frozenset({"no_text", "encrypted"})
@@ -50,6 +51,15 @@ class ChangeView:
     summary: Summary | None
     no_text: bool
     has_detail: bool
+    # The open anchored comments of earlier versions, as found in this one.
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    page: int  # where it was
+    state: PassageState
+    new_page: int | None
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,8 @@ class Plan:
     # Why the old version has no stored text when its own job is over (no_text, timeout…):
     # its file is not read again.
     base_reason: str | None = None
+    # The open anchored comments to look for in this version (services/relocate.py).
+    anchors: tuple[Wanted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,7 @@ class Outcome:
     reason: str | None
     pages: int | None = None
     words: int = 0
+    located: tuple[Located, ...] = ()
     shared: SharedOutcome | None = None  # text shared with other theses
 
 
@@ -98,6 +111,8 @@ class Cards:
     unsent: int
     decided: bool
     view: ChangeView | None
+    # The recipients' stored languages (each card is edited in its reader's language).
+    languages: dict[int, str] = field(default_factory=dict)
     shared: SharedView | None = None
 
 
@@ -107,17 +122,18 @@ class Detail:
     content: bytes
 
 
-def view_of(row: VersionComparison, version: int) -> ChangeView | None:
+def view_of(row: VersionComparison, version: int,
+            passages: tuple[Passage, ...] = ()) -> ChangeView | None:
     """What readers see of a job (None: nothing to show yet, or nothing at all)."""
     if version < 2:
         return None
     if row.summary is not None:
         return ChangeView(version=version, base_version=version - 1,
                           summary=Summary.from_dict(row.summary), no_text=False,
-                          has_detail=row.html_key is not None)
+                          has_detail=row.html_key is not None, passages=passages)
     if row.reason in NO_TEXT_REASONS:
         return ChangeView(version=version, base_version=version - 1, summary=None,
-                          no_text=True, has_detail=False)
+                          no_text=True, has_detail=False, passages=passages)
     return None
 
 
@@ -151,7 +167,9 @@ class ComparisonService(BaseService):
             base_version=previous.version if previous else None,
             base_file_key=previous.file_key if previous else None,
             base_file_kind=previous.file_kind if previous else None, base_text=base_text,
-            base_reason=base_reason)
+            base_reason=base_reason, anchors=tuple(
+                Wanted(a.id, a.page, a.quote) for a in await anchors.open_of_thesis(
+                    self.session, thesis.id, submission.version) if a.quote))
 
     async def store(self, job: Job, plan: Plan, outcome: Outcome) -> bool:
         """The job's outcome and the version's text, in one transaction; False when another
@@ -161,6 +179,9 @@ class ComparisonService(BaseService):
             await comparisons.save_text(self.session, VersionText(
                 submission_id=plan.submission_id, pages=outcome.pages, words=outcome.words,
                 content=outcome.text, created_at=now))
+        if outcome.located:
+            await anchors.set_located(self.session, plan.submission_id, [
+                (found.id, found.state.value, found.page) for found in outcome.located])
         # A first version's card is edited only to carry its shared text.
         shows = plan.version >= 2 or (outcome.shared is not None
                                       and outcome.shared.summary is not None)
@@ -213,10 +234,19 @@ class ComparisonService(BaseService):
                 if card.id not in done]
         unsent = await comparisons.unsent_cards(self.session, ref, kind)
         shared = await similarity.get(self.session, job.submission_id)
+        known = await users.recipients(self.session, {card.chat_id for card in sent})
         return Cards(rows=sent, unsent=unsent, decided=review is not None,
-                     view=view_of(row, submission.version),
+                     view=view_of(row, submission.version,
+                                  await self._passages(job.submission_id)),
                      shared=shared_view_of(shared, self.config.similarity_alert_percent)
-                     if shared is not None else None)
+                     if shared is not None else None,
+                     languages={chat: language for chat, (language, _off) in known.items()})
+
+    async def _passages(self, submission_id: int) -> tuple[Passage, ...]:
+        return tuple(Passage(a.page, PassageState(a.located_state), a.located_page)
+                     for a, _item, _version in await anchors.located_in(self.session,
+                                                                        submission_id)
+                     if a.located_state)
 
     async def edited(self, job: Job, ids: Collection[int], *, done: bool,
                      again_at: datetime) -> None:
@@ -239,7 +269,8 @@ class ComparisonService(BaseService):
         views: dict[int, ChangeView] = {}
         for submission_id, version in versions:
             row = rows.get(submission_id)
-            view = view_of(row, version) if row is not None else None
+            view = view_of(row, version, await self._passages(submission_id)) \
+                if row is not None else None
             if view is not None:
                 views[submission_id] = view
         return views
@@ -261,6 +292,18 @@ class ComparisonService(BaseService):
             raise ComparisonNotReady(version=submission.version)
         content = await self._read_object(row.html_key)
         return Detail(f"changes-v{submission.version - 1}-v{submission.version}.html", content)
+
+    @read_only
+    async def text_for(self, actor: User, submission_id: int) -> DocumentText | None:
+        """A version's extracted text (sections and paragraphs), for whoever may see its
+        file; None until its job has read it (or when it has none)."""
+        found = await theses.submission_with_owner(self.session, submission_id)
+        if found is None:
+            raise NotFound()
+        if not await may_see(self.session, actor, found[2]):
+            raise NotAllowed()
+        stored = await comparisons.text_of(self.session, submission_id)
+        return DocumentText.from_json(stored.content) if stored is not None else None
 
     async def _read_object(self, key: str) -> bytes:
         parts: list[bytes] = []

@@ -8,6 +8,7 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
+from services.anchors import AnchorService
 from services.base import ServiceConfig, ServiceDeps, reads_together
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
@@ -15,6 +16,7 @@ from services.compare_jobs import ComparisonService
 from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
 from services.exports import ExportService
+from services.history import HistoryService
 from services.invites import InviteService
 from services.meetings import MeetingService
 from services.messaging import MessagingService
@@ -82,6 +84,14 @@ class Services:
     @cached_property
     def threads(self) -> ThreadService:
         return ThreadService(self.session, self.deps)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        return HistoryService(self.session, self.deps)
+
+    @cached_property
+    def anchors(self) -> AnchorService:
+        return AnchorService(self.session, self.deps)
 
     @cached_property
     def checklist(self) -> ChecklistService:

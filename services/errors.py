@@ -226,3 +226,9 @@ class EmptyComment(DomainError):
     """A comment (or a note) with neither text nor a file."""
 
     code = "empty_comment"
+
+
+class InvalidAnchor(DomainError):
+    """A comment on a passage with no text and no region, or a region off the page."""
+
+    code = "invalid_anchor"

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from services import checklist, lifecycle
+from services import anchors, checklist, lifecycle
 from services.base import BaseService, read_only
 from services.errors import (
     AlreadyReviewed,
@@ -207,12 +207,21 @@ class ReviewService(BaseService):
         if recorded is not None:
             return recorded
         comment = None if feedback and not comment else comment
-        if feedback is None:
+        anchored: tuple[str, ...] = ()
+        positions: dict[int, int] = {}
+        if decision is Decision.CHANGES_REQUESTED:
+            # The desk's anchored comments on this version go with it (services/anchors.py).
+            anchored, positions = await anchors.drafts_as_items(self.session, submission_id, 1)
+        if feedback is None and not (anchored and not (comment or "").strip()):
             comment = clean_comment(decision, comment)
         items: tuple[str, ...] = ()
         if decision is Decision.CHANGES_REQUESTED:
             parsed = checklist.parse(comment)
             comment, items = parsed.comment, parsed.items
+            room = max(checklist.ITEMS_MAX - len(items), 0)
+            positions = {anchor_id: position + len(items)
+                         for anchor_id, position in positions.items() if position <= room}
+            items = items + anchored[:room]
         target = await self._target(actor, submission_id)
         # Lock the thesis so a new version and a decision cannot interleave.
         thesis = await theses.by_student(self.session, target.student.id, lock=True)
@@ -222,7 +231,7 @@ class ReviewService(BaseService):
         now = self.clock.now()
         if _votes(actor, thesis):
             return await self._vote(actor, target, thesis, decision, comment, feedback, grade,
-                                    now, items, keep_open)
+                                    now, items, keep_open, positions)
         outcome = Review(
             submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
             comment=comment, grade=grade, created_at=now,
@@ -231,7 +240,7 @@ class ReviewService(BaseService):
             feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
         try:
             review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
-                                                keep_open)
+                                                keep_open, positions)
         except DuplicateReview:
             # A concurrent replay of this very step may have won the race: same result.
             recorded = await self._recorded(actor, submission_id, feedback)
@@ -243,7 +252,8 @@ class ReviewService(BaseService):
 
     async def _outcome(self, actor: User, target: ReviewTarget, thesis: Thesis,
                        outcome: Review, now: datetime, items: tuple[str, ...],
-                       keep_open: bool) -> tuple[Review, tuple[ChecklistMark, ...]]:
+                       keep_open: bool, positions: dict[int, int] | None = None,
+                       ) -> tuple[Review, tuple[ChecklistMark, ...]]:
         """The version's one outcome row, the thesis's move, the requested changes settled
         and raised (services/checklist.py), and the student told."""
         decision = Decision(outcome.decision)
@@ -253,6 +263,7 @@ class ReviewService(BaseService):
         settled = await checklist.settle(self.session, thesis.id, target.submission.id,
                                          decision, keep_open, now)
         checklist.raise_items(self.session, thesis.id, review.id, items, now)
+        await anchors.link_items(self.session, review.id, positions or {})
         notify(self.session, target.student.id, DecisionMade(
             submission_id=target.submission.id, decision=decision.value, title=thesis.title,
             version=target.submission.version, comment=review.comment, grade=review.grade,
@@ -268,7 +279,7 @@ class ReviewService(BaseService):
     async def _vote(self, actor: User, target: ReviewTarget, thesis: Thesis,
                     decision: Decision, comment: str | None, feedback: StagedFile | None,
                     grade: int | None, now: datetime, items: tuple[str, ...],
-                    keep_open: bool) -> ReviewResult:
+                    keep_open: bool, positions: dict[int, int]) -> ReviewResult:
         """Under the rule 'all', with the thesis locked (so two members pressing at once
         are counted one after the other): the member's own row, then the outcome once the
         votes decide it — a Request changes or Reject at once, an approval when every
@@ -304,7 +315,7 @@ class ReviewService(BaseService):
             outcome.feedback_telegram_file_id = feedback.telegram_file_id
         try:
             review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
-                                                keep_open)
+                                                keep_open, positions)
         except DuplicateReview:
             raise await self._already(await reviews.for_submission(
                 self.session, submission_id)) from None

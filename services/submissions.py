@@ -102,6 +102,7 @@ class StoredFile:
     key: str
     file_name: str
     telegram_file_id: str | None
+    size: int | None = None  # known for a version's file (range requests)
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,7 @@ class SubmissionService(BaseService):
             raise NotAllowed()
         if not feedback:
             return StoredFile(submission.file_key, submission.file_name,
-                              submission.telegram_file_id)
+                              submission.telegram_file_id, submission.file_size)
         if review is None or review.feedback_file_key is None:
             raise NotFound()
         return StoredFile(review.feedback_file_key, review.feedback_file_name or "feedback",

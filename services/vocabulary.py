@@ -89,3 +89,11 @@ class MeetingAnswer(enum.StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
+
+
+class PassageState(enum.StrEnum):
+    """Where an anchored comment's passage went in a later version (services/anchors.py)."""
+
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"
+    REMOVED = "removed"

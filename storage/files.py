@@ -54,6 +54,9 @@ class FileStore(Protocol):
     def read(self, key: str) -> AsyncIterator[bytes]:
         """Yield the object's bytes in chunks."""
 
+    def read_range(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
+        """Yield bytes ``start`` to ``end`` (inclusive) of the object, in chunks."""
+
     async def delete(self, key: str) -> None: ...
 
     def pages(self, prefix: str) -> AsyncIterator[list[ObjectInfo]]:
@@ -117,6 +120,18 @@ class LocalFileStore:
             raise FileStoreError("no such object")
         with path.open("rb") as handle:
             while chunk := await asyncio.to_thread(handle.read, READ_CHUNK):
+                yield chunk
+
+    async def read_range(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
+        path = self._path(key)
+        if not path.exists():
+            raise FileStoreError("no such object")
+        left = end - start + 1
+        with path.open("rb") as handle:
+            await asyncio.to_thread(handle.seek, start)
+            while left > 0 and (chunk := await asyncio.to_thread(handle.read,
+                                                                 min(READ_CHUNK, left))):
+                left -= len(chunk)
                 yield chunk
 
     async def delete(self, key: str) -> None:
@@ -288,6 +303,14 @@ class S3FileStore:
         body = response["Body"]
         # Entering the body yields aiohttp's response, whose read() takes no size: read
         # through aiobotocore's StreamingBody and only use the context to release it.
+        async with body:
+            while chunk := await body.read(READ_CHUNK):
+                yield chunk
+
+    async def read_range(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
+        s3 = await self._s3()
+        response = await s3.get_object(Bucket=self.bucket, Key=key, Range=f"bytes={start}-{end}")
+        body = response["Body"]
         async with body:
             while chunk := await body.read(READ_CHUNK):
                 yield chunk

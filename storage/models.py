@@ -48,6 +48,9 @@ from services.vocabulary import (
     OutboxStatus as OutboxStatus,
 )
 from services.vocabulary import (
+    PassageState as PassageState,
+)
+from services.vocabulary import (
     Role as Role,
 )
 from services.vocabulary import (
@@ -631,6 +634,39 @@ class VersionComparison(Base):
     edited: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     finished_at: Mapped[datetime | None]
+
+
+class Anchor(Base):
+    """A comment anchored to a passage of a version (the review desk): the page, the quoted
+    text and where it is on the page. A draft until **Request changes** sends it as a
+    checklist item; then relocated in each later version by the comparison worker."""
+
+    __tablename__ = "anchors"
+    __table_args__ = (
+        CheckConstraint("page >= 1", name="page"),
+        CheckConstraint(f"located_state IS NULL OR {_in('located_state', PassageState)}",
+                        name="located_state"),
+        Index("ix_anchors_submission", "submission_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    page: Mapped[int] = mapped_column(Integer)
+    quote: Mapped[str] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(Text)
+    # Where on the page: rectangles [x, y, width, height] as fractions of the page's size.
+    rects: Mapped[list[list[float]]] = mapped_column(JSON)
+    # Sent with Request changes: its checklist item (NULL: still a draft).
+    checklist_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checklist_items.id", ondelete="SET NULL"), index=True)
+    # Where it was found in the latest later version that looked for it.
+    located_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), index=True)
+    located_state: Mapped[str | None] = mapped_column(String(16))
+    located_page: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
 
 
 class VersionSimilarity(Base):

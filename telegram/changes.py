@@ -10,10 +10,12 @@ from handlers.keyboards import Button
 from services.compare_jobs import ChangeView
 from services.shared_text import SharedView
 from services.text_diff import Summary
+from services.vocabulary import PassageState
 from telegram.render import clip
 from telegram.texts import Raw, Texts
 
 NAME_MAX = 60
+PASSAGES_SHOWN = 8
 
 
 def changes_line(t: Texts, view: ChangeView | None, limit: int = 1000) -> str:
@@ -21,15 +23,32 @@ def changes_line(t: Texts, view: ChangeView | None, limit: int = 1000) -> str:
     section names are listed ("and 5 more") until it fits; "" when there is nothing."""
     if view is None:
         return ""
+    passages = passages_line(t, view)
     if view.summary is None:
-        return t("compare.no_text") if view.no_text else ""
+        return t("compare.no_text") + passages if view.no_text else ""
     line = ""
     for names in (8, 4, 2, 1, 0):
         line = t("compare.summary", base=view.base_version,
-                 details=Raw(_details(t, view.summary, names)))
+                 details=Raw(_details(t, view.summary, names))) + passages
         if len(line) <= limit:
             return line
     return line[:limit]
+
+
+def passages_line(t: Texts, view: ChangeView) -> str:
+    """The anchored comments of earlier versions as found in this one (services/anchors.py):
+    how many passages changed, stayed and went, then each with its page."""
+    if not view.passages:
+        return ""
+    order = (PassageState.CHANGED, PassageState.UNCHANGED, PassageState.REMOVED)
+    counts = {state: sum(p.state is state for p in view.passages) for state in order}
+    parts = [t(f"desk.passages.{state.value}", count=count)
+             for state, count in counts.items() if count]
+    # The new page only when it moved (0: not said).
+    items = [t(f"desk.passage.{p.state.value}", page=p.page,
+               new_page=p.new_page if p.new_page and p.new_page != p.page else 0)
+             for p in view.passages[:PASSAGES_SHOWN]]
+    return t("desk.passages", counts=", ".join(parts), items=Raw("\n".join(items)))
 
 
 def changes_button(t: Texts, view: ChangeView | None, submission_id: int) -> list[Button]:

@@ -134,6 +134,8 @@ async def test_login_then_every_endpoint_answers_its_model(web: tuple[Harness, S
         assert set(document["paths"]) == {
             "/api/auth/login", "/api/me", "/api/thesis", "/api/students",
             "/api/students/{id}", "/api/queue", "/api/stats", "/api/versions/{id}/file",
+            "/api/versions/{id}/anchors", "/api/anchors/{id}", "/api/versions/{id}/decision",
+            "/api/versions/{id}/changes", "/api/versions/{id}/text", "/api/texts",
             "/api/versions/{id}/shared-text"}
         assert {"TimelineOut", "StudentsOut", "StatsOut", "ErrorOut"} <= set(
             document["components"]["schemas"])
@@ -278,7 +280,7 @@ async def test_the_mini_app_is_served_with_strict_headers(web: tuple[Harness, Se
             index = gzip.decompress(await response.read()).decode()
             total = int(response.headers["Content-Length"])
         assets = re.findall(r'(?:src|href)="(assets/[^"]+)"', index)
-        assert len(assets) == 4 and all(re.search(r"\.[0-9a-f]{12}\.(js|css)$", a)
+        assert len(assets) == 5 and all(re.search(r"\.[0-9a-f]{12}\.(js|css)$", a)
                                         for a in assets), assets
         assert "http" not in " ".join(re.findall(r'(?:src|href)="([^"]+)"', index))
         for asset in assets:
@@ -289,6 +291,20 @@ async def test_the_mini_app_is_served_with_strict_headers(web: tuple[Harness, Se
                 assert response.headers["Content-Encoding"] == "gzip"
                 total += len(await response.read())
         assert total <= 250 * 1024, total
+        # The review desk (desk.js, pdf.js and its worker) only when a document is opened:
+        # named in a <meta>, never loaded by the page itself; at most 600 KB more.
+        desk = re.findall(r'data-[a-z]+="(assets/[^"]+)"', index)
+        assert len(desk) == 4 and not set(desk) & set(assets), desk
+        extra = 0
+        for asset in desk:
+            async with http.get(f"{base}/app/{asset}",
+                                headers={"Accept-Encoding": "gzip"}) as response:
+                assert response.status == 200, asset
+                assert response.headers["Content-Type"].startswith(
+                    "text/css" if asset.endswith(".css") else "text/javascript"), asset
+                extra += len(await response.read())
+        assert extra <= 600 * 1024, extra
+        assert "worker-src 'self'" in csp
         async with http.get(f"{base}/app/", headers={"If-None-Match": etag}) as response:
             assert response.status == 304
         async with http.get(f"{base}/app/assets/app.js") as response:  # only hashed names

@@ -133,7 +133,7 @@ async def test_student_supervisor_and_admin_dashboards(web: tuple[Harness, Seede
         await app.drawn("chart-submissions")
         await app.shot("2-supervisor-students")
         await page.select_option("#status-filter", "submitted")
-        await expect(page.locator("#students-total")).to_have_text("1 student(s)")
+        await expect(page.locator("#students-total")).to_have_text("1 student")
         await expect(rows).to_have_count(1)
         await rows.first.click()
         await expect(page.locator("#thesis-head h2")).to_have_text(ALICE_TITLE)

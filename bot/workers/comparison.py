@@ -37,12 +37,13 @@ from services.clock import Clock
 from services.compare_jobs import Cards, ComparisonService, Job, Outcome, Plan, html_prefix
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import MalformedPayload, NewSubmission, parse
+from services.relocate import Located
 from services.shared_text import CANDIDATES, SharedOutcome, SharedTextService, nothing_shared
 from services.text_diff import Summary
 from services.vocabulary import ComparisonStatus
 from storage.files import new_key
 from telegram.notifications import card_with_changes
-from telegram.texts import Texts
+from telegram.texts import Texts, language_of
 
 log = structlog.get_logger("bot.workers.comparison")
 CHUNK = 256 * 1024
@@ -153,7 +154,8 @@ class ComparisonWorker:
             "new_kind": plan.file_kind, "new_version": plan.version, "title": plan.title,
             "old_version": plan.base_version, "old_kind": plan.base_file_kind,
             "old_text_path": None, "old_path": None, "old_reason": plan.base_reason,
-            "out_dir": str(folder)}
+            "out_dir": str(folder),
+            "anchors": [{"id": a.id, "page": a.page, "quote": a.quote} for a in plan.anchors]}
         if plan.base_text is not None:
             path = folder / "old.json"
             await asyncio.to_thread(path.write_text, plan.base_text, "utf-8")
@@ -177,7 +179,9 @@ class ComparisonWorker:
         shared = await self._shared(plan, folder, answer) if text is not None else None
         return Outcome(text=text, summary=summary, html_key=html_key,
                        reason=answer.get("reason"), pages=answer.get("pages"),
-                       words=int(answer.get("words") or 0), shared=shared)
+                       words=int(answer.get("words") or 0), shared=shared,
+                       located=tuple(Located.from_dict(raw)
+                                     for raw in answer.get("located") or ()))
 
     async def _shared(self, plan: Plan, folder: Path, answer: dict[str, Any]
                       ) -> SharedOutcome | None:
@@ -254,7 +258,8 @@ class ComparisonWorker:
             if not isinstance(payload, NewSubmission) or row.message_id is None:
                 done.append(row.id)
                 continue
-            message = card_with_changes(self._t, payload, cards.view, cards.shared)
+            texts = self._t.for_language(language_of(cards.languages.get(row.chat_id)))
+            message = card_with_changes(texts, payload, cards.view, cards.shared)
             try:
                 if message.document is not None:
                     await self._bot.edit_message_caption(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.vocabulary import ChecklistState
@@ -50,3 +50,9 @@ async def close(session: AsyncSession, item_ids: Collection[int], now: datetime)
         .where(ChecklistItem.id.in_(list(item_ids)), ChecklistItem.state == OPEN)
         .values(state=CLOSED, closed_at=now)
         .execution_options(synchronize_session=False))
+
+
+async def count_of_review(session: AsyncSession, review_id: int) -> int:
+    query = select(func.count()).select_from(ChecklistItem).where(
+        ChecklistItem.review_id == review_id)
+    return int(await session.scalar(query) or 0)

@@ -26,7 +26,15 @@ from services.meetings import OFFSETS as MEETING_OFFSETS
 from services.messaging import ADMIN_AUDIENCES, SUPERVISOR_AUDIENCES, Audience
 from services.reminders import OFFSETS
 from services.urgency import Filter
-from services.vocabulary import ApprovalRule, Decision, MeetingAnswer, Role, TeamRole, ThesisStatus
+from services.vocabulary import (
+    ApprovalRule,
+    Decision,
+    MeetingAnswer,
+    PassageState,
+    Role,
+    TeamRole,
+    ThesisStatus,
+)
 from telegram.menu import COMMANDS, NOBODY
 from telegram.texts import DEFAULT_LANGUAGE, Raw, Texts, catalog, languages, message_id
 
@@ -104,6 +112,8 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "notify.meeting_answered.{}": lambda: [MeetingAnswer.CONFIRMED.value,
                                            MeetingAnswer.DECLINED.value],
     "meeting.left.{}": lambda: [label for label, _ in MEETING_OFFSETS],
+    "desk.passages.{}": lambda: [s.value for s in PassageState],
+    "desk.passage.{}": lambda: [s.value for s in PassageState],
 }
 
 
@@ -157,7 +167,23 @@ def _used_families() -> dict[str, str]:
     return found
 
 
-STATIC = _used_static()
+def _used_by_the_page() -> dict[str, str]:
+    """The Mini App's keys (app.*), named in webapp/*.js as literals, or built from a literal
+    prefix (``"app.status_" + status``: every key with that prefix)."""
+    used: dict[str, str] = {}
+    catalog_keys = set(catalog(DEFAULT_LANGUAGE))
+    for path in sorted((ROOT / "webapp").glob("*.js")):
+        source = path.read_text(encoding="utf-8")
+        where = str(path.relative_to(ROOT))
+        for key in re.findall(r'"(app\.[a-z_0-9]+)"', source):
+            if key.endswith("_") and re.search(rf'"{re.escape(key)}"\s*\+', source):
+                used.update({k: where for k in catalog_keys if k.startswith(key)})
+            else:
+                used.setdefault(key, where)
+    return used
+
+
+STATIC = {**_used_static(), **_used_by_the_page()}
 FOUND_FAMILIES = _used_families()
 
 
