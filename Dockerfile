@@ -54,6 +54,7 @@ ENV PYTHONUNBUFFERED=1 \
 
 # postgresql-client-${PG_MAJOR}: pg_dump/pg_restore/psql for `python -m bot backup|restore|migrate --backup`.
 # apt accepts an ASCII-armoured key in signed-by, so no gnupg is needed.
+# fonts-dejavu-core: receipts are PDFs with Cyrillic text (telegram/pdf.py).
 RUN set -eux; \
     apt-get update; \
     apt-get install -y --no-install-recommends ca-certificates; \
@@ -62,6 +63,7 @@ RUN set -eux; \
       > /etc/apt/sources.list.d/pgdg.list; \
     apt-get update; \
     apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
+    apt-get install -y --no-install-recommends fonts-dejavu-core; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/*; \
     pg_dump --version

@@ -84,6 +84,12 @@ ensure_postgres() {
     fi
 }
 
+# Receipts and protocols are PDFs with Cyrillic text: DejaVu Sans (telegram/pdf.py).
+ensure_fonts() {
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && return
+    apt_install fonts-dejavu-core || log "no DejaVu Sans: PDFs fall back to Helvetica"
+}
+
 ensure_redis() {
     if redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then return; fi
     command -v redis-server >/dev/null || apt_install redis-server
@@ -169,6 +175,7 @@ case "$cmd" in
         if ! unit_only "$@"; then
             ensure_postgres
             ensure_redis
+            ensure_fonts
             # The sandbox's browser test drives Debian's Chromium.
             bash tests/browser/ensure_chromium.sh
             ensure_npm_tools

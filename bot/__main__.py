@@ -1,5 +1,5 @@
 """Command line: ``python -m bot COMMAND`` (run, migrate, sandbox, backup, restore, backups,
-similarity-reindex)."""
+similarity-reindex, verify-receipt)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup_id")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     sub.add_parser("backups", help="list the available backups")
+    receipt = sub.add_parser("verify-receipt",
+                             help="check a receipt's signature (exit 1 if it fails)")
+    receipt.add_argument("file")
     sub.add_parser("similarity-reindex",
                    help="rebuild the shared-text index from the stored texts of every version")
     return parser
@@ -60,6 +63,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         )
     if command == "sandbox":
         return _sandbox(settings, args.port)
+    if command == "verify-receipt":
+        from bot.ops.receipts import verify_command
+
+        return verify_command(settings, args.file)
     if command == "similarity-reindex":
         from bot.ops.similarity import reindex_command
 

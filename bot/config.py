@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     link_secret: SecretStr | None = None
     telegram_upload_limit_mb: int = Field(default=50, ge=1, le=2000)
     export_link_ttl_hours: float = Field(default=24.0, gt=0)
+    # The assessment: days the markers have to agree before an admin is asked for a third.
+    agreement_days: int = Field(default=7, ge=1, le=365)
 
     shutdown_timeout_seconds: float = Field(default=25.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -154,6 +156,14 @@ class Settings(BaseSettings):
         secret = self.link_secret or self.telegram_bot_token
         raw = secret.get_secret_value() if secret is not None else "no-token"
         return hashlib.sha256(b"thesis-supervisor-links:" + raw.encode()).digest()
+
+    @property
+    def receipt_key(self) -> bytes:
+        """The key receipts are signed with (HMAC-SHA256): derived like ``link_key`` from
+        LINK_SECRET, else from the bot token, for another purpose."""
+        secret = self.link_secret or self.telegram_bot_token
+        raw = secret.get_secret_value() if secret is not None else "no-token"
+        return hashlib.sha256(b"thesis-supervisor-receipts:" + raw.encode()).digest()
 
     @property
     def tz(self) -> ZoneInfo:

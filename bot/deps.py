@@ -44,6 +44,8 @@ def service_config(settings: Settings) -> ServiceConfig:
         link_key=settings.link_key,
         upload_limit_bytes=settings.telegram_upload_limit_mb * 1024 * 1024,
         export_link_ttl_hours=settings.export_link_ttl_hours,
+        agreement_days=settings.agreement_days,
+        receipt_key=settings.receipt_key,
         staged_file_ttl_hours=settings.staged_file_ttl_hours,
         similarity_alert_percent=settings.similarity_alert_percent,
     )

@@ -10,6 +10,7 @@ def get_routers() -> list[Router]:
     from handlers import (
         access,
         admin,
+        assessment,
         chats,
         deadlines,
         exports,
@@ -20,6 +21,7 @@ def get_routers() -> list[Router]:
         meetings,
         messaging,
         promises,
+        receipts,
         review,
         start,
         student,
@@ -45,6 +47,7 @@ def get_routers() -> list[Router]:
     # commands, buttons and conversation steps, so the busiest go first: every router tried
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
-        access, start, student, supervisor, review, team, submit, invites, deadlines, meetings,
-        exports, admin, files, threads, messaging, promises, language, fallback)))
+        access, start, student, supervisor, review, team, assessment, submit, invites,
+        deadlines, meetings, receipts, exports, admin, files, threads, messaging, promises,
+        language, fallback)))
     return [chats.create_router(), private]

@@ -241,6 +241,22 @@ class LanguageCb(CallbackData, prefix="lg"):
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]
 
 
+class AssessAction(StrEnum):
+    DECLARE = "d"  # the student confirms the authorship statement
+    MARK = "m"  # a marker enters the marks (the examiner's Grade leads here)
+    BOARD = "b"  # the marks side by side (nothing until every marker has submitted)
+    PROPOSE = "p"
+    ACCEPT = "a"
+    RELEASE = "r"
+    APPOINT = "t"  # an admin: pick a third marker (value: the person, 0 lists them)
+
+
+class AssessCb(CallbackData, prefix="as"):
+    action: AssessAction
+    student_id: UserId
+    value: UserId = 0
+
+
 class MessageToCb(CallbackData, prefix="mw"):
     """/message: whom it is for (an audience; one student by id)."""
 

@@ -7,6 +7,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 
 from handlers import views
+from handlers.assessment import released_lines
 from handlers.checklist import open_block
 from handlers.deadlines import deadlines_block
 from handlers.filters import HasRole
@@ -24,6 +25,8 @@ TURNS = {
     ThesisStatus.APPROVED.value: "status.turn.approved",
     ThesisStatus.REJECTED.value: "status.turn.rejected",
     ThesisStatus.FINAL.value: "status.turn.final",
+    ThesisStatus.DECLARATION.value: "status.turn.declaration",
+    ThesisStatus.RELEASED.value: "status.turn.released",
 }
 
 
@@ -63,6 +66,11 @@ async def history(message: Message, services: Services, user: User, t: Texts) ->
     for text, markup in views.history(t, thesis, rows, grade, comments, changes=changes,
                                       shared=shared, own=True):
         await message.answer(text, reply_markup=markup)
+    # Nothing of the assessment before Release; after it, the grade and the reports.
+    released = await services.assessment.released_to(user)
+    if released is not None:
+        await message.answer("\n".join([t("assess.history.header"),
+                                         *released_lines(t, released)]))
     met = history_lines(t, meetings, services.meetings.now(), user)
     for chunk in split_lines(met) if met else []:
         await message.answer(chunk)

@@ -215,7 +215,8 @@ async def thesis_pressed(query: CallbackQuery, callback_data: ThesisCb, services
         else lifecycle.Event.REOPEN
     try:
         if event is lifecycle.Event.FINALIZE:
-            student, thesis = await services.reviews.mark_final(user, callback_data.student_id)
+            student, thesis = await services.assessment.request_declaration(
+                user, callback_data.student_id)
         else:
             student, thesis = await services.reviews.check_can_move(
                 user, callback_data.student_id, event)
@@ -228,7 +229,7 @@ async def thesis_pressed(query: CallbackQuery, callback_data: ThesisCb, services
     if not isinstance(query.message, Message):
         return
     if event is lifecycle.Event.FINALIZE:
-        await query.message.answer(t("final.done", student=student.full_name,
+        await query.message.answer(t("assess.final.asked", student=student.full_name,
                                      title=thesis.title))
         return
     await state.set_state(ReopenStates.reason)

@@ -64,6 +64,10 @@ class ServiceConfig:
     # The largest document the bot uploads to Telegram; bigger exports get a link.
     upload_limit_bytes: int = 50 * 1024 * 1024
     export_link_ttl_hours: float = 24.0
+    # The assessment: days to agree before a third marker is asked for.
+    agreement_days: int = 7
+    # Key of the receipts' HMAC-SHA256 signature (derived at start-up; never shown).
+    receipt_key: bytes = b"thesis-supervisor-receipts"
     # How long a staged file may wait for its row before the sweeper may take it.
     staged_file_ttl_hours: float = 24.0
     # Above this share of text shared with other theses, the card is marked ⚠️.

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
 from services.anchors import AnchorService
+from services.assessment import AssessmentService
 from services.base import ServiceConfig, ServiceDeps, reads_together
 from services.calendar import CalendarService
 from services.checklist import ChecklistService
@@ -22,6 +23,7 @@ from services.meetings import MeetingService
 from services.messaging import MessagingService
 from services.overview import OverviewService
 from services.promises import PromiseService
+from services.receipts import ReceiptService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
@@ -120,6 +122,14 @@ class Services:
     @cached_property
     def comparisons(self) -> ComparisonService:
         return ComparisonService(self.session, self.deps)
+
+    @cached_property
+    def assessment(self) -> AssessmentService:
+        return AssessmentService(self.session, self.deps)
+
+    @cached_property
+    def receipts(self) -> ReceiptService:
+        return ReceiptService(self.session, self.deps)
 
     @cached_property
     def shared_text(self) -> SharedTextService:

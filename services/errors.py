@@ -228,6 +228,40 @@ class EmptyComment(DomainError):
     code = "empty_comment"
 
 
+# --- the assessment (services/assessment.py) -------------------------------------------------
+
+class InvalidScheme(DomainError):
+    code = "assessment_invalid_scheme"
+
+
+class InvalidMark(DomainError):
+    code = "assessment_invalid_mark"
+
+
+class NotMarker(DomainError):
+    code = "assessment_not_marker"
+
+
+class AlreadyMarked(DomainError):
+    code = "assessment_already_marked"
+
+
+class NotMarking(DomainError):
+    """Marks are taken while the thesis is final and the assessment open."""
+
+    code = "assessment_not_open"
+
+
+class NotAgreed(DomainError):
+    code = "assessment_not_agreed"
+
+
+class NoProposal(DomainError):
+    code = "assessment_no_proposal"
+
+
+class NotDeclarable(DomainError):
+    code = "assessment_no_declaration_asked"
 class InvalidAnchor(DomainError):
     """A comment on a passage with no text and no region, or a region off the page."""
 

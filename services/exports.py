@@ -30,6 +30,9 @@ from sqlalchemy import Select, and_, inspect, select
 from sqlalchemy.orm import aliased
 
 from services.access import revoked
+from services.assessment import EXPORT_COLUMNS as ASSESSMENT_COLUMNS
+from services.assessment import export_rows as assessment_export_rows
+from services.assessment import own_data as own_assessment_data
 from services.base import BaseService, writes
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
@@ -68,7 +71,7 @@ STUDENT_COLUMNS = ("student_id", "student", "username", "supervisor", "registere
                    "active")
 THESIS_COLUMNS = ("student_id", "student", "title", "status", "versions", "examiner_grade",
                   "updated_at")
-TABLE_FILES = ("versions.csv", "meetings.csv", "export.xlsx")
+TABLE_FILES = ("versions.csv", "meetings.csv", "assessments.csv", "export.xlsx")
 # OWASP's rule for CSV injection: a cell starting with one of these is read as a formula by
 # Excel, LibreOffice or Google Sheets; a leading apostrophe keeps it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -235,6 +238,7 @@ class ExportService(BaseService):
                                   for c in cells])
                     count += 1
                 counts["meetings"] = count
+            counts["assessments"] = await self._assessments(scope, folder, workbook)
             await asyncio.to_thread(workbook.save, folder / "export.xlsx")
         except BaseException:
             await self.session.rollback()
@@ -243,6 +247,27 @@ class ExportService(BaseService):
         await self.session.commit()
         await self._audit(actor, ExportKind.TABLE, scope, **counts)
         return [folder / name for name in TABLE_FILES]
+
+    async def _assessments(self, scope: int | None, folder: Path, workbook: Workbook) -> int:
+        """Every component mark of every marker, the agreed total and grade (assessments.csv
+        and the Assessments sheet); marks still blind are left out."""
+        tz = self.config.tz
+        student_ids = None if scope is None else list((await self.session.scalars(
+            self._in_scope(select(User.id).where(User.role == Role.STUDENT.value),
+                           scope))).all())
+        rows = await assessment_export_rows(self.session, student_ids)
+        sheet = workbook.create_sheet("Assessments")
+        sheet.append(list(ASSESSMENT_COLUMNS))
+        with (folder / "assessments.csv").open("w", newline="",
+                                               encoding=CSV_ENCODING) as handle:
+            writer = csv.writer(handle)
+            writer.writerow(ASSESSMENT_COLUMNS)
+            for cells in rows:
+                cells = safe_row(cells)
+                writer.writerow([_iso(c, tz) if isinstance(c, datetime) else
+                                 ("" if c is None else c) for c in cells])
+                sheet.append([_local(c, tz) if isinstance(c, datetime) else c for c in cells])
+        return len(rows)
 
     async def _checklists(self, scope: int | None) -> dict[int, list[tuple[str, str]]]:
         """The requested changes of every decision in scope, by review, in their order."""
@@ -467,6 +492,11 @@ class ExportService(BaseService):
         data["milestone_extensions"] = [row_dict(e) for e in (await session.scalars(
             select(MilestoneExtension).where(MilestoneExtension.student_id == user.id))).all()]
         data["meetings"] = await self._own_meetings(user)
+        data["assessment"] = await own_assessment_data(session, user)
+        protocol = data["assessment"].pop("protocol_key")
+        if protocol:
+            files.append(ZipEntry("assessment/protocol.pdf", protocol,
+                                  await self._size(protocol)))
         data["invites_i_created"] = [row_dict(i) for i in (await session.scalars(
             select(Invite).where(Invite.created_by == user.id).order_by(Invite.id))).all()]
         token = await session.scalar(select(CalendarToken).where(

@@ -16,6 +16,12 @@ class Event(StrEnum):
     # The supervisor declares the thesis finished, or takes that back.
     FINALIZE = "finalize"
     REOPEN = "reopen"
+    # The student confirms the authorship declaration: only then is the thesis final.
+    DECLARE = "declare"
+    # The agreed grade is released to the student: the thesis is archived, read-only.
+    RELEASE = "release"
+    # A released assessment reopened (recorded, with a reason) to change the grade.
+    REOPEN_RELEASE = "reopen_release"
 
 
 S = ThesisStatus
@@ -30,13 +36,21 @@ TRANSITIONS: dict[tuple[ThesisStatus, Event], ThesisStatus] = {
     (S.SUBMITTED, Event.APPROVE): S.APPROVED,
     (S.SUBMITTED, Event.REQUEST_CHANGES): S.CHANGES_REQUESTED,
     (S.SUBMITTED, Event.REJECT): S.REJECTED,
-    # Only a thesis whose latest version is approved can be declared final.
-    (S.APPROVED, Event.FINALIZE): S.FINAL,
+    # Only a thesis whose latest version is approved can be declared final, and only once
+    # the student has confirmed the authorship declaration.
+    (S.APPROVED, Event.FINALIZE): S.DECLARATION,
+    (S.DECLARATION, Event.DECLARE): S.FINAL,
+    # A new version instead of the declaration: the review moves to it.
+    (S.DECLARATION, Event.SUBMIT): S.SUBMITTED,
+    (S.DECLARATION, Event.REOPEN): S.CHANGES_REQUESTED,
     (S.FINAL, Event.REOPEN): S.CHANGES_REQUESTED,
+    (S.FINAL, Event.RELEASE): S.RELEASED,
+    (S.RELEASED, Event.REOPEN_RELEASE): S.FINAL,
 }
 # Illegal moves that deserve their own words rather than the generic refusal.
 REFUSALS: dict[tuple[ThesisStatus, Event], type[IllegalTransition]] = {
     (S.FINAL, Event.SUBMIT): ThesisFinal,
+    (S.RELEASED, Event.SUBMIT): ThesisFinal,
 }
 
 

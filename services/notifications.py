@@ -56,6 +56,13 @@ class Kind(StrEnum):
     MEETING_CORRECTION = "meeting_correction"
     MEETING_MOVED = "meeting_moved"
     MEETING_CANCELLED = "meeting_cancelled"
+    DECLARATION_REQUESTED = "declaration_requested"
+    MARKING_REQUESTED = "marking_requested"
+    MARKS_DISAGREE = "marks_disagree"
+    GRADE_PROPOSED = "grade_proposed"
+    ASSESSMENT_AGREED = "assessment_agreed"
+    THIRD_MARKER_NEEDED = "third_marker_needed"
+    ASSESSMENT_RELEASED = "assessment_released"
     SHARED_TEXT_ALERT = "shared_text_alert"
     PERSON_JOINED = "person_joined"
     DIRECT_MESSAGE = "direct_message"
@@ -389,6 +396,94 @@ class MeetingCancelled(Payload):
     supervisor_name: str
 
 
+class DeclarationRequested(Payload):
+    """To the student: confirm the authorship statement (the admin's own text for their
+    language, if any, else the catalog's) before the thesis is final."""
+
+    kind = Kind.DECLARATION_REQUESTED
+    title: str
+    version: int
+    supervisor_name: str
+    statements: dict[str, str]
+
+
+class MarkingRequested(Payload):
+    """To a marker: the thesis is final (or they were appointed third marker): **Grade**."""
+
+    kind = Kind.MARKING_REQUESTED
+    student_id: int
+    student_name: str
+    title: str
+    third: bool
+
+
+class MarkSet(_Schema):
+    marker_name: str
+    role: str
+    marks: dict[str, float]
+    total: float
+
+
+class MarksDisagree(Payload):
+    """To the markers: every mark is in, outside the tolerance; both sets side by side."""
+
+    kind = Kind.MARKS_DISAGREE
+    student_id: int
+    student_name: str
+    title: str
+    tolerance: float
+    sets: list[MarkSet]
+    days: int
+
+
+class GradeProposed(Payload):
+    kind = Kind.GRADE_PROPOSED
+    student_id: int
+    student_name: str
+    title: str
+    proposer_name: str
+    total: float
+
+
+class AssessmentAgreed(Payload):
+    """To the markers and whoever releases: the agreed grade (**Release** for the latter)."""
+
+    kind = Kind.ASSESSMENT_AGREED
+    student_id: int
+    student_name: str
+    title: str
+    total: float
+    grade: int
+    scale: str
+    how: str
+    may_release: bool
+
+
+class ThirdMarkerNeeded(Payload):
+    kind = Kind.THIRD_MARKER_NEEDED
+    student_id: int
+    student_name: str
+    title: str
+    days: int
+
+
+class ReportLine(_Schema):
+    marker_name: str
+    role: str
+    text: str | None
+    file_name: str | None
+
+
+class AssessmentReleased(Payload):
+    """To the student, only at Release: the grade, the components and the reports."""
+
+    kind = Kind.ASSESSMENT_RELEASED
+    title: str
+    total: float
+    grade: int
+    scale: str
+    components: dict[str, float]
+    reports: list[ReportLine]
 class PersonJoined(Payload):
     """Someone joined through an invite: told to whoever made it (a student's supervisor,
     the admin who invited a supervisor)."""

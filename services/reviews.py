@@ -23,7 +23,6 @@ from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from services.notifications import (
     ChecklistMark,
     DecisionMade,
-    ThesisFinal,
     ThesisReopened,
     notify,
 )
@@ -373,10 +372,6 @@ class ReviewService(BaseService):
         lifecycle.next_status(thesis.status, event)
         return student, thesis
 
-    async def mark_final(self, actor: User, student_id: int) -> tuple[User, Thesis]:
-        """The supervisor declares the thesis finished (its latest version is approved)."""
-        return await self._move(actor, student_id, lifecycle.Event.FINALIZE, None)
-
     async def reopen(self, actor: User, student_id: int,
                      reason: str | None) -> tuple[User, Thesis]:
         """A final thesis goes back to 'changes requested', with an optional reason."""
@@ -390,10 +385,8 @@ class ReviewService(BaseService):
             now = self.clock.now()
             thesis.status = lifecycle.next_status(thesis.status, event).value
             thesis.updated_at = now
-            notify(self.session, student.id, ThesisFinal(
-                title=thesis.title, version=thesis.latest_version,
-                supervisor_name=actor.full_name,
-            ) if event is lifecycle.Event.FINALIZE else ThesisReopened(
+            # Mark final is services/assessment.request_declaration (the student declares).
+            notify(self.session, student.id, ThesisReopened(
                 title=thesis.title, version=thesis.latest_version,
                 supervisor_name=actor.full_name, reason=reason), now)
             if event is lifecycle.Event.FINALIZE:

@@ -9,27 +9,21 @@ from datetime import timedelta
 
 from services.base import BaseService, read_only, writes
 from services.errors import (
-    AlreadyGraded,
     AlreadyMember,
     CannotRemoveSupervisor,
-    DomainError,
     ExaminerTaken,
-    InvalidGrade,
     NotAllowed,
-    NotFinal,
     NotFound,
     NoThesis,
-    ReportRequired,
 )
-from services.notifications import ExaminerGraded, TeamJoined, TeamLeft
+from services.notifications import TeamJoined, TeamLeft
 from services.reviews import ReviewService
-from services.staged_files import discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, StoredFile, stage_document
+from services.submissions import StoredFile
 from services.team import Member, may_manage, may_see, members, role_of, tell_all
-from services.vocabulary import TEAM_SIDE, ApprovalRule, Role, TeamRole, ThesisStatus
+from services.vocabulary import TEAM_SIDE, ApprovalRule, Role, TeamRole
 from storage.models import ExaminerGrade, Invite, Thesis, ThesisMember, User
 from storage.repositories import audit, invites, team, theses, users
-from storage.repositories.team import DuplicateMember, DuplicateRow
+from storage.repositories.team import DuplicateMember
 
 # Roles a team invite may bring (the supervisor is who invited the student).
 INVITABLE = (TeamRole.CO_SUPERVISOR, TeamRole.EXAMINER)
@@ -52,11 +46,6 @@ class TeamView:
     @property
     def rule(self) -> ApprovalRule:
         return ApprovalRule(self.thesis.approval_rule) if self.thesis else ApprovalRule.ANY
-
-    @property
-    def can_grade(self) -> bool:
-        return (self.actor_role is TeamRole.EXAMINER and self.thesis is not None
-                and self.thesis.status == ThesisStatus.FINAL.value and self.grade is None)
 
 
 @dataclass(frozen=True)
@@ -174,66 +163,7 @@ class TeamService(BaseService):
             await ReviewService(self.session, self.deps).settle_waiting(student.id)
         return thesis
 
-    # --- the examiner's grade --------------------------------------------------------------
-
-    async def _gradable(self, actor: User, student_id: int, lock: bool) -> tuple[User, Thesis]:
-        student = await self._student(student_id)
-        if await role_of(self.session, actor, student.id) is not TeamRole.EXAMINER:
-            raise NotAllowed()
-        thesis = await theses.by_student(self.session, student.id, lock=lock)
-        if thesis is None or thesis.status != ThesisStatus.FINAL.value:
-            raise NotFinal()
-        if await team.grade_for(self.session, thesis.id) is not None:
-            raise AlreadyGraded()
-        return student, thesis
-
-    @read_only
-    async def check_can_grade(self, actor: User, student_id: int) -> tuple[User, Thesis]:
-        return await self._gradable(actor, student_id, lock=False)
-
-    async def stage_report(self, actor: User, student_id: int,
-                           incoming: IncomingFile) -> StagedFile:
-        """The examiner's report as a PDF/DOCX, stored like a feedback file."""
-        await self._gradable(actor, student_id, lock=False)
-        await self.session.commit()  # no transaction held while streaming
-        return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
-                                    incoming, self.config.max_file_bytes)
-
-    async def grade(self, actor: User, student_id: int, grade: int, report: str | None,
-                    report_file: StagedFile | None) -> tuple[User, ExaminerGrade]:
-        report = (report or "").strip()[:REPORT_MAX] or None
-        try:
-            if not 0 <= grade <= 100:
-                raise InvalidGrade()
-            if report is None and report_file is None:
-                raise ReportRequired()
-            student, thesis = await self._gradable(actor, student_id, lock=True)
-            now = self.clock.now()
-            try:
-                row = await team.add_grade(self.session, ExaminerGrade(
-                    thesis_id=thesis.id, examiner_id=actor.id, grade=grade, report=report,
-                    report_file_key=report_file.key if report_file else None,
-                    report_file_name=report_file.file_name if report_file else None,
-                    report_telegram_file_id=report_file.telegram_file_id if report_file
-                    else None, created_at=now))
-            except DuplicateRow:
-                raise AlreadyGraded() from None
-            tell_all(self.session, student, await members(self.session, student.id),
-                     ExaminerGraded(student_name=student.full_name, title=thesis.title,
-                                    examiner_name=actor.full_name, grade=grade), now,
-                     exclude=(actor.id,))
-            audit.record(self.session, actor_id=actor.id, action="team.grade",
-                         object_type="thesis", object_id=thesis.id, at=now, grade=grade)
-            await self.session.commit()
-        except DomainError:
-            await self.session.rollback()
-            if report_file is not None:
-                await discard_unreferenced(self.session, self.deps.files, report_file.key)
-            raise
-        except BaseException:
-            await self.session.rollback()
-            raise
-        return student, row
+    # --- the examiner's grade before assessments (services/assessment.py) -----------------
 
     @read_only
     async def report_file(self, actor: User, grade_id: int) -> StoredFile:

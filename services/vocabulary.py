@@ -30,6 +30,10 @@ class ThesisStatus(enum.StrEnum):
     REJECTED = "rejected"
     # Declared finished by the supervisor: no uploads until it is reopened.
     FINAL = "final"
+    # Marked final by the supervisor, waiting for the student's authorship declaration.
+    DECLARATION = "declaration"
+    # Assessed and the grade released to the student: archived, read-only.
+    RELEASED = "released"
 
 
 class Decision(enum.StrEnum):
@@ -91,6 +95,18 @@ class MeetingAnswer(enum.StrEnum):
     DECLINED = "declined"
 
 
+class AssessmentState(enum.StrEnum):
+    MARKING = "marking"  # the markers enter their marks, blind
+    DISAGREED = "disagreed"  # all in, outside the tolerance: proposals until they agree
+    THIRD_MARKER = "third_marker"  # no agreement in time: a third marker's grade decides
+    AGREED = "agreed"  # an agreed total, waiting for Release
+    RELEASED = "released"  # the student has it
+
+
+class MarkerRole(enum.StrEnum):
+    SUPERVISOR = "supervisor"
+    EXAMINER = "examiner"
+    THIRD = "third"
 class PassageState(enum.StrEnum):
     """Where an anchored comment's passage went in a later version (services/anchors.py)."""
 

@@ -33,6 +33,9 @@ from services.vocabulary import (
     ApprovalRule as ApprovalRule,
 )
 from services.vocabulary import (
+    AssessmentState as AssessmentState,
+)
+from services.vocabulary import (
     ChecklistState as ChecklistState,
 )
 from services.vocabulary import (
@@ -40,6 +43,9 @@ from services.vocabulary import (
 )
 from services.vocabulary import (
     Decision as Decision,
+)
+from services.vocabulary import (
+    MarkerRole as MarkerRole,
 )
 from services.vocabulary import (
     MeetingAnswer as MeetingAnswer,
@@ -636,6 +642,101 @@ class VersionComparison(Base):
     finished_at: Mapped[datetime | None]
 
 
+class AssessmentScheme(Base):
+    """One version of the deployment's assessment scheme (the newest is in force); an
+    assessment keeps the version it began with (services/assessment_rules.py)."""
+
+    __tablename__ = "assessment_schemes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    # [{"name": "Content", "weight": 40}, …], the weights adding up to 100.
+    components: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    scale: Mapped[str] = mapped_column(String(8))
+    tolerance: Mapped[float]
+    releaser: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class Assessment(Base):
+    """The assessment of one final thesis: its state, the agreed total and the release."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (CheckConstraint(_in("state", AssessmentState), name="state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thesis_id: Mapped[int] = mapped_column(ForeignKey("theses.id", ondelete="CASCADE"),
+                                           unique=True)
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("assessment_schemes.id"))
+    state: Mapped[str] = mapped_column(String(16), default=AssessmentState.MARKING.value)
+    # When every marker had submitted outside the tolerance (AGREEMENT_DAYS count from it).
+    disagreed_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    third_marker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    # The open proposal while the markers disagree, and who has accepted it.
+    proposal: Mapped[float | None]
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_by: Mapped[list[int] | None] = mapped_column(JSON)
+    agreed_total: Mapped[float | None]
+    # computed (within the tolerance), proposal (agreed by the markers) or third (marker).
+    agreed_how: Mapped[str | None] = mapped_column(String(16))
+    agreed_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
+    released_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    protocol_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class AssessmentMark(Base):
+    """One marker's marks (a percentage per component), total and written report."""
+
+    __tablename__ = "assessment_marks"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "marker_id", name="uq_assessment_marks_marker"),
+        CheckConstraint(_in("role", MarkerRole), name="role"),
+        CheckConstraint("total >= 0 AND total <= 100", name="total"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"))
+    marker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                  index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    marks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    total: Mapped[float]
+    report: Mapped[str | None] = mapped_column(Text)
+    report_file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    report_file_name: Mapped[str | None] = mapped_column(String(256))
+    submitted_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class Declaration(Base):
+    """The student's authorship declaration for the version marked final."""
+
+    __tablename__ = "declarations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thesis_id: Mapped[int] = mapped_column(ForeignKey("theses.id", ondelete="CASCADE"),
+                                           index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    statement: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class DeclarationText(Base):
+    """An admin's own authorship statement for one language (else the catalog's default)."""
+
+    __tablename__ = "declaration_texts"
+
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    statement: Mapped[str] = mapped_column(Text)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(server_default=_now())
 class Anchor(Base):
     """A comment anchored to a passage of a version (the review desk): the page, the quoted
     text and where it is on the page. A draft until **Request changes** sends it as a

@@ -18,7 +18,7 @@ from telegram.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("help", "invite", "invites", "queue", "stats", "users", "message", "export",
-              "calendar", "mydata", "language", "cancel"),
+              "calendar", "mydata", "scheme", "language", "cancel"),
     "supervisor": ("help", "invite", "invites", "queue", "students", "message", "deadline",
                    "milestones", "meeting", "meetings", "calendar", "export", "mydata",
                    "language", "cancel"),
@@ -26,7 +26,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "member": ("help", "queue", "students", "deadline", "milestones", "meeting", "meetings",
                "calendar", "export", "mydata", "language", "cancel"),
     "student": ("help", "submit", "status", "history", "deadlines", "meetings", "calendar",
-                "mydata", "language", "cancel"),
+                "receipt", "mydata", "language", "cancel"),
 }
 # Not registered yet (or refused): /help says how to join.
 NOBODY: tuple[str, ...] = ("help",)

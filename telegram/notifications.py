@@ -10,10 +10,14 @@ from aiogram.types import InlineKeyboardMarkup
 
 from handlers.callbacks import (
     AnswerCb,
+    AssessAction,
+    AssessCb,
     MeetingAction,
     MeetingCb,
     NudgeCb,
     QueuePageCb,
+    TeamAction,
+    TeamCb,
     ThreadAction,
     ThreadCb,
 )
@@ -25,18 +29,25 @@ from handlers.keyboards import (
     review_buttons,
     with_row,
 )
+from services.assessment_rules import Scale, grade_on_scale
 from services.compare_jobs import ChangeView
 from services.notifications import (
     AccessDeactivated,
     AccessReactivated,
+    AssessmentAgreed,
+    AssessmentReleased,
     ChecklistMark,
     DeadlineMoved,
     DeadlineOverdue,
     DeadlineReminder,
     DeadlineSet,
     DecisionMade,
+    DeclarationRequested,
     DirectMessageSent,
     ExaminerGraded,
+    GradeProposed,
+    MarkingRequested,
+    MarksDisagree,
     MeetingAgreed,
     MeetingAnswered,
     MeetingCancelled,
@@ -64,6 +75,7 @@ from services.notifications import (
     TeamLeft,
     ThesisFinal,
     ThesisReopened,
+    ThirdMarkerNeeded,
     ThreadComment,
 )
 from services.shared_text import SharedView
@@ -362,6 +374,74 @@ def _meeting_other(t: Texts, p: Payload) -> Outgoing:
     raise TypeError(f"no renderer for {type(p).__name__}")
 
 
+def grade_text(t: Texts, scale: str, total: float) -> str:
+    """An agreed total as a grade on the scheme's scale (0–100 as it is, else with the %)."""
+    grade = grade_on_scale(Scale(scale), total)
+    if scale == Scale.PERCENT.value:
+        return t("assess.grade.percent", grade=grade)
+    return t("assess.grade.scaled", grade=grade, scale=scale, total=f"{total:g}")
+
+
+def _assessment(t: Texts, p: Payload) -> Outgoing | None:
+    """The assessment's notifications (services/assessment.py)."""
+    match p:
+        case DeclarationRequested():
+            statement = p.statements.get(t.language) or t("assess.declaration.default")
+            return Outgoing(
+                text=t("assess.declaration.ask", supervisor_name=p.supervisor_name,
+                       title=clip(p.title, 300), version=p.version,
+                       statement=clip(statement, 2000)),
+                markup=markup([[(t("assess.button.declare"),
+                                 AssessCb(action=AssessAction.DECLARE, student_id=0))]]))
+        case MarkingRequested():
+            return Outgoing(
+                text=t("assess.notify.third" if p.third else "assess.notify.mark",
+                       student=p.student_name, title=clip(p.title, 300)),
+                markup=markup([[(t("team.button.grade"),
+                                 TeamCb(action=TeamAction.GRADE, student_id=p.student_id))]]))
+        case MarksDisagree():
+            lines = [t("assess.notify.disagree", student=p.student_name,
+                       title=clip(p.title, 200), tolerance=f"{p.tolerance:g}", days=p.days)]
+            lines += [t("assess.board.line", name=s.marker_name, role=t(f"assess.role.{s.role}"),
+                        marks=", ".join(f"{k} {v:g}" for k, v in s.marks.items()),
+                        total=f"{s.total:g}") for s in p.sets]
+            return Outgoing(text=_join_within(lines), markup=markup([[(
+                t("assess.button.propose"),
+                AssessCb(action=AssessAction.PROPOSE, student_id=p.student_id))]]))
+        case GradeProposed():
+            return Outgoing(
+                text=t("assess.notify.proposed", name=p.proposer_name, student=p.student_name,
+                       title=clip(p.title, 200), total=f"{p.total:g}"),
+                markup=markup([[(t("assess.button.accept"),
+                                 AssessCb(action=AssessAction.ACCEPT, student_id=p.student_id)),
+                                (t("assess.button.propose"),
+                                 AssessCb(action=AssessAction.PROPOSE,
+                                          student_id=p.student_id))]]))
+        case AssessmentAgreed():
+            buttons = [[(t("assess.button.release"),
+                         AssessCb(action=AssessAction.RELEASE, student_id=p.student_id))]] \
+                if p.may_release else []
+            return Outgoing(text=t(f"assess.notify.agreed.{p.how}", student=p.student_name,
+                                   title=clip(p.title, 200),
+                                   grade=grade_text(t, p.scale, p.total)),
+                            markup=markup(buttons))
+        case ThirdMarkerNeeded():
+            return Outgoing(
+                text=t("assess.notify.third_needed", student=p.student_name,
+                       title=clip(p.title, 200), days=p.days),
+                markup=markup([[(t("assess.button.appoint"),
+                                 AssessCb(action=AssessAction.APPOINT,
+                                          student_id=p.student_id))]]))
+        case AssessmentReleased():
+            lines = [t("assess.released.header", title=clip(p.title, 200),
+                       grade=grade_text(t, p.scale, p.total))]
+            lines += [t("assess.released.component", name=k, mark=f"{v:g}")
+                      for k, v in p.components.items()]
+            lines += [t("assess.released.report", name=r.marker_name,
+                        role=t(f"assess.role.{r.role}"), text=clip(r.text or "", 1500),
+                        file=r.file_name or "") for r in p.reports]
+            return Outgoing(text=_join_within(lines))
+    return None
 def _direct_message(t: Texts, p: DirectMessageSent) -> Outgoing:
     """A message written through the bot, with 💬 Answer; with a file, as its caption."""
     key = "message.notify.answer" if p.answer else "message.notify"
@@ -483,6 +563,9 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return Outgoing(text=t("notify.access_deactivated"))
         case AccessReactivated():
             return Outgoing(text=t("notify.access_reactivated"))
+    assessed = _assessment(t, payload)
+    if assessed is not None:
+        return assessed
     raise TypeError(f"no renderer for {type(payload).__name__}")
 
 

@@ -250,10 +250,10 @@ async def test_exports_tables_zip_link_and_mydata(make_bot: BotFactory, db: str,
                                          "🗂 Latest versions (ZIP)"]
     before = sam.bot_count
     await sam.click("📊 Students, theses, versions, meetings (CSV + XLSX)", expect=0)
-    docs = await documents_after(sam, before, 3)
+    docs = await documents_after(sam, before, 4)
     by_name = {d.document["file_name"]: harness.emu.file_bytes(d.document["file_id"])
                for d in docs}
-    assert set(by_name) == {"versions.csv", "meetings.csv", "export.xlsx"}
+    assert set(by_name) == {"versions.csv", "meetings.csv", "assessments.csv", "export.xlsx"}
     table = list(csv.DictReader(io.StringIO(by_name["versions.csv"].decode())))
     assert [(r["student"], r["version"], r["decision"], r["grade"], r["on_time"])
             for r in table] == [("Alice A", "1", "changes_requested", "", "on time"),
@@ -261,7 +261,7 @@ async def test_exports_tables_zip_link_and_mydata(make_bot: BotFactory, db: str,
                                 ("Bob B", "1", "pending", "", "")]
     assert table[0]["submitted_at"] == "2030-02-18T11:00+01:00"
     workbook = load_workbook(io.BytesIO(by_name["export.xlsx"]), read_only=True)
-    assert workbook.sheetnames == ["Students", "Theses", "Versions", "Meetings"]
+    assert workbook.sheetnames == ["Students", "Theses", "Versions", "Meetings", "Assessments"]
     sheet = list(workbook["Versions"].iter_rows(values_only=True))
     header = list(sheet[0])
     got = [(r[header.index("student")], r[header.index("version")],

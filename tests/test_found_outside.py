@@ -140,7 +140,7 @@ async def test_exports_run_no_formula_and_carry_grades_and_checklists(
     await sam.say("/export")
     before = sam.bot_count
     await sam.click("📊 Students, theses, versions, meetings (CSV + XLSX)", expect=0)
-    docs = await documents_after(sam, before, 3)
+    docs = await documents_after(sam, before, 4)
     files = {d.document["file_name"]: harness.emu.file_bytes(d.document["file_id"])
              for d in docs}
 

@@ -67,8 +67,13 @@ async def test_approve_next_version_final_reopen(harness: Harness) -> None:
     assert view.button_texts()[-1] == "Mark final" and "Reopen" not in view.button_texts()
     before = alice.bot_count
     done = (await sam.click("Mark final", message_id=view.message_id))[-1].content
-    assert "Graphs" in done and "is final" in done
-    assert "marked your thesis Graphs final" in (await alice.expect(1, before))[-1].content
+    assert "Graphs" in done and "authorship declaration" in done
+    asked = (await alice.expect(1, before))[-1]
+    assert "marked your thesis Graphs (v2) final" in asked.content
+    # No final without the student's declaration.
+    assert await thesis_status(harness, alice.id) == "declaration"
+    declared = await alice.click("I confirm", message_id=asked.message_id, expect=2)
+    assert "Declaration recorded" in declared[0].content and declared[1].document
     assert await thesis_status(harness, alice.id) == "final"
     assert "final" in await alice.say("/status")
 

@@ -16,7 +16,7 @@ from services.clock import ManualClock
 from services.notifications import Kind
 from services.vocabulary import TeamRole
 from storage.db import create_engine, create_session_factory
-from storage.models import ExaminerGrade, OutboxMessage, Review, ReviewVote, ThesisMember
+from storage.models import AssessmentMark, OutboxMessage, Review, ReviewVote, ThesisMember
 from tests import documents
 from tests.conftest import Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
@@ -223,22 +223,25 @@ async def test_examiner_grades_a_final_thesis(harness: Harness) -> None:
     card = await card_of(harness, sam, 1)
     await decide(harness, sam, card.message_id, "Approve", None, grade="85")
     view = await student_view(sam, "Alice A")
+    before = alice.bot_count
     await sam.click("Mark final", message_id=view.message_id)
+    asked = (await alice.expect(1, before))[-1]
+    await alice.click("I confirm", message_id=asked.message_id, expect=2)  # and the receipt
     assert await thesis_status(harness, alice.id) == "final"
 
+    # Grade leads to the component marks (services/assessment.py; tests/test_assessment.py).
     view = await team_view(eve)
-    assert view.button_texts() == ["Grade"]  # no team management for the examiner
-    assert "Graphs" in (await eve.click("Grade", message_id=view.message_id))[-1].content
+    assert view.button_texts() == ["Grade", "Marks"]  # no team management for the examiner
+    replies = await eve.click("Grade", message_id=view.message_id, expect=2)
+    assert "Graphs" in replies[0].content and "Content (weight 40)" in replies[1].content
     assert "from 0 to 100" in await eve.say("101")
+    await eve.say("88")
+    await eve.say("88")
     assert "report" in await eve.say("88")
-    before = alice.bot_count
-    assert "Grade 88 recorded" in await eve.say("A solid thesis <b>indeed</b>.")
-    assert "Eve E (examiner) graded" in (await alice.expect(1, before))[-1].content
-    history = (await alice.send("/history"))[-1].content
-    assert "Grades: supervisor 85 · examiner 88" in history
-    assert "A solid thesis <b>indeed</b>." in history
-    assert await rows(harness, ExaminerGrade) == 1
-    # A second grade is refused.
+    assert "weighted total 88" in await eve.say("A solid thesis <b>indeed</b>.")
+    assert await rows(harness, AssessmentMark) == 1
+    # Nobody is told a mark; a second marking is not offered.
+    assert "88" not in (await alice.send("/history"))[-1].content
     view = await team_view(eve)
     assert "Grade" not in view.button_texts()
 

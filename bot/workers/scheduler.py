@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.assessment import AssessmentService
 from services.base import ServiceDeps
 from services.clock import Clock
 from services.meetings import MeetingService
@@ -59,6 +60,10 @@ class Scheduler:
             queued = await ReminderService(session, self._deps).run_due(now)
             # Meetings' reminders and record requests: the same log, the same exactly-once.
             queued += await MeetingService(session, self._deps).run_due(now)
+            # Disagreements past AGREEMENT_DAYS: the admins are asked for a third marker.
+            escalated = await AssessmentService(session, self._deps).escalate_overdue()
+            if escalated:
+                queued["third_marker_needed"] = queued.get("third_marker_needed", 0) + escalated
             # Review promises that passed, and Monday's digest of silent students.
             queued += await PromiseService(session, self._deps).run_due(now)
             queued += await SilenceService(session, self._deps).run_due(now)

@@ -7,7 +7,6 @@ error-no_thesis = There is no submission yet, so there is no thesis to change.
 error-thesis_final = Your thesis is final; ask your supervisor to reopen it.
 button-mark_final = Mark final
 button-reopen = Reopen
-final-done = 🎓 { $student }'s thesis <b>{ $title }</b> is final. They have been told.
 final-now = { $student }'s thesis is now { $status }.
 reopen-ask_reason = Reopening <b>{ $title }</b> of { $student }. Send a reason for them, or /skip.
 reopen-need_text = Please send the reason as text, or /skip.

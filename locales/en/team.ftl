@@ -30,14 +30,10 @@ team-card-progress =
 
     Approved by { $approved } · waiting for { $waiting }
 team-review-waiting = ✅ Recorded your approval of { $student }'s version { $version }. Waiting for { $waiting }.
-team-grade-ask = Grading <b>{ $title }</b> of { $student }. Send the grade (0–100).
-team-grade-ask_report = Now the report: send it as text, or as a PDF/DOCX file.
-team-grade-done = ✅ Grade { $grade } recorded for { $student }. They and the team have been told.
 team-history-grades = 🎓 Grades: supervisor { $supervisor } · examiner { $examiner }
 team-history-no_grade = —
 team-history-report = 📝 Examiner's report: { $report }
 team-history-report_button = 📝 examiner's report
-left-GradeStates = Left the unfinished grading.
 error-team_already_member = You are on the thesis team of { $student } already.
 error-team_examiner_taken = This thesis has an examiner already.
 error-team_cannot_remove_supervisor = The supervisor cannot be removed from the team.

@@ -32,14 +32,10 @@ team-card-progress =
 
     Одобрили: { $approved } · ждём: { $waiting }
 team-review-waiting = ✅ Ваше одобрение версии { $version } ({ $student }) записано. Ждём решения: { $waiting }.
-team-grade-ask = Оценка работы <b>«{ $title }»</b> ({ $student }). Отправьте оценку от 0 до 100.
-team-grade-ask_report = Теперь рецензия: отправьте её текстом или файлом PDF/DOCX.
-team-grade-done = ✅ Оценка выставлена: { $grade } ({ $student }). Студент и команда уведомлены.
 team-history-grades = 🎓 Оценки: научный руководитель — { $supervisor } · рецензент — { $examiner }
 team-history-no_grade = —
 team-history-report = 📝 Рецензия: { $report }
 team-history-report_button = 📝 Рецензия
-left-GradeStates = Выставление оценки прервано.
 error-team_already_member = Вы уже в команде этой работы ({ $student }).
 error-team_examiner_taken = У этой работы уже есть рецензент.
 error-team_cannot_remove_supervisor = Научного руководителя нельзя исключить из команды.

@@ -8,6 +8,8 @@ from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    Assessment,
+    AssessmentMark,
     ExaminerGrade,
     Review,
     ReviewVote,
@@ -22,7 +24,8 @@ async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[s
     file (reviews.feedback_file_key, review_votes.feedback_file_key), an examiner's report
     (examiner_grades.report_file_key), a thread comment's attachment
     (thread_messages.file_key) or a version's detailed comparison
-    (version_comparisons.html_key) refers to."""
+    (version_comparisons.html_key), a marker's report (assessment_marks.report_file_key)
+    or an assessment's protocol (assessments.protocol_key) refers to."""
     if not keys:
         return set()
     wanted = list(keys)
@@ -33,6 +36,9 @@ async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[s
         select(ExaminerGrade.report_file_key).where(ExaminerGrade.report_file_key.in_(wanted)),
         select(ThreadMessage.file_key).where(ThreadMessage.file_key.in_(wanted)),
         select(VersionComparison.html_key).where(VersionComparison.html_key.in_(wanted)),
+        select(AssessmentMark.report_file_key).where(
+            AssessmentMark.report_file_key.in_(wanted)),
+        select(Assessment.protocol_key).where(Assessment.protocol_key.in_(wanted)),
     )
     return {key for (key,) in await session.execute(query) if key is not None}
 

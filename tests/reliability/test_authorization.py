@@ -16,7 +16,9 @@ from sqlalchemy import func, select, update
 
 from storage.db import create_engine
 from storage.models import (
+    AssessmentMark,
     ChecklistItem,
+    Declaration,
     ExaminerGrade,
     Invite,
     Meeting,
@@ -83,6 +85,7 @@ async def counts(harness: Harness) -> dict[str, int]:
     result = {}
     async with engine.connect() as conn:
         for model in (User, Invite, Thesis, Submission, Review, ThesisMember, ExaminerGrade,
+                      AssessmentMark, Declaration,
                       ThreadMessage, SupervisorNote, ChecklistItem):
             result[model.__name__] = (await conn.execute(
                 select(func.count()).select_from(model))).scalar_one()
@@ -94,6 +97,9 @@ async def counts(harness: Harness) -> dict[str, int]:
         ).scalar_one()
         result["final"] = (await conn.execute(select(func.count()).select_from(Thesis)
                                               .where(Thesis.status == "final"))).scalar_one()
+        result["declaration"] = (await conn.execute(
+            select(func.count()).select_from(Thesis)
+            .where(Thesis.status == "declaration"))).scalar_one()
     await engine.dispose()
     return result
 
@@ -223,10 +229,15 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"ac:r:{bob.id}", {"admin"}, "Bob B is reactivated"),
         # Mark final makes the thesis final (the admin's press is checked below, the thesis
         # approved again); Reopen asks for a reason; Extend for the student's own date.
-        (f"th:f:{alice.id}", {"supervisor", "co_supervisor", "admin"}, "is final"),
+        (f"th:f:{alice.id}", {"supervisor", "co_supervisor", "admin"},
+         "authorship declaration"),
+        # Issue 30: only the student confirms the declaration (then the thesis is final).
+        ("as:d:0:0", {"student"}, "Declaration recorded"),
         (f"th:o:{alice.id}", {"supervisor", "co_supervisor", "admin"}, "Reopening"),
-        # Final now: only the examiner may grade it.
-        (f"tm:g:{alice.id}:0", {"examiner"}, "Grading"),
+        # Final now: only its markers (the supervisor and the examiner) mark it.
+        (f"tm:g:{alice.id}:0", {"examiner", "supervisor"}, "Marking"),
+        # Marks: nothing until every marker has submitted, for the team; none for others.
+        (f"as:b:{alice.id}:0", team, "hidden until every marker"),
         (f"ms:e:{milestone_id}", {"supervisor"}, "More time"),
         # Issue 16: a comment on a version (its thread's people: the student and the whole
         # thesis team), reading the thread, a supervisor-side note; a thread file that is not
@@ -288,11 +299,16 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             else:
                 ok = alert and not new and await counts(harness) == before_counts
                 TALLY.bad_input(f"button {data} as {role}", ok)
-            assert ok, (data, role, alert, [m.content for m in new])
+            assert ok, (data, role, alert, _text, [m.content for m in new])
             if role in allowed and (data.startswith(("rv:", "dl:", "th:o:", "ms:e:",
                                                      "tm:g:", "tc:r:", "nt:", "mg:", "mr:c:",
                                                      "mt:"))):
                 await command(harness, logs, start, chat, "/cancel")
+            if role in allowed and data.startswith("as:d:"):
+                # The markers are asked; wait for it, so that it is not taken for an answer.
+                for marker in (people["supervisor"], people["examiner"]):
+                    await emu.wait_until(lambda m=marker: any(
+                        "Please mark it" in x.content for x in emu.bot_messages(m.id)))
             if role in allowed and data.startswith("ac:"):
                 # Bob is told; wait for it, so that it is not taken for an answer below.
                 await emu.wait_until(lambda b=bob_before: any(
@@ -310,8 +326,9 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
     await handled(harness, logs, start)
     await emu.wait_until(lambda: len(emu.callback_answers) > answers, timeout=5)
     assert not emu.callback_answers[-1][2]
-    assert any("is final" in m.content for m in emu.bot_messages(admin.id)[before:])
-    assert (await counts(harness))["final"] == 1
+    assert any("authorship declaration" in m.content
+               for m in emu.bot_messages(admin.id)[before:])
+    assert (await counts(harness))["declaration"] == 1
     cells += 1
     assert cells >= 150
 

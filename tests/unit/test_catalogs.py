@@ -28,7 +28,9 @@ from services.reminders import OFFSETS
 from services.urgency import Filter
 from services.vocabulary import (
     ApprovalRule,
+    AssessmentState,
     Decision,
+    MarkerRole,
     MeetingAnswer,
     PassageState,
     Role,
@@ -112,6 +114,10 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "notify.meeting_answered.{}": lambda: [MeetingAnswer.CONFIRMED.value,
                                            MeetingAnswer.DECLINED.value],
     "meeting.left.{}": lambda: [label for label, _ in MEETING_OFFSETS],
+    "assess.role.{}": lambda: [r.value for r in MarkerRole],
+    "assess.after.{}": lambda: [s.value for s in AssessmentState],
+    "assess.notify.agreed.{}": lambda: ["computed", "proposal", "third"],
+    "protocol.pdf.how.{}": lambda: ["computed", "proposal", "third"],
     "desk.passages.{}": lambda: [s.value for s in PassageState],
     "desk.passage.{}": lambda: [s.value for s in PassageState],
 }
@@ -330,5 +336,5 @@ def test_long_values_render_whole_and_escaped() -> None:
         assert text == "\n\n💬 " + comment.replace("&", "&amp;").replace("<", "&lt;") \
             .replace(">", "&gt;")
     # A short value cannot smuggle in the marker of a long one.
-    text = Texts()("final.done", student="\x000\x00", title="x" * 1500)
+    text = Texts()("assess.final.asked", student="\x000\x00", title="x" * 1500)
     assert "\x00" not in text and text.count("x" * 1500) == 1

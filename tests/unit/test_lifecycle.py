@@ -36,7 +36,7 @@ EXPECTED: dict[tuple[S, Event], S | None] = {
     (S.APPROVED, Event.APPROVE): None,
     (S.APPROVED, Event.REQUEST_CHANGES): None,
     (S.APPROVED, Event.REJECT): None,
-    (S.APPROVED, Event.FINALIZE): S.FINAL,
+    (S.APPROVED, Event.FINALIZE): S.DECLARATION,
     (S.APPROVED, Event.REOPEN): None,
     (S.REJECTED, Event.SUBMIT): S.SUBMITTED,
     (S.REJECTED, Event.APPROVE): None,
@@ -50,7 +50,15 @@ EXPECTED: dict[tuple[S, Event], S | None] = {
     (S.FINAL, Event.REJECT): None,
     (S.FINAL, Event.FINALIZE): None,
     (S.FINAL, Event.REOPEN): S.CHANGES_REQUESTED,
+    (S.FINAL, Event.RELEASE): S.RELEASED,
+    (S.DECLARATION, Event.DECLARE): S.FINAL,
+    (S.DECLARATION, Event.SUBMIT): S.SUBMITTED,
+    (S.DECLARATION, Event.REOPEN): S.CHANGES_REQUESTED,
+    (S.RELEASED, Event.REOPEN_RELEASE): S.FINAL,
 }
+# Everything else is refused (the new statuses and events added with the assessment).
+for _pair in itertools.product(S, Event):
+    EXPECTED.setdefault(_pair, None)
 
 
 def test_every_pair_is_decided() -> None:
@@ -72,6 +80,8 @@ def test_every_pair(status: S, event: Event) -> None:
 def test_a_final_thesis_refuses_uploads_in_its_own_words() -> None:
     with pytest.raises(ThesisFinal):
         lifecycle.next_status(S.FINAL.value, Event.SUBMIT)
+    with pytest.raises(ThesisFinal):
+        lifecycle.next_status(S.RELEASED.value, Event.SUBMIT)
 
 
 def test_an_unknown_status_is_refused() -> None:

@@ -1,0 +1,126 @@
+"""PDF documents the bot hands out (receipts), drawn with fpdf2 in the reader's language.
+
+Cyrillic needs a Unicode TrueType font: DejaVu Sans, which the image installs
+(``fonts-dejavu-core``) and ``./dev.sh`` installs when missing. ``RECEIPT_FONT`` may point
+at another .ttf. Without any, the PDF falls back to fpdf2's core Helvetica, where letters
+outside Latin-1 are replaced (logged once), so a receipt is never refused for a font.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+import structlog
+from fpdf import FPDF
+
+from services.assessment import Protocol
+from services.receipts import ReceiptData
+from telegram.texts import Texts
+
+log = structlog.get_logger(__name__)
+
+FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+)
+
+
+@cache
+def unicode_font() -> Path | None:
+    """The .ttf used for every PDF, or None (core Helvetica)."""
+    configured = os.environ.get("RECEIPT_FONT")
+    for candidate in ((configured,) if configured else ()) + FONT_CANDIDATES:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    log.warning("pdf_font_missing", tried=list(FONT_CANDIDATES))
+    return None
+
+
+class Document:
+    """A plain A4 page of a heading and labelled lines."""
+
+    def __init__(self, title: str) -> None:
+        self.pdf = FPDF(format="A4")
+        self.pdf.set_title(title)
+        self.pdf.set_creator("Thesis Supervisor")
+        self.pdf.add_page()
+        self.font = unicode_font()
+        if self.font is not None:
+            self.pdf.add_font("body", fname=str(self.font))
+        self._set(16)
+        self.pdf.multi_cell(0, 9, self._text(title), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(4)
+
+    def _set(self, size: int) -> None:
+        self.pdf.set_font("body" if self.font else "helvetica", size=size)
+
+    def _text(self, value: str) -> str:
+        if self.font is not None:
+            return value
+        return value.encode("latin-1", "replace").decode("latin-1")
+
+    def line(self, label: str, value: str) -> None:
+        self._set(9)
+        self.pdf.multi_cell(0, 5, self._text(label), new_x="LMARGIN", new_y="NEXT")
+        self._set(12)
+        self.pdf.multi_cell(0, 7, self._text(value), new_x="LMARGIN", new_y="NEXT")
+        self.pdf.ln(1)
+
+    def paragraph(self, text: str, size: int = 10) -> None:
+        self._set(size)
+        self.pdf.ln(2)
+        self.pdf.multi_cell(0, 5, self._text(text), new_x="LMARGIN", new_y="NEXT")
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def receipt_pdf(t: Texts, data: ReceiptData) -> bytes:
+    """The receipt's page (unsigned: services/receipts.sign adds the signature)."""
+    doc = Document(t("receipt.pdf.title"))
+    for label, value in (
+        ("receipt.pdf.name", data.student_name),
+        ("receipt.pdf.thesis", data.title),
+        ("receipt.pdf.version", str(data.version)),
+        ("receipt.pdf.file", data.file_name),
+        ("receipt.pdf.submitted", t.dt(data.submitted_at)),
+        ("receipt.pdf.size", t("receipt.pdf.bytes", size=data.size)),
+        ("receipt.pdf.sha256", data.sha256),
+        ("receipt.pdf.issued", t.dt(data.issued_at)),
+    ):
+        doc.line(t(label), value)
+    doc.paragraph(t("receipt.pdf.signed"), size=9)
+    return doc.output()
+
+
+def protocol_pdf(t: Texts, view: Protocol) -> bytes:
+    """The assessment's protocol: each marker's marks and report, the agreed grade, how it was
+    agreed, the declaration, and who signed what when (names and times)."""
+    released = view.released
+    total = released.assessment.agreed_total or 0.0
+    doc = Document(t("protocol.pdf.title"))
+    doc.line(t("receipt.pdf.name"), view.student.full_name)
+    doc.line(t("receipt.pdf.thesis"), released.thesis.title)
+    doc.line(t("protocol.pdf.scheme"), ", ".join(
+        f"{c.name} {c.weight}" for c in released.rules.components)
+        + f" · {released.rules.scale.value}")
+    for name, role, row in released.reports:
+        marks = ", ".join(f"{c.name} {row.marks.get(c.name)}" for c in released.rules.components)
+        doc.line(t("protocol.pdf.marker", name=name, role=t(f"assess.role.{role.value}")),
+                 f"{marks} → {row.total:g}")
+        if row.report:
+            doc.paragraph(row.report[:3000], size=9)
+        doc.paragraph(t("protocol.pdf.signed", name=name, at=t.dt(row.submitted_at)), size=8)
+    doc.line(t("protocol.pdf.agreed"),
+             f"{released.grade} ({released.rules.scale.value}; {total:g} %) · "
+             + t(f"protocol.pdf.how.{released.assessment.agreed_how or 'computed'}"))
+    if view.declaration is not None:
+        doc.line(t("protocol.pdf.declaration"),
+                 f"{t.dt(view.declaration.confirmed_at)} · SHA-256 {view.declaration.sha256}")
+    if released.assessment.released_at is not None:
+        doc.paragraph(t("protocol.pdf.released", name=view.released_by,
+                        at=t.dt(released.assessment.released_at)), size=9)
+    return doc.output()
