@@ -1425,8 +1425,11 @@ async def caseload(env: Env, cfg: Config, scale: dict[str, Any], log: Any) -> di
                  lambda _c, _k, statement, *_: statements.append(statement))
     settings = load_settings(admin_ids=[ADMIN_ID])
     monday = datetime(2030, 3, 4, 9, 30, tzinfo=UTC)
+    # The messages at the real time (the running bot sends them); the digest on a Monday
+    # (its notifications are deleted, never sent).
     deps = ServiceDeps(files=LocalFileStore(Path("/nonexistent")),
-                       config=service_config(settings), clock=ManualClock(monday))
+                       config=service_config(settings))
+    on_monday = ServiceDeps(files=deps.files, config=deps.config, clock=ManualClock(monday))
     factory = create_session_factory(engine)
     out: dict[str, Any] = {"students": len(students), "limit": cfg.notify_rate}
     try:
@@ -1473,7 +1476,7 @@ async def caseload(env: Env, cfg: Config, scale: dict[str, Any], log: Any) -> di
         async with factory() as session:
             statements.clear()
             with infra.timer() as took:
-                queued = await SilenceService(session, deps).run_due(monday)
+                queued = await SilenceService(session, on_monday).run_due(monday)
             out["digest"] = {"supervisors": supervisors, "statements": len(statements),
                              "seconds": took[0], "queued": dict(queued)}
         log(f"  digest: {out['digest']}")

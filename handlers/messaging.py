@@ -69,7 +69,7 @@ async def start(message: Message, services: Services, user: User, t: Texts,
     counts = await services.messaging.audiences(user)
     rows: list[list[Button]] = [[(t(f"message.audience.{a.value}", count=n),
                                   MessageToCb(audience=a))] for a, n in counts.items()]
-    if user.role == Role.SUPERVISOR.value:
+    if user.role != Role.ADMIN.value:
         if counts.get(Audience.ALL, 0) == 0:
             await message.answer(t("message.no_students"))
             return
@@ -209,8 +209,8 @@ async def got_answer(message: Message, state: FSMContext, services: Services, us
 def create_router() -> Router:
     router = Router(name=__name__)
     writers = Router(name=__name__ + ".writers")
-    writers.message.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
-    writers.callback_query.filter(HasRole(Role.SUPERVISOR, Role.ADMIN))
+    writers.message.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
+    writers.callback_query.filter(HasRole(Role.SUPERVISOR, Role.MEMBER, Role.ADMIN))
     writers.message.register(start, Command("message"))
     writers.callback_query.register(picked, MessageToCb.filter())
     writers.callback_query.register(send_pressed, MessageSendCb.filter())

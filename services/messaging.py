@@ -151,7 +151,7 @@ class MessagingService(BaseService):
         return [s for s in found if s.deactivated_at is None]
 
     async def _judged(self, sender: User) -> list[tuple[StudentLine, Judged]]:
-        if sender.role != Role.SUPERVISOR.value:
+        if sender.role not in (Role.SUPERVISOR.value, Role.MEMBER.value):
             raise NotAllowed()
         return await judge_students(self.session, sender, self.clock.now(),
                                     self.config.silent_days)

@@ -26,9 +26,9 @@ from services.notifications import (
     SilentItem,
     notify,
 )
-from services.overview import signals_of
 from services.reminders import DIGEST_HOUR
-from services.vocabulary import TeamRole
+from services.urgency import Signals
+from services.vocabulary import Role, TeamRole, ThesisStatus
 from storage.models import User
 from storage.repositories import activity, reminders, users
 
@@ -80,22 +80,27 @@ class SilenceService(BaseService):
     async def _silent(self, now: datetime,
                       ) -> tuple[list[_Member], list[tuple[User, int, int]]]:
         """Per decider: their silent students; per supervisor: (them, silent, students)."""
-        rows = await activity.students_of(self.session, None, now)
+        rows = await activity.signals_of_all(self.session, now)
         people = {u.id: u for u in await users.active_with_roles(
-            self.session, ["supervisor"])}
+            self.session, [Role.SUPERVISOR.value, Role.MEMBER.value])}
         by_member: dict[int, _Member] = {}
         per_supervisor: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         for row in rows:
-            member_id, role, student = row.member_id, row.role, row.student
-            if role not in DECIDERS or student.deactivated_at is not None:
+            member_id, role = row.member_id, row.role
+            if role not in DECIDERS or not row.active:
                 continue
-            judged = urgency.judge(signals_of(student, row.thesis, row.latest, row.activity),
-                                   now, self.config.silent_days)
+            waiting = row.thesis_updated_at \
+                if row.thesis_status == ThesisStatus.SUBMITTED.value else None
+            seen = row.activity
+            judged = urgency.judge(Signals(
+                row.student_id, row.name, row.joined_at, waiting, seen.overdue_since,
+                row.latest_at, seen.last_comment_at, seen.last_meeting_at),
+                now, self.config.silent_days)
             entry = by_member.setdefault(member_id, _Member(member_id, []))
             entry.students += 1
             if judged.silent_days is not None:
-                entry.silent.append(SilentItem(student_id=student.id,
-                                               student_name=student.full_name,
+                entry.silent.append(SilentItem(student_id=row.student_id,
+                                               student_name=row.name,
                                                days=judged.silent_days))
             if role == TeamRole.SUPERVISOR.value:
                 tally = per_supervisor[member_id]

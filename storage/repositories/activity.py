@@ -100,6 +100,47 @@ async def students_of(session: AsyncSession, member_id: int | None,
             in await session.execute(query)]
 
 
+@dataclass(frozen=True)
+class SignalRow:
+    """A student's row as plain values (no ORM objects: the weekly digest reads them all)."""
+
+    member_id: int
+    role: str
+    student_id: int
+    name: str
+    joined_at: datetime
+    active: bool
+    thesis_status: str | None
+    thesis_updated_at: datetime | None
+    latest_at: datetime | None
+    activity: Activity
+
+
+async def signals_of_all(session: AsyncSession, now: datetime) -> list[SignalRow]:
+    """Every team row of every student with what the urgency rules need, as plain values;
+    one statement."""
+    overdue, comments, meetings = _signals(None, now)
+    query = (
+        select(ThesisMember.user_id, ThesisMember.role, User.id, User.full_name,
+               User.created_at, User.deactivated_at, Thesis.status, Thesis.updated_at,
+               Submission.submitted_at, overdue.c.at, comments.c.at, meetings.c.at)
+        .select_from(User)
+        .join(ThesisMember, ThesisMember.student_id == User.id)
+        .outerjoin(Thesis, Thesis.student_id == User.id)
+        .outerjoin(Submission, and_(Submission.thesis_id == Thesis.id,
+                                    Submission.version == Thesis.latest_version))
+        .outerjoin(overdue, overdue.c.student_id == User.id)
+        .outerjoin(comments, comments.c.student_id == User.id)
+        .outerjoin(meetings, meetings.c.student_id == User.id)
+        .where(User.role == "student")
+        .order_by(ThesisMember.user_id, User.full_name, User.id)
+    )
+    return [SignalRow(m, role, sid, name, joined, gone is None, status, updated, latest,
+                      Activity(_utc(due), _utc(comment), _utc(met)))
+            for m, role, sid, name, joined, gone, status, updated, latest, due, comment, met
+            in await session.execute(query)]
+
+
 def _utc(moment: datetime | str | None) -> datetime | None:
     """Aggregates may lose the column type (SQLite hands back text or naive times)."""
     if moment is None:

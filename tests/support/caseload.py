@@ -59,7 +59,7 @@ async def seed_caseload(url: str, supervisor: int, now: datetime,
                 world.ids[name] = user_id
                 joined = now - (2 * day if status is None else 60 * day)
                 session.add(User(id=user_id, role=Role.STUDENT.value, full_name=name,
-                                 language="en", supervisor_id=supervisor, created_at=joined))
+                                 language="en", invited_by_id=supervisor, created_at=joined))
             await session.flush()
             for name, status, age, overdue in plan:
                 user_id = world.ids[name]
