@@ -220,7 +220,7 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         (f"tm:n:{alice.id}:0", {"supervisor", "admin"}, "Approval: any —"),
         (f"tm:r:{alice.id}:301", {"supervisor"}, "Rita R was removed"),
         (f"tm:r:{alice.id}:302", {"admin"}, "Rex R was removed"),
-        (f"dl:{alice.id}", {"supervisor"}, "called"),
+        (f"dl:{alice.id}", {"supervisor", "co_supervisor"}, "called"),
         (f"ir:{invite_ids[0]}", {"supervisor"}, "revoked"),
         (f"ir:{invite_ids[1]}", {"admin"}, "revoked"),
         ("pp:0", {"admin"}, "People"),
