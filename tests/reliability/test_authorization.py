@@ -250,7 +250,7 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
         ("ck:t:1", set(), None),
         ("ck:d:0", set(), None),
         ("co:1", set(), None),
-        (f"mg:{alice.id}", {"supervisor"}, "What is it about"),
+        (f"mg:{alice.id}", {"supervisor", "co_supervisor"}, "What is it about"),
         (f"mr:y:{meeting_id}", {"student"}, "You confirmed"),
         (f"mr:n:{meeting_id}", {"student"}, "can't make"),
         (f"mr:a:{past_id}", {"student"}, "You agreed"),
