@@ -65,11 +65,11 @@ async def history(message: Message, services: Services, user: User, t: Texts) ->
             [(row.submission.id, row.submission.version) for row in rows])
         shared = await services.shared_text.of_versions([row.submission.id for row in rows])
         meetings = await services.meetings.find_for(user)
+        # Nothing of the assessment before Release; after it, the grade and the reports.
+        released = await services.assessment.released_to(user, thesis)
     for text, buttons in views.history(t, thesis, rows, grade, comments, changes=changes,
                                       shared=shared, own=True):
         await message.answer(text, reply_markup=buttons)
-    # Nothing of the assessment before Release; after it, the grade and the reports.
-    released = await services.assessment.released_to(user)
     if released is not None:
         await message.answer("\n".join([t("assess.history.header"),
                                          *released_lines(t, released)]))

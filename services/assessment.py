@@ -728,10 +728,14 @@ class AssessmentService(BaseService):
         return key
 
     @read_only
-    async def released_to(self, student: User) -> Released | None:
-        """What the student may see: the released assessment, else nothing at all."""
-        thesis = await theses.by_student(self.session, student.id)
+    async def released_to(self, student: User, thesis: Thesis | None = None,
+                          ) -> Released | None:
+        """What the student may see: the released assessment, else nothing at all. A caller
+        that has just read the student's thesis passes it: its status says whether anything
+        was released (Release sets both), so the usual /history reads nothing more."""
         if thesis is None:
+            thesis = await theses.by_student(self.session, student.id)
+        if thesis is None or thesis.status != ThesisStatus.RELEASED.value:
             return None
         assessment = await assessments.for_thesis(self.session, thesis.id)
         if assessment is None or assessment.state != AssessmentState.RELEASED.value:

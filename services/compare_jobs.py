@@ -15,7 +15,7 @@ is for whoever may see the version's file (services/team.may_see).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,7 +29,7 @@ from services.shared_text import view_of as shared_view_of
 from services.team import may_see
 from services.text_diff import DocumentText, Summary
 from services.vocabulary import ComparisonStatus, PassageState
-from storage.models import OutboxMessage, User, VersionComparison, VersionText
+from storage.models import Anchor, OutboxMessage, User, VersionComparison, VersionText
 from storage.repositories import anchors, comparisons, outbox, similarity, theses, users
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
@@ -135,6 +135,13 @@ def view_of(row: VersionComparison, version: int,
         return ChangeView(version=version, base_version=version - 1, summary=None,
                           no_text=True, has_detail=False, passages=passages)
     return None
+
+
+
+def passages_of(located: Iterable[Anchor]) -> tuple[Passage, ...]:
+    """Where the open anchored comments of earlier versions were found in a version."""
+    return tuple(Passage(a.page, PassageState(a.located_state), a.located_page)
+                 for a in located if a.located_state)
 
 
 class ComparisonService(BaseService):
@@ -243,10 +250,8 @@ class ComparisonService(BaseService):
                      languages={chat: language for chat, (language, _off) in known.items()})
 
     async def _passages(self, submission_id: int) -> tuple[Passage, ...]:
-        return tuple(Passage(a.page, PassageState(a.located_state), a.located_page)
-                     for a, _item, _version in await anchors.located_in(self.session,
-                                                                        submission_id)
-                     if a.located_state)
+        return passages_of(a for a, _item, _version in await anchors.located_in(
+            self.session, submission_id))
 
     async def edited(self, job: Job, ids: Collection[int], *, done: bool,
                      again_at: datetime) -> None:
@@ -266,10 +271,12 @@ class ComparisonService(BaseService):
     async def of_versions(self, versions: Collection[tuple[int, int]]) -> dict[int, ChangeView]:
         """What changed in each of these (submission id, version) the caller may see."""
         rows = await comparisons.of_submissions(self.session, [sid for sid, _v in versions])
+        # One statement for every version's passages, however many versions there are.
+        located = await anchors.located_in_versions(self.session, list(rows))
         views: dict[int, ChangeView] = {}
         for submission_id, version in versions:
             row = rows.get(submission_id)
-            view = view_of(row, version, await self._passages(submission_id)) \
+            view = view_of(row, version, passages_of(located.get(submission_id, ()))) \
                 if row is not None else None
             if view is not None:
                 views[submission_id] = view
