@@ -57,6 +57,7 @@ from services.notifications import (
     ThirdMarkerNeeded,
     notify,
 )
+from services.shared_text import SharedTextService
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import may_review, may_see, members
@@ -262,6 +263,8 @@ class AssessmentService(BaseService):
                               sha256=version.sha256, confirmed_at=now)
             await assessments.add(self.session, row)
             await self._begin(thesis, student, now)
+            # Final now: the examiners hear of text shared above the alert share with it.
+            await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
             audit.record(self.session, actor_id=student.id, action="thesis.declare",
                          object_type="thesis", object_id=thesis.id, at=now,
                          version=version.version, sha256=version.sha256)

@@ -224,7 +224,11 @@ async def test_copied_paragraphs_are_shown_to_the_team_and_only_the_share_to_the
     assert expected in card(harness, sam, 3).content  # her own v1 does not count
     await decide(harness, sam, card(harness, sam, 3).message_id, "Approve", None)
     student_page = (await open_student(sam, "Alice S"))[-1]
+    before = alice.bot_count
     await sam.click("Mark final", message_id=student_page.message_id)
+    # Final once Alice confirms the authorship declaration (issue 30).
+    asked = (await alice.expect(1, before))[-1]
+    await alice.click("I confirm", message_id=asked.message_id, expect=2)
     await wait_for(lambda: any("final version (v3)" in m.content
                                for m in harness.emu.bot_messages(eve.id)),
                    what="the examiner told")
