@@ -367,7 +367,7 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
 
     # Request changes with a comment, skip the grade; the card's buttons go, in place.
     await card.get_by_role("button", name="Request changes").click()
-    await expect(ui.bot().last).to_contain_text("write your comment")
+    await expect(ui.bot().last).to_contain_text("Write your comment")
     await ui.say("/skip", "A comment is required")  # a comment is required here
     await ui.say("Please expand chapter 2 and fix the references.", "grade")
     await ui.say("/skip", "Recorded: changes requested")
