@@ -1384,9 +1384,9 @@ async def _caseload_world(dsn: str) -> list[int]:
             "ON CONFLICT DO NOTHING", CASELOAD_SUP)
         await conn.executemany(
             "INSERT INTO users (id, role, full_name, language, invited_by_id, reachable, "
-            "created_at) VALUES ($1, 'student', 'Caseload ' || $1::text, 'en', $2, true, "
+            "created_at) VALUES ($1, 'student', $3, 'en', $2, true, "
             "now() - interval '30 days') ON CONFLICT DO NOTHING",
-            [(s, CASELOAD_SUP) for s in students])
+            [(s, CASELOAD_SUP, f"Caseload {s}") for s in students])
         await conn.executemany(
             "INSERT INTO thesis_members (student_id, user_id, role, created_at) "
             "SELECT $1, $2, 'supervisor', now() WHERE NOT EXISTS (SELECT 1 FROM thesis_members "
