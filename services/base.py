@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.clock import Clock, SystemClock
+from services.errors import NotFound, StorageUnavailable
 from services.known_users import KnownUsers
 from storage.files import FileStore
 
@@ -103,6 +104,23 @@ class BaseService:
             return result
         finally:
             await self.session.rollback()
+
+    async def _read_object(self, key: str, limit: int) -> bytes:
+        """A small stored object (a report, a comparison) whole: one larger than ``limit`` is
+        not found; a store that fails is unavailable."""
+        parts: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in self.deps.files.read(key):
+                size += len(chunk)
+                if size > limit:
+                    raise NotFound()
+                parts.append(chunk)
+        except NotFound:
+            raise
+        except Exception as exc:
+            raise StorageUnavailable() from exc
+        return b"".join(parts)
 
     async def _unit(self, change: Callable[[], Awaitable[T]]) -> T:
         """One change and what it writes with it (its notifications): committed together or

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from services.base import BaseService, read_only
-from services.errors import ComparisonNotReady, NotAllowed, NotFound, StorageUnavailable
+from services.errors import ComparisonNotReady, NotAllowed, NotFound
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
 from services.relocate import Located, Wanted
@@ -297,7 +297,7 @@ class ComparisonService(BaseService):
         await self.session.commit()
         if row is None or row.html_key is None:
             raise ComparisonNotReady(version=submission.version)
-        content = await self._read_object(row.html_key)
+        content = await self._read_object(row.html_key, DETAIL_MAX_BYTES)
         return Detail(f"changes-v{submission.version - 1}-v{submission.version}.html", content)
 
     @read_only
@@ -311,19 +311,3 @@ class ComparisonService(BaseService):
             raise NotAllowed()
         stored = await comparisons.text_of(self.session, submission_id)
         return DocumentText.from_json(stored.content) if stored is not None else None
-
-    async def _read_object(self, key: str) -> bytes:
-        parts: list[bytes] = []
-        size = 0
-        try:
-            async for chunk in self.deps.files.read(key):
-                size += len(chunk)
-                if size > DETAIL_MAX_BYTES:
-                    raise NotFound()
-                parts.append(chunk)
-        except NotFound:
-            raise
-        except Exception as exc:
-            raise StorageUnavailable() from exc
-        return b"".join(parts)
-

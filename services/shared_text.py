@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.base import BaseService, read_only, writes
-from services.errors import NotAllowed, NotFound, SharedTextNotReady, StorageUnavailable
+from services.errors import NotAllowed, NotFound, SharedTextNotReady
 from services.notifications import SharedTextAlert, notify
 from services.team import members, role_of, teams
 from services.text_diff import DocumentText
@@ -206,24 +206,8 @@ class SharedTextService(BaseService):
         row = await similarity.get(self.session, submission_id)
         if row is None or row.html_key is None:
             raise SharedTextNotReady(version=submission.version)
-        content = await self._read_object(row.html_key)
+        content = await self._read_object(row.html_key, REPORT_MAX_BYTES)
         audit.record(self.session, actor_id=actor.id, action="shared_text_opened",
                      object_type="submission", object_id=submission_id,
                      at=self.clock.now(), via=via)
         return Report(f"shared-text-v{submission.version}.html", content)
-
-    async def _read_object(self, key: str) -> bytes:
-        parts: list[bytes] = []
-        size = 0
-        try:
-            async for chunk in self.deps.files.read(key):
-                size += len(chunk)
-                if size > REPORT_MAX_BYTES:
-                    raise NotFound()
-                parts.append(chunk)
-        except NotFound:
-            raise
-        except Exception as exc:
-            raise StorageUnavailable() from exc
-        return b"".join(parts)
-
