@@ -28,9 +28,17 @@ from services.shared_text import SharedOutcome, SharedTextService, SharedView
 from services.shared_text import view_of as shared_view_of
 from services.team import may_see
 from services.text_diff import DocumentText, Summary
-from services.vocabulary import ComparisonStatus, PassageState
+from services.vocabulary import ComparisonStatus, FileState, PassageState, StoredKind
 from storage.models import Anchor, OutboxMessage, User, VersionComparison, VersionText
-from storage.repositories import anchors, comparisons, outbox, similarity, theses, users
+from storage.repositories import (
+    anchors,
+    comparisons,
+    outbox,
+    similarity,
+    stored_files,
+    theses,
+    users,
+)
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
 NO_TEXT_REASONS = frozenset({"no_text", "encrypted"})
@@ -193,6 +201,11 @@ class ComparisonService(BaseService):
         shows = plan.version >= 2 or (outcome.shared is not None
                                       and outcome.shared.summary is not None)
         status = ComparisonStatus.EDITING if shows else ComparisonStatus.DONE
+        if outcome.html_key is not None:
+            await stored_files.add(self.session, key=outcome.html_key,
+                                   kind=StoredKind.COMPARISON.value, name="comparison.html",
+                                   size=None, sha256=None, state=FileState.ATTACHED.value,
+                                   now=now)
         written = await comparisons.finish(
             self.session, job.submission_id, job.attempt, status=status.value,
             base_submission_id=plan.base_id, reason=outcome.reason,

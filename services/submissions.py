@@ -6,8 +6,10 @@ import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import checklist, lifecycle
 from services.base import BaseService, writes
@@ -17,7 +19,6 @@ from services.errors import (
     DomainError,
     DuplicateSubmission,
     EmptyFile,
-    FileGone,
     FileTooLarge,
     InvalidTitle,
     NoSupervisor,
@@ -28,10 +29,16 @@ from services.errors import (
 )
 from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, ThesisRenamed, notify
-from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
+from services.staged_files import (
+    abandon_upload_job,
+    attach_staged,
+    discard_unreferenced,
+    pending_keys,
+    register_staged,
+)
 from services.team import may_review, may_see, members, recipients, tell_all
 from services.typed import words
-from services.vocabulary import Role, ThesisStatus
+from services.vocabulary import Role, StoredKind, ThesisStatus
 from storage.files import FileStore, new_key
 from storage.models import Submission, Thesis, User
 from storage.repositories import audit, comparisons, theses, users
@@ -72,20 +79,6 @@ class StagedFile:
 
     def stamped(self, now: datetime) -> StagedFile:
         return replace(self, staged_at=now.isoformat())
-
-
-async def require_present(files: FileStore, staged: StagedFile, now: datetime,
-                          ttl_hours: float) -> None:
-    """Before a row refers to a staged file: it must still be in the store. Asked of the
-    store only when the file is old enough for the sweeper (half its TTL, for the clocks'
-    sake) or its age is unknown, so the usual step costs nothing. Gone: ``FileGone`` (the
-    person is asked to send it again, and nothing is recorded)."""
-    if staged.staged_at is not None:
-        age = now - datetime.fromisoformat(staged.staged_at)
-        if age < timedelta(hours=ttl_hours / 2):
-            return
-    if not await files.exists(staged.key):
-        raise FileGone()
 
 
 @dataclass(frozen=True)
@@ -156,6 +149,8 @@ class SubmissionService(BaseService):
                   ).stamped(self.clock.now())
         try:
             await self._refuse_duplicate(student, staged.sha256)
+            await register_staged(self.session, staged, StoredKind.VERSION, self.clock.now())
+            await self.session.commit()
         except DomainError:
             await self.session.rollback()
             await discard_unreferenced(self.session, self.deps.files, staged.key)
@@ -208,7 +203,8 @@ class SubmissionService(BaseService):
         recorded = await self._already_recorded(student, thesis, staged)
         if recorded is not None:
             return recorded
-        await require_present(self.deps.files, staged, now, self.config.staged_file_ttl_hours)
+        await attach_staged(self.session, self.deps.files, staged, StoredKind.VERSION, now,
+                            self.config.staged_file_ttl_hours)
         if thesis is None:
             thesis = await theses.add(self.session, Thesis(
                 student_id=student.id, title=clean_title(title), latest_version=0,
@@ -369,6 +365,24 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
     return StagedFile(key=key, size=sniffed.size, sha256=digest.hexdigest(),
                       kind=sniffed.kind.value, file_name=file_name,
                       telegram_file_id=incoming.telegram_file_id if same_name else None)
+
+
+async def stage_stored(session: AsyncSession, files: FileStore, prefix: str,
+                       incoming: IncomingFile, max_bytes: int, kind: StoredKind,
+                       now: datetime) -> StagedFile:
+    """``stage_document``, and the file's row (``staged``) committed before its key leaves
+    the call. When the row cannot be written, the object goes: nothing else knows it."""
+    staged = (await stage_document(files, prefix, incoming, max_bytes)).stamped(now)
+    try:
+        await register_staged(session, staged, kind, now)
+        await session.commit()
+    except BaseException as exc:
+        await session.rollback()
+        await discard(files, staged.key)
+        if isinstance(exc, Exception):
+            raise StorageUnavailable() from exc
+        raise
+    return staged
 
 
 async def discard(files: FileStore, key: str) -> None:

@@ -39,6 +39,7 @@ from storage.models import (
     Milestone,
     OutboxMessage,
     Review,
+    StoredFile,
     Submission,
     Thesis,
     ThesisMember,
@@ -48,6 +49,7 @@ from storage.models import (
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.support.conversation import onboard, submit
+from tests.support.files import stored_values
 from tests.test_threads import card, reply
 
 # Per update kind: (SQL statements, database transactions, Redis round trips), at most. A
@@ -185,6 +187,7 @@ async def grow(harness: Harness, times: int, serial: int) -> None:
         latest = thesis.latest_version
         for n in range(times):
             version = latest + n + 1
+            await conn.execute(insert(StoredFile), stored_values(f"budget/{version}"))
             sub = (await conn.execute(insert(Submission).values(
                 thesis_id=thesis.id, version=version, file_key=f"budget/{version}",
                 file_name="thesis.pdf", file_kind="pdf", file_size=1000, sha256="0" * 64,
@@ -211,6 +214,7 @@ async def grow(harness: Harness, times: int, serial: int) -> None:
             other = (await conn.execute(insert(Thesis).values(
                 student_id=person + 500, title=f"Thesis {person}", status="submitted",
                 latest_version=1).returning(Thesis.id))).scalar_one()
+            await conn.execute(insert(StoredFile), stored_values(f"budget/o{person}"))
             await conn.execute(insert(Submission).values(
                 thesis_id=other, version=1, file_key=f"budget/o{person}",
                 file_name="thesis.pdf", file_kind="pdf", file_size=1000, sha256="1" * 64,
