@@ -31,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import structlog
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.base import BaseService
@@ -81,17 +82,22 @@ async def register_staged(session: AsyncSession, staged: StagedFile, kind: Store
 
 
 async def attach_staged(session: AsyncSession, files: FileStore, staged: StagedFile,
-                        kind: StoredKind, now: datetime, ttl_hours: float) -> None:
+                        kind: StoredKind, now: datetime, ttl_hours: float,
+                        holder: Select[int] | None = None) -> int | None:
     """Before a row refers to a staged file (in that row's transaction): it must still be
     there, and it becomes ``attached``. The store is asked only when the file is old enough
     for the sweeper (half its TTL, for the clocks' sake) or its age is unknown, so the usual
-    step costs one statement. Gone: ``FileGone``, and the caller records nothing."""
+    step costs one statement. Gone: ``FileGone``, and the caller records nothing.
+
+    With ``holder`` (the id of the owner row holding the key): that row's id when it is
+    recorded already (a replayed step), from the same statement."""
     old = staged.staged_at is None or (
         now - datetime.fromisoformat(staged.staged_at) >= timedelta(hours=ttl_hours / 2))
     if old and not await files.exists(staged.key):
         raise FileGone()
-    if await stored_files.attach(session, staged.key):
-        return
+    there, held = await stored_files.attach(session, staged.key, holder)
+    if there:
+        return held
     # No row: staged before the table existed (or its registration failed). The object,
     # if still there, gets its row now.
     if not old and not await files.exists(staged.key):
@@ -99,6 +105,7 @@ async def attach_staged(session: AsyncSession, files: FileStore, staged: StagedF
     await stored_files.add(session, key=staged.key, kind=kind.value, name=staged.file_name,
                            size=staged.size, sha256=staged.sha256,
                            state=FileState.ATTACHED.value, now=now)
+    return None
 
 
 async def discard_unreferenced(session: AsyncSession, files: FileStore, key: str) -> bool:

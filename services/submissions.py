@@ -140,7 +140,11 @@ class SubmissionService(BaseService):
 
     async def stage(self, student: User, incoming: IncomingFile,
                     on_progress: ProgressCallback | None = None) -> StagedFile:
-        """Stream the file into the store, checking and hashing it on the way."""
+        """Stream the file into the store, checking and hashing it on the way. Its
+        stored_files row is written in the transaction that checks for a duplicate, left
+        open for the step's next read (the handler's, a ``@read_only`` call, commits it; the
+        upload worker commits itself). A row lost with a failed step is no harm: recording
+        gives the file its row if its object is still there (``attach_staged``)."""
         self._require_student(student)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
@@ -150,7 +154,6 @@ class SubmissionService(BaseService):
         try:
             await self._refuse_duplicate(student, staged.sha256)
             await register_staged(self.session, staged, StoredKind.VERSION, self.clock.now())
-            await self.session.commit()
         except DomainError:
             await self.session.rollback()
             await discard_unreferenced(self.session, self.deps.files, staged.key)
@@ -199,12 +202,16 @@ class SubmissionService(BaseService):
                       note: str | None, addressed: Collection[int]) -> SubmissionResult:
         now = self.clock.now()
         thesis = await theses.by_student(self.session, student.id, lock=True)
-        # Checked under the thesis lock, so a concurrent replay waits for the first commit.
-        recorded = await self._already_recorded(student, thesis, staged)
+        # Under the thesis lock, so a concurrent replay waits for the first commit: the file
+        # is still there (else FileGone) and attached, and a version holding it already is
+        # found by the same statement.
+        held = await attach_staged(
+            self.session, self.deps.files, staged, StoredKind.VERSION, now,
+            self.config.staged_file_ttl_hours,
+            holder=theses.holding(staged.key))
+        recorded = await self._already_recorded(thesis, held)
         if recorded is not None:
             return recorded
-        await attach_staged(self.session, self.deps.files, staged, StoredKind.VERSION, now,
-                            self.config.staged_file_ttl_hours)
         if thesis is None:
             thesis = await theses.add(self.session, Thesis(
                 student_id=student.id, title=clean_title(title), latest_version=0,
@@ -248,14 +255,12 @@ class SubmissionService(BaseService):
         for admin in await users.active_admins(self.session, self.config.admin_ids):
             notify(self.session, admin.id, held, now)
 
-    async def _already_recorded(self, student: User, thesis: Thesis | None,
-                                staged: StagedFile) -> SubmissionResult | None:
-        if thesis is None:
+    async def _already_recorded(self, thesis: Thesis | None,
+                                held: int | None) -> SubmissionResult | None:
+        if held is None:
             return None
-        submission = await theses.submission_by_file_key(self.session, staged.key)
-        if submission is None:
-            return None
-        if submission.thesis_id != thesis.id:
+        submission = await theses.submission(self.session, held)
+        if thesis is None or submission is None or submission.thesis_id != thesis.id:
             raise NotAllowed()  # another student's key: never theirs to record
         return SubmissionResult(thesis, submission)
 

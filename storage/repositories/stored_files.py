@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, delete, exists, or_, select, update
+from sqlalchemy import Column, ColumnElement, Select, delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,12 +50,20 @@ async def add(session: AsyncSession, *, key: str, kind: str, name: str | None,
         created_at=now).on_conflict_do_nothing(index_elements=["key"]))
 
 
-async def attach(session: AsyncSession, key: str) -> bool:
+async def attach(session: AsyncSession, key: str,
+                 holder: Select[int] | None = None) -> tuple[bool, int | None]:
     """A row is about to refer to a staged object: it is attached now (the sweeper never
-    takes it again). False when there is no such row (the sweeper took it)."""
-    found = await session.scalar(update(StoredFile).where(StoredFile.key == key)
-                                 .values(state=ATTACHED).returning(StoredFile.id))
-    return found is not None
+    takes it again). Answers whether there is such a row (no: the sweeper took it) and, with
+    ``holder`` (the id of an owner row holding the key), that row's id, read in the same
+    statement: a replayed step finds its row without a read of its own."""
+    returning: list[Any] = [StoredFile.id]
+    if holder is not None:
+        returning.append(holder.scalar_subquery())
+    row = (await session.execute(update(StoredFile).where(StoredFile.key == key)
+                                 .values(state=ATTACHED).returning(*returning))).first()
+    if row is None:
+        return False, None
+    return True, (row[1] if holder is not None else None)
 
 
 async def get(session: AsyncSession, key: str) -> StoredFile | None:
