@@ -105,7 +105,9 @@ async def _receive(message: Message, state: FSMContext, services: Services, user
         return
     async with progress.upload(bot, chat_id, user_id, source, t,
                                document.file_size) as upload:
-        staged = await services.submissions.stage(user, incoming, upload.on_progress)
+        # The file's row is committed by open_for's transaction below (one for the step).
+        staged = await services.submissions.stage(user, incoming, upload.on_progress,
+                                                  commit=False)
         await state.update_data(staged=staged.to_dict())
         if await services.checklist.open_for(user):
             # The requested changes come next, as their own message with its toggles.

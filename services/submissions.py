@@ -139,12 +139,14 @@ class SubmissionService(BaseService):
         check_incoming(incoming, self.config.max_file_bytes)
 
     async def stage(self, student: User, incoming: IncomingFile,
-                    on_progress: ProgressCallback | None = None) -> StagedFile:
+                    on_progress: ProgressCallback | None = None, *,
+                    commit: bool = True) -> StagedFile:
         """Stream the file into the store, checking and hashing it on the way. Its
-        stored_files row is written in the transaction that checks for a duplicate, left
-        open for the step's next read (the handler's, a ``@read_only`` call, commits it; the
-        upload worker commits itself). A row lost with a failed step is no harm: recording
-        gives the file its row if its object is still there (``attach_staged``)."""
+        stored_files row is written in the transaction that checks for a duplicate and
+        committed, unless ``commit`` is False: then the caller's next ``@read_only`` call
+        commits it with its own reads (one transaction for the step). A row lost with a
+        failed step is no harm: recording gives the file its row if its object is still
+        there (``attach_staged``), and the sweeper takes an object without a row."""
         self._require_student(student)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
@@ -154,6 +156,8 @@ class SubmissionService(BaseService):
         try:
             await self._refuse_duplicate(student, staged.sha256)
             await register_staged(self.session, staged, StoredKind.VERSION, self.clock.now())
+            if commit:
+                await self.session.commit()
         except DomainError:
             await self.session.rollback()
             await discard_unreferenced(self.session, self.deps.files, staged.key)

@@ -164,7 +164,6 @@ class UploadWorker:
                 async with self._sessions() as session:
                     staged = await SubmissionService(session, self._services).stage(
                         student, incoming, on_progress)
-                    await session.commit()  # the file's stored_files row
             except LeaseLost:
                 await upload.progress.detach()
                 raise
