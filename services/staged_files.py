@@ -46,10 +46,11 @@ if TYPE_CHECKING:
 log = structlog.get_logger("services.staged_files")
 
 # The keys storage.files.new_key makes for uploads (a version, a feedback file under
-# "feedback/", a thread comment's attachment under "threads/"), and a local store's
+# "feedback/", a thread comment's attachment under "threads/", a marker's report under
+# "reports/"), and a local store's
 # unfinished ".part": nothing else under the prefix (a backup written into the files
 # bucket, anything put there by hand) is ever swept.
-_STAGED = re.compile(r"(feedback/|threads/)?[A-Za-z0-9_-]{32}\.bin(\.part)?")
+_STAGED = re.compile(r"(feedback/|threads/|reports/)?[A-Za-z0-9_-]{32}\.bin(\.part)?")
 
 
 # The FSM data key of a conversation waiting on an upload job (services/uploads.py).

@@ -13,6 +13,7 @@ import secrets
 import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aioboto3
 import pytest
@@ -52,7 +53,7 @@ def _before() -> str:
 # A row with a key in every owner table, as the database holds them before 0023.
 SEED = [
     "INSERT INTO users (id, role, full_name, language, reachable) VALUES "
-    "(100, 'supervisor', 'Sam', 'en', true), (201, 'student', 'Alice', 'en', true)",
+    "(100, 'supervisor', 'Sam', 'en', TRUE), (201, 'student', 'Alice', 'en', TRUE)",
     "INSERT INTO theses (id, student_id, title, status, approval_rule, latest_version) "
     "VALUES (1, 201, 'Graphs', 'submitted', 'any', 2)",
     "INSERT INTO submissions (id, thesis_id, version, file_key, file_name, file_kind, "
@@ -106,11 +107,16 @@ async def _rows(url: str, query: str) -> list[tuple[object, ...]]:
         await engine.dispose()
 
 
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
 async def test_migration_gives_every_key_its_row_and_every_object_is_in_the_bucket(
-        s3_endpoint: str) -> None:
+        s3_endpoint: str, backend: str, tmp_path: Path) -> None:
     name = f"thesis_files_{os.getpid()}_{secrets.token_hex(3)}"
-    url = await create_database(name)
+    url = await create_database(name) if backend == "postgresql" else \
+        f"sqlite+aiosqlite:///{tmp_path / 'files.sqlite3'}"
     bucket = await create_bucket(s3_endpoint, "migrate")
+    counts = ("SELECT (SELECT count(*) FROM reviews), (SELECT count(*) FROM review_votes), "
+              "(SELECT count(*) FROM thread_messages), (SELECT count(*) FROM assessment_marks), "
+              "(SELECT count(*) FROM version_comparisons)")
     try:
         await asyncio.to_thread(upgrade, url, _before())
         await _execute(url, *SEED)
@@ -120,6 +126,8 @@ async def test_migration_gives_every_key_its_row_and_every_object_is_in_the_buck
                 await s3.put_object(Bucket=bucket, Key=key, Body=b"abc")
 
         await asyncio.to_thread(upgrade, url, REVISION)
+        # The owners' rows all stay (SQLite copies the tables: their children must survive).
+        assert await _rows(url, counts) == [(1, 1, 1, 1, 1)]
         rows = await _rows(url, "SELECT key, kind, state, name, size, sha256 FROM stored_files")
         assert {key: kind for key, kind, *_ in rows} == KEYS
         assert {state for _k, _kind, state, *_ in rows} == {FileState.ATTACHED.value}
@@ -144,12 +152,14 @@ async def test_migration_gives_every_key_its_row_and_every_object_is_in_the_buck
                                             "theses/feedback/f.bin",
                                             "theses/comparisons/c.html",
                                             "theses/protocols/p.pdf"}
+        assert await _rows(url, counts) == [(1, 1, 1, 1, 1)]
         await asyncio.to_thread(upgrade, url, REVISION)
         again = await _rows(url, "SELECT key, kind, state, name, size, sha256 FROM stored_files")
         assert sorted(again) == sorted(rows)
         await asyncio.to_thread(upgrade, url, "head")
     finally:
-        await drop_database(name)
+        if backend == "postgresql":
+            await drop_database(name)
 
 
 # --- the file is gone when its step is recorded ------------------------------------------

@@ -6,7 +6,7 @@ thread attachments, comparison and shared-text reports, assessment protocols).
 Data: every key already held gets its row, ``attached`` (a row refers to it), with the name,
 size and digest its owner knew. Idempotent: a key that has its row already is left as it is.
 Downgrade drops the foreign keys and the table; the owners' key columns are untouched, so
-every key is kept.
+every key is kept. (On SQLite the batch copies run with foreign keys off: migrations/env.py.)
 
 Revision ID: 0023
 Revises: 0021
