@@ -34,6 +34,13 @@ RUNNING_TTL_SECONDS = 6 * 3600  # longer than any upload; a dead process's token
 CANCEL_TTL_SECONDS = 3600
 PROGRESS_TTL_SECONDS = 86400
 
+# KEYS: the user's running key, the upload's cancel flag; ARGV: the upload's token.
+_FINISHED = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+redis.call('DEL', KEYS[2])
+return 1
+"""
+
 
 class UploadSignals:
     def __init__(self, redis: Redis | None, scope: str = "0") -> None:
@@ -59,9 +66,20 @@ class UploadSignals:
         try:
             yield token
         finally:
-            if await self._get(key) == token:
-                await self._delete(key)
-            await self._delete(self._cancel_key(token))
+            await self._finished(key, token)
+
+    async def _finished(self, key: str, token: str) -> None:
+        """Forget the upload (its key, if still ours) and its cancel flag: one round trip."""
+        cancel = self._cancel_key(token)
+        if self._get_local(key) == token:
+            self._local.pop(key, None)
+        self._local.pop(cancel, None)
+        if self._redis is None:
+            return
+        try:
+            await self._redis.eval(_FINISHED, 2, key, cancel, token)  # type: ignore[misc]
+        except (RedisError, OSError) as exc:
+            log.warning("upload_signal_fallback", step="finish", error_type=type(exc).__name__)
 
     async def cancel(self, chat_id: int, user_id: int) -> bool:
         """Flag this user's running upload, if any (True when there was one)."""
