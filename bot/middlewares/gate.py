@@ -42,7 +42,6 @@ import contextlib
 import math
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -61,6 +60,7 @@ from bot.aiogram_overrides.fsm import BUFFERED, BufferedFSMContext, ttl_seconds
 from bot.metrics import DEPENDENCY_FAILURES, DUPLICATE_UPDATES, FLOOD_DROPPED
 from bot.middlewares.cancel import cancel_flag, cancel_of, signal_locally, signalled
 from bot.middlewares.errors import DependencyDown, RetryLater
+from bot.middlewares.gate_local import LocalLocks, LocalRecords
 from bot.middlewares.gate_scripts import DONE, KEEP, FsmKeys, FsmWrite, GateScripts
 from bot.user_changes import RedisUserChanges
 from storage.signals import UploadSignals
@@ -73,55 +73,6 @@ THROTTLED = frozenset({"message", "edited_message", "callback_query", "inline_qu
 
 class InProgress(RetryLater):
     """The same update is being handled elsewhere right now; Telegram should come back."""
-
-
-class LocalRecords:
-    """A bounded, expiring map of update records: the fallback when Redis is down."""
-
-    def __init__(self, remember: int = 20_000) -> None:
-        self._items: OrderedDict[str, tuple[str, float]] = OrderedDict()
-        self._remember = remember
-
-    def get(self, key: str) -> str | None:
-        item = self._items.get(key)
-        if item is None:
-            return None
-        if item[1] < time.monotonic():
-            del self._items[key]
-            return None
-        return item[0]
-
-    def put(self, key: str, value: str, ttl: float) -> None:
-        self._items.pop(key, None)
-        self._items[key] = (value, time.monotonic() + ttl)
-        while len(self._items) > self._remember:
-            self._items.popitem(last=False)
-
-    def drop(self, key: str, value: str | None = None) -> None:
-        item = self._items.get(key)
-        if item is not None and (value is None or item[0] == value):
-            del self._items[key]
-
-
-class LocalLocks:
-    """Per-key asyncio locks, forgotten when nobody holds or waits for them."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
 
 
 @dataclass(frozen=True)
