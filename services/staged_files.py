@@ -28,13 +28,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.base import BaseService
+from services.base import BaseService, read_only
 from services.errors import FileGone
 from services.vocabulary import FileState, StoredKind, UploadJobState
 from storage.files import FileStore, ObjectInfo
@@ -142,6 +143,7 @@ async def _quiet_rollback(session: AsyncSession) -> None:
 
 
 class StagedFileService(BaseService):
+    @read_only
     async def sweep(self, now: datetime, ttl: timedelta,
                     on_deleted: Callable[[], None] = lambda: None) -> int:
         """Delete staged objects older than ``ttl`` that no row refers to; returns how many
@@ -158,9 +160,10 @@ class StagedFileService(BaseService):
                           and is_staged_key(prefix, obj.key)]
             if not candidates:
                 continue
-            referenced = await stored_files.referenced_keys(self.session, candidates)
-            rows = await stored_files.known(self.session, candidates)
-            await self.session.commit()
+            # Each page read apart: no transaction is held while the store is listed.
+            referenced = await self._read(partial(stored_files.referenced_keys, self.session,
+                                                  candidates))
+            rows = await self._read(partial(stored_files.known, self.session, candidates))
             for key in candidates:
                 # Only a staged file (or an object the table never heard of) is swept.
                 if key in referenced or rows.get(key, FileState.STAGED.value) \
@@ -170,8 +173,7 @@ class StagedFileService(BaseService):
                     swept += 1
                     on_deleted()
         # Staged rows whose object is gone already (or lies outside the listing).
-        leftovers = await stored_files.staged_before(self.session, cutoff)
-        await self.session.commit()
+        leftovers = await self._read(partial(stored_files.staged_before, self.session, cutoff))
         for key in leftovers:
             await discard_unreferenced(self.session, self.deps.files, key)
         return swept

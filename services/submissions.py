@@ -7,12 +7,13 @@ import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import checklist, lifecycle
-from services.base import BaseService, writes
+from services.base import BaseService, after_commit, on_rollback, read_only, writes
 from services.deadlines import attach_submission
 from services.documents import DocumentSniffer, check_file_name, name_for_kind
 from services.errors import (
@@ -119,6 +120,7 @@ def clean_note(raw: str | None) -> str | None:
 
 
 class SubmissionService(BaseService):
+    @read_only
     async def begin(self, student: User) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
         self._require_student(student)
@@ -130,6 +132,7 @@ class SubmissionService(BaseService):
             lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT)
         return thesis
 
+    @read_only
     async def thesis_of(self, student: User) -> Thesis | None:
         self._require_student(student)
         return await theses.by_student(self.session, student.id)
@@ -138,28 +141,23 @@ class SubmissionService(BaseService):
         """What can be refused before a byte is transferred: the declared size, the name."""
         check_incoming(incoming, self.config.max_file_bytes)
 
+    @read_only
     async def stage(self, student: User, incoming: IncomingFile,
-                    on_progress: ProgressCallback | None = None, *,
-                    commit: bool = True) -> StagedFile:
-        """Stream the file into the store, checking and hashing it on the way. Its
-        stored_files row is written in the transaction that checks for a duplicate and
-        committed, unless ``commit`` is False: then the caller's next ``@read_only`` call
-        commits it with its own reads (one transaction for the step). A row lost with a
+                    on_progress: ProgressCallback | None = None) -> StagedFile:
+        """Stream the file into the store, checking and hashing it on the way (the
+        handler's earlier calls ended their transactions: none is held meanwhile). Its
+        stored_files row is written in the transaction that checks for a duplicate, ended
+        with this call's (or the caller's ``reads``: one for the step). A row lost with a
         failed step is no harm: recording gives the file its row if its object is still
         there (``attach_staged``), and the sweeper takes an object without a row."""
         self._require_student(student)
-        # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
-        await self.session.commit()
         staged = (await stage_document(self.deps.files, self.config.file_prefix, incoming,
                                        self.config.max_file_bytes, on_progress)
                   ).stamped(self.clock.now())
         try:
             await self._refuse_duplicate(student, staged.sha256)
             await register_staged(self.session, staged, StoredKind.VERSION, self.clock.now())
-            if commit:
-                await self.session.commit()
         except DomainError:
-            await self.session.rollback()
             await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise
         return staged
@@ -169,6 +167,7 @@ class SubmissionService(BaseService):
         if latest is not None and latest.submission.sha256 == sha256:
             raise DuplicateSubmission(version=latest.submission.version)
 
+    @writes
     async def discard_pending(self, fsm_data: dict[str, Any]) -> None:
         """An unfinished conversation is abandoned (/cancel): its staged files go, unless a
         row refers to them (the step was recorded but its state was not cleared)."""
@@ -176,6 +175,7 @@ class SubmissionService(BaseService):
             await discard_unreferenced(self.session, self.deps.files, key)
         await abandon_upload_job(self.session, self.deps.files, fsm_data, self.clock.now())
 
+    @writes
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
                      note: str | None, addressed: Collection[int] = ()) -> SubmissionResult:
         """Create the version row and the supervisor's notification in one transaction;
@@ -186,20 +186,16 @@ class SubmissionService(BaseService):
         """
         try:
             result = await self._record(student, staged, title, clean_note(note), addressed)
-            await self.session.commit()
         except DomainError:
             # The conversation ends here (the handler clears it): the file is abandoned,
-            # unless the database says a row refers to it.
-            await self.session.rollback()
-            await discard_unreferenced(self.session, self.deps.files, staged.key)
+            # unless the database says a row refers to it. On any other failure (a
+            # dependency; the commit may even have happened) the file stays: the step will
+            # be redelivered or retried with the same staged key, and if the conversation
+            # is abandoned after all, the sweeper collects it.
+            on_rollback(self.session, partial(discard_unreferenced, self.session,
+                                              self.deps.files, staged.key))
             raise
-        except BaseException:
-            # A dependency failed: the step will be redelivered or retried with the same
-            # staged key, and the commit may even have happened. The file stays; if the
-            # conversation is abandoned after all, the sweeper collects it.
-            await self.session.rollback()
-            raise
-        THESIS_SUBMISSIONS.inc()
+        after_commit(self.session, THESIS_SUBMISSIONS.inc)
         return result
 
     async def _record(self, student: User, staged: StagedFile, title: str | None,
@@ -211,8 +207,7 @@ class SubmissionService(BaseService):
         # found by the same statement.
         held = await attach_staged(
             self.session, self.deps.files, staged, StoredKind.VERSION, now,
-            self.config.staged_file_ttl_hours,
-            holder=theses.holding(staged.key))
+            self.config.staged_file_ttl_hours, holder=theses.holding(staged.key))
         recorded = await self._already_recorded(thesis, held)
         if recorded is not None:
             return recorded
@@ -304,6 +299,7 @@ class SubmissionService(BaseService):
         if user.role != Role.STUDENT.value:
             raise NotAllowed()
 
+    @read_only
     async def file_for(self, actor: User, submission_id: int,
                        feedback: bool = False) -> StoredFile:
         """A version's file (or its feedback file), for its student, the members of their
@@ -379,18 +375,15 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
 async def stage_stored(session: AsyncSession, files: FileStore, prefix: str,
                        incoming: IncomingFile, max_bytes: int, kind: StoredKind,
                        now: datetime) -> StagedFile:
-    """``stage_document``, and the file's row (``staged``) committed before its key leaves
-    the call. When the row cannot be written, the object goes: nothing else knows it."""
+    """``stage_document``, and the file's row (``staged``) in the caller's transaction (a
+    ``@read_only`` staging call ends it). When the row cannot be written, the object goes:
+    nothing else knows it."""
     staged = (await stage_document(files, prefix, incoming, max_bytes)).stamped(now)
     try:
         await register_staged(session, staged, kind, now)
-        await session.commit()
-    except BaseException as exc:
-        await session.rollback()
+    except Exception as exc:
         await discard(files, staged.key)
-        if isinstance(exc, Exception):
-            raise StorageUnavailable() from exc
-        raise
+        raise StorageUnavailable() from exc
     return staged
 
 
