@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.base import BaseService
+from services.base import BaseService, writes
 from services.deadlines import join_cohort
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 from services.metrics import USER_REGISTRATIONS
@@ -157,6 +157,14 @@ class RegistrationService(BaseService):
         if commit:
             await self.session.commit()
             USER_REGISTRATIONS.labels(role=role.value).inc()
+        return user
+
+    @writes
+    async def enrol(self, person: Person, supervisor_id: int, via: str) -> User:
+        """Someone accepted for a topic becomes that supervisor's student (their team begins
+        with the supervisor), in the caller's transaction (services/applications.py)."""
+        user = await self._register(person, Role.STUDENT, supervisor_id, via=via, commit=False)
+        USER_REGISTRATIONS.labels(role=Role.STUDENT.value).inc()
         return user
 
     async def _supervisor(self, user: User) -> User | None:

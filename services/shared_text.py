@@ -147,7 +147,8 @@ class SharedTextService(BaseService):
         """The thesis is declared final: its examiners are told when its final version shares
         more text with other theses than SIMILARITY_ALERT_PERCENT (in the caller's
         transaction, with the move itself)."""
-        found = await similarity.of_version(self.session, thesis.id, thesis.latest_version)
+        found = await similarity.of_version(self.session, thesis.id, thesis.latest_version,
+                                            thesis.stage)
         if found is None:
             return
         submission_id, row = found
