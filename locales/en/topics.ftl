@@ -139,7 +139,7 @@ status-first-thesis =
     <b>{ $title }</b>
     Nothing submitted yet. Send your first version with /submit.
 status-phase = Phase: { $phases }
-status-phase-current = <b>{ $phase }</b>
+status-phase-current = ▶ <b>{ $phase }</b>
 phase-proposal = proposal
 phase-writing = writing
 phase-final = final

@@ -134,7 +134,7 @@ status-first-thesis =
     <b>«{ $title }»</b>
     Пока ничего не отправлено. Отправьте первую версию командой /submit.
 status-phase = Этап: { $phases }
-status-phase-current = <b>{ $phase }</b>
+status-phase-current = ▶ <b>{ $phase }</b>
 phase-proposal = предложение
 phase-writing = работа над текстом
 phase-final = итоговая версия
