@@ -18,8 +18,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from services.access import revoked
 from services.base import BaseService, writes
@@ -27,6 +26,11 @@ from services.meetings import LENGTH, MeetingService, MeetingView
 from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
 from storage.models import CalendarToken, Milestone, User
 from storage.repositories import audit, links, milestones, users
+
+if TYPE_CHECKING:
+    # Imported where a feed is built (icalendar is ~90 modules a replica need not load at
+    # start, issue 33).
+    from icalendar import Calendar, Event
 
 PRODID = "-//Thesis Supervisor//Calendar feed//EN"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -94,6 +98,8 @@ class CalendarService(BaseService):
         return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
     async def _calendar(self, owner: User) -> Calendar:
+        from icalendar import Calendar
+
         calendar = Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
@@ -120,6 +126,8 @@ class CalendarService(BaseService):
         return calendar
 
     def _milestone_event(self, milestone: Milestone, student: str | None) -> Event:
+        from icalendar import Event
+
         event = Event()
         event.add("uid", f"milestone-{milestone.id}@thesis-supervisor")
         event.add("dtstamp", milestone.due_set_at or milestone.created_at or EPOCH)
@@ -134,6 +142,8 @@ class CalendarService(BaseService):
     def _meeting_event(self, view: MeetingView) -> Event:
         meeting = view.meeting
         start = meeting.starts_at.astimezone(self.config.tz)
+        from icalendar import Event
+
         event = Event()
         event.add("uid", f"meeting-{meeting.id}@thesis-supervisor")
         changed = max(filter(None, (meeting.created_at, meeting.time_set_at, meeting.notes_at)),
