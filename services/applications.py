@@ -127,8 +127,8 @@ class ApplicationService(BaseService):
 
     @read_only
     async def stage_cv(self, person: Person, incoming: IncomingFile) -> StagedFile:
-        """A CV or transcript: a PDF, with the same checks as a thesis version."""
-        await self.session.commit()
+        """A CV or transcript: a PDF, with the same checks as a thesis version (the handler's
+        earlier calls ended their transactions: none is held while it streams)."""
         staged = (await stage_document(self.deps.files, self.config.file_prefix, incoming,
                                        self.config.max_file_bytes)).stamped(self.clock.now())
         if staged.kind != "pdf":

@@ -7,10 +7,11 @@ import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from services import checklist, lifecycle
-from services.base import BaseService, writes
+from services.base import BaseService, after_commit, on_rollback, read_only, writes
 from services.deadlines import attach_submission
 from services.documents import DocumentSniffer, check_file_name, name_for_kind
 from services.errors import (
@@ -138,6 +139,7 @@ def require_stage(thesis: Thesis | None, kind: VersionKind) -> None:
 
 
 class SubmissionService(BaseService):
+    @read_only
     async def begin(self, student: User,
                     kind: VersionKind = VersionKind.THESIS) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
@@ -151,6 +153,7 @@ class SubmissionService(BaseService):
             lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT)
         return thesis
 
+    @read_only
     async def thesis_of(self, student: User) -> Thesis | None:
         self._require_student(student)
         return await theses.by_student(self.session, student.id)
@@ -159,19 +162,18 @@ class SubmissionService(BaseService):
         """What can be refused before a byte is transferred: the declared size, the name."""
         check_incoming(incoming, self.config.max_file_bytes)
 
+    @read_only
     async def stage(self, student: User, incoming: IncomingFile,
                     on_progress: ProgressCallback | None = None) -> StagedFile:
-        """Stream the file into the store, checking and hashing it on the way."""
+        """Stream the file into the store, checking and hashing it on the way (the
+        handler's earlier calls ended their transactions: none is held meanwhile)."""
         self._require_student(student)
-        # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
-        await self.session.commit()
         staged = (await stage_document(self.deps.files, self.config.file_prefix, incoming,
                                        self.config.max_file_bytes, on_progress)
                   ).stamped(self.clock.now())
         try:
             await self._refuse_duplicate(student, staged.sha256)
         except DomainError:
-            await self.session.rollback()
             await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise
         return staged
@@ -181,6 +183,7 @@ class SubmissionService(BaseService):
         if latest is not None and latest.submission.sha256 == sha256:
             raise DuplicateSubmission(version=latest.submission.version)
 
+    @writes
     async def discard_pending(self, fsm_data: dict[str, Any]) -> None:
         """An unfinished conversation is abandoned (/cancel): its staged files go, unless a
         row refers to them (the step was recorded but its state was not cleared)."""
@@ -188,6 +191,7 @@ class SubmissionService(BaseService):
             await discard_unreferenced(self.session, self.deps.files, key)
         await abandon_upload_job(self.session, self.deps.files, fsm_data, self.clock.now())
 
+    @writes
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
                      note: str | None, addressed: Collection[int] = (),
                      kind: VersionKind = VersionKind.THESIS) -> SubmissionResult:
@@ -200,20 +204,16 @@ class SubmissionService(BaseService):
         try:
             result = await self._record(student, staged, title, clean_note(note), addressed,
                                         kind)
-            await self.session.commit()
         except DomainError:
             # The conversation ends here (the handler clears it): the file is abandoned,
-            # unless the database says a row refers to it.
-            await self.session.rollback()
-            await discard_unreferenced(self.session, self.deps.files, staged.key)
+            # unless the database says a row refers to it. On any other failure (a
+            # dependency; the commit may even have happened) the file stays: the step will
+            # be redelivered or retried with the same staged key, and if the conversation
+            # is abandoned after all, the sweeper collects it.
+            on_rollback(self.session, partial(discard_unreferenced, self.session,
+                                              self.deps.files, staged.key))
             raise
-        except BaseException:
-            # A dependency failed: the step will be redelivered or retried with the same
-            # staged key, and the commit may even have happened. The file stays; if the
-            # conversation is abandoned after all, the sweeper collects it.
-            await self.session.rollback()
-            raise
-        THESIS_SUBMISSIONS.inc()
+        after_commit(self.session, THESIS_SUBMISSIONS.inc)
         return result
 
     async def _record(self, student: User, staged: StagedFile, title: str | None,
@@ -318,6 +318,7 @@ class SubmissionService(BaseService):
         if user.role != Role.STUDENT.value:
             raise NotAllowed()
 
+    @read_only
     async def file_for(self, actor: User, submission_id: int,
                        feedback: bool = False) -> StoredFile:
         """A version's file (or its feedback file), for its student, the members of their
