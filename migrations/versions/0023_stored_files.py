@@ -1,7 +1,8 @@
 """Stored files: one row per object in the file store (key, stored name, kind, size, sha256,
 state staged/attached, created), and every column that holds a file's key becomes a foreign
 key to it (versions, feedback files of decisions and votes, examiner and marker reports,
-thread attachments, comparison and shared-text reports, assessment protocols).
+thread attachments, comparison and shared-text reports, assessment protocols, applicants'
+CVs).
 
 Data: every key already held gets its row, ``attached`` (a row refers to it), with the name,
 size and digest its owner knew. Idempotent: a key that has its row already is left as it is.
@@ -9,7 +10,7 @@ Downgrade drops the foreign keys and the table; the owners' key columns are unto
 every key is kept. (On SQLite the batch copies run with foreign keys off: migrations/env.py.)
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0026
 """
 
 from collections.abc import Sequence
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | Sequence[str] | None = "0021"
+down_revision: str | Sequence[str] | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -41,8 +42,10 @@ OWNERS = (
      "created_at"),
     ("assessment_marks", "report_file_key", "report", "report_file_name", "NULL", "NULL",
      "submitted_at"),
+    ("applications", "cv_key", "cv", "cv_name", "NULL", "NULL", "created_at"),
 )
-KINDS = ("version", "feedback", "attachment", "report", "comparison", "similarity", "protocol")
+KINDS = ("version", "feedback", "attachment", "report", "comparison", "similarity", "protocol",
+         "cv")
 
 
 def _present() -> list[tuple[str, str, str, str, str, str, str]]:
