@@ -278,3 +278,16 @@ class InvalidAnchor(DomainError):
     """A comment on a passage with no text and no region, or a region off the page."""
 
     code = "invalid_anchor"
+
+
+class InvalidDefence(DomainError):
+    """A defence, its participants or its minutes that break a rule (``reason`` says
+    which)."""
+
+    code = "invalid_defence"
+
+
+class NotReleased(DomainError):
+    """Reopening a grade that is not released."""
+
+    code = "assessment_not_released"
