@@ -249,6 +249,18 @@ async def pressed(query: CallbackQuery, callback_data: AssessCb, services: Servi
                                           title=clip(board.thesis.title, 200)))
 
 
+async def reopen_grade(message: Message, services: Services, user: User, t: Texts) -> None:
+    """/reopen_grade (admins): the released grades, one button each."""
+    found = await services.assessment.released_recently(user)
+    if not found:
+        await message.answer(t("assess.reopen.none"))
+        return
+    buttons = [[(f"{student.full_name[:30]} — {thesis.title[:30]}",
+                 AssessCb(action=AssessAction.REOPEN, student_id=student.id))]
+               for student, thesis in found]
+    await message.answer(t("assess.reopen.pick"), reply_markup=markup(buttons))
+
+
 async def got_reopen_reason(message: Message, state: FSMContext, services: Services,
                             user: User, t: Texts) -> None:
     reason = (message.text or "").strip()
@@ -316,6 +328,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(scheme, Command("scheme"), HasRole(Role.ADMIN))
     router.message.register(statement, Command("statement"), HasRole(Role.ADMIN))
+    router.message.register(reopen_grade, Command("reopen_grade"), HasRole(Role.ADMIN))
     router.callback_query.register(pressed, AssessCb.filter(), Registered())
     steps = conversation_steps(__name__ + ".steps", MarkStates)
     steps.message.register(got_mark, StateFilter(MarkStates.mark), Magic(F.text))

@@ -715,6 +715,19 @@ class AssessmentService(BaseService):
             return student, assessment.agreed_total
         return await change()
 
+    @read_only
+    async def released_recently(self, actor: User, limit: int = 30,
+                                ) -> list[tuple[User, Thesis]]:
+        """The released grades an admin may reopen (/reopen_grade), the latest first."""
+        if actor.role != Role.ADMIN.value:
+            raise NotAllowed()
+        found = []
+        for _assessment, thesis in await assessments.released_recent(self.session, limit):
+            student = await users.get(self.session, thesis.student_id)
+            if student is not None:
+                found.append((student, thesis))
+        return found
+
     @writes
     async def reopen_release(self, actor: User, student_id: int, reason: str) -> User:
         """A released grade changes only through a recorded reopen (admins): the markers

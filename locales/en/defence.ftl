@@ -50,3 +50,6 @@ protocol-pdf-defence = Defence
 protocol-pdf-defence-when = { $at }, { $place }
 protocol-pdf-defence-committee = Committee: { $committee }
 protocol-pdf-defence-minutes = Minutes recorded by { $name }, { $at }
+cmd-reopen_grade = Reopen a released grade
+assess-reopen-pick = Which released grade do you reopen? The latest releases first.
+assess-reopen-none = No grade has been released yet.

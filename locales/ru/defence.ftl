@@ -50,3 +50,6 @@ protocol-pdf-defence = Защита
 protocol-pdf-defence-when = { $at }, { $place }
 protocol-pdf-defence-committee = Комиссия: { $committee }
 protocol-pdf-defence-minutes = Протокол записан: { $name }, { $at }
+cmd-reopen_grade = Открыть объявленную оценку
+assess-reopen-pick = Какую объявленную оценку открыть повторно? Сначала последние.
+assess-reopen-none = Объявленных оценок пока нет.

@@ -158,19 +158,18 @@ async def swap_user_id(session: AsyncSession, old: int, new: int, name: str,
     username dropped; what was queued for their chat deleted."""
     person = await session.get(User, old)
     assert person is not None
-    session.add(User(id=new, role=person.role, full_name=name, username=None,
-                     language=person.language, invited_by_id=person.invited_by_id,
-                     reachable=False, created_at=person.created_at,
-                     deactivated_at=person.deactivated_at or at))
+    # Every column copied (so what is counted stays), the identifying ones replaced.
+    kept = {c.key: getattr(person, c.key) for c in User.__table__.columns}
+    kept.update(id=new, full_name=name, username=None, reachable=False,
+                deactivated_at=person.deactivated_at or at)
+    session.add(User(**kept))
     await session.flush()
     for table in Base.metadata.sorted_tables:
         for fk in table.foreign_keys:
-            if fk.column.table.name == "users" and table.name != "users":
+            if fk.column.table.name == "users":  # the users table's own included
                 column = fk.parent
                 await session.execute(update(table).where(column == old).values(
                     {column.name: new}))
-    await session.execute(update(User).where(User.invited_by_id == old)
-                          .values(invited_by_id=new))
     await session.execute(update(UploadJob).where(UploadJob.chat_id == old).values(chat_id=new))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == old))
     await session.execute(delete(ReviewCard).where(ReviewCard.chat_id == old))
