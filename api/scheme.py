@@ -4,8 +4,13 @@ POST /api/scheme (admins): a new version of it, as /scheme does in the chat."""
 from __future__ import annotations
 
 from api.models import ComponentIO, SchemeIn, SchemeOut
-from api.routing import Call, Endpoint
+from api.routing import ApiError, Call, Endpoint
 from services.assessment_rules import SchemeRules, defence_component, describe
+from services.errors import InvalidScheme
+
+# A well-formed scheme the rules refuse (weights not adding up to 100, a name twice): the
+# request is valid JSON of the schema, so not a 400 (as the desk's refusals, api/desk.py).
+CONFLICT = 409
 
 
 def _out(version: int, rules: SchemeRules) -> SchemeOut:
@@ -29,7 +34,11 @@ async def set_scheme(call: Call) -> SchemeOut:
     body: SchemeIn = call.body
     text = (", ".join(f"{c.name.strip()} {c.weight}" for c in body.components)
             + f"; scale {body.scale}; tolerance {body.tolerance:g}; release {body.release}")
-    version, rules = await call.services.assessment.set_scheme(call.user, text)
+    try:
+        version, rules = await call.services.assessment.set_scheme(call.user, text)
+    except InvalidScheme as error:
+        raise ApiError(CONFLICT, error.code,
+                       "the weights must add up to 100, each name once") from None
     return _out(version, rules)
 
 
@@ -38,5 +47,5 @@ ENDPOINTS = (
              SchemeOut, roles=("admin", "supervisor", "co-supervisor", "examiner")),
     Endpoint("POST", "/api/scheme", set_scheme,
              "A new version of the assessment scheme (theses being assessed keep theirs)",
-             SchemeOut, body=SchemeIn, roles=("admin",), errors=(400, 401, 403)),
+             SchemeOut, body=SchemeIn, roles=("admin",), errors=(400, 401, 403, 409)),
 )

@@ -872,13 +872,19 @@ async def export_rows(session: AsyncSession, student_ids: Sequence[int] | None,
                 assessment.agreed_how, assessment.released_at]
         marks = [] if assessment.state == AssessmentState.MARKING.value \
             else list(await assessments.marks(session, assessment.id))
+        # The Defence component is the defence's (its minute-taker's), the same for all.
+        defence = defence_component(rules)
+        held = await defences.of_thesis(session, thesis.id) if defence else None
+        given = {defence.name: held.defence_mark} \
+            if defence and held and held.defence_mark is not None else {}
         if not marks:
             found.append([*head, None, None, None, None, None, None, None, *tail])
         for row in marks:
             marker = await users.get(session, row.marker_id) if row.marker_id else None
             for component in rules.components:
                 found.append([*head, marker.full_name if marker else "", row.role,
-                              component.name, component.weight, row.marks.get(component.name),
+                              component.name, component.weight,
+                              row.marks.get(component.name, given.get(component.name)),
                               row.total, row.report, *tail])
     return found
 

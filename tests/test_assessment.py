@@ -440,6 +440,12 @@ async def test_defence_minutes_release_reopen_and_retention(make_bot: BotFactory
     told_alice = (await alice.expect(1, before))[-1].content
     for text in ("Grade: 80 / 100", "Content: 82", "Method: 73", "Defence: 90"):
         assert text in told_alice, told_alice
+    # The export carries every component, the Defence's mark too.
+    assert sorted((r["marker"], r["component"], r["mark"], r["grade"])
+                  for r in await exported(admin)) == [
+        ("Eve E", "Content", "80", "80"), ("Eve E", "Defence", "90", "80"),
+        ("Eve E", "Method", "70", "80"), ("Sam Supervisor", "Content", "84", "80"),
+        ("Sam Supervisor", "Defence", "90", "80"), ("Sam Supervisor", "Method", "76", "80")]
 
     # An admin reopens the released grade (a reason, audited); the student is told, the
     # markers agree again, the new grade reaches the student only through Release.
