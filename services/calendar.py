@@ -18,9 +18,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event
 
 from services.access import revoked
 from services.base import BaseService, writes
@@ -29,6 +28,11 @@ from services.meetings import LENGTH, MeetingService, MeetingView
 from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
 from storage.models import CalendarToken, Milestone, User
 from storage.repositories import audit, links, milestones, users
+
+if TYPE_CHECKING:
+    # Imported where a feed is built (icalendar is ~90 modules a replica need not load at
+    # start, issue 33).
+    from icalendar import Calendar, Event
 
 PRODID = "-//Thesis Supervisor//Calendar feed//EN"
 # How long a defence is shown to last.
@@ -53,6 +57,8 @@ def feed_token(key: bytes, user_id: int, nonce: str) -> str:
 
 def defence_event(view: DefenceView, tz: ZoneInfo) -> Event:
     """A defence as an event: in every participant's feed, and as a file of its own."""
+    from icalendar import Event
+
     defence = view.defence
     start = defence.starts_at.astimezone(tz)
     event = Event()
@@ -71,6 +77,8 @@ def defence_event(view: DefenceView, tz: ZoneInfo) -> Event:
 
 def defence_ics(view: DefenceView, tz: ZoneInfo) -> bytes:
     """The defence alone as an iCalendar file (for the external members, who have no feed)."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -127,6 +135,8 @@ class CalendarService(BaseService):
         return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
     async def _calendar(self, owner: User) -> Calendar:
+        from icalendar import Calendar
+
         calendar = Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
@@ -156,6 +166,8 @@ class CalendarService(BaseService):
         return calendar
 
     def _milestone_event(self, milestone: Milestone, student: str | None) -> Event:
+        from icalendar import Event
+
         event = Event()
         event.add("uid", f"milestone-{milestone.id}@thesis-supervisor")
         event.add("dtstamp", milestone.due_set_at or milestone.created_at or EPOCH)
@@ -170,6 +182,8 @@ class CalendarService(BaseService):
     def _meeting_event(self, view: MeetingView) -> Event:
         meeting = view.meeting
         start = meeting.starts_at.astimezone(self.config.tz)
+        from icalendar import Event
+
         event = Event()
         event.add("uid", f"meeting-{meeting.id}@thesis-supervisor")
         changed = max(filter(None, (meeting.created_at, meeting.time_set_at, meeting.notes_at)),

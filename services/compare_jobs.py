@@ -19,6 +19,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from services.base import BaseService, read_only
 from services.errors import ComparisonNotReady, NotAllowed, NotFound
 from services.metrics import VERSION_COMPARE_FAILURES
@@ -120,6 +122,22 @@ class Cards:
 class Detail:
     file_name: str
     content: bytes
+
+
+async def views_of(session: AsyncSession, rows: dict[int, VersionComparison],
+                   versions: Collection[tuple[int, int]]) -> dict[int, ChangeView]:
+    """What readers see of each (submission id, version) with a comparison row in ``rows``.
+    One statement for every version's passages, however many versions there are (none when
+    no version has a comparison)."""
+    located = await anchors.located_in_versions(session, list(rows)) if rows else {}
+    views: dict[int, ChangeView] = {}
+    for submission_id, version in versions:
+        row = rows.get(submission_id)
+        view = view_of(row, version, passages_of(located.get(submission_id, ()))) \
+            if row is not None else None
+        if view is not None:
+            views[submission_id] = view
+    return views
 
 
 def view_of(row: VersionComparison, version: int,
@@ -271,16 +289,7 @@ class ComparisonService(BaseService):
     async def of_versions(self, versions: Collection[tuple[int, int]]) -> dict[int, ChangeView]:
         """What changed in each of these (submission id, version) the caller may see."""
         rows = await comparisons.of_submissions(self.session, [sid for sid, _v in versions])
-        # One statement for every version's passages, however many versions there are.
-        located = await anchors.located_in_versions(self.session, list(rows))
-        views: dict[int, ChangeView] = {}
-        for submission_id, version in versions:
-            row = rows.get(submission_id)
-            view = view_of(row, version, passages_of(located.get(submission_id, ()))) \
-                if row is not None else None
-            if view is not None:
-                views[submission_id] = view
-        return views
+        return await views_of(self.session, rows, versions)
 
     async def view_for(self, submission_id: int, version: int) -> ChangeView | None:
         return (await self.of_versions([(submission_id, version)])).get(submission_id)

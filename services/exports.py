@@ -23,9 +23,8 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
 from sqlalchemy import Select, and_, inspect, select
 from sqlalchemy.orm import aliased
 
@@ -56,6 +55,11 @@ from storage.models import (
     VersionSimilarity,
 )
 from storage.repositories import audit, links, meetings, users
+
+if TYPE_CHECKING:
+    # openpyxl (with numpy, lxml and Pillow) is ~28 MiB of modules: imported by the export
+    # that writes a workbook, not by every replica at start (issue 33).
+    from openpyxl import Workbook
 
 BATCH = 2000
 # Any query of rows (SQLAlchemy 2.1 types a select by its columns).
@@ -194,6 +198,8 @@ class ExportService(BaseService):
         when it is opened) and the CSVs start with a byte order mark."""
         scope = self.scope_of(actor)
         tz = self.config.tz
+        from openpyxl import Workbook
+
         workbook = Workbook(write_only=True)
         counts: dict[str, int] = {}
         try:

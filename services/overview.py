@@ -11,7 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import urgency
 from services.base import BaseService, read_only
+from services.compare_jobs import ChangeView
+from services.compare_jobs import views_of as change_views_of
 from services.errors import NotAllowed, NotFound
+from services.shared_text import SharedView
+from services.shared_text import views_of as shared_views_of
 from services.team import DECIDERS, may_see, role_of, scope_of
 from services.urgency import Filter, Judged, Signals
 from services.vocabulary import TEAM_SIDE, Role, ThesisStatus
@@ -28,6 +32,15 @@ from storage.repositories import activity, checklist, reviews, team, theses, use
 from storage.repositories.theses import PendingRow, VersionRow
 
 QUEUE_PAGE = 5
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """Beside each version of a history (by submission id; absent: nothing to show)."""
+
+    comments: dict[int, int]
+    changes: dict[int, ChangeView]
+    shared: dict[int, SharedView]
 
 
 @dataclass(frozen=True)
@@ -193,6 +206,18 @@ class OverviewService(BaseService):
             submissions_this_week=await theses.count_submissions_since(self.session, week_ago),
             median_review_hours=statistics.median(durations) / 3600 if durations else None,
         )
+
+    @read_only
+    async def version_facts(self, rows: Sequence[VersionRow]) -> VersionFacts:
+        """What a history shows beside each version: its comment count, what changed since
+        the one before, text shared with other theses. One statement for the three (and one
+        more for the passages of anchored comments when a version has a comparison)."""
+        versions = [(row.submission.id, row.submission.version) for row in rows]
+        found = await theses.version_facts(self.session, [sid for sid, _v in versions])
+        return VersionFacts(
+            comments=found.comments,
+            changes=await change_views_of(self.session, found.comparisons, versions),
+            shared=shared_views_of(found.similarity, self.config.similarity_alert_percent))
 
     @read_only
     async def examiner_grade(self, thesis: Thesis | None) -> ExaminerGrade | None:

@@ -84,6 +84,12 @@ def nothing_shared(words: int) -> dict[str, Any]:
     return {"format": 1, "words": words, "shared": 0, "percent": 0.0, "sources": []}
 
 
+def views_of(rows: dict[int, VersionSimilarity], alert_percent: float
+             ) -> dict[int, SharedView]:
+    views = {sid: view_of(row, alert_percent) for sid, row in rows.items()}
+    return {sid: view for sid, view in views.items() if view is not None}
+
+
 def view_of(row: VersionSimilarity, alert_percent: float) -> SharedView | None:
     if row.percent is None or row.summary is None:
         return None
@@ -185,9 +191,7 @@ class SharedTextService(BaseService):
     @read_only
     async def of_versions(self, ids: Collection[int]) -> dict[int, SharedView]:
         rows = await similarity.of_submissions(self.session, ids)
-        alert = self.config.similarity_alert_percent
-        views = {sid: view_of(row, alert) for sid, row in rows.items()}
-        return {sid: view for sid, view in views.items() if view is not None}
+        return views_of(rows, self.config.similarity_alert_percent)
 
     async def view_for(self, submission_id: int) -> SharedView | None:
         return (await self.of_versions([submission_id])).get(submission_id)
