@@ -28,6 +28,7 @@ from storage.models import (
     AssessmentMark,
     AuditEntry,
     Declaration,
+    OutboxMessage,
     Submission,
     Thesis,
     User,
@@ -509,6 +510,7 @@ async def test_defence_minutes_release_reopen_and_retention(make_bot: BotFactory
     assert sorted(m.total for m in marks) == [76.7, 81.3]  # the numbers stay
     assert (await rows_of(harness, Assessment))[0].agreed_total == 79.2
     assert "Alice" not in json.dumps([e.details for e in await rows_of(harness, AuditEntry)])
+    assert "Alice" not in json.dumps([m.payload for m in await rows_of(harness, OutboxMessage)])
     assert await admin.say("/stats") == stats
     # A second run finds nothing more.
     assert await run_retention(harness.settings, dry_run=True, clock=clock,

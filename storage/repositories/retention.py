@@ -4,6 +4,7 @@ in every column that refers to it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -172,6 +173,10 @@ async def swap_user_id(session: AsyncSession, old: int, new: int, name: str,
                     {column.name: new}))
     await session.execute(update(UploadJob).where(UploadJob.chat_id == old).values(chat_id=new))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == old))
+    # Notifications to others that name them (a card, a confirmation), sent long ago: the
+    # name as the JSON column holds it, quoted (non-ASCII escaped as json.dumps does).
+    await session.execute(delete(OutboxMessage).where(
+        OutboxMessage.payload.cast(String).contains(json.dumps(person.full_name))))
     await session.execute(delete(ReviewCard).where(ReviewCard.chat_id == old))
     await session.execute(update(AuditEntry).where(AuditEntry.actor_id == old)
                           .values(actor_id=new))
@@ -183,14 +188,20 @@ async def swap_user_id(session: AsyncSession, old: int, new: int, name: str,
     await session.execute(delete(User).where(User.id == old))
 
 
-def _replaced(value: Any, old: int, new: int) -> Any:
+def _replaced(value: Any, old: int, new: int, person: bool = False) -> Any:
+    """``value`` with the person's id replaced where a key names a person (``…_id``,
+    ``…_ids``, ``students``, ``id``), never in a number that only equals it (a total)."""
     if isinstance(value, dict):
-        return {k: _replaced(v, old, new) for k, v in value.items()}
+        return {k: _replaced(v, old, new, _names_person(k)) for k, v in value.items()}
     if isinstance(value, list):
-        return [_replaced(v, old, new) for v in value]
-    if value == old and isinstance(value, int) and not isinstance(value, bool):
+        return [_replaced(v, old, new, person) for v in value]
+    if person and value == old and isinstance(value, int) and not isinstance(value, bool):
         return new
     return value
+
+
+def _names_person(key: str) -> bool:
+    return key == "id" or key.endswith(("_id", "_ids", "students", "_by"))
 
 
 async def thesis(session: AsyncSession, thesis_id: int) -> Thesis:

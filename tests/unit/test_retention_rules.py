@@ -40,3 +40,13 @@ def test_minutes_are_text_of_a_bounded_length() -> None:
         parse_minutes("   ")
     with pytest.raises(InvalidDefence):
         parse_minutes("x" * 3501)
+
+
+def test_the_audit_details_lose_the_id_where_it_names_the_person_only() -> None:
+    from storage.repositories.retention import _replaced
+
+    details = {"student_id": 201, "students": [201, 202], "total": 201,
+               "nested": {"marker_id": 201, "grade": 201}}
+    assert _replaced(details, 201, -5) == {"student_id": -5, "students": [-5, 202],
+                                           "total": 201,
+                                           "nested": {"marker_id": -5, "grade": 201}}
