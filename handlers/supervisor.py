@@ -171,12 +171,12 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
                           user: User, t: Texts) -> None:
     student, thesis, rows, decides = await services.overview.student_view(
         user, callback_data.student_id)
-    facts = await services.overview.version_facts(rows)
+    facts = await services.overview.version_facts(thesis, rows)
     notes = await services.threads.notes(user, student.id)
     await query.answer()
     if isinstance(query.message, Message):
         messages = views.history(t, thesis, rows,
-                                 await services.overview.examiner_grade(thesis), facts.comments,
+                                 facts.grade, facts.comments,
                                  notes_lines(t, notes), changes=facts.changes,
                                  shared=facts.shared)
         text, keyboard = messages[-1]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from services.access import revoked
-from services.base import BaseService, writes
+from services.base import BaseService, read_only, writes
 from services.defence import DefenceService, DefenceView
 from services.meetings import LENGTH, MeetingService, MeetingView
 from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
@@ -117,22 +117,23 @@ class CalendarService(BaseService):
         token = feed_token(self.config.link_key, user.id, row.nonce)
         return self._url(token)
 
+    @read_only
     async def feed(self, token: str) -> Feed | None:
         """The feed of whoever this token belongs to; None for an unknown or revoked one."""
-        try:
-            row = await links.calendar_by_hash(self.session, token_hash(token))
-            owner = await users.get(self.session, row.user_id) if row else None
-            # The chat's question: deactivated, or a former admin, and the feed is gone.
-            if owner is None or revoked(owner, self.config) is not None:
-                return None
-            calendar = await self._calendar(owner)
-        except BaseException:
-            await self.session.rollback()
-            raise
-        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
-        await self.session.commit()
+        calendar = await self._calendar_of(token)
+        if calendar is None:
+            return None
         body = calendar.to_ical()
         return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+
+    @read_only
+    async def _calendar_of(self, token: str) -> Calendar | None:
+        row = await links.calendar_by_hash(self.session, token_hash(token))
+        owner = await users.get(self.session, row.user_id) if row else None
+        # The chat's question: deactivated, or a former admin, and the feed is gone.
+        if owner is None or revoked(owner, self.config) is not None:
+            return None
+        return await self._calendar(owner)
 
     async def _calendar(self, owner: User) -> Calendar:
         from icalendar import Calendar

@@ -41,6 +41,7 @@ class VersionFacts:
     comments: dict[int, int]
     changes: dict[int, ChangeView]
     shared: dict[int, SharedView]
+    grade: ExaminerGrade | None  # the examiner's grade of the thesis, once shown to its team
 
 
 @dataclass(frozen=True)
@@ -208,16 +209,21 @@ class OverviewService(BaseService):
         )
 
     @read_only
-    async def version_facts(self, rows: Sequence[VersionRow]) -> VersionFacts:
-        """What a history shows beside each version: its comment count, what changed since
-        the one before, text shared with other theses. One statement for the three (and one
-        more for the passages of anchored comments when a version has a comparison)."""
+    async def version_facts(self, thesis: Thesis | None,
+                            rows: Sequence[VersionRow]) -> VersionFacts:
+        """What a history shows beside each version of ``thesis``: its comment count, what
+        changed since the one before, text shared with other theses; and the examiner's
+        grade. One statement for the four (and one more for the passages of anchored
+        comments when a version has a comparison)."""
         versions = [(row.submission.id, row.submission.version) for row in rows]
         found = await theses.version_facts(self.session, [sid for sid, _v in versions])
+        grade = found.grade if versions or thesis is None else \
+            await team.grade_for(self.session, thesis.id)
         return VersionFacts(
             comments=found.comments,
             changes=await change_views_of(self.session, found.comparisons, versions),
-            shared=shared_views_of(found.similarity, self.config.similarity_alert_percent))
+            shared=shared_views_of(found.similarity, self.config.similarity_alert_percent),
+            grade=grade)
 
     @read_only
     async def examiner_grade(self, thesis: Thesis | None) -> ExaminerGrade | None:

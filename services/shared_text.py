@@ -138,9 +138,10 @@ class SharedTextService(BaseService):
                                   supervisor=", ".join(names) or "—", text=text.content))
         return out
 
+    @writes
     async def record(self, submission_id: int, outcome: SharedOutcome) -> None:
-        """In the caller's transaction (services/comparisons.store): the version's place in
-        the index and its check."""
+        """Inside the comparison's ``@writes`` call (services/compare_jobs.store): the
+        version's place in the index and its check."""
         await similarity.replace_bands(self.session, submission_id, outcome.chunks)
         summary = outcome.summary
         await similarity.save(
@@ -149,10 +150,11 @@ class SharedTextService(BaseService):
             summary=summary, html_key=outcome.html_key, reason=outcome.reason,
             checked_at=self.clock.now())
 
+    @writes
     async def tell_examiners(self, student: User, thesis: Thesis) -> None:
         """The thesis is declared final: its examiners are told when its final version shares
-        more text with other theses than SIMILARITY_ALERT_PERCENT (in the caller's
-        transaction, with the move itself)."""
+        more text with other theses than SIMILARITY_ALERT_PERCENT (inside the move's
+        ``@writes`` call)."""
         found = await similarity.of_version(self.session, thesis.id, thesis.latest_version)
         if found is None:
             return
@@ -193,6 +195,7 @@ class SharedTextService(BaseService):
         rows = await similarity.of_submissions(self.session, ids)
         return views_of(rows, self.config.similarity_alert_percent)
 
+    @read_only
     async def view_for(self, submission_id: int) -> SharedView | None:
         return (await self.of_versions([submission_id])).get(submission_id)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from services.vocabulary import ThesisStatus
 from storage.models import (
+    ExaminerGrade,
     Milestone,
     Review,
     ReviewPromise,
@@ -248,30 +249,33 @@ _COMMENTS = (select(func.count()).select_from(ThreadMessage)
              .where(ThreadMessage.submission_id == Submission.id)
              .correlate(Submission).scalar_subquery())
 _VERSION_FACTS = (
-    select(Submission.id, _COMMENTS, VersionComparison, VersionSimilarity)
+    select(Submission.id, _COMMENTS, VersionComparison, VersionSimilarity, ExaminerGrade)
     .outerjoin(VersionComparison, VersionComparison.submission_id == Submission.id)
     .outerjoin(VersionSimilarity, VersionSimilarity.submission_id == Submission.id)
+    .outerjoin(ExaminerGrade, ExaminerGrade.thesis_id == Submission.thesis_id)
     .where(Submission.id.in_(bindparam("ids", expanding=True))))
 
 
-@dataclass(frozen=True)
+@dataclass
 class VersionFactRows:
     """Beside each version of a history: its comment count, comparison and shared-text check
-    (versions without any: absent from that map)."""
+    (versions without any: absent from that map); and the thesis's examiner's grade."""
 
     comments: dict[int, int]
     comparisons: dict[int, VersionComparison]
     similarity: dict[int, VersionSimilarity]
+    grade: ExaminerGrade | None = None
 
 
 async def version_facts(session: AsyncSession, ids: list[int]) -> VersionFactRows:
-    """What a history shows beside each of these versions, in one statement (it was three:
-    thread counts, comparisons, shared-text checks)."""
+    """What a history shows beside each of these versions (of one thesis), in one statement
+    (it was four: thread counts, comparisons, shared-text checks, the examiner's grade)."""
     facts = VersionFactRows({}, {}, {})
     if not ids:
         return facts
-    for submission_id, comments, comparison, checked in await session.execute(
+    for submission_id, comments, comparison, checked, grade in await session.execute(
             _VERSION_FACTS, {"ids": ids}):
+        facts.grade = grade
         if comments:
             facts.comments[submission_id] = int(comments)
         if comparison is not None:
