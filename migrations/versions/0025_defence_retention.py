@@ -3,7 +3,7 @@ assessment's written total (kept until the defence gives the Defence component) 
 state ``defence``; when retention anonymised a thesis.
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0026
 """
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0025'
-down_revision: str | Sequence[str] | None = '0021'
+down_revision: str | Sequence[str] | None = '0026'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

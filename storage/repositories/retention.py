@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Anchor,
+    Application,
     Assessment,
     AssessmentMark,
     AuditEntry,
@@ -70,6 +71,7 @@ async def file_keys(session: AsyncSession, thesis_id: int, student_id: int) -> l
             Assessment, Assessment.id == AssessmentMark.assessment_id)
         .where(Assessment.thesis_id == thesis_id),
         select(Assessment.protocol_key).where(Assessment.thesis_id == thesis_id),
+        select(Application.cv_key).where(Application.applicant_id == student_id),
     ]
     found: list[str] = []
     for query in queries:
@@ -178,6 +180,11 @@ async def swap_user_id(session: AsyncSession, old: int, new: int, name: str,
     await session.execute(delete(OutboxMessage).where(
         OutboxMessage.payload.cast(String).contains(json.dumps(person.full_name))))
     await session.execute(delete(ReviewCard).where(ReviewCard.chat_id == old))
+    # Their applications for topics (kept as numbers: who applied for what, the outcome).
+    await session.execute(update(Application).where(Application.applicant_id == old)
+                          .values(applicant_id=new, applicant_name=name,
+                                  applicant_username=None, motivation=REMOVED, cv_key=None,
+                                  cv_name=None, cv_telegram_file_id=None, reason=None))
     await session.execute(update(AuditEntry).where(AuditEntry.actor_id == old)
                           .values(actor_id=new))
     mentioned = await session.scalars(select(AuditEntry).where(
