@@ -10,7 +10,7 @@ Downgrade drops the foreign keys and the table; the owners' key columns are unto
 every key is kept. (On SQLite the batch copies run with foreign keys off: migrations/env.py.)
 
 Revision ID: 0023
-Revises: 0026
+Revises: 0025
 """
 
 from collections.abc import Sequence
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | Sequence[str] | None = "0026"
+down_revision: str | Sequence[str] | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
