@@ -8,9 +8,11 @@ is submitted."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from services.clock import ManualClock
@@ -29,6 +31,7 @@ from tests.conftest import BotFactory, Chat, Harness
 from tests.documents import pdf
 from tests.people import START, SUPERVISOR, seed
 from tests.support.conversation import decide, told
+from tests.test_calendar_exports import documents_after
 from tgemu import RecordedMessage
 
 
@@ -210,3 +213,24 @@ async def test_topic_to_first_version(make_bot: BotFactory) -> None:
     [(status_now, latest)] = await query(harness, select(Thesis.status, Thesis.latest_version)
                                          .where(Thesis.student_id == alice.id))
     assert (status_now, latest) == ("submitted", 1)
+
+    # Statistics: the admin's /stats and the export count topics, applications, the
+    # acceptance rate and the time to a decision per supervisor.
+    admin = harness.chat(1, "Ada", "Admin")
+    await admin.say("/start")
+    stats = await admin.say("/stats")
+    assert "Topics and applications" in stats
+    assert "Sam Supervisor: topics 2, 3 applications, accepted 1, acceptance rate 33.3 %" \
+        in stats
+    # Alice and Boris were decided the day they applied, Carl after 21 days: 7.0 on average.
+    assert "mean days to a decision: 7.0" in stats
+    await sam.say("/export")
+    before = sam.bot_count
+    await sam.click("📊 Students, theses, versions, meetings (CSV + XLSX)", expect=0)
+    docs = await documents_after(sam, before, 4)
+    workbook = next(harness.emu.file_bytes(d.document["file_id"]) for d in docs
+                    if d.document["file_name"] == "export.xlsx")
+    rows = list(load_workbook(io.BytesIO(workbook), read_only=True)["Topics"]
+                .iter_rows(values_only=True))
+    assert rows[0][:4] == ("supervisor", "topics", "applications", "accepted")
+    assert rows[1][:6] == ("Sam Supervisor", 2, 3, 1, 2, 33.3)
