@@ -257,7 +257,8 @@ class TopicService(BaseService):
     async def catalogue(self, page: int = 0, *, tag: str | None = None,
                         language: str | None = None, word: str | None = None,
                         size: int = PAGE_SIZE) -> CataloguePage:
-        word = " ".join(words(word).split())[:50] or None
+        # Searched as typed (the API's ``q``, the words after /topics), blanks collapsed.
+        word = " ".join((word or "").split())[:50] or None
         items, total = await topics.catalogue(self.session, tag=tag, language=language,
                                               word=word, offset=max(page, 0) * size,
                                               limit=size)
