@@ -361,8 +361,8 @@ class DocumentOut(Model):
 
 class TopicsQuery(Query):
     page: int = Field(default=0, ge=0, le=100_000)
-    tag: str | None = Field(default=None, max_length=24, pattern=r"^[\w+.-]+$",
-                            description="Only topics with this tag")
+    tag: str | None = Field(default=None, max_length=24,
+                            description="Only topics with this tag (none matches: no topics)")
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$",
                                  description="Only topics written in this language")
     q: str | None = Field(default=None, max_length=50,
