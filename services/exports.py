@@ -37,6 +37,7 @@ from services.base import BaseService, read_only, writes
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
 from services.team import scope_of, students_on_teams_of
+from services.topics import TopicService
 from services.vocabulary import Role, TeamRole
 from storage.files import FileStore, ObjectMissing
 from storage.models import (
@@ -79,6 +80,8 @@ STUDENT_COLUMNS = ("student_id", "student", "username", "supervisor", "registere
                    "active")
 THESIS_COLUMNS = ("student_id", "student", "title", "status", "versions", "examiner_grade",
                   "updated_at")
+TOPIC_COLUMNS = ("supervisor", "topics", "applications", "accepted", "declined",
+                 "acceptance_rate_percent", "mean_days_to_decision")
 TABLE_FILES = ("versions.csv", "meetings.csv", "assessments.csv", "export.xlsx")
 # OWASP's rule for CSV injection: a cell starting with one of these is read as a formula by
 # Excel, LibreOffice or Google Sheets; a leading apostrophe keeps it text.
@@ -317,9 +320,23 @@ class ExportService(BaseService):
                 count += 1
             counts["meetings"] = count
         counts["assessments"] = await self._assessments(scope, folder, workbook)
+        counts["topics"] = await self._topics(actor, workbook)
         await asyncio.to_thread(workbook.save, folder / "export.xlsx")
         await self._audit(actor, ExportKind.TABLE, scope, **counts)
         return [folder / name for name in TABLE_FILES]
+
+    async def _topics(self, actor: User, workbook: Workbook) -> int:
+        """The Topics sheet: per supervisor, topics, applications, acceptance rate and the
+        mean days from an application to its decision (services/topics.py)."""
+        sheet = workbook.create_sheet("Topics")
+        sheet.append(list(TOPIC_COLUMNS))
+        rows = await TopicService(self.session, self.deps).statistics(actor)
+        for row in rows:
+            sheet.append(safe_row([row.supervisor, row.topics, row.applications, row.accepted,
+                                   row.declined, row.acceptance_rate,
+                                   None if row.days_to_decision is None
+                                   else round(row.days_to_decision, 2)]))
+        return len(rows)
 
     async def _assessments(self, scope: int | None, folder: Path, workbook: Workbook) -> int:
         """Every component mark of every marker, the agreed total and grade (assessments.csv

@@ -266,7 +266,8 @@ async def test_exports_tables_zip_link_and_mydata(make_bot: BotFactory, db: str,
                                 ("Bob B", "1", "pending", "", "")]
     assert table[0]["submitted_at"] == "2030-02-18T11:00+01:00"
     workbook = load_workbook(io.BytesIO(by_name["export.xlsx"]), read_only=True)
-    assert workbook.sheetnames == ["Students", "Theses", "Versions", "Meetings", "Assessments"]
+    assert workbook.sheetnames == ["Students", "Theses", "Versions", "Meetings", "Assessments",
+                                   "Topics"]
     sheet = list(workbook["Versions"].iter_rows(values_only=True))
     header = list(sheet[0])
     got = [(r[header.index("student")], r[header.index("version")],
