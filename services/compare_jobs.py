@@ -193,6 +193,8 @@ class ComparisonService(BaseService):
         if found is None:
             return None
         submission, thesis, previous = found
+        if submission.file_key is None:  # removed by retention: nothing to compare
+            return None
         base_text = base_reason = None
         if previous is not None:
             stored = await comparisons.text_of(self.session, previous.id)

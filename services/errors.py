@@ -199,6 +199,13 @@ class FileGone(DomainError):
     code = "file_gone"
 
 
+class FileRemoved(DomainError):
+    """The file was deleted by retention (services/retention.py): its thesis was anonymised
+    RETENTION_YEARS after its grade was released, and its files went with it."""
+
+    code = "file_removed"
+
+
 class UploadStillArriving(DomainError):
     """A note came while the upload worker is still receiving the file (state kept)."""
 

@@ -218,7 +218,11 @@ async def stream_archive(files: FileStore, archive: Archive,
             if entry.data is None and entry.path is None:
                 # A stored object: its first chunk is read before its entry begins, so one
                 # that is gone is left out (and reported) instead of ending the archive.
-                assert entry.key is not None
+                if entry.key is None:  # a version's file deleted by retention
+                    missing.append(f"{entry.name} (removed by retention)")
+                    if on_progress is not None:
+                        await on_progress(done, total)
+                    continue
                 reader = aiter(files.read(entry.key))
                 try:
                     first = await anext(reader, b"")

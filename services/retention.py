@@ -4,15 +4,18 @@ What goes: the student's name, username and Telegram id (replaced by a pseudonym
 that is never a Telegram user's, in every row that refers to it), every comment, note,
 report, anchor, direct message and the defence's minutes (replaced by a fixed text),
 external committee members' names, and every stored file of the thesis (versions, feedback
-and report files, comparisons, the protocol). What stays, so that the statistics stay the
-same: the rows themselves (the student's role, the thesis, its title and status, each
-version's number, size, kind, time and SHA-256, every decision, the assessment's scheme,
-marks, totals and grade, the declaration's time and SHA-256, the defence's time and mark)
+and report files, comparisons, shared-text reports, the protocol, the student's CVs).
+What stays, so that the statistics stay the same: the rows themselves (the student's
+role, the thesis, its title and status, each version's number, size, kind, time and
+SHA-256 (its file key cleared), every decision, the assessment's scheme, marks, totals and
+grade, the declaration's time and SHA-256, the defence's time and mark)
 and the stored text of each version the shared-text check of later theses compares with.
 
 ``due`` lists the theses past the window (``python -m bot retention --dry-run``);
-``anonymise`` does one (the real run): its files first, then its rows in one transaction,
-so a failure part-way leaves the thesis listed for the next run. Each thesis is recorded in
+``anonymise`` does one (the real run): its files first, then its rows in one transaction
+(every column that held one of its files cleared, a version's ``file_key`` too, and the
+files' ``stored_files`` rows deleted), so a failure part-way leaves the thesis listed for
+the next run. Readers of a removed file answer ``FileRemoved``. Each thesis is recorded in
 the audit log (``retention.anonymise``), which is how a restored older backup is told what
 to remove again (docs/operations.md).
 """
@@ -25,7 +28,7 @@ from datetime import datetime
 from services.base import BaseService, read_only, writes
 from services.errors import NotFound
 from storage.files import FileStore
-from storage.repositories import audit, retention
+from storage.repositories import audit, retention, stored_files
 
 # A pseudonymous id: negative, so never a Telegram user's id (theirs are positive).
 PSEUDONYM_BASE = -(10**12)
@@ -89,6 +92,9 @@ class RetentionService(BaseService):
         await retention.scrub_thesis(self.session, item.thesis_id, item.student_id)
         await retention.swap_user_id(self.session, item.student_id, new_id,
                                      f"Anonymised student {item.thesis_id}", now)
+        # The objects are gone (delete_files): their rows go too, the owners' keys cleared
+        # above, so every stored_files row still names an object in the store.
+        await stored_files.retire(self.session, item.files)
         thesis = await retention.thesis(self.session, item.thesis_id)
         thesis.anonymised_at = now
         audit.record(self.session, actor_id=None, action="retention.anonymise",

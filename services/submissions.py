@@ -20,6 +20,7 @@ from services.errors import (
     DomainError,
     DuplicateSubmission,
     EmptyFile,
+    FileRemoved,
     FileTooLarge,
     InvalidTitle,
     NoProposalNeeded,
@@ -326,14 +327,18 @@ class SubmissionService(BaseService):
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
-        submission, _thesis, student, review = found
+        submission, thesis, student, review = found
         if not await may_see(self.session, actor, student):
             raise NotAllowed()
+        # Retention deleted the thesis's files and cleared the keys (the rows stay).
+        removed = FileRemoved() if thesis.anonymised_at is not None else NotFound()
         if not feedback:
+            if submission.file_key is None:
+                raise removed
             return StoredFile(submission.file_key, submission.file_name,
                               submission.telegram_file_id, submission.file_size)
         if review is None or review.feedback_file_key is None:
-            raise NotFound()
+            raise removed
         return StoredFile(review.feedback_file_key, review.feedback_file_name or "feedback",
                           review.feedback_telegram_file_id)
 

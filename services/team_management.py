@@ -12,6 +12,7 @@ from services.errors import (
     AlreadyMember,
     CannotRemoveSupervisor,
     ExaminerTaken,
+    FileRemoved,
     NotAllowed,
     NotFound,
     NoThesis,
@@ -169,12 +170,15 @@ class TeamService(BaseService):
     @read_only
     async def report_file(self, actor: User, grade_id: int) -> StoredFile:
         row = await team.get_grade(self.session, grade_id)
-        if row is None or row.report_file_key is None:
+        if row is None:
             raise NotFound()
         thesis = await self.session.get(Thesis, row.thesis_id)
         student = await users.get(self.session, thesis.student_id) if thesis else None
         if student is None or not await may_see(self.session, actor, student):
             raise NotAllowed()
+        if row.report_file_key is None:
+            # Retention deleted the thesis's files and cleared the key (the row stays).
+            raise FileRemoved() if thesis and thesis.anonymised_at else NotFound()
         return StoredFile(row.report_file_key, row.report_file_name or "report",
                           row.report_telegram_file_id)
 

@@ -248,7 +248,8 @@ class Submission(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     thesis_id: Mapped[int] = mapped_column(ForeignKey("theses.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
-    file_key: Mapped[str] = mapped_column(String(512), _file_ref(), index=True)
+    # None once retention deleted the file (services/retention.py; thesis.anonymised_at).
+    file_key: Mapped[str | None] = mapped_column(String(512), _file_ref(), index=True)
     file_name: Mapped[str] = mapped_column(String(256))
     file_kind: Mapped[str] = mapped_column(String(8))
     file_size: Mapped[int] = mapped_column(BigInteger)

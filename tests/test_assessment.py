@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from bot.deps import create_file_store
 from bot.ops.retention import run_retention
+from handlers.callbacks import FileCb
 from services.clock import ManualClock
 from storage.db import create_engine, create_session_factory
 from storage.models import (
@@ -29,10 +30,12 @@ from storage.models import (
     AuditEntry,
     Declaration,
     OutboxMessage,
+    StoredFile,
     Submission,
     Thesis,
     User,
 )
+from storage.repositories.stored_files import owner_columns
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import START
@@ -45,7 +48,7 @@ from tests.support.conversation import (
     thesis_status,
     told,
 )
-from tests.test_calendar_exports import get, url_in
+from tests.test_calendar_exports import documents_after, get, url_in
 from tests.test_lifecycle import student_view
 from tests.test_team import invite, team_view
 from tgemu import RecordedMessage
@@ -492,13 +495,45 @@ async def test_defence_minutes_release_reopen_and_retention(make_bot: BotFactory
     store = create_file_store(harness.settings)
     try:
         assert await store.exists(version.file_key)
-        assert version.file_key in item.files and len(item.files) >= 2  # the protocol too
+        # The protocol too, and the one the second Release replaced (it names the student).
+        assert version.file_key in item.files and len(item.files) == 3
         out = io.StringIO()
         await run_retention(harness.settings, dry_run=False, clock=clock, out=out)
         assert "done: thesis" in out.getvalue()
         assert not await store.exists(version.file_key)
+        # One record of the files: every stored_files row left names an object in the
+        # store, none names a deleted one, and no column that held a file still names one.
+        kept = [f.key for f in await rows_of(harness, StoredFile)]
+        assert kept == []  # every file was this thesis's
+        assert not set(kept) & set(item.files)
+        assert not [key for key in item.files if await store.exists(key)]
+        assert all([await store.exists(key) for key in kept]), kept
+        engine = create_engine(harness.settings.effective_database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                for column in owner_columns():
+                    named = (await session.scalars(
+                        select(column).where(column.in_(item.files)))).all()
+                    assert not named, (column, named)
+        finally:
+            await engine.dispose()
     finally:
         await store.close()
+    [version] = await rows_of(harness, Submission)
+    assert version.file_key is None and version.file_size > 0 and version.sha256  # row kept
+    # Readers of a removed file answer politely: the version's file from the team view...
+    answered = len(harness.emu.callback_answers)
+    await harness.emu.click(sam.id, view.message_id, FileCb(submission_id=version.id).pack())
+    await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) > answered)
+    assert "removed by retention" in harness.emu.callback_answers[-1][1]
+    # ...and the latest-versions ZIP says it left the file out and why.
+    await admin.say("/export")
+    before = admin.bot_count
+    await admin.click("🗂 Latest versions (ZIP)", expect=0)
+    [zdoc] = await documents_after(admin, before, 1)
+    archive = zipfile.ZipFile(io.BytesIO(harness.emu.file_bytes(zdoc.document["file_id"])))
+    assert archive.namelist() == ["MISSING.txt"]
+    assert "(removed by retention)" in archive.read("MISSING.txt").decode()
     people = {u.id: u for u in await rows_of(harness, User)}
     assert 201 not in people
     [anonymous] = [u for u in people.values() if u.id < 0]

@@ -21,3 +21,4 @@ help-member =
     /language — the bot's language
     /cancel — leave the current step
 error-file_gone = The file you sent earlier in this step is no longer here (the step waited too long). Nothing was recorded: please send the file again.
+error-file_removed = This file was removed by retention: the files of a thesis are deleted some years after its grade is released. The record of the version stays.

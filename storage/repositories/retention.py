@@ -35,6 +35,7 @@ from storage.models import (
     UploadJob,
     User,
     VersionComparison,
+    VersionSimilarity,
 )
 
 
@@ -57,8 +58,10 @@ async def submissions(session: AsyncSession, thesis_id: int) -> Sequence[Submiss
 
 async def file_keys(session: AsyncSession, thesis_id: int, student_id: int) -> list[str]:
     """Every stored object of the thesis: versions, feedback files, comments' files,
-    comparisons, the markers' and examiner's report files, the protocol; and the files the
-    student sent or got in direct messages (Telegram's, not stored: none)."""
+    comparisons, shared-text reports, the markers' and examiner's report files, the
+    protocol, the student's CVs; and the files the student sent or got in direct messages
+    (Telegram's, not stored: none). ``scrub_thesis`` and ``swap_user_id`` clear every one of
+    these columns, so that the rows of ``stored_files`` can go with the objects."""
     versions = select(Submission.id).where(Submission.thesis_id == thesis_id)
     queries: list[Any] = [
         select(Submission.file_key).where(Submission.thesis_id == thesis_id),
@@ -66,6 +69,7 @@ async def file_keys(session: AsyncSession, thesis_id: int, student_id: int) -> l
         select(ReviewVote.feedback_file_key).where(ReviewVote.submission_id.in_(versions)),
         select(ThreadMessage.file_key).where(ThreadMessage.submission_id.in_(versions)),
         select(VersionComparison.html_key).where(VersionComparison.submission_id.in_(versions)),
+        select(VersionSimilarity.html_key).where(VersionSimilarity.submission_id.in_(versions)),
         select(ExaminerGrade.report_file_key).where(ExaminerGrade.thesis_id == thesis_id),
         select(AssessmentMark.report_file_key).join(
             Assessment, Assessment.id == AssessmentMark.assessment_id)
@@ -76,6 +80,16 @@ async def file_keys(session: AsyncSession, thesis_id: int, student_id: int) -> l
     found: list[str] = []
     for query in queries:
         found += [k for k in (await session.scalars(query)).all() if k and k not in found]
+    # Protocols a later Release replaced (services/assessment.py keeps them, unreferenced,
+    # and names them in the audit log): they name the student too.
+    replaced = await session.scalars(select(AuditEntry.details).where(
+        AuditEntry.action == "assessment.protocol", AuditEntry.object_type == "assessment",
+        AuditEntry.object_id.in_(select(Assessment.id.cast(String))
+                                 .where(Assessment.thesis_id == thesis_id))))
+    for details in replaced.all():
+        old = details.get("replaced") if isinstance(details, dict) else None
+        if isinstance(old, str) and old not in found:
+            found.append(old)
     return found
 
 
@@ -112,7 +126,8 @@ REMOVED = "[removed by retention]"
 
 async def scrub_thesis(session: AsyncSession, thesis_id: int, student_id: int) -> None:
     """Comments, notes, reports and minutes replaced; file references cleared (the objects
-    are deleted by the caller); every number (marks, totals, sizes, SHA-256) kept."""
+    are deleted by the caller, their ``stored_files`` rows by ``stored_files.retire``);
+    every number (marks, totals, sizes, SHA-256) kept."""
     versions = select(Submission.id).where(Submission.thesis_id == thesis_id)
     await session.execute(update(ThreadMessage).where(ThreadMessage.submission_id.in_(versions))
                           .values(body=REMOVED, file_key=None, file_name=None,
@@ -121,12 +136,16 @@ async def scrub_thesis(session: AsyncSession, thesis_id: int, student_id: int) -
         await session.execute(update(model).where(model.submission_id.in_(versions))
                               .values(comment=None, feedback_file_key=None,
                                       feedback_file_name=None, feedback_telegram_file_id=None))
+    # The version row stays (number, size, SHA-256, time); its file does not.
     await session.execute(update(Submission).where(Submission.thesis_id == thesis_id)
-                          .values(note=None, telegram_file_id=None))
+                          .values(note=None, telegram_file_id=None, file_key=None))
     await session.execute(update(Anchor).where(Anchor.submission_id.in_(versions))
                           .values(quote=REMOVED, comment=REMOVED))
     await session.execute(update(VersionComparison)
                           .where(VersionComparison.submission_id.in_(versions))
+                          .values(html_key=None))
+    await session.execute(update(VersionSimilarity)
+                          .where(VersionSimilarity.submission_id.in_(versions))
                           .values(html_key=None))
     await session.execute(update(SupervisorNote).where(SupervisorNote.student_id == student_id)
                           .values(body=REMOVED))

@@ -108,6 +108,14 @@ async def drop(session: AsyncSession, key: str) -> None:
     await session.execute(delete(StoredFile).where(StoredFile.key == key, ~_referenced()))
 
 
+async def retire(session: AsyncSession, keys: Collection[str]) -> None:
+    """Delete the rows of objects retention deleted (services/retention.py). The caller has
+    cleared every owner column first: a row still referring to one makes the foreign key
+    refuse, and the whole transaction with it."""
+    if keys:
+        await session.execute(delete(StoredFile).where(StoredFile.key.in_(list(keys))))
+
+
 async def staged_before(session: AsyncSession, cutoff: datetime,
                         limit: int = 500) -> Sequence[str]:
     """Staged rows older than ``cutoff`` that nothing refers to (the sweeper's candidates

@@ -25,11 +25,11 @@ RELAY_CHUNK = 256 * 1024
 # libpq variables inherited from the environment that could redirect the tools elsewhere.
 PG_VARIABLES = ("PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD",
                 "PGSERVICE", "PGSSLMODE", "PGOPTIONS")
-# The object keys rows refer to: a backup copies these and nothing else (staged uploads that
-# never became a version or a feedback file are not worth keeping). A version's detailed
-# comparison is kept too: it is made once, from files that may be gone by then.
-REFERENCED = {"submissions": "file_key", "reviews": "feedback_file_key",
-              "version_comparisons": "html_key"}
+# The object keys rows refer to, read from their one record (``stored_files``, whose rows
+# every file-holding column is a foreign key to): a backup copies the attached objects and
+# nothing else (staged uploads that never became a version, a feedback file, an attachment,
+# a report... are not worth keeping; what retention deleted has no row any more).
+REFERENCED = "SELECT key FROM stored_files WHERE state = 'attached'"
 
 # Runs in the restore's transaction, before the pg_restore script: objects that the backup
 # does not know (say, tables added by a later migration) must not survive the restore.
@@ -144,9 +144,7 @@ async def _pg_counts(conn: Any) -> tuple[dict[str, int], str | None]:
 
 
 def _referenced_sql(tables: dict[str, int]) -> str | None:
-    parts = [f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
-             for table, column in REFERENCED.items() if table in tables]
-    return " UNION ".join(parts) or None
+    return REFERENCED if "stored_files" in tables else None
 
 
 async def database_counts(url: str) -> dict[str, int]:
