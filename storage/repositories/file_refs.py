@@ -12,7 +12,6 @@ from storage.models import (
     AssessmentMark,
     ExaminerGrade,
     Review,
-    ReviewVote,
     Submission,
     ThreadMessage,
     VersionComparison,
@@ -21,7 +20,7 @@ from storage.models import (
 
 async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[str]:
     """The keys among ``keys`` that a version (submissions.file_key), a review's feedback
-    file (reviews.feedback_file_key, review_votes.feedback_file_key), an examiner's report
+    file (reviews.feedback_file_key), an examiner's report
     (examiner_grades.report_file_key), a thread comment's attachment
     (thread_messages.file_key) or a version's detailed comparison
     (version_comparisons.html_key), a marker's report (assessment_marks.report_file_key)
@@ -32,7 +31,6 @@ async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[s
     query: CompoundSelect[str | None] = union(
         select(Submission.file_key).where(Submission.file_key.in_(wanted)),
         select(Review.feedback_file_key).where(Review.feedback_file_key.in_(wanted)),
-        select(ReviewVote.feedback_file_key).where(ReviewVote.feedback_file_key.in_(wanted)),
         select(ExaminerGrade.report_file_key).where(ExaminerGrade.report_file_key.in_(wanted)),
         select(ThreadMessage.file_key).where(ThreadMessage.file_key.in_(wanted)),
         select(VersionComparison.html_key).where(VersionComparison.html_key.in_(wanted)),
