@@ -164,6 +164,10 @@ async def test_all_rule_waits_for_every_approval(harness: Harness) -> None:
     assert "approved" in notice and "Fine by me" in notice and "90" in notice
     assert await thesis_status(harness, alice.id) == "approved"
     assert await decisions(harness) == (2, 1)
+    # Sam's approval decided it; what it says comes from both approvals: Olga's comment,
+    # Sam's grade (written once, in their own rows).
+    history = "\n".join(m.content for m in await alice.send("/history", expect=1))
+    assert "Fine by me" in history and "90" in history
     await harness.emu.wait_until(lambda: "approved" in harness.emu.message(
         olga.id, olga_card.message_id).content.lower())
 
