@@ -12,6 +12,7 @@ from storage.repositories.reviews import outcome_of
 
 # The version still waits: the thesis's latest, the thesis submitted, no decision yet.
 _WAITING = and_(Submission.version == Thesis.latest_version,
+                Submission.kind == Thesis.stage,
                 Thesis.status == ThesisStatus.SUBMITTED.value)
 
 

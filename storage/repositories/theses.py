@@ -43,7 +43,8 @@ class PendingRow:
 
 
 # Joins a thesis to its latest version.
-_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version)
+_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version) \
+    & (Submission.kind == Thesis.stage)
 
 # The statements of the busiest views are built once, with bound parameters: building a
 # statement and computing its cache key cost more CPU than PostgreSQL spends running it.
@@ -81,7 +82,8 @@ _WITH_VERSIONS = (
                             or_(Review.outcome_at.is_not(None), Review.decision == "approved")))
     .outerjoin(_DECIDER, _DECIDER.id == Review.reviewer_id)
     .where(Thesis.student_id == bindparam("student_id"))
-    .order_by(Submission.version, Review.created_at, Review.id)
+    # The proposal's versions first ("proposal" < "thesis"), then the thesis's.
+    .order_by(Submission.kind, Submission.version, Review.created_at, Review.id)
 )
 _WITH_OWNER = (
     select(Submission, Thesis, User, Review)
