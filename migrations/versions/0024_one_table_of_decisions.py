@@ -15,7 +15,7 @@ its outcome time, an approval with the approvers' comments under their names and
 grade given, as the service wrote it.
 
 Revision ID: 0024
-Revises: 0026
+Revises: 0025
 """
 
 from collections.abc import Iterator, Sequence
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024"
-down_revision: str | Sequence[str] | None = "0026"
+down_revision: str | Sequence[str] | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
