@@ -15,18 +15,17 @@ its outcome time, an approval with the approvers' comments under their names and
 grade given, as the service wrote it.
 
 Revision ID: 0024
-Revises: 0025
+Revises: 0023
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0024"
-down_revision: str | Sequence[str] | None = "0025"
+down_revision: str | Sequence[str] | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -34,23 +33,6 @@ DECISIONS = "decision IN ('approved', 'changes_requested', 'rejected')"
 GRADES = "grade IS NULL OR (grade >= 0 AND grade <= 100)"
 COMMENT_MAX = 4000
 FEEDBACK = ("feedback_file_key", "feedback_file_name", "feedback_telegram_file_id")
-
-
-@contextmanager
-def _no_cascades() -> Iterator[None]:
-    """SQLite rebuilds ``reviews`` to change its keys (copy, drop, rename): with foreign key
-    actions on, dropping the old table would delete the requested changes that refer to it.
-    They are off meanwhile (a PRAGMA that only takes effect outside a transaction)."""
-    if op.get_bind().dialect.name != "sqlite":
-        yield
-        return
-    with op.get_context().autocommit_block():
-        op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        yield
-    finally:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=ON")
 
 
 def _votes_table() -> None:
@@ -78,6 +60,9 @@ def _votes_table() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_votes")),
         sa.UniqueConstraint("submission_id", "member_id",
                             name="uq_review_votes_submission_member"),
+        # A feedback file is a stored file (0023).
+        sa.ForeignKeyConstraint(["feedback_file_key"], ["stored_files.key"],
+                                name=op.f("fk_review_votes_feedback_file_key_stored_files")),
     )
     op.create_index(op.f("ix_review_votes_member_id"), "review_votes", ["member_id"])
     op.create_index(op.f("ix_review_votes_feedback_file_key"), "review_votes",
@@ -85,11 +70,8 @@ def _votes_table() -> None:
 
 
 def upgrade() -> None:
-    with _no_cascades():
-        _upgrade()
-
-
-def _upgrade() -> None:
+    # On SQLite the rebuild of ``reviews`` runs with foreign keys off (migrations/env.py):
+    # dropping the old copy must not delete the requested changes that refer to it.
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.add_column(sa.Column("outcome_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.drop_constraint(op.f("uq_reviews_submission_id"), type_="unique")
@@ -152,11 +134,6 @@ def _said(approvals: list[dict[str, Any]]) -> tuple[str | None, int | None]:
 
 
 def downgrade() -> None:
-    with _no_cascades():
-        _downgrade()
-
-
-def _downgrade() -> None:
     _votes_table()
     conn = op.get_bind()
     rows = conn.execute(sa.text(
