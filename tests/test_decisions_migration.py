@@ -83,16 +83,19 @@ SEED: list[tuple[str, dict[str, Any]]] = [
     ("INSERT INTO theses (id, student_id, title, status, approval_rule, latest_version,"
      " created_at, updated_at) VALUES (1, 3, 'Graphs', 'submitted', 'all', 3, :t, :t)",
      {"t": T0}),
+    # Every file is a stored file (migration 0023).
+    ("INSERT INTO stored_files (key, name, kind, state, created_at) VALUES"
+     " ('theses/v1.bin', 'v1.pdf', 'version', 'attached', :t),"
+     " ('theses/v2.bin', 'v2.pdf', 'version', 'attached', :t),"
+     " ('theses/v3.bin', 'v3.pdf', 'version', 'attached', :t),"
+     " ('theses/feedback/f1.bin', 'f1.docx', 'feedback', 'attached', :t),"
+     " ('theses/feedback/f2.bin', 'f2.docx', 'feedback', 'attached', :t)", {"t": T0}),
     ("INSERT INTO submissions (id, thesis_id, version, file_key, file_name, file_kind,"
      " file_size, sha256, submitted_at) VALUES"
      " (11, 1, 1, 'theses/v1.bin', 'v1.pdf', 'pdf', 10, :sha, :t),"
      " (12, 1, 2, 'theses/v2.bin', 'v2.pdf', 'pdf', 10, :sha, :t),"
      " (13, 1, 3, 'theses/v3.bin', 'v3.pdf', 'pdf', 10, :sha, :t)",
      {"sha": "0" * 64, "t": T0}),
-    # The feedback files are stored files (migration 0023).
-    ("INSERT INTO stored_files (key, name, kind, state, created_at) VALUES"
-     " ('theses/feedback/f1.bin', 'f1.docx', 'feedback', 'attached', :t),"
-     " ('theses/feedback/f2.bin', 'f2.docx', 'feedback', 'attached', :t)", {"t": T0}),
     # v1: Sam alone (the rule was 'any'), with a feedback file and a requested change.
     ("INSERT INTO reviews (id, submission_id, reviewer_id, decision, comment,"
      " feedback_file_key, feedback_file_name, grade, created_at) VALUES"
