@@ -15,7 +15,19 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from api import auth, calendar, desk, downloads, me, queue, stats, students, thesis, versions
+from api import (
+    auth,
+    calendar,
+    desk,
+    downloads,
+    me,
+    queue,
+    roster,
+    stats,
+    students,
+    thesis,
+    versions,
+)
 from api.openapi import openapi_route
 from api.ratelimit import LoginRateLimit
 from api.routing import API_CONFIG, API_DEPS, ApiConfig, ApiDeps, Endpoint, handler, json_errors
@@ -23,7 +35,7 @@ from api.webapp import WebAppFiles, redirect_to_app, security_headers
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *me.ENDPOINTS, *thesis.ENDPOINTS, *students.ENDPOINTS, *queue.ENDPOINTS, *stats.ENDPOINTS,
-    *versions.ENDPOINTS, *desk.ENDPOINTS,
+    *versions.ENDPOINTS, *desk.ENDPOINTS, *roster.ENDPOINTS,
 )
 # Served whether or not the Mini App is on: the secret is the token in the path.
 LINKS: tuple[Endpoint, ...] = (*calendar.ENDPOINTS, *downloads.ENDPOINTS)

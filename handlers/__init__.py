@@ -25,6 +25,7 @@ def get_routers() -> list[Router]:
         receipts,
         rename,
         review,
+        roster,
         start,
         student,
         submit,
@@ -50,6 +51,6 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, assessment, submit, invites,
-        deadlines, meetings, receipts, exports, admin, files, threads, messaging, promises,
+        roster, deadlines, meetings, receipts, exports, admin, files, threads, messaging, promises,
         language, rename, questions, fallback)))
     return [chats.create_router(), private]

@@ -14,8 +14,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
 from handlers.filters import Magic
+from handlers.roster import send_first_run
 from services.context import Services
 from services.registration import Outcome, Person, StartResult
+from services.vocabulary import Role
 from storage.models import User
 from telegram.menu import set_menu
 from telegram.texts import Texts, language_of
@@ -107,6 +109,9 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     if result.outcome is Outcome.REGISTERED:
         await message.answer(t(f"start.registered.{user.role}", name=user.full_name,
                                supervisor=supervisor))
+        if user.role == Role.ADMIN.value:
+            # A configured admin's first /start: the steps of a roll-out, ticked as done.
+            await send_first_run(message, services, user, t)
     else:
         text = t("start.already", role=t(f"role.{user.role}"), name=user.full_name,
                  supervisor_line=t.raw("start.already.supervisor_line", supervisor=supervisor)

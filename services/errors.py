@@ -278,3 +278,9 @@ class InvalidAnchor(DomainError):
     """A comment on a passage with no text and no region, or a region off the page."""
 
     code = "invalid_anchor"
+
+
+class RosterUnreadable(DomainError):
+    """A roster that is neither a CSV nor an XLSX with name, role and e-mail columns."""
+
+    code = "roster_unreadable"

@@ -25,6 +25,7 @@ from services.deadlines import MilestoneStatus
 from services.meetings import OFFSETS as MEETING_OFFSETS
 from services.messaging import ADMIN_AUDIENCES, SUPERVISOR_AUDIENCES, Audience
 from services.reminders import OFFSETS
+from services.roster import Reason as RosterReason
 from services.urgency import Filter
 from services.vocabulary import (
     ApprovalRule,
@@ -120,6 +121,8 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "protocol.pdf.how.{}": lambda: ["computed", "proposal", "third"],
     "desk.passages.{}": lambda: [s.value for s in PassageState],
     "desk.passage.{}": lambda: [s.value for s in PassageState],
+    "roster.reason.{}": lambda: [r.value for r in RosterReason],
+    "firstrun.{}": lambda: ["scheme", "statement", "roster", "links", "test_student"],
 }
 
 
