@@ -224,17 +224,22 @@ def first_run_answer(t: Texts, steps: FirstRun) -> tuple[str, InlineKeyboardMark
 
 
 async def send_first_run(message: Message, services: Services, user: User, t: Texts) -> None:
-    """Offered on a configured admin's first /start."""
+    """A configured admin's first /start: the welcome, and the checklist under it."""
     text, buttons = first_run_answer(t, await services.roster.first_run(user))
-    await message.answer(text, reply_markup=buttons)
+    welcome = t(f"start.registered.{user.role}", name=user.full_name, supervisor=None)
+    await message.answer(f"{welcome}\n\n{text}", reply_markup=buttons)
 
 
 async def checklist_pressed(query: CallbackQuery, services: Services, user: User,
                             t: Texts) -> None:
     text, buttons = first_run_answer(t, await services.roster.first_run(user))
     await query.answer()
-    if isinstance(query.message, Message) and query.message.text != text:
-        await query.message.edit_text(text, reply_markup=buttons)
+    if isinstance(query.message, Message):
+        # The welcome stays above the checklist.
+        welcome = t(f"start.registered.{user.role}", name=user.full_name, supervisor=None)
+        new = f"{welcome}\n\n{text}"
+        if new != query.message.html_text:
+            await query.message.edit_text(new, reply_markup=buttons)
 
 
 def create_router() -> Router:

@@ -106,12 +106,13 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     if registered_now:
         # An admin from ADMIN_IDS, registered by this very update before it got here.
         result = StartResult(Outcome.REGISTERED, user)
-    if result.outcome is Outcome.REGISTERED:
+    if result.outcome is Outcome.REGISTERED and user.role == Role.ADMIN.value:
+        # A configured admin's first /start: the welcome with the steps of a roll-out,
+        # ticked as they are done (one message, its Refresh button ticks them).
+        await send_first_run(message, services, user, t)
+    elif result.outcome is Outcome.REGISTERED:
         await message.answer(t(f"start.registered.{user.role}", name=user.full_name,
                                supervisor=supervisor))
-        if user.role == Role.ADMIN.value:
-            # A configured admin's first /start: the steps of a roll-out, ticked as done.
-            await send_first_run(message, services, user, t)
     else:
         text = t("start.already", role=t(f"role.{user.role}"), name=user.full_name,
                  supervisor_line=t.raw("start.already.supervisor_line", supervisor=supervisor)
