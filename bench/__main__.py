@@ -103,6 +103,8 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
                         lambda: phases.comparisons_in_background(env, cfg, mix_url, log))
         await phase("similarity", "10. shared text",
                     lambda: phases.similarity(env, cfg, mix_url, log))
+        await phase("roster", "11. roster import",
+                    lambda: phases.roster_import(env, cfg, log))
     finally:
         if env is not None:
             for child in list(env.children):
