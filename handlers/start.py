@@ -111,8 +111,10 @@ async def start(message: Message, command: CommandObject, services: Services, t:
         # ticked as they are done (one message, its Refresh button ticks them).
         await send_first_run(message, services, user, t)
     elif result.outcome is Outcome.REGISTERED:
-        await message.answer(t(f"start.registered.{user.role}", name=user.full_name,
-                               supervisor=supervisor))
+        # A student of a roster whose supervisor has not joined yet has none for now.
+        key = "start.registered.no_supervisor" if user.role == Role.STUDENT.value \
+            and supervisor is None else f"start.registered.{user.role}"
+        await message.answer(t(key, name=user.full_name, supervisor=supervisor))
     else:
         text = t("start.already", role=t(f"role.{user.role}"), name=user.full_name,
                  supervisor_line=t.raw("start.already.supervisor_line", supervisor=supervisor)

@@ -171,6 +171,11 @@ async def test_a_department_rolls_out_through_its_roster(make_bot: BotFactory) -
         f"/start {invite_code(link_of[student_email(7)])}")
     sup8 = harness.chat(5008, "Eight", "Sup")
     await sup8.say(f"/start {invite_code(link_of[sup_email(8)])}")
+    # A student who joins before their supervisor gets them when the supervisor joins.
+    early = harness.chat(6014, "Early", "Bird")
+    assert "Student 014" in await early.say(f"/start {invite_code(link_of[student_email(14)])}")
+    sup14 = harness.chat(5014, "Four", "Teen")
+    await sup14.say(f"/start {invite_code(link_of[sup_email(14)])}")
     engine = create_engine(harness.settings.effective_database_url)
     async with engine.connect() as conn:
         team = {(r.user_id, r.role) for r in (await conn.execute(select(ThesisMember).where(
@@ -178,8 +183,11 @@ async def test_a_department_rolls_out_through_its_roster(make_bot: BotFactory) -
         title = (await conn.execute(select(Thesis.title).where(
             Thesis.student_id == 6007))).scalar_one()
         user = (await conn.execute(select(User).where(User.id == 6007))).one()
+        early_team = {(r.user_id, r.role) for r in (await conn.execute(
+            select(ThesisMember).where(ThesisMember.student_id == 6014))).all()}
     await engine.dispose()
     assert team == {(5007, "supervisor"), (5008, "co_supervisor")}
+    assert early_team == {(5014, "supervisor")}
     assert title == "Thesis number 7"
     assert (user.role, user.full_name, user.language) == ("student", "Student 007", "ru")
     # The title is set: /submit asks for the file straight away, not for a title.
@@ -188,11 +196,12 @@ async def test_a_department_rolls_out_through_its_roster(make_bot: BotFactory) -
     await student.say("/cancel")
 
     view = (await admin.send("/roster"))[-1]
-    assert view.content.startswith("Roster: 3 joined, 317 not yet joined.")
+    assert view.content.startswith("Roster: 5 joined, 315 not yet joined.")
     # Remind: a new link for the first pending person; the old one no longer works.
     first_name, first_email = sorted(
         (n, e) for n, e, _l in rows[1:]
-        if e not in (sup_email(7), sup_email(8), student_email(7)))[0]
+        if e not in (sup_email(7), sup_email(8), sup_email(14), student_email(7),
+                     student_email(14)))[0]
     remind = next(b for b in view.button_texts() if b.startswith("Remind "))
     [reminded] = await admin.click(remind, view.message_id)
     assert reminded.photo and first_email in reminded.content
@@ -283,3 +292,66 @@ async def test_an_unreadable_roster_and_a_non_admin_are_refused(db: str, tmp_pat
                 raise AssertionError(f"{data!r} was read as a roster")
     finally:
         await engine.dispose()
+
+
+def as_xlsx(data: bytes) -> bytes:
+    """The same roster saved as an XLSX workbook."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in csv.reader(io.StringIO(data.decode())):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def test_the_mini_app_uploads_a_roster(make_bot: BotFactory, db: str, bucket: str,
+                                             s3_endpoint: str) -> None:
+    import aiohttp
+
+    from api.models import RosterPreviewOut
+    from tests.support.webapp import (
+        ADMIN,
+        SAM,
+        register,
+        seed_university,
+        token_for,
+        webapp_settings,
+    )
+
+    await seed_university(db, bucket, s3_endpoint)
+    harness = await make_bot(admin_ids=[ADMIN], **webapp_settings())
+    register(harness.emu)
+    roster = department()
+    async with aiohttp.ClientSession() as http:
+        admin = await token_for(http, harness.http, harness.emu, ADMIN)
+
+        async def post(path: str, body: bytes, token: str) -> tuple[int, Any]:
+            async with http.post(f"{harness.http}/api/roster/{path}", data=body,
+                                 headers={"Authorization": f"Bearer {token}"}) as response:
+                return response.status, await response.json()
+
+        # An XLSX and a CSV of the same roster preview alike; nothing is written.
+        for body in (as_xlsx(roster.csv()), roster.csv()):
+            status, found = await post("preview", body, admin)
+            preview = RosterPreviewOut.model_validate(found)
+            assert status == 200 and not preview.imported
+            assert (preview.supervisors, preview.students, preview.updated) == (20, 300, 0)
+            assert [(p.row, p.reason) for p in preview.problems] == roster.problems
+        status, found = await post("import", roster.csv(), admin)
+        assert status == 200 and found["imported"] and found["students"] == 300
+        status, found = await post("import", as_xlsx(roster.csv()), admin)
+        assert status == 200 and (found["supervisors"], found["students"],
+                                  found["updated"], found["unchanged"]) == (0, 0, 0, 320)
+        status, found = await post("preview", b"not a roster at all", admin)
+        assert (status, found["error"]["code"]) == (400, "roster_unreadable")
+        supervisor = await token_for(http, harness.http, harness.emu, SAM)
+        status, found = await post("import", roster.csv(), supervisor)
+        assert status == 403
+        async with http.get(f"{harness.http}/api/openapi.json") as response:
+            document = await response.json()
+        upload = document["paths"]["/api/roster/import"]["post"]["requestBody"]["content"]
+        assert "text/csv" in upload

@@ -72,3 +72,6 @@ firstrun-refresh_button = Refresh
 cmd-roster = Roster and personal links
 left-RosterStates = The roster was not imported.
 roster-pdf-valid = Valid until { $expires }
+start-registered-no_supervisor =
+    ✅ Welcome, { $name }! You are registered as a <b>student</b>.
+    Your supervisor has not joined the bot yet; they become your supervisor here as soon as they do. Send /help to see everything.
