@@ -35,6 +35,9 @@ from telegram.pdf import roster_links_pdf
 from telegram.qr import qr_png
 from telegram.texts import Texts
 
+# A preview stays one message (Telegram's 4,096 characters): the first problems, then a count.
+PROBLEMS_SHOWN = 60
+
 
 class RosterStates(StatesGroup):
     confirm = State()
@@ -74,7 +77,9 @@ def preview_text(t: Texts, preview: Preview) -> str:
     if preview.problems:
         lines.append(t("roster.preview.problems", count=len(preview.problems)))
         lines += [t("roster.preview.problem", row=p.row, reason=t(f"roster.reason.{p.reason}"))
-                  for p in preview.problems]
+                  for p in preview.problems[:PROBLEMS_SHOWN]]
+        if len(preview.problems) > PROBLEMS_SHOWN:
+            lines.append(t("roster.preview.more", count=len(preview.problems) - PROBLEMS_SHOWN))
     if not preview.changes:
         lines.append(t("roster.preview.nothing"))
     return "\n".join(lines)

@@ -114,8 +114,9 @@ class RegistrationService(BaseService):
             return None
         row = await roster.get(self.session, invite.roster_person_id)
         side = Role.SUPERVISOR.value if user.role == Role.MEMBER.value else user.role
-        if row is None or row.user_id is not None or row.role != side:
-            return None
+        if row is None or row.user_id is not None or row.role != side \
+                or await roster.of_user(self.session, user.id) is not None:
+            return None  # not theirs to take (or they are a roster person already)
         try:
             await self._usable_invite(code)
             row = await roster.get(self.session, invite.roster_person_id, lock=True)

@@ -75,3 +75,7 @@ roster-pdf-valid = Valid until { $expires }
 start-registered-no_supervisor =
     ✅ Welcome, { $name }! You are registered as a <b>student</b>.
     Your supervisor has not joined the bot yet; they become your supervisor here as soon as they do. Send /help to see everything.
+roster-preview-more = { $count ->
+        [one] { $count } more row with a problem is not shown.
+       *[other] { $count } more rows with problems are not shown.
+    }

@@ -67,6 +67,10 @@ async def get(session: AsyncSession, person_id: int, *, lock: bool = False,
     return await session.scalar(query)
 
 
+async def of_user(session: AsyncSession, user_id: int) -> RosterPerson | None:
+    return await session.scalar(select(RosterPerson).where(RosterPerson.user_id == user_id))
+
+
 async def by_ids(session: AsyncSession, ids: Collection[int]) -> Sequence[RosterPerson]:
     if not ids:
         return []
