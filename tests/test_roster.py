@@ -347,7 +347,7 @@ async def test_the_mini_app_uploads_a_roster(make_bot: BotFactory, db: str, buck
         assert status == 200 and (found["supervisors"], found["students"],
                                   found["updated"], found["unchanged"]) == (0, 0, 0, 320)
         status, found = await post("preview", b"not a roster at all", admin)
-        assert (status, found["error"]["code"]) == (400, "roster_unreadable")
+        assert (status, found["error"]["code"]) == (409, "roster_unreadable")
         supervisor = await token_for(http, harness.http, harness.emu, SAM)
         status, found = await post("import", roster.csv(), supervisor)
         assert status == 403
