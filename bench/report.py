@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import infra
+from bench import desk, infra
 
 MiB = 1024 * 1024
 NOTES = Path(__file__).with_name("notes.md")
@@ -177,6 +177,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                      f"{start['floor']['rss'] / MiB:.0f} MiB)", None))
     rows.extend(_compare_targets(results))
     rows.extend(_similarity_targets(results))
+    rows.extend(desk.targets(results.get("desk")))
     rows.extend(_roster_targets(results))
     return rows
 
@@ -187,18 +188,18 @@ def _roster_targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool |
         return []
     done, again = found["import"], found["again"]
     return [
-        (f"11. roster import, {done['students']} students + {done['supervisors']} "
+        (f"12. roster import, {done['students']} students + {done['supervisors']} "
          "supervisors", "≤ 10 s",
          f"{done['seconds']:.2f} s, {done['statements']} statements "
          f"({found['faulty']} faulty rows shown)", done["seconds"] <= 10),
-        ("11. the same roster again", "changes nothing",
+        ("12. the same roster again", "changes nothing",
          f"{again['seconds']:.2f} s, {again['statements']} statements, "
          f"changes: {again['changes']}", not again["changes"]),
     ]
 
 
 def _roster(add: Any, found: Any) -> None:
-    add("## 11. Roster import\n")
+    add("## 12. Roster import\n")
     add("A department's roster as a CSV (20 supervisors, 300 students each with a title, "
         "every seventh with a co-supervisor, 5 faulty rows) checked (the preview), imported "
         "and imported again through `services/roster.py`, as a file sent to the chat is; "
@@ -297,7 +298,7 @@ def console_table(results: dict[str, Any]) -> str:
     for name, target, result, ok in rows:
         lines.append(f"{name:<{width}}  {target:<32}  {result}  [{_mark(ok)}]")
     for key in ("mix", "mix2", "upload", "scale", "notify", "export", "start", "api", "compare",
-                "compare_bg", "similarity", "roster"):
+                "compare_bg", "similarity", "desk", "roster"):
         value = results.get(key)
         if isinstance(value, dict) and "error" in value:
             lines.append(f"{key}: FAILED (see the report)")
@@ -345,7 +346,10 @@ async def render(results: dict[str, Any]) -> str:
     _api(add, results.get("api"), cfg)
     _compare(add, results.get("compare"), results.get("compare_bg"))
     _similarity(add, results.get("similarity"))
-    _roster(add, results.get("roster"))
+    if "desk" in results:
+        desk.section(add, results.get("desk"))
+    if "roster" in results:
+        _roster(add, results.get("roster"))
     if NOTES.exists() and not results["quick"]:
         add(NOTES.read_text().strip() + "\n")
     return "\n".join(out)

@@ -59,16 +59,12 @@ async def status(message: Message, services: Services, user: User, t: Texts,
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:
     async with services.reads():
         _student, thesis, rows = await services.overview.history(user, user.id)
-        grade = await services.overview.examiner_grade(thesis)
-        comments = await services.threads.counts([row.submission.id for row in rows])
-        changes = await services.comparisons.of_versions(
-            [(row.submission.id, row.submission.version) for row in rows])
-        shared = await services.shared_text.of_versions([row.submission.id for row in rows])
+        facts = await services.overview.version_facts(thesis, rows)
         meetings = await services.meetings.find_for(user)
         # Nothing of the assessment before Release; after it, the grade and the reports.
         released = await services.assessment.released_to(user, thesis)
-    for text, buttons in views.history(t, thesis, rows, grade, comments, changes=changes,
-                                      shared=shared, own=True):
+    for text, buttons in views.history(t, thesis, rows, facts.grade, facts.comments,
+                                      changes=facts.changes, shared=facts.shared, own=True):
         await message.answer(text, reply_markup=buttons)
     if released is not None:
         await message.answer("\n".join([t("assess.history.header"),

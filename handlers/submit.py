@@ -105,9 +105,12 @@ async def _receive(message: Message, state: FSMContext, services: Services, user
         return
     async with progress.upload(bot, chat_id, user_id, source, t,
                                document.file_size) as upload:
-        staged = await services.submissions.stage(user, incoming, upload.on_progress)
+        # The duplicate check after the stream and the open items: one transaction.
+        async with services.reads():
+            staged = await services.submissions.stage(user, incoming, upload.on_progress)
+            has_open = await services.checklist.open_for(user)
         await state.update_data(staged=staged.to_dict())
-        if await services.checklist.open_for(user):
+        if has_open:
             # The requested changes come next, as their own message with its toggles.
             await upload.settle(t("progress.received"))
             await checklist.ask(message, state, services, user, t)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from services import anchors, checklist, lifecycle
-from services.base import BaseService, read_only
+from services.base import BaseService, after_commit, on_rollback, read_only, writes
 from services.errors import (
     AlreadyReviewed,
     CommentRequired,
@@ -105,6 +106,11 @@ def parse_grade(raw: str) -> int:
     return grade
 
 
+def _count_review(decision: Decision, age_seconds: float) -> None:
+    REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
+    REVIEW_TURNAROUND.observe(age_seconds)
+
+
 class ReviewService(BaseService):
     @read_only
     async def check_can_review(self, actor: User, submission_id: int) -> ReviewTarget:
@@ -140,6 +146,7 @@ class ReviewService(BaseService):
         addressed = sum(item.addressed_submission_id == submission_id for item in items)
         return OpenBefore(len(items), addressed)
 
+    @writes
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
                      comment: str | None = None, feedback: StagedFile | None = None,
                      grade: int | None = None, keep_open: bool = True) -> ReviewResult:
@@ -149,23 +156,18 @@ class ReviewService(BaseService):
         try:
             result = await self._decide(actor, submission_id, decision, comment, feedback,
                                         grade, keep_open)
-            await self.session.commit()
         except DomainError:
             # The decision is refused: its feedback file is abandoned, unless the database
-            # says a row refers to it.
-            await self.session.rollback()
+            # says a row refers to it. When a dependency fails instead (the commit may even
+            # have happened), the file stays: the sweeper collects it if nothing refers to it.
             if feedback is not None:
-                await discard_unreferenced(self.session, self.deps.files, feedback.key)
-            raise
-        except BaseException:
-            # A dependency failed and the commit may even have happened: keep the file (the
-            # sweeper collects it if nothing ever refers to it).
-            await self.session.rollback()
+                on_rollback(self.session, partial(discard_unreferenced, self.session,
+                                                  self.deps.files, feedback.key))
             raise
         if result.review is not None and result.review.reviewer_id == actor.id:
-            REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
-            REVIEW_TURNAROUND.observe(review_age_seconds(
-                result.target.submission.submitted_at, result.review.created_at))
+            after_commit(self.session, partial(
+                _count_review, decision, review_age_seconds(
+                    result.target.submission.submitted_at, result.review.created_at)))
         return result
 
     async def _recorded(self, actor: User, submission_id: int,
@@ -322,13 +324,15 @@ class ReviewService(BaseService):
                 self.session, submission_id)) from None
         return await self._result(actor, target, decision, review, marks)
 
+    @writes
     async def settle_waiting(self, student_id: int, gone: Collection[int] = (),
                              ) -> Review | None:
-        """In the caller's transaction: the latest version, if it waits for approvals, is
-        decided now when no active supervisor or co-supervisor is still to approve it (one
-        left the team, was deactivated — ``gone``, not yet seen as such by this session —
-        or the rule became 'any'). Approved as the votes say, the student told once; None
-        when it still waits (or nobody has approved it at all)."""
+        """Inside the caller's ``@writes`` call (a removal, a deactivation): the latest
+        version, if it waits for approvals, is decided now when no active supervisor or
+        co-supervisor is still to approve it (one left the team, was deactivated — ``gone``,
+        not yet seen as such by this session — or the rule became 'any'). Approved as the
+        votes say, the student told once; None when it still waits (or nobody has approved
+        it at all)."""
         thesis = await theses.by_student(self.session, student_id, lock=True)
         if thesis is None or thesis.status != ThesisStatus.SUBMITTED.value:
             return None
@@ -355,12 +359,12 @@ class ReviewService(BaseService):
         review, _marks = await self._outcome(last, target, thesis, outcome, now, (), True)
         return review
 
+    @read_only
     async def stage_feedback(self, actor: User, submission_id: int,
                              incoming: IncomingFile) -> StagedFile:
         """An annotated PDF/DOCX from the reviewer, stored like a submission."""
-        await self._target(actor, submission_id)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
-        await self.session.commit()
+        await self._read(partial(self._target, actor, submission_id))
         return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
                                     incoming, self.config.max_file_bytes)
 
@@ -374,6 +378,7 @@ class ReviewService(BaseService):
         lifecycle.next_status(thesis.status, event)
         return student, thesis
 
+    @writes
     async def reopen(self, actor: User, student_id: int,
                      reason: str | None) -> tuple[User, Thesis]:
         """A final thesis goes back to 'changes requested', with an optional reason."""
@@ -382,24 +387,19 @@ class ReviewService(BaseService):
 
     async def _move(self, actor: User, student_id: int, event: lifecycle.Event,
                     reason: str | None) -> tuple[User, Thesis]:
-        try:
-            student, thesis = await self._thesis_for(actor, student_id, lock=True)
-            now = self.clock.now()
-            thesis.status = lifecycle.next_status(thesis.status, event).value
-            thesis.updated_at = now
-            # Mark final is services/assessment.request_declaration (the student declares).
-            notify(self.session, student.id, ThesisReopened(
-                title=thesis.title, version=thesis.latest_version,
-                supervisor_name=actor.full_name, reason=reason), now)
-            if event is lifecycle.Event.FINALIZE:
-                await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
-            audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
-                         object_type="thesis", object_id=thesis.id, at=now,
-                         student_id=student.id)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        student, thesis = await self._thesis_for(actor, student_id, lock=True)
+        now = self.clock.now()
+        thesis.status = lifecycle.next_status(thesis.status, event).value
+        thesis.updated_at = now
+        # Mark final is services/assessment.request_declaration (the student declares).
+        notify(self.session, student.id, ThesisReopened(
+            title=thesis.title, version=thesis.latest_version,
+            supervisor_name=actor.full_name, reason=reason), now)
+        if event is lifecycle.Event.FINALIZE:
+            await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
+        audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
+                     object_type="thesis", object_id=thesis.id, at=now,
+                     student_id=student.id)
         return student, thesis
 
     def _tell_examiners(self, team_members: list[Member], student: User, thesis: Thesis,

@@ -7,10 +7,11 @@ import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from services import checklist, lifecycle
-from services.base import BaseService, writes
+from services.base import BaseService, after_commit, on_rollback, read_only, writes
 from services.deadlines import attach_submission
 from services.documents import DocumentSniffer, check_file_name, name_for_kind
 from services.errors import (
@@ -126,6 +127,7 @@ def clean_note(raw: str | None) -> str | None:
 
 
 class SubmissionService(BaseService):
+    @read_only
     async def begin(self, student: User) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
         self._require_student(student)
@@ -137,6 +139,7 @@ class SubmissionService(BaseService):
             lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT)
         return thesis
 
+    @read_only
     async def thesis_of(self, student: User) -> Thesis | None:
         self._require_student(student)
         return await theses.by_student(self.session, student.id)
@@ -145,19 +148,18 @@ class SubmissionService(BaseService):
         """What can be refused before a byte is transferred: the declared size, the name."""
         check_incoming(incoming, self.config.max_file_bytes)
 
+    @read_only
     async def stage(self, student: User, incoming: IncomingFile,
                     on_progress: ProgressCallback | None = None) -> StagedFile:
-        """Stream the file into the store, checking and hashing it on the way."""
+        """Stream the file into the store, checking and hashing it on the way (the
+        handler's earlier calls ended their transactions: none is held meanwhile)."""
         self._require_student(student)
-        # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
-        await self.session.commit()
         staged = (await stage_document(self.deps.files, self.config.file_prefix, incoming,
                                        self.config.max_file_bytes, on_progress)
                   ).stamped(self.clock.now())
         try:
             await self._refuse_duplicate(student, staged.sha256)
         except DomainError:
-            await self.session.rollback()
             await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise
         return staged
@@ -167,6 +169,7 @@ class SubmissionService(BaseService):
         if latest is not None and latest.submission.sha256 == sha256:
             raise DuplicateSubmission(version=latest.submission.version)
 
+    @writes
     async def discard_pending(self, fsm_data: dict[str, Any]) -> None:
         """An unfinished conversation is abandoned (/cancel): its staged files go, unless a
         row refers to them (the step was recorded but its state was not cleared)."""
@@ -174,6 +177,7 @@ class SubmissionService(BaseService):
             await discard_unreferenced(self.session, self.deps.files, key)
         await abandon_upload_job(self.session, self.deps.files, fsm_data, self.clock.now())
 
+    @writes
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
                      note: str | None, addressed: Collection[int] = ()) -> SubmissionResult:
         """Create the version row and the supervisor's notification in one transaction;
@@ -184,20 +188,16 @@ class SubmissionService(BaseService):
         """
         try:
             result = await self._record(student, staged, title, clean_note(note), addressed)
-            await self.session.commit()
         except DomainError:
             # The conversation ends here (the handler clears it): the file is abandoned,
-            # unless the database says a row refers to it.
-            await self.session.rollback()
-            await discard_unreferenced(self.session, self.deps.files, staged.key)
+            # unless the database says a row refers to it. On any other failure (a
+            # dependency; the commit may even have happened) the file stays: the step will
+            # be redelivered or retried with the same staged key, and if the conversation
+            # is abandoned after all, the sweeper collects it.
+            on_rollback(self.session, partial(discard_unreferenced, self.session,
+                                              self.deps.files, staged.key))
             raise
-        except BaseException:
-            # A dependency failed: the step will be redelivered or retried with the same
-            # staged key, and the commit may even have happened. The file stays; if the
-            # conversation is abandoned after all, the sweeper collects it.
-            await self.session.rollback()
-            raise
-        THESIS_SUBMISSIONS.inc()
+        after_commit(self.session, THESIS_SUBMISSIONS.inc)
         return result
 
     async def _record(self, student: User, staged: StagedFile, title: str | None,
@@ -299,6 +299,7 @@ class SubmissionService(BaseService):
         if user.role != Role.STUDENT.value:
             raise NotAllowed()
 
+    @read_only
     async def file_for(self, actor: User, submission_id: int,
                        feedback: bool = False) -> StoredFile:
         """A version's file (or its feedback file), for its student, the members of their

@@ -12,15 +12,18 @@ import os
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
-from fpdf import FPDF
 
 from services.assessment import Protocol
 from services.receipts import ReceiptData
 from services.roster import LinkRow
 from telegram.qr import qr_symbol
 from telegram.texts import Texts
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 log = structlog.get_logger(__name__)
 
@@ -46,7 +49,11 @@ class Document:
     """A plain A4 page of a heading and labelled lines."""
 
     def __init__(self, title: str) -> None:
-        self.pdf = FPDF(format="A4")
+        # fpdf2 (with fontTools and Pillow) is ~45 MiB of modules: imported on the first PDF,
+        # not by every replica at start (issue 33).
+        from fpdf import FPDF
+
+        self.pdf: FPDF = FPDF(format="A4")
         self.pdf.set_title(title)
         self.pdf.set_creator("Thesis Supervisor")
         self.pdf.add_page()
