@@ -87,19 +87,13 @@ class RegistrationService(BaseService):
         """A personal link: they join as exactly the roster's person (role, supervisor,
         team, title), named as the roster names them."""
         assert invite.roster_person_id is not None
-        try:
-            row = await roster.get(self.session, invite.roster_person_id, lock=True)
-            if row is None or row.user_id is not None:
-                raise InviteUsedUp()
-            named = Person(id=person.id, full_name=row.full_name, username=person.username,
-                           language=row.language)
-            user = await self._register(named, Role(row.role), None, via=invite, commit=False)
-            await bind(self.session, row, user, self.clock.now())
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        USER_REGISTRATIONS.labels(role=row.role).inc()
+        row = await roster.get(self.session, invite.roster_person_id, lock=True)
+        if row is None or row.user_id is not None:
+            raise InviteUsedUp()
+        named = Person(id=person.id, full_name=row.full_name, username=person.username,
+                       language=row.language)
+        user = await self._register(named, Role(row.role), None, via=invite)
+        await bind(self.session, row, user, self.clock.now())
         return StartResult(Outcome.REGISTERED, user, await self._supervisor(user))
 
     async def _bind_existing(self, user: User, code: str) -> StartResult | None:
@@ -113,16 +107,12 @@ class RegistrationService(BaseService):
         if row is None or row.user_id is not None or row.role != side \
                 or await roster.of_user(self.session, user.id) is not None:
             return None  # not theirs to take (or they are a roster person already)
-        try:
-            await self._usable_invite(code)
-            row = await roster.get(self.session, invite.roster_person_id, lock=True)
-            if row is None or row.user_id is not None:
-                raise InviteUsedUp()
-            await bind(self.session, row, user, self.clock.now())
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        await self._usable_invite(code)
+        row = await roster.get(self.session, invite.roster_person_id, lock=True)
+        if row is None or row.user_id is not None:
+            raise InviteUsedUp()
+        await bind(self.session, row, user, self.clock.now())
+        after_commit(self.session, partial(self.deps.known_users.forget, user.id))
         return StartResult(Outcome.ALREADY, user, await self._supervisor(user))
 
     async def _join_existing(self, user: User, code: str) -> Joined | None:
