@@ -32,6 +32,7 @@ def get_routers() -> list[Router]:
         supervisor,
         team,
         threads,
+        topics,
     )
     from handlers.filters import Magic
     from handlers.start import LeaveStepOnCommand
@@ -51,6 +52,6 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, assessment, submit, invites,
-        roster, deadlines, meetings, receipts, exports, admin, files, threads, messaging, promises,
-        language, rename, questions, fallback)))
+        roster, deadlines, meetings, receipts, exports, admin, files, threads, messaging,
+        promises, language, rename, topics, questions, fallback)))
     return [chats.create_router(), private]

@@ -22,7 +22,7 @@ from services.errors import NotAllowed
 from services.invites import MAX_DAYS, MAX_USES
 from services.vocabulary import Role
 from storage.models import User
-from telegram.qr import qr_png
+from telegram.qr import qr_png as qr_png  # also used by other routers from here
 from telegram.render import answer_lines
 from telegram.texts import Texts
 

@@ -74,6 +74,10 @@ class ServiceConfig:
     staged_file_ttl_hours: float = 24.0
     # Above this share of text shared with other theses, the card is marked ⚠️.
     similarity_alert_percent: float = 10.0
+    # Topics: open applications a student may have at once, and the days an unanswered
+    # one waits before it is declined on its own.
+    max_open_applications: int = 3
+    application_auto_decline_days: int = 21
 
 
 @dataclass(frozen=True)

@@ -427,7 +427,8 @@ class ExportService(BaseService):
                    Submission.sha256)
             .select_from(Thesis)
             .join(Submission, and_(Submission.thesis_id == Thesis.id,
-                                   Submission.version == Thesis.latest_version))
+                                   Submission.version == Thesis.latest_version,
+                                   Submission.kind == Thesis.stage))
             .join(User, User.id == Thesis.student_id).order_by(User.full_name, User.id), scope)
         rows = (await self.session.execute(query)).all()
         names: dict[str, int] = {}

@@ -183,6 +183,28 @@ class MeetingService(BaseService):
                      students=[s.id for s in targets], starts_at=starts_at.isoformat())
         return MeetingView(meeting, attendees)
 
+    @writes
+    async def add_interview(self, supervisor: User, title: str, starts_at: datetime,
+                            student_id: int | None) -> Meeting:
+        """An interview with an applicant at the time they picked (services/applications.py),
+        in the caller's transaction: the supervisor's meeting (reminded, in /meetings and the
+        calendar like any other), the applicant among its participants when registered."""
+        now = self.clock.now()
+        if starts_at <= now:
+            raise InvalidMeeting(reason="meeting_past")
+        meeting = meetings.add(self.session, Meeting(
+            supervisor_id=supervisor.id, title=clean_title(title), starts_at=starts_at,
+            place=None, time_set_at=now, created_at=now))
+        await self.session.flush()
+        if student_id is not None:
+            meetings.add_participant(self.session, MeetingParticipant(
+                meeting_id=meeting.id, student_id=student_id,
+                answer=MeetingAnswer.CONFIRMED.value, answered_at=now))
+        audit.record(self.session, actor_id=supervisor.id, action="meeting.interview",
+                     object_type="meeting", object_id=meeting.id, at=now,
+                     starts_at=starts_at.isoformat())
+        return meeting
+
     # --- answers ------------------------------------------------------------------------
 
     @writes

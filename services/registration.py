@@ -181,6 +181,12 @@ class RegistrationService(BaseService):
         after_commit(self.session, USER_REGISTRATIONS.labels(role=role.value).inc)
         return user
 
+    @writes
+    async def enrol(self, person: Person, supervisor_id: int, via: str) -> User:
+        """Someone accepted for a topic becomes that supervisor's student (their team begins
+        with the supervisor), inside the caller's ``@writes`` call (services/applications.py)."""
+        return await self._register(person, Role.STUDENT, supervisor_id, via=via)
+
     async def _changed(self, user_id: int) -> None:
         self.deps.known_users.forget(user_id)
         await self.deps.user_changes.changed(user_id)

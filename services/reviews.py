@@ -33,7 +33,14 @@ from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
 from services.typed import words
-from services.vocabulary import ApprovalRule, Decision, Role, TeamRole, ThesisStatus
+from services.vocabulary import (
+    ApprovalRule,
+    Decision,
+    Role,
+    TeamRole,
+    ThesisStatus,
+    VersionKind,
+)
 from storage.models import Review, ReviewCard, ReviewVote, Submission, Thesis, User
 from storage.repositories import audit, reviews, team, theses, users
 from storage.repositories import checklist as checklist_items
@@ -263,6 +270,10 @@ class ReviewService(BaseService):
         new_status = lifecycle.next_status(thesis.status, EVENTS[decision])
         review = await reviews.add(self.session, outcome)
         await theses.set_status(self.session, thesis.id, new_status.value, now)
+        proposal = target.submission.kind == VersionKind.PROPOSAL.value
+        if proposal and decision is Decision.APPROVED:
+            # The proposal is accepted: the writing begins, its versions numbered from 1.
+            thesis.stage, thesis.latest_version = VersionKind.THESIS.value, 0
         settled = await checklist.settle(self.session, thesis.id, target.submission.id,
                                          decision, keep_open, now)
         checklist.raise_items(self.session, thesis.id, review.id, items, now)
@@ -273,7 +284,7 @@ class ReviewService(BaseService):
             reviewer_name=actor.full_name, feedback_file_id=review.feedback_telegram_file_id,
             feedback_file_name=review.feedback_file_name,
             feedback_file_key=review.feedback_file_key, items=items,
-            carried=settled.carried), now)
+            carried=settled.carried, proposal=proposal), now)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
                      object_type="submission", object_id=target.submission.id, at=now,
                      grade=review.grade, items=len(items))

@@ -155,7 +155,8 @@ class SharedTextService(BaseService):
         """The thesis is declared final: its examiners are told when its final version shares
         more text with other theses than SIMILARITY_ALERT_PERCENT (inside the move's
         ``@writes`` call)."""
-        found = await similarity.of_version(self.session, thesis.id, thesis.latest_version)
+        found = await similarity.of_version(self.session, thesis.id, thesis.latest_version,
+                                            thesis.stage)
         if found is None:
             return
         submission_id, row = found

@@ -21,10 +21,12 @@ from services.errors import (
     FileGone,
     FileTooLarge,
     InvalidTitle,
+    NoProposalNeeded,
     NoSupervisor,
     NotAllowed,
     NotFound,
     NoThesis,
+    ProposalFirst,
     StorageUnavailable,
 )
 from services.metrics import THESIS_SUBMISSIONS
@@ -32,7 +34,7 @@ from services.notifications import NewSubmission, ThesisRenamed, notify
 from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
 from services.team import may_review, may_see, members, recipients, tell_all
 from services.typed import words
-from services.vocabulary import Role, ThesisStatus
+from services.vocabulary import Role, ThesisStatus, VersionKind
 from storage.files import FileStore, new_key
 from storage.models import Submission, Thesis, User
 from storage.repositories import audit, comparisons, theses, users
@@ -126,15 +128,27 @@ def clean_note(raw: str | None) -> str | None:
     return note[:NOTE_MAX] or None
 
 
+def require_stage(thesis: Thesis | None, kind: VersionKind) -> None:
+    """A proposal only while the thesis waits for one; a thesis version only after it."""
+    stage = VersionKind(thesis.stage) if thesis is not None else VersionKind.THESIS
+    if stage is kind:
+        return
+    if stage is VersionKind.PROPOSAL:
+        raise ProposalFirst()
+    raise NoProposalNeeded()
+
+
 class SubmissionService(BaseService):
     @read_only
-    async def begin(self, student: User) -> Thesis | None:
+    async def begin(self, student: User,
+                    kind: VersionKind = VersionKind.THESIS) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
         self._require_student(student)
         # A deactivated supervisor still counts: the card then goes to the admins (_announce).
         if not any(member.decides for member in await members(self.session, student.id)):
             raise NoSupervisor()
         thesis = await self.thesis_of(student)
+        require_stage(thesis, kind)
         if thesis is not None:
             lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT)
         return thesis
@@ -179,7 +193,8 @@ class SubmissionService(BaseService):
 
     @writes
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
-                     note: str | None, addressed: Collection[int] = ()) -> SubmissionResult:
+                     note: str | None, addressed: Collection[int] = (),
+                     kind: VersionKind = VersionKind.THESIS) -> SubmissionResult:
         """Create the version row and the supervisor's notification in one transaction;
         ``addressed``: the open requested changes the student says this version addresses.
 
@@ -187,7 +202,8 @@ class SubmissionService(BaseService):
         result, with no second row and no second notification.
         """
         try:
-            result = await self._record(student, staged, title, clean_note(note), addressed)
+            result = await self._record(student, staged, title, clean_note(note), addressed,
+                                        kind)
         except DomainError:
             # The conversation ends here (the handler clears it): the file is abandoned,
             # unless the database says a row refers to it. On any other failure (a
@@ -201,13 +217,15 @@ class SubmissionService(BaseService):
         return result
 
     async def _record(self, student: User, staged: StagedFile, title: str | None,
-                      note: str | None, addressed: Collection[int]) -> SubmissionResult:
+                      note: str | None, addressed: Collection[int],
+                      kind: VersionKind = VersionKind.THESIS) -> SubmissionResult:
         now = self.clock.now()
         thesis = await theses.by_student(self.session, student.id, lock=True)
         # Checked under the thesis lock, so a concurrent replay waits for the first commit.
         recorded = await self._already_recorded(student, thesis, staged)
         if recorded is not None:
             return recorded
+        require_stage(thesis, kind)
         await require_present(self.deps.files, staged, now, self.config.staged_file_ttl_hours)
         if thesis is None:
             thesis = await theses.add(self.session, Thesis(
@@ -221,7 +239,7 @@ class SubmissionService(BaseService):
             thesis_id=thesis.id, version=thesis.latest_version, file_key=staged.key,
             file_name=staged.file_name, file_kind=staged.kind, file_size=staged.size,
             sha256=staged.sha256, telegram_file_id=staged.telegram_file_id, note=note,
-            submitted_at=now))
+            submitted_at=now, kind=kind.value))
         await self._attach_milestone(student, submission, now)
         comparisons.add_job(self.session, submission.id, now)  # what changed: its job
         marks = await checklist.address(self.session, thesis.id, submission.id, addressed)
@@ -229,7 +247,8 @@ class SubmissionService(BaseService):
             submission_id=submission.id, student_name=student.full_name,
             title=thesis.title, version=submission.version, note=note,
             file_id=staged.telegram_file_id, file_key=staged.key,
-            file_name=staged.file_name, submitted_at=now, checklist=marks), now)
+            file_name=staged.file_name, submitted_at=now, checklist=marks,
+            proposal=kind is VersionKind.PROPOSAL), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)

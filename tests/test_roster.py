@@ -151,7 +151,10 @@ async def test_a_department_rolls_out_through_its_roster(make_bot: BotFactory) -
     assert rows[0] == ["name", "email", "link"] and len(rows) == 321
     link_of = {email: link for _name, email, link in rows[1:]}
     assert len(set(link_of.values())) == 320
-    [printed] = await admin.click("Links (PDF)", view.message_id)
+    # 320 QR codes drawn take a second or two, more on a loaded machine.
+    before = admin.bot_count
+    await admin.emu.click_button(admin.id, "Links (PDF)", view.message_id)
+    [printed] = await admin.expect(1, before, timeout=120)
     pdf = sent_document(harness, printed)
     assert len(pdfium.PdfDocument(pdf)) == 80  # four to a page
     # The same people in the same order, each QR code their link.

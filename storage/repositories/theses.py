@@ -42,7 +42,8 @@ class PendingRow:
 
 
 # Joins a thesis to its latest version.
-_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version)
+_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version) \
+    & (Submission.kind == Thesis.stage)
 
 # The statements of the busiest views are built once, with bound parameters: building a
 # statement and computing its cache key cost more CPU than PostgreSQL spends running it.
@@ -75,7 +76,8 @@ _WITH_VERSIONS = (
     .outerjoin(Submission, Submission.thesis_id == Thesis.id)
     .outerjoin(Review, Review.submission_id == Submission.id)
     .where(Thesis.student_id == bindparam("student_id"))
-    .order_by(Submission.version)
+    # The proposal's versions first ("proposal" < "thesis"), then the thesis's.
+    .order_by(Submission.kind, Submission.version)
 )
 _WITH_OWNER = (
     select(Submission, Thesis, User, Review)
