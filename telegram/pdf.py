@@ -139,6 +139,8 @@ def protocol_pdf(t: Texts, view: Protocol) -> bytes:
 def roster_links_pdf(t: Texts, rows: Sequence[LinkRow], link_base: str) -> bytes:
     """The printable sheet of personal links: per person their name, e-mail and role, the
     link and its QR code, four to a page (cut along the lines)."""
+    from fpdf import FPDF  # on the first PDF only, as Document does
+
     pdf = FPDF(format="A4")
     pdf.set_title(t("roster.pdf.title"))
     pdf.set_creator("Thesis Supervisor")
