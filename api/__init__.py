@@ -24,6 +24,7 @@ from api import (
     me,
     queue,
     roster,
+    scheme,
     stats,
     students,
     thesis,
@@ -36,7 +37,7 @@ from api.webapp import WebAppFiles, redirect_to_app, security_headers
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *me.ENDPOINTS, *thesis.ENDPOINTS, *students.ENDPOINTS, *queue.ENDPOINTS, *stats.ENDPOINTS,
-    *versions.ENDPOINTS, *desk.ENDPOINTS, *roster.ENDPOINTS,
+    *versions.ENDPOINTS, *desk.ENDPOINTS, *scheme.ENDPOINTS, *roster.ENDPOINTS,
 )
 # Served whether or not the Mini App is on: the secret is the token in the path; and the
 # guide, which is public.

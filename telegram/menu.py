@@ -17,8 +17,8 @@ from telegram.cosmetic import cosmetic
 from telegram.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("help", "invite", "invites", "roster", "queue", "stats", "users", "message", "export",
-              "calendar", "mydata", "scheme", "language", "cancel"),
+    "admin": ("help", "invite", "invites", "roster", "queue", "stats", "users", "message",
+              "export", "calendar", "mydata", "scheme", "reopen_grade", "language", "cancel"),
     "supervisor": ("help", "invite", "invites", "queue", "students", "message", "deadline",
                    "milestones", "meeting", "meetings", "calendar", "export", "mydata",
                    "language", "cancel"),
