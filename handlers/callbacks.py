@@ -389,6 +389,7 @@ class TopicAction(StrEnum):
     PROPOSAL_YES = "y"  # New topic's last question: does it ask for a proposal?
     PROPOSAL_NO = "x"
     MINE = "m"  # the supervisor's own list again
+    CO_SUPERVISORS = "s"  # name the co-supervisors (they join the team on acceptance)
 
 
 class TopicCb(CallbackData, prefix="tp"):

@@ -72,6 +72,10 @@ class ApplyStates(StatesGroup):
     cv = State()
 
 
+class CoSupervisorStates(StatesGroup):
+    usernames = State()
+
+
 class DecideStates(StatesGroup):
     reason = State()  # Decline in the supervisor's own words
     slots = State()  # Interview: the times, one per line
@@ -132,7 +136,9 @@ def topic_buttons(t: Texts, view: TopicView, link: str) -> InlineKeyboardMarkup:
         action, key = (TopicAction.CLOSE, "topic.close_button") if view.is_open \
             else (TopicAction.REOPEN, "topic.reopen_button")
         rows.append([InlineKeyboardButton(text=t(key), callback_data=TopicCb(
-            action=action, topic_id=topic_id).pack())])
+            action=action, topic_id=topic_id).pack()),
+                     InlineKeyboardButton(text=t("topic.co_button"), callback_data=TopicCb(
+                         action=TopicAction.CO_SUPERVISORS, topic_id=topic_id).pack())])
     elif view.is_open:
         rows.append([InlineKeyboardButton(text=t("topic.apply_button"), callback_data=TopicCb(
             action=TopicAction.APPLY, topic_id=topic_id).pack())])
@@ -257,6 +263,31 @@ async def qr_pressed(query: CallbackQuery, callback_data: TopicCb, services: Ser
     await bot.send_photo(query.from_user.id, BufferedInputFile(qr_png(link), "qr.png"),
                          caption=t("topic.qr_caption", title=clip(view.topic.title, 200),
                                    link=link))
+
+
+async def co_pressed(query: CallbackQuery, callback_data: TopicCb, services: Services,
+                     t: Texts, user: User, state: FSMContext) -> None:
+    view = await services.topics.view(callback_data.topic_id, user)
+    if not view.own:
+        await query.answer(t("error.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    await state.set_state(CoSupervisorStates.usernames)
+    await state.set_data({"topic_id": view.topic.id})
+    await query.bot.send_message(query.from_user.id,  # type: ignore[union-attr]
+                                 t("topic.ask.co_supervisors", title=clip(view.topic.title, 200)))
+
+
+async def got_co_supervisors(message: Message, state: FSMContext, services: Services,
+                             t: Texts, user: User) -> None:
+    topic_id = int((await state.get_data())["topic_id"])
+    text = (message.text or "").strip()
+    names = [] if text.startswith("/skip") else \
+        [part for part in text.replace(",", " ").split() if part]
+    found = await services.topics.set_co_supervisors(user, topic_id, names)
+    await state.clear()
+    await message.answer(t("topic.co_set", names=", ".join(p.full_name for p in found))
+                         if found else t("topic.co_none"))
 
 
 # --- New topic -------------------------------------------------------------------------------
@@ -510,6 +541,8 @@ def _supervising() -> Router:
     router.callback_query.register(state_pressed, TopicCb.filter(
         F.action.in_({TopicAction.CLOSE, TopicAction.REOPEN})))
     router.callback_query.register(qr_pressed, TopicCb.filter(F.action == TopicAction.QR))
+    router.callback_query.register(co_pressed, TopicCb.filter(
+        F.action == TopicAction.CO_SUPERVISORS))
     router.callback_query.register(got_proposal, StateFilter(NewTopicStates.proposal),
                                    TopicCb.filter(F.action.in_({TopicAction.PROPOSAL_YES,
                                                                 TopicAction.PROPOSAL_NO})))
@@ -534,6 +567,12 @@ def _supervising() -> Router:
     steps.message.register(proposal_need_button, StateFilter(NewTopicStates.proposal))
     steps.message.register(need_text, StateFilter(NewTopicStates))
     router.include_router(steps)
+    co = conversation_steps(__name__ + ".co", CoSupervisorStates)
+    co.message.register(got_co_supervisors, StateFilter(CoSupervisorStates.usernames),
+                        Command("skip"))
+    co.message.register(got_co_supervisors, StateFilter(CoSupervisorStates.usernames), text)
+    co.message.register(need_text, StateFilter(CoSupervisorStates))
+    router.include_router(co)
     decide = conversation_steps(__name__ + ".decide", DecideStates)
     decide.message.register(got_reason, StateFilter(DecideStates.reason), text)
     decide.message.register(got_slots, StateFilter(DecideStates.slots), text)
