@@ -325,7 +325,9 @@ class DecisionIn(Model):
     decision: Decision
     comment: str | None = Field(default=None, max_length=4000)
     grade: int | None = Field(default=None, ge=0, le=100)
-    keep_open: bool = Field(default=True, description="Earlier open items stay open")
+    keep_open: bool | None = Field(
+        default=None, description="Earlier open items the version does not address stay "
+        "open (default: yes after Request changes, no after Approve)")
 
 
 class DecisionResultOut(Model):

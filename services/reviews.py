@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services import anchors, checklist, lifecycle
-from services.base import BaseService, read_only
+from services.base import BaseService, read_only, writes
 from services.errors import (
     AlreadyReviewed,
     CommentRequired,
@@ -17,24 +17,27 @@ from services.errors import (
     NotAllowed,
     NotFound,
     NoThesis,
+    NothingToAmend,
     Superseded,
 )
 from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from services.notifications import (
+    OUTBOX_WRITTEN,
     ChecklistMark,
     DecisionMade,
-    ExaminerFinal,
+    Kind,
     ThesisReopened,
     notify,
+    submission_ref,
 )
 from services.shared_text import SharedTextService
 from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
 from services.typed import words
-from services.vocabulary import ApprovalRule, Decision, Role, TeamRole, ThesisStatus
+from services.vocabulary import ApprovalRule, Decision, Role, ThesisStatus
 from storage.models import Review, ReviewCard, ReviewVote, Submission, Thesis, User
-from storage.repositories import audit, reviews, team, theses, users
+from storage.repositories import audit, outbox, reviews, team, theses, users
 from storage.repositories import checklist as checklist_items
 from storage.repositories.reviews import DuplicateReview
 from storage.repositories.team import DuplicateRow
@@ -76,6 +79,27 @@ class ReviewResult:
     cards: tuple[ReviewCard, ...] = ()
     # The requested changes open when the version came, with the student's marks.
     marks: tuple[ChecklistMark, ...] = ()
+
+
+@dataclass(frozen=True)
+class Amended:
+    target: ReviewTarget
+    told: bool  # the student got the addition as a notice of its own
+    held: bool  # it went into the notice still held
+
+
+@dataclass(frozen=True)
+class ApprovalDone:
+    target: ReviewTarget
+    decided: bool  # the version's outcome exists (under 'all' others may still be to approve)
+    released: bool  # the held notice goes out now (else it had gone already)
+
+
+@dataclass(frozen=True)
+class _Own:
+    target: ReviewTarget
+    outcome: Review | None
+    vote: ReviewVote | None
 
 
 @dataclass(frozen=True)
@@ -142,13 +166,18 @@ class ReviewService(BaseService):
 
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
                      comment: str | None = None, feedback: StagedFile | None = None,
-                     grade: int | None = None, keep_open: bool = True) -> ReviewResult:
+                     grade: int | None = None, keep_open: bool | None = None,
+                     hold: bool = False) -> ReviewResult:
         """Record the decision; idempotent on the feedback file's staged key (a replayed step
-        gets the same result, with no second notification). ``keep_open``: after Request
-        changes, earlier items the version does not address stay open (else closed)."""
+        gets the same result, with no second notification). ``keep_open``: earlier items the
+        version does not address stay open (else closed); by default they do after Request
+        changes and do not after Approve. ``hold``: the student's notice waits for the quiet
+        period (or ``tell_now``), so that ``amend`` can still put a comment or grade in it."""
+        if keep_open is None:
+            keep_open = decision is not Decision.APPROVED
         try:
             result = await self._decide(actor, submission_id, decision, comment, feedback,
-                                        grade, keep_open)
+                                        grade, keep_open, hold)
             await self.session.commit()
         except DomainError:
             # The decision is refused: its feedback file is abandoned, unless the database
@@ -201,7 +230,7 @@ class ReviewService(BaseService):
 
     async def _decide(self, actor: User, submission_id: int, decision: Decision,
                       comment: str | None, feedback: StagedFile | None,
-                      grade: int | None, keep_open: bool) -> ReviewResult:
+                      grade: int | None, keep_open: bool, hold: bool) -> ReviewResult:
         if grade is not None and not 0 <= grade <= 100:
             raise InvalidGrade()
         recorded = await self._recorded(actor, submission_id, feedback)
@@ -232,7 +261,7 @@ class ReviewService(BaseService):
         now = self.clock.now()
         if _votes(actor, thesis):
             return await self._vote(actor, target, thesis, decision, comment, feedback, grade,
-                                    now, items, keep_open, positions)
+                                    now, items, keep_open, positions, hold)
         outcome = Review(
             submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
             comment=comment, grade=grade, created_at=now,
@@ -241,7 +270,7 @@ class ReviewService(BaseService):
             feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
         try:
             review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
-                                                keep_open, positions)
+                                                keep_open, positions, hold)
         except DuplicateReview:
             # A concurrent replay of this very step may have won the race: same result.
             recorded = await self._recorded(actor, submission_id, feedback)
@@ -254,7 +283,7 @@ class ReviewService(BaseService):
     async def _outcome(self, actor: User, target: ReviewTarget, thesis: Thesis,
                        outcome: Review, now: datetime, items: tuple[str, ...],
                        keep_open: bool, positions: dict[int, int] | None = None,
-                       ) -> tuple[Review, tuple[ChecklistMark, ...]]:
+                       hold: bool = False) -> tuple[Review, tuple[ChecklistMark, ...]]:
         """The version's one outcome row, the thesis's move, the requested changes settled
         and raised (services/checklist.py), and the student told."""
         decision = Decision(outcome.decision)
@@ -271,7 +300,7 @@ class ReviewService(BaseService):
             reviewer_name=actor.full_name, feedback_file_id=review.feedback_telegram_file_id,
             feedback_file_name=review.feedback_file_name,
             feedback_file_key=review.feedback_file_key, items=items,
-            carried=settled.carried), now)
+            carried=settled.carried), now, at=self._quiet_until(now) if hold else None)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
                      object_type="submission", object_id=target.submission.id, at=now,
                      grade=review.grade, items=len(items))
@@ -280,7 +309,7 @@ class ReviewService(BaseService):
     async def _vote(self, actor: User, target: ReviewTarget, thesis: Thesis,
                     decision: Decision, comment: str | None, feedback: StagedFile | None,
                     grade: int | None, now: datetime, items: tuple[str, ...],
-                    keep_open: bool, positions: dict[int, int]) -> ReviewResult:
+                    keep_open: bool, positions: dict[int, int], hold: bool) -> ReviewResult:
         """Under the rule 'all', with the thesis locked (so two members pressing at once
         are counted one after the other): the member's own row, then the outcome once the
         votes decide it — a Request changes or Reject at once, an approval when every
@@ -316,7 +345,7 @@ class ReviewService(BaseService):
             outcome.feedback_telegram_file_id = feedback.telegram_file_id
         try:
             review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
-                                                keep_open, positions)
+                                                keep_open, positions, hold)
         except DuplicateReview:
             raise await self._already(await reviews.for_submission(
                 self.session, submission_id)) from None
@@ -352,13 +381,107 @@ class ReviewService(BaseService):
         now = self.clock.now()
         outcome = _approval(team_members, approvals, last.id, now)
         target = ReviewTarget(latest.submission, thesis, student)
-        review, _marks = await self._outcome(last, target, thesis, outcome, now, (), True)
+        review, _marks = await self._outcome(last, target, thesis, outcome, now, (), False)
         return review
 
-    async def stage_feedback(self, actor: User, submission_id: int,
-                             incoming: IncomingFile) -> StagedFile:
-        """An annotated PDF/DOCX from the reviewer, stored like a submission."""
-        await self._target(actor, submission_id)
+    # --- after one-tap Approve: Add comment, Add grade, Done (issue 27) -----------------
+
+    def _quiet_until(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=self.config.decision_quiet_seconds)
+
+    @writes
+    async def amend(self, actor: User, submission_id: int, *, comment: str | None = None,
+                    grade: int | None = None, feedback: StagedFile | None = None) -> Amended:
+        """The actor's own approval of this version gets a comment (or annotated file) or a
+        grade. While the student's notice is held it goes into it (and the quiet period
+        starts again); once the notice went out, the student gets the addition apart."""
+        if grade is not None and not 0 <= grade <= 100:
+            raise InvalidGrade()
+        comment = clean_comment(Decision.APPROVED, comment) if comment is not None else None
+        own = await self._own_approval(actor, submission_id)
+        for row in (own.vote, own.outcome if own.vote is None else None):
+            if row is not None:
+                _amend_row(row, comment, grade, feedback)
+        if own.vote is not None and own.outcome is not None:
+            # Under the rule 'all' the outcome gathers every approver's comment and grade.
+            team_members = await members(self.session, own.target.student.id)
+            approvals = [v for v in await team.votes_for(self.session, submission_id)
+                         if v.decision == Decision.APPROVED.value]
+            joined = _approval(team_members, approvals, actor.id, own.outcome.created_at)
+            own.outcome.comment, own.outcome.grade = joined.comment, joined.grade
+            _amend_row(own.outcome, None, None, feedback)
+        now = self.clock.now()
+        audit.record(self.session, actor_id=actor.id, action="review.amend",
+                     object_type="submission", object_id=submission_id, at=now,
+                     grade=grade, comment=comment is not None, file=feedback is not None)
+        if own.outcome is None:
+            return Amended(own.target, told=False, held=False)
+        notice = _notice(own.target, own.outcome, actor)
+        pending = await outbox.pending_about(self.session, own.target.student.id,
+                                             submission_ref(submission_id), Kind.DECISION)
+        if pending is not None:
+            kept = DecisionMade.model_validate(pending.payload)
+            pending.payload = notice.model_copy(update={
+                "items": kept.items, "carried": kept.carried}).dump()
+            pending.next_attempt_at = self._quiet_until(now)
+            return Amended(own.target, told=False, held=True)
+        notify(self.session, own.target.student.id, notice.model_copy(update={
+            "addition": True, "comment": comment, "grade": grade,
+            "feedback_file_id": feedback.telegram_file_id if feedback else None,
+            "feedback_file_name": feedback.file_name if feedback else None,
+            "feedback_file_key": feedback.key if feedback else None}), now)
+        return Amended(own.target, told=True, held=False)
+
+    @writes
+    async def hold(self, actor: User, submission_id: int) -> bool:
+        """Add comment or Add grade pressed: the held notice waits a quiet period again.
+        Whether it was still held."""
+        own = await self._own_approval(actor, submission_id)
+        pending = await outbox.pending_about(self.session, own.target.student.id,
+                                             submission_ref(submission_id), Kind.DECISION)
+        if pending is None:
+            return False
+        pending.next_attempt_at = self._quiet_until(self.clock.now())
+        return True
+
+    @writes
+    async def tell_now(self, actor: User, submission_id: int) -> ApprovalDone:
+        """Done: the held notice goes out now. Whether it was still held."""
+        own = await self._own_approval(actor, submission_id)
+        pending = await outbox.pending_about(self.session, own.target.student.id,
+                                             submission_ref(submission_id), Kind.DECISION)
+        if pending is not None:
+            pending.next_attempt_at = self.clock.now()
+            self.session.info[OUTBOX_WRITTEN] = True  # wakes the sender after the commit
+        return ApprovalDone(own.target, decided=own.outcome is not None,
+                            released=pending is not None)
+
+    async def _own_approval(self, actor: User, submission_id: int) -> _Own:
+        found = await theses.submission_with_owner(self.session, submission_id)
+        if found is None:
+            raise NotFound()
+        submission, thesis, student, outcome = found
+        if not await may_review(self.session, actor, student):
+            raise NotAllowed()
+        vote = None
+        if _votes(actor, thesis):
+            vote = next((v for v in await team.votes_for(self.session, submission_id)
+                         if v.member_id == actor.id), None)
+        mine = vote.decision if vote is not None else (
+            outcome.decision if outcome is not None and outcome.reviewer_id == actor.id
+            else None)
+        if mine != Decision.APPROVED.value:
+            raise NothingToAmend()
+        return _Own(ReviewTarget(submission, thesis, student), outcome, vote)
+
+    async def stage_feedback(self, actor: User, submission_id: int, incoming: IncomingFile,
+                             addition: bool = False) -> StagedFile:
+        """An annotated PDF/DOCX from the reviewer, stored like a submission; ``addition``:
+        added to the actor's approval (Add comment) rather than with a decision."""
+        if addition:
+            await self._own_approval(actor, submission_id)
+        else:
+            await self._target(actor, submission_id)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
         return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
@@ -401,15 +524,6 @@ class ReviewService(BaseService):
             await self.session.rollback()
             raise
         return student, thesis
-
-    def _tell_examiners(self, team_members: list[Member], student: User, thesis: Thesis,
-                        now: datetime) -> None:
-        """The examiner grades the final thesis: told it is final, with Grade."""
-        for member in recipients(team_members):
-            if member.role is TeamRole.EXAMINER:
-                notify(self.session, member.user.id, ExaminerFinal(
-                    student_id=student.id, student_name=student.full_name,
-                    title=thesis.title, version=thesis.latest_version), now)
 
     async def _thesis_for(self, actor: User, student_id: int,
                           lock: bool) -> tuple[User, Thesis]:
@@ -473,3 +587,25 @@ def _joined_comments(team_members: list[Member], approvals: list[ReviewVote]) ->
 
 def review_age_seconds(submitted_at: datetime, decided_at: datetime) -> float:
     return max((decided_at - submitted_at).total_seconds(), 0.0)
+
+
+def _amend_row(row: Review | ReviewVote, comment: str | None, grade: int | None,
+               feedback: StagedFile | None) -> None:
+    if comment is not None:
+        row.comment = comment
+    if grade is not None:
+        row.grade = grade
+    if feedback is not None:
+        row.feedback_file_key = feedback.key
+        row.feedback_file_name = feedback.file_name
+        row.feedback_telegram_file_id = feedback.telegram_file_id
+
+
+def _notice(target: ReviewTarget, outcome: Review, actor: User) -> DecisionMade:
+    return DecisionMade(
+        submission_id=target.submission.id, decision=outcome.decision,
+        title=target.thesis.title, version=target.submission.version,
+        comment=outcome.comment, grade=outcome.grade, reviewer_name=actor.full_name,
+        feedback_file_id=outcome.feedback_telegram_file_id,
+        feedback_file_name=outcome.feedback_file_name,
+        feedback_file_key=outcome.feedback_file_key)

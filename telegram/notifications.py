@@ -206,12 +206,19 @@ def _decision(t: Texts, p: DecisionMade) -> Outgoing:
         items += t("checklist.notice.carried", lines=Raw(lines))
     comment = t.raw("decision.comment", comment=clip(p.comment, 600 + budget)) \
         if p.comment else ""
-    text = t("decision.notice", icon=ICONS.get(p.decision, ""), reviewer=p.reviewer_name,
-             version=p.version, title=clip(p.title, 300),
-             decision=t(f"decision.{p.decision}"),
-             comment=Raw(comment + items) if comment or items else None,
-             grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None,
-             next=t(f"decision.next.{p.decision}"))
+    if p.addition:
+        # A comment or grade added to an approval after its notice went out.
+        text = t("decision.addition", icon=ICONS.get(p.decision, ""),
+                 reviewer=p.reviewer_name, version=p.version, title=clip(p.title, 300),
+                 comment=Raw(comment) if comment else None,
+                 grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None)
+    else:
+        text = t("decision.notice", icon=ICONS.get(p.decision, ""), reviewer=p.reviewer_name,
+                 version=p.version, title=clip(p.title, 300),
+                 decision=t(f"decision.{p.decision}"),
+                 comment=Raw(comment + items) if comment or items else None,
+                 grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None,
+                 next=t(f"decision.next.{p.decision}"))
     # The student answers with 💬 Reply, or with a Telegram reply to this message.
     buttons = reply_button(t, p.submission_id)
     document = _document(p.feedback_file_id, p.feedback_file_key, p.feedback_file_name)

@@ -143,7 +143,10 @@ async def test_blind_marks_agreed_within_tolerance_then_by_proposal(
     assert declaration.sha256 == submission.sha256 and "my own work" in declaration.statement
 
     # Both markers are asked; each asks for the other's marks first and gets nothing.
-    eve_ask = await message_with(eve, "Please mark it")
+    # The examiner's notice that the thesis is final carries Grade (issue 27), and only one.
+    eve_ask = await message_with(eve, "is final (version 1). As its examiner, please mark it")
+    assert eve_ask.button_texts() == ["Grade"]
+    assert sum("mark it" in (m.content or "") for m in harness.emu.bot_messages(eve.id)) == 1
     sam_ask = await message_with(sam, "Please mark it")
     await nothing_yet(eve, "Alice A")
     done = await mark(eve, eve_ask, [80, 70, 90], "Convincing method, thin related work.")
@@ -298,7 +301,7 @@ async def test_no_agreement_in_time_a_third_marker_decides(make_bot: BotFactory)
     eve = await examiner(harness, sam, alice)
     await to_final(harness, sam, alice, "Alice A", "Graphs", 1)
     await mark(sam, await message_with(sam, "Please mark it"), [95, 95, 95], "Superb.")
-    await mark(eve, await message_with(eve, "Please mark it"), [50, 50, 50], "Barely.")
+    await mark(eve, await message_with(eve, "As its examiner"), [50, 50, 50], "Barely.")
     await message_with(sam, "All marks for Graphs of Alice A are in")
 
     # Six days: nothing yet; eight: the admins are asked, once.

@@ -365,12 +365,11 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     card_id = await card.get_attribute("data-message-id")
     await page.screenshot(path=str(SCREENSHOTS / "0-supervisor-new-card.png"))
 
-    # Request changes with a comment, skip the grade; the card's buttons go, in place.
+    # Request changes with a comment (no grade asked); the card's buttons go, in place.
     await card.get_by_role("button", name="Request changes").click()
     await expect(ui.bot().last).to_contain_text("Write your comment")
     await ui.say("/skip", "A comment is required")  # a comment is required here
-    await ui.say("Please expand chapter 2 and fix the references.", "grade")
-    await ui.say("/skip", "Recorded: changes requested")
+    await ui.say("Please expand chapter 2 and fix the references.", "Recorded: changes requested")
     same_card = page.locator(f'#messages .msg[data-message-id="{card_id}"]')
     await expect(same_card.locator(".inline-btn")).to_have_count(0)
     await expect(same_card).to_contain_text("changes requested by Sam Turing")
@@ -390,10 +389,18 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     # The supervisor approves version 2 with a comment and a grade.
     await ui.open(SUPERVISOR_ID)
     card2 = await ui.card(title, 2)
+    # Approve is one tap; the card then offers Add comment, Add grade and Done.
     await card2.get_by_role("button", name="Approve").click()
-    await expect(ui.bot().last).to_contain_text("Add a comment, or /skip")
-    await ui.say("Excellent work.", "grade")
-    await ui.say("95", "Recorded: approved")
+    await expect(ui.bot().last).to_contain_text("Approved: version 2")
+    await expect(card2.locator(".inline-btn")).to_have_text(["Add comment", "Add grade", "Done"])
+    await card2.get_by_role("button", name="Add comment").click()
+    await expect(ui.bot().last).to_contain_text("Write your comment")
+    await ui.say("Excellent work.", "Comment added")
+    await card2.get_by_role("button", name="Add grade").click()
+    await expect(ui.bot().last).to_contain_text("from 0 to 100")
+    await ui.say("95", "Grade 95 added")
+    await card2.get_by_role("button", name="Done").click()
+    await expect(ui.bot().last).to_contain_text("Recorded: approved")
     await expect(card2.locator(".inline-btn")).to_have_count(0)
     await expect(card2).to_contain_text("approved by Sam Turing")
 

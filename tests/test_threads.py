@@ -220,10 +220,11 @@ async def test_a_thread_and_a_checklist_over_three_rounds(make_bot: BotFactory) 
     card3 = await card(harness, sam, 3)
     assert "Addressed 0/2" in card3.content and "⬜ Add a conclusion" in card3.content
 
-    # Approving closes what is open.
-    await sam.click("Approve", message_id=card3.message_id)
-    await sam.say("/skip")
-    assert "Recorded" in await sam.say("/skip")
+    # Approving asks about what is open: Close them closes it.
+    asked = (await sam.click("Approve", message_id=card3.message_id))[-1]
+    assert "2 requested changes are still open" in asked.content
+    assert asked.button_texts() == ["Close them", "Keep open"]
+    assert "Approved" in (await sam.click("Close them", message_id=asked.message_id))[-1].content
     assert {state for _text, state, _v in await item_states(harness)} == {"closed"}
     assert "Open requested changes" not in await alice.say("/status")
 

@@ -15,7 +15,7 @@ chat-notify-student_message =
 
     { $text }
 left-AskStates = Your message was not sent.
-chat-notify-examiner_final = 🎓 The thesis <b>{ $title }</b> by { $student } is final (version { $version }). As its examiner, you can grade it now.
+chat-notify-examiner_final = 🎓 The thesis «{ $title }» by { $student } is final (version { $version }). As its examiner, please mark it: press <b>Grade</b>. Your marks stay hidden from the other markers until everyone has submitted.
 chat-rename-button = ✏️ Rename
 chat-rename-ask = The new title of the thesis? (1–{ $max } characters) /cancel to stop.
 chat-rename-done = ✅ The thesis is now called <b>{ $title }</b>. Everyone on it has been told.
