@@ -99,6 +99,9 @@ class ThreadMessageOut(Model):
     at: datetime
     body: str | None
     file_name: str | None
+    media: str | None = Field(default=None, description="voice or photo (else a PDF/DOCX)")
+    seconds: int | None = Field(default=None, description="A voice message's duration")
+    size: int | None = Field(default=None, description="The attachment's size in bytes")
 
 
 class ChecklistItemOut(Model):

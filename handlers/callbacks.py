@@ -272,6 +272,7 @@ class DateCb(CallbackData, prefix="dt"):
 class DropAction(StrEnum):
     SUBMIT = "s"
     CANCEL = "c"
+    ATTACH = "a"  # a file sent as a reply to a version's message: into that thread
 
 
 class DropCb(CallbackData, prefix="dp"):

@@ -335,6 +335,12 @@ class ThreadComment(_AboutSubmission, Payload):
     text: str | None
     file_id: str | None
     file_name: str | None
+    # From the store when Telegram's copy cannot be used; a voice message or a photo is
+    # relayed as one ("voice", "photo"), with its duration or size.
+    file_key: str | None = None
+    media: str | None = None
+    seconds: int | None = None
+    size: int | None = None
 
 
 class StudentMessage(Payload):

@@ -371,6 +371,37 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
                       telegram_file_id=incoming.telegram_file_id if same_name else None)
 
 
+async def stage_media(files: FileStore, prefix: str, incoming: IncomingFile, max_bytes: int,
+                      kind: str, suffix: str) -> StagedFile:
+    """Stream a voice message or a photo (a thread comment) into the store under a fresh key,
+    checked for its size only: Telegram made it, and it is relayed, never opened."""
+    if incoming.declared_size is not None and incoming.declared_size > max_bytes:
+        raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
+    digest, size = hashlib.sha256(), 0
+    key = new_key(prefix, suffix)
+
+    async def measured() -> AsyncIterator[bytes]:
+        nonlocal size
+        async for chunk in incoming.chunks:
+            size += len(chunk)
+            if size > max_bytes:
+                raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
+            digest.update(chunk)
+            yield chunk
+
+    try:
+        await files.put_stream(key, measured(), "application/octet-stream")
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise StorageUnavailable() from exc
+    if size == 0:
+        await discard(files, key)
+        raise EmptyFile()
+    return StagedFile(key=key, size=size, sha256=digest.hexdigest(), kind=kind,
+                      file_name=f"{kind}.{suffix}", telegram_file_id=incoming.telegram_file_id)
+
+
 async def discard(files: FileStore, key: str) -> None:
     """Delete an object this very call made and refused (its key never left the call, so no
     row can refer to it); anything else goes through staged_files.discard_unreferenced."""

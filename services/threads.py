@@ -20,7 +20,7 @@ from services.base import BaseService, read_only, writes
 from services.errors import CommentTooLong, DomainError, EmptyComment, NotAllowed, NotFound
 from services.notifications import StudentMessage, ThreadComment, notify, submission_of_ref
 from services.staged_files import discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, stage_document
+from services.submissions import IncomingFile, StagedFile, stage_document, stage_media
 from services.team import members, recipients, role_of
 from services.typed import words
 from services.vocabulary import Role
@@ -30,6 +30,8 @@ from storage.repositories import audit, outbox, theses, threads, users
 COMMENT_MAX = 4000
 NOTE_MAX = 4000
 PAGE_SIZE = 5
+# What a thread takes besides PDF/DOCX: a voice message, a photo (and the stored suffix).
+MEDIA = {"voice": "ogg", "photo": "jpg"}
 NOTES_SHOWN = 10
 
 
@@ -124,19 +126,28 @@ class ThreadService(BaseService):
     # --- commenting -------------------------------------------------------------------
 
     async def stage_attachment(self, actor: User, submission_id: int,
-                               incoming: IncomingFile) -> StagedFile:
-        """A PDF/DOCX going with a comment, stored like a feedback file."""
+                               incoming: IncomingFile, media: str | None = None) -> StagedFile:
+        """A PDF/DOCX going with a comment, stored like a feedback file; ``media``
+        (``voice`` or ``photo``): a voice message or a photo, the comment itself."""
         await self._target(actor, submission_id)
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self.session.commit()
-        return await stage_document(self.deps.files, self.config.file_prefix + "threads/",
-                                    incoming, self.config.max_file_bytes)
+        prefix = self.config.file_prefix + "threads/"
+        if media is not None:
+            if media not in MEDIA:
+                raise NotAllowed()
+            return await stage_media(self.deps.files, prefix, incoming,
+                                     self.config.max_file_bytes, media, MEDIA[media])
+        return await stage_document(self.deps.files, prefix, incoming,
+                                    self.config.max_file_bytes)
 
     async def comment(self, actor: User, submission_id: int, text: str | None,
-                      attachment: StagedFile | None = None) -> CommentResult:
-        """Record a comment and notify the thread's other participants, in one transaction."""
+                      attachment: StagedFile | None = None,
+                      seconds: int | None = None) -> CommentResult:
+        """Record a comment and notify the thread's other participants, in one transaction.
+        ``seconds``: a voice message's duration."""
         try:
-            result = await self._comment(actor, submission_id, text, attachment)
+            result = await self._comment(actor, submission_id, text, attachment, seconds)
             await self.session.commit()
         except DomainError:
             await self.session.rollback()
@@ -150,7 +161,8 @@ class ThreadService(BaseService):
         return result
 
     async def _comment(self, actor: User, submission_id: int, raw: str | None,
-                       attachment: StagedFile | None) -> CommentResult:
+                       attachment: StagedFile | None,
+                       seconds: int | None = None) -> CommentResult:
         text = clean_text(raw)
         if text is None and attachment is None:
             raise EmptyComment()
@@ -163,11 +175,14 @@ class ThreadService(BaseService):
                     raise NotAllowed()
                 return CommentResult(recorded, target, 0)
         now = self.clock.now()
+        media = attachment.kind if attachment is not None and attachment.kind in MEDIA else None
         comment = await threads.add(self.session, ThreadMessage(
             submission_id=submission_id, author_id=actor.id, body=text, created_at=now,
             file_key=attachment.key if attachment else None,
             file_name=attachment.file_name if attachment else None,
-            telegram_file_id=attachment.telegram_file_id if attachment else None))
+            telegram_file_id=attachment.telegram_file_id if attachment else None,
+            media=media, media_seconds=seconds if media == "voice" else None,
+            file_size=attachment.size if attachment else None))
         recipients = await self._recipients(actor, target.student)
         from_student = actor.id == target.student.id
         for recipient in recipients:
@@ -178,7 +193,9 @@ class ThreadService(BaseService):
                 student_name=target.student.full_name, title=target.thesis.title,
                 version=target.submission.version, text=text,
                 file_id=attachment.telegram_file_id if attachment else None,
-                file_name=attachment.file_name if attachment else None), now)
+                file_name=attachment.file_name if attachment else None,
+                file_key=attachment.key if attachment else None, media=media,
+                seconds=comment.media_seconds, size=comment.file_size), now)
         audit.record(self.session, actor_id=actor.id, action="thread.comment",
                      object_type="submission", object_id=submission_id, at=now,
                      comment_id=comment.id)

@@ -207,7 +207,7 @@ async def test_blind_marks_agreed_within_tolerance_then_by_proposal(
     assert "v2" in reply and "scale 2-5; tolerance 5; release supervisor" in reply
     await examiner(harness, sam, bob, eve)
     await to_final(harness, sam, bob, "Bob B", "Trees", 2)
-    eve_ask = await message_with(eve, "The thesis Trees of Bob B is final")
+    eve_ask = await message_with(eve, "The thesis «Trees» by Bob B is final")
     sam_ask = await message_with(sam, "The thesis Trees of Bob B is final")
     await mark(sam, sam_ask, [90, 90], "Excellent.")
     done = await mark(eve, eve_ask, [60, 60], "Weak evaluation.")

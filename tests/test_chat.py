@@ -15,9 +15,10 @@ from services.clock import ManualClock
 from storage.db import create_engine, create_session_factory
 from storage.models import Milestone
 from tests import documents
-from tests.conftest import BotFactory, Chat, Harness
+from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
 from tests.support.conversation import cards, thesis_status, told
+from tests.test_threads import recorded
 from tests.unit.test_glossary import check_transcript
 from tgemu import RecordedMessage
 
@@ -322,3 +323,90 @@ async def test_approve_in_russian(make_bot: BotFactory, db: str) -> None:
     assert "Отличная работа." in notice and "95" in notice
     russian = [m.content or "" for m in sam.emu.bot_messages(sam.id)[shown:]]
     assert not check_transcript("ru", russian)
+
+
+async def reply_file(harness: Harness, chat: Chat, to: int, data: bytes, name: str,
+                     caption: str | None = None) -> RecordedMessage:
+    """``chat`` replies to its message ``to`` with a file (once the outbox knows which
+    notification that message was); the bot's answer."""
+    for _ in range(100):
+        if await recorded(harness, chat.id, to):
+            break
+        await asyncio.sleep(0.05)
+    before = chat.bot_count
+    await chat.emu.send_document(chat.id, data, name, caption=caption, reply_to_message_id=to)
+    return (await chat.expect(1, before))[-1]
+
+
+async def test_a_file_replying_to_a_notice_asks_version_or_attachment(make_bot: BotFactory,
+                                                                      db: str) -> None:
+    harness, sam, alice = await started(make_bot, db)
+    card = await version(harness, alice, sam, 1)
+    await sam.click("Request changes", message_id=card.message_id)
+    assert "Recorded" in await sam.say("Chapter 2 is thin.")
+    await told(alice, "Chapter 2 is thin.")
+    notice = [m for m in harness.emu.bot_messages(alice.id) if "Chapter 2 is thin." in m.content][-1]
+
+    # An attachment to the thread of version 1: Sam gets it with its caption.
+    asked = await reply_file(harness, alice, notice.message_id, documents.pdf("notes"),
+                             "notes.pdf", caption="My outline for chapter 2")
+    assert asked.content == ("Is this file a new version of Graphs (version 2), or an "
+                             "attachment to the thread of version 1?")
+    assert asked.button_texts() == ["New version", "Attachment", "Cancel"]
+    before = sam.bot_count
+    assert "Your comment on version 1 was sent" in \
+        (await alice.click("Attachment", message_id=asked.message_id))[-1].content
+    got = (await sam.expect(1, before))[-1]
+    assert "My outline for chapter 2" in got.content and got.document["file_name"] == "notes.pdf"
+    assert await thesis_status(harness, alice.id) == "changes_requested"
+
+    # A new version: the same steps as /submit.
+    asked = await reply_file(harness, alice, notice.message_id, documents.pdf("v2"), "v2.pdf")
+    assert "note for your supervisor" in \
+        (await alice.click("New version", message_id=asked.message_id))[-1].content
+    assert "Version 2 received" in await alice.say("/skip")
+    assert await thesis_status(harness, alice.id) == "submitted"
+    await harness.emu.wait_until(lambda: len([c for c in cards(harness, sam)
+                                              if "New version" in c.content]) >= 2)
+    # Cancel keeps nothing.
+    asked = await reply_file(harness, alice, notice.message_id, documents.pdf("v3"), "v3.pdf")
+    assert "Cancelled" in (await alice.click("Cancel", message_id=asked.message_id))[-1].content
+    assert await thesis_status(harness, alice.id) == "submitted"
+
+
+async def test_voice_and_photo_in_a_thread_are_comments(make_bot: BotFactory, db: str) -> None:
+    harness, sam, alice = await started(make_bot, db)
+    card = await version(harness, alice, sam, 1)
+    await sam.click("Request changes", message_id=card.message_id)
+    assert "Recorded" in await sam.say("Chapter 2 is thin.")
+    await told(alice, "Chapter 2 is thin.")
+    notice = [m for m in harness.emu.bot_messages(alice.id) if "Chapter 2 is thin." in m.content][-1]
+    for _ in range(100):
+        if await recorded(harness, alice.id, notice.message_id):
+            break
+        await asyncio.sleep(0.05)
+
+    # A voice note replying to the notice: stored, relayed to Sam as a voice message.
+    before, sam_before = alice.bot_count, sam.bot_count
+    await alice.emu.send_voice(alice.id, b"OggS" + b"v" * 3000, duration=75,
+                               reply_to_message_id=notice.message_id)
+    assert "Your comment on version 1 was sent" in (await alice.expect(1, before))[-1].content
+    relayed = (await sam.expect(1, sam_before))[-1]
+    assert "voice" in relayed.media and "Voice message, 1:15" in relayed.content
+    assert relayed.content.startswith("💬 Alice A commented on version 1")
+
+    # Sam answers with a photo through 💬 Reply: Alice gets the photo.
+    await sam.click("💬 Reply", message_id=relayed.message_id)
+    before = alice.bot_count
+    await sam.emu.send_photo(sam.id, b"\x89PNG\r\n" + b"p" * 4000, caption="This figure")
+    await told(sam, "Your comment on version 1 was sent")
+    photo = (await alice.expect(1, before))[-1]
+    assert photo.photo and "This figure" in photo.content and "Photo, 4 KB" in photo.content
+
+    # Both in the thread, with their duration and size; the bucket holds them.
+    await alice.send("/history")
+    thread = (await alice.click("💬 v1 (2)"))[-1].content
+    assert "🎤 Voice message, 1:15" in thread and "🖼 Photo, 4 KB" in thread
+    keys = await bucket_keys(harness.settings.s3_endpoint_url, harness.settings.s3_bucket)
+    assert sum(key.endswith(".ogg") for key in keys) == 1
+    assert sum(key.endswith(".jpg") for key in keys) == 1

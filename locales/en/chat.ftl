@@ -21,3 +21,6 @@ chat-rename-ask = The new title of the thesis? (1–{ $max } characters) /cancel
 chat-rename-done = ✅ The thesis is now called <b>{ $title }</b>. Everyone on it has been told.
 chat-notify-renamed = ✏️ { $by } renamed the thesis of { $student }: <b>{ $title }</b> (was { $old }).
 left-RenameStates = Renaming stopped; the title is as it was.
+chat-drop-reply_ask = Is this file a new version of <b>{ $title }</b> (version { $next }), or an attachment to the thread of version { $version }?
+chat-drop-new_version = New version
+chat-drop-attachment = Attachment

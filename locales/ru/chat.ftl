@@ -21,3 +21,6 @@ chat-rename-ask = Новое название работы? (от 1 до { $max 
 chat-rename-done = ✅ Теперь работа называется <b>«{ $title }»</b>. Все участники уведомлены.
 chat-notify-renamed = ✏️ Новое название работы ({ $student }): <b>«{ $title }»</b>, прежнее — «{ $old }». Изменение: { $by }.
 left-RenameStates = Переименование прервано; название осталось прежним.
+chat-drop-reply_ask = Этот файл — новая версия работы «{ $title }» (версия { $next }) или вложение к обсуждению версии { $version }?
+chat-drop-new_version = Новая версия
+chat-drop-attachment = Вложение
