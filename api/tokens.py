@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import jwt
-
 ALGORITHM = "HS256"
 ISSUER = "thesis-supervisor"
 AUDIENCE = "thesis-supervisor-webapp"
@@ -46,12 +44,18 @@ class Tokens:
         self.ttl_seconds = ttl_seconds
 
     def issue(self, user_id: int, role: str, now: datetime) -> str:
+        # PyJWT pulls in cryptography's bindings (~9 MiB): imported with the first Mini App
+        # call, not by every replica at start (issue 33).
+        import jwt
+
         issued = int(now.timestamp())
         return jwt.encode({"sub": str(user_id), "role": role, "iat": issued,
                            "exp": issued + self.ttl_seconds, "iss": ISSUER, "aud": AUDIENCE},
                           self._secret, algorithm=ALGORITHM)
 
     def verify(self, token: str, now: datetime) -> Claims:
+        import jwt
+
         try:
             claims = jwt.decode(
                 token, self._secret, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,

@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from bench import infra, phases, report
+from bench import desk, infra, phases, report
 
 
 def log(text: str) -> None:
@@ -103,6 +103,7 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
                         lambda: phases.comparisons_in_background(env, cfg, mix_url, log))
         await phase("similarity", "10. shared text",
                     lambda: phases.similarity(env, cfg, mix_url, log))
+        await phase("desk", "11. review desk", lambda: desk.desk(env, cfg, mix_url, log))
     finally:
         if env is not None:
             for child in list(env.children):
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="",
                         help="comma-separated phases: mix (both throughput mixes), mix2 (the "
                              "second alone), upload, scale, notify, export, start, api, "
-                             "compare, similarity")
+                             "compare, similarity, desk")
     parser.add_argument("--reps", type=int, default=None,
                         help="repetitions of each measure (default 3; 1 with --quick)")
     parser.add_argument("--levels", default="",

@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import infra
+from bench import desk, infra
 
 MiB = 1024 * 1024
 NOTES = Path(__file__).with_name("notes.md")
@@ -177,6 +177,7 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
                      f"{start['floor']['rss'] / MiB:.0f} MiB)", None))
     rows.extend(_compare_targets(results))
     rows.extend(_similarity_targets(results))
+    rows.extend(desk.targets(results.get("desk")))
     return rows
 
 
@@ -264,7 +265,7 @@ def console_table(results: dict[str, Any]) -> str:
     for name, target, result, ok in rows:
         lines.append(f"{name:<{width}}  {target:<32}  {result}  [{_mark(ok)}]")
     for key in ("mix", "mix2", "upload", "scale", "notify", "export", "start", "api", "compare",
-                "compare_bg", "similarity"):
+                "compare_bg", "similarity", "desk"):
         value = results.get(key)
         if isinstance(value, dict) and "error" in value:
             lines.append(f"{key}: FAILED (see the report)")
@@ -312,6 +313,8 @@ async def render(results: dict[str, Any]) -> str:
     _api(add, results.get("api"), cfg)
     _compare(add, results.get("compare"), results.get("compare_bg"))
     _similarity(add, results.get("similarity"))
+    if "desk" in results:
+        desk.section(add, results.get("desk"))
     if NOTES.exists() and not results["quick"]:
         add(NOTES.read_text().strip() + "\n")
     return "\n".join(out)

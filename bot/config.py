@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # A student with no version, comment or meeting for this long is silent (/students, digest).
     silent_days: int = Field(default=14, ge=1, le=365)
     invite_ttl_days: int = Field(default=14, ge=1, le=365)
+    # Topics: open applications a student may have at once; days an unanswered application
+    # waits before it is declined on its own (the supervisor is reminded 3 days before).
+    max_open_applications: int = Field(default=3, ge=1, le=50)
+    application_auto_decline_days: int = Field(default=21, ge=4, le=365)
 
     notify_rate_per_second: float = Field(default=25.0, gt=0)
     notify_chat_rate_per_second: float = Field(default=1.0, gt=0)

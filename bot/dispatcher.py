@@ -12,7 +12,6 @@ from aiogram.fsm.storage.redis import RedisStorage
 from bot.aiogram_overrides.fsm import GatedFSM
 from bot.config import Settings
 from bot.deps import AppDeps
-from bot.middlewares.cancel import CancelSignal
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.deadline import DeadlineMiddleware
 from bot.middlewares.errors import ErrorMiddleware, RedeliveryBudget, quiet_retry_later
@@ -72,16 +71,16 @@ def create_dispatcher(settings: Settings, deps: AppDeps,
     quiet_retry_later()
     budget = RedeliveryBudget(settings.webhook_max_redeliveries, deps.redis)
     dp.update.outer_middleware(UpdateLogMiddleware(in_flight or InFlight()))
-    # In front of the gate, so that a /cancel reaches the upload holding the user's lock.
-    dp.update.outer_middleware(CancelSignal(progress.signals))
     if webhook:
         dp.update.outer_middleware(DeadlineMiddleware(UPDATE_DEADLINE_SECONDS, budget))
-    # The gate reads the user's shared version with the update's claim (one round trip).
+    # The gate reads the user's shared version with the update's claim (one round trip), and
+    # raises a /cancel's flag for the user's running upload before it waits for the lock.
     changes = deps.services.user_changes
     shared_users = changes if isinstance(changes, RedisUserChanges) else None
     dp.update.outer_middleware(UpdateGate(deps.redis, fsm, keys, GateConfig(
         flood_rate=settings.flood_rate, flood_window_seconds=settings.flood_window_seconds,
-        exempt=frozenset(settings.admin_ids), retry_in_progress=webhook), users=shared_users))
+        exempt=frozenset(settings.admin_ids), retry_in_progress=webhook), users=shared_users,
+        signals=progress.signals))
     dp.update.outer_middleware(ErrorMiddleware(budget, retry_on_dependency=webhook))
     dp.update.outer_middleware(fsm)
     dp.update.outer_middleware(ContextMiddleware(deps.session_factory, deps.services, on_outbox))

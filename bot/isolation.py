@@ -303,6 +303,7 @@ def similarity_job(job: dict[str, Any]) -> dict[str, Any]:
 # Imported while the child starts, so that a job's time is the job's.
 comparison_job.preload = (  # type: ignore[attr-defined]
     "services.text_diff", "services.relocate", "services.similarity", "pypdfium2",
+    "rapidfuzz.fuzz",
     "defusedxml.ElementTree")
 
 

@@ -31,6 +31,7 @@ def get_routers() -> list[Router]:
         supervisor,
         team,
         threads,
+        topics,
     )
     from handlers.filters import Magic
     from handlers.start import LeaveStepOnCommand
@@ -51,5 +52,5 @@ def get_routers() -> list[Router]:
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, assessment, submit, invites,
         deadlines, meetings, receipts, exports, admin, files, threads, messaging, promises,
-        language, rename, questions, fallback)))
+        language, rename, topics, questions, fallback)))
     return [chats.create_router(), private]

@@ -349,3 +349,59 @@ class PromiseCb(CallbackData, prefix="pr"):
 
     submission_id: RowId
     choice: str = "ask"  # "ask", "date", or a services.promises.Choice value
+
+
+class TopicAction(StrEnum):
+    VIEW = "v"
+    APPLY = "a"
+    CLOSE = "c"
+    REOPEN = "o"
+    QR = "q"
+    NEW = "n"  # topic 0: the New topic conversation
+    PROPOSAL_YES = "y"  # New topic's last question: does it ask for a proposal?
+    PROPOSAL_NO = "x"
+    MINE = "m"  # the supervisor's own list again
+
+
+class TopicCb(CallbackData, prefix="tp"):
+    action: TopicAction
+    topic_id: RowId = 0
+
+
+# A tag or a language in a catalogue button (services/topics.py keeps tags to these).
+Facet = Annotated[str, Field(pattern=r"^[\w+.-]{0,24}$")]
+
+
+class CatalogueCb(CallbackData, prefix="cg"):
+    """/topics for everyone: a page of the open topics, filtered by tag and language."""
+
+    page: RowId = 0
+    tag: Facet = ""
+    language: Facet = ""
+
+
+class ApplicationAction(StrEnum):
+    ACCEPT = "a"
+    DECLINE = "d"
+    INTERVIEW = "i"
+
+
+class ApplicationCb(CallbackData, prefix="ap"):
+    """An application card's buttons."""
+
+    action: ApplicationAction
+    application_id: RowId
+
+
+class DeclineCb(CallbackData, prefix="ad"):
+    """Decline: a template (services/applications.py: TEMPLATES) or "own" words."""
+
+    application_id: RowId
+    template: Annotated[str, Field(pattern=r"^[a-z_]{1,16}$")]
+
+
+class SlotCb(CallbackData, prefix="is"):
+    """The applicant picks one of the interview's times."""
+
+    application_id: RowId
+    index: Annotated[int, Field(ge=0, lt=10)]

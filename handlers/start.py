@@ -14,8 +14,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
 from handlers.filters import Magic
+from handlers.topics import show_topic
 from services.context import Services
 from services.registration import Outcome, Person, StartResult
+from services.topics import code_of
 from storage.models import User
 from telegram.menu import set_menu
 from telegram.texts import Texts, language_of
@@ -81,9 +83,14 @@ class LeaveStepOnCommand(BaseMiddleware):
 
 async def start(message: Message, command: CommandObject, services: Services, t: Texts,
                 state: FSMContext, bot: Bot, registered_now: bool = False,
-                webapp_url: str | None = None) -> None:
+                webapp_url: str | None = None, user: User | None = None) -> None:
     assert message.from_user is not None
     await state.clear()
+    code = code_of(command.args)
+    if code is not None:
+        # A topic's deep link: the topic with Apply, registered or not (handlers/topics.py).
+        await show_topic(message, services, t, bot, user, code)
+        return
     person = Person(id=message.from_user.id, full_name=message.from_user.full_name,
                     username=message.from_user.username,
                     language=language_of(message.from_user.language_code))

@@ -14,8 +14,9 @@ from handlers.filters import HasRole
 from handlers.keyboards import markup, with_dashboard
 from handlers.meetings import history_lines, meetings_block
 from handlers.rename import rename_button
+from services import lifecycle
 from services.context import Services
-from services.vocabulary import Role, ThesisStatus
+from services.vocabulary import Phase, Role, ThesisStatus, VersionKind
 from storage.models import User
 from telegram.render import split_lines
 from telegram.texts import Raw, Texts
@@ -39,8 +40,16 @@ async def status(message: Message, services: Services, user: User, t: Texts,
     upcoming = deadlines_block(t, view.upcoming, view.now) + meetings_block(
         t, met, view.now, user)
     dashboard = with_dashboard(t, None, webapp_url)
-    if view.thesis is None or view.latest is None:
+    if view.thesis is None:
         await message.answer(t("status.none") + upcoming, reply_markup=dashboard)
+        return
+    phase = phase_line(t, view.thesis.status, view.thesis.stage)
+    if view.latest is None:
+        # Accepted for a topic: the thesis is there, nothing uploaded yet.
+        key = "status.first.proposal" if view.thesis.stage == VersionKind.PROPOSAL.value \
+            else "status.first.thesis"
+        await message.answer(t(key, title=view.thesis.title) + phase + upcoming,
+                             reply_markup=dashboard)
         return
     latest, review = view.latest.submission, view.latest.review
     review_text = t(f"decision.{review.decision}") if review else t("review.pending")
@@ -53,22 +62,26 @@ async def status(message: Message, services: Services, user: User, t: Texts,
     await message.answer(t(
         "status.view", title=view.thesis.title, status=t(f"thesis.{view.thesis.status}"),
         version=latest.version, at=latest.submitted_at, review=review_text, turn=Raw(turn))
-        + promise + items + upcoming, reply_markup=rename)
+        + phase + promise + items + upcoming, reply_markup=rename)
+
+
+def phase_line(t: Texts, status: str, stage: str) -> str:
+    """Proposal → writing → final, the current phase in bold."""
+    current = lifecycle.phase_of(status, stage)
+    parts = [t.raw("status.phase.current", phase=t(f"phase.{phase.value}")) if phase is current
+             else t(f"phase.{phase.value}") for phase in Phase]
+    return "\n" + t("status.phase", phases=Raw(" → ".join(parts)))
 
 
 async def history(message: Message, services: Services, user: User, t: Texts) -> None:
     async with services.reads():
         _student, thesis, rows = await services.overview.history(user, user.id)
-        grade = await services.overview.examiner_grade(thesis)
-        comments = await services.threads.counts([row.submission.id for row in rows])
-        changes = await services.comparisons.of_versions(
-            [(row.submission.id, row.submission.version) for row in rows])
-        shared = await services.shared_text.of_versions([row.submission.id for row in rows])
+        facts = await services.overview.version_facts(thesis, rows)
         meetings = await services.meetings.find_for(user)
         # Nothing of the assessment before Release; after it, the grade and the reports.
         released = await services.assessment.released_to(user, thesis)
-    for text, buttons in views.history(t, thesis, rows, grade, comments, changes=changes,
-                                      shared=shared, own=True):
+    for text, buttons in views.history(t, thesis, rows, facts.grade, facts.comments,
+                                      changes=facts.changes, shared=facts.shared, own=True):
         await message.answer(text, reply_markup=buttons)
     if released is not None:
         await message.answer("\n".join([t("assess.history.header"),

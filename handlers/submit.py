@@ -20,7 +20,7 @@ from services.context import Services
 from services.errors import DomainError, UploadStillArriving
 from services.submissions import TITLE_MAX, IncomingFile, StagedFile, clean_title
 from services.uploads import JOB_KEY
-from services.vocabulary import Role
+from services.vocabulary import Role, VersionKind
 from storage.models import User
 from telegram.files import incoming_document
 from telegram.progress import ProgressKit
@@ -37,6 +37,8 @@ class SubmitStates(StatesGroup):
 
 # A file dropped outside any step, kept in the FSM data until Submit (or the title) comes.
 DROPPED_KEY = "dropped"
+# What the step uploads: a version of the thesis (absent) or of its proposal (/proposal).
+KIND_KEY = "kind"
 
 
 async def begin(message: Message, state: FSMContext, services: Services, user: User,
@@ -56,10 +58,19 @@ async def begin(message: Message, state: FSMContext, services: Services, user: U
 
 
 async def _ask_document(message: Message, state: FSMContext, services: Services,
-                        t: Texts) -> None:
+                        t: Texts, key: str = "submit.ask_file") -> None:
     await state.set_state(SubmitStates.document)
     limit_mb = services.deps.config.max_file_bytes // (1024 * 1024)
-    await message.answer(t("submit.ask_file", limit_mb=limit_mb))
+    await message.answer(t(key, limit_mb=limit_mb))
+
+
+async def begin_proposal(message: Message, state: FSMContext, services: Services, user: User,
+                         t: Texts) -> None:
+    """/proposal: the thesis's proposal (its topic asks for one), reviewed like a version."""
+    await services.submissions.begin(user, VersionKind.PROPOSAL)
+    await state.clear()
+    await state.update_data({KIND_KEY: VersionKind.PROPOSAL.value})
+    await _ask_document(message, state, services, t, "submit.ask_proposal")
 
 
 async def got_title(message: Message, state: FSMContext, services: Services, user: User,
@@ -105,9 +116,12 @@ async def _receive(message: Message, state: FSMContext, services: Services, user
         return
     async with progress.upload(bot, chat_id, user_id, source, t,
                                document.file_size) as upload:
-        staged = await services.submissions.stage(user, incoming, upload.on_progress)
+        # The duplicate check after the stream and the open items: one transaction.
+        async with services.reads():
+            staged = await services.submissions.stage(user, incoming, upload.on_progress)
+            has_open = await services.checklist.open_for(user)
         await state.update_data(staged=staged.to_dict())
-        if await services.checklist.open_for(user):
+        if has_open:
             # The requested changes come next, as their own message with its toggles.
             await upload.settle(t("progress.received"))
             await checklist.ask(message, state, services, user, t)
@@ -161,9 +175,11 @@ async def got_note(message: Message, state: FSMContext, services: Services, user
     try:
         staged = (await services.uploads.staged_for_note(user, job_id)
                   if isinstance(job_id, int) else StagedFile.from_dict(data["staged"]))
+        kind = VersionKind(data.get(KIND_KEY, VersionKind.THESIS.value))
         result = await services.submissions.record(user, staged, title=data.get("title"),
                                                    note=note,
-                                                   addressed=data.get("addressed", ()))
+                                                   addressed=data.get("addressed", ()),
+                                                   kind=kind)
     except UploadStillArriving:
         raise  # the step stays: the worker asks for the note once the file is in
     except DomainError:
@@ -173,7 +189,8 @@ async def got_note(message: Message, state: FSMContext, services: Services, user
     if isinstance(job_id, int):
         await services.uploads.used(job_id)
     await state.clear()
-    await message.answer(t("submit.received", version=result.submission.version,
+    key = "submit.received_proposal" if kind is VersionKind.PROPOSAL else "submit.received"
+    await message.answer(t(key, version=result.submission.version,
                            at=result.submission.submitted_at))
 
 
@@ -264,6 +281,7 @@ def create_router() -> Router:
     router.message.filter(HasRole(Role.STUDENT))
     router.callback_query.filter(HasRole(Role.STUDENT))
     router.message.register(begin, Command("submit"))
+    router.message.register(begin_proposal, Command("proposal"))
     steps = conversation_steps(__name__ + ".steps", SubmitStates)
     steps.message.register(got_title, StateFilter(SubmitStates.title), Magic(F.text))
     steps.message.register(drop_need_button, StateFilter(SubmitStates.dropped))

@@ -171,17 +171,14 @@ async def student_history(query: CallbackQuery, callback_data: StudentCb, servic
                           user: User, t: Texts) -> None:
     student, thesis, rows, decides = await services.overview.student_view(
         user, callback_data.student_id)
-    comments = await services.threads.counts([row.submission.id for row in rows])
+    facts = await services.overview.version_facts(thesis, rows)
     notes = await services.threads.notes(user, student.id)
-    changes = await services.comparisons.of_versions(
-        [(row.submission.id, row.submission.version) for row in rows])
     await query.answer()
     if isinstance(query.message, Message):
         messages = views.history(t, thesis, rows,
-                                 await services.overview.examiner_grade(thesis), comments,
-                                 notes_lines(t, notes), changes=changes,
-                                 shared=await services.shared_text.of_versions(
-                                     [row.submission.id for row in rows]))
+                                 facts.grade, facts.comments,
+                                 notes_lines(t, notes), changes=facts.changes,
+                                 shared=facts.shared)
         text, keyboard = messages[-1]
         note = (t("threads.note_button"), NoteCb(student_id=student.id))
         team = (t("students.team_button"), TeamCb(action=TeamAction.VIEW, student_id=student.id))

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 
 from sqlalchemy.orm.attributes import set_committed_value
 
-from services.base import BaseService, ServiceConfig, read_only
+from services.base import BaseService, ServiceConfig, after_commit, read_only, writes
 from services.errors import CannotChangeAccess, NotAllowed, NotFound
 from services.notifications import AccessDeactivated, AccessReactivated, notify
 from services.reviews import ReviewService
@@ -76,6 +77,7 @@ class AccessService(BaseService):
         self._require_admin(actor)
         return await self._managed(user_id)
 
+    @writes
     async def deactivate(self, actor: User, user_id: int) -> AccessChange:
         self._require_admin(actor)
         if user_id == actor.id:
@@ -85,7 +87,6 @@ class AccessService(BaseService):
         person = await self._managed(user_id)
         now = self.clock.now()
         if not await users.set_deactivated(self.session, user_id, now):
-            await self.session.commit()
             return AccessChange(person, changed=False)
         # A deactivated supervisor's links must not bring anyone in.
         revoked_count = await invites.revoke_open_by(self.session, user_id, now)
@@ -97,23 +98,21 @@ class AccessService(BaseService):
         settle = ReviewService(self.session, self.deps).settle_waiting
         for student in await students_on_teams_of(self.session, user_id):
             await settle(student.id, gone=(user_id,))
-        await self.session.commit()
-        await self._changed(person, now)
+        after_commit(self.session, partial(self._changed, person, now))
         return AccessChange(person, changed=True, invites_revoked=revoked_count)
 
+    @writes
     async def reactivate(self, actor: User, user_id: int) -> AccessChange:
         self._require_admin(actor)
         person = await self._managed(user_id)
         now = self.clock.now()
         if not await users.set_deactivated(self.session, user_id, None):
-            await self.session.commit()
             return AccessChange(person, changed=False)
         # Revoked invites stay revoked: the person makes new ones if they still need them.
         audit.record(self.session, actor_id=actor.id, action="user.reactivate",
                      object_type="user", object_id=user_id, at=now, role=person.role)
         notify(self.session, user_id, AccessReactivated(), now)
-        await self.session.commit()
-        await self._changed(person, None)
+        after_commit(self.session, partial(self._changed, person, None))
         return AccessChange(person, changed=True)
 
     async def _changed(self, person: User, deactivated_at: datetime | None) -> None:

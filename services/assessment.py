@@ -14,6 +14,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -358,8 +359,8 @@ class AssessmentService(BaseService):
     @read_only
     async def stage_report(self, actor: User, student_id: int,
                            incoming: IncomingFile) -> StagedFile:
-        await self._open(actor, student_id, lock=False)
-        await self.session.commit()  # no transaction held while streaming
+        # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
+        await self._read(partial(self._open, actor, student_id, lock=False))
         return await stage_document(self.deps.files, self.config.file_prefix + "reports/",
                                     incoming, self.config.max_file_bytes)
 

@@ -11,13 +11,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import wraps
+from inspect import isawaitable
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.clock import Clock, SystemClock
-from services.errors import NotFound, StorageUnavailable
+from services.errors import DomainError, NotFound, StorageUnavailable
 from services.known_users import KnownUsers
 from storage.files import FileStore
 
@@ -76,6 +77,10 @@ class ServiceConfig:
     # After Approve, the student's notice waits this long (or until Done) so that a comment
     # or grade added at once goes in the same message (services/reviews.py).
     decision_quiet_seconds: float = 15.0
+    # Topics: open applications a student may have at once, and the days an unanswered
+    # one waits before it is declined on its own.
+    max_open_applications: int = 3
+    application_auto_decline_days: int = 21
 
 
 @dataclass(frozen=True)
@@ -125,26 +130,16 @@ class BaseService:
             raise StorageUnavailable() from exc
         return b"".join(parts)
 
-    async def _unit(self, change: Callable[[], Awaitable[T]]) -> T:
-        """One change and what it writes with it (its notifications): committed together or
-        not at all."""
-        try:
-            result = await change()
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        return result
-
 
 S = TypeVar("S", bound=BaseService)
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-Undo = Callable[[], Awaitable[None]]
+Undo = Callable[[], Awaitable[object]]
 _DEPTH = "writes_depth"
 _UNDO = "writes_undo"
+_AFTER = "writes_after"
 _READS = "reads_depth"
 
 
@@ -153,6 +148,13 @@ def on_rollback(session: AsyncSession, undo: Undo) -> None:
     put into the file store) if the call fails: run after the rollback, errors swallowed by
     the undo itself."""
     session.info.setdefault(_UNDO, []).append(undo)
+
+
+def after_commit(session: AsyncSession, action: Callable[[], object]) -> None:
+    """Tell others of what the current ``@writes`` call changed once it is committed (a
+    replica's cache, a counter): run after the outermost commit, never after a rollback.
+    ``action`` may be a coroutine function."""
+    session.info.setdefault(_AFTER, []).append(action)
 
 
 def writes(method: Callable[Concatenate[S, P], Awaitable[R]],
@@ -173,6 +175,7 @@ def writes(method: Callable[Concatenate[S, P], Awaitable[R]],
                 await self.session.commit()
         except BaseException:
             if depth == 0:
+                info.pop(_AFTER, None)
                 await self.session.rollback()
                 for undo in reversed(info.pop(_UNDO, [])):
                     await undo()
@@ -181,6 +184,10 @@ def writes(method: Callable[Concatenate[S, P], Awaitable[R]],
             info[_DEPTH] = depth
             if depth == 0:
                 info.pop(_UNDO, None)
+        if depth == 0:
+            for action in info.pop(_AFTER, []):
+                if isawaitable(done := action()):
+                    await done
         return result
 
     return writing
@@ -191,13 +198,27 @@ def read_only(method: Callable[Concatenate[S, P], Awaitable[R]],
     """A service call that only reads ends its transaction when it returns, so the database
     connection goes back to the pool before the handler talks to Telegram, which takes far
     longer than the reads. Loaded objects stay usable (the session does not expire them).
-    Called inside a ``@writes`` call it ends nothing: the outer call commits."""
+    Called inside a ``@writes`` call, another ``@read_only`` call or ``reads_together`` it
+    ends nothing: the outer one does. A refusal (``DomainError``) ends it as a return does.
+    A worker's pass that runs several transactions of its own (``run_due``) is
+    ``@read_only`` too: each of its changes is a ``@writes`` step, committed alone."""
 
     @wraps(method)
     async def reading(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        result = await method(self, *args, **kwargs)
         info = self.session.info
-        if not info.get(_DEPTH) and not info.get(_READS):
+        depth = info.get(_READS, 0)
+        info[_READS] = depth + 1
+        try:
+            result = await method(self, *args, **kwargs)
+        except DomainError:
+            # A refusal ends the read too (what was loaded stays usable for the answer).
+            info[_READS] = depth
+            if not info.get(_DEPTH) and not depth:
+                await self.session.commit()
+            raise
+        finally:
+            info[_READS] = depth
+        if not info.get(_DEPTH) and not depth:
             await self.session.commit()
         return result
 

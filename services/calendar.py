@@ -18,15 +18,19 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from services.access import revoked
-from services.base import BaseService, writes
+from services.base import BaseService, read_only, writes
 from services.meetings import LENGTH, MeetingService, MeetingView
 from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
 from storage.models import CalendarToken, Milestone, User
 from storage.repositories import audit, links, milestones, users
+
+if TYPE_CHECKING:
+    # Imported where a feed is built (icalendar is ~90 modules a replica need not load at
+    # start, issue 33).
+    from icalendar import Calendar, Event
 
 PRODID = "-//Thesis Supervisor//Calendar feed//EN"
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -76,24 +80,27 @@ class CalendarService(BaseService):
         token = feed_token(self.config.link_key, user.id, row.nonce)
         return self._url(token)
 
+    @read_only
     async def feed(self, token: str) -> Feed | None:
         """The feed of whoever this token belongs to; None for an unknown or revoked one."""
-        try:
-            row = await links.calendar_by_hash(self.session, token_hash(token))
-            owner = await users.get(self.session, row.user_id) if row else None
-            # The chat's question: deactivated, or a former admin, and the feed is gone.
-            if owner is None or revoked(owner, self.config) is not None:
-                return None
-            calendar = await self._calendar(owner)
-        except BaseException:
-            await self.session.rollback()
-            raise
-        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
-        await self.session.commit()
+        calendar = await self._calendar_of(token)
+        if calendar is None:
+            return None
         body = calendar.to_ical()
         return Feed(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
+    @read_only
+    async def _calendar_of(self, token: str) -> Calendar | None:
+        row = await links.calendar_by_hash(self.session, token_hash(token))
+        owner = await users.get(self.session, row.user_id) if row else None
+        # The chat's question: deactivated, or a former admin, and the feed is gone.
+        if owner is None or revoked(owner, self.config) is not None:
+            return None
+        return await self._calendar(owner)
+
     async def _calendar(self, owner: User) -> Calendar:
+        from icalendar import Calendar
+
         calendar = Calendar()
         calendar.add("prodid", PRODID)
         calendar.add("version", "2.0")
@@ -120,6 +127,8 @@ class CalendarService(BaseService):
         return calendar
 
     def _milestone_event(self, milestone: Milestone, student: str | None) -> Event:
+        from icalendar import Event
+
         event = Event()
         event.add("uid", f"milestone-{milestone.id}@thesis-supervisor")
         event.add("dtstamp", milestone.due_set_at or milestone.created_at or EPOCH)
@@ -134,6 +143,8 @@ class CalendarService(BaseService):
     def _meeting_event(self, view: MeetingView) -> Event:
         meeting = view.meeting
         start = meeting.starts_at.astimezone(self.config.tz)
+        from icalendar import Event
+
         event = Event()
         event.add("uid", f"meeting-{meeting.id}@thesis-supervisor")
         changed = max(filter(None, (meeting.created_at, meeting.time_set_at, meeting.notes_at)),

@@ -18,8 +18,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
-from services.base import BaseService, read_only
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.base import BaseService, after_commit, read_only, writes
 from services.errors import ComparisonNotReady, NotAllowed, NotFound
 from services.metrics import VERSION_COMPARE_FAILURES
 from services.notifications import Kind, submission_ref
@@ -29,7 +32,14 @@ from services.shared_text import view_of as shared_view_of
 from services.team import may_see
 from services.text_diff import DocumentText, Summary
 from services.vocabulary import ComparisonStatus, PassageState
-from storage.models import Anchor, OutboxMessage, User, VersionComparison, VersionText
+from storage.models import (
+    Anchor,
+    OutboxMessage,
+    Submission,
+    User,
+    VersionComparison,
+    VersionText,
+)
 from storage.repositories import anchors, comparisons, outbox, similarity, theses, users
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
@@ -122,6 +132,22 @@ class Detail:
     content: bytes
 
 
+async def views_of(session: AsyncSession, rows: dict[int, VersionComparison],
+                   versions: Collection[tuple[int, int]]) -> dict[int, ChangeView]:
+    """What readers see of each (submission id, version) with a comparison row in ``rows``.
+    One statement for every version's passages, however many versions there are (none when
+    no version has a comparison)."""
+    located = await anchors.located_in_versions(session, list(rows)) if rows else {}
+    views: dict[int, ChangeView] = {}
+    for submission_id, version in versions:
+        row = rows.get(submission_id)
+        view = view_of(row, version, passages_of(located.get(submission_id, ()))) \
+            if row is not None else None
+        if view is not None:
+            views[submission_id] = view
+    return views
+
+
 def view_of(row: VersionComparison, version: int,
             passages: tuple[Passage, ...] = ()) -> ChangeView | None:
     """What readers see of a job (None: nothing to show yet, or nothing at all)."""
@@ -147,12 +173,11 @@ def passages_of(located: Iterable[Anchor]) -> tuple[Passage, ...]:
 class ComparisonService(BaseService):
     # --- the worker's side ------------------------------------------------------------
 
+    @writes
     async def claim(self, now: datetime, limit: int, lease: timedelta) -> list[Job]:
         rows = await comparisons.claim(self.session, now=now, limit=limit, lease=lease)
-        jobs = [Job(row.submission_id, row.attempts, row.status, row.created_at)
+        return [Job(row.submission_id, row.attempts, row.status, row.created_at)
                 for row in rows]
-        await self.session.commit()
-        return jobs
 
     @read_only
     async def plan(self, job: Job) -> Plan | None:
@@ -178,21 +203,16 @@ class ComparisonService(BaseService):
                 Wanted(a.id, a.page, a.quote) for a in await anchors.open_of_thesis(
                     self.session, thesis.id, submission.version) if a.quote))
 
+    @writes
     async def store(self, job: Job, plan: Plan, outcome: Outcome) -> bool:
         """The job's outcome and the version's text, in one transaction; False when another
-        worker took the job over meanwhile (its outcome stands)."""
+        worker took the job over meanwhile (its outcome stands, nothing is written)."""
         now = self.clock.now()
-        if outcome.text is not None:
-            await comparisons.save_text(self.session, VersionText(
-                submission_id=plan.submission_id, pages=outcome.pages, words=outcome.words,
-                content=outcome.text, created_at=now))
-        if outcome.located:
-            await anchors.set_located(self.session, plan.submission_id, [
-                (found.id, found.state.value, found.page) for found in outcome.located])
         # A first version's card is edited only to carry its shared text.
         shows = plan.version >= 2 or (outcome.shared is not None
                                       and outcome.shared.summary is not None)
         status = ComparisonStatus.EDITING if shows else ComparisonStatus.DONE
+        # The job first: when it is no longer ours, nothing else is written.
         written = await comparisons.finish(
             self.session, job.submission_id, job.attempt, status=status.value,
             base_submission_id=plan.base_id, reason=outcome.reason,
@@ -200,32 +220,38 @@ class ComparisonService(BaseService):
             html_key=outcome.html_key, claimed_until=None, next_attempt_at=now,
             finished_at=now)
         if not written:
-            await self.session.rollback()
             return False
+        if outcome.text is not None:
+            await comparisons.save_text(self.session, VersionText(
+                submission_id=plan.submission_id, pages=outcome.pages, words=outcome.words,
+                content=outcome.text, created_at=now))
+        if outcome.located:
+            await anchors.set_located(self.session, plan.submission_id, [
+                (found.id, found.state.value, found.page) for found in outcome.located])
         if outcome.shared is not None:
             await SharedTextService(self.session, self.deps).record(plan.submission_id,
                                                                     outcome.shared)
-        await self.session.commit()
         # A first version's scan is no failure yet (there is nothing to compare it with);
         # a hostile file is, whichever version it is.
         if outcome.reason is not None and (plan.version >= 2
                                            or outcome.reason not in NO_TEXT_REASONS):
-            VERSION_COMPARE_FAILURES.labels(reason=outcome.reason).inc()
+            after_commit(self.session,
+                         VERSION_COMPARE_FAILURES.labels(reason=outcome.reason).inc)
         return True
 
+    @writes
     async def retry(self, job: Job, at: datetime, error: str) -> None:
         """A dependency failed (the store, the database): the job goes back to the queue."""
         await comparisons.finish(self.session, job.submission_id, job.attempt,
                                  status=job.status if job.status == "editing" else "pending",
                                  claimed_until=None, next_attempt_at=at, reason=error[:32])
-        await self.session.commit()
 
+    @writes
     async def give_up(self, job: Job, reason: str) -> None:
         await comparisons.finish(self.session, job.submission_id, job.attempt,
                                  status=ComparisonStatus.FAILED.value, claimed_until=None,
                                  reason=reason[:32], finished_at=self.clock.now())
-        await self.session.commit()
-        VERSION_COMPARE_FAILURES.labels(reason=reason[:32]).inc()
+        after_commit(self.session, VERSION_COMPARE_FAILURES.labels(reason=reason[:32]).inc)
 
     @read_only
     async def cards(self, job: Job) -> Cards:
@@ -253,6 +279,7 @@ class ComparisonService(BaseService):
         return passages_of(a for a, _item, _version in await anchors.located_in(
             self.session, submission_id))
 
+    @writes
     async def edited(self, job: Job, ids: Collection[int], *, done: bool,
                      again_at: datetime) -> None:
         row = await comparisons.get(self.session, job.submission_id)
@@ -263,7 +290,6 @@ class ComparisonService(BaseService):
         else:
             values["next_attempt_at"] = again_at
         await comparisons.finish(self.session, job.submission_id, job.attempt, **values)
-        await self.session.commit()
 
     # --- the readers' side ------------------------------------------------------------
 
@@ -271,34 +297,31 @@ class ComparisonService(BaseService):
     async def of_versions(self, versions: Collection[tuple[int, int]]) -> dict[int, ChangeView]:
         """What changed in each of these (submission id, version) the caller may see."""
         rows = await comparisons.of_submissions(self.session, [sid for sid, _v in versions])
-        # One statement for every version's passages, however many versions there are.
-        located = await anchors.located_in_versions(self.session, list(rows))
-        views: dict[int, ChangeView] = {}
-        for submission_id, version in versions:
-            row = rows.get(submission_id)
-            view = view_of(row, version, passages_of(located.get(submission_id, ()))) \
-                if row is not None else None
-            if view is not None:
-                views[submission_id] = view
-        return views
+        return await views_of(self.session, rows, versions)
 
+    @read_only
     async def view_for(self, submission_id: int, version: int) -> ChangeView | None:
         return (await self.of_versions([(submission_id, version)])).get(submission_id)
 
+    @read_only
     async def detail(self, actor: User, submission_id: int) -> Detail:
         """The detailed comparison (HTML) of a version, for whoever may see its file."""
+        # Read in a transaction of its own: none is held while the object is read.
+        submission, row = await self._read(partial(self._detail_row, actor, submission_id))
+        if row is None or row.html_key is None:
+            raise ComparisonNotReady(version=submission.version)
+        content = await self._read_object(row.html_key, DETAIL_MAX_BYTES)
+        return Detail(f"changes-v{submission.version - 1}-v{submission.version}.html", content)
+
+    async def _detail_row(self, actor: User, submission_id: int,
+                          ) -> tuple[Submission, VersionComparison | None]:
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
         submission, _thesis, student, _review = found
         if not await may_see(self.session, actor, student):
             raise NotAllowed()
-        row = await comparisons.get(self.session, submission_id)
-        await self.session.commit()
-        if row is None or row.html_key is None:
-            raise ComparisonNotReady(version=submission.version)
-        content = await self._read_object(row.html_key, DETAIL_MAX_BYTES)
-        return Detail(f"changes-v{submission.version - 1}-v{submission.version}.html", content)
+        return submission, await comparisons.get(self.session, submission_id)
 
     @read_only
     async def text_for(self, actor: User, submission_id: int) -> DocumentText | None:

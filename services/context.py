@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.access import AccessService
 from services.anchors import AnchorService
+from services.applications import ApplicationService
 from services.assessment import AssessmentService
 from services.base import ServiceConfig, ServiceDeps, reads_together
 from services.calendar import CalendarService
@@ -31,6 +32,7 @@ from services.shared_text import SharedTextService
 from services.submissions import SubmissionService
 from services.team_management import TeamService
 from services.threads import ThreadService
+from services.topics import TopicService
 from services.uploads import UploadJobService
 
 __all__ = ["ServiceConfig", "ServiceDeps", "Services"]
@@ -142,3 +144,11 @@ class Services:
     @cached_property
     def promises(self) -> PromiseService:
         return PromiseService(self.session, self.deps)
+
+    @cached_property
+    def topics(self) -> TopicService:
+        return TopicService(self.session, self.deps)
+
+    @cached_property
+    def applications(self) -> ApplicationService:
+        return ApplicationService(self.session, self.deps)

@@ -15,8 +15,6 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 from services.errors import InvalidDate
 
 END_OF_DAY = (23, 59)
@@ -114,6 +112,9 @@ def _build(year: int, month: int, day: int, hour: str | None, minute: str | None
 
 
 def _natural(text: str, tz: ZoneInfo, local_now: datetime) -> datetime | None:
+    # Imported on the first date typed in words, not by every replica at start (issue 33).
+    import dateparser
+
     found = dateparser.parse(text, languages=LANGUAGES, settings={
         "PREFER_DATES_FROM": "future", "DATE_ORDER": "DMY", "TIMEZONE": tz.key,
         "RETURN_AS_TIMEZONE_AWARE": False,

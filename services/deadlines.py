@@ -118,10 +118,11 @@ class DeadlineService(BaseService):
         # "All my students" is a rule: students who join later get it too (join_cohort).
         return await self._add(supervisor, targets, title, due_at, cohort=student_id is None)
 
+    @writes
     async def add_for(self, supervisor: User, student_ids: list[int], title: str,
                       due_at: datetime) -> list[Milestone]:
-        """One milestone for each of these students of the supervisor, in the caller's
-        transaction (a meeting's action item made a milestone)."""
+        """One milestone for each of these students of the supervisor (a meeting's action
+        item made a milestone: inside that call's transaction)."""
         self._require_supervisor(supervisor)
         wanted = set(student_ids)
         targets = [s for s in await students_of(self.session, supervisor)
@@ -160,6 +161,7 @@ class DeadlineService(BaseService):
             raise NotAllowed()
         return found
 
+    @read_only
     async def of_supervisor(self, supervisor: User) -> list[MilestoneView]:
         self._require_supervisor(supervisor)
         now = self.clock.now()
@@ -256,6 +258,7 @@ class DeadlineService(BaseService):
                      student_id=student.id, due_at=due_at.isoformat())
         return MilestoneView(milestone, student, MilestoneStatus.OPEN)
 
+    @read_only
     async def get(self, supervisor: User, milestone_id: int) -> MilestoneView:
         milestone = await self._owned(supervisor, milestone_id, lock=False)
         student = await users.get(self.session, milestone.student_id)

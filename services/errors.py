@@ -284,3 +284,53 @@ class InvalidAnchor(DomainError):
     """A comment on a passage with no text and no region, or a region off the page."""
 
     code = "invalid_anchor"
+
+
+# --- topics, applications and the proposal (services/topics.py) ------------------------------
+
+class InvalidTopic(DomainError):
+    """A topic's field is empty, too long or out of range (``reason`` says which)."""
+
+    code = "invalid_topic"
+
+
+class TopicClosed(DomainError):
+    """The topic takes no applications (closed, or its places are filled)."""
+
+    code = "topic_closed"
+
+
+class TooManyApplications(DomainError):
+    """MAX_OPEN_APPLICATIONS are waiting already."""
+
+    code = "too_many_applications"
+
+
+class AlreadyApplied(DomainError):
+    code = "already_applied"
+
+
+class CannotApply(DomainError):
+    """Supervisors, members, admins and students who have a supervisor do not apply."""
+
+    code = "cannot_apply"
+
+
+class ApplicationDecided(DomainError):
+    """Accepted or declined already (a second press, or the clock was first)."""
+
+    code = "application_decided"
+
+
+class InvalidSlots(DomainError):
+    code = "invalid_slots"
+
+
+class ProposalFirst(DomainError):
+    """A version of the thesis before its proposal is accepted."""
+
+    code = "proposal_first"
+
+
+class NoProposalNeeded(DomainError):
+    code = "no_proposal_needed"

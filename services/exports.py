@@ -23,9 +23,8 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
 from sqlalchemy import Select, and_, inspect, select
 from sqlalchemy.orm import aliased
 
@@ -33,11 +32,12 @@ from services.access import revoked
 from services.assessment import EXPORT_COLUMNS as ASSESSMENT_COLUMNS
 from services.assessment import export_rows as assessment_export_rows
 from services.assessment import own_data as own_assessment_data
-from services.base import BaseService, writes
+from services.base import BaseService, read_only, writes
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
 from services.team import scope_of, students_on_teams_of
 from services.vocabulary import Role, TeamRole
+from storage.files import FileStore
 from storage.models import (
     AuditEntry,
     Base,
@@ -56,6 +56,11 @@ from storage.models import (
     VersionSimilarity,
 )
 from storage.repositories import audit, links, meetings, users
+
+if TYPE_CHECKING:
+    # openpyxl (with numpy, lxml and Pillow) is ~28 MiB of modules: imported by the export
+    # that writes a workbook, not by every replica at start (issue 33).
+    from openpyxl import Workbook
 
 BATCH = 2000
 # Any query of rows (SQLAlchemy 2.1 types a select by its columns).
@@ -179,6 +184,46 @@ class _Sink(io.RawIOBase):
         return data
 
 
+async def stream_archive(files: FileStore, archive: Archive,
+                         stamp: tuple[int, int, int, int, int, int],
+                         on_progress: ProgressCallback | None = None,
+                         ) -> AsyncIterator[bytes]:
+    """The archive's bytes, a chunk at a time, read from the store as they go out.
+
+    ``on_progress(done, total)`` hears of each entry once it is in the archive (and of
+    ``(0, total)`` before the first one): a count of files, not of bytes."""
+    sink = _Sink()
+    total = len(archive.entries)
+    if on_progress is not None:
+        await on_progress(0, total)
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive_file:
+        for done, entry in enumerate(archive.entries, start=1):
+            info = zipfile.ZipInfo(entry.name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED
+            info.file_size = entry.size
+            with archive_file.open(info, "w", force_zip64=entry.size >= 2**31) as dest:
+                if entry.data is not None:
+                    dest.write(entry.data)
+                elif entry.path is not None:
+                    with entry.path.open("rb") as handle:
+                        while chunk := await asyncio.to_thread(handle.read, CHUNK):
+                            dest.write(chunk)
+                            if data := sink.take():
+                                yield data
+                else:
+                    assert entry.key is not None
+                    async for chunk in files.read(entry.key):
+                        dest.write(chunk)
+                        if data := sink.take():
+                            yield data
+            if data := sink.take():
+                yield data
+            if on_progress is not None:
+                await on_progress(done, total)
+    if data := sink.take():
+        yield data
+
+
 class ExportService(BaseService):
     # --- who sees what ------------------------------------------------------------------
 
@@ -188,63 +233,60 @@ class ExportService(BaseService):
 
     # --- tables -------------------------------------------------------------------------
 
+    @writes
     async def tables(self, actor: User, folder: Path) -> list[Path]:
         """versions.csv, meetings.csv and export.xlsx of the actor's scope, written into
         ``folder`` (an existing, empty folder). Every cell is neutralised (no formula runs
         when it is opened) and the CSVs start with a byte order mark."""
         scope = self.scope_of(actor)
         tz = self.config.tz
+        from openpyxl import Workbook
+
         workbook = Workbook(write_only=True)
         counts: dict[str, int] = {}
-        try:
-            sheet = workbook.create_sheet("Students")
-            sheet.append([*STUDENT_COLUMNS[:-2], f"registered_at ({tz.key})", "active"])
-            counts["students"] = await self._rows(self._students_query(scope), sheet.append,
-                                                  lambda r: safe_row([r[0], r[1], r[2], r[3],
-                                                                      _local(r[4], tz),
-                                                                      r[5] is None]))
-            sheet = workbook.create_sheet("Theses")
-            sheet.append([*THESIS_COLUMNS[:-1], f"updated_at ({tz.key})"])
-            counts["theses"] = await self._rows(self._theses_query(scope), sheet.append,
-                                                lambda r: safe_row([*r[:6], _local(r[6], tz)]))
-            sheet = workbook.create_sheet("Versions")
-            sheet.append(list(VERSION_COLUMNS))
-            checklists = await self._checklists(scope)
-            with (folder / "versions.csv").open("w", newline="",
-                                                encoding=CSV_ENCODING) as handle:
-                writer = csv.writer(handle)
-                writer.writerow(VERSION_COLUMNS)
+        sheet = workbook.create_sheet("Students")
+        sheet.append([*STUDENT_COLUMNS[:-2], f"registered_at ({tz.key})", "active"])
+        counts["students"] = await self._rows(self._students_query(scope), sheet.append,
+                                              lambda r: safe_row([r[0], r[1], r[2], r[3],
+                                                                  _local(r[4], tz),
+                                                                  r[5] is None]))
+        sheet = workbook.create_sheet("Theses")
+        sheet.append([*THESIS_COLUMNS[:-1], f"updated_at ({tz.key})"])
+        counts["theses"] = await self._rows(self._theses_query(scope), sheet.append,
+                                            lambda r: safe_row([*r[:6], _local(r[6], tz)]))
+        sheet = workbook.create_sheet("Versions")
+        sheet.append(list(VERSION_COLUMNS))
+        checklists = await self._checklists(scope)
+        with (folder / "versions.csv").open("w", newline="",
+                                            encoding=CSV_ENCODING) as handle:
+            writer = csv.writer(handle)
+            writer.writerow(VERSION_COLUMNS)
 
-                def version(row: Sequence[Any]) -> list[Any]:
-                    cells = safe_row(self._version_cells(row, checklists))
-                    writer.writerow([_iso(c, tz) if isinstance(c, datetime) else
-                                     ("" if c is None else c) for c in cells])
-                    return [_local(c, tz) if isinstance(c, datetime) else c for c in cells]
+            def version(row: Sequence[Any]) -> list[Any]:
+                cells = safe_row(self._version_cells(row, checklists))
+                writer.writerow([_iso(c, tz) if isinstance(c, datetime) else
+                                 ("" if c is None else c) for c in cells])
+                return [_local(c, tz) if isinstance(c, datetime) else c for c in cells]
 
-                counts["versions"] = await self._rows(self._versions_query(scope),
-                                                      sheet.append, version)
-            sheet = workbook.create_sheet("Meetings")
-            sheet.append(list(MEETING_COLUMNS))
-            with (folder / "meetings.csv").open("w", newline="",
-                                                encoding=CSV_ENCODING) as handle:
-                writer_m = csv.writer(handle)
-                writer_m.writerow(MEETING_COLUMNS)
-                count = 0
-                for cells in await self._meeting_rows(scope):
-                    cells = safe_row(cells)
-                    writer_m.writerow([_iso(c, tz) if isinstance(c, datetime) else
-                                       ("" if c is None else c) for c in cells])
-                    sheet.append([_local(c, tz) if isinstance(c, datetime) else c
-                                  for c in cells])
-                    count += 1
-                counts["meetings"] = count
-            counts["assessments"] = await self._assessments(scope, folder, workbook)
-            await asyncio.to_thread(workbook.save, folder / "export.xlsx")
-        except BaseException:
-            await self.session.rollback()
-            raise
-        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
-        await self.session.commit()
+            counts["versions"] = await self._rows(self._versions_query(scope),
+                                                  sheet.append, version)
+        sheet = workbook.create_sheet("Meetings")
+        sheet.append(list(MEETING_COLUMNS))
+        with (folder / "meetings.csv").open("w", newline="",
+                                            encoding=CSV_ENCODING) as handle:
+            writer_m = csv.writer(handle)
+            writer_m.writerow(MEETING_COLUMNS)
+            count = 0
+            for cells in await self._meeting_rows(scope):
+                cells = safe_row(cells)
+                writer_m.writerow([_iso(c, tz) if isinstance(c, datetime) else
+                                   ("" if c is None else c) for c in cells])
+                sheet.append([_local(c, tz) if isinstance(c, datetime) else c
+                              for c in cells])
+                count += 1
+            counts["meetings"] = count
+        counts["assessments"] = await self._assessments(scope, folder, workbook)
+        await asyncio.to_thread(workbook.save, folder / "export.xlsx")
         await self._audit(actor, ExportKind.TABLE, scope, **counts)
         return [folder / name for name in TABLE_FILES]
 
@@ -375,6 +417,7 @@ class ExportService(BaseService):
 
     # --- the latest versions ------------------------------------------------------------
 
+    @writes
     async def latest(self, actor: User) -> Archive:
         """The latest file of each thesis in scope, as ``<student>/<vN>-<title>.<ext>``."""
         scope = self.scope_of(actor)
@@ -384,15 +427,10 @@ class ExportService(BaseService):
                    Submission.sha256)
             .select_from(Thesis)
             .join(Submission, and_(Submission.thesis_id == Thesis.id,
-                                   Submission.version == Thesis.latest_version))
+                                   Submission.version == Thesis.latest_version,
+                                   Submission.kind == Thesis.stage))
             .join(User, User.id == Thesis.student_id).order_by(User.full_name, User.id), scope)
-        try:
-            rows = (await self.session.execute(query)).all()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
-        await self.session.commit()
+        rows = (await self.session.execute(query)).all()
         names: dict[str, int] = {}
         for _id, name, *_rest in rows:
             names[name] = names.get(name, 0) + 1
@@ -405,55 +443,20 @@ class ExportService(BaseService):
         stamp = self.clock.now().astimezone(self.config.tz).strftime("%Y-%m-%d")
         return Archive(f"latest-versions-{stamp}.zip", entries)
 
-    async def stream(self, archive: Archive,
-                     on_progress: ProgressCallback | None = None) -> AsyncIterator[bytes]:
-        """The archive's bytes, a chunk at a time, read from the store as they go out.
-
-        ``on_progress(done, total)`` hears of each entry once it is in the archive (and of
-        ``(0, total)`` before the first one): a count of files, not of bytes."""
-        sink = _Sink()
-        stamp = self.clock.now().astimezone(self.config.tz).timetuple()[:6]
-        total = len(archive.entries)
-        if on_progress is not None:
-            await on_progress(0, total)
-        with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive_file:
-            for done, entry in enumerate(archive.entries, start=1):
-                info = zipfile.ZipInfo(entry.name, date_time=stamp)
-                info.compress_type = zipfile.ZIP_STORED
-                info.file_size = entry.size
-                with archive_file.open(info, "w", force_zip64=entry.size >= 2**31) as dest:
-                    if entry.data is not None:
-                        dest.write(entry.data)
-                    elif entry.path is not None:
-                        with entry.path.open("rb") as handle:
-                            while chunk := await asyncio.to_thread(handle.read, CHUNK):
-                                dest.write(chunk)
-                                if data := sink.take():
-                                    yield data
-                    else:
-                        assert entry.key is not None
-                        async for chunk in self.deps.files.read(entry.key):
-                            dest.write(chunk)
-                            if data := sink.take():
-                                yield data
-                if data := sink.take():
-                    yield data
-                if on_progress is not None:
-                    await on_progress(done, total)
-        if data := sink.take():
-            yield data
+    def stream(self, archive: Archive,
+               on_progress: ProgressCallback | None = None) -> AsyncIterator[bytes]:
+        """The archive's bytes, a chunk at a time, read from the store as they go out (no
+        database: ``stream_archive``)."""
+        now = self.clock.now().astimezone(self.config.tz)
+        stamp = (now.year, now.month, now.day, now.hour, now.minute, now.second)
+        return stream_archive(self.deps.files, archive, stamp, on_progress)
 
     # --- a person's own data ------------------------------------------------------------
 
+    @writes
     async def mydata(self, user: User) -> Archive:
         """Everything held about ``user``: their rows as JSON and their own files."""
-        try:
-            data, files = await self._own_rows(user)
-        except BaseException:
-            await self.session.rollback()
-            raise
-        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
-        await self.session.commit()
+        data, files = await self._own_rows(user)
         body = json.dumps(data, indent=2, ensure_ascii=False, default=str).encode()
         entries = [ZipEntry("data.json", None, len(body), data=body)]
         entries += files
@@ -549,23 +552,19 @@ class ExportService(BaseService):
         base = self.config.public_base_url.rstrip("/")
         return f"{base}/export/{token}.zip", expires
 
+    @read_only
     async def redeem(self, token: str) -> tuple[User, ExportKind] | None:
         """Who made this download link and for what; None once expired or unknown."""
-        try:
-            row = await links.export_by_hash(
-                self.session, hashlib.sha256(token.encode()).hexdigest(), self.clock.now())
-            actor = await users.get(self.session, row.actor_id) if row else None
-        except BaseException:
-            await self.session.rollback()
-            raise
-        # Ends the read; unlike a rollback, a commit leaves the loaded rows usable.
-        await self.session.commit()
+        row = await links.export_by_hash(
+            self.session, hashlib.sha256(token.encode()).hexdigest(), self.clock.now())
+        actor = await users.get(self.session, row.actor_id) if row else None
         # The chat's question (services/access.revoked): deactivated, or an admin no longer
         # in ADMIN_IDS, and the link is dead like an unknown one.
         if row is None or actor is None or revoked(actor, self.config) is not None:
             return None
         return actor, ExportKind(row.kind)
 
+    @writes
     async def archive_for(self, actor: User, kind: ExportKind, folder: Path) -> Archive:
         """What a download link serves: the same export, made now."""
         if kind is ExportKind.LATEST:
@@ -580,11 +579,6 @@ class ExportService(BaseService):
 
     async def _audit(self, actor: User, kind: ExportKind, scope: int | None,
                      **details: Any) -> None:
-        try:
-            audit.record(self.session, actor_id=actor.id, action=f"export.{kind.value}",
-                         object_type="export", object_id="all" if scope is None else scope,
-                         at=self.clock.now(), **details)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        audit.record(self.session, actor_id=actor.id, action=f"export.{kind.value}",
+                     object_type="export", object_id="all" if scope is None else scope,
+                     at=self.clock.now(), **details)

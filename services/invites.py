@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 
-from services.base import BaseService
+from services.base import BaseService, read_only, writes
 from services.errors import NotAllowed, NotFound
 from services.vocabulary import Role
 from storage.models import Invite, User
@@ -24,6 +24,7 @@ def new_code() -> str:
 
 
 class InviteService(BaseService):
+    @writes
     async def create(self, actor: User, *, days: int | None = None, uses: int = 1) -> Invite:
         role = INVITABLE.get(actor.role)
         if role is None:
@@ -39,12 +40,13 @@ class InviteService(BaseService):
         )
         audit.record(self.session, actor_id=actor.id, action="invite.create", object_type="invite",
                      object_id=invite.id, at=now, role=role.value, uses=uses, days=days)
-        await self.session.commit()
         return invite
 
+    @read_only
     async def active(self, actor: User) -> Sequence[Invite]:
         return await invites.active_by(self.session, actor.id, self.clock.now())
 
+    @writes
     async def revoke(self, actor: User, invite_id: int) -> Invite:
         invite = await invites.get(self.session, invite_id)
         if invite is None:
@@ -55,5 +57,4 @@ class InviteService(BaseService):
         await invites.revoke(self.session, invite_id, now)
         audit.record(self.session, actor_id=actor.id, action="invite.revoke",
                      object_type="invite", object_id=invite_id, at=now)
-        await self.session.commit()
         return invite

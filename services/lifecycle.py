@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from services.errors import IllegalTransition, ThesisFinal
-from services.vocabulary import ThesisStatus
+from services.vocabulary import Phase, ThesisStatus, VersionKind
 
 
 class Event(StrEnum):
@@ -72,3 +72,16 @@ def allowed(current: str, event: Event) -> bool:
         return (ThesisStatus(current), event) in TRANSITIONS
     except ValueError:
         return False
+
+
+# The thesis is final from the declaration on (the writing is over).
+FINAL_STATUSES = frozenset({S.DECLARATION, S.FINAL, S.RELEASED})
+
+
+def phase_of(status: str, stage: str) -> Phase:
+    """Proposal (a topic's proposal not yet accepted) → writing → final."""
+    if stage == VersionKind.PROPOSAL.value:
+        return Phase.PROPOSAL
+    if status in FINAL_STATUSES:
+        return Phase.FINAL
+    return Phase.WRITING

@@ -14,9 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from functools import partial
 
-from services.base import BaseService
+from services.base import BaseService, read_only, writes
 from services.deadlines import DeadlineService, clean_milestone_title, parse_due
 from services.errors import InvalidMeeting, NotAllowed, NotFound
 from services.notifications import (
@@ -140,21 +139,20 @@ def clean_place(raw: str | None) -> str | None:
 class MeetingService(BaseService):
     # --- setting up ---------------------------------------------------------------------
 
+    @read_only
     async def students(self, supervisor: User) -> list[User]:
         self._require_supervisor(supervisor)
-        found = [s for s in await students_of(self.session, supervisor)
-                 if s.deactivated_at is None]
-        await self.session.commit()
-        return found
+        return [s for s in await students_of(self.session, supervisor)
+                if s.deactivated_at is None]
 
     def parse_when(self, raw: str | None) -> datetime:
         """The same format (and rules) as a milestone's due date."""
         return parse_due(raw, self.config.tz, self.clock.now())
 
+    @writes
     async def create(self, supervisor: User, student_id: int | None, title: str,
                      starts_at: datetime, place: str | None) -> MeetingView:
-        return await self._unit(lambda: self._create(supervisor, student_id, title,
-                                                     starts_at, place))
+        return await self._create(supervisor, student_id, title, starts_at, place)
 
     async def _create(self, supervisor: User, student_id: int | None, title: str,
                       starts_at: datetime, place: str | None) -> MeetingView:
@@ -185,10 +183,33 @@ class MeetingService(BaseService):
                      students=[s.id for s in targets], starts_at=starts_at.isoformat())
         return MeetingView(meeting, attendees)
 
+    @writes
+    async def add_interview(self, supervisor: User, title: str, starts_at: datetime,
+                            student_id: int | None) -> Meeting:
+        """An interview with an applicant at the time they picked (services/applications.py),
+        in the caller's transaction: the supervisor's meeting (reminded, in /meetings and the
+        calendar like any other), the applicant among its participants when registered."""
+        now = self.clock.now()
+        if starts_at <= now:
+            raise InvalidMeeting(reason="meeting_past")
+        meeting = meetings.add(self.session, Meeting(
+            supervisor_id=supervisor.id, title=clean_title(title), starts_at=starts_at,
+            place=None, time_set_at=now, created_at=now))
+        await self.session.flush()
+        if student_id is not None:
+            meetings.add_participant(self.session, MeetingParticipant(
+                meeting_id=meeting.id, student_id=student_id,
+                answer=MeetingAnswer.CONFIRMED.value, answered_at=now))
+        audit.record(self.session, actor_id=supervisor.id, action="meeting.interview",
+                     object_type="meeting", object_id=meeting.id, at=now,
+                     starts_at=starts_at.isoformat())
+        return meeting
+
     # --- answers ------------------------------------------------------------------------
 
+    @writes
     async def answer(self, student: User, meeting_id: int, confirm: bool) -> Meeting:
-        return await self._unit(lambda: self._answer(student, meeting_id, confirm))
+        return await self._answer(student, meeting_id, confirm)
 
     async def _answer(self, student: User, meeting_id: int, confirm: bool) -> Meeting:
         meeting, participant = await self._as_participant(student, meeting_id)
@@ -206,14 +227,14 @@ class MeetingService(BaseService):
 
     # --- moving and cancelling ----------------------------------------------------------
 
+    @read_only
     async def check_can_move(self, supervisor: User, meeting_id: int) -> Meeting:
         """Before asking for the new time: the meeting is theirs and still ahead."""
-        meeting = await self._upcoming(supervisor, meeting_id, lock=False)
-        await self.session.commit()
-        return meeting
+        return await self._upcoming(supervisor, meeting_id, lock=False)
 
+    @writes
     async def move(self, supervisor: User, meeting_id: int, starts_at: datetime) -> Meeting:
-        return await self._unit(lambda: self._move(supervisor, meeting_id, starts_at))
+        return await self._move(supervisor, meeting_id, starts_at)
 
     async def _move(self, supervisor: User, meeting_id: int, starts_at: datetime) -> Meeting:
         meeting = await self._upcoming(supervisor, meeting_id)
@@ -235,8 +256,9 @@ class MeetingService(BaseService):
                      old_starts_at=old.isoformat(), starts_at=starts_at.isoformat())
         return meeting
 
+    @writes
     async def cancel(self, supervisor: User, meeting_id: int) -> Meeting:
-        return await self._unit(lambda: self._cancel(supervisor, meeting_id))
+        return await self._cancel(supervisor, meeting_id)
 
     async def _cancel(self, supervisor: User, meeting_id: int) -> Meeting:
         meeting = await self._upcoming(supervisor, meeting_id)
@@ -253,14 +275,15 @@ class MeetingService(BaseService):
 
     # --- the record ---------------------------------------------------------------------
 
+    @read_only
     async def check_can_record(self, supervisor: User, meeting_id: int) -> Meeting:
         meeting = await self._owned(supervisor, meeting_id, lock=False)
-        await self.session.commit()
         self._require_recordable(meeting)
         return meeting
 
+    @writes
     async def record(self, supervisor: User, meeting_id: int, raw: str) -> MeetingView:
-        return await self._unit(lambda: self._record(supervisor, meeting_id, raw))
+        return await self._record(supervisor, meeting_id, raw)
 
     async def _record(self, supervisor: User, meeting_id: int, raw: str) -> MeetingView:
         meeting = await self._owned(supervisor, meeting_id)
@@ -290,9 +313,10 @@ class MeetingService(BaseService):
                      object_type="meeting", object_id=meeting.id, at=now, items=len(made))
         return MeetingView(meeting, attendees, made)
 
+    @writes
     async def item_to_milestone(self, supervisor: User,
                                 item_id: int) -> tuple[MeetingItem, list[Milestone]]:
-        return await self._unit(lambda: self._item_to_milestone(supervisor, item_id))
+        return await self._item_to_milestone(supervisor, item_id)
 
     async def _item_to_milestone(self, supervisor: User,
                                  item_id: int) -> tuple[MeetingItem, list[Milestone]]:
@@ -312,8 +336,9 @@ class MeetingService(BaseService):
         item.made_milestone_at = now
         return item, created
 
+    @writes
     async def agree(self, student: User, meeting_id: int) -> Meeting:
-        return await self._unit(lambda: self._agree(student, meeting_id))
+        return await self._agree(student, meeting_id)
 
     async def _agree(self, student: User, meeting_id: int) -> Meeting:
         meeting, participant = await self._as_participant(student, meeting_id)
@@ -327,15 +352,16 @@ class MeetingService(BaseService):
                 now)
         return meeting
 
+    @read_only
     async def check_can_correct(self, student: User, meeting_id: int) -> Meeting:
         meeting, _participant = await self._as_participant(student, meeting_id, lock=False)
-        await self.session.commit()
         if meeting.notes_at is None:
             raise InvalidMeeting(reason="meeting_no_record")
         return meeting
 
+    @writes
     async def correct(self, student: User, meeting_id: int, text: str) -> Meeting:
-        return await self._unit(lambda: self._correct(student, meeting_id, text))
+        return await self._correct(student, meeting_id, text)
 
     async def _correct(self, student: User, meeting_id: int, text: str) -> Meeting:
         meeting, participant = await self._as_participant(student, meeting_id)
@@ -353,12 +379,12 @@ class MeetingService(BaseService):
 
     # --- reading ------------------------------------------------------------------------
 
+    @read_only
     async def of_user(self, user: User) -> list[MeetingView]:
         """A supervisor's meetings, or a student's (admins have none), earliest first."""
-        views = await self.find_for(user)
-        await self.session.commit()
-        return views
+        return await self.find_for(user)
 
+    @read_only
     async def find_for(self, user: User) -> list[MeetingView]:
         """As ``of_user``, in the caller's transaction (``Services.reads`` for a handler)."""
         if user.role in TEAM_SIDE:
@@ -369,10 +395,12 @@ class MeetingService(BaseService):
             found = []
         return await self.views(found)
 
+    @read_only
     async def for_students(self, student_ids: Sequence[int] | None) -> list[MeetingView]:
         """Meetings with any of these students (None: all), for feeds and exports."""
         return await self.views(await meetings.of_students(self.session, student_ids))
 
+    @read_only
     async def views(self, found: Sequence[Meeting]) -> list[MeetingView]:
         # No statement for what cannot exist: /status and /history ask every time, and most
         # people have no meeting, most meetings no record yet.
@@ -394,6 +422,7 @@ class MeetingService(BaseService):
 
     # --- the scheduler's part -----------------------------------------------------------
 
+    @read_only
     async def run_due(self, now: datetime) -> Counter[str]:
         """Queue the reminders and record requests due at ``now``, each exactly once."""
         sent: Counter[str] = Counter()
@@ -404,18 +433,18 @@ class MeetingService(BaseService):
             if label is None:
                 continue
             key = reminder_key(meeting.id, meeting.starts_at, label)
-            count = await self._unit(partial(self._remind, meeting.id, meeting.starts_at,
-                                             key, label, now))
+            count = await self._remind(meeting.id, meeting.starts_at, key, label, now)
             if count:
                 sent[Kind.MEETING_REMINDER] += count
         over = await self._read(lambda: meetings.starting_between(
             self.session, now - LENGTH - NOTES_WINDOW, now - LENGTH))
         for meeting in over:
-            if meeting.notes_at is None and await self._unit(
-                    partial(self._ask_notes, meeting.id, meeting.starts_at, now)):
+            if meeting.notes_at is None and await self._ask_notes(meeting.id,
+                                                                  meeting.starts_at, now):
                 sent[Kind.MEETING_NOTES_REQUEST] += 1
         return sent
 
+    @writes
     async def _remind(self, meeting_id: int, starts_at: datetime, key: str, label: str,
                       now: datetime) -> int:
         meeting = await meetings.get(self.session, meeting_id, lock=True)
@@ -438,6 +467,7 @@ class MeetingService(BaseService):
             notify(self.session, chat, payload, now)
         return len(chats)
 
+    @writes
     async def _ask_notes(self, meeting_id: int, starts_at: datetime, now: datetime) -> bool:
         meeting = await meetings.get(self.session, meeting_id, lock=True)
         if meeting is None or meeting.cancelled_at is not None or meeting.notes_at is not None \

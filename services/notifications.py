@@ -74,6 +74,13 @@ class Kind(StrEnum):
     STUDENT_MESSAGE = "student_message"
     EXAMINER_FINAL = "examiner_final"
     THESIS_RENAMED = "thesis_renamed"
+    APPLICATION_RECEIVED = "application_received"
+    APPLICATION_ACCEPTED = "application_accepted"
+    APPLICATION_DECLINED = "application_declined"
+    APPLICATION_REMINDER = "application_reminder"
+    APPLICATION_WITHDRAWN = "application_withdrawn"
+    INTERVIEW_PROPOSED = "interview_proposed"
+    INTERVIEW_SET = "interview_set"
 
 
 class _Schema(BaseModel):
@@ -134,6 +141,8 @@ class NewSubmission(_AboutSubmission, Payload):
     decides: bool = True
     # The open requested changes when the version came, ticked by the student.
     checklist: tuple[ChecklistMark, ...] = ()
+    # A version of the proposal (the thesis waits for it to be accepted).
+    proposal: bool = False
 
 
 class DecisionMade(_AboutSubmission, Payload):
@@ -153,6 +162,8 @@ class DecisionMade(_AboutSubmission, Payload):
     carried: tuple[str, ...] = ()
     # A comment or grade added to an approval after its notice went out (issue 27).
     addition: bool = False
+    # A decision on the proposal (accepted: the writing begins).
+    proposal: bool = False
 
 
 class DeadlineSet(Payload):
@@ -611,6 +622,82 @@ class SilentAdminDigest(Payload):
     rows: tuple[SilentCount, ...]
     total: int
     silent_days: int
+
+
+class ApplicationReceived(Payload):
+    """To the topic's supervisor: the application card (Accept, Decline, Interview)."""
+
+    kind = Kind.APPLICATION_RECEIVED
+    application_id: int
+    topic_title: str
+    applicant_name: str
+    applicant_username: str | None = None
+    motivation: str
+    open_for_topic: int = 1
+    cv_file_key: str | None = None
+    cv_file_name: str | None = None
+    cv_file_id: str | None = None
+
+
+class ApplicationAccepted(Payload):
+    """To the applicant. Every payload told to an applicant, who may not be registered,
+    carries ``language``: the outbox renders it in the language they applied in."""
+
+    kind = Kind.APPLICATION_ACCEPTED
+    topic_title: str
+    supervisor_name: str
+    needs_proposal: bool = False
+    language: str | None = None
+
+
+class ApplicationDeclined(Payload):
+    """To the applicant: a template's words (``reason_key``) or the supervisor's own."""
+
+    kind = Kind.APPLICATION_DECLINED
+    topic_title: str
+    supervisor_name: str
+    reason_key: str | None = None
+    reason: str | None = None
+    language: str | None = None
+
+
+class ApplicationReminder(Payload):
+    """To the supervisor: an application waits, and is declined on its own on ``due``."""
+
+    kind = Kind.APPLICATION_REMINDER
+    application_id: int
+    topic_title: str
+    applicant_name: str
+    due: Moment
+
+
+class ApplicationWithdrawn(Payload):
+    """To a supervisor: an application of theirs closed without them (declined on its own
+    after the waiting time, or the applicant was accepted for another topic)."""
+
+    kind = Kind.APPLICATION_WITHDRAWN
+    topic_title: str
+    applicant_name: str
+    why: str  # "accepted_elsewhere" or "expired"
+
+
+class InterviewProposed(Payload):
+    """To the applicant: the interview's times, one button each."""
+
+    kind = Kind.INTERVIEW_PROPOSED
+    application_id: int
+    topic_title: str
+    supervisor_name: str
+    slots: tuple[Moment, ...]
+    language: str | None = None
+
+
+class InterviewSet(Payload):
+    kind = Kind.INTERVIEW_SET
+    application_id: int
+    topic_title: str
+    applicant_name: str
+    starts_at: Moment
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {cls.kind: cls for cls in Payload.__subclasses__()}

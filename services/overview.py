@@ -11,7 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import urgency
 from services.base import BaseService, read_only
+from services.compare_jobs import ChangeView
+from services.compare_jobs import views_of as change_views_of
 from services.errors import NotAllowed, NotFound
+from services.shared_text import SharedView
+from services.shared_text import views_of as shared_views_of
 from services.team import DECIDERS, may_see, role_of, scope_of
 from services.urgency import Filter, Judged, Signals
 from services.vocabulary import TEAM_SIDE, Role, ThesisStatus
@@ -28,6 +32,16 @@ from storage.repositories import activity, checklist, reviews, team, theses, use
 from storage.repositories.theses import PendingRow, VersionRow
 
 QUEUE_PAGE = 5
+
+
+@dataclass(frozen=True)
+class VersionFacts:
+    """Beside each version of a history (by submission id; absent: nothing to show)."""
+
+    comments: dict[int, int]
+    changes: dict[int, ChangeView]
+    shared: dict[int, SharedView]
+    grade: ExaminerGrade | None  # the examiner's grade of the thesis, once shown to its team
 
 
 @dataclass(frozen=True)
@@ -193,6 +207,23 @@ class OverviewService(BaseService):
             submissions_this_week=await theses.count_submissions_since(self.session, week_ago),
             median_review_hours=statistics.median(durations) / 3600 if durations else None,
         )
+
+    @read_only
+    async def version_facts(self, thesis: Thesis | None,
+                            rows: Sequence[VersionRow]) -> VersionFacts:
+        """What a history shows beside each version of ``thesis``: its comment count, what
+        changed since the one before, text shared with other theses; and the examiner's
+        grade. One statement for the four (and one more for the passages of anchored
+        comments when a version has a comparison)."""
+        versions = [(row.submission.id, row.submission.version) for row in rows]
+        found = await theses.version_facts(self.session, [sid for sid, _v in versions])
+        grade = found.grade if versions or thesis is None else \
+            await team.grade_for(self.session, thesis.id)
+        return VersionFacts(
+            comments=found.comments,
+            changes=await change_views_of(self.session, found.comparisons, versions),
+            shared=shared_views_of(found.similarity, self.config.similarity_alert_percent),
+            grade=grade)
 
     @read_only
     async def examiner_grade(self, thesis: Thesis | None) -> ExaminerGrade | None:

@@ -123,6 +123,7 @@ class PromiseService(BaseService):
 
     # --- the scheduler: passed promises ----------------------------------------------------
 
+    @read_only
     async def run_due(self, now: datetime) -> Counter[str]:
         sent: Counter[str] = Counter()
         for stage, kind, after in ((0, Kind.PROMISE_PASSED, timedelta(0)),
@@ -134,10 +135,11 @@ class PromiseService(BaseService):
             for key, promise in keys.items():
                 if key in done:
                     continue
-                if await self._unit(partial(self._tell, stage, kind, key, promise.id, now)):
+                if await self._tell(stage, kind, key, promise.id, now):
                     sent[kind] += 1
         return sent
 
+    @writes
     async def _tell(self, stage: int, kind: Kind, key: str, promise_id: int,
                     now: datetime) -> bool:
         # Re-read in this transaction: decided or moved since the scan, nobody is told.

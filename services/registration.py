@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
-from services.base import BaseService
+from services.base import BaseService, after_commit, read_only, writes
 from services.deadlines import join_cohort
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 from services.metrics import USER_REGISTRATIONS
@@ -44,6 +45,7 @@ class StartResult:
 
 
 class RegistrationService(BaseService):
+    @writes
     async def start(self, person: Person, code: str | None) -> StartResult:
         existing = await users.get(self.session, person.id)
         if existing is not None:
@@ -66,14 +68,8 @@ class RegistrationService(BaseService):
         if invite.team_role is not None:
             # A new person by a team invite: a member of that team only (no invites of
             # their own unless an admin makes them a supervisor).
-            user = await self._register(person, Role.MEMBER, None, via=invite, commit=False)
-            try:
-                joined = await TeamService(self.session, self.deps).join(user, invite)
-                await self.session.commit()
-            except BaseException:
-                await self.session.rollback()
-                raise
-            USER_REGISTRATIONS.labels(role=Role.MEMBER.value).inc()
+            user = await self._register(person, Role.MEMBER, None, via=invite)
+            joined = await TeamService(self.session, self.deps).join(user, invite)
             return StartResult(Outcome.REGISTERED, user, joined=joined)
         # The inviter (a student's supervisor, or the admin who invited a supervisor) is told.
         user = await self._register(person, Role(invite.role), supervisor_id, via=invite,
@@ -86,14 +82,9 @@ class RegistrationService(BaseService):
         invite = await invites.by_code(self.session, code.strip())
         if invite is None or invite.team_role is None:
             return None
-        try:
-            await self._usable_invite(code)
-            joined = await TeamService(self.session, self.deps).join(user, invite)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        self.deps.known_users.forget(user.id)
+        await self._usable_invite(code)
+        joined = await TeamService(self.session, self.deps).join(user, invite)
+        after_commit(self.session, partial(self.deps.known_users.forget, user.id))
         return joined
 
     async def _promote(self, user: User, code: str) -> User | None:
@@ -103,18 +94,12 @@ class RegistrationService(BaseService):
         if invite is None or invite.team_role is not None \
                 or invite.role != Role.SUPERVISOR.value:
             return None
-        try:
-            await self._usable_invite(code)
-            await users.set_role(self.session, user.id, Role.SUPERVISOR.value)
-            audit.record(self.session, actor_id=user.id, action="user.promote",
-                         object_type="user", object_id=user.id, at=self.clock.now(),
-                         role=Role.SUPERVISOR.value, via=str(invite.id))
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
-        self.deps.known_users.forget(user.id)
-        await self.deps.user_changes.changed(user.id)
+        await self._usable_invite(code)
+        await users.set_role(self.session, user.id, Role.SUPERVISOR.value)
+        audit.record(self.session, actor_id=user.id, action="user.promote",
+                     object_type="user", object_id=user.id, at=self.clock.now(),
+                     role=Role.SUPERVISOR.value, via=str(invite.id))
+        after_commit(self.session, partial(self._changed, user.id))
         return await users.get(self.session, user.id)
 
     async def _usable_invite(self, code: str) -> Invite:
@@ -135,7 +120,7 @@ class RegistrationService(BaseService):
         return invite
 
     async def _register(self, person: Person, role: Role, supervisor_id: int | None,
-                        via: Invite | str, commit: bool = True, tell: int | None = None) -> User:
+                        via: Invite | str, tell: int | None = None) -> User:
         now = self.clock.now()
         user = await users.add(
             self.session,
@@ -154,16 +139,25 @@ class RegistrationService(BaseService):
                      via=str(via.id if isinstance(via, Invite) else via))
         if tell is not None:
             notify(self.session, tell, PersonJoined(name=user.full_name, role=role.value), now)
-        if commit:
-            await self.session.commit()
-            USER_REGISTRATIONS.labels(role=role.value).inc()
+        after_commit(self.session, USER_REGISTRATIONS.labels(role=role.value).inc)
         return user
+
+    @writes
+    async def enrol(self, person: Person, supervisor_id: int, via: str) -> User:
+        """Someone accepted for a topic becomes that supervisor's student (their team begins
+        with the supervisor), inside the caller's ``@writes`` call (services/applications.py)."""
+        return await self._register(person, Role.STUDENT, supervisor_id, via=via)
+
+    async def _changed(self, user_id: int) -> None:
+        self.deps.known_users.forget(user_id)
+        await self.deps.user_changes.changed(user_id)
 
     async def _supervisor(self, user: User) -> User | None:
         if user.role != Role.STUDENT.value:
             return None
         return await supervisor_of(self.session, user.id)
 
+    @read_only
     async def current(self, user_id: int) -> User | None:
         """Who is writing: a detached snapshot, from the process cache while the user's
         shared version says no replica changed them since it was taken."""
@@ -180,6 +174,7 @@ class RegistrationService(BaseService):
             self.deps.known_users.put(user, version)
         return user
 
+    @writes
     async def admin_from_config(self, person: Person) -> User | None:
         """An id in ADMIN_IDS is an administrator from its first update, whatever that update
         is (not only /start): registered now, a detached snapshot like ``current``'s."""
@@ -193,14 +188,14 @@ class RegistrationService(BaseService):
         self.deps.known_users.put(user, version)
         return user
 
+    @writes
     async def set_language(self, user: User, language: str) -> None:
         """The language the person chose for the bot (``/language``). Another replica's
         snapshot of them may keep the old one for its TTL; notifications read the table."""
         await users.set_language(self.session, user.id, language[:8])
-        await self.session.commit()
-        self.deps.known_users.forget(user.id)
+        after_commit(self.session, partial(self.deps.known_users.forget, user.id))
 
+    @writes
     async def mark_reachable(self, user_id: int, reachable: bool) -> None:
         await users.set_reachable(self.session, user_id, reachable)
-        await self.session.commit()
-        self.deps.known_users.forget(user_id)
+        after_commit(self.session, partial(self.deps.known_users.forget, user_id))

@@ -23,8 +23,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from services.vocabulary import PassageState
 
 # Below this score (0..100) the passage counts as gone.
@@ -97,6 +95,10 @@ class Pages:
         words = set(quote.split())
         overlap = {i: len(words & self.words[i]) for i in near}
         candidates = sorted(near, key=lambda i: -overlap[i])[:CANDIDATES]
+        # Imported here: the bot process imports this module for ``Located``/``Wanted`` only;
+        # the comparison's child preloads rapidfuzz (bot/isolation.py).
+        from rapidfuzz import fuzz
+
         best, best_score = -1, CHANGED_MIN
         for index in candidates:
             score = fuzz.partial_ratio(quote, self.windows[index], score_cutoff=best_score)

@@ -20,10 +20,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
-from services.base import BaseService
+from services.base import BaseService, read_only, writes
 from services.notifications import (
     DeadlineOverdue,
     DeadlineReminder,
@@ -113,6 +112,7 @@ class _Reminder:
 class ReminderService(BaseService):
     """Queues the reminders and digests due at ``now``; safe to run in every replica."""
 
+    @read_only
     async def run_due(self, now: datetime) -> Counter[str]:
         """Returns how many notifications of each kind this call queued."""
         sent: Counter[str] = Counter()
@@ -136,9 +136,10 @@ class ReminderService(BaseService):
         done = await self._read(lambda: reminders.existing(
             self.session, Kind.DEADLINE_REMINDER, list(keys)))
         for key, reminder in keys.items():
-            if key not in done and await self._unit(partial(self._remind, reminder, key, now)):
+            if key not in done and await self._remind(reminder, key, now):
                 sent[Kind.DEADLINE_REMINDER] += 1
 
+    @writes
     async def _remind(self, reminder: _Reminder, key: str, now: datetime) -> bool:
         locked = await milestones.lock_open(self.session, [reminder.milestone_id])
         # Re-checked under the lock: it may have been submitted, moved or deleted since.
@@ -168,11 +169,12 @@ class ReminderService(BaseService):
             if key not in done:
                 by_supervisor[milestone.supervisor_id].append(milestone)
         for supervisor_id, group in sorted(by_supervisor.items()):
-            count = await self._unit(partial(self._tell_overdue, supervisor_id, group, now))
+            count = await self._tell_overdue(supervisor_id, group, now)
             if count:
                 sent[Kind.DEADLINE_OVERDUE] += count
                 sent[Kind.STUDENT_OVERDUE] += 1
 
+    @writes
     async def _tell_overdue(self, supervisor_id: int, group: Iterable[Milestone],
                             now: datetime) -> int:
         expected = {m.id: m.own_due_at for m in group}
@@ -217,7 +219,7 @@ class ReminderService(BaseService):
                 continue
             items = by_supervisor[supervisor_id]
             tally = kept.get(supervisor_id, (0, 0))
-            if await self._unit(partial(self._digest, key, supervisor_id, items, now, tally)):
+            if await self._digest(key, supervisor_id, items, now, tally):
                 sent[Kind.REVIEW_DIGEST] += 1
 
     async def _waiting_with_teams(self, before: datetime,
@@ -225,6 +227,7 @@ class ReminderService(BaseService):
         rows = await theses.pending_older_than(self.session, before)
         return rows, await teams(self.session, {row.student.id for row in rows})
 
+    @writes
     async def _digest(self, key: str, supervisor_id: int, items: list[DigestItem],
                       now: datetime, tally: tuple[int, int] = (0, 0)) -> bool:
         # Not claimed: reactivated the same day, the supervisor still gets the day's digest.

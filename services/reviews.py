@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from services import anchors, checklist, lifecycle
-from services.base import BaseService, read_only, writes
+from services.base import BaseService, after_commit, on_rollback, read_only, writes
 from services.errors import (
     AlreadyReviewed,
     CommentRequired,
@@ -35,7 +36,13 @@ from services.staged_files import discard_unreferenced
 from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import Member, may_review, members, recipients
 from services.typed import words
-from services.vocabulary import ApprovalRule, Decision, Role, ThesisStatus
+from services.vocabulary import (
+    ApprovalRule,
+    Decision,
+    Role,
+    ThesisStatus,
+    VersionKind,
+)
 from storage.models import Review, ReviewCard, ReviewVote, Submission, Thesis, User
 from storage.repositories import audit, outbox, reviews, team, theses, users
 from storage.repositories import checklist as checklist_items
@@ -129,6 +136,11 @@ def parse_grade(raw: str) -> int:
     return grade
 
 
+def _count_review(decision: Decision, age_seconds: float) -> None:
+    REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
+    REVIEW_TURNAROUND.observe(age_seconds)
+
+
 class ReviewService(BaseService):
     @read_only
     async def check_can_review(self, actor: User, submission_id: int) -> ReviewTarget:
@@ -164,6 +176,7 @@ class ReviewService(BaseService):
         addressed = sum(item.addressed_submission_id == submission_id for item in items)
         return OpenBefore(len(items), addressed)
 
+    @writes
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
                      comment: str | None = None, feedback: StagedFile | None = None,
                      grade: int | None = None, keep_open: bool | None = None,
@@ -178,23 +191,18 @@ class ReviewService(BaseService):
         try:
             result = await self._decide(actor, submission_id, decision, comment, feedback,
                                         grade, keep_open, hold)
-            await self.session.commit()
         except DomainError:
             # The decision is refused: its feedback file is abandoned, unless the database
-            # says a row refers to it.
-            await self.session.rollback()
+            # says a row refers to it. When a dependency fails instead (the commit may even
+            # have happened), the file stays: the sweeper collects it if nothing refers to it.
             if feedback is not None:
-                await discard_unreferenced(self.session, self.deps.files, feedback.key)
-            raise
-        except BaseException:
-            # A dependency failed and the commit may even have happened: keep the file (the
-            # sweeper collects it if nothing ever refers to it).
-            await self.session.rollback()
+                on_rollback(self.session, partial(discard_unreferenced, self.session,
+                                                  self.deps.files, feedback.key))
             raise
         if result.review is not None and result.review.reviewer_id == actor.id:
-            REVIEW_COMPLETIONS.labels(decision=decision.value).inc()
-            REVIEW_TURNAROUND.observe(review_age_seconds(
-                result.target.submission.submitted_at, result.review.created_at))
+            after_commit(self.session, partial(
+                _count_review, decision, review_age_seconds(
+                    result.target.submission.submitted_at, result.review.created_at)))
         return result
 
     async def _recorded(self, actor: User, submission_id: int,
@@ -290,6 +298,10 @@ class ReviewService(BaseService):
         new_status = lifecycle.next_status(thesis.status, EVENTS[decision])
         review = await reviews.add(self.session, outcome)
         await theses.set_status(self.session, thesis.id, new_status.value, now)
+        proposal = target.submission.kind == VersionKind.PROPOSAL.value
+        if proposal and decision is Decision.APPROVED:
+            # The proposal is accepted: the writing begins, its versions numbered from 1.
+            thesis.stage, thesis.latest_version = VersionKind.THESIS.value, 0
         settled = await checklist.settle(self.session, thesis.id, target.submission.id,
                                          decision, keep_open, now)
         checklist.raise_items(self.session, thesis.id, review.id, items, now)
@@ -300,7 +312,8 @@ class ReviewService(BaseService):
             reviewer_name=actor.full_name, feedback_file_id=review.feedback_telegram_file_id,
             feedback_file_name=review.feedback_file_name,
             feedback_file_key=review.feedback_file_key, items=items,
-            carried=settled.carried), now, at=self._quiet_until(now) if hold else None)
+            carried=settled.carried, proposal=proposal), now,
+            at=self._quiet_until(now) if hold else None)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
                      object_type="submission", object_id=target.submission.id, at=now,
                      grade=review.grade, items=len(items))
@@ -351,13 +364,15 @@ class ReviewService(BaseService):
                 self.session, submission_id)) from None
         return await self._result(actor, target, decision, review, marks)
 
+    @writes
     async def settle_waiting(self, student_id: int, gone: Collection[int] = (),
                              ) -> Review | None:
-        """In the caller's transaction: the latest version, if it waits for approvals, is
-        decided now when no active supervisor or co-supervisor is still to approve it (one
-        left the team, was deactivated — ``gone``, not yet seen as such by this session —
-        or the rule became 'any'). Approved as the votes say, the student told once; None
-        when it still waits (or nobody has approved it at all)."""
+        """Inside the caller's ``@writes`` call (a removal, a deactivation): the latest
+        version, if it waits for approvals, is decided now when no active supervisor or
+        co-supervisor is still to approve it (one left the team, was deactivated — ``gone``,
+        not yet seen as such by this session — or the rule became 'any'). Approved as the
+        votes say, the student told once; None when it still waits (or nobody has approved
+        it at all)."""
         thesis = await theses.by_student(self.session, student_id, lock=True)
         if thesis is None or thesis.status != ThesisStatus.SUBMITTED.value:
             return None
@@ -474,16 +489,14 @@ class ReviewService(BaseService):
             raise NothingToAmend()
         return _Own(ReviewTarget(submission, thesis, student), outcome, vote)
 
+    @read_only
     async def stage_feedback(self, actor: User, submission_id: int, incoming: IncomingFile,
                              addition: bool = False) -> StagedFile:
         """An annotated PDF/DOCX from the reviewer, stored like a submission; ``addition``:
         added to the actor's approval (Add comment) rather than with a decision."""
-        if addition:
-            await self._own_approval(actor, submission_id)
-        else:
-            await self._target(actor, submission_id)
+        check = self._own_approval if addition else self._target
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
-        await self.session.commit()
+        await self._read(partial(check, actor, submission_id))
         return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
                                     incoming, self.config.max_file_bytes)
 
@@ -497,6 +510,7 @@ class ReviewService(BaseService):
         lifecycle.next_status(thesis.status, event)
         return student, thesis
 
+    @writes
     async def reopen(self, actor: User, student_id: int,
                      reason: str | None) -> tuple[User, Thesis]:
         """A final thesis goes back to 'changes requested', with an optional reason."""
@@ -505,24 +519,19 @@ class ReviewService(BaseService):
 
     async def _move(self, actor: User, student_id: int, event: lifecycle.Event,
                     reason: str | None) -> tuple[User, Thesis]:
-        try:
-            student, thesis = await self._thesis_for(actor, student_id, lock=True)
-            now = self.clock.now()
-            thesis.status = lifecycle.next_status(thesis.status, event).value
-            thesis.updated_at = now
-            # Mark final is services/assessment.request_declaration (the student declares).
-            notify(self.session, student.id, ThesisReopened(
-                title=thesis.title, version=thesis.latest_version,
-                supervisor_name=actor.full_name, reason=reason), now)
-            if event is lifecycle.Event.FINALIZE:
-                await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
-            audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
-                         object_type="thesis", object_id=thesis.id, at=now,
-                         student_id=student.id)
-            await self.session.commit()
-        except BaseException:
-            await self.session.rollback()
-            raise
+        student, thesis = await self._thesis_for(actor, student_id, lock=True)
+        now = self.clock.now()
+        thesis.status = lifecycle.next_status(thesis.status, event).value
+        thesis.updated_at = now
+        # Mark final is services/assessment.request_declaration (the student declares).
+        notify(self.session, student.id, ThesisReopened(
+            title=thesis.title, version=thesis.latest_version,
+            supervisor_name=actor.full_name, reason=reason), now)
+        if event is lifecycle.Event.FINALIZE:
+            await SharedTextService(self.session, self.deps).tell_examiners(student, thesis)
+        audit.record(self.session, actor_id=actor.id, action=f"thesis.{event.value}",
+                     object_type="thesis", object_id=thesis.id, at=now,
+                     student_id=student.id)
         return student, thesis
 
     async def _thesis_for(self, actor: User, student_id: int,

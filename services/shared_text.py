@@ -84,6 +84,12 @@ def nothing_shared(words: int) -> dict[str, Any]:
     return {"format": 1, "words": words, "shared": 0, "percent": 0.0, "sources": []}
 
 
+def views_of(rows: dict[int, VersionSimilarity], alert_percent: float
+             ) -> dict[int, SharedView]:
+    views = {sid: view_of(row, alert_percent) for sid, row in rows.items()}
+    return {sid: view for sid, view in views.items() if view is not None}
+
+
 def view_of(row: VersionSimilarity, alert_percent: float) -> SharedView | None:
     if row.percent is None or row.summary is None:
         return None
@@ -132,9 +138,10 @@ class SharedTextService(BaseService):
                                   supervisor=", ".join(names) or "—", text=text.content))
         return out
 
+    @writes
     async def record(self, submission_id: int, outcome: SharedOutcome) -> None:
-        """In the caller's transaction (services/comparisons.store): the version's place in
-        the index and its check."""
+        """Inside the comparison's ``@writes`` call (services/compare_jobs.store): the
+        version's place in the index and its check."""
         await similarity.replace_bands(self.session, submission_id, outcome.chunks)
         summary = outcome.summary
         await similarity.save(
@@ -143,11 +150,13 @@ class SharedTextService(BaseService):
             summary=summary, html_key=outcome.html_key, reason=outcome.reason,
             checked_at=self.clock.now())
 
+    @writes
     async def tell_examiners(self, student: User, thesis: Thesis) -> None:
         """The thesis is declared final: its examiners are told when its final version shares
-        more text with other theses than SIMILARITY_ALERT_PERCENT (in the caller's
-        transaction, with the move itself)."""
-        found = await similarity.of_version(self.session, thesis.id, thesis.latest_version)
+        more text with other theses than SIMILARITY_ALERT_PERCENT (inside the move's
+        ``@writes`` call)."""
+        found = await similarity.of_version(self.session, thesis.id, thesis.latest_version,
+                                            thesis.stage)
         if found is None:
             return
         submission_id, row = found
@@ -185,10 +194,9 @@ class SharedTextService(BaseService):
     @read_only
     async def of_versions(self, ids: Collection[int]) -> dict[int, SharedView]:
         rows = await similarity.of_submissions(self.session, ids)
-        alert = self.config.similarity_alert_percent
-        views = {sid: view_of(row, alert) for sid, row in rows.items()}
-        return {sid: view for sid, view in views.items() if view is not None}
+        return views_of(rows, self.config.similarity_alert_percent)
 
+    @read_only
     async def view_for(self, submission_id: int) -> SharedView | None:
         return (await self.of_versions([submission_id])).get(submission_id)
 

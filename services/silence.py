@@ -17,7 +17,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services import urgency
-from services.base import BaseService
+from services.base import BaseService, read_only, writes
 from services.notifications import (
     Kind,
     SilentAdminDigest,
@@ -56,6 +56,7 @@ class _Member:
 
 
 class SilenceService(BaseService):
+    @read_only
     async def run_due(self, now: datetime) -> Counter[str]:
         sent: Counter[str] = Counter()
         if not weekly_due(now, self.config.tz):
@@ -68,13 +69,13 @@ class SilenceService(BaseService):
                                                            list(keys)))
         todo = {k: m for k, m in keys.items() if k not in done}
         if todo:
-            sent[Kind.SILENT_DIGEST] += await self._unit(lambda: self._send(todo, now))
+            sent[Kind.SILENT_DIGEST] += await self._send(todo, now)
         admins = await self._read(lambda: users.active_admins(self.session,
                                                               self.config.admin_ids))
         admin_keys = {week_key("a", a.id, now, tz): a for a in admins}
         if counts and admin_keys:
-            sent[Kind.SILENT_ADMIN_DIGEST] += await self._unit(
-                lambda: self._send_admins(admin_keys, counts, now))
+            sent[Kind.SILENT_ADMIN_DIGEST] += await self._send_admins(admin_keys, counts,
+                                                                       now)
         return sent
 
     async def _silent(self, now: datetime,
@@ -114,6 +115,7 @@ class SilenceService(BaseService):
                         key=lambda row: (-row[1], row[0].full_name))
         return digests, counts
 
+    @writes
     async def _send(self, todo: dict[str, _Member], now: datetime) -> int:
         claimed = await reminders.claim_many(self.session, Kind.SILENT_DIGEST, list(todo), now)
         for key in sorted(claimed):
@@ -123,6 +125,7 @@ class SilenceService(BaseService):
                 silent_days=self.config.silent_days), now)
         return len(claimed)
 
+    @writes
     async def _send_admins(self, admin_keys: dict[str, User],
                            counts: list[tuple[User, int, int]], now: datetime) -> int:
         claimed = await reminders.claim_many(self.session, Kind.SILENT_ADMIN_DIGEST,

@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.base import BaseService
+from services.base import BaseService, read_only
 from services.vocabulary import UploadJobState
 from storage.files import FileStore, ObjectInfo
 from storage.repositories import file_refs, upload_jobs
@@ -92,6 +93,7 @@ async def _quiet_rollback(session: AsyncSession) -> None:
 
 
 class StagedFileService(BaseService):
+    @read_only
     async def sweep(self, now: datetime, ttl: timedelta,
                     on_deleted: Callable[[], None] = lambda: None) -> int:
         """Delete staged objects older than ``ttl`` that no row refers to; returns how many
@@ -108,8 +110,9 @@ class StagedFileService(BaseService):
                           and is_staged_key(prefix, obj.key)]
             if not candidates:
                 continue
-            referenced = await file_refs.referenced_keys(self.session, candidates)
-            await self.session.commit()
+            # Each page read apart: no transaction is held while the store is listed.
+            referenced = await self._read(partial(file_refs.referenced_keys, self.session,
+                                                  candidates))
             for key in candidates:
                 if key in referenced:
                     continue

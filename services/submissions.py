@@ -7,10 +7,11 @@ import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from services import checklist, lifecycle
-from services.base import BaseService, writes
+from services.base import BaseService, after_commit, on_rollback, read_only, writes
 from services.deadlines import attach_submission
 from services.documents import DocumentSniffer, check_file_name, name_for_kind
 from services.errors import (
@@ -20,10 +21,12 @@ from services.errors import (
     FileGone,
     FileTooLarge,
     InvalidTitle,
+    NoProposalNeeded,
     NoSupervisor,
     NotAllowed,
     NotFound,
     NoThesis,
+    ProposalFirst,
     StorageUnavailable,
 )
 from services.metrics import THESIS_SUBMISSIONS
@@ -31,7 +34,7 @@ from services.notifications import NewSubmission, ThesisRenamed, notify
 from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
 from services.team import may_review, may_see, members, recipients, tell_all
 from services.typed import words
-from services.vocabulary import Role, ThesisStatus
+from services.vocabulary import Role, ThesisStatus, VersionKind
 from storage.files import FileStore, new_key
 from storage.models import Submission, Thesis, User
 from storage.repositories import audit, comparisons, theses, users
@@ -125,18 +128,32 @@ def clean_note(raw: str | None) -> str | None:
     return note[:NOTE_MAX] or None
 
 
+def require_stage(thesis: Thesis | None, kind: VersionKind) -> None:
+    """A proposal only while the thesis waits for one; a thesis version only after it."""
+    stage = VersionKind(thesis.stage) if thesis is not None else VersionKind.THESIS
+    if stage is kind:
+        return
+    if stage is VersionKind.PROPOSAL:
+        raise ProposalFirst()
+    raise NoProposalNeeded()
+
+
 class SubmissionService(BaseService):
-    async def begin(self, student: User) -> Thesis | None:
+    @read_only
+    async def begin(self, student: User,
+                    kind: VersionKind = VersionKind.THESIS) -> Thesis | None:
         """Start a submission: the thesis (None means a title is needed first)."""
         self._require_student(student)
         # A deactivated supervisor still counts: the card then goes to the admins (_announce).
         if not any(member.decides for member in await members(self.session, student.id)):
             raise NoSupervisor()
         thesis = await self.thesis_of(student)
+        require_stage(thesis, kind)
         if thesis is not None:
             lifecycle.next_status(thesis.status, lifecycle.Event.SUBMIT)
         return thesis
 
+    @read_only
     async def thesis_of(self, student: User) -> Thesis | None:
         self._require_student(student)
         return await theses.by_student(self.session, student.id)
@@ -145,19 +162,18 @@ class SubmissionService(BaseService):
         """What can be refused before a byte is transferred: the declared size, the name."""
         check_incoming(incoming, self.config.max_file_bytes)
 
+    @read_only
     async def stage(self, student: User, incoming: IncomingFile,
                     on_progress: ProgressCallback | None = None) -> StagedFile:
-        """Stream the file into the store, checking and hashing it on the way."""
+        """Stream the file into the store, checking and hashing it on the way (the
+        handler's earlier calls ended their transactions: none is held meanwhile)."""
         self._require_student(student)
-        # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
-        await self.session.commit()
         staged = (await stage_document(self.deps.files, self.config.file_prefix, incoming,
                                        self.config.max_file_bytes, on_progress)
                   ).stamped(self.clock.now())
         try:
             await self._refuse_duplicate(student, staged.sha256)
         except DomainError:
-            await self.session.rollback()
             await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise
         return staged
@@ -167,6 +183,7 @@ class SubmissionService(BaseService):
         if latest is not None and latest.submission.sha256 == sha256:
             raise DuplicateSubmission(version=latest.submission.version)
 
+    @writes
     async def discard_pending(self, fsm_data: dict[str, Any]) -> None:
         """An unfinished conversation is abandoned (/cancel): its staged files go, unless a
         row refers to them (the step was recorded but its state was not cleared)."""
@@ -174,8 +191,10 @@ class SubmissionService(BaseService):
             await discard_unreferenced(self.session, self.deps.files, key)
         await abandon_upload_job(self.session, self.deps.files, fsm_data, self.clock.now())
 
+    @writes
     async def record(self, student: User, staged: StagedFile, *, title: str | None,
-                     note: str | None, addressed: Collection[int] = ()) -> SubmissionResult:
+                     note: str | None, addressed: Collection[int] = (),
+                     kind: VersionKind = VersionKind.THESIS) -> SubmissionResult:
         """Create the version row and the supervisor's notification in one transaction;
         ``addressed``: the open requested changes the student says this version addresses.
 
@@ -183,31 +202,30 @@ class SubmissionService(BaseService):
         result, with no second row and no second notification.
         """
         try:
-            result = await self._record(student, staged, title, clean_note(note), addressed)
-            await self.session.commit()
+            result = await self._record(student, staged, title, clean_note(note), addressed,
+                                        kind)
         except DomainError:
             # The conversation ends here (the handler clears it): the file is abandoned,
-            # unless the database says a row refers to it.
-            await self.session.rollback()
-            await discard_unreferenced(self.session, self.deps.files, staged.key)
+            # unless the database says a row refers to it. On any other failure (a
+            # dependency; the commit may even have happened) the file stays: the step will
+            # be redelivered or retried with the same staged key, and if the conversation
+            # is abandoned after all, the sweeper collects it.
+            on_rollback(self.session, partial(discard_unreferenced, self.session,
+                                              self.deps.files, staged.key))
             raise
-        except BaseException:
-            # A dependency failed: the step will be redelivered or retried with the same
-            # staged key, and the commit may even have happened. The file stays; if the
-            # conversation is abandoned after all, the sweeper collects it.
-            await self.session.rollback()
-            raise
-        THESIS_SUBMISSIONS.inc()
+        after_commit(self.session, THESIS_SUBMISSIONS.inc)
         return result
 
     async def _record(self, student: User, staged: StagedFile, title: str | None,
-                      note: str | None, addressed: Collection[int]) -> SubmissionResult:
+                      note: str | None, addressed: Collection[int],
+                      kind: VersionKind = VersionKind.THESIS) -> SubmissionResult:
         now = self.clock.now()
         thesis = await theses.by_student(self.session, student.id, lock=True)
         # Checked under the thesis lock, so a concurrent replay waits for the first commit.
         recorded = await self._already_recorded(student, thesis, staged)
         if recorded is not None:
             return recorded
+        require_stage(thesis, kind)
         await require_present(self.deps.files, staged, now, self.config.staged_file_ttl_hours)
         if thesis is None:
             thesis = await theses.add(self.session, Thesis(
@@ -221,7 +239,7 @@ class SubmissionService(BaseService):
             thesis_id=thesis.id, version=thesis.latest_version, file_key=staged.key,
             file_name=staged.file_name, file_kind=staged.kind, file_size=staged.size,
             sha256=staged.sha256, telegram_file_id=staged.telegram_file_id, note=note,
-            submitted_at=now))
+            submitted_at=now, kind=kind.value))
         await self._attach_milestone(student, submission, now)
         comparisons.add_job(self.session, submission.id, now)  # what changed: its job
         marks = await checklist.address(self.session, thesis.id, submission.id, addressed)
@@ -229,7 +247,8 @@ class SubmissionService(BaseService):
             submission_id=submission.id, student_name=student.full_name,
             title=thesis.title, version=submission.version, note=note,
             file_id=staged.telegram_file_id, file_key=staged.key,
-            file_name=staged.file_name, submitted_at=now, checklist=marks), now)
+            file_name=staged.file_name, submitted_at=now, checklist=marks,
+            proposal=kind is VersionKind.PROPOSAL), now)
         audit.record(self.session, actor_id=student.id, action="submission.create",
                      object_type="submission", object_id=submission.id, at=now,
                      version=submission.version, sha256=staged.sha256, size=staged.size)
@@ -299,6 +318,7 @@ class SubmissionService(BaseService):
         if user.role != Role.STUDENT.value:
             raise NotAllowed()
 
+    @read_only
     async def file_for(self, actor: User, submission_id: int,
                        feedback: bool = False) -> StoredFile:
         """A version's file (or its feedback file), for its student, the members of their

@@ -133,6 +133,13 @@ async def add_supervisor(session: AsyncSession, student_id: int, supervisor_id: 
                                          role=TeamRole.SUPERVISOR.value, created_at=now))
 
 
+async def add_co_supervisor(session: AsyncSession, student_id: int, user_id: int,
+                            now: datetime) -> None:
+    """A co-supervisor named on the topic the student was accepted for joins the team."""
+    await team.add(session, ThesisMember(student_id=student_id, user_id=user_id,
+                                         role=TeamRole.CO_SUPERVISOR.value, created_at=now))
+
+
 def tell_all(session: AsyncSession, student: User, team_members: Iterable[Member],
              payload: Payload, now: datetime, exclude: Collection[int] = ()) -> None:
     """The student and every active member (but ``exclude``) get ``payload``."""

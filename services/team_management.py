@@ -99,9 +99,10 @@ class TeamService(BaseService):
                      student_id=student.id, role=role.value)
         return invite
 
+    @writes
     async def join(self, user: User, invite: Invite) -> Joined:
-        """Join by a team invite already consumed, in the caller's transaction (which the
-        caller commits: registration writes the user and the membership together)."""
+        """Join by a team invite already consumed: inside registration's ``@writes`` call,
+        which writes the user and the membership together."""
         assert invite.student_id is not None and invite.team_role is not None
         student = await self._student(invite.student_id)
         role = TeamRole(invite.team_role)
@@ -177,5 +178,6 @@ class TeamService(BaseService):
         return StoredFile(row.report_file_key, row.report_file_name or "report",
                           row.report_telegram_file_id)
 
+    @read_only
     async def grade_of(self, thesis: Thesis | None) -> ExaminerGrade | None:
         return await team.grade_for(self.session, thesis.id) if thesis else None

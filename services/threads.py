@@ -13,10 +13,11 @@ team of services/team.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.base import BaseService, read_only, writes
+from services.base import BaseService, on_rollback, read_only, writes
 from services.errors import CommentTooLong, DomainError, EmptyComment, NotAllowed, NotFound
 from services.notifications import StudentMessage, ThreadComment, notify, submission_of_ref
 from services.staged_files import discard_unreferenced
@@ -125,40 +126,37 @@ class ThreadService(BaseService):
 
     # --- commenting -------------------------------------------------------------------
 
+    @read_only
     async def stage_attachment(self, actor: User, submission_id: int,
                                incoming: IncomingFile, media: str | None = None) -> StagedFile:
         """A PDF/DOCX going with a comment, stored like a feedback file; ``media``
         (``voice`` or ``photo``): a voice message or a photo, the comment itself."""
-        await self._target(actor, submission_id)
+        if media is not None and media not in MEDIA:
+            raise NotAllowed()
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
-        await self.session.commit()
+        await self._read(partial(self._target, actor, submission_id))
         prefix = self.config.file_prefix + "threads/"
         if media is not None:
-            if media not in MEDIA:
-                raise NotAllowed()
             return await stage_media(self.deps.files, prefix, incoming,
                                      self.config.max_file_bytes, media, MEDIA[media])
         return await stage_document(self.deps.files, prefix, incoming,
                                     self.config.max_file_bytes)
 
+    @writes
     async def comment(self, actor: User, submission_id: int, text: str | None,
                       attachment: StagedFile | None = None,
                       seconds: int | None = None) -> CommentResult:
         """Record a comment and notify the thread's other participants, in one transaction.
         ``seconds``: a voice message's duration."""
         try:
-            result = await self._comment(actor, submission_id, text, attachment, seconds)
-            await self.session.commit()
+            return await self._comment(actor, submission_id, text, attachment, seconds)
         except DomainError:
-            await self.session.rollback()
+            # Refused: the file goes unless a row refers to it. On any other failure the
+            # commit may have happened: the file stays (the sweeper decides later).
             if attachment is not None:
-                await discard_unreferenced(self.session, self.deps.files, attachment.key)
+                on_rollback(self.session, partial(discard_unreferenced, self.session,
+                                                  self.deps.files, attachment.key))
             raise
-        except BaseException:
-            # The commit may have happened: the file stays (the sweeper decides later).
-            await self.session.rollback()
-            raise
-        return result
 
     async def _comment(self, actor: User, submission_id: int, raw: str | None,
                        attachment: StagedFile | None,

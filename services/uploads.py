@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.base import BaseService
+from services.base import BaseService, read_only, writes
 from services.errors import (
     DomainError,
     NotAllowed,
@@ -54,6 +54,7 @@ class Claimed:
 
 
 class UploadJobService(BaseService):
+    @writes
     async def enqueue(self, student: User, chat_id: int, source_message_id: int,
                       incoming: IncomingFile, progress_message_id: int | None) -> UploadJob:
         """Record the job durably; a redelivered update gets the job already recorded."""
@@ -64,13 +65,12 @@ class UploadJobService(BaseService):
             telegram_file_id=incoming.telegram_file_id, file_name=incoming.file_name[:256],
             declared_size=incoming.declared_size, progress_message_id=progress_message_id,
             state=State.QUEUED.value, attempts=0, created_at=now, updated_at=now))
-        await self.session.commit()
         return job
 
+    @read_only
     async def staged_for_note(self, student: User, job_id: int) -> StagedFile:
         """The staged file a note goes with; why not, as a domain error."""
         job = await upload_jobs.get(self.session, job_id)
-        await self.session.commit()
         if job is None:
             raise NotFound()
         if job.student_id != student.id:
@@ -83,11 +83,11 @@ class UploadJobService(BaseService):
             raise UploadCancelled()
         raise domain_error(job.error_code or "upload_gave_up", job.error_params or {})
 
+    @writes
     async def used(self, job_id: int) -> None:
         """The version was recorded from the job's file."""
         await upload_jobs.set_state(self.session, job_id, State.USED.value,
                                     only_from=(State.STAGED.value,), now=self.clock.now())
-        await self.session.commit()
 
 
 # --- the worker's side: each call runs in the caller's transaction ------------------------

@@ -113,3 +113,36 @@ class PassageState(enum.StrEnum):
     UNCHANGED = "unchanged"
     CHANGED = "changed"
     REMOVED = "removed"
+
+
+class VersionKind(enum.StrEnum):
+    """What an uploaded file of a thesis is: its proposal (before the writing, when the
+    topic asks for one) or a version of the thesis. A thesis's ``stage`` says which kind its
+    next upload is; each kind numbers its versions from 1."""
+
+    PROPOSAL = "proposal"
+    THESIS = "thesis"
+
+
+class Phase(enum.StrEnum):
+    """Where a thesis stands, as /status shows it."""
+
+    PROPOSAL = "proposal"
+    WRITING = "writing"
+    FINAL = "final"
+
+
+class TopicState(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ApplicationState(enum.StrEnum):
+    OPEN = "open"  # waiting for the supervisor
+    INTERVIEW = "interview"  # slots proposed or an interview set: still open
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+# An application still waiting for a decision (counted against MAX_OPEN_APPLICATIONS).
+OPEN_APPLICATION = frozenset({ApplicationState.OPEN, ApplicationState.INTERVIEW})

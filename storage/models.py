@@ -30,6 +30,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_colu
 from sqlalchemy.types import TypeDecorator
 
 from services.vocabulary import (
+    ApplicationState as ApplicationState,
+)
+from services.vocabulary import (
     ApprovalRule as ApprovalRule,
 )
 from services.vocabulary import (
@@ -66,7 +69,13 @@ from services.vocabulary import (
     ThesisStatus as ThesisStatus,
 )
 from services.vocabulary import (
+    TopicState as TopicState,
+)
+from services.vocabulary import (
     UploadJobState as UploadJobState,
+)
+from services.vocabulary import (
+    VersionKind as VersionKind,
 )
 
 NAMING = {
@@ -161,6 +170,7 @@ class Thesis(Base):
     __table_args__ = (
         CheckConstraint(_in("status", ThesisStatus), name="status"),
         CheckConstraint(_in("approval_rule", ApprovalRule), name="approval_rule"),
+        CheckConstraint(_in("stage", VersionKind), name="stage"),
         # The review queue: theses waiting, oldest first (see repositories/theses.py).
         Index("ix_theses_status_updated", "status", "updated_at", "id"),
     )
@@ -173,8 +183,13 @@ class Thesis(Base):
     status: Mapped[str] = mapped_column(String(32), default=ThesisStatus.DRAFT.value)
     approval_rule: Mapped[str] = mapped_column(String(8), default=ApprovalRule.ANY.value,
                                                server_default=text("'any'"))
-    # Denormalised so that the queue and status views need no max() over all versions.
+    # Denormalised so that the queue and status views need no max() over all versions: of
+    # the current stage's kind (a proposal's versions, then the thesis's, each from 1).
     latest_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # What the next upload is (services/vocabulary.py: VersionKind): the proposal first when
+    # the topic asks for one, the thesis once the proposal is accepted.
+    stage: Mapped[str] = mapped_column(String(16), default=VersionKind.THESIS.value,
+                                       server_default=text("'thesis'"))
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     updated_at: Mapped[datetime] = mapped_column(server_default=_now())
 
@@ -182,8 +197,9 @@ class Thesis(Base):
 class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (
-        UniqueConstraint("thesis_id", "version", name="uq_submissions_thesis_version"),
+        UniqueConstraint("thesis_id", "kind", "version", name="uq_submissions_thesis_version"),
         CheckConstraint("version >= 1", name="version"),
+        CheckConstraint(_in("kind", VersionKind), name="kind"),
         CheckConstraint("file_size > 0", name="file_size"),
         Index("ix_submissions_pending", "thesis_id", "submitted_at"),
     )
@@ -202,6 +218,9 @@ class Submission(Base):
         ForeignKey("milestones.id", ondelete="SET NULL"), index=True
     )
     submitted_at: Mapped[datetime] = mapped_column(server_default=_now(), index=True)
+    # A version of the thesis, or of its proposal (reviewed the same way).
+    kind: Mapped[str] = mapped_column(String(16), default=VersionKind.THESIS.value,
+                                      server_default=text("'thesis'"))
 
 
 class Review(Base):
@@ -841,4 +860,78 @@ class ReviewPromise(Base):
         ForeignKey("submissions.id", ondelete="CASCADE"), unique=True)
     promised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     due_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class Topic(Base):
+    """A thesis topic a supervisor advertises: the catalogue shows the open ones, and its
+    deep link (``?start=topic_<code>``) leads to it."""
+
+    __tablename__ = "topics"
+    __table_args__ = (
+        CheckConstraint(_in("state", TopicState), name="state"),
+        CheckConstraint("places >= 1", name="places"),
+        Index("ix_topics_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    supervisor_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    requirements: Mapped[str | None] = mapped_column(Text)
+    places: Mapped[int] = mapped_column(Integer, default=1)
+    # The language the thesis is written in (a catalog's code: en, ru, de…).
+    language: Mapped[str] = mapped_column(String(8))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The accepted student first submits a proposal, reviewed like a version.
+    needs_proposal: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=text("false"))
+    # Who join the accepted student's team as co-supervisors (user ids).
+    co_supervisors: Mapped[list[int]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16), default=TopicState.OPEN.value)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+    closed_at: Mapped[datetime | None]
+
+
+class Application(Base):
+    """Someone's application for a topic: motivation, an optional CV, the outcome. The
+    applicant may not be registered yet (``applicant_id`` is their Telegram id); Accept
+    registers them."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        CheckConstraint(_in("state", ApplicationState), name="state"),
+        # One open application per person and topic.
+        Index("uq_applications_open", "topic_id", "applicant_id", unique=True,
+              postgresql_where=text("state IN ('open', 'interview')"),
+              sqlite_where=text("state IN ('open', 'interview')")),
+        Index("ix_applications_applicant", "applicant_id", "state"),
+        Index("ix_applications_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"),
+                                          index=True)
+    applicant_id: Mapped[int] = mapped_column(BigInteger)
+    applicant_name: Mapped[str] = mapped_column(String(256))
+    applicant_username: Mapped[str | None] = mapped_column(String(64))
+    # The applicant's language: what they are told comes in it, registered or not.
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    motivation: Mapped[str] = mapped_column(Text)
+    cv_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    cv_name: Mapped[str | None] = mapped_column(String(256))
+    cv_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
+    state: Mapped[str] = mapped_column(String(16), default=ApplicationState.OPEN.value)
+    # The interview: the times proposed (ISO 8601) and the meeting once one is picked.
+    slots: Mapped[list[str] | None] = mapped_column(JSON)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id",
+                                                              ondelete="SET NULL"))
+    # Why it was declined: a template's name (its words in the applicant's language), or
+    # the supervisor's own words.
+    reason_key: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=_now())

@@ -4,8 +4,8 @@ Two things live here, neither worth a table nor the FSM:
 
 - **Cancelling a running upload.** The gate handles one user's updates one at a time, so a
   ``/cancel`` sent while a file arrives would wait for the upload to end. Instead, a tiny
-  check in front of the gate (``bot/middlewares/cancel.py``) raises a flag for the upload
-  running *now*: each upload registers a random token under the user's key, the check
+  check in the gate's entering round trip (``bot/middlewares/cancel.py``) raises a flag for
+  the upload running *now*: each upload registers a random token under the user's key, the check
   copies that token into a cancel flag, and the streaming loop looks for its own token's
   flag between chunks. A flag names one upload, so it can never cancel a later one. The
   ``/cancel`` update itself then goes through the gate as any other.
@@ -30,9 +30,19 @@ from redis.exceptions import RedisError
 
 log = structlog.get_logger("storage.signals")
 
+# A cancel flag's key is this and the upload's token (the gate's entering script writes it
+# for a /cancel, in the same round trip: bot/middlewares/gate_scripts.py).
+CANCEL_PREFIX = "upload_cancel:"
 RUNNING_TTL_SECONDS = 6 * 3600  # longer than any upload; a dead process's token is harmless
 CANCEL_TTL_SECONDS = 3600
 PROGRESS_TTL_SECONDS = 86400
+
+# KEYS: the user's running key, the upload's cancel flag; ARGV: the upload's token.
+_FINISHED = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+redis.call('DEL', KEYS[2])
+return 1
+"""
 
 
 class UploadSignals:
@@ -43,12 +53,19 @@ class UploadSignals:
 
     # ------------------------------------------------------------------ cancelling
 
-    def _running_key(self, chat_id: int, user_id: int) -> str:
+    def running_key(self, chat_id: int, user_id: int) -> str:
+        """Where the token of this user's running upload is (``cancel`` reads it)."""
         return f"upload:{self._scope}:{chat_id}:{user_id}"
+
+    _running_key = running_key
 
     @staticmethod
     def _cancel_key(token: str) -> str:
-        return f"upload_cancel:{token}"
+        return f"{CANCEL_PREFIX}{token}"
+
+    @property
+    def in_redis(self) -> bool:
+        return self._redis is not None
 
     @asynccontextmanager
     async def running(self, chat_id: int, user_id: int) -> AsyncIterator[str]:
@@ -59,9 +76,20 @@ class UploadSignals:
         try:
             yield token
         finally:
-            if await self._get(key) == token:
-                await self._delete(key)
-            await self._delete(self._cancel_key(token))
+            await self._finished(key, token)
+
+    async def _finished(self, key: str, token: str) -> None:
+        """Forget the upload (its key, if still ours) and its cancel flag: one round trip."""
+        cancel = self._cancel_key(token)
+        if self._get_local(key) == token:
+            self._local.pop(key, None)
+        self._local.pop(cancel, None)
+        if self._redis is None:
+            return
+        try:
+            await self._redis.eval(_FINISHED, 2, key, cancel, token)  # type: ignore[misc]
+        except (RedisError, OSError) as exc:
+            log.warning("upload_signal_fallback", step="finish", error_type=type(exc).__name__)
 
     async def cancel(self, chat_id: int, user_id: int) -> bool:
         """Flag this user's running upload, if any (True when there was one)."""

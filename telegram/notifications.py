@@ -10,12 +10,15 @@ from aiogram.types import InlineKeyboardMarkup
 
 from handlers.callbacks import (
     AnswerCb,
+    ApplicationAction,
+    ApplicationCb,
     AssessAction,
     AssessCb,
     MeetingAction,
     MeetingCb,
     NudgeCb,
     QueuePageCb,
+    SlotCb,
     TeamAction,
     TeamCb,
     ThreadAction,
@@ -34,6 +37,11 @@ from services.compare_jobs import ChangeView
 from services.notifications import (
     AccessDeactivated,
     AccessReactivated,
+    ApplicationAccepted,
+    ApplicationDeclined,
+    ApplicationReceived,
+    ApplicationReminder,
+    ApplicationWithdrawn,
     AssessmentAgreed,
     AssessmentReleased,
     ChecklistMark,
@@ -47,6 +55,8 @@ from services.notifications import (
     ExaminerFinal,
     ExaminerGraded,
     GradeProposed,
+    InterviewProposed,
+    InterviewSet,
     MarkingRequested,
     MarksDisagree,
     MeetingAgreed,
@@ -177,6 +187,8 @@ def _new_submission(t: Texts, p: NewSubmission, changes: ChangeView | None = Non
                            note=p.note, submitted_at=p.submitted_at,
                            caption=document is not None, checklist=p.checklist,
                            changes=changes, comparing=comparing, shared=shared)
+    if p.proposal:
+        text = t("card.proposal") + "\n" + text
     if p.deactivated_supervisor is not None:
         # First, so that a caption cut to its limit keeps it.
         text = t("leftovers.card.supervisor_deactivated",
@@ -220,6 +232,10 @@ def _decision(t: Texts, p: DecisionMade) -> Outgoing:
                  comment=Raw(comment + items) if comment or items else None,
                  grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None,
                  next=t(f"decision.next.{p.decision}"))
+    if p.proposal:
+        text = t("card.proposal") + "\n" + text
+        if p.decision == "approved" and not p.addition:
+            text += "\n\n" + t("decision.proposal_accepted")
     # The student answers with 💬 Reply, or with a Telegram reply to this message.
     buttons = reply_button(t, p.submission_id)
     document = _document(p.feedback_file_id, p.feedback_file_key, p.feedback_file_name)
@@ -609,6 +625,32 @@ def render(payload: Payload, t: Texts) -> Outgoing:
         case PersonJoined():
             return Outgoing(text=t(f"notify.joined.{payload.role}",
                                    name=clip(payload.name, 100)))
+        case ApplicationReceived():
+            return _application_received(t, payload)
+        case ApplicationAccepted():
+            return Outgoing(text=t("application.accepted", title=clip(payload.topic_title, 300),
+                                   supervisor=clip(payload.supervisor_name, 100),
+                                   next=t("application.next.proposal")
+                                   if payload.needs_proposal else t("application.next.submit")))
+        case ApplicationDeclined():
+            reason = t(f"application.reason.{payload.reason_key}") if payload.reason_key \
+                else clip(payload.reason, 1000)
+            return Outgoing(text=t("application.declined", title=clip(payload.topic_title, 300),
+                                   supervisor=clip(payload.supervisor_name, 100),
+                                   reason=reason))
+        case ApplicationReminder():
+            return Outgoing(text=t("application.reminder", name=clip(payload.applicant_name, 100),
+                                   title=clip(payload.topic_title, 300), due=payload.due),
+                            markup=application_buttons(t, payload.application_id))
+        case ApplicationWithdrawn():
+            return Outgoing(text=t(f"application.withdrawn.{payload.why}",
+                                   name=clip(payload.applicant_name, 100),
+                                   title=clip(payload.topic_title, 300)))
+        case InterviewProposed():
+            return _interview_proposed(t, payload)
+        case InterviewSet():
+            return Outgoing(text=t("interview.set", name=clip(payload.applicant_name, 100),
+                                   title=clip(payload.topic_title, 300), at=payload.starts_at))
         case AccessDeactivated():
             return Outgoing(text=t("notify.access_deactivated"))
         case AccessReactivated():
@@ -617,6 +659,31 @@ def render(payload: Payload, t: Texts) -> Outgoing:
     if assessed is not None:
         return assessed
     raise TypeError(f"no renderer for {type(payload).__name__}")
+
+
+def application_buttons(t: Texts, application_id: int) -> InlineKeyboardMarkup | None:
+    """An application card's Accept, Decline and Interview."""
+    return markup([[(t(f"application.button.{action.name.lower()}"),
+                     ApplicationCb(action=action, application_id=application_id))
+                    for action in ApplicationAction]])
+
+
+def _application_received(t: Texts, p: ApplicationReceived) -> Outgoing:
+    document = _document(p.cv_file_id, p.cv_file_key, p.cv_file_name)
+    text = t("application.card", name=clip(p.applicant_name, 100),
+             username=f"@{p.applicant_username}" if p.applicant_username else None,
+             title=clip(p.topic_title, 200), count=p.open_for_topic,
+             motivation=clip(p.motivation, 600 if document is not None else 3000))
+    return Outgoing(text=text[:CAPTION_LIMIT] if document is not None else text,
+                    document=document, markup=application_buttons(t, p.application_id))
+
+
+def _interview_proposed(t: Texts, p: InterviewProposed) -> Outgoing:
+    buttons = [(t.dt(slot), SlotCb(application_id=p.application_id, index=n))
+               for n, slot in enumerate(p.slots)]
+    return Outgoing(text=t("interview.proposed", title=clip(p.topic_title, 300),
+                           supervisor=clip(p.supervisor_name, 100)),
+                    markup=markup(in_rows(buttons, 1)))
 
 
 def record_text(t: Texts, notes: str | None, items: Sequence[str]) -> str:

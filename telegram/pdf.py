@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
-from fpdf import FPDF
 
 from services.assessment import Protocol
 from services.receipts import ReceiptData
 from telegram.texts import Texts
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 log = structlog.get_logger(__name__)
 
@@ -43,7 +46,11 @@ class Document:
     """A plain A4 page of a heading and labelled lines."""
 
     def __init__(self, title: str) -> None:
-        self.pdf = FPDF(format="A4")
+        # fpdf2 (with fontTools and Pillow) is ~45 MiB of modules: imported on the first PDF,
+        # not by every replica at start (issue 33).
+        from fpdf import FPDF
+
+        self.pdf: FPDF = FPDF(format="A4")
         self.pdf.set_title(title)
         self.pdf.set_creator("Thesis Supervisor")
         self.pdf.add_page()

@@ -288,7 +288,10 @@ class Upload:
     progress: Progress
     signals: UploadSignals
     token: str
-    _checked: float = field(default=0.0)
+    # The first look for a cancel flag comes one period after the start: a file received
+    # sooner costs no Redis round trip for it (a /cancel sent meanwhile still ends the step,
+    # handled after the upload).
+    _checked: float = field(default_factory=time.monotonic)
 
     async def on_progress(self, done: int, total: int | None) -> None:
         """The services' progress callback: record, and stop here if /cancel was sent."""

@@ -26,7 +26,8 @@ def test_quick_benchmark_runs_and_writes_the_report(s3_endpoint: str, tmp_path: 
                     "## 1b. Floor vs full bot: students who each submitted",
                     "## 2. Upload pipeline", "## 3. Data scale",
                     "## 4. Notification rate", "## 5. Start and idle",
-                    "## 6. Exports", "## 7. Mini App API", "## 8. What changed"):
+                    "## 6. Exports", "## 7. Mini App API", "## 8. What changed",
+                    "## 11. Review desk"):
         assert heading in text, heading
     assert "This phase failed" not in text, text
     assert "| concurrency | floor upd/s | bot upd/s |" in text

@@ -190,41 +190,27 @@ def _service_methods() -> dict[str, list[str]]:
     return found
 
 
-# Written before @writes: their own commit/rollback, a caller's transaction, or several
-# transactions of their own (the workers' run_due). This list only shrinks: a method
-# converted to @writes / @read_only leaves it, a new one never joins it.
-UNDECORATED = frozenset({
-    "AccessService.deactivate", "AccessService.reactivate", "CalendarService.feed",
-    "ComparisonService.claim", "ComparisonService.store", "ComparisonService.retry",
-    "ComparisonService.give_up", "ComparisonService.edited", "ComparisonService.view_for",
-    "ComparisonService.detail", "DeadlineService.add_for", "DeadlineService.of_supervisor",
-    "DeadlineService.get", "ExportService.tables", "ExportService.latest", "ExportService.stream",
-    "ExportService.mydata", "ExportService.redeem", "ExportService.archive_for",
-    "InviteService.create", "InviteService.active", "InviteService.revoke",
-    "MeetingService.students", "MeetingService.create", "MeetingService.answer",
-    "MeetingService.check_can_move", "MeetingService.move", "MeetingService.cancel",
-    "MeetingService.check_can_record", "MeetingService.record",
-    "MeetingService.item_to_milestone", "MeetingService.agree",
-    "MeetingService.check_can_correct", "MeetingService.correct", "MeetingService.of_user",
-    "MeetingService.find_for", "MeetingService.for_students", "MeetingService.views",
-    "MeetingService.run_due", "PromiseService.run_due", "RegistrationService.start",
-    "RegistrationService.current", "RegistrationService.admin_from_config",
-    "RegistrationService.set_language", "RegistrationService.mark_reachable",
-    "ReminderService.run_due", "ReviewService.decide", "ReviewService.settle_waiting",
-    "ReviewService.stage_feedback", "ReviewService.reopen",
-    "SharedTextService.record", "SharedTextService.tell_examiners", "SharedTextService.view_for",
-    "SilenceService.run_due", "StagedFileService.sweep", "SubmissionService.begin",
-    "SubmissionService.thesis_of", "SubmissionService.stage", "SubmissionService.discard_pending",
-    "SubmissionService.record", "SubmissionService.file_for", "TeamService.join",
-    "TeamService.grade_of",
-    "ThreadService.stage_attachment", "ThreadService.comment", "UploadJobService.enqueue",
-    "UploadJobService.staged_for_note", "UploadJobService.used",
-})
-
-
 def test_every_public_service_method_says_how_it_ends_its_transaction() -> None:
     methods = _service_methods()
+    # services/base.py: @writes commits on return and rolls back on error; @read_only ends
+    # the read. No service method commits or rolls back by hand.
     undecided = {name for name, decorators in methods.items()
                  if not {"read_only", "writes"} & set(decorators)}
-    assert undecided - UNDECORATED == set(), "decorate with @read_only or @writes"
-    assert UNDECORATED - undecided == set(), "converted: take it off UNDECORATED"
+    assert methods and undecided == set(), "decorate with @read_only or @writes"
+
+
+def test_no_service_class_commits_or_rolls_back_by_hand() -> None:
+    # The decorators end transactions (services/base.py); a hand-written block beside them
+    # is the hidden contract issue 25 removed.
+    found = []
+    for path in sorted((ROOT / "services").glob("*.py")):
+        if path.name == "base.py":
+            continue
+        for cls in ast.parse(path.read_text()).body:
+            if isinstance(cls, ast.ClassDef) and any(
+                    isinstance(base, ast.Name) and base.id == "BaseService" for base in cls.bases):
+                found += [f"{path.stem}.{cls.name}: {ast.unparse(node)}"
+                          for node in ast.walk(cls) if isinstance(node, ast.Call)
+                          and isinstance(node.func, ast.Attribute)
+                          and node.func.attr in ("commit", "rollback")]
+    assert found == []

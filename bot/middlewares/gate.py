@@ -42,7 +42,6 @@ import contextlib
 import math
 import secrets
 import time
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -59,9 +58,12 @@ from redis.exceptions import RedisError
 
 from bot.aiogram_overrides.fsm import BUFFERED, BufferedFSMContext, ttl_seconds
 from bot.metrics import DEPENDENCY_FAILURES, DUPLICATE_UPDATES, FLOOD_DROPPED
+from bot.middlewares.cancel import cancel_flag, cancel_of, signal_locally, signalled
 from bot.middlewares.errors import DependencyDown, RetryLater
+from bot.middlewares.gate_local import LocalLocks, LocalRecords
 from bot.middlewares.gate_scripts import DONE, KEEP, FsmKeys, FsmWrite, GateScripts
 from bot.user_changes import RedisUserChanges
+from storage.signals import UploadSignals
 from telegram.texts import Texts, language_of
 
 log = structlog.get_logger("bot.gate")
@@ -71,55 +73,6 @@ THROTTLED = frozenset({"message", "edited_message", "callback_query", "inline_qu
 
 class InProgress(RetryLater):
     """The same update is being handled elsewhere right now; Telegram should come back."""
-
-
-class LocalRecords:
-    """A bounded, expiring map of update records: the fallback when Redis is down."""
-
-    def __init__(self, remember: int = 20_000) -> None:
-        self._items: OrderedDict[str, tuple[str, float]] = OrderedDict()
-        self._remember = remember
-
-    def get(self, key: str) -> str | None:
-        item = self._items.get(key)
-        if item is None:
-            return None
-        if item[1] < time.monotonic():
-            del self._items[key]
-            return None
-        return item[0]
-
-    def put(self, key: str, value: str, ttl: float) -> None:
-        self._items.pop(key, None)
-        self._items[key] = (value, time.monotonic() + ttl)
-        while len(self._items) > self._remember:
-            self._items.popitem(last=False)
-
-    def drop(self, key: str, value: str | None = None) -> None:
-        item = self._items.get(key)
-        if item is not None and (value is None or item[0] == value):
-            del self._items[key]
-
-
-class LocalLocks:
-    """Per-key asyncio locks, forgotten when nobody holds or waits for them."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
 
 
 @dataclass(frozen=True)
@@ -172,7 +125,8 @@ class Admission:
 
 class UpdateGate(BaseMiddleware):
     def __init__(self, redis: Redis | None, fsm: FSMContextMiddleware, keys: KeyBuilder,
-                 config: GateConfig, users: RedisUserChanges | None = None) -> None:
+                 config: GateConfig, users: RedisUserChanges | None = None,
+                 signals: UploadSignals | None = None) -> None:
         self._fsm = fsm
         self._keys = keys
         self.config = config
@@ -183,8 +137,10 @@ class UpdateGate(BaseMiddleware):
         self._local_flood: dict[tuple[int, int], int] = {}
         self._local_locks = LocalLocks()
         self._scripts = None if redis is None else GateScripts(redis)
-        # The user's version (``bot/user_changes.py``) comes with the entering round trip.
+        # The user's version (``bot/user_changes.py``) comes with the entering round trip,
+        # and so does a /cancel's flag for the user's running upload (``cancel.py``).
         self._users = users
+        self._signals = signals
 
     async def __call__(self, handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
                        event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -281,8 +237,11 @@ class UpdateGate(BaseMiddleware):
         if context is not None:
             gate.fsm_keys = FsmKeys(*(self._keys.build(context.key, part)
                                       for part in ("lock", "state", "data")))
+        cancelling = cancel_of(event) if self._signals is not None else None
         seen = self.local.get(gate.claim)
         if seen is not None:
+            if cancelling is not None:
+                await self._signal(cancelling)
             gate.seen = seen
             return gate
         self.local.put(gate.claim, gate.token, self.config.local_claim_ttl)
@@ -292,10 +251,12 @@ class UpdateGate(BaseMiddleware):
             try:
                 person = data.get("event_from_user")
                 await self._enter_redis(gate, bot_id, user_id, window,
-                                        person.id if person is not None else None)
+                                        person.id if person is not None else None, cancelling)
                 return gate
             except (RedisError, OSError) as exc:
                 log.warning("gate_fallback", step="enter", error_type=type(exc).__name__)
+        if cancelling is not None:
+            await self._signal(cancelling)
         gate.in_redis = False
         if user_id is not None:
             gate.count = self._hit_locally(user_id, window)
@@ -303,17 +264,31 @@ class UpdateGate(BaseMiddleware):
             self.local.put(gate.claim, DONE, self.config.done_ttl)
         return gate
 
+    async def _signal(self, cancelling: tuple[int, int]) -> None:
+        assert self._signals is not None
+        await signal_locally(self._signals, *cancelling)
+
     async def _enter_redis(self, gate: Admission, bot_id: int, user_id: int | None,
-                           window: int, person: int | None) -> None:
+                           window: int, person: int | None,
+                           cancelling: tuple[int, int] | None = None) -> None:
         assert self._scripts is not None
         cfg = self.config
         version_key = (self._users.key(person)
                        if self._users is not None and person is not None else None)
+        flag = None
+        if cancelling is not None and self._signals is not None:
+            if self._signals.in_redis:
+                flag = cancel_flag(self._signals, *cancelling)
+            else:
+                await self._signal(cancelling)
         entered = await self._scripts.enter(
             claim=gate.claim, flood=f"flood:{bot_id}:{user_id}:{window}", fsm=gate.fsm_keys,
             token=gate.token, lease_ms=cfg.lease_ms,
             flood_ttl=math.ceil(cfg.flood_window_seconds) + 1 if user_id is not None else 0,
-            flood_rate=cfg.flood_rate, done_ttl=cfg.done_ttl, version_key=version_key)
+            flood_rate=cfg.flood_rate, done_ttl=cfg.done_ttl, version_key=version_key,
+            cancel=flag)
+        if entered.cancel_flagged:
+            signalled()
         if not entered.claimed:
             self.local.drop(gate.claim, gate.token)
             gate.seen = entered.held or "in_progress"

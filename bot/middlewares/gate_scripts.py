@@ -25,13 +25,26 @@ SET, DELETE, KEEP = "set", "del", ""
 
 # The user's version key (``bot/user_changes.py``) is read here too, so that knowing the
 # user costs no round trip of its own; ``version_key`` is the claim when not wanted.
+# A ``/cancel`` also raises the cancel flag of the user's running upload (``running_key``
+# holds its token; ``storage/signals.py``) first of all, before the claim: a redelivered or
+# flooded ``/cancel`` raises the same flag again, and the upload holding the user's lock
+# sees it while this update waits for the lock.
 _ENTER = """
-local claim, flood, lock, state_key, data_key, version_key =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local claim, flood, lock, state_key, data_key, version_key, running_key =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local token, lease_ms, flood_ttl, flood_rate, done_ttl, want_lock, want_version =
   ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
+local cancel_prefix, cancel_ttl = ARGV[8], ARGV[9]
+local flagged = 0
+if cancel_prefix ~= '' then
+  local running = redis.call('get', running_key)
+  if running then
+    redis.call('set', cancel_prefix .. running, '1', 'EX', cancel_ttl)
+    flagged = 1
+  end
+end
 if not redis.call('set', claim, token, 'NX', 'PX', lease_ms) then
-  return {0, redis.call('get', claim) or '', 0, 0, false, false, false}
+  return {0, redis.call('get', claim) or '', 0, 0, false, false, false, flagged}
 end
 local count = 0
 if flood_ttl ~= '0' then
@@ -39,15 +52,16 @@ if flood_ttl ~= '0' then
   if count == 1 then redis.call('expire', flood, flood_ttl) end
   if count > flood_rate then
     redis.call('set', claim, 'done', 'EX', done_ttl)
-    return {1, '', count, 0, false, false, false}
+    return {1, '', count, 0, false, false, false, flagged}
   end
 end
 local version = false
 if want_version == '1' then version = redis.call('get', version_key) or '0' end
 if want_lock ~= '1' or not redis.call('set', lock, token, 'NX', 'PX', lease_ms) then
-  return {1, '', count, 0, false, false, version}
+  return {1, '', count, 0, false, false, version, flagged}
 end
-return {1, '', count, 1, redis.call('get', state_key), redis.call('get', data_key), version}
+return {1, '', count, 1, redis.call('get', state_key), redis.call('get', data_key), version,
+        flagged}
 """
 
 _LOCK = """
@@ -122,6 +136,16 @@ class Entered:
     state: str | None
     data: str | None
     user_version: str | None = None  # read when asked for (``version_key``)
+    cancel_flagged: bool = False  # a running upload's cancel flag was raised (``cancel``)
+
+
+@dataclass(frozen=True)
+class CancelFlag:
+    """For a ``/cancel``: the user's running-upload key, the flags' prefix and lifetime."""
+
+    running_key: str
+    prefix: str
+    ttl: int
 
 
 @dataclass(frozen=True)
@@ -140,16 +164,20 @@ class GateScripts:
 
     async def enter(self, *, claim: str, flood: str, fsm: FsmKeys | None, token: str,
                     lease_ms: int, flood_ttl: int, flood_rate: int, done_ttl: int,
-                    version_key: str | None = None) -> Entered:
-        """Claim the update, count it in the flood window, try the user's lock and read the
-        user's version (with ``version_key``)."""
+                    version_key: str | None = None, cancel: CancelFlag | None = None
+                    ) -> Entered:
+        """Claim the update, count it in the flood window, try the user's lock, read the
+        user's version (with ``version_key``) and raise a running upload's cancel flag (with
+        ``cancel``)."""
         keys = fsm or FsmKeys(claim, claim, claim)
-        claimed, held, count, locked, state, data, version = await self._enter(
-            keys=[claim, flood, keys.lock, keys.state, keys.data, version_key or claim],
+        claimed, held, count, locked, state, data, version, flagged = await self._enter(
+            keys=[claim, flood, keys.lock, keys.state, keys.data, version_key or claim,
+                  cancel.running_key if cancel else claim],
             args=[token, lease_ms, flood_ttl, flood_rate, done_ttl, "1" if fsm else "0",
-                  "1" if version_key else "0"])
+                  "1" if version_key else "0", cancel.prefix if cancel else "",
+                  cancel.ttl if cancel else 0])
         return Entered(bool(claimed), text(held), int(count), bool(locked), text(state),
-                       text(data), text(version))
+                       text(data), text(version), bool(flagged))
 
     async def lock(self, *, fsm: FsmKeys, token: str,
                    lease_ms: int) -> tuple[bool, str | None, str | None]:

@@ -135,7 +135,8 @@ class OutboxSender:
             async with semaphore:
                 for row in chat_rows:
                     try:
-                        reachable = await self._deliver(row, texts)
+                        reachable = await self._deliver(row, self._texts_for(row, texts,
+                                                                             languages))
                     except Exception as exc:  # noqa: BLE001 - one row must not stop the rest
                         log.error("outbox_delivery_error", outbox_id=row.id,
                                   error_type=type(exc).__name__)
@@ -146,6 +147,14 @@ class OutboxSender:
 
         await asyncio.gather(*(deliver(chat_rows) for chat_rows in by_chat.values()))
         return len(rows) + claimed.withheld
+
+    def _texts_for(self, row: OutboxMessage, texts: Texts, languages: dict[int, str]) -> Texts:
+        """Someone the bot has no user for (an applicant) is told in the language the
+        payload carries (the one they applied in)."""
+        own = row.payload.get("language") if isinstance(row.payload, dict) else None
+        if row.chat_id in languages or not isinstance(own, str):
+            return texts
+        return self._t.for_language(language_of(own))
 
     async def _deliver(self, row: OutboxMessage, texts: Texts) -> bool:
         """Send one row, rendered with ``texts`` (the recipient's language), and record the

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from services.applications import ApplicationService
+from services.applications import run_due as applications_due
 from services.assessment import AssessmentService
 from services.base import ServiceDeps
 from services.clock import Clock
@@ -67,6 +69,8 @@ class Scheduler:
             # Review promises that passed, and Monday's digest of silent students.
             queued += await PromiseService(session, self._deps).run_due(now)
             queued += await SilenceService(session, self._deps).run_due(now)
+            # Applications nobody answered: reminded, then declined on their own.
+            queued += await applications_due(ApplicationService(session, self._deps), now)
         for kind, count in queued.items():
             REMINDERS_SENT.labels(kind=kind).inc(count)
         total = sum(queued.values())

@@ -88,7 +88,8 @@ async def students_of(session: AsyncSession, member_id: int | None,
         .join(ThesisMember, member)
         .outerjoin(Thesis, Thesis.student_id == User.id)
         .outerjoin(Submission, and_(Submission.thesis_id == Thesis.id,
-                                    Submission.version == Thesis.latest_version))
+                                    Submission.version == Thesis.latest_version,
+                                    Submission.kind == Thesis.stage))
         .outerjoin(overdue, overdue.c.student_id == User.id)
         .outerjoin(comments, comments.c.student_id == User.id)
         .outerjoin(meetings, meetings.c.student_id == User.id)
@@ -128,7 +129,8 @@ async def signals_of_all(session: AsyncSession, now: datetime) -> list[SignalRow
         .join(ThesisMember, ThesisMember.student_id == User.id)
         .outerjoin(Thesis, Thesis.student_id == User.id)
         .outerjoin(Submission, and_(Submission.thesis_id == Thesis.id,
-                                    Submission.version == Thesis.latest_version))
+                                    Submission.version == Thesis.latest_version,
+                                    Submission.kind == Thesis.stage))
         .outerjoin(overdue, overdue.c.student_id == User.id)
         .outerjoin(comments, comments.c.student_id == User.id)
         .outerjoin(meetings, meetings.c.student_id == User.id)

@@ -88,7 +88,7 @@ async def version_with_previous(session: AsyncSession, submission_id: int
         return None
     submission, thesis = row
     previous = await session.scalar(select(Submission).where(
-        Submission.thesis_id == submission.thesis_id,
+        Submission.thesis_id == submission.thesis_id, Submission.kind == submission.kind,
         Submission.version == submission.version - 1))
     return submission, thesis, previous
 

@@ -32,7 +32,8 @@ class SubmissionPoint:
     submitted_at: datetime
 
 
-_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version)
+_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version) \
+    & (Submission.kind == Thesis.stage)
 
 
 def _students(supervisor_id: int | None, status: str | None) -> list[ColumnElement[bool]]:

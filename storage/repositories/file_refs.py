@@ -8,6 +8,7 @@ from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
+    Application,
     Assessment,
     AssessmentMark,
     ExaminerGrade,
@@ -25,7 +26,8 @@ async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[s
     (examiner_grades.report_file_key), a thread comment's attachment
     (thread_messages.file_key) or a version's detailed comparison
     (version_comparisons.html_key), a marker's report (assessment_marks.report_file_key)
-    or an assessment's protocol (assessments.protocol_key) refers to."""
+    or an assessment's protocol (assessments.protocol_key) or an application's CV
+    (applications.cv_key) refers to."""
     if not keys:
         return set()
     wanted = list(keys)
@@ -39,6 +41,7 @@ async def referenced_keys(session: AsyncSession, keys: Collection[str]) -> set[s
         select(AssessmentMark.report_file_key).where(
             AssessmentMark.report_file_key.in_(wanted)),
         select(Assessment.protocol_key).where(Assessment.protocol_key.in_(wanted)),
+        select(Application.cv_key).where(Application.cv_key.in_(wanted)),
     )
     return {key for (key,) in await session.execute(query) if key is not None}
 

@@ -11,6 +11,7 @@ from storage.models import Review, ReviewPromise, Submission, Thesis, ThesisStat
 
 # The version still waits: the thesis's latest, the thesis submitted, no decision yet.
 _WAITING = and_(Submission.version == Thesis.latest_version,
+                Submission.kind == Thesis.stage,
                 Thesis.status == ThesisStatus.SUBMITTED.value)
 
 

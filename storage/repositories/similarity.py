@@ -81,13 +81,14 @@ async def of_submissions(session: AsyncSession, ids: Collection[int]
     return {row.submission_id: row for row in await session.scalars(query)}
 
 
-async def of_version(session: AsyncSession, thesis_id: int, version: int
-                     ) -> tuple[int, VersionSimilarity | None] | None:
-    """A thesis's version (its id) and its check, if it has one."""
+async def of_version(session: AsyncSession, thesis_id: int, version: int,
+                     kind: str = "thesis") -> tuple[int, VersionSimilarity | None] | None:
+    """A thesis's version of ``kind`` (its id) and its check, if it has one."""
     row = (await session.execute(
         select(Submission.id, VersionSimilarity)
         .outerjoin(VersionSimilarity, VersionSimilarity.submission_id == Submission.id)
-        .where(Submission.thesis_id == thesis_id, Submission.version == version))).first()
+        .where(Submission.thesis_id == thesis_id, Submission.version == version,
+               Submission.kind == kind))).first()
     return (int(row[0]), row[1]) if row is not None else None
 
 

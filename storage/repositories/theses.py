@@ -11,13 +11,17 @@ from sqlalchemy.orm import aliased
 
 from services.vocabulary import ThesisStatus
 from storage.models import (
+    ExaminerGrade,
     Milestone,
     Review,
     ReviewPromise,
     Submission,
     Thesis,
     ThesisMember,
+    ThreadMessage,
     User,
+    VersionComparison,
+    VersionSimilarity,
 )
 from storage.repositories.milestones import OPEN
 
@@ -38,7 +42,8 @@ class PendingRow:
 
 
 # Joins a thesis to its latest version.
-_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version)
+_LATEST = (Submission.thesis_id == Thesis.id) & (Submission.version == Thesis.latest_version) \
+    & (Submission.kind == Thesis.stage)
 
 # The statements of the busiest views are built once, with bound parameters: building a
 # statement and computing its cache key cost more CPU than PostgreSQL spends running it.
@@ -71,7 +76,8 @@ _WITH_VERSIONS = (
     .outerjoin(Submission, Submission.thesis_id == Thesis.id)
     .outerjoin(Review, Review.submission_id == Submission.id)
     .where(Thesis.student_id == bindparam("student_id"))
-    .order_by(Submission.version)
+    # The proposal's versions first ("proposal" < "thesis"), then the thesis's.
+    .order_by(Submission.kind, Submission.version)
 )
 _WITH_OWNER = (
     select(Submission, Thesis, User, Review)
@@ -239,3 +245,43 @@ async def submission_by_file_key(session: AsyncSession, file_key: str) -> Submis
     """The version stored under this object key, if one was recorded."""
     return await session.scalar(_BY_FILE_KEY, {"file_key": file_key})
 
+
+
+_COMMENTS = (select(func.count()).select_from(ThreadMessage)
+             .where(ThreadMessage.submission_id == Submission.id)
+             .correlate(Submission).scalar_subquery())
+_VERSION_FACTS = (
+    select(Submission.id, _COMMENTS, VersionComparison, VersionSimilarity, ExaminerGrade)
+    .outerjoin(VersionComparison, VersionComparison.submission_id == Submission.id)
+    .outerjoin(VersionSimilarity, VersionSimilarity.submission_id == Submission.id)
+    .outerjoin(ExaminerGrade, ExaminerGrade.thesis_id == Submission.thesis_id)
+    .where(Submission.id.in_(bindparam("ids", expanding=True))))
+
+
+@dataclass
+class VersionFactRows:
+    """Beside each version of a history: its comment count, comparison and shared-text check
+    (versions without any: absent from that map); and the thesis's examiner's grade."""
+
+    comments: dict[int, int]
+    comparisons: dict[int, VersionComparison]
+    similarity: dict[int, VersionSimilarity]
+    grade: ExaminerGrade | None = None
+
+
+async def version_facts(session: AsyncSession, ids: list[int]) -> VersionFactRows:
+    """What a history shows beside each of these versions (of one thesis), in one statement
+    (it was four: thread counts, comparisons, shared-text checks, the examiner's grade)."""
+    facts = VersionFactRows({}, {}, {})
+    if not ids:
+        return facts
+    for submission_id, comments, comparison, checked, grade in await session.execute(
+            _VERSION_FACTS, {"ids": ids}):
+        facts.grade = grade
+        if comments:
+            facts.comments[submission_id] = int(comments)
+        if comparison is not None:
+            facts.comparisons[submission_id] = comparison
+        if checked is not None:
+            facts.similarity[submission_id] = checked
+    return facts

@@ -90,3 +90,9 @@ async def active_with_roles(session: AsyncSession, roles: Sequence[str]) -> Sequ
     query = select(User).where(User.role.in_(list(roles)), User.deactivated_at.is_(None)) \
         .order_by(User.id)
     return (await session.scalars(query)).all()
+
+
+async def by_username(session: AsyncSession, username: str) -> User | None:
+    """Someone registered by their Telegram @username (case-insensitive)."""
+    return await session.scalar(select(User).where(
+        func.lower(User.username) == username.lower()).limit(1))

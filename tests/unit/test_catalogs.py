@@ -20,7 +20,9 @@ import pytest
 from aiogram.fsm.state import StatesGroup
 
 import services.errors as errors
+from handlers.callbacks import ApplicationAction
 from services.access import Revoked
+from services.applications import TEMPLATES
 from services.deadlines import MilestoneStatus
 from services.meetings import OFFSETS as MEETING_OFFSETS
 from services.messaging import ADMIN_AUDIENCES, SUPERVISOR_AUDIENCES, Audience
@@ -33,9 +35,11 @@ from services.vocabulary import (
     MarkerRole,
     MeetingAnswer,
     PassageState,
+    Phase,
     Role,
     TeamRole,
     ThesisStatus,
+    TopicState,
 )
 from telegram.menu import COMMANDS, NOBODY
 from telegram.texts import DEFAULT_LANGUAGE, Raw, Texts, catalog, languages, message_id
@@ -120,6 +124,13 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "protocol.pdf.how.{}": lambda: ["computed", "proposal", "third"],
     "desk.passages.{}": lambda: [s.value for s in PassageState],
     "desk.passage.{}": lambda: [s.value for s in PassageState],
+    "phase.{}": lambda: [p.value for p in Phase],
+    "topic.now.{}": lambda: [s.value for s in TopicState],
+    "topic.state.{}": lambda: [s.value for s in TopicState],
+    "application.template.{}": lambda: [*TEMPLATES, "own"],
+    "application.reason.{}": lambda: [*TEMPLATES, "expired", "accepted_elsewhere"],
+    "application.withdrawn.{}": lambda: ["expired", "accepted_elsewhere"],
+    "application.button.{}": lambda: [a.name.lower() for a in ApplicationAction],
 }
 
 
