@@ -143,6 +143,11 @@ async def got_feedback_file(message: Message, state: FSMContext, services: Servi
     await _commented(message, state, services, user, t, bot, comment)
 
 
+async def skip_comment(message: Message, state: FSMContext) -> None:
+    """/skip where Request changes or Reject asks for its comment: the comment is required."""
+    clean_comment(Decision((await state.get_data())["decision"]), None)
+
+
 async def comment_not_text(message: Message, t: Texts) -> None:
     await message.answer(t("review.need_comment"))
 
@@ -377,6 +382,7 @@ def create_router() -> Router:
     router.callback_query.register(pressed, ReviewCb.filter())
     router.callback_query.register(approved_pressed, ApprovedCb.filter())
     steps = conversation_steps(__name__ + ".steps", ReviewStates)
+    steps.message.register(skip_comment, StateFilter(ReviewStates.comment), Command("skip"))
     steps.message.register(got_comment, StateFilter(ReviewStates.comment), Magic(F.text))
     steps.message.register(got_feedback_file, StateFilter(ReviewStates.comment), Magic(F.document))
     steps.message.register(comment_not_text, StateFilter(ReviewStates.comment))

@@ -1,5 +1,5 @@
 threads-reply_button = 💬 Reply
-threads-ask_comment = 💬 Your comment on version { $version } of <b>{ $title }</b>: write it (up to { $max } characters), or send a PDF/DOCX with the text as its caption. /cancel to stop.
+threads-ask_comment = 💬 Your comment on version { $version } of <b>{ $title }</b>: write it (up to { $max } characters), or send a PDF/DOCX with the text as its caption, a voice message or a photo. /cancel to stop.
 threads-need_comment = Please write your comment as text, or send a PDF/DOCX file, a voice message or a photo. /cancel to stop.
 threads-sent = ✅ Your comment on version { $version } was sent.
 threads-saved = ✅ Your comment on version { $version } was saved in its thread.
