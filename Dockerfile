@@ -94,9 +94,11 @@ COPY --chown=root:root migrations/ migrations/
 COPY --chown=root:root webapp/index.html webapp/app.css webapp/app.js webapp/telegram.js webapp/
 COPY --chown=root:root webapp/vendor/chart.umd.min.js webapp/vendor/chart.js.LICENSE.md webapp/vendor/kurkle-color.LICENSE.md webapp/vendor/
 COPY --chown=root:root locales/ locales/
+# The guide per role (Markdown and its screenshots), served by api/guide.py from /app/docs/guide.
+COPY --chown=root:root docs/guide/ docs/guide/
 ENV PYTHONPATH=/app
 # Every catalog is read once here: a syntax error in a .ftl file fails the build.
-RUN python -c "import bot.__main__, api, handlers, services, storage, telegram, migrations; from api.webapp import WebAppFiles; WebAppFiles(); from telegram.texts import Texts, languages; [Texts(code) for code in languages()]"
+RUN python -c "import bot.__main__, api, handlers, services, storage, telegram, migrations; from api.webapp import WebAppFiles; WebAppFiles(); from api.guide import GuideBook; assert len(GuideBook().pages) == 6; from telegram.texts import Texts, languages; [Texts(code) for code in languages()]"
 
 RUN mkdir -p /app/data && chown -R app:app /app/data
 USER 10001:10001

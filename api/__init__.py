@@ -1,5 +1,5 @@
 """Inbound adapter: the Mini App's HTTP/JSON API and its static files, and the links that
-carry their own secret (calendar feeds, export downloads).
+carry their own secret (calendar feeds, export downloads), and the guide per role (public).
 
 Same rules as ``handlers/``: parse (pydantic), call the same services with the same
 authorization as the chat, render (JSON). Every route is an ``Endpoint`` served by
@@ -15,7 +15,19 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from api import auth, calendar, desk, downloads, me, queue, stats, students, thesis, versions
+from api import (
+    auth,
+    calendar,
+    desk,
+    downloads,
+    guide,
+    me,
+    queue,
+    stats,
+    students,
+    thesis,
+    versions,
+)
 from api.openapi import openapi_route
 from api.ratelimit import LoginRateLimit
 from api.routing import API_CONFIG, API_DEPS, ApiConfig, ApiDeps, Endpoint, handler, json_errors
@@ -25,8 +37,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *me.ENDPOINTS, *thesis.ENDPOINTS, *students.ENDPOINTS, *queue.ENDPOINTS, *stats.ENDPOINTS,
     *versions.ENDPOINTS, *desk.ENDPOINTS,
 )
-# Served whether or not the Mini App is on: the secret is the token in the path.
-LINKS: tuple[Endpoint, ...] = (*calendar.ENDPOINTS, *downloads.ENDPOINTS)
+# Served whether or not the Mini App is on: the secret is the token in the path; and the
+# guide, which is public.
+LINKS: tuple[Endpoint, ...] = (*calendar.ENDPOINTS, *downloads.ENDPOINTS, *guide.ENDPOINTS)
 WEBAPP_FILES = web.AppKey("webapp_files", WebAppFiles)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -69,6 +82,7 @@ def mount_links(app: web.Application, deps: ApiDeps, scope: str = "0") -> None:
     """The links; ``scope`` (the bot's id) keeps two bots' counts apart in one Redis."""
     app[downloads.GATE] = downloads.DownloadGate(downloads.BUILDS_PER_MINUTE, deps.redis,
                                                  prefix=f"export:download:{scope}")
+    app[guide.BOOK] = guide.GuideBook()
     _serve(app, LINKS, deps)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from api.models import MeOut, PersonOut
 from api.routing import Call, Endpoint
+from services.guide import guide_path
 from services.vocabulary import Role
 from storage.models import User
 
@@ -17,7 +18,8 @@ async def me(call: Call) -> MeOut:
     found = await call.services.dashboards.supervisor_of(user)
     supervisor = person(found) if found is not None else None
     return MeOut(id=user.id, role=Role(user.role), name=user.full_name, username=user.username,
-                 language=user.language, supervisor=supervisor)
+                 language=user.language, supervisor=supervisor,
+                 guide=guide_path(user.role, user.language))
 
 
 ENDPOINTS = (

@@ -60,6 +60,8 @@ class MeOut(Model):
     username: str | None
     language: str
     supervisor: PersonOut | None = None
+    # The path of the person's guide (/guide/<page>?lang=…), on this app.
+    guide: str
 
 
 # --- a thesis timeline -----------------------------------------------------------------

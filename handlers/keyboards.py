@@ -115,6 +115,12 @@ def with_dashboard(t: Texts, keyboard: InlineKeyboardMarkup | None,
                                                  row])
 
 
+def guide_button(t: Texts, url: str) -> InlineKeyboardMarkup:
+    """**Guide**: a link to the person's guide (their role's page, in their language)."""
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=t("guide.button"),
+                                                                       url=url)]])
+
+
 def answer_buttons(t: Texts, meeting_id: int) -> InlineKeyboardMarkup | None:
     return markup([[(t("meeting.confirm_button"),
                      MeetingReplyCb(action=MeetingReply.CONFIRM, meeting_id=meeting_id)),

@@ -14,8 +14,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message, TelegramObject
 
 from handlers.filters import Magic
+from handlers.keyboards import guide_button
 from handlers.topics import show_topic
 from services.context import Services
+from services.guide import guide_url
 from services.registration import Outcome, Person, StartResult
 from services.topics import code_of
 from storage.models import User
@@ -134,12 +136,15 @@ async def bare_code(message: Message, services: Services, t: Texts, state: FSMCo
     await start(message, command, services, t, state, bot, registered_now, webapp_url)
 
 
-async def help_command(message: Message, t: Texts, user: User | None) -> None:
+async def help_command(message: Message, t: Texts, user: User | None,
+                       services: Services) -> None:
     if user is None:
         assert message.from_user is not None
         await message.answer(t("start.unknown", user_id=message.from_user.id))
         return
-    await message.answer(t(f"help.{user.role}"))
+    # **Guide**: the person's guide on the app's HTTP side (docs/guide/, api/guide.py).
+    url = guide_url(services.deps.config.public_base_url, user.role, t.language)
+    await message.answer(t(f"help.{user.role}"), reply_markup=guide_button(t, url))
 
 
 async def cancel(message: Message, state: FSMContext, t: Texts, services: Services) -> None:

@@ -77,6 +77,7 @@ async def test_login_then_every_endpoint_answers_its_model(web: tuple[Harness, S
         assert (status, me.id, me.role, me.name, me.language) == (200, ALICE, "student",
                                                                   "Alice A", "en")
         assert me.supervisor is not None and me.supervisor.name == "Sam Supervisor"
+        assert me.guide == "/guide/student?lang=en"  # the Mini App's link to the guide
 
         status, body = await get(http, f"{base}/api/thesis", token.access_token)
         timeline = TimelineOut.model_validate(body)

@@ -22,7 +22,8 @@ INGRESS = ROOT / "infra" / "k8s" / "ingress.yaml"
 # Served, and kept from the public entry on purpose (Prometheus and the orchestrator reach
 # the app's port directly; /ready names failing dependencies).
 INTERNAL = {"/metrics", "/ready"}
-SAMPLE = {"token": "A" * 43, "id": "1", "tail": "index.html"}
+SAMPLE = {"token": "A" * 43, "id": "1", "tail": "index.html", "page": "student", "lang": "en",
+          "image": "student-help.png"}
 
 
 @dataclass
@@ -106,7 +107,8 @@ def test_every_public_route_passes_through_nginx() -> None:
     # What the app serves: the webhook, the API, the Mini App, calendars and exports.
     for expected in ("/telegram/webhook", "/api/me", "/app/index.html",
                      "/calendar/" + SAMPLE["token"] + ".ics",
-                     "/export/" + SAMPLE["token"] + ".zip"):
+                     "/export/" + SAMPLE["token"] + ".zip", "/guide/student",
+                     "/guide/en/img/student-help.png"):
         assert expected in paths, sorted(paths)
     locations = nginx_locations(NGINX.read_text())
     unreachable = []
@@ -119,7 +121,7 @@ def test_every_public_route_passes_through_nginx() -> None:
         if not reachable:
             unreachable.append((method, path, loc.pattern if loc else None))
     assert not unreachable, unreachable
-    for prefix in ("/calendar/", "/export/"):
+    for prefix in ("/calendar/", "/export/", "/guide/"):
         [loc] = [loc for loc in locations if loc.pattern == prefix]
         assert loc.methods == {"GET"} and "limit_req zone=" in loc.body, prefix
 

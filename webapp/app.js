@@ -731,6 +731,11 @@
       var me = got[0];
       state.me = me;
       $("who").textContent = me.name + " · " + t("app.role_" + me.role);
+      // The guide of the person's role, in their language, beside the app (/guide/…).
+      var guide = $("guide");
+      guide.href = new URL(".." + me.guide, location.href).toString();
+      guide.textContent = t("app.guide");
+      guide.hidden = false;
       document.body.setAttribute("data-role", me.role);
       return show(me.role === "student" ? "timeline" : me.role === "admin" ? "charts" : "students");
     }).catch(showError);

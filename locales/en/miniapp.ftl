@@ -2,6 +2,7 @@
 ## GET /api/texts in the user's language. Keys are app-*; dates come formatted by the page.
 
 app-name = Thesis Supervisor
+app-guide = Guide
 app-back = ‹ Back
 app-views = Views
 app-loading = Loading…

@@ -24,6 +24,7 @@ from handlers.callbacks import ApplicationAction
 from services.access import Revoked
 from services.applications import TEMPLATES
 from services.deadlines import MilestoneStatus
+from services.guide import GUIDE_PAGES
 from services.meetings import OFFSETS as MEETING_OFFSETS
 from services.messaging import ADMIN_AUDIENCES, SUPERVISOR_AUDIENCES, Audience
 from services.reminders import OFFSETS
@@ -45,8 +46,9 @@ from telegram.menu import COMMANDS, NOBODY
 from telegram.texts import DEFAULT_LANGUAGE, Raw, Texts, catalog, languages, message_id
 
 ROOT = Path(__file__).resolve().parents[2]
-# Where texts are asked for. services/ never renders text (it names error codes and reasons).
-CODE = ("handlers", "telegram", "bot")
+# Where texts are asked for. services/ never renders text (it names error codes and reasons);
+# api/ does for the guide's page (api/guide.py).
+CODE = ("handlers", "telegram", "bot", "api")
 KEY = re.compile(r"[a-z_]+(\.[A-Za-z0-9_]+)+")
 
 
@@ -84,7 +86,7 @@ def _error_codes() -> list[str]:
 # asks t.has first); tests/test_error_texts.py checks the ones a text needs.
 GUARDED = {"reason.{}"}
 # Literals shaped like keys that are not keys.
-NOT_TEXTS = {"invite.png", "thesis.sqlite3"}
+NOT_TEXTS = {"invite.png", "thesis.sqlite3", "app.css", "app.js", "desk.css", "desk.js"}
 ACCESS = ["deactivated", "reactivated"]
 # Each key the code builds from a value, with the values it is built from.
 FAMILIES: dict[str, Callable[[], list[str]]] = {
@@ -124,6 +126,7 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "protocol.pdf.how.{}": lambda: ["computed", "proposal", "third"],
     "desk.passages.{}": lambda: [s.value for s in PassageState],
     "desk.passage.{}": lambda: [s.value for s in PassageState],
+    "guide.page.{}": lambda: list(GUIDE_PAGES),
     "phase.{}": lambda: [p.value for p in Phase],
     "topic.now.{}": lambda: [s.value for s in TopicState],
     "topic.state.{}": lambda: [s.value for s in TopicState],

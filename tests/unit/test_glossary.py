@@ -4,7 +4,8 @@ placeholder left over) and none of the glossary's forbidden forms. The domain er
 rendered the way users get them (telegram/render.py: error_text, a reason inside its error).
 
 ``check_transcript`` is the same check for what a whole conversation showed (the Russian
-journey in tests/test_chat.py uses it)."""
+journey in tests/test_chat.py uses it). The guide per role (docs/guide/<language>/*.md) is
+checked too, block by block as api/markdown.py renders it, with no Markdown left visible."""
 
 from __future__ import annotations
 
@@ -16,12 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from api import markdown
 from services.errors import DomainError
 from telegram.render import error_text, plain
 from telegram.texts import Texts, catalog, languages
 from tests.unit.test_error_texts import CONSTRUCTIONS, DOMAIN_ERRORS
 
 GLOSSARY = Path(__file__).resolve().parents[2] / "locales" / "GLOSSARY.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide"
+# Markdown that a reader would see as it is: it did not render.
+MARKDOWN_LEFT = re.compile(r"\*\*|`|\]\(|!\[|^#|<|>|&lt;|&gt;|\b_\w+_\b")
 # The tags Telegram draws in a message with parse_mode HTML.
 DRAWN = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",
          "tg-spoiler", "span", "blockquote", "tg-emoji"}
@@ -173,3 +178,35 @@ def test_the_glossary_is_read_and_catches_what_it_says() -> None:
     assert problems("en", "1 student(s)") and problems("en", "Send &lt;code&gt;x")
     assert problems("en", "<p>x</p>") and not problems("en", "<b>x</b> <code>y</code>")
     assert plain("<b>a</b> &lt;b&gt; <code>x</code>") == "a <b> x"
+
+
+def guide_problems(language: str, text: str) -> list[str]:
+    """What is wrong with one page of the guide (its Markdown), block by block."""
+    found = []
+    for block in markdown.parse(text):
+        for item in block.items:
+            html = markdown.inline(item)
+            visible = markdown.plain(item)
+            found += [f"{p}: {visible!r}" for p in problems(language, html)
+                      # A list item may start with a command (/status: …).
+                      if not (p.startswith("a sentence") and visible.startswith("/"))]
+            if MARKDOWN_LEFT.search(visible):
+                found.append(f"markdown left visible: {visible!r}")
+    return found
+
+
+@pytest.mark.parametrize("language", languages())
+def test_the_guide_is_clean(language: str) -> None:
+    pages = sorted((GUIDE / language).glob("*.md"))
+    assert [page.stem for page in pages] == ["admin", "student", "supervisor"]
+    found = [f"{page.relative_to(GUIDE)}: {p}" for page in pages
+             for p in guide_problems(language, page.read_text(encoding="utf-8"))]
+    assert not found, "\n".join(found)
+
+
+def test_the_guide_check_catches_what_it_says() -> None:
+    assert guide_problems("ru", "Рецензия научного руководителя: одобрено.")
+    assert guide_problems("en", "Send **/submit and wait.")
+    assert guide_problems("en", "the first of many words here.")
+    assert guide_problems("en", "Send `x and wait.")
+    assert not guide_problems("en", "- **/status**: where your thesis stands.")
