@@ -150,9 +150,13 @@ async def test_two_admins_deciding_at_once_make_one_review(make_bot: BotFactory)
     await harness.emu.wait_until(lambda: any(
         "Already reviewed by" in (text or "")
         for _, text, _ in harness.emu.callback_answers[answers:]))
-    told = [m.content for a, b in zip(admins, before, strict=True)
-            for m in harness.emu.bot_messages(a.id)[b:]]
-    assert sum("Approved: " in m for m in told) == 1, told
+
+    def told() -> list[str]:
+        return [m.content for a, b in zip(admins, before, strict=True)
+                for m in harness.emu.bot_messages(a.id)[b:]]
+
+    await harness.emu.wait_until(lambda: any("Approved: " in m for m in told()))
+    assert sum("Approved: " in m for m in told()) == 1, told()
     assert await rows(harness, Review) == 1
 
 
