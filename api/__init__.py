@@ -23,6 +23,7 @@ from api import (
     guide,
     me,
     queue,
+    scheme,
     stats,
     students,
     thesis,
@@ -35,7 +36,7 @@ from api.webapp import WebAppFiles, redirect_to_app, security_headers
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *me.ENDPOINTS, *thesis.ENDPOINTS, *students.ENDPOINTS, *queue.ENDPOINTS, *stats.ENDPOINTS,
-    *versions.ENDPOINTS, *desk.ENDPOINTS,
+    *versions.ENDPOINTS, *desk.ENDPOINTS, *scheme.ENDPOINTS,
 )
 # Served whether or not the Mini App is on: the secret is the token in the path; and the
 # guide, which is public.

@@ -362,3 +362,32 @@ class DocumentOut(Model):
     ready: bool = Field(description="False until the version's text has been read")
     pages: int | None
     sections: list[SectionOut]
+
+
+# --- the assessment scheme ------------------------------------------------------------------
+
+class ComponentIO(Model):
+    name: str = Field(min_length=1, max_length=40, pattern=r"^[^,;\n]*\S[^,;\n]*$",
+                      description="Component name (no comma or semicolon)")
+    weight: int = Field(ge=1, le=100)
+
+
+class SchemeIn(Model):
+    components: list[ComponentIO] = Field(min_length=1, max_length=8,
+                                          description="Weights add up to 100")
+    scale: Literal["0-100", "1-5", "2-5"] = "0-100"
+    tolerance: float = Field(default=10, ge=0, le=100,
+                             description="Largest difference of the markers' totals agreed "
+                                         "automatically, in percentage points")
+    release: Literal["admin", "supervisor"] = "admin"
+
+
+class SchemeOut(Model):
+    version: int = Field(description="0: none defined yet (the default applies)")
+    components: list[ComponentIO]
+    defence_component: str | None = Field(
+        description="The component the defence's minute-taker records (Defence/Защита)")
+    scale: Literal["0-100", "1-5", "2-5"]
+    tolerance: float
+    release: Literal["admin", "supervisor"]
+    text: str = Field(description="The scheme as /scheme reads it")

@@ -1,5 +1,5 @@
 """Command line: ``python -m bot COMMAND`` (run, migrate, sandbox, backup, restore, backups,
-similarity-reindex, verify-receipt)."""
+similarity-reindex, verify-receipt, retention)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     receipt.add_argument("file")
     sub.add_parser("similarity-reindex",
                    help="rebuild the shared-text index from the stored texts of every version")
+    retention = sub.add_parser("retention", help="anonymise released theses past "
+                               "RETENTION_YEARS and delete their files")
+    retention.add_argument("--dry-run", action="store_true",
+                           help="only list what would be anonymised and deleted")
     return parser
 
 
@@ -67,6 +71,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.ops.receipts import verify_command
 
         return verify_command(settings, args.file)
+    if command == "retention":
+        from bot.ops.retention import retention_command
+
+        return asyncio.run(retention_command(settings, dry_run=args.dry_run))
     if command == "similarity-reindex":
         from bot.ops.similarity import reindex_command
 

@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     export_link_ttl_hours: float = Field(default=24.0, gt=0)
     # The assessment: days the markers have to agree before an admin is asked for a third.
     agreement_days: int = Field(default=7, ge=1, le=365)
+    # Archive: a released thesis is anonymised this many years after its release.
+    retention_years: int = Field(default=5, ge=1, le=100)
 
     shutdown_timeout_seconds: float = Field(default=25.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

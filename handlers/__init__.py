@@ -13,6 +13,7 @@ def get_routers() -> list[Router]:
         assessment,
         chats,
         deadlines,
+        defence,
         exports,
         fallback,
         files,
@@ -50,7 +51,7 @@ def get_routers() -> list[Router]:
     # commands, buttons and conversation steps, so the busiest go first: every router tried
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
-        access, start, student, supervisor, review, team, assessment, submit, invites,
+        access, start, student, supervisor, review, team, assessment, defence, submit, invites,
         deadlines, meetings, receipts, exports, admin, files, threads, messaging, promises,
         language, rename, topics, questions, fallback)))
     return [chats.create_router(), private]

@@ -36,6 +36,10 @@ class ProposeStates(StatesGroup):
     total = State()
 
 
+class ReopenGradeStates(StatesGroup):
+    reason = State()
+
+
 def scheme_text(t: Texts, version: int, rules: SchemeRules) -> str:
     return t("assess.scheme.current", version=version, scheme=describe(rules))
 
@@ -74,6 +78,9 @@ def board_buttons(t: Texts, board: Board, user: User) -> list[list[Button]]:
     if board.may_release:
         rows.append([(t("assess.button.release"),
                       AssessCb(action=AssessAction.RELEASE, student_id=sid))])
+    if board.state.value == "released" and user.role == Role.ADMIN.value:
+        rows.append([(t("assess.button.reopen"),
+                      AssessCb(action=AssessAction.REOPEN, student_id=sid))])
     return rows
 
 
@@ -230,6 +237,44 @@ async def pressed(query: CallbackQuery, callback_data: AssessCb, services: Servi
         await send_protocol(bot, services, user, t, sid)
     elif action is AssessAction.APPOINT:
         await appoint(query, callback_data, services, user, t, bot)
+    elif action is AssessAction.REOPEN:
+        board = await services.assessment.board(user, sid)
+        if user.role != Role.ADMIN.value or board.state.value != "released":
+            await query.answer(t("error.assessment_not_released"), show_alert=True)
+            return
+        await query.answer()
+        await state.set_state(ReopenGradeStates.reason)
+        await state.set_data({"student_id": sid})
+        await bot.send_message(user.id, t("assess.reopen.ask", student=board.student.full_name,
+                                          title=clip(board.thesis.title, 200)))
+
+
+async def reopen_grade(message: Message, services: Services, user: User, t: Texts) -> None:
+    """/reopen_grade (admins): the released grades, one button each."""
+    found = await services.assessment.released_recently(user)
+    if not found:
+        await message.answer(t("assess.reopen.none"))
+        return
+    buttons = [[(f"{student.full_name[:30]} — {thesis.title[:30]}",
+                 AssessCb(action=AssessAction.REOPEN, student_id=student.id))]
+               for student, thesis in found]
+    await message.answer(t("assess.reopen.pick"), reply_markup=markup(buttons))
+
+
+async def got_reopen_reason(message: Message, state: FSMContext, services: Services,
+                            user: User, t: Texts) -> None:
+    reason = (message.text or "").strip()
+    if not reason:
+        await message.answer(t("assess.reopen.ask_again"))
+        return
+    data = await state.get_data()
+    await state.clear()
+    student = await services.assessment.reopen_release(user, data["student_id"], reason)
+    await message.answer(t("assess.reopen.done", student=student.full_name))
+
+
+async def reopen_not_text(message: Message, t: Texts) -> None:
+    await message.answer(t("assess.reopen.ask_again"))
 
 
 async def send_protocol(bot: Bot, services: Services, user: User, t: Texts,
@@ -283,6 +328,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(scheme, Command("scheme"), HasRole(Role.ADMIN))
     router.message.register(statement, Command("statement"), HasRole(Role.ADMIN))
+    router.message.register(reopen_grade, Command("reopen_grade"), HasRole(Role.ADMIN))
     router.callback_query.register(pressed, AssessCb.filter(), Registered())
     steps = conversation_steps(__name__ + ".steps", MarkStates)
     steps.message.register(got_mark, StateFilter(MarkStates.mark), Magic(F.text))
@@ -295,4 +341,9 @@ def create_router() -> Router:
     propose.message.register(got_proposal, StateFilter(ProposeStates.total), Magic(F.text))
     propose.message.register(proposal_not_text, StateFilter(ProposeStates.total))
     router.include_router(propose)
+    reopen = conversation_steps(__name__ + ".reopen", ReopenGradeStates)
+    reopen.message.register(got_reopen_reason, StateFilter(ReopenGradeStates.reason),
+                            Magic(F.text))
+    reopen.message.register(reopen_not_text, StateFilter(ReopenGradeStates.reason))
+    router.include_router(reopen)
     return router

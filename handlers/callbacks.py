@@ -294,6 +294,7 @@ class AssessAction(StrEnum):
     ACCEPT = "a"
     RELEASE = "r"
     APPOINT = "t"  # an admin: pick a third marker (value: the person, 0 lists them)
+    REOPEN = "o"  # an admin: reopen a released grade (asks the reason)
 
 
 class AssessCb(CallbackData, prefix="as"):
@@ -349,6 +350,21 @@ class PromiseCb(CallbackData, prefix="pr"):
 
     submission_id: RowId
     choice: str = "ask"  # "ask", "date", or a services.promises.Choice value
+
+
+class DefenceAction(StrEnum):
+    SCHEDULE = "s"  # the supervisor or an admin: schedule (or move) the thesis's defence
+    TAKER = "t"  # while scheduling: the minute-taker (value: the person)
+    CONFIRM = "c"
+    DECLINE = "d"
+    MINUTES = "m"  # the minute-taker: record the minutes (and the Defence mark)
+
+
+class DefenceCb(CallbackData, prefix="df"):
+    action: DefenceAction
+    defence_id: int = Field(default=0, ge=0, lt=2**31)
+    student_id: UserId = 0
+    value: UserId = 0
 
 
 class TopicAction(StrEnum):

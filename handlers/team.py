@@ -14,7 +14,14 @@ from aiogram.types import (
 )
 
 from handlers.assessment import start_marking
-from handlers.callbacks import AssessAction, AssessCb, TeamAction, TeamCb
+from handlers.callbacks import (
+    AssessAction,
+    AssessCb,
+    DefenceAction,
+    DefenceCb,
+    TeamAction,
+    TeamCb,
+)
 from handlers.filters import HasRole
 from handlers.invites import qr_png, share_url
 from handlers.keyboards import Button, in_rows, markup
@@ -71,6 +78,10 @@ def team_buttons(t: Texts, view: TeamView, may_mark: bool = False,
         assessing.append((t("assess.button.board"),
                           AssessCb(action=AssessAction.BOARD, student_id=student_id)))
     rows.append(assessing)
+    if view.can_manage and view.thesis is not None \
+            and view.thesis.status == ThesisStatus.FINAL.value:
+        rows.append([(t("defence.button.schedule"),
+                      DefenceCb(action=DefenceAction.SCHEDULE, student_id=student_id))])
     return markup(rows)
 
 

@@ -28,9 +28,12 @@ from services.assessment_rules import (
     Scale,
     SchemeRules,
     agreed_total,
+    defence_component,
     grade_on_scale,
+    marked_components,
     parse_scheme,
     weighted_total,
+    with_defence,
 )
 from services.base import BaseService, on_rollback, read_only, writes
 from services.errors import (
@@ -44,6 +47,7 @@ from services.errors import (
     NoThesis,
     NotMarker,
     NotMarking,
+    NotReleased,
     ReportRequired,
 )
 from services.notifications import (
@@ -52,6 +56,7 @@ from services.notifications import (
     DeclarationRequested,
     ExaminerFinal,
     GradeProposed,
+    GradeReopened,
     MarkingRequested,
     MarksDisagree,
     MarkSet,
@@ -66,6 +71,7 @@ from services.team import may_review, may_see, members
 from services.vocabulary import (
     TEAM_SIDE,
     AssessmentState,
+    DefenceRole,
     MarkerRole,
     Role,
     TeamRole,
@@ -77,10 +83,11 @@ from storage.models import (
     AssessmentScheme,
     Declaration,
     DeclarationText,
+    Defence,
     Thesis,
     User,
 )
-from storage.repositories import assessments, audit, theses, users
+from storage.repositories import assessments, audit, defences, theses, users
 
 REPORT_MAX = 4000
 STATEMENT_MAX = 2000
@@ -152,6 +159,10 @@ class Protocol:
     released: Released
     released_by: str
     declaration: Declaration | None
+    # The defence, if one was held: its row, the committee's names and the minute-taker's.
+    defence: Defence | None = None
+    committee: tuple[str, ...] = ()
+    minute_taker: str | None = None
 
 
 def rules_of(row: AssessmentScheme | None) -> SchemeRules:
@@ -168,6 +179,14 @@ class AssessmentService(BaseService):
     @read_only
     async def current_rules(self) -> tuple[int, SchemeRules]:
         """The scheme in force, with its version (0: none defined, the default applies)."""
+        row = await assessments.current_scheme(self.session)
+        return (row.version if row else 0), rules_of(row)
+
+    @read_only
+    async def scheme_for(self, actor: User) -> tuple[int, SchemeRules]:
+        """The scheme in force, for admins and the supervising side (not students)."""
+        if actor.role != Role.ADMIN.value and actor.role not in TEAM_SIDE:
+            raise NotAllowed()
         row = await assessments.current_scheme(self.session)
         return (row.version if row else 0), rules_of(row)
 
@@ -346,7 +365,7 @@ class AssessmentService(BaseService):
     @read_only
     async def start_marking(self, actor: User, student_id: int) -> MarkingStart:
         student, thesis, _a, _m, rules = await self._open(actor, student_id, lock=False)
-        return MarkingStart(student, thesis, rules.components)
+        return MarkingStart(student, thesis, marked_components(rules))
 
     @read_only
     async def may_mark(self, actor: User, student_id: int) -> bool:
@@ -386,10 +405,12 @@ class AssessmentService(BaseService):
             raise ReportMissing()
         student, thesis, assessment, marker, rules = await self._open(actor, student_id,
                                                                       lock=True)
-        if set(marks) != set(rules.names) or any(not 0 <= v <= 100 for v in marks.values()):
+        marked = marked_components(rules)
+        if set(marks) != {c.name for c in marked} \
+                or any(not 0 <= v <= 100 for v in marks.values()):
             raise InvalidMark()
         now = self.clock.now()
-        total = weighted_total(rules.components, marks)
+        total = weighted_total(marked, marks)
         try:
             await assessments.add_mark(self.session, AssessmentMark(
                 assessment_id=assessment.id, marker_id=actor.id, role=marker.role.value,
@@ -404,7 +425,8 @@ class AssessmentService(BaseService):
                      role=marker.role.value, marks=dict(marks), total=total)
         if marker.role is MarkerRole.THIRD:
             await self._agree(student, thesis, assessment, rules, total, "third", now)
-            return Outcome(student, AssessmentState.AGREED, total, total)
+            return Outcome(student, AssessmentState(assessment.state), total,
+                           assessment.agreed_total)
         markers = [m for m in await self._markers(student.id, assessment)
                    if m.role is not MarkerRole.THIRD]
         rows = await assessments.marks(self.session, assessment.id)
@@ -415,7 +437,8 @@ class AssessmentService(BaseService):
         agreed = agreed_total(totals, rules.tolerance)
         if agreed is not None:
             await self._agree(student, thesis, assessment, rules, agreed, "computed", now)
-            return Outcome(student, AssessmentState.AGREED, total, agreed)
+            return Outcome(student, AssessmentState(assessment.state), total,
+                           assessment.agreed_total)
         assessment.state = AssessmentState.DISAGREED.value
         assessment.disagreed_at = now
         sets = [MarkSet(marker_name=m.user.full_name, role=m.role.value,
@@ -432,13 +455,55 @@ class AssessmentService(BaseService):
 
     async def _agree(self, student: User, thesis: Thesis, assessment: Assessment,
                      rules: SchemeRules, total: float, how: str, now: object) -> None:
-        assessment.state = AssessmentState.AGREED.value
-        assessment.agreed_total = total
+        """The markers agree on ``total`` (of the components they mark). With a Defence
+        component, the grade waits for the defence's minutes unless they are in."""
         assessment.agreed_how = how
-        assessment.agreed_at = now  # type: ignore[assignment]
         assessment.proposal = None
         assessment.proposed_by = None
         assessment.accepted_by = None
+        if defence_component(rules) is not None:
+            assessment.written_total = total
+            defence = await defences.of_thesis(self.session, thesis.id)
+            if defence is None or defence.defence_mark is None:
+                assessment.state = AssessmentState.DEFENCE.value
+                audit.record(self.session, actor_id=None, action="assessment.written_agreed",
+                             object_type="assessment", object_id=assessment.id,
+                             at=self.clock.now(), total=total, how=how)
+                return
+            total = with_defence(rules, total, defence.defence_mark)
+        await self._agreed(student, thesis, assessment, rules, total, how, now)
+
+    @writes
+    async def defence_recorded(self, thesis: Thesis) -> bool:
+        """The defence's minutes gave the Defence component: an assessment waiting for it
+        has its agreed total now (True). Called inside DefenceService.record."""
+        assessment = await assessments.for_thesis(self.session, thesis.id, lock=True)
+        if assessment is None or assessment.state != AssessmentState.DEFENCE.value \
+                or assessment.written_total is None or assessment.agreed_how is None:
+            return False
+        student = await users.get(self.session, thesis.student_id)
+        assert student is not None
+        rules = rules_of(await assessments.scheme(self.session, assessment.scheme_id))
+        await self._agree(student, thesis, assessment, rules, assessment.written_total,
+                          assessment.agreed_how, self.clock.now())
+        return True
+
+    @read_only
+    async def defence_weight(self, student_id: int) -> str | None:
+        """The name of the Defence component of the thesis's scheme (the one it is assessed
+        with, else the one in force), None when it has none."""
+        _student, thesis = await self._thesis(student_id)
+        assessment = await assessments.for_thesis(self.session, thesis.id)
+        row = await assessments.scheme(self.session, assessment.scheme_id) if assessment \
+            else await assessments.current_scheme(self.session)
+        component = defence_component(rules_of(row))
+        return component.name if component else None
+
+    async def _agreed(self, student: User, thesis: Thesis, assessment: Assessment,
+                      rules: SchemeRules, total: float, how: str, now: object) -> None:
+        assessment.state = AssessmentState.AGREED.value
+        assessment.agreed_total = total
+        assessment.agreed_at = now  # type: ignore[assignment]
         audit.record(self.session, actor_id=None, action="assessment.agreed",
                      object_type="assessment", object_id=assessment.id, at=self.clock.now(),
                      total=total, how=how)
@@ -550,7 +615,8 @@ class AssessmentService(BaseService):
             total = assessment.proposal
             if all(m.user.id in accepted for m in markers):
                 await self._agree(student, thesis, assessment, rules, total, "proposal", now)
-                return Outcome(student, AssessmentState.AGREED, total, total)
+                return Outcome(student, AssessmentState(assessment.state), total,
+                               assessment.agreed_total)
             return Outcome(student, AssessmentState.DISAGREED, total, None)
         return await change()
 
@@ -658,6 +724,19 @@ class AssessmentService(BaseService):
             return student, assessment.agreed_total
         return await change()
 
+    @read_only
+    async def released_recently(self, actor: User, limit: int = 30,
+                                ) -> list[tuple[User, Thesis]]:
+        """The released grades an admin may reopen (/reopen_grade), the latest first."""
+        if actor.role != Role.ADMIN.value:
+            raise NotAllowed()
+        found = []
+        for _assessment, thesis in await assessments.released_recent(self.session, limit):
+            student = await users.get(self.session, thesis.student_id)
+            if student is not None:
+                found.append((student, thesis))
+        return found
+
     @writes
     async def reopen_release(self, actor: User, student_id: int, reason: str) -> User:
         """A released grade changes only through a recorded reopen (admins): the markers
@@ -669,7 +748,7 @@ class AssessmentService(BaseService):
             student, thesis = await self._thesis(student_id, lock=True)
             assessment = await assessments.for_thesis(self.session, thesis.id, lock=True)
             if assessment is None or assessment.state != AssessmentState.RELEASED.value:
-                raise NotAgreed()
+                raise NotReleased()
             now = self.clock.now()
             thesis.status = lifecycle.next_status(
                 thesis.status, lifecycle.Event.REOPEN_RELEASE).value
@@ -681,6 +760,21 @@ class AssessmentService(BaseService):
                          object_type="assessment", object_id=assessment.id, at=now,
                          reason=reason.strip()[:1000], total=assessment.agreed_total)
             assessment.agreed_total = None
+            assessment.written_total = None
+            assessment.proposal = None
+            assessment.proposed_by = None
+            assessment.accepted_by = None
+            told = {student.id}
+            notify(self.session, student.id, GradeReopened(
+                student_id=student.id, student_name=student.full_name, title=thesis.title,
+                by_name=actor.full_name, reason=reason.strip()[:1000], to_student=True), now)
+            for marker in await self._markers(student.id, assessment):
+                if marker.role is not MarkerRole.THIRD and marker.user.id not in told:
+                    told.add(marker.user.id)
+                    notify(self.session, marker.user.id, GradeReopened(
+                        student_id=student.id, student_name=student.full_name,
+                        title=thesis.title, by_name=actor.full_name,
+                        reason=reason.strip()[:1000], to_student=False), now)
             return student
         return await change()
 
@@ -690,8 +784,13 @@ class AssessmentService(BaseService):
         counting = [r for r in rows if r.role == MarkerRole.THIRD.value] \
             if assessment.agreed_how == "third" else \
             [r for r in rows if r.role != MarkerRole.THIRD.value]
-        components = {c.name: round(sum(float(r.marks[c.name]) for r in counting)
+        defence = defence_component(rules)
+        minutes = await defences.of_thesis(self.session, thesis.id) if defence else None
+        components = {c.name: round(sum(float(r.marks.get(c.name, 0)) for r in counting)
                                     / max(len(counting), 1), 1) for c in rules.components}
+        if defence is not None:
+            components[defence.name] = float(minutes.defence_mark) \
+                if minutes is not None and minutes.defence_mark is not None else 0.0
         names = {}
         for r in rows:
             if r.marker_id is not None and r.marker_id not in names:
@@ -716,9 +815,14 @@ class AssessmentService(BaseService):
             raise NotAllowed()
         releaser = await users.get(self.session, assessment.released_by) \
             if assessment.released_by else None
+        defence = await defences.of_thesis(self.session, thesis.id)
+        people = list(await defences.members(self.session, [defence.id])) if defence else []
         return Protocol(student, await self._released(thesis, assessment),
                         releaser.full_name if releaser else "?",
-                        await assessments.declaration(self.session, thesis.id))
+                        await assessments.declaration(self.session, thesis.id), defence,
+                        tuple(m.name for m in people if m.role != DefenceRole.STUDENT.value),
+                        next((m.name for m in people
+                              if defence and m.user_id == defence.minute_taker_id), None))
 
     @writes
     async def store_protocol(self, actor: User, student_id: int, pdf: bytes) -> str:
@@ -777,13 +881,19 @@ async def export_rows(session: AsyncSession, student_ids: Sequence[int] | None,
                 assessment.agreed_how, assessment.released_at]
         marks = [] if assessment.state == AssessmentState.MARKING.value \
             else list(await assessments.marks(session, assessment.id))
+        # The Defence component is the defence's (its minute-taker's), the same for all.
+        defence = defence_component(rules)
+        held = await defences.of_thesis(session, thesis.id) if defence else None
+        given = {defence.name: held.defence_mark} \
+            if defence and held and held.defence_mark is not None else {}
         if not marks:
             found.append([*head, None, None, None, None, None, None, None, *tail])
         for row in marks:
             marker = await users.get(session, row.marker_id) if row.marker_id else None
             for component in rules.components:
                 found.append([*head, marker.full_name if marker else "", row.role,
-                              component.name, component.weight, row.marks.get(component.name),
+                              component.name, component.weight,
+                              row.marks.get(component.name, given.get(component.name)),
                               row.total, row.report, *tail])
     return found
 

@@ -179,3 +179,33 @@ def describe(rules: SchemeRules) -> str:
     parts = ", ".join(f"{c.name} {c.weight}" for c in rules.components)
     return (f"{parts}; scale {rules.scale.value}; tolerance {rules.tolerance:g}; "
             f"release {rules.releaser.value}")
+
+
+# A component with one of these names is the defence's: the minute-taker records it with
+# the minutes (services/defence.py), the markers mark the others.
+DEFENCE_NAMES = frozenset({"defence", "defense", "защита"})
+
+
+def defence_component(rules: SchemeRules) -> Component | None:
+    """The scheme's Defence component, if it has one."""
+    return next((c for c in rules.components if c.name.lower() in DEFENCE_NAMES), None)
+
+
+def marked_components(rules: SchemeRules) -> tuple[Component, ...]:
+    """What each marker marks: every component but the Defence."""
+    defence = defence_component(rules)
+    return tuple(c for c in rules.components if c is not defence)
+
+
+def with_defence(rules: SchemeRules, written: float, defence_mark: float | None) -> float:
+    """The total: the markers' agreed total of their components (``written``, a weighted
+    percentage of those) and the Defence component's mark, each by its weight. Without a
+    Defence component the written total is the total."""
+    defence = defence_component(rules)
+    if defence is None:
+        return written
+    if defence_mark is None:
+        raise InvalidMark()
+    weights = sum(c.weight for c in rules.components)
+    return round((written * (weights - defence.weight) + defence_mark * defence.weight)
+                 / weights, 1)

@@ -1,4 +1,4 @@
-"""Each person's private iCalendar (RFC 5545) feed: milestones and meetings.
+"""Each person's private iCalendar (RFC 5545) feed: milestones, meetings and defences.
 
 The URL's secret is an HMAC of the person's id and a nonce under the server's link key:
 /calendar can show the same URL again while only its SHA-256 is stored, and Reset link
@@ -17,11 +17,13 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from services.access import revoked
 from services.base import BaseService, read_only, writes
+from services.defence import DefenceService, DefenceView
 from services.meetings import LENGTH, MeetingService, MeetingView
 from services.vocabulary import TEAM_SIDE, MeetingAnswer, Role
 from storage.models import CalendarToken, Milestone, User
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from icalendar import Calendar, Event
 
 PRODID = "-//Thesis Supervisor//Calendar feed//EN"
+# How long a defence is shown to last.
+DEFENCE_LENGTH = timedelta(hours=1)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -49,6 +53,39 @@ def token_hash(token: str) -> str:
 def feed_token(key: bytes, user_id: int, nonce: str) -> str:
     digest = hmac.new(key, f"calendar:{user_id}:{nonce}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def defence_event(view: DefenceView, tz: ZoneInfo) -> Event:
+    """A defence as an event: in every participant's feed, and as a file of its own."""
+    from icalendar import Event
+
+    defence = view.defence
+    start = defence.starts_at.astimezone(tz)
+    event = Event()
+    event.add("uid", f"defence-{defence.id}@thesis-supervisor")
+    event.add("dtstamp", defence.time_set_at or defence.created_at or EPOCH)
+    event.add("dtstart", start)
+    event.add("dtend", start + DEFENCE_LENGTH)
+    event.add("summary", f"Defence: {view.thesis.title} ({view.student.full_name})")
+    event.add("location", defence.place)
+    committee = ", ".join(m.name for m in view.committee)
+    event.add("description", f"Committee: {committee}"
+              + (f"\nMinute-taker: {view.minute_taker}" if view.minute_taker else ""))
+    event.add("categories", ["Defence"])
+    return event
+
+
+def defence_ics(view: DefenceView, tz: ZoneInfo) -> bytes:
+    """The defence alone as an iCalendar file (for the external members, who have no feed)."""
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(defence_event(view, tz))
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
 
 
 class CalendarService(BaseService):
@@ -123,6 +160,9 @@ class CalendarService(BaseService):
                     for a in view.attendees):
                 continue
             calendar.add_component(self._meeting_event(view))
+        # Every participant's defences (the student's own, a committee member's).
+        for defence in await DefenceService(self.session, self.deps).for_user(owner):
+            calendar.add_component(defence_event(defence, self.config.tz))
         calendar.add_missing_timezones()
         return calendar
 

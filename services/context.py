@@ -17,6 +17,7 @@ from services.checklist import ChecklistService
 from services.compare_jobs import ComparisonService
 from services.dashboards import DashboardService
 from services.deadlines import DeadlineService
+from services.defence import DefenceService
 from services.exports import ExportService
 from services.history import HistoryService
 from services.invites import InviteService
@@ -108,6 +109,10 @@ class Services:
     @cached_property
     def meetings(self) -> MeetingService:
         return MeetingService(self.session, self.deps)
+
+    @cached_property
+    def defence(self) -> DefenceService:
+        return DefenceService(self.session, self.deps)
 
     @cached_property
     def calendar(self) -> CalendarService:

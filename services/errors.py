@@ -286,6 +286,19 @@ class InvalidAnchor(DomainError):
     code = "invalid_anchor"
 
 
+class InvalidDefence(DomainError):
+    """A defence, its participants or its minutes that break a rule (``reason`` says
+    which)."""
+
+    code = "invalid_defence"
+
+
+class NotReleased(DomainError):
+    """Reopening a grade that is not released."""
+
+    code = "assessment_not_released"
+
+
 # --- topics, applications and the proposal (services/topics.py) ------------------------------
 
 class InvalidTopic(DomainError):

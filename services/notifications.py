@@ -74,6 +74,9 @@ class Kind(StrEnum):
     STUDENT_MESSAGE = "student_message"
     EXAMINER_FINAL = "examiner_final"
     THESIS_RENAMED = "thesis_renamed"
+    DEFENCE_INVITED = "defence_invited"
+    DEFENCE_ANSWERED = "defence_answered"
+    GRADE_REOPENED = "grade_reopened"
     APPLICATION_RECEIVED = "application_received"
     APPLICATION_ACCEPTED = "application_accepted"
     APPLICATION_DECLINED = "application_declined"
@@ -622,6 +625,47 @@ class SilentAdminDigest(Payload):
     rows: tuple[SilentCount, ...]
     total: int
     silent_days: int
+
+
+class DefenceInvited(Payload):
+    """To each participant with a chat: the defence (scheduled or moved), **Confirm** /
+    **Can't make it**; the minute-taker also gets **Record minutes**."""
+
+    kind = Kind.DEFENCE_INVITED
+    defence_id: int
+    student_name: str
+    title: str
+    starts_at: Moment
+    place: str
+    committee: list[str]
+    minute_taker_name: str
+    minute_taker: bool
+    student: bool
+
+
+class DefenceAnswered(Payload):
+    """To whoever scheduled the defence: a participant confirmed or declined."""
+
+    kind = Kind.DEFENCE_ANSWERED
+    defence_id: int
+    title: str
+    student_name: str
+    starts_at: Moment
+    name: str
+    answer: str
+
+
+class GradeReopened(Payload):
+    """A released grade reopened by an admin: to the student (told why, nothing more) and
+    to the markers (who agree again: **Propose a grade**)."""
+
+    kind = Kind.GRADE_REOPENED
+    student_id: int
+    student_name: str
+    title: str
+    by_name: str
+    reason: str
+    to_student: bool
 
 
 class ApplicationReceived(Payload):

@@ -99,8 +99,18 @@ class AssessmentState(enum.StrEnum):
     MARKING = "marking"  # the markers enter their marks, blind
     DISAGREED = "disagreed"  # all in, outside the tolerance: proposals until they agree
     THIRD_MARKER = "third_marker"  # no agreement in time: a third marker's grade decides
+    # The written marks are agreed; the scheme's Defence component waits for the minutes.
+    DEFENCE = "defence"
     AGREED = "agreed"  # an agreed total, waiting for Release
     RELEASED = "released"  # the student has it
+
+
+class DefenceRole(enum.StrEnum):
+    """Who takes part in a defence (services/defence.py)."""
+
+    STUDENT = "student"
+    COMMITTEE = "committee"  # a member of the thesis team
+    EXTERNAL = "external"  # a named member from outside, without a chat
 
 
 class MarkerRole(enum.StrEnum):

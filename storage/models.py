@@ -48,6 +48,9 @@ from services.vocabulary import (
     Decision as Decision,
 )
 from services.vocabulary import (
+    DefenceRole as DefenceRole,
+)
+from services.vocabulary import (
     MarkerRole as MarkerRole,
 )
 from services.vocabulary import (
@@ -192,6 +195,8 @@ class Thesis(Base):
                                        server_default=text("'thesis'"))
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
     updated_at: Mapped[datetime] = mapped_column(server_default=_now())
+    # When retention (bot/ops/retention.py) anonymised it, RETENTION_YEARS after release.
+    anonymised_at: Mapped[datetime | None]
 
 
 class Submission(Base):
@@ -704,6 +709,9 @@ class Assessment(Base):
     proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     accepted_by: Mapped[list[int] | None] = mapped_column(JSON)
     agreed_total: Mapped[float | None]
+    # With a Defence component: the markers' agreed total of the other components, kept
+    # until the defence's minutes give the Defence mark (state ``defence``).
+    written_total: Mapped[float | None]
     # computed (within the tolerance), proposal (agreed by the markers) or third (marker).
     agreed_how: Mapped[str | None] = mapped_column(String(16))
     agreed_at: Mapped[datetime | None]
@@ -861,6 +869,54 @@ class ReviewPromise(Base):
     promised_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     due_at: Mapped[datetime] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class Defence(Base):
+    """The defence of a final thesis: when and where (a room or a link), its minute-taker,
+    and afterwards the minutes and the scheme's Defence component (services/defence.py)."""
+
+    __tablename__ = "defences"
+    __table_args__ = (
+        CheckConstraint("defence_mark IS NULL OR (defence_mark >= 0 AND defence_mark <= 100)",
+                        name="defence_mark"),
+        Index("ix_defences_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thesis_id: Mapped[int] = mapped_column(ForeignKey("theses.id", ondelete="CASCADE"),
+                                           unique=True)
+    starts_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(String(500))
+    minute_taker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    scheduled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When the current time was set (scheduling or the last move).
+    time_set_at: Mapped[datetime]
+    minutes: Mapped[str | None] = mapped_column(Text)
+    defence_mark: Mapped[int | None] = mapped_column(Integer)
+    minutes_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class DefenceMember(Base):
+    """One participant of a defence: the student, a committee member from the team, or a
+    named external member (no chat: ``user_id`` is NULL)."""
+
+    __tablename__ = "defence_members"
+    __table_args__ = (
+        UniqueConstraint("defence_id", "user_id", name="uq_defence_members_user"),
+        CheckConstraint(_in("role", DefenceRole), name="role"),
+        CheckConstraint(_in("answer", MeetingAnswer), name="answer"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    defence_id: Mapped[int] = mapped_column(ForeignKey("defences.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                                index=True)
+    name: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    answer: Mapped[str] = mapped_column(String(16), default=MeetingAnswer.PENDING.value)
+    answered_at: Mapped[datetime | None]
 
 
 class Topic(Base):

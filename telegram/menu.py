@@ -18,7 +18,7 @@ from telegram.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
     "admin": ("help", "invite", "invites", "queue", "stats", "users", "message", "export",
-              "calendar", "mydata", "scheme", "language", "cancel"),
+              "calendar", "mydata", "scheme", "reopen_grade", "language", "cancel"),
     "supervisor": ("help", "invite", "invites", "queue", "students", "message", "deadline",
                    "milestones", "meeting", "meetings", "calendar", "export", "mydata",
                    "language", "cancel"),

@@ -14,6 +14,8 @@ from handlers.callbacks import (
     ApplicationCb,
     AssessAction,
     AssessCb,
+    DefenceAction,
+    DefenceCb,
     MeetingAction,
     MeetingCb,
     NudgeCb,
@@ -51,10 +53,13 @@ from services.notifications import (
     DeadlineSet,
     DecisionMade,
     DeclarationRequested,
+    DefenceAnswered,
+    DefenceInvited,
     DirectMessageSent,
     ExaminerFinal,
     ExaminerGraded,
     GradeProposed,
+    GradeReopened,
     InterviewProposed,
     InterviewSet,
     MarkingRequested,
@@ -442,6 +447,44 @@ def grade_text(t: Texts, scale: str, total: float) -> str:
     return t("assess.grade.scaled", grade=grade, scale=scale, total=f"{total:g}")
 
 
+def _defence(t: Texts, p: Payload) -> Outgoing | None:
+    """The defence's notifications (services/defence.py) and a reopened grade."""
+    match p:
+        case DefenceInvited():
+            rows = [[(t("defence.button.confirm"),
+                      DefenceCb(action=DefenceAction.CONFIRM, defence_id=p.defence_id)),
+                     (t("defence.button.decline"),
+                      DefenceCb(action=DefenceAction.DECLINE, defence_id=p.defence_id))]]
+            if p.minute_taker:
+                rows.append([(t("defence.button.minutes"),
+                              DefenceCb(action=DefenceAction.MINUTES,
+                                        defence_id=p.defence_id))])
+            key = "defence.notify.student" if p.student else "defence.notify.member"
+            text = t(key, student=clip(p.student_name, 100), title=clip(p.title, 200),
+                     at=p.starts_at, place=clip(p.place, 500),
+                     committee=clip(", ".join(p.committee), 1000),
+                     taker=clip(p.minute_taker_name, 100))
+            if p.minute_taker:
+                text += "\n" + t("defence.notify.taker")
+            return Outgoing(text=text, markup=markup(rows))
+        case DefenceAnswered():
+            return Outgoing(text=t(f"defence.notify.answer.{p.answer}",
+                                   name=clip(p.name, 100), student=clip(p.student_name, 100),
+                                   title=clip(p.title, 200), at=p.starts_at))
+        case GradeReopened():
+            if p.to_student:
+                return Outgoing(text=t("assess.notify.reopened_student",
+                                       title=clip(p.title, 200), reason=clip(p.reason, 1000)))
+            return Outgoing(
+                text=t("assess.notify.reopened", student=clip(p.student_name, 100),
+                       title=clip(p.title, 200), by=clip(p.by_name, 100),
+                       reason=clip(p.reason, 1000)),
+                markup=markup([[(t("assess.button.propose"),
+                                 AssessCb(action=AssessAction.PROPOSE,
+                                          student_id=p.student_id))]]))
+    return None
+
+
 def _assessment(t: Texts, p: Payload) -> Outgoing | None:
     """The assessment's notifications (services/assessment.py)."""
     match p:
@@ -655,7 +698,7 @@ def render(payload: Payload, t: Texts) -> Outgoing:
             return Outgoing(text=t("notify.access_deactivated"))
         case AccessReactivated():
             return Outgoing(text=t("notify.access_reactivated"))
-    assessed = _assessment(t, payload)
+    assessed = _assessment(t, payload) or _defence(t, payload)
     if assessed is not None:
         return assessed
     raise TypeError(f"no renderer for {type(payload).__name__}")

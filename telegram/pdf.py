@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from services.assessment import Protocol
+from services.assessment_rules import marked_components
 from services.receipts import ReceiptData
 from telegram.texts import Texts
 
@@ -115,12 +116,26 @@ def protocol_pdf(t: Texts, view: Protocol) -> bytes:
         f"{c.name} {c.weight}" for c in released.rules.components)
         + f" · {released.rules.scale.value}")
     for name, role, row in released.reports:
-        marks = ", ".join(f"{c.name} {row.marks.get(c.name)}" for c in released.rules.components)
+        marks = ", ".join(f"{c.name} {row.marks.get(c.name)}"
+                          for c in marked_components(released.rules))
         doc.line(t("protocol.pdf.marker", name=name, role=t(f"assess.role.{role.value}")),
                  f"{marks} → {row.total:g}")
         if row.report:
             doc.paragraph(row.report[:3000], size=9)
         doc.paragraph(t("protocol.pdf.signed", name=name, at=t.dt(row.submitted_at)), size=8)
+    if view.defence is not None:
+        defence = view.defence
+        mark = f" · {defence.defence_mark}" if defence.defence_mark is not None else ""
+        doc.line(t("protocol.pdf.defence"),
+                 t("protocol.pdf.defence.when", at=t.dt(defence.starts_at),
+                   place=defence.place) + mark)
+        doc.paragraph(t("protocol.pdf.defence.committee",
+                        committee=", ".join(view.committee)), size=9)
+        if defence.minutes:
+            doc.paragraph(defence.minutes[:3000], size=9)
+        if defence.minutes_at is not None:
+            doc.paragraph(t("protocol.pdf.defence.minutes", name=view.minute_taker or "?",
+                            at=t.dt(defence.minutes_at)), size=8)
     doc.line(t("protocol.pdf.agreed"),
              f"{released.grade} ({released.rules.scale.value}; {total:g} %) · "
              + t(f"protocol.pdf.how.{released.assessment.agreed_how or 'computed'}"))

@@ -130,6 +130,30 @@ async def test_login_then_every_endpoint_answers_its_model(web: tuple[Harness, S
         status, body = await get(http, f"{base}/api/queue", admin)
         assert QueueOut.model_validate(body).total == 1
 
+        # The assessment scheme: read by the supervising side, changed by admins only.
+        status, body = await get(http, f"{base}/api/scheme", token.access_token)
+        assert status == 403 and body["error"]["code"] == "forbidden"
+        status, body = await get(http, f"{base}/api/scheme", sam)
+        assert status == 200 and (body["version"], body["defence_component"]) == (0, None)
+        new = {"components": [{"name": "Content", "weight": 60},
+                              {"name": "Method", "weight": 30},
+                              {"name": "Defence", "weight": 10}],
+               "scale": "2-5", "tolerance": 7.5, "release": "supervisor"}
+        for who, expected in ((sam, 403), (admin, 200)):
+            async with http.post(f"{base}/api/scheme", json=new,
+                                 headers={"Authorization": f"Bearer {who}"}) as r:
+                assert r.status == expected, await r.text()
+        status, body = await get(http, f"{base}/api/scheme", sam)
+        assert (body["version"], body["defence_component"], body["scale"]) == (1, "Defence",
+                                                                               "2-5")
+        assert body["text"] == ("Content 60, Method 30, Defence 10; scale 2-5; tolerance 7.5; "
+                                "release supervisor")
+        bad = {**new, "components": [{"name": "Content", "weight": 50}]}
+        async with http.post(f"{base}/api/scheme", json=bad,
+                             headers={"Authorization": f"Bearer {admin}"}) as r:
+            assert r.status == 409
+            assert (await r.json())["error"]["code"] == "assessment_invalid_scheme"
+
         status, document = await get(http, f"{base}/api/openapi.json", None)
         assert status == 200 and document["openapi"].startswith("3.")
         assert set(document["paths"]) == {
@@ -137,7 +161,7 @@ async def test_login_then_every_endpoint_answers_its_model(web: tuple[Harness, S
             "/api/students/{id}", "/api/queue", "/api/stats", "/api/versions/{id}/file",
             "/api/versions/{id}/anchors", "/api/anchors/{id}", "/api/versions/{id}/decision",
             "/api/versions/{id}/changes", "/api/versions/{id}/text", "/api/texts",
-            "/api/versions/{id}/shared-text"}
+            "/api/versions/{id}/shared-text", "/api/scheme"}
         assert {"TimelineOut", "StudentsOut", "StatsOut", "ErrorOut"} <= set(
             document["components"]["schemas"])
 

@@ -16,8 +16,11 @@ import zipfile
 from pathlib import Path
 
 import pypdfium2
+from icalendar import Calendar
 from sqlalchemy import select
 
+from bot.deps import create_file_store
+from bot.ops.retention import run_retention
 from services.clock import ManualClock
 from storage.db import create_engine, create_session_factory
 from storage.models import (
@@ -25,8 +28,10 @@ from storage.models import (
     AssessmentMark,
     AuditEntry,
     Declaration,
+    OutboxMessage,
     Submission,
     Thesis,
+    User,
 )
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
@@ -35,10 +40,12 @@ from tests.support.conversation import (
     decide,
     invite_code,
     onboard,
+    say_date,
     submit,
     thesis_status,
     told,
 )
+from tests.test_calendar_exports import get, url_in
 from tests.test_lifecycle import student_view
 from tests.test_team import invite, team_view
 from tgemu import RecordedMessage
@@ -330,3 +337,191 @@ async def test_no_agreement_in_time_a_third_marker_decides(make_bot: BotFactory)
     marks = await rows_of(harness, AssessmentMark)
     assert sorted(m.role for m in marks) == ["examiner", "supervisor", "third"]
     assert [a.agreed_how for a in await rows_of(harness, Assessment)] == ["third"]
+
+
+async def feed_of(chat: Chat) -> Calendar:
+    """The person's calendar feed, read back."""
+    status, _headers, body = await get(url_in(await chat.say("/calendar")))
+    assert status == 200
+    return Calendar.from_ical(body)
+
+
+def defences_in(calendar: Calendar) -> list[str]:
+    return [str(e.get("summary")) for e in calendar.walk("VEVENT")
+            if "Defence" in [str(c) for c in e.get("categories").cats]]
+
+
+async def test_defence_minutes_release_reopen_and_retention(make_bot: BotFactory) -> None:
+    """Issue 30's defence end to end, then a recorded reopen of the released grade, then
+    retention with a moved clock: nothing in the window, exactly this thesis past it, and
+    the real run anonymises it while /stats says the same."""
+    clock = ManualClock(START)
+    harness = await make_bot(clock=clock, flood_rate=1000)
+    admin, sam, alice, _bob = await onboard(harness)
+    assert "v1" in await admin.say("/scheme Content 60, Method 30, Defence 10")
+    eve = await examiner(harness, sam, alice)
+    await to_final(harness, sam, alice, "Alice A", "Graphs", 1)
+
+    # The supervisor schedules the defence from the team view: the date question, the room,
+    # an external member, the minute-taker.
+    view = await team_view(sam)
+    asked = (await sam.click("🎓 Schedule defence", message_id=view.message_id))[-1]
+    assert "When?" in asked.content and "+1 week" in asked.button_texts()
+    assert "Where?" in await say_date(sam, "15.03.2030 10:00")
+    assert "External committee members" in await sam.say("Room 101")
+    pick = (await sam.send("Dr. Out Side"))[-1]
+    assert "Who takes the minutes?" in pick.content
+    assert sorted(pick.button_texts()) == ["Eve E", "Sam Supervisor"]
+    before_alice, before_eve = alice.bot_count, eve.bot_count
+    done = await sam.click("Eve E", message_id=pick.message_id, expect=2)
+    scheduled = next(m for m in done if "Defence of" in m.content)
+    assert "Room 101" in scheduled.content and "Dr. Out Side" in scheduled.content \
+        and "Minute-taker: Eve E" in scheduled.content
+    # The .ics file for the external members, who have no chat.
+    ics = await message_with(sam, "calendar file")
+    event = Calendar.from_ical(harness.emu.file_bytes(ics.document["file_id"])).walk("VEVENT")[0]
+    assert str(event.get("summary")) == "Defence: Graphs (Alice A)"
+    assert "Dr. Out Side" in str(event.get("description"))
+    assert str(event.get("location")) == "Room 101"
+
+    invited = (await alice.expect(1, before_alice))[-1]
+    assert "Your defence of Graphs" in invited.content
+    assert invited.button_texts() == ["Confirm", "Can't make it"]
+    eve_invite = [m for m in (await eve.expect(1, before_eve))
+                  if "Defence of Graphs" in m.content][-1]
+    assert "📝 Record minutes" in eve_invite.button_texts()
+    before = sam.bot_count
+    assert "You confirmed the defence" in (await alice.click(
+        "Confirm", message_id=invited.message_id))[-1].content
+    await eve.click("Confirm", message_id=eve_invite.message_id)
+    answers = [m.content for m in await sam.expect(2, before)]
+    assert any("Alice A confirmed the defence of Graphs" in a for a in answers)
+
+    # In every participant's calendar feed.
+    for chat in (alice, sam, eve):
+        assert defences_in(await feed_of(chat)) == ["Defence: Graphs (Alice A)"], chat.name
+
+    # The markers mark every component but the Defence; the written marks agree, and the
+    # grade waits for the minutes (no Release yet).
+    eve_ask = await message_with(eve, "Please mark it")
+    sam_ask = await message_with(sam, "Please mark it")
+    replies = await eve.click("Grade", message_id=eve_ask.message_id, expect=2)
+    assert "2 components" in replies[-2].content and "Defence" not in replies[-1].content
+    await eve.say("80")
+    assert "report" in await eve.say("70")
+    assert "weighted total 76.7" in await eve.say("Good method.")
+    done_text = await mark(sam, sam_ask, [84, 76], "Careful work.")
+    assert "weighted total 81.3" in done_text and "written marks are agreed" in done_text
+    assessment = (await rows_of(harness, Assessment))[0]
+    assert (assessment.state, assessment.written_total, assessment.agreed_total) == \
+        ("defence", 79.0, None)
+
+    # Before the start the minutes are refused; after it the minute-taker records them.
+    answered = len(harness.emu.callback_answers)
+    await eve.click("📝 Record minutes", message_id=eve_invite.message_id, expect=0)
+    await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) > answered)
+    assert "has not begun yet" in harness.emu.callback_answers[-1][1]
+    clock.advance(days=15)
+    assert "Minutes of the defence" in (await eve.click(
+        "📝 Record minutes", message_id=eve_invite.message_id))[-1].content
+    assert "Defence" in await eve.say("Calm defence, convincing answers.")
+    before_admin = admin.bot_count
+    recorded = await eve.say("90")
+    assert "recorded" in recorded and "complete now" in recorded
+    # 79.0 for Content and Method (90 of the weight), 90 for the Defence (10): 80.1.
+    release = [m for m in await admin.expect(1, before_admin) if "Agreed grade" in m.content][-1]
+    assert "Agreed grade for Graphs of Alice A: 80 / 100" in release.content
+    assert "Calm defence" not in "\n".join(m.content or "" for m in
+                                           harness.emu.bot_messages(alice.id))
+
+    before = alice.bot_count
+    released = await admin.click("Release", message_id=release.message_id, expect=2)
+    protocol = pdf_text(harness.emu.file_bytes(released[1].document["file_id"]))
+    flat = protocol.replace("\r\n", " ").replace("\n", " ")
+    for text in ("Defence", "Room 101", "Dr. Out Side", "Calm defence", "90",
+                 "Minutes recorded by Eve E", "Content 80, Method 70"):
+        assert text in flat, (text, protocol)
+    told_alice = (await alice.expect(1, before))[-1].content
+    for text in ("Grade: 80 / 100", "Content: 82", "Method: 73", "Defence: 90"):
+        assert text in told_alice, told_alice
+    # The export carries every component, the Defence's mark too.
+    assert sorted((r["marker"], r["component"], r["mark"], r["grade"])
+                  for r in await exported(admin)) == [
+        ("Eve E", "Content", "80", "80"), ("Eve E", "Defence", "90", "80"),
+        ("Eve E", "Method", "70", "80"), ("Sam Supervisor", "Content", "84", "80"),
+        ("Sam Supervisor", "Defence", "90", "80"), ("Sam Supervisor", "Method", "76", "80")]
+
+    # An admin reopens the released grade (a reason, audited); the student is told, the
+    # markers agree again, the new grade reaches the student only through Release.
+    assert "not available to you" in await alice.say("/reopen_grade")  # admins only
+    picks = (await admin.send("/reopen_grade"))[-1]
+    assert picks.button_texts() == ["Alice A — Graphs"]
+    assert "Why is the released grade" in (await admin.click(
+        "Alice A — Graphs", message_id=picks.message_id))[-1].content
+    before, before_sam = alice.bot_count, sam.bot_count
+    assert "is reopened" in await admin.say("The Method mark was entered wrongly.")
+    told_alice = (await alice.expect(1, before))[-1].content
+    assert "reopened by the department: The Method mark was entered wrongly." in told_alice
+    assert "Grade" not in told_alice
+    assert await thesis_status(harness, alice.id) == "final"
+    reopened = [m for m in await sam.expect(1, before_sam) if "reopened" in m.content][-1]
+    await sam.click("Propose a grade", message_id=reopened.message_id)
+    assert "Proposed 78" in await sam.say("78")
+    proposed = await message_with(eve, "Sam Supervisor proposes 78")
+    before_admin = admin.bot_count
+    await eve.click("Accept", message_id=proposed.message_id)
+    # 78 for the written part, the Defence's 90 kept: 79.2.
+    release = [m for m in await admin.expect(1, before_admin) if "Agreed grade" in m.content][-1]
+    assert "79 / 100" in release.content
+    await admin.click("Release", message_id=release.message_id, expect=2)
+    await told(alice, "Grade: 79 / 100")
+    entry = [e for e in await rows_of(harness, AuditEntry) if e.action == "assessment.reopen"]
+    assert entry and entry[0].details["reason"] == "The Method mark was entered wrongly."
+
+    # Retention with a moved clock: four years on, nothing; five years and a day, exactly
+    # this thesis; the real run anonymises it and the statistics stay the same.
+    clock.advance(days=4 * 365)
+    out = io.StringIO()
+    assert await run_retention(harness.settings, dry_run=True, clock=clock, out=out) == []
+    clock.advance(days=366 + 1)
+    stats = await admin.say("/stats")
+    out = io.StringIO()
+    [item] = await run_retention(harness.settings, dry_run=True, clock=clock, out=out)
+    listing = out.getvalue()
+    assert "1 theses (dry run, nothing changed)" in listing
+    assert '"Graphs"' in listing and "Alice A (Telegram id 201)" in listing
+    assert (await rows_of(harness, Thesis))[0].anonymised_at is None
+    version = (await rows_of(harness, Submission))[0]
+    store = create_file_store(harness.settings)
+    try:
+        assert await store.exists(version.file_key)
+        assert version.file_key in item.files and len(item.files) >= 2  # the protocol too
+        out = io.StringIO()
+        await run_retention(harness.settings, dry_run=False, clock=clock, out=out)
+        assert "done: thesis" in out.getvalue()
+        assert not await store.exists(version.file_key)
+    finally:
+        await store.close()
+    people = {u.id: u for u in await rows_of(harness, User)}
+    assert 201 not in people
+    [anonymous] = [u for u in people.values() if u.id < 0]
+    assert anonymous.full_name.startswith("Anonymised student") and anonymous.role == "student"
+    [thesis] = await rows_of(harness, Thesis)
+    assert thesis.student_id == anonymous.id and thesis.anonymised_at is not None
+    marks = await rows_of(harness, AssessmentMark)
+    assert all(m.report == "[removed by retention]" for m in marks)
+    assert sorted(m.total for m in marks) == [76.7, 81.3]  # the numbers stay
+    assert (await rows_of(harness, Assessment))[0].agreed_total == 79.2
+    assert "Alice" not in json.dumps([e.details for e in await rows_of(harness, AuditEntry)])
+    assert "Alice" not in json.dumps([m.payload for m in await rows_of(harness, OutboxMessage)])
+    assert await admin.say("/stats") == stats
+    # A second run finds nothing more.
+    assert await run_retention(harness.settings, dry_run=True, clock=clock,
+                               out=io.StringIO()) == []
+
+
+def test_retention_is_a_command_with_a_dry_run() -> None:
+    from bot.__main__ import _parser
+
+    args = _parser().parse_args(["retention", "--dry-run"])
+    assert (args.command, args.dry_run) == ("retention", True)

@@ -84,6 +84,16 @@ async def all_with_theses(session: AsyncSession,
     return [(a, t) for a, t in rows]
 
 
+async def released_recent(session: AsyncSession,
+                          limit: int) -> Sequence[tuple[Assessment, Thesis]]:
+    """Released assessments, the latest release first."""
+    rows = await session.execute(
+        select(Assessment, Thesis).join(Thesis, Thesis.id == Assessment.thesis_id)
+        .where(Assessment.state == AssessmentState.RELEASED.value)
+        .order_by(Assessment.released_at.desc(), Assessment.id.desc()).limit(limit))
+    return [(a, t) for a, t in rows]
+
+
 async def statement(session: AsyncSession, language: str) -> DeclarationText | None:
     return await session.get(DeclarationText, language)
 

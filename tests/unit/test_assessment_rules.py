@@ -94,3 +94,33 @@ def test_agreement_within_the_tolerance_is_the_mean() -> None:
     assert agreed_total([80, 90.1], 10) is None
     assert agreed_total([70, 75, 78], 10) == 74.3
     assert agreed_total([], 10) is None
+
+
+def test_the_defence_component_is_found_by_its_name_in_either_language() -> None:
+    from services.assessment_rules import defence_component, marked_components
+
+    rules = parse_scheme("Content 40, Method 30, Writing 20, Defence 10")
+    assert defence_component(rules) == Component("Defence", 10)
+    assert marked_components(rules) == FOUR[:3]
+    assert defence_component(parse_scheme("Текст 70, Защита 30")) == Component("Защита", 30)
+    assert defence_component(parse_scheme("Content 50, DEFENSE 50")) == Component("DEFENSE", 50)
+    plain = parse_scheme("Content 40, Method 30, Writing 30")
+    assert defence_component(plain) is None and marked_components(plain) == plain.components
+
+
+def test_the_total_takes_the_defence_by_its_weight() -> None:
+    from services.assessment_rules import with_defence
+
+    rules = parse_scheme("Content 60, Method 30, Defence 10")
+    # The markers' 79.0 covers 90 of the weight, the Defence's 90 the other 10.
+    assert with_defence(rules, 79.0, 90) == 80.1
+    assert with_defence(rules, 78.0, 90) == 79.2
+    assert with_defence(rules, 100.0, 0) == 90.0
+    # The same as every component marked and weighted at once.
+    marks = {"Content": 84, "Method": 76, "Defence": 90}
+    written = weighted_total(rules.components[:2], marks)
+    assert with_defence(rules, written, 90) == weighted_total(rules.components, marks)
+    with pytest.raises(InvalidMark):
+        with_defence(rules, 79.0, None)
+    plain = parse_scheme("Content 50, Method 50")
+    assert with_defence(plain, 79.0, None) == 79.0

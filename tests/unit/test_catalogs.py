@@ -126,6 +126,8 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "protocol.pdf.how.{}": lambda: ["computed", "proposal", "third"],
     "desk.passages.{}": lambda: [s.value for s in PassageState],
     "desk.passage.{}": lambda: [s.value for s in PassageState],
+    "defence.notify.answer.{}": lambda: [MeetingAnswer.CONFIRMED.value,
+                                         MeetingAnswer.DECLINED.value],
     "guide.page.{}": lambda: list(GUIDE_PAGES),
     "phase.{}": lambda: [p.value for p in Phase],
     "topic.now.{}": lambda: [s.value for s in TopicState],

@@ -105,4 +105,9 @@ async def restore_command(settings: Settings, backup_id: str, *, assume_yes: boo
     files = manifest.get("files")
     print(f"restored {backup_id}: {rows} rows verified"
           + (f", {files['count']} objects" if files else ", files untouched"), flush=True)
+    anonymised = manifest["database"].get("anonymised_theses") or []
+    # Retention's removals after this backup was taken are undone by the restore.
+    print(f"this backup holds {len(anonymised)} theses anonymised by retention; run "
+          "`python -m bot retention` now to anonymise again any that retention removed "
+          "after it was taken", file=sys.stderr, flush=True)
     return 0

@@ -173,6 +173,7 @@ async def dump_postgres(url: str, target: Path) -> tuple[dict[str, Any], set[str
             counts, revision = await _pg_counts(conn)
             query = _referenced_sql(counts)
             keys = set((await conn.execute(text(query))).scalars()) if query else set()
+            anonymised = await _pg_anonymised(conn)
             server = (await conn.execute(text("SHOW server_version"))).scalar_one()
             await _run(["pg_dump", "--format=custom", "--compress=6", "--no-password",
                         f"--snapshot={snapshot}", f"--file={target}"], libpq_env(url))
@@ -180,7 +181,34 @@ async def dump_postgres(url: str, target: Path) -> tuple[dict[str, Any], set[str
     finally:
         await engine.dispose()
     return {"format": "pg_dump custom, compress 6", "server_version": str(server),
-            "row_counts": counts, "alembic_revision": revision}, keys
+            "row_counts": counts, "alembic_revision": revision,
+            "anonymised_theses": anonymised}, keys
+
+
+# Retention (bot/ops/retention.py) notes in each backup which theses it had anonymised by
+# then: restoring an older backup brings back what was removed since, and the manifest says
+# which (run `python -m bot retention` after a restore; docs/operations.md).
+ANONYMISED_SQL = "SELECT id FROM theses WHERE anonymised_at IS NOT NULL ORDER BY id"
+
+
+async def _pg_anonymised(conn: Any) -> list[int]:
+    present = (await conn.execute(text(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+        "AND table_name = 'theses' AND column_name = 'anonymised_at'"))).scalar_one()
+    if not present:
+        return []
+    return [int(i) for i in (await conn.execute(text(ANONYMISED_SQL))).scalars()]
+
+
+def _sqlite_anonymised(path: Path) -> list[int]:
+    conn = sqlite3.connect(path)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(theses)")}
+        if "anonymised_at" not in columns:
+            return []
+        return [int(row[0]) for row in conn.execute(ANONYMISED_SQL)]
+    finally:
+        conn.close()
 
 
 async def restore_postgres(url: str, dump: Path) -> None:
@@ -286,8 +314,10 @@ async def dump_sqlite(url: str, target: Path) -> tuple[dict[str, Any], set[str]]
     # Counted and read in the copy, so they describe exactly what was backed up.
     counts, revision = await asyncio.to_thread(_sqlite_counts, target)
     keys = await asyncio.to_thread(_sqlite_keys, target, counts)
+    anonymised = await asyncio.to_thread(_sqlite_anonymised, target)
     return {"format": "sqlite3 database", "server_version": sqlite3.sqlite_version,
-            "row_counts": counts, "alembic_revision": revision}, keys
+            "row_counts": counts, "alembic_revision": revision,
+            "anonymised_theses": anonymised}, keys
 
 
 async def restore_sqlite(url: str, dump: Path) -> None:
