@@ -27,6 +27,7 @@ from api import (
     stats,
     students,
     thesis,
+    topics,
     versions,
 )
 from api.openapi import openapi_route
@@ -36,7 +37,7 @@ from api.webapp import WebAppFiles, redirect_to_app, security_headers
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     *me.ENDPOINTS, *thesis.ENDPOINTS, *students.ENDPOINTS, *queue.ENDPOINTS, *stats.ENDPOINTS,
-    *versions.ENDPOINTS, *desk.ENDPOINTS, *scheme.ENDPOINTS,
+    *versions.ENDPOINTS, *desk.ENDPOINTS, *scheme.ENDPOINTS, *topics.ENDPOINTS,
 )
 # Served whether or not the Mini App is on: the secret is the token in the path; and the
 # guide, which is public.

@@ -391,3 +391,37 @@ class SchemeOut(Model):
     tolerance: float
     release: Literal["admin", "supervisor"]
     text: str = Field(description="The scheme as /scheme reads it")
+
+
+# --- topics (the catalogue) ----------------------------------------------------------------
+
+class TopicsQuery(Query):
+    page: int = Field(default=0, ge=0, le=100_000)
+    tag: str | None = Field(default=None, max_length=24,
+                            description="Only topics with this tag (none matches: no topics)")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$",
+                                 description="Only topics written in this language")
+    q: str | None = Field(default=None, max_length=50,
+                          description="A word in the title, description or tags")
+
+
+class TopicOut(Model):
+    id: int
+    title: str
+    supervisor: str
+    description: str
+    requirements: str | None
+    places: int
+    language: str
+    tags: list[str]
+    needs_proposal: bool
+    start: str = Field(description="The deep link's start parameter: t.me/<bot>?start=…")
+
+
+class TopicsOut(Model):
+    items: list[TopicOut]
+    total: int
+    page: int
+    pages: int
+    tags: list[str] = Field(description="Every tag of the open topics (the filters)")
+    languages: list[str]

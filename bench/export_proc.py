@@ -36,7 +36,7 @@ from services.exports import ExportService
 from services.vocabulary import Role
 from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore, new_key
-from storage.models import Submission, Thesis, User
+from storage.models import StoredFile, Submission, Thesis, User
 
 for _key, _value in AWS_ENV.items():
     os.environ.setdefault(_key, _value)
@@ -116,6 +116,8 @@ async def zipped(db: str, s3: str, bucket: str, theses: int, size: int) -> dict[
                                 updated_at=now)
                 session.add(thesis)
                 await session.flush()
+                session.add(StoredFile(key=key, name="thesis.pdf", kind="version", size=size,
+                                       state="attached", created_at=now))
                 session.add(Submission(thesis_id=thesis.id, version=1, file_key=key,
                                        file_name="thesis.pdf", file_kind="pdf", file_size=size,
                                        sha256="0" * 64, submitted_at=now))

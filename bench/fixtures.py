@@ -134,6 +134,12 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
         await conn.execute(
             "SELECT setval(pg_get_serial_sequence('theses', 'id'), "
             "(SELECT coalesce(max(id), 0) + 1 FROM theses), false)")
+        # Each version's file is a stored file first (its key is a foreign key to it).
+        await conn.execute(
+            "INSERT INTO stored_files (key, name, kind, size, sha256, state, created_at) "
+            "SELECT 'theses/' || t.id || '-' || v, 'thesis.pdf', 'version', 100000 + v, "
+            "md5(t.id || '-' || v) || md5(v || '-' || t.id), 'attached', now() "
+            "FROM theses t, generate_series(1, t.latest_version) v")
         # Versions in time order, as they arrive: one thesis's versions are far apart.
         await conn.execute(
             "INSERT INTO submissions (thesis_id, version, file_key, file_name, file_kind, "

@@ -985,6 +985,9 @@ async def _prepare_background(env: Env, dsn: str, folder: Path) -> list[int]:
             "ORDER BY s1.id LIMIT 3")
         for pair in pairs:
             for which, sid in (("old", pair["v1"]), ("new", pair["v2"])):
+                await conn.execute("INSERT INTO stored_files (key, kind, state) VALUES "
+                                   "($1, 'version', 'attached') ON CONFLICT DO NOTHING",
+                                   keys[which])
                 await conn.execute("UPDATE submissions SET file_key = $1, file_kind = 'pdf' "
                                    "WHERE id = $2", keys[which], sid)
                 await conn.execute(
@@ -1124,6 +1127,9 @@ SELECT {base} + j, {base} + 100000 + j % 50, 'supervisor', now()
 FROM generate_series(0, {theses}) j;
 INSERT INTO theses (id, student_id, title, status, latest_version, created_at, updated_at)
 SELECT {first} + j, {base} + j, 'Archived thesis ' || j, 'final', 1, now(), now()
+FROM generate_series(0, {theses}) j;
+INSERT INTO stored_files (key, name, kind, size, state, created_at)
+SELECT 'theses/archive-' || j, 'thesis.pdf', 'version', 100000, 'attached', now()
 FROM generate_series(0, {theses}) j;
 INSERT INTO submissions (id, thesis_id, version, file_key, file_name, file_kind, file_size,
                          sha256, submitted_at)

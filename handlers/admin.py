@@ -11,6 +11,7 @@ from handlers.filters import HasRole
 from handlers.keyboards import people_buttons, person_buttons, with_dashboard
 from services.access import AccessChange
 from services.context import Services
+from services.topics import TopicStats
 from services.vocabulary import Role
 from storage.models import User
 from telegram.texts import Texts
@@ -27,10 +28,27 @@ async def stats(message: Message, services: Services, user: User, t: Texts,
     median = t("stats.median", hours=float(result.median_review_hours)) \
         if result.median_review_hours is not None else t("stats.none")
     promises = await services.promises.tally()
+    topics = await services.topics.statistics(user)
     await message.answer(t("stats.view", users=users, theses=theses,
                            week=result.submissions_this_week, median=median)
-                         + "\n" + t("promise.stats", kept=promises.kept, broken=promises.broken),
+                         + "\n" + t("promise.stats", kept=promises.kept, broken=promises.broken)
+                         + topic_lines(t, topics),
                          reply_markup=with_dashboard(t, None, webapp_url))
+
+
+def topic_lines(t: Texts, rows: list[TopicStats]) -> str:
+    """Topics and applications per supervisor: acceptance rate, days to a decision."""
+    if not rows:
+        return ""
+    lines = [t("stats.topics.header")]
+    for row in rows[:40]:
+        lines.append(t("stats.topics.line", name=row.supervisor, topics=row.topics,
+                       count=row.applications, accepted=row.accepted,
+                       rate=f"{row.acceptance_rate:g} %" if row.acceptance_rate is not None
+                       else t("stats.none"),
+                       days=f"{row.days_to_decision:.1f}" if row.days_to_decision is not None
+                       else t("stats.none")))
+    return "\n\n" + "\n".join(lines)
 
 
 async def people(message: Message, services: Services, user: User, t: Texts) -> None:

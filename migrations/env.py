@@ -47,6 +47,12 @@ def run_offline() -> None:
 
 
 def _run_sync(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode copies a table and drops the old one; with foreign keys on, that DROP
+        # deletes the rows of every table referring to it (ON DELETE CASCADE). Off for the
+        # run (before any transaction: SQLite ignores the pragma inside one); the app's own
+        # connections turn them on (storage/db.py).
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     _configure(connection=connection)
     with context.begin_transaction():
         context.run_migrations()

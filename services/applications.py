@@ -44,8 +44,8 @@ from services.notifications import (
     notify,
 )
 from services.registration import Person, RegistrationService
-from services.staged_files import discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, discard, stage_document
+from services.staged_files import attach_staged, discard_unreferenced, register_staged
+from services.submissions import IncomingFile, StagedFile, stage_document
 from services.team import add_co_supervisor, add_supervisor, supervisor_of
 from services.typed import words
 from services.vocabulary import (
@@ -53,6 +53,7 @@ from services.vocabulary import (
     TEAM_SIDE,
     ApplicationState,
     Role,
+    StoredKind,
     TopicState,
     VersionKind,
 )
@@ -134,6 +135,7 @@ class ApplicationService(BaseService):
         if staged.kind != "pdf":
             await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise UnsupportedDocument(reason="cv_not_pdf")
+        await register_staged(self.session, staged, StoredKind.CV, self.clock.now())
         return staged
 
     @writes
@@ -141,9 +143,13 @@ class ApplicationService(BaseService):
                     cv: StagedFile | None) -> Application:
         if cv is not None:
             # Refused or failed: the PDF goes with it (nothing refers to it).
-            on_rollback(self.session, partial(discard, self.deps.files, cv.key))
+            on_rollback(self.session, partial(discard_unreferenced, self.session,
+                                              self.deps.files, cv.key))
         topic = await self._may_apply(person, topic_id, lock=True)
         text, now = clean_motivation(motivation), self.clock.now()
+        if cv is not None:
+            await attach_staged(self.session, self.deps.files, cv, StoredKind.CV, now,
+                                self.config.staged_file_ttl_hours)
         application = await topics.add_application(self.session, Application(
             topic_id=topic.id, applicant_id=person.id,
             applicant_name=person.full_name[:256] or str(person.id),

@@ -10,6 +10,7 @@ step is in the audit log.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -65,15 +66,17 @@ from services.notifications import (
     notify,
 )
 from services.shared_text import SharedTextService
-from services.staged_files import discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, stage_document
+from services.staged_files import attach_staged, discard_unreferenced
+from services.submissions import IncomingFile, StagedFile, stage_stored
 from services.team import may_review, may_see, members
 from services.vocabulary import (
     TEAM_SIDE,
     AssessmentState,
     DefenceRole,
+    FileState,
     MarkerRole,
     Role,
+    StoredKind,
     TeamRole,
     ThesisStatus,
 )
@@ -87,7 +90,7 @@ from storage.models import (
     Thesis,
     User,
 )
-from storage.repositories import assessments, audit, defences, theses, users
+from storage.repositories import assessments, audit, defences, stored_files, theses, users
 
 REPORT_MAX = 4000
 STATEMENT_MAX = 2000
@@ -380,8 +383,10 @@ class AssessmentService(BaseService):
                            incoming: IncomingFile) -> StagedFile:
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self._read(partial(self._open, actor, student_id, lock=False))
-        return await stage_document(self.deps.files, self.config.file_prefix + "reports/",
-                                    incoming, self.config.max_file_bytes)
+        return await stage_stored(self.session, self.deps.files,
+                                  self.config.file_prefix + "reports/", incoming,
+                                  self.config.max_file_bytes, StoredKind.REPORT,
+                                  self.clock.now())
 
     def _discarder(self, key: str) -> Callable[[], Awaitable[None]]:
         """After a rollback: the stored object no row refers to is deleted."""
@@ -411,6 +416,9 @@ class AssessmentService(BaseService):
             raise InvalidMark()
         now = self.clock.now()
         total = weighted_total(marked, marks)
+        if report_file is not None:
+            await attach_staged(self.session, self.deps.files, report_file, StoredKind.REPORT,
+                                now, self.config.staged_file_ttl_hours)
         try:
             await assessments.add_mark(self.session, AssessmentMark(
                 assessment_id=assessment.id, marker_id=actor.id, role=marker.role.value,
@@ -837,6 +845,10 @@ class AssessmentService(BaseService):
         on_rollback(self.session, self._discarder(key))
         row = await assessments.for_thesis(self.session, view.released.thesis.id, lock=True)
         assert row is not None
+        await stored_files.add(self.session, key=key, kind=StoredKind.PROTOCOL.value,
+                               name="protocol.pdf", size=len(pdf),
+                               sha256=hashlib.sha256(pdf).hexdigest(),
+                               state=FileState.ATTACHED.value, now=self.clock.now())
         old, row.protocol_key = row.protocol_key, key
         audit.record(self.session, actor_id=actor.id, action="assessment.protocol",
                      object_type="assessment", object_id=row.id, at=self.clock.now(),

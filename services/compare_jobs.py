@@ -31,7 +31,7 @@ from services.shared_text import SharedOutcome, SharedTextService, SharedView
 from services.shared_text import view_of as shared_view_of
 from services.team import may_see
 from services.text_diff import DocumentText, Summary
-from services.vocabulary import ComparisonStatus, PassageState
+from services.vocabulary import ComparisonStatus, FileState, PassageState, StoredKind
 from storage.models import (
     Anchor,
     OutboxMessage,
@@ -40,7 +40,15 @@ from storage.models import (
     VersionComparison,
     VersionText,
 )
-from storage.repositories import anchors, comparisons, outbox, similarity, theses, users
+from storage.repositories import (
+    anchors,
+    comparisons,
+    outbox,
+    similarity,
+    stored_files,
+    theses,
+    users,
+)
 
 # Reasons that mean "this file has no text to compare": the card says so in one line.
 NO_TEXT_REASONS = frozenset({"no_text", "encrypted"})
@@ -212,6 +220,12 @@ class ComparisonService(BaseService):
         shows = plan.version >= 2 or (outcome.shared is not None
                                       and outcome.shared.summary is not None)
         status = ComparisonStatus.EDITING if shows else ComparisonStatus.DONE
+        if outcome.html_key is not None:
+            # The report's stored file, before the row that holds its key.
+            await stored_files.add(self.session, key=outcome.html_key,
+                                   kind=StoredKind.COMPARISON.value, name="comparison.html",
+                                   size=None, sha256=None, state=FileState.ATTACHED.value,
+                                   now=now)
         # The job first: when it is no longer ours, nothing else is written.
         written = await comparisons.finish(
             self.session, job.submission_id, job.attempt, status=status.value,
@@ -220,6 +234,8 @@ class ComparisonService(BaseService):
             html_key=outcome.html_key, claimed_until=None, next_attempt_at=now,
             finished_at=now)
         if not written:
+            if outcome.html_key is not None:
+                await stored_files.drop(self.session, outcome.html_key)
             return False
         if outcome.text is not None:
             await comparisons.save_text(self.session, VersionText(

@@ -20,11 +20,12 @@ import json
 import secrets
 import zipfile
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import structlog
 from sqlalchemy import Select, and_, inspect, select
 from sqlalchemy.orm import aliased
 
@@ -36,8 +37,9 @@ from services.base import BaseService, read_only, writes
 from services.meetings import MeetingService, MeetingView
 from services.submissions import ProgressCallback
 from services.team import scope_of, students_on_teams_of
+from services.topics import TopicService
 from services.vocabulary import Role, TeamRole
-from storage.files import FileStore
+from storage.files import FileStore, ObjectMissing
 from storage.models import (
     AuditEntry,
     Base,
@@ -62,6 +64,8 @@ if TYPE_CHECKING:
     # that writes a workbook, not by every replica at start (issue 33).
     from openpyxl import Workbook
 
+log = structlog.get_logger("services.exports")
+
 BATCH = 2000
 # Any query of rows (SQLAlchemy 2.1 types a select by its columns).
 Query = Select[*tuple[Any, ...]]
@@ -76,6 +80,8 @@ STUDENT_COLUMNS = ("student_id", "student", "username", "supervisor", "registere
                    "active")
 THESIS_COLUMNS = ("student_id", "student", "title", "status", "versions", "examiner_grade",
                   "updated_at")
+TOPIC_COLUMNS = ("supervisor", "topics", "applications", "accepted", "declined",
+                 "acceptance_rate_percent", "mean_days_to_decision")
 TABLE_FILES = ("versions.csv", "meetings.csv", "assessments.csv", "export.xlsx")
 # OWASP's rule for CSV injection: a cell starting with one of these is read as a formula by
 # Excel, LibreOffice or Google Sheets; a leading apostrophe keeps it text.
@@ -100,12 +106,20 @@ class ZipEntry:
     path: Path | None = None  # a file of ours on disk (a table made for a download link)
 
 
+# The archive's report of the files it could not include (their objects are gone from the
+# file store): the last entry, one line per file left out.
+MISSING_NAME = "MISSING.txt"
+MISSING_HEAD = "Files left out of this archive: they are no longer in the file store.\n"
+
+
 @dataclass(frozen=True)
 class Archive:
-    """A ZIP to stream: what goes in and about how big it will be."""
+    """A ZIP to stream: what goes in and about how big it will be. ``missing``: the
+    entries already known to be gone (the stream adds those it finds gone)."""
 
     file_name: str
     entries: list[ZipEntry]
+    missing: list[str] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -196,8 +210,24 @@ async def stream_archive(files: FileStore, archive: Archive,
     total = len(archive.entries)
     if on_progress is not None:
         await on_progress(0, total)
+    missing = list(archive.missing)
     with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as archive_file:
         for done, entry in enumerate(archive.entries, start=1):
+            reader: AsyncIterator[bytes] | None = None
+            first = b""
+            if entry.data is None and entry.path is None:
+                # A stored object: its first chunk is read before its entry begins, so one
+                # that is gone is left out (and reported) instead of ending the archive.
+                assert entry.key is not None
+                reader = aiter(files.read(entry.key))
+                try:
+                    first = await anext(reader, b"")
+                except ObjectMissing:
+                    log.warning("export_object_missing", entry=entry.name)
+                    missing.append(entry.name)
+                    if on_progress is not None:
+                        await on_progress(done, total)
+                    continue
             info = zipfile.ZipInfo(entry.name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED
             info.file_size = entry.size
@@ -211,8 +241,9 @@ async def stream_archive(files: FileStore, archive: Archive,
                             if data := sink.take():
                                 yield data
                 else:
-                    assert entry.key is not None
-                    async for chunk in files.read(entry.key):
+                    assert reader is not None
+                    dest.write(first)
+                    async for chunk in reader:
                         dest.write(chunk)
                         if data := sink.take():
                             yield data
@@ -220,6 +251,9 @@ async def stream_archive(files: FileStore, archive: Archive,
                 yield data
             if on_progress is not None:
                 await on_progress(done, total)
+        if missing:
+            report = (MISSING_HEAD + "".join(f"{name}\n" for name in missing)).encode()
+            archive_file.writestr(zipfile.ZipInfo(MISSING_NAME, date_time=stamp), report)
     if data := sink.take():
         yield data
 
@@ -286,9 +320,23 @@ class ExportService(BaseService):
                 count += 1
             counts["meetings"] = count
         counts["assessments"] = await self._assessments(scope, folder, workbook)
+        counts["topics"] = await self._topics(actor, workbook)
         await asyncio.to_thread(workbook.save, folder / "export.xlsx")
         await self._audit(actor, ExportKind.TABLE, scope, **counts)
         return [folder / name for name in TABLE_FILES]
+
+    async def _topics(self, actor: User, workbook: Workbook) -> int:
+        """The Topics sheet: per supervisor, topics, applications, acceptance rate and the
+        mean days from an application to its decision (services/topics.py)."""
+        sheet = workbook.create_sheet("Topics")
+        sheet.append(list(TOPIC_COLUMNS))
+        rows = await TopicService(self.session, self.deps).statistics(actor)
+        for row in rows:
+            sheet.append(safe_row([row.supervisor, row.topics, row.applications, row.accepted,
+                                   row.declined, row.acceptance_rate,
+                                   None if row.days_to_decision is None
+                                   else round(row.days_to_decision, 2)]))
+        return len(rows)
 
     async def _assessments(self, scope: int | None, folder: Path, workbook: Workbook) -> int:
         """Every component mark of every marker, the agreed total and grade (assessments.csv
@@ -488,7 +536,7 @@ class ExportService(BaseService):
             if r.feedback_file_key:
                 files.append(ZipEntry(
                     f"feedback/{r.id}-{safe_part(r.feedback_file_name or 'feedback', 120)}",
-                    r.feedback_file_key, await self._size(r.feedback_file_key)))
+                    r.feedback_file_key, await self._size(r.feedback_file_key) or 0))
         data["milestones"] = [row_dict(m) for m in (await session.scalars(select(Milestone).where(
             (Milestone.student_id == user.id) | (Milestone.supervisor_id == user.id))
             .order_by(Milestone.id))).all()]
@@ -499,7 +547,7 @@ class ExportService(BaseService):
         protocol = data["assessment"].pop("protocol_key")
         if protocol:
             files.append(ZipEntry("assessment/protocol.pdf", protocol,
-                                  await self._size(protocol)))
+                                  await self._size(protocol) or 0))
         data["invites_i_created"] = [row_dict(i) for i in (await session.scalars(
             select(Invite).where(Invite.created_by == user.id).order_by(Invite.id))).all()]
         token = await session.scalar(select(CalendarToken).where(
@@ -526,10 +574,14 @@ class ExportService(BaseService):
             found.append(meeting)
         return found
 
-    async def _size(self, key: str) -> int:
+    async def _size(self, key: str) -> int | None:
+        """The object's size (None: it is gone; the stream then leaves it out)."""
         size = 0
-        async for chunk in self.deps.files.read(key):
-            size += len(chunk)
+        try:
+            async for chunk in self.deps.files.read(key):
+                size += len(chunk)
+        except ObjectMissing:
+            return None
         return size
 
     # --- links for what is too big for Telegram -------------------------------------------

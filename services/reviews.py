@@ -32,14 +32,15 @@ from services.notifications import (
     submission_ref,
 )
 from services.shared_text import SharedTextService
-from services.staged_files import discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, stage_document
+from services.staged_files import attach_staged, discard_unreferenced
+from services.submissions import IncomingFile, StagedFile, stage_stored
 from services.team import Member, may_review, members, recipients
 from services.typed import words
 from services.vocabulary import (
     ApprovalRule,
     Decision,
     Role,
+    StoredKind,
     ThesisStatus,
     VersionKind,
 )
@@ -267,6 +268,9 @@ class ReviewService(BaseService):
         if target.submission.version < thesis.latest_version:
             raise Superseded(version=thesis.latest_version)
         now = self.clock.now()
+        if feedback is not None:
+            await attach_staged(self.session, self.deps.files, feedback, StoredKind.FEEDBACK,
+                                now, self.config.staged_file_ttl_hours)
         if _votes(actor, thesis):
             return await self._vote(actor, target, thesis, decision, comment, feedback, grade,
                                     now, items, keep_open, positions, hold)
@@ -414,6 +418,9 @@ class ReviewService(BaseService):
             raise InvalidGrade()
         comment = clean_comment(Decision.APPROVED, comment) if comment is not None else None
         own = await self._own_approval(actor, submission_id)
+        if feedback is not None:
+            await attach_staged(self.session, self.deps.files, feedback, StoredKind.FEEDBACK,
+                                self.clock.now(), self.config.staged_file_ttl_hours)
         for row in (own.vote, own.outcome if own.vote is None else None):
             if row is not None:
                 _amend_row(row, comment, grade, feedback)
@@ -497,8 +504,10 @@ class ReviewService(BaseService):
         check = self._own_approval if addition else self._target
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self._read(partial(check, actor, submission_id))
-        return await stage_document(self.deps.files, self.config.file_prefix + "feedback/",
-                                    incoming, self.config.max_file_bytes)
+        return await stage_stored(self.session, self.deps.files,
+                                  self.config.file_prefix + "feedback/", incoming,
+                                  self.config.max_file_bytes, StoredKind.FEEDBACK,
+                                  self.clock.now())
 
     # --- the thesis as a whole: final, and reopened ------------------------------------
 

@@ -25,9 +25,9 @@ from services.errors import NotAllowed, NotFound, SharedTextNotReady
 from services.notifications import SharedTextAlert, notify
 from services.team import members, role_of, teams
 from services.text_diff import DocumentText
-from services.vocabulary import Role, TeamRole
+from services.vocabulary import FileState, Role, StoredKind, TeamRole
 from storage.models import Thesis, User, VersionSimilarity
-from storage.repositories import audit, similarity, theses
+from storage.repositories import audit, similarity, stored_files, theses
 
 REPORT_MAX_BYTES = 50 * 1024 * 1024
 # Theses compared passage by passage with a version (services/similarity.MAX_CANDIDATES).
@@ -144,6 +144,11 @@ class SharedTextService(BaseService):
         version's place in the index and its check."""
         await similarity.replace_bands(self.session, submission_id, outcome.chunks)
         summary = outcome.summary
+        if outcome.html_key is not None:
+            await stored_files.add(self.session, key=outcome.html_key,
+                                   kind=StoredKind.SIMILARITY.value, name="shared-text.html",
+                                   size=None, sha256=None, state=FileState.ATTACHED.value,
+                                   now=self.clock.now())
         await similarity.save(
             self.session, submission_id, chunks=len(outcome.chunks),
             percent=float(summary["percent"]) if summary is not None else None,

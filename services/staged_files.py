@@ -5,15 +5,22 @@ update. Between the two, nothing but the conversation's state knows the key, and
 there is not proof that the row was not written (a commit whose answer was lost, a step
 replayed after its state was not cleared). So no path deletes by assumption:
 
-- a failure path deletes a staged file only if the database, asked right then, says no
-  version, feedback file or thread attachment refers to it; when the database cannot be
-  asked, the file stays;
+- every object put into the store gets its row in ``stored_files`` (state ``staged``), and
+  every column that holds a file is a foreign key to that row's key;
+- recording a row that refers to a staged file first attaches it (``attach_staged``): the
+  row must still be there, and an old file's object too, else ``FileGone`` (the person is
+  asked to send it again and nothing is recorded);
+- a failure path deletes a staged file only if the database, asked right then, lets its
+  ``staged`` row go (no row refers to it: the foreign keys make that exact); when the
+  database cannot be asked, the file stays;
 - the sweeper collects what is left: staged objects older than ``STAGED_FILE_TTL_HOURS``
   that no row refers to (abandoned conversations, expired state, a crash between upload
   and commit). The TTL is the margin for an upload whose commit is still to come.
 
-The sweeper runs in every replica at once: deleting an object twice is harmless, and every
-delete is preceded by its own reference check, so a row committed meanwhile keeps its file.
+A delete removes the row first, then the object: once the row is gone no row can refer to
+the object (the foreign key), and a row committed meanwhile keeps its file (the delete of
+its row fails or finds it attached). The sweeper runs in every replica at once: deleting an
+object twice is harmless.
 """
 
 from __future__ import annotations
@@ -22,23 +29,29 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.base import BaseService, read_only
-from services.vocabulary import UploadJobState
+from services.errors import FileGone
+from services.vocabulary import FileState, StoredKind, UploadJobState
 from storage.files import FileStore, ObjectInfo
-from storage.repositories import file_refs, upload_jobs
+from storage.repositories import stored_files, upload_jobs
+
+if TYPE_CHECKING:
+    from services.submissions import StagedFile
 
 log = structlog.get_logger("services.staged_files")
 
 # The keys storage.files.new_key makes for uploads (a version, a feedback file under
-# "feedback/", a thread comment's attachment under "threads/"), and a local store's
+# "feedback/", a thread comment's attachment under "threads/", a marker's report under
+# "reports/"), and a local store's
 # unfinished ".part": nothing else under the prefix (a backup written into the files
 # bucket, anything put there by hand) is ever swept.
-_STAGED = re.compile(r"(feedback/|threads/)?[A-Za-z0-9_-]{32}\.bin(\.part)?")
+_STAGED = re.compile(r"(feedback/|threads/|reports/)?[A-Za-z0-9_-]{32}\.bin(\.part)?")
 
 
 # The FSM data key of a conversation waiting on an upload job (services/uploads.py).
@@ -61,21 +74,58 @@ def pending_keys(fsm_data: dict[str, Any]) -> list[str]:
     return keys
 
 
+async def register_staged(session: AsyncSession, staged: StagedFile, kind: StoredKind,
+                          now: datetime) -> None:
+    """A file just streamed into the store gets its row (``staged``), in the caller's
+    transaction: the caller commits it before the file's key leaves the update."""
+    await stored_files.add(session, key=staged.key, kind=kind.value, name=staged.file_name,
+                           size=staged.size, sha256=staged.sha256,
+                           state=FileState.STAGED.value, now=now)
+
+
+async def attach_staged(session: AsyncSession, files: FileStore, staged: StagedFile,
+                        kind: StoredKind, now: datetime, ttl_hours: float,
+                        holder: Select[int] | None = None) -> int | None:
+    """Before a row refers to a staged file (in that row's transaction): it must still be
+    there, and it becomes ``attached``. The store is asked only when the file is old enough
+    for the sweeper (half its TTL, for the clocks' sake) or its age is unknown, so the usual
+    step costs one statement. Gone: ``FileGone``, and the caller records nothing.
+
+    With ``holder`` (the id of the owner row holding the key): that row's id when it is
+    recorded already (a replayed step), from the same statement."""
+    old = staged.staged_at is None or (
+        now - datetime.fromisoformat(staged.staged_at) >= timedelta(hours=ttl_hours / 2))
+    if old and not await files.exists(staged.key):
+        raise FileGone()
+    there, held = await stored_files.attach(session, staged.key, holder)
+    if there:
+        return held
+    # No row: staged before the table existed (or its registration failed). The object,
+    # if still there, gets its row now.
+    if not old and not await files.exists(staged.key):
+        raise FileGone()
+    await stored_files.add(session, key=staged.key, kind=kind.value, name=staged.file_name,
+                           size=staged.size, sha256=staged.sha256,
+                           state=FileState.ATTACHED.value, now=now)
+    return None
+
+
 async def discard_unreferenced(session: AsyncSession, files: FileStore, key: str) -> bool:
     """Delete key's object unless a row refers to it; True when it was deleted.
 
     Meant for failure paths: never raises, and keeps the file whenever in doubt (the
-    database cannot be asked, the store refuses); the sweeper gets it later.
+    database cannot be asked, the store refuses); the sweeper gets it later. The row goes
+    first (only a ``staged`` one that nothing refers to), then the object.
     """
     try:
-        referenced = await file_refs.is_referenced(session, key)
-        # End the read: the caller's transaction (if any) was rolled back already.
+        gone = await stored_files.forget(session, key)
+        # End the change: the caller's transaction (if any) was rolled back already.
         await session.commit()
-    except Exception as exc:  # noqa: BLE001 - in doubt, keep the file
+    except Exception as exc:  # noqa: BLE001 - in doubt (a row refers to it), keep the file
         log.warning("staged_file_kept", reason="check_failed", error_type=type(exc).__name__)
         await _quiet_rollback(session)
         return False
-    if referenced:
+    if not gone:
         return False
     try:
         await files.delete(key)
@@ -111,14 +161,21 @@ class StagedFileService(BaseService):
             if not candidates:
                 continue
             # Each page read apart: no transaction is held while the store is listed.
-            referenced = await self._read(partial(file_refs.referenced_keys, self.session,
+            referenced = await self._read(partial(stored_files.referenced_keys, self.session,
                                                   candidates))
+            rows = await self._read(partial(stored_files.known, self.session, candidates))
             for key in candidates:
-                if key in referenced:
+                # Only a staged file (or an object the table never heard of) is swept.
+                if key in referenced or rows.get(key, FileState.STAGED.value) \
+                        != FileState.STAGED.value:
                     continue
                 if await discard_unreferenced(self.session, self.deps.files, key):
                     swept += 1
                     on_deleted()
+        # Staged rows whose object is gone already (or lies outside the listing).
+        leftovers = await self._read(partial(stored_files.staged_before, self.session, cutoff))
+        for key in leftovers:
+            await discard_unreferenced(self.session, self.deps.files, key)
         return swept
 
 

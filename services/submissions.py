@@ -6,9 +6,11 @@ import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import checklist, lifecycle
 from services.base import BaseService, after_commit, on_rollback, read_only, writes
@@ -18,7 +20,6 @@ from services.errors import (
     DomainError,
     DuplicateSubmission,
     EmptyFile,
-    FileGone,
     FileTooLarge,
     InvalidTitle,
     NoProposalNeeded,
@@ -31,10 +32,16 @@ from services.errors import (
 )
 from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, ThesisRenamed, notify
-from services.staged_files import abandon_upload_job, discard_unreferenced, pending_keys
+from services.staged_files import (
+    abandon_upload_job,
+    attach_staged,
+    discard_unreferenced,
+    pending_keys,
+    register_staged,
+)
 from services.team import may_review, may_see, members, recipients, tell_all
 from services.typed import words
-from services.vocabulary import Role, ThesisStatus, VersionKind
+from services.vocabulary import Role, StoredKind, ThesisStatus, VersionKind
 from storage.files import FileStore, new_key
 from storage.models import Submission, Thesis, User
 from storage.repositories import audit, comparisons, theses, users
@@ -75,20 +82,6 @@ class StagedFile:
 
     def stamped(self, now: datetime) -> StagedFile:
         return replace(self, staged_at=now.isoformat())
-
-
-async def require_present(files: FileStore, staged: StagedFile, now: datetime,
-                          ttl_hours: float) -> None:
-    """Before a row refers to a staged file: it must still be in the store. Asked of the
-    store only when the file is old enough for the sweeper (half its TTL, for the clocks'
-    sake) or its age is unknown, so the usual step costs nothing. Gone: ``FileGone`` (the
-    person is asked to send it again, and nothing is recorded)."""
-    if staged.staged_at is not None:
-        age = now - datetime.fromisoformat(staged.staged_at)
-        if age < timedelta(hours=ttl_hours / 2):
-            return
-    if not await files.exists(staged.key):
-        raise FileGone()
 
 
 @dataclass(frozen=True)
@@ -166,13 +159,18 @@ class SubmissionService(BaseService):
     async def stage(self, student: User, incoming: IncomingFile,
                     on_progress: ProgressCallback | None = None) -> StagedFile:
         """Stream the file into the store, checking and hashing it on the way (the
-        handler's earlier calls ended their transactions: none is held meanwhile)."""
+        handler's earlier calls ended their transactions: none is held meanwhile). Its
+        stored_files row is written in the transaction that checks for a duplicate, ended
+        with this call's (or the caller's ``reads``: one for the step). A row lost with a
+        failed step is no harm: recording gives the file its row if its object is still
+        there (``attach_staged``), and the sweeper takes an object without a row."""
         self._require_student(student)
         staged = (await stage_document(self.deps.files, self.config.file_prefix, incoming,
                                        self.config.max_file_bytes, on_progress)
                   ).stamped(self.clock.now())
         try:
             await self._refuse_duplicate(student, staged.sha256)
+            await register_staged(self.session, staged, StoredKind.VERSION, self.clock.now())
         except DomainError:
             await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise
@@ -221,12 +219,16 @@ class SubmissionService(BaseService):
                       kind: VersionKind = VersionKind.THESIS) -> SubmissionResult:
         now = self.clock.now()
         thesis = await theses.by_student(self.session, student.id, lock=True)
-        # Checked under the thesis lock, so a concurrent replay waits for the first commit.
-        recorded = await self._already_recorded(student, thesis, staged)
+        # Under the thesis lock, so a concurrent replay waits for the first commit: the file
+        # is still there (else FileGone) and attached, and a version holding it already is
+        # found by the same statement.
+        held = await attach_staged(
+            self.session, self.deps.files, staged, StoredKind.VERSION, now,
+            self.config.staged_file_ttl_hours, holder=theses.holding(staged.key))
+        recorded = await self._already_recorded(thesis, held)
         if recorded is not None:
             return recorded
         require_stage(thesis, kind)
-        await require_present(self.deps.files, staged, now, self.config.staged_file_ttl_hours)
         if thesis is None:
             thesis = await theses.add(self.session, Thesis(
                 student_id=student.id, title=clean_title(title), latest_version=0,
@@ -271,14 +273,12 @@ class SubmissionService(BaseService):
         for admin in await users.active_admins(self.session, self.config.admin_ids):
             notify(self.session, admin.id, held, now)
 
-    async def _already_recorded(self, student: User, thesis: Thesis | None,
-                                staged: StagedFile) -> SubmissionResult | None:
-        if thesis is None:
+    async def _already_recorded(self, thesis: Thesis | None,
+                                held: int | None) -> SubmissionResult | None:
+        if held is None:
             return None
-        submission = await theses.submission_by_file_key(self.session, staged.key)
-        if submission is None:
-            return None
-        if submission.thesis_id != thesis.id:
+        submission = await theses.submission(self.session, held)
+        if thesis is None or submission is None or submission.thesis_id != thesis.id:
             raise NotAllowed()  # another student's key: never theirs to record
         return SubmissionResult(thesis, submission)
 
@@ -420,6 +420,22 @@ async def stage_media(files: FileStore, prefix: str, incoming: IncomingFile, max
         raise EmptyFile()
     return StagedFile(key=key, size=size, sha256=digest.hexdigest(), kind=kind,
                       file_name=f"{kind}.{suffix}", telegram_file_id=incoming.telegram_file_id)
+
+
+async def stage_stored(session: AsyncSession, files: FileStore, prefix: str,
+                       incoming: IncomingFile, max_bytes: int, kind: StoredKind,
+                       now: datetime, media: tuple[str, str] | None = None) -> StagedFile:
+    """``stage_document`` (or, with ``media`` = (kind, suffix), ``stage_media``), and the
+    file's row (``staged``) in the caller's transaction (a ``@read_only`` staging call ends
+    it). When the row cannot be written, the object goes: nothing else knows it."""
+    staged = (await stage_document(files, prefix, incoming, max_bytes) if media is None
+              else await stage_media(files, prefix, incoming, max_bytes, *media)).stamped(now)
+    try:
+        await register_staged(session, staged, kind, now)
+    except Exception as exc:
+        await discard(files, staged.key)
+        raise StorageUnavailable() from exc
+    return staged
 
 
 async def discard(files: FileStore, key: str) -> None:

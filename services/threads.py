@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.base import BaseService, on_rollback, read_only, writes
 from services.errors import CommentTooLong, DomainError, EmptyComment, NotAllowed, NotFound
 from services.notifications import StudentMessage, ThreadComment, notify, submission_of_ref
-from services.staged_files import discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, stage_document, stage_media
+from services.staged_files import attach_staged, discard_unreferenced
+from services.submissions import IncomingFile, StagedFile, stage_stored
 from services.team import members, recipients, role_of
 from services.typed import words
-from services.vocabulary import Role
+from services.vocabulary import Role, StoredKind
 from storage.models import Submission, SupervisorNote, Thesis, ThreadMessage, User
 from storage.repositories import audit, outbox, theses, threads, users
 
@@ -135,12 +135,11 @@ class ThreadService(BaseService):
             raise NotAllowed()
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self._read(partial(self._target, actor, submission_id))
-        prefix = self.config.file_prefix + "threads/"
-        if media is not None:
-            return await stage_media(self.deps.files, prefix, incoming,
-                                     self.config.max_file_bytes, media, MEDIA[media])
-        return await stage_document(self.deps.files, prefix, incoming,
-                                    self.config.max_file_bytes)
+        return await stage_stored(self.session, self.deps.files,
+                                  self.config.file_prefix + "threads/", incoming,
+                                  self.config.max_file_bytes, StoredKind.ATTACHMENT,
+                                  self.clock.now(),
+                                  (media, MEDIA[media]) if media is not None else None)
 
     @writes
     async def comment(self, actor: User, submission_id: int, text: str | None,
@@ -174,6 +173,9 @@ class ThreadService(BaseService):
                 return CommentResult(recorded, target, 0)
         now = self.clock.now()
         media = attachment.kind if attachment is not None and attachment.kind in MEDIA else None
+        if attachment is not None:
+            await attach_staged(self.session, self.deps.files, attachment,
+                                StoredKind.ATTACHMENT, now, self.config.staged_file_ttl_hours)
         comment = await threads.add(self.session, ThreadMessage(
             submission_id=submission_id, author_id=actor.id, body=text, created_at=now,
             file_key=attachment.key if attachment else None,

@@ -115,6 +115,26 @@ class TopicView:
 
 
 @dataclass(frozen=True)
+class TopicStats:
+    """One supervisor's topics and what became of the applications for them."""
+
+    supervisor_id: int
+    supervisor: str
+    topics: int
+    applications: int
+    accepted: int
+    declined: int
+    # From the application to its decision (accepted or declined, by anyone or the clock).
+    days_to_decision: float | None
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        """Accepted of the decided applications, in percent (None: nothing decided)."""
+        decided = self.accepted + self.declined
+        return round(100 * self.accepted / decided, 1) if decided else None
+
+
+@dataclass(frozen=True)
 class CataloguePage:
     items: list[tuple[Topic, str]]  # (topic, supervisor's name)
     total: int
@@ -237,7 +257,8 @@ class TopicService(BaseService):
     async def catalogue(self, page: int = 0, *, tag: str | None = None,
                         language: str | None = None, word: str | None = None,
                         size: int = PAGE_SIZE) -> CataloguePage:
-        word = " ".join(words(word).split())[:50] or None
+        # Searched as typed (the API's ``q``, the words after /topics), blanks collapsed.
+        word = " ".join((word or "").split())[:50] or None
         items, total = await topics.catalogue(self.session, tag=tag, language=language,
                                               word=word, offset=max(page, 0) * size,
                                               limit=size)
@@ -245,6 +266,17 @@ class TopicService(BaseService):
         pages = max((total + size - 1) // size, 1)
         return CataloguePage(items, total, min(max(page, 0), pages - 1), pages, tags,
                              languages)
+
+    @read_only
+    async def statistics(self, actor: User) -> list[TopicStats]:
+        """Per supervisor (an admin: everyone; a supervisor: their own), for /stats and the
+        export: topics, applications, accepted, declined, the time to a decision."""
+        if actor.role not in (Role.ADMIN.value, *TEAM_SIDE):
+            raise NotAllowed()
+        rows = [TopicStats(*row) for row in await topics.statistics(self.session)]
+        if actor.role == Role.ADMIN.value:
+            return rows
+        return [row for row in rows if row.supervisor_id == actor.id]
 
     def now(self) -> datetime:
         return self.clock.now()

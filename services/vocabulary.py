@@ -125,6 +125,26 @@ class PassageState(enum.StrEnum):
     REMOVED = "removed"
 
 
+class FileState(enum.StrEnum):
+    """A stored object's place in its life (storage.models.StoredFile)."""
+
+    STAGED = "staged"  # in the store, waiting for the row that will refer to it
+    ATTACHED = "attached"  # a row refers to it (or did): the sweeper never takes it
+
+
+class StoredKind(enum.StrEnum):
+    """What a stored object is, by the row that owns it."""
+
+    VERSION = "version"  # submissions.file_key
+    FEEDBACK = "feedback"  # a decision's feedback file
+    ATTACHMENT = "attachment"  # thread_messages.file_key
+    REPORT = "report"  # an examiner's or a marker's report file
+    COMPARISON = "comparison"  # version_comparisons.html_key
+    SIMILARITY = "similarity"  # version_similarity.html_key
+    PROTOCOL = "protocol"  # assessments.protocol_key
+    CV = "cv"  # applications.cv_key
+
+
 class VersionKind(enum.StrEnum):
     """What an uploaded file of a thesis is: its proposal (before the writing, when the
     topic asks for one) or a version of the thesis. A thesis's ``stage`` says which kind its

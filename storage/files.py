@@ -35,6 +35,10 @@ class FileStoreError(Exception):
     """The file store could not complete an operation."""
 
 
+class ObjectMissing(FileStoreError):
+    """There is no object under the key (never stored, or deleted)."""
+
+
 class ObjectExists(FileStoreError):
     """A write-once store was asked to replace an object."""
 
@@ -117,7 +121,7 @@ class LocalFileStore:
     async def read(self, key: str) -> AsyncIterator[bytes]:
         path = self._path(key)
         if not path.exists():
-            raise FileStoreError("no such object")
+            raise ObjectMissing("no such object")
         with path.open("rb") as handle:
             while chunk := await asyncio.to_thread(handle.read, READ_CHUNK):
                 yield chunk
@@ -125,7 +129,7 @@ class LocalFileStore:
     async def read_range(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
         path = self._path(key)
         if not path.exists():
-            raise FileStoreError("no such object")
+            raise ObjectMissing("no such object")
         left = end - start + 1
         with path.open("rb") as handle:
             await asyncio.to_thread(handle.seek, start)
@@ -299,7 +303,12 @@ class S3FileStore:
 
     async def read(self, key: str) -> AsyncIterator[bytes]:
         s3 = await self._s3()
-        response = await s3.get_object(Bucket=self.bucket, Key=key)
+        try:
+            response = await s3.get_object(Bucket=self.bucket, Key=key)
+        except Exception as exc:  # botocore's ClientError: NoSuchKey is a 404
+            if _status(exc) == 404:
+                raise ObjectMissing(f"no such object in {self}") from exc
+            raise
         body = response["Body"]
         # Entering the body yields aiohttp's response, whose read() takes no size: read
         # through aiobotocore's StreamingBody and only use the context to release it.

@@ -51,6 +51,9 @@ from services.vocabulary import (
     DefenceRole as DefenceRole,
 )
 from services.vocabulary import (
+    FileState as FileState,
+)
+from services.vocabulary import (
     MarkerRole as MarkerRole,
 )
 from services.vocabulary import (
@@ -64,6 +67,9 @@ from services.vocabulary import (
 )
 from services.vocabulary import (
     Role as Role,
+)
+from services.vocabulary import (
+    StoredKind as StoredKind,
 )
 from services.vocabulary import (
     TeamRole as TeamRole,
@@ -123,6 +129,36 @@ def _in(column: str, enum_cls: type[enum.StrEnum]) -> str:
 
 def _now() -> Any:
     return func.now()
+
+
+# An owner's column holding a stored object's key: a foreign key to stored_files.key, so a
+# row can only refer to an object the store was told of, and no object a row refers to can
+# be forgotten (storage/repositories/stored_files.py finds every such column by this key).
+def _file_ref() -> ForeignKey:
+    return ForeignKey("stored_files.key")
+
+
+class StoredFile(Base):
+    """One object in the file store: the one record of a stored file (its key, name, kind,
+    size and digest). Every row that holds a file refers to it by key (a foreign key), and
+    only a ``staged`` row that nothing refers to may be deleted, with its object."""
+
+    __tablename__ = "stored_files"
+    __table_args__ = (
+        CheckConstraint(_in("state", FileState), name="state"),
+        CheckConstraint(_in("kind", StoredKind), name="kind"),
+        # The sweeper's scan: staged files by age.
+        Index("ix_stored_files_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(512), unique=True)
+    name: Mapped[str | None] = mapped_column(String(256))
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default=FileState.STAGED.value)
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
 
 
 class User(Base):
@@ -212,7 +248,7 @@ class Submission(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     thesis_id: Mapped[int] = mapped_column(ForeignKey("theses.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
-    file_key: Mapped[str] = mapped_column(String(512), index=True)
+    file_key: Mapped[str] = mapped_column(String(512), _file_ref(), index=True)
     file_name: Mapped[str] = mapped_column(String(256))
     file_kind: Mapped[str] = mapped_column(String(8))
     file_size: Mapped[int] = mapped_column(BigInteger)
@@ -245,7 +281,8 @@ class Review(Base):
     )
     decision: Mapped[str] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)
-    feedback_file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    feedback_file_key: Mapped[str | None] = mapped_column(String(512), _file_ref(),
+                                                          index=True)
     feedback_file_name: Mapped[str | None] = mapped_column(String(256))
     feedback_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
     grade: Mapped[int | None] = mapped_column(Integer)
@@ -299,7 +336,8 @@ class ReviewVote(Base):
                                            index=True)
     decision: Mapped[str] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)
-    feedback_file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    feedback_file_key: Mapped[str | None] = mapped_column(String(512), _file_ref(),
+                                                          index=True)
     feedback_file_name: Mapped[str | None] = mapped_column(String(256))
     feedback_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
     grade: Mapped[int | None] = mapped_column(Integer)
@@ -320,7 +358,8 @@ class ExaminerGrade(Base):
     examiner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     grade: Mapped[int] = mapped_column(Integer)
     report: Mapped[str | None] = mapped_column(Text)
-    report_file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    report_file_key: Mapped[str | None] = mapped_column(String(512), _file_ref(),
+                                                        index=True)
     report_file_name: Mapped[str | None] = mapped_column(String(256))
     report_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
@@ -463,7 +502,7 @@ class ThreadMessage(Base):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     body: Mapped[str | None] = mapped_column(Text)
-    file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    file_key: Mapped[str | None] = mapped_column(String(512), _file_ref(), index=True)
     file_name: Mapped[str | None] = mapped_column(String(256))
     telegram_file_id: Mapped[str | None] = mapped_column(String(256))
     # A voice message or a photo rather than a PDF/DOCX (None): relayed as what it is,
@@ -664,7 +703,7 @@ class VersionComparison(Base):
     # failure (timeout, memory, crashed, unreadable…).
     reason: Mapped[str | None] = mapped_column(String(32))
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    html_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    html_key: Mapped[str | None] = mapped_column(String(512), _file_ref(), index=True)
     # The outbox rows (cards) already edited with the outcome.
     edited: Mapped[list[int] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
@@ -717,7 +756,7 @@ class Assessment(Base):
     agreed_at: Mapped[datetime | None]
     released_at: Mapped[datetime | None]
     released_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    protocol_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    protocol_key: Mapped[str | None] = mapped_column(String(512), _file_ref(), index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
 
 
@@ -740,7 +779,8 @@ class AssessmentMark(Base):
     marks: Mapped[dict[str, Any]] = mapped_column(JSON)
     total: Mapped[float]
     report: Mapped[str | None] = mapped_column(Text)
-    report_file_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    report_file_key: Mapped[str | None] = mapped_column(String(512), _file_ref(),
+                                                        index=True)
     report_file_name: Mapped[str | None] = mapped_column(String(256))
     submitted_at: Mapped[datetime] = mapped_column(server_default=_now())
 
@@ -815,7 +855,7 @@ class VersionSimilarity(Base):
     chunks: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     percent: Mapped[float | None] = mapped_column(Float)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    html_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    html_key: Mapped[str | None] = mapped_column(String(512), _file_ref(), index=True)
     reason: Mapped[str | None] = mapped_column(String(32))
     checked_at: Mapped[datetime | None]
 
@@ -976,7 +1016,7 @@ class Application(Base):
     # The applicant's language: what they are told comes in it, registered or not.
     language: Mapped[str] = mapped_column(String(8), default="en")
     motivation: Mapped[str] = mapped_column(Text)
-    cv_key: Mapped[str | None] = mapped_column(String(512), index=True)
+    cv_key: Mapped[str | None] = mapped_column(String(512), _file_ref(), index=True)
     cv_name: Mapped[str | None] = mapped_column(String(256))
     cv_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
     state: Mapped[str] = mapped_column(String(16), default=ApplicationState.OPEN.value)

@@ -17,19 +17,20 @@ from telegram.cosmetic import cosmetic
 from telegram.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("help", "invite", "invites", "queue", "stats", "users", "message", "export",
-              "calendar", "mydata", "scheme", "reopen_grade", "language", "cancel"),
-    "supervisor": ("help", "invite", "invites", "queue", "students", "message", "deadline",
+    "admin": ("help", "invite", "invites", "topics", "queue", "stats", "users", "message",
+              "export", "calendar", "mydata", "scheme", "reopen_grade", "language", "cancel"),
+    "supervisor": ("help", "invite", "invites", "topics", "queue", "students", "message",
+                   "deadline",
                    "milestones", "meeting", "meetings", "calendar", "export", "mydata",
                    "language", "cancel"),
     # Joined by a team invite: no /invite, no /invites.
     "member": ("help", "queue", "students", "deadline", "milestones", "meeting", "meetings",
                "calendar", "export", "mydata", "language", "cancel"),
-    "student": ("help", "submit", "status", "history", "deadlines", "meetings", "calendar",
-                "receipt", "mydata", "language", "cancel"),
+    "student": ("help", "submit", "proposal", "status", "history", "deadlines", "meetings",
+                "calendar", "receipt", "topics", "mydata", "language", "cancel"),
 }
-# Not registered yet (or refused): /help says how to join.
-NOBODY: tuple[str, ...] = ("help",)
+# Not registered yet (or refused): /help says how to join; /topics is the catalogue.
+NOBODY: tuple[str, ...] = ("help", "topics")
 
 
 def commands(role: str, t: Texts) -> list[BotCommand]:

@@ -40,6 +40,7 @@ from storage.models import (
     User,
 )
 from tests.conftest import BUCKET_KMS_KEY, create_bucket, create_database, drop_database
+from tests.support.files import stored
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Pw-" + secrets.token_hex(8)  # trust auth: the server ignores it, we must hide it
@@ -147,12 +148,14 @@ async def seed(url: str) -> None:
             subs = []
             for version, key in ((1, "theses/v1.pdf"), (2, "theses/v2.pdf")):
                 blob = BLOBS[key]
+                s.add(stored(key))
                 sub = Submission(thesis_id=thesis.id, version=version, file_key=key,
                                  file_name=f"thesis-v{version}.pdf", file_kind="pdf",
                                  file_size=len(blob), sha256=hashlib.sha256(blob).hexdigest(),
                                  note="line one\nline two ✓" if version == 2 else None)
                 s.add(sub)
                 subs.append(sub)
+            s.add(stored("feedback/r1 ünïcode & space.docx", "feedback"))
             await s.flush()
             s.add(Review(submission_id=subs[0].id, reviewer_id=2, decision="changes_requested",
                          comment="Chapter 2:\n\\ backslash, NULL-ish 'N'",

@@ -40,6 +40,7 @@ from storage.models import (
     Milestone,
     OutboxMessage,
     Review,
+    StoredFile,
     Submission,
     Thesis,
     ThesisMember,
@@ -49,6 +50,7 @@ from storage.models import (
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.support.conversation import onboard, submit
+from tests.support.files import stored_values
 from tests.test_threads import card, reply
 
 # Per update kind: (SQL statements, database transactions, Redis round trips), at most. A
@@ -62,9 +64,11 @@ BUDGET: dict[str, tuple[int, int, int]] = {
     "/queue": (2, 1, 2),
     "/students": (1, 1, 2),
     "/submit": (2, 1, 2),
-    # 7 before issue 33: the upload's end is one script (was GET + DEL + DEL), and no look
-    # for a cancel flag before the first check period (a small file arrives sooner)
-    "upload": (5, 2, 4),
+    # 7 Redis round trips before issue 33: the upload's end is one script (was GET + DEL +
+    # DEL), and no look for a cancel flag before the first check period (a small file arrives
+    # sooner). 5 statements before issue 25: the file gets its stored_files row when it is
+    # staged (one insert, in the transaction that checks for a duplicate)
+    "upload": (6, 2, 4),
     "checklist /skip": (0, 0, 2),
     "note": (13, 1, 2),
     "thread reply": (7, 2, 2),
@@ -193,6 +197,7 @@ async def grow(harness: Harness, times: int, serial: int) -> None:
                 thesis_id=thesis.id, examiner_id=SAM, grade=GRADE))
         for n in range(times):
             version = latest + n + 1
+            await conn.execute(insert(StoredFile), stored_values(f"budget/{version}"))
             sub = (await conn.execute(insert(Submission).values(
                 thesis_id=thesis.id, version=version, file_key=f"budget/{version}",
                 file_name="thesis.pdf", file_kind="pdf", file_size=1000, sha256="0" * 64,
@@ -219,6 +224,7 @@ async def grow(harness: Harness, times: int, serial: int) -> None:
             other = (await conn.execute(insert(Thesis).values(
                 student_id=person + 500, title=f"Thesis {person}", status="submitted",
                 latest_version=1).returning(Thesis.id))).scalar_one()
+            await conn.execute(insert(StoredFile), stored_values(f"budget/o{person}"))
             await conn.execute(insert(Submission).values(
                 thesis_id=other, version=1, file_key=f"budget/o{person}",
                 file_name="thesis.pdf", file_kind="pdf", file_size=1000, sha256="1" * 64,

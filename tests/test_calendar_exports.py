@@ -43,6 +43,7 @@ from tests import documents
 from tests.conftest import BotFactory, Chat, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
 from tests.support.conversation import say_date
+from tests.support.files import stored
 
 BERLIN = ZoneInfo("Europe/Berlin")
 OTHER_SUPERVISOR, CARL, ADMIN = 110, 203, 1
@@ -213,6 +214,7 @@ async def seed_versions(db: str, store: S3FileStore, prefix: str) -> dict[str, b
                 ("b1", theses[BOB], 1, START - 2 * day, None),
                 ("c1", theses[CARL], 1, START - 5 * day, None)):
             data = files[name]
+            session.add(stored(keys[name]))
             sub = Submission(thesis_id=thesis.id, version=version, file_key=keys[name],
                              file_name=f"{name}.pdf", file_kind="pdf", file_size=len(data),
                              sha256=hashlib.sha256(data).hexdigest(), submitted_at=at,
@@ -264,7 +266,8 @@ async def test_exports_tables_zip_link_and_mydata(make_bot: BotFactory, db: str,
                                 ("Bob B", "1", "pending", "", "")]
     assert table[0]["submitted_at"] == "2030-02-18T11:00+01:00"
     workbook = load_workbook(io.BytesIO(by_name["export.xlsx"]), read_only=True)
-    assert workbook.sheetnames == ["Students", "Theses", "Versions", "Meetings", "Assessments"]
+    assert workbook.sheetnames == ["Students", "Theses", "Versions", "Meetings", "Assessments",
+                                   "Topics"]
     sheet = list(workbook["Versions"].iter_rows(values_only=True))
     header = list(sheet[0])
     got = [(r[header.index("student")], r[header.index("version")],

@@ -31,6 +31,7 @@ from storage.models import (
 )
 from tests.conftest import BotFactory, Harness
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
+from tests.support.files import stored
 from tests.support.webapp import ADMIN as WEB_ADMIN
 from tests.support.webapp import ALICE as ALICE_ID
 from tests.support.webapp import SAM, Seeded, register, seed_university, token_for, webapp_settings
@@ -101,6 +102,7 @@ async def seed_hostile_cells(harness: Harness) -> None:
         await session.flush()
         session.add(ThesisMember(student_id=ALICE, user_id=EXAMINER,
                                  role=TeamRole.EXAMINER.value, created_at=START))
+        session.add(stored("k"))
         sub = Submission(thesis_id=thesis.id, version=1, file_key="k", file_name="v1.pdf",
                          file_kind="pdf", file_size=10, sha256="0" * 64,
                          submitted_at=START - 5 * day, note="@cmd|' /C calc'!A0")

@@ -27,6 +27,7 @@ from storage.files import LocalFileStore
 from storage.models import OutboxMessage, Submission, Thesis, User
 from tests.conftest import BotFactory
 from tests.people import ALICE, BOB, START, SUPERVISOR, seed
+from tests.support.files import stored
 
 DEADLINE_KINDS = (Kind.DEADLINE_REMINDER, Kind.DEADLINE_OVERDUE, Kind.STUDENT_OVERDUE)
 REMINDER_KINDS = (Kind.DEADLINE_REMINDER, Kind.DEADLINE_OVERDUE, Kind.STUDENT_OVERDUE,
@@ -155,6 +156,7 @@ async def test_moved_and_submitted_milestones(db: str, tmp_path: Path) -> None:
                         latest_version=1, created_at=clock.now(), updated_at=clock.now())
         session.add(thesis)
         await session.flush()
+        session.add(stored("k"))
         submission = Submission(thesis_id=thesis.id, version=1, file_key="k", file_name="t.pdf",
                                 file_kind="pdf", file_size=1, sha256="0" * 64,
                                 submitted_at=clock.now())
@@ -205,6 +207,7 @@ async def add_pending(db: str, student_id: int, submitted_at: datetime, title: s
                             created_at=submitted_at, updated_at=submitted_at)
             session.add(thesis)
             await session.flush()
+            session.add(stored(f"k{student_id}"))
             submission = Submission(thesis_id=thesis.id, version=1, file_key=f"k{student_id}",
                                     file_name="t.pdf", file_kind="pdf", file_size=1,
                                     sha256="0" * 64, submitted_at=submitted_at)

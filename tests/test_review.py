@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from storage.db import create_engine
-from storage.models import Review, Submission, Thesis, ThesisMember, User
+from storage.models import Review, StoredFile, Submission, Thesis, ThesisMember, User
 from tests import documents
 from tests.conftest import BotFactory, Harness
 from tests.support.conversation import (
@@ -20,6 +20,7 @@ from tests.support.conversation import (
     submit,
     thesis_status,
 )
+from tests.support.files import stored_values
 
 
 async def test_request_changes_then_approve_with_grade(harness: Harness) -> None:
@@ -179,6 +180,7 @@ async def test_queue_order_and_pagination(harness: Harness) -> None:
                 student_id=student_id, title=f"Title {i:02d}", status="submitted",
                 latest_version=1, created_at=submitted_at, updated_at=submitted_at)
                 .returning(Thesis.id))).scalar_one()
+            await conn.execute(StoredFile.__table__.insert(), stored_values(f"k{i}"))
             await conn.execute(Submission.__table__.insert().values(
                 thesis_id=thesis_id, version=1, file_key=f"k{i}", file_name="t.pdf",
                 file_kind="pdf", file_size=10, sha256="0" * 64, telegram_file_id=None,

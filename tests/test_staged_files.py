@@ -27,7 +27,7 @@ from storage import files as file_store
 from storage.db import create_engine, create_session_factory
 from storage.files import LocalFileStore, S3FileStore
 from storage.models import OutboxMessage, Review, Submission, User
-from storage.repositories import file_refs
+from storage.repositories import stored_files
 from tests import documents, people
 from tests.conftest import bucket_keys
 from tests.support.files import TTL, assert_files_consistent, bucket_objects
@@ -284,20 +284,21 @@ async def test_a_version_committed_during_a_sweep_keeps_its_file(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     staged = await stage(world, people.ALICE, documents.pdf("late commit"))
     later = datetime.now(UTC) + 2 * TTL
-    real = file_refs.referenced_keys
+    real = stored_files.known
     calls = {"n": 0}
 
-    async def then_commit(session: AsyncSession, keys: Collection[str]) -> set[str]:
+    async def then_commit(session: AsyncSession, keys: Collection[str]) -> dict[str, str]:
         found = await real(session, keys)
         calls["n"] += 1
         if calls["n"] == 1:
-            # The row is committed after the page was found unreferenced, before the delete.
+            # The row is committed after the page was found unreferenced and staged, before
+            # the delete: the delete of its stored_files row (the first step) refuses.
             await record(world, people.ALICE, staged)
         return found
 
-    monkeypatch.setattr(file_refs, "referenced_keys", then_commit)
+    monkeypatch.setattr(stored_files, "known", then_commit)
     assert await sweep(world, later) == 0
-    assert calls["n"] == 2  # the page's check, then the re-check right before the delete
+    assert calls["n"] == 1
     assert await bucket_keys(world.endpoint, world.bucket) == [staged.key]
     await world.consistent()
 
@@ -343,7 +344,8 @@ async def test_a_thread_attachment_is_referenced_and_an_abandoned_one_is_swept(
     abandoned = await attach(documents.pdf("never sent"))
     assert kept.key.startswith("theses/threads/") and abandoned.key.startswith("theses/threads/")
     async with world.sessions() as session:
-        assert await file_refs.referenced_keys(session, [kept.key, abandoned.key]) == {kept.key}
+        assert await stored_files.referenced_keys(session, [kept.key, abandoned.key]) == {
+            kept.key}
     later = datetime.now(UTC) + 2 * TTL
     assert await sweep(world, later) == 1
     left = set(await bucket_keys(world.endpoint, world.bucket))

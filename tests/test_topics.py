@@ -8,9 +8,12 @@ is submitted."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
+import aiohttp
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from services.clock import ManualClock
@@ -29,6 +32,9 @@ from tests.conftest import BotFactory, Chat, Harness
 from tests.documents import pdf
 from tests.people import START, SUPERVISOR, seed
 from tests.support.conversation import decide, told
+from tests.support.webapp import fresh_ip, webapp_settings
+from tests.test_calendar_exports import documents_after
+from tests.test_caseload import click_edit
 from tgemu import RecordedMessage
 
 
@@ -84,7 +90,8 @@ async def apply(chat: Chat, payload: str, motivation: str, cv: bytes | None,
 
 async def test_topic_to_first_version(make_bot: BotFactory) -> None:
     clock = ManualClock(START)
-    harness = await make_bot(clock=clock, flood_rate=1000)  # the supervisor types fast
+    # The supervisor types fast; the Mini App is on (its catalogue is checked at the end).
+    harness = await make_bot(clock=clock, flood_rate=1000, **webapp_settings())
     await seed(harness.settings.effective_database_url, students={})
     sam = harness.chat(SUPERVISOR, "Sam", "Supervisor")
     alice = harness.chat(301, "Alice", "Applicant")
@@ -94,10 +101,16 @@ async def test_topic_to_first_version(make_bot: BotFactory) -> None:
     # A supervisor publishes a topic with one place (and a proposal first).
     payload = await publish(sam, "Graph Neural Networks", "1", proposal=True)
 
-    # Anyone who started the bot browses the catalogue, registered or not.
+    # Anyone who started the bot browses the catalogue, registered or not: by tag,
+    # language and word.
     catalogue = (await carl.send("/topics"))[-1]
     assert "Open topics: 1" in catalogue.content and "Graph Neural Networks" in catalogue.content
     assert "#graphs" in catalogue.button_texts() and "en" in catalogue.button_texts()
+    catalogue = await click_edit(carl, "#graphs", catalogue)
+    assert "✓ #graphs" in catalogue.button_texts()
+    assert "1. Graph Neural Networks" in catalogue.button_texts()
+    assert "No open topics match" in (await carl.send("/topics compilers"))[-1].content
+    assert "Graph Neural Networks" in (await carl.send("/topics molecular"))[-1].content
 
     # Two students open its deep link and apply, one with a CV.
     sent = await apply(alice, payload, "I built GNNs in my seminar.", pdf("Alice's CV"))
@@ -210,3 +223,47 @@ async def test_topic_to_first_version(make_bot: BotFactory) -> None:
     [(status_now, latest)] = await query(harness, select(Thesis.status, Thesis.latest_version)
                                          .where(Thesis.student_id == alice.id))
     assert (status_now, latest) == ("submitted", 1)
+
+    # Statistics: the admin's /stats and the export count topics, applications, the
+    # acceptance rate and the time to a decision per supervisor.
+    admin = harness.chat(1, "Ada", "Admin")
+    await admin.say("/start")
+    stats = await admin.say("/stats")
+    assert "Topics and applications" in stats
+    assert "Sam Supervisor: topics 2, 3 applications, accepted 1, acceptance rate 33.3 %" \
+        in stats
+    # Alice and Boris were decided the day they applied, Carl after 21 days: 7.0 on average.
+    assert "mean days to a decision: 7.0" in stats
+    await sam.say("/export")
+    before = sam.bot_count
+    await sam.click("📊 Students, theses, versions, meetings (CSV + XLSX)", expect=0)
+    docs = await documents_after(sam, before, 4)
+    workbook = next(harness.emu.file_bytes(d.document["file_id"]) for d in docs
+                    if d.document["file_name"] == "export.xlsx")
+    rows = list(load_workbook(io.BytesIO(workbook), read_only=True)["Topics"]
+                .iter_rows(values_only=True))
+    assert rows[0][:4] == ("supervisor", "topics", "applications", "accepted")
+    assert rows[1][:6] == ("Sam Supervisor", 2, 3, 1, 2, 33.3)
+
+    # The Mini App's catalogue: both topics are closed or filled now but one; a third opens.
+    await publish(sam, "Compilers for Graphs", "1", proposal=False)
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{harness.http}/api/auth/login", json={"init_data":
+                             harness.emu.web_app_init_data(alice.id, int(clock.now().timestamp()))},
+                             headers={"X-Forwarded-For": fresh_ip()}) as response:
+            assert response.status == 200, await response.text()
+            token = (await response.json())["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        async with http.get(f"{harness.http}/api/topics?tag=graphs", headers=headers) as r:
+            body = await r.json()
+        assert r.status == 200, body
+        assert [item["title"] for item in body["items"]] == ["Compilers for Graphs",
+                                                             "Spectral Clustering"]
+        assert body["items"][0]["start"].startswith("topic_") and body["total"] == 2
+        async with http.get(f"{harness.http}/api/topics?q=spectral&language=en",
+                            headers=headers) as r:
+            assert [item["title"] for item in (await r.json())["items"]] == [
+                "Spectral Clustering"]
+        async with http.get(f"{harness.http}/api/topics?language=english",
+                            headers=headers) as r:
+            assert r.status == 400

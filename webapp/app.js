@@ -188,7 +188,7 @@
     if (window.Desk && view !== "desk") { window.Desk.close(); }
     document.body.classList.toggle("desk-open", view === "desk");
     var views = { timeline: viewTimeline, students: viewStudents, queue: viewQueue,
-                  charts: viewCharts, student: viewStudent, desk: viewDesk };
+                  charts: viewCharts, student: viewStudent, desk: viewDesk, topics: viewTopics };
     if (!remember) { tabs(roleTabs(), view); }
     return views[view](arg).catch(showError);
   }
@@ -204,9 +204,10 @@
 
   function roleTabs() {
     var role = state.me && state.me.role;
-    if (role === "student") { return [{ id: "timeline", label: t("app.tab_thesis") }]; }
+    var catalogue = { id: "topics", label: t("app.tab_topics") };
+    if (role === "student") { return [{ id: "timeline", label: t("app.tab_thesis") }, catalogue]; }
     var list = [{ id: "students", label: t("app.tab_students") },
-                { id: "queue", label: t("app.tab_queue") }];
+                { id: "queue", label: t("app.tab_queue") }, catalogue];
     if (role === "admin") { list.unshift({ id: "charts", label: t("app.tab_overview") }); }
     return list;
   }
@@ -663,6 +664,57 @@
           el("span", { className: "muted", text: t("app.page", { page: data.page + 1, pages: data.pages }) }),
           data.page + 1 < data.pages ? el("button", { type: "button", className: "button", text: t("app.next"),
             onclick: function () { viewQueue(data.page + 1).catch(showError); } }) : null
+        ]));
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- the topics' catalogue
+
+  var catalogue = { tag: "", language: "", q: "" };
+
+  function viewTopics(page) {
+    var query = "?page=" + (page || 0) + (catalogue.tag ? "&tag=" + encodeURIComponent(catalogue.tag) : "")
+      + (catalogue.language ? "&language=" + catalogue.language : "")
+      + (catalogue.q ? "&q=" + encodeURIComponent(catalogue.q) : "");
+    return get("/api/topics" + query).then(function (data) {
+      $("title").textContent = t("app.tab_topics");
+      var main = clear($("main"));
+      var search = el("input", { type: "search", id: "topics-search", value: catalogue.q,
+        placeholder: t("app.topics_search"), "aria-label": t("app.topics_search"),
+        onchange: function (event) { catalogue.q = event.target.value.trim(); viewTopics(0).catch(showError); } });
+      var language = el("select", { id: "topics-language", "aria-label": t("app.topics_language"),
+        onchange: function (event) { catalogue.language = event.target.value; viewTopics(0).catch(showError); } },
+        [el("option", { value: "", text: t("app.topics_any_language") })].concat(data.languages.map(
+          function (code) { return el("option", { value: code, text: code, selected: catalogue.language === code }); })));
+      var tag = el("select", { id: "topics-tag", "aria-label": t("app.topics_tag"),
+        onchange: function (event) { catalogue.tag = event.target.value; viewTopics(0).catch(showError); } },
+        [el("option", { value: "", text: t("app.topics_any_tag") })].concat(data.tags.map(
+          function (name) { return el("option", { value: name, text: "#" + name, selected: catalogue.tag === name }); })));
+      main.appendChild(el("div", { className: "controls" }, [search, language, tag,
+        el("span", { className: "muted", id: "topics-total", text: t("app.topics_total", { count: data.total }) })]));
+      if (!data.items.length) { main.appendChild(empty(t("app.topics_empty"))); return; }
+      var list = el("div", { id: "topics" });
+      data.items.forEach(function (topic) {
+        list.appendChild(el("div", { className: "card topic", "data-topic-id": topic.id }, [
+          el("h2", { text: topic.title }),
+          el("div", { className: "muted", text: topic.supervisor + " · " + topic.language
+                      + (topic.tags.length ? " · #" + topic.tags.join(" #") : "") }),
+          el("p", { text: topic.description }),
+          topic.requirements ? el("p", { className: "muted", text: t("app.topics_requirements", { text: topic.requirements }) }) : null,
+          el("p", { className: "muted", text: t("app.topics_places", { count: topic.places })
+                    + (topic.needs_proposal ? " · " + t("app.topics_proposal") : "") }),
+          el("p", { className: "muted", text: t("app.topics_apply", { start: topic.start }) })
+        ]));
+      });
+      main.appendChild(list);
+      if (data.pages > 1) {
+        main.appendChild(el("div", { className: "controls" }, [
+          data.page > 0 ? el("button", { type: "button", className: "button", text: t("app.previous"),
+            onclick: function () { viewTopics(data.page - 1).catch(showError); } }) : null,
+          el("span", { className: "muted", text: t("app.page", { page: data.page + 1, pages: data.pages }) }),
+          data.page + 1 < data.pages ? el("button", { type: "button", className: "button", text: t("app.next"),
+            onclick: function () { viewTopics(data.page + 1).catch(showError); } }) : null
         ]));
       }
     });

@@ -1,6 +1,8 @@
 ## The command menu (setMyCommands), one description per command.
 
 cmd-help = Show help
+cmd-topics = Thesis topics
+cmd-proposal = Submit your proposal
 cmd-invite = Create an invite link
 cmd-invites = Open invites
 cmd-queue = Versions waiting for review

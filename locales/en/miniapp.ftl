@@ -232,3 +232,21 @@ app-desk_decided_changes_requested = { $count ->
 app-desk_decided_rejected = Rejected. The student is told.
 app-desk_decision_waiting = Your approval is recorded; the other supervisors are still to decide.
 app-desk_text_not_ready = The text of this version is not read yet; try again in a few seconds.
+app-tab_topics = Topics
+app-topics_search = Search topics
+app-topics_language = Language
+app-topics_any_language = Any language
+app-topics_tag = Tag
+app-topics_any_tag = Any tag
+app-topics_total = { $count ->
+    [one] 1 open topic
+   *[other] { $count } open topics
+}
+app-topics_empty = No open topics match.
+app-topics_requirements = Requirements: { $text }
+app-topics_places = { $count ->
+    [one] 1 place
+   *[other] { $count } places
+}
+app-topics_proposal = a proposal first
+app-topics_apply = To apply, send the bot in the chat: /start { $start }

@@ -3,7 +3,7 @@
 start-unknown =
     👋 Welcome to <b>Thesis Supervisor</b>.
 
-    To join, open the invite link your supervisor (or the administrator) sent you.
+    To join, open the invite link your supervisor (or the administrator) sent you, or find a thesis topic with /topics and apply.
     Your Telegram id is <code>{ $user_id }</code>, should they ask for it.
 start-registered-admin = ✅ You are an <b>administrator</b>. Send /help to see what you can do.
 start-registered-supervisor =
@@ -40,6 +40,7 @@ help-supervisor =
     <b>Supervisor</b>
     /invite [days] [uses] — invite students (e.g. /invite 30 25 for a cohort)
     /invites — your open invites
+    /topics — your thesis topics: New topic, each with its link, Share and QR code; applications come as cards (Accept, Decline, Interview)
     /queue — versions waiting for your review, oldest first, each with its 📄 file and 🗓 Review by… (Tomorrow, In 3 days, Friday or a date: the student sees it; you are reminded when it passes, your co-supervisors a day later)
     /students — your students, most urgent first: Waiting, Overdue, Silent, All; a student's view has their 👥 Team, Mark final, Reopen
     Grade — as a thesis's examiner: the button on the notice that the thesis is final, or in the student's view in /students
@@ -57,6 +58,7 @@ help-supervisor =
 help-student =
     <b>Student</b>
     /submit — upload a new version of your thesis (PDF or DOCX)
+    /proposal — upload your proposal, when your topic asks for one first
     /status — where your thesis stands, your next deadline and when your supervisor promised to review
     /history — every version with its feedback, and your meetings
     /deadlines — your upcoming deadlines

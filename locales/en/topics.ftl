@@ -148,3 +148,8 @@ error-no_proposal_needed = Your thesis needs no proposal now. Send a version wit
 left-NewTopicStates = Left the unfinished new topic (nothing was published).
 left-ApplyStates = Left the unfinished application (nothing was sent).
 left-DecideStates = Left the unfinished answer to an application.
+stats-topics-header = <b>Topics and applications</b> (per supervisor):
+stats-topics-line = { $name }: topics { $topics }, { $count ->
+        [one] 1 application
+       *[other] { $count } applications
+    }, accepted { $accepted }, acceptance rate { $rate }, mean days to a decision: { $days }

@@ -245,3 +245,23 @@ app-desk_decided_changes_requested = { $count ->
 app-desk_decided_rejected = Отклонено. Студент получит уведомление.
 app-desk_decision_waiting = Ваше одобрение учтено; остальные руководители ещё не решили.
 app-desk_text_not_ready = Текст этой версии ещё не прочитан; попробуйте через несколько секунд.
+app-tab_topics = Темы
+app-topics_search = Поиск тем
+app-topics_language = Язык
+app-topics_any_language = Любой язык
+app-topics_tag = Тег
+app-topics_any_tag = Любой тег
+app-topics_total = { $count ->
+    [one] { $count } открытая тема
+    [few] { $count } открытые темы
+   *[other] { $count } открытых тем
+}
+app-topics_empty = Подходящих открытых тем нет.
+app-topics_requirements = Требования: { $text }
+app-topics_places = { $count ->
+    [one] { $count } место
+    [few] { $count } места
+   *[other] { $count } мест
+}
+app-topics_proposal = сначала предложение
+app-topics_apply = Чтобы подать заявку, отправьте боту в чате: /start { $start }

@@ -143,3 +143,5 @@ error-no_proposal_needed = Предложение сейчас не нужно. 
 left-NewTopicStates = Создание темы прервано (ничего не опубликовано).
 left-ApplyStates = Заявка прервана (ничего не отправлено).
 left-DecideStates = Ответ на заявку прерван.
+stats-topics-header = <b>Темы и заявки</b> (по научным руководителям):
+stats-topics-line = { $name }: тем { $topics }, заявок { $count }, принято { $accepted }, доля принятых { $rate }, в среднем дней до решения: { $days }

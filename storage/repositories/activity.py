@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Select, Subquery, and_, func, select
+from sqlalchemy import BindParameter, Select, Subquery, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -41,7 +42,7 @@ class StudentActivity:
 
 
 def _scoped(query: Select[int, datetime], column: InstrumentedAttribute[int],
-            member_id: int | None) -> Subquery:
+            member_id: int | BindParameter[Any] | None) -> Subquery:
     """Grouped per student; only the students on this user's teams (None: every student),
     so that the aggregate reads their rows only."""
     if member_id is not None:
@@ -50,7 +51,8 @@ def _scoped(query: Select[int, datetime], column: InstrumentedAttribute[int],
     return query.subquery()
 
 
-def _signals(member_id: int | None, now: datetime) -> tuple[Subquery, Subquery, Subquery]:
+def _signals(member_id: int | BindParameter[Any] | None, now: datetime | BindParameter[Any],
+             ) -> tuple[Subquery, Subquery, Subquery]:
     overdue = _scoped(
         select(Milestone.student_id.label("student_id"),
                func.min(Milestone.own_due_at).label("at"))
@@ -73,15 +75,16 @@ def _signals(member_id: int | None, now: datetime) -> tuple[Subquery, Subquery, 
     return overdue, comments, meetings
 
 
-async def students_of(session: AsyncSession, member_id: int | None,
-                      now: datetime) -> list[StudentActivity]:
-    """Every student on this user's teams (None: every team row of every student), with
-    their thesis, latest version and activity. One statement."""
-    overdue, comments, meetings = _signals(member_id, now)
+def _students_query(scoped: bool) -> Select[Any]:
+    """``students_of``'s statement, built once with bound parameters (``now``, and
+    ``member_id`` when ``scoped``): building it took more CPU than PostgreSQL takes to run it
+    (issue 33)."""
+    member_id: BindParameter[int] | None = bindparam("member_id") if scoped else None
+    overdue, comments, meetings = _signals(member_id, bindparam("now"))
     member = ThesisMember.student_id == User.id
     if member_id is not None:
         member = and_(member, ThesisMember.user_id == member_id)
-    query = (
+    return (
         select(ThesisMember.user_id, ThesisMember.role, User, Thesis, Submission,
                overdue.c.at, comments.c.at, meetings.c.at)
         .select_from(User)
@@ -95,10 +98,23 @@ async def students_of(session: AsyncSession, member_id: int | None,
         .outerjoin(meetings, meetings.c.student_id == User.id)
         .order_by(ThesisMember.user_id, User.full_name, User.id)
     )
+
+
+_STUDENTS_OF_MEMBER = _students_query(scoped=True)
+_STUDENTS_OF_EVERYONE = _students_query(scoped=False)
+
+
+async def students_of(session: AsyncSession, member_id: int | None,
+                      now: datetime) -> list[StudentActivity]:
+    """Every student on this user's teams (None: every team row of every student), with
+    their thesis, latest version and activity. One statement."""
+    if member_id is None:
+        rows = await session.execute(_STUDENTS_OF_EVERYONE, {"now": now})
+    else:
+        rows = await session.execute(_STUDENTS_OF_MEMBER, {"now": now, "member_id": member_id})
     return [StudentActivity(m, role, student, thesis, latest,
                             Activity(_utc(due), _utc(comment), _utc(met)))
-            for m, role, student, thesis, latest, due, comment, met
-            in await session.execute(query)]
+            for m, role, student, thesis, latest, due, comment, met in rows]
 
 
 @dataclass(frozen=True)

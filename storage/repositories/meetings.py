@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Meeting, MeetingItem, MeetingParticipant, User
@@ -77,11 +77,15 @@ async def of_supervisor(session: AsyncSession, supervisor_id: int) -> list[Meeti
     return list((await session.scalars(query)).all())
 
 
+# Built once (read on every student's /status and /history).
+_OF_STUDENT = (select(Meeting)
+               .join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
+               .where(MeetingParticipant.student_id == bindparam("student_id"), _LIVE)
+               .order_by(Meeting.starts_at, Meeting.id))
+
+
 async def of_student(session: AsyncSession, student_id: int) -> list[Meeting]:
-    query = (select(Meeting).join(MeetingParticipant, MeetingParticipant.meeting_id == Meeting.id)
-             .where(MeetingParticipant.student_id == student_id, _LIVE)
-             .order_by(Meeting.starts_at, Meeting.id))
-    return list((await session.scalars(query)).all())
+    return list((await session.scalars(_OF_STUDENT, {"student_id": student_id})).all())
 
 
 async def of_students(session: AsyncSession, student_ids: Sequence[int] | None) -> list[Meeting]:

@@ -238,12 +238,14 @@ async def count_submissions_since(session: AsyncSession, since: datetime) -> int
     return int(await session.scalar(query) or 0)
 
 
-_BY_FILE_KEY = select(Submission).where(Submission.file_key == bindparam("file_key"))
+def holding(file_key: str) -> Select[int]:
+    """The id of the version stored under this object key (a subquery for
+    repositories/stored_files.attach)."""
+    return select(Submission.id).where(Submission.file_key == file_key)
 
 
-async def submission_by_file_key(session: AsyncSession, file_key: str) -> Submission | None:
-    """The version stored under this object key, if one was recorded."""
-    return await session.scalar(_BY_FILE_KEY, {"file_key": file_key})
+async def submission(session: AsyncSession, submission_id: int) -> Submission | None:
+    return await session.get(Submission, submission_id)
 
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import aioboto3
 import aiohttp
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from storage.db import create_engine
 from storage.models import (
@@ -26,6 +26,7 @@ from storage.models import (
     MeetingParticipant,
     Milestone,
     Review,
+    StoredFile,
     Submission,
     SupervisorNote,
     Thesis,
@@ -39,6 +40,7 @@ from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.conftest import Logs
 from tests.reliability.tools import TALLY
 from tests.support.conversation import invite_code, join, onboard, submit
+from tests.support.files import stored_values
 
 DENIED = ("not available to you", "not registered yet")
 ROLES = ("none", "student", "other_supervisor", "supervisor", "admin")
@@ -193,6 +195,7 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                 break
             await asyncio.sleep(0.05)
         html_key = "theses/comparisons/" + "c" * 32 + ".html"
+        await conn.execute(insert(StoredFile), stored_values(html_key, kind="comparison"))
         await conn.execute(update(VersionComparison)
                            .where(VersionComparison.submission_id == submission_id)
                            .values(html_key=html_key))

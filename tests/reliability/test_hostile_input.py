@@ -16,11 +16,12 @@ from sqlalchemy import select
 
 from bot.metrics import FLOOD_DROPPED
 from storage.db import create_engine
-from storage.models import Submission, Thesis, ThesisMember, User
+from storage.models import StoredFile, Submission, Thesis, ThesisMember, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, bucket_keys
 from tests.reliability.tools import TALLY, message_update, private_chat, user_dict
 from tests.support.conversation import onboard, submit
+from tests.support.files import stored_values
 
 UNSUPPORTED = "can't use that kind of message"
 NOT_REGISTERED = "not registered yet"
@@ -228,6 +229,7 @@ async def _seed_students(harness: Harness, supervisor_id: int, count: int) -> No
                 student_id=student_id, title=("T<&>" * 100)[:300], status="submitted",
                 latest_version=1, created_at=now, updated_at=now).returning(Thesis.id))
             ).scalar_one()
+            await conn.execute(StoredFile.__table__.insert(), stored_values(f"k{i}"))
             await conn.execute(Submission.__table__.insert().values(
                 thesis_id=thesis_id, version=1, file_key=f"k{i}", file_name="t.pdf",
                 file_kind="pdf", file_size=10, sha256="0" * 64, telegram_file_id=None,

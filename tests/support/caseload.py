@@ -25,6 +25,7 @@ from storage.models import (
     ThesisStatus,
     User,
 )
+from tests.support.files import stored
 
 FIRST_ID = 1001
 
@@ -72,6 +73,7 @@ async def seed_caseload(url: str, supervisor: int, now: datetime,
                                     latest_version=1, created_at=at, updated_at=at)
                     session.add(thesis)
                     await session.flush()
+                    session.add(stored(f"seed/{user_id}.pdf"))
                     session.add(Submission(thesis_id=thesis.id, version=1,
                                            file_key=f"seed/{user_id}.pdf", file_name="t.pdf",
                                            file_kind="pdf", file_size=1, sha256="0" * 64,

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from services.staged_files import is_staged_key
 from storage.db import create_engine
-from storage.models import Review, Submission, ThreadMessage
+from storage.models import StoredFile
+from storage.repositories.stored_files import owner_columns
 
 TTL = timedelta(hours=24)
 
@@ -28,17 +29,18 @@ async def bucket_objects(endpoint: str, bucket: str) -> dict[str, datetime]:
 
 
 async def referenced_keys(db_url: str) -> set[str]:
+    """Every key a row holds (each owner column, found from its foreign key to
+    stored_files)."""
     engine = create_engine(db_url)
+    found: set[str] = set()
     try:
         async with engine.connect() as conn:
-            versions = (await conn.execute(select(Submission.file_key))).scalars().all()
-            feedback = (await conn.execute(select(Review.feedback_file_key).where(
-                Review.feedback_file_key.is_not(None)))).scalars().all()
-            attachments = (await conn.execute(select(ThreadMessage.file_key).where(
-                ThreadMessage.file_key.is_not(None)))).scalars().all()
+            for column in owner_columns():
+                found |= {key for key in (await conn.execute(
+                    select(column).where(column.is_not(None)))).scalars().all()}
     finally:
         await engine.dispose()
-    return {key for key in [*versions, *feedback, *attachments] if key is not None}
+    return found
 
 
 async def assert_files_consistent(db_url: str, endpoint: str, bucket: str, *,
@@ -56,3 +58,14 @@ async def assert_files_consistent(db_url: str, endpoint: str, bucket: str, *,
                  if key not in referenced and modified < swept_at - ttl
                  and is_staged_key(prefix, key)]
         assert not stale, f"unreferenced objects older than the TTL after a sweep: {stale}"
+
+
+def stored(key: str, kind: str = "version") -> StoredFile:
+    """The row a test's own object key needs before an owner row may hold it (the owners'
+    key columns are foreign keys to stored_files.key)."""
+    return StoredFile(key=key, kind=kind, state="attached", created_at=datetime.now(UTC))
+
+
+def stored_values(*keys: str, kind: str = "version") -> list[dict[str, object]]:
+    """The same, for a Core insert of several keys."""
+    return [{"key": key, "kind": kind, "state": "attached"} for key in keys]

@@ -18,6 +18,7 @@ from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore
 from storage.models import Milestone, Review, Submission, Thesis, ThesisMember, User
 from tests.documents import pdf
+from tests.support.files import stored
 from tgemu import BotAPIEmulator
 
 ADMIN = 1  # in ADMIN_IDS of the test bot, never registered before logging in
@@ -94,6 +95,7 @@ async def seed_university(db_url: str, bucket: str, s3_endpoint: str) -> Seeded:
             for thesis, version, (key, data), days in ((alice, 1, keys[0], 20),
                                                        (alice, 2, keys[1], 3),
                                                        (carol, 1, keys[2], 9)):
+                session.add(stored(key))
                 submission = Submission(
                     thesis_id=thesis.id, version=version, file_key=key,
                     file_name=f"thesis-v{version}.pdf", file_kind="pdf", file_size=len(data),
