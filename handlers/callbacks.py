@@ -377,6 +377,15 @@ class TopicAction(StrEnum):
     PROPOSAL_YES = "y"  # New topic's last question: does it ask for a proposal?
     PROPOSAL_NO = "x"
     MINE = "m"  # the supervisor's own list again
+    CO_SUPERVISORS = "s"  # name the co-supervisors (they join the team on acceptance)
+    EDIT = "e"  # which field to change
+
+
+class TopicEditCb(CallbackData, prefix="te"):
+    """Edit one field of a topic (services/topics.py: TopicService.edit)."""
+
+    topic_id: RowId
+    field: Annotated[str, Field(pattern=r"^[a-z]{1,16}$")]
 
 
 class TopicCb(CallbackData, prefix="tp"):

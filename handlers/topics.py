@@ -30,6 +30,7 @@ from handlers.callbacks import (
     SlotCb,
     TopicAction,
     TopicCb,
+    TopicEditCb,
 )
 from handlers.filters import HasRole, Magic, conversation_steps
 from handlers.invites import qr_png, share_url
@@ -70,6 +71,18 @@ class NewTopicStates(StatesGroup):
 class ApplyStates(StatesGroup):
     motivation = State()
     cv = State()
+
+
+class CoSupervisorStates(StatesGroup):
+    usernames = State()
+
+
+class EditTopicStates(StatesGroup):
+    value = State()
+
+
+# What Edit offers, in order (services/topics.py: TopicService.edit).
+EDITABLE = ("title", "description", "requirements", "places", "language", "tags")
 
 
 class DecideStates(StatesGroup):
@@ -132,7 +145,11 @@ def topic_buttons(t: Texts, view: TopicView, link: str) -> InlineKeyboardMarkup:
         action, key = (TopicAction.CLOSE, "topic.close_button") if view.is_open \
             else (TopicAction.REOPEN, "topic.reopen_button")
         rows.append([InlineKeyboardButton(text=t(key), callback_data=TopicCb(
-            action=action, topic_id=topic_id).pack())])
+            action=action, topic_id=topic_id).pack()),
+                     InlineKeyboardButton(text=t("topic.co_button"), callback_data=TopicCb(
+                         action=TopicAction.CO_SUPERVISORS, topic_id=topic_id).pack()),
+                     InlineKeyboardButton(text=t("topic.edit_button"), callback_data=TopicCb(
+                         action=TopicAction.EDIT, topic_id=topic_id).pack())])
     elif view.is_open:
         rows.append([InlineKeyboardButton(text=t("topic.apply_button"), callback_data=TopicCb(
             action=TopicAction.APPLY, topic_id=topic_id).pack())])
@@ -257,6 +274,70 @@ async def qr_pressed(query: CallbackQuery, callback_data: TopicCb, services: Ser
     await bot.send_photo(query.from_user.id, BufferedInputFile(qr_png(link), "qr.png"),
                          caption=t("topic.qr_caption", title=clip(view.topic.title, 200),
                                    link=link))
+
+
+async def co_pressed(query: CallbackQuery, callback_data: TopicCb, services: Services,
+                     t: Texts, user: User, state: FSMContext) -> None:
+    view = await services.topics.view(callback_data.topic_id, user)
+    if not view.own:
+        await query.answer(t("error.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    await state.set_state(CoSupervisorStates.usernames)
+    await state.set_data({"topic_id": view.topic.id})
+    await query.bot.send_message(query.from_user.id,  # type: ignore[union-attr]
+                                 t("topic.ask.co_supervisors", title=clip(view.topic.title, 200)))
+
+
+async def got_co_supervisors(message: Message, state: FSMContext, services: Services,
+                             t: Texts, user: User) -> None:
+    topic_id = int((await state.get_data())["topic_id"])
+    text = (message.text or "").strip()
+    names = [] if text.startswith("/skip") else \
+        [part for part in text.replace(",", " ").split() if part]
+    found = await services.topics.set_co_supervisors(user, topic_id, names)
+    await state.clear()
+    await message.answer(t("topic.co_set", names=", ".join(p.full_name for p in found))
+                         if found else t("topic.co_none"))
+
+
+async def edit_pressed(query: CallbackQuery, callback_data: TopicCb, services: Services,
+                       t: Texts, user: User) -> None:
+    view = await services.topics.view(callback_data.topic_id, user)
+    if not view.own:
+        await query.answer(t("error.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    await query.bot.send_message(  # type: ignore[union-attr]
+        query.from_user.id, t("topic.edit.which", title=clip(view.topic.title, 200)),
+        reply_markup=markup(in_rows(((t(f"topic.field.{name}"),
+                                      TopicEditCb(topic_id=view.topic.id, field=name))
+                                     for name in EDITABLE), 3)))
+
+
+async def field_pressed(query: CallbackQuery, callback_data: TopicEditCb, services: Services,
+                        t: Texts, user: User, state: FSMContext) -> None:
+    view = await services.topics.view(callback_data.topic_id, user)
+    if not view.own or callback_data.field not in EDITABLE:
+        await query.answer(t("error.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    await state.set_state(EditTopicStates.value)
+    await state.set_data({"topic_id": view.topic.id, "field": callback_data.field})
+    await query.bot.send_message(query.from_user.id,  # type: ignore[union-attr]
+                                 t("topic.edit.ask", field=t(f"topic.field.{callback_data.field}")))
+
+
+async def got_value(message: Message, state: FSMContext, services: Services, t: Texts,
+                    user: User, bot: Bot) -> None:
+    data = await state.get_data()
+    raw = "" if (message.text or "").startswith("/skip") else (message.text or "")
+    topic = await services.topics.edit(user, int(data["topic_id"]), str(data["field"]), raw)
+    await state.clear()
+    view = await services.topics.view(topic.id, user)
+    link = await link_of(bot, topic)
+    await message.answer(t("topic.edit.saved") + "\n\n" + topic_text(t, view, link),
+                         reply_markup=topic_buttons(t, view, link))
 
 
 # --- New topic -------------------------------------------------------------------------------
@@ -510,6 +591,10 @@ def _supervising() -> Router:
     router.callback_query.register(state_pressed, TopicCb.filter(
         F.action.in_({TopicAction.CLOSE, TopicAction.REOPEN})))
     router.callback_query.register(qr_pressed, TopicCb.filter(F.action == TopicAction.QR))
+    router.callback_query.register(co_pressed, TopicCb.filter(
+        F.action == TopicAction.CO_SUPERVISORS))
+    router.callback_query.register(edit_pressed, TopicCb.filter(F.action == TopicAction.EDIT))
+    router.callback_query.register(field_pressed, TopicEditCb.filter())
     router.callback_query.register(got_proposal, StateFilter(NewTopicStates.proposal),
                                    TopicCb.filter(F.action.in_({TopicAction.PROPOSAL_YES,
                                                                 TopicAction.PROPOSAL_NO})))
@@ -534,6 +619,17 @@ def _supervising() -> Router:
     steps.message.register(proposal_need_button, StateFilter(NewTopicStates.proposal))
     steps.message.register(need_text, StateFilter(NewTopicStates))
     router.include_router(steps)
+    edit = conversation_steps(__name__ + ".edit", EditTopicStates)
+    edit.message.register(got_value, StateFilter(EditTopicStates.value), Command("skip"))
+    edit.message.register(got_value, StateFilter(EditTopicStates.value), text)
+    edit.message.register(need_text, StateFilter(EditTopicStates))
+    router.include_router(edit)
+    co = conversation_steps(__name__ + ".co", CoSupervisorStates)
+    co.message.register(got_co_supervisors, StateFilter(CoSupervisorStates.usernames),
+                        Command("skip"))
+    co.message.register(got_co_supervisors, StateFilter(CoSupervisorStates.usernames), text)
+    co.message.register(need_text, StateFilter(CoSupervisorStates))
+    router.include_router(co)
     decide = conversation_steps(__name__ + ".decide", DecideStates)
     decide.message.register(got_reason, StateFilter(DecideStates.reason), text)
     decide.message.register(got_slots, StateFilter(DecideStates.slots), text)

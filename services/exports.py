@@ -58,6 +58,7 @@ from storage.models import (
     VersionSimilarity,
 )
 from storage.repositories import audit, links, meetings, users
+from storage.repositories.reviews import outcome_of, said_grade
 
 if TYPE_CHECKING:
     # openpyxl (with numpy, lxml and Pillow) is ~28 MiB of modules: imported by the export
@@ -416,8 +417,8 @@ class ExportService(BaseService):
         return self._in_scope(
             select(User.id, User.full_name, User.username, sup.full_name, Thesis.title,
                    Thesis.status, Submission.version, Submission.submitted_at,
-                   Submission.file_name, Submission.file_size, Review.decision, Review.grade,
-                   Review.created_at, Milestone.title, Milestone.due_at, extension.due_at,
+                   Submission.file_name, Submission.file_size, Review.decision, said_grade(),
+                   Review.outcome_at, Milestone.title, Milestone.due_at, extension.due_at,
                    Review.id, ExaminerGrade.grade, VersionSimilarity.percent)
             .select_from(Submission)
             .join(Thesis, Thesis.id == Submission.thesis_id)
@@ -425,7 +426,7 @@ class ExportService(BaseService):
             .outerjoin(head, and_(head.student_id == User.id,
                                   head.role == TeamRole.SUPERVISOR.value))
             .outerjoin(sup, sup.id == head.user_id)
-            .outerjoin(Review, Review.submission_id == Submission.id)
+            .outerjoin(Review, outcome_of(Submission.id))
             .outerjoin(ExaminerGrade, ExaminerGrade.thesis_id == Thesis.id)
             .outerjoin(VersionSimilarity, VersionSimilarity.submission_id == Submission.id)
             .outerjoin(Milestone, Milestone.id == Submission.milestone_id)
@@ -524,10 +525,11 @@ class ExportService(BaseService):
         for s in subs:
             files.append(ZipEntry(f"files/v{s.version}-{safe_part(s.file_name, 120)}",
                                   s.file_key, s.file_size, sha256=s.sha256))
-        # Reviews of their versions (what was said about them), and those they wrote.
+        # Decisions on their versions (what was said about them; ``outcome_at`` marks the one
+        # that decided each), and those they wrote.
         sub_ids = [s.id for s in subs]
         about = list((await session.scalars(select(Review).where(
-            Review.submission_id.in_(sub_ids)))).all()) if sub_ids else []
+            Review.submission_id.in_(sub_ids)).order_by(Review.id))).all()) if sub_ids else []
         data["reviews_of_my_versions"] = [row_dict(r) for r in about]
         written = list((await session.scalars(select(Review).where(
             Review.reviewer_id == user.id).order_by(Review.id))).all())

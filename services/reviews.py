@@ -44,11 +44,10 @@ from services.vocabulary import (
     ThesisStatus,
     VersionKind,
 )
-from storage.models import Review, ReviewCard, ReviewVote, Submission, Thesis, User
+from storage.models import Review, ReviewCard, Submission, Thesis, User
 from storage.repositories import audit, outbox, reviews, team, theses, users
 from storage.repositories import checklist as checklist_items
-from storage.repositories.reviews import DuplicateReview
-from storage.repositories.team import DuplicateRow
+from storage.repositories.reviews import DuplicateDecision, DuplicateReview, Outcome
 
 COMMENT_MAX = 4000
 REASON_MAX = 1000
@@ -78,7 +77,7 @@ class Progress:
 @dataclass(frozen=True)
 class ReviewResult:
     # The version's outcome; None while, under the rule 'all', approvals are still missing.
-    review: Review | None
+    review: Outcome | None
     target: ReviewTarget
     reviewer: User
     decision: Decision | None = None
@@ -106,8 +105,8 @@ class ApprovalDone:
 @dataclass(frozen=True)
 class _Own:
     target: ReviewTarget
-    outcome: Review | None
-    vote: ReviewVote | None
+    outcome: Review | None  # the row that decided the version, once decided
+    mine: Review  # the actor's own approval (the outcome itself, or their vote)
 
 
 @dataclass(frozen=True)
@@ -161,8 +160,8 @@ class ReviewService(BaseService):
         if target.submission.version < target.thesis.latest_version:
             raise Superseded(version=target.thesis.latest_version)
         if _votes(actor, thesis):
-            mine = [v for v in await team.votes_for(self.session, submission_id)
-                    if v.member_id == actor.id]
+            mine = [v for v in await reviews.of_version(self.session, submission_id)
+                    if v.reviewer_id == actor.id]
             if mine:
                 raise AlreadyReviewed(reviewer_name=actor.full_name, at=mine[0].created_at,
                                       decision=mine[0].decision)
@@ -211,10 +210,7 @@ class ReviewService(BaseService):
         """The decision already recorded with this feedback file, if this is a replay."""
         if feedback is None:
             return None
-        row: Review | ReviewVote | None = await reviews.by_feedback_key(self.session,
-                                                                        feedback.key)
-        if row is None:
-            row = await team.vote_by_feedback_key(self.session, feedback.key)
+        row = await reviews.by_feedback_key(self.session, feedback.key)
         if row is None:
             return None
         found = await theses.submission_with_owner(self.session, row.submission_id)
@@ -227,13 +223,13 @@ class ReviewService(BaseService):
         return await self._result(actor, target, Decision(row.decision), outcome)
 
     async def _result(self, actor: User, target: ReviewTarget, decision: Decision,
-                      outcome: Review | None,
+                      outcome: Outcome | None,
                       marks: tuple[ChecklistMark, ...] = ()) -> ReviewResult:
         """What the handler shows: the outcome (or the progress so far) and every card."""
         progress = None
         if outcome is None:
             progress = _progress(await members(self.session, target.student.id),
-                                 await team.votes_for(self.session, target.submission.id))
+                                 await reviews.of_version(self.session, target.submission.id))
         return ReviewResult(outcome, target, actor, decision, progress,
                             tuple(await team.cards(self.session, target.submission.id)), marks)
 
@@ -274,15 +270,14 @@ class ReviewService(BaseService):
         if _votes(actor, thesis):
             return await self._vote(actor, target, thesis, decision, comment, feedback, grade,
                                     now, items, keep_open, positions, hold)
-        outcome = Review(
-            submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
-            comment=comment, grade=grade, created_at=now,
-            feedback_file_key=feedback.key if feedback else None,
-            feedback_file_name=feedback.file_name if feedback else None,
-            feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
+        outcome = _decision(submission_id, actor, decision, comment, feedback, grade, now)
         try:
             review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
-                                                keep_open, positions, hold)
+                                                keep_open, positions, hold=hold)
+        except DuplicateDecision:
+            # Their earlier vote under the rule 'all' stands: one decision per person.
+            raise AlreadyReviewed(reviewer_name=actor.full_name, at=None,
+                                  decision=None) from None
         except DuplicateReview:
             # A concurrent replay of this very step may have won the race: same result.
             recorded = await self._recorded(actor, submission_id, feedback)
@@ -293,14 +288,22 @@ class ReviewService(BaseService):
         return await self._result(actor, target, decision, review, marks)
 
     async def _outcome(self, actor: User, target: ReviewTarget, thesis: Thesis,
-                       outcome: Review, now: datetime, items: tuple[str, ...],
+                       row: Review, now: datetime, items: tuple[str, ...],
                        keep_open: bool, positions: dict[int, int] | None = None,
-                       hold: bool = False) -> tuple[Review, tuple[ChecklistMark, ...]]:
-        """The version's one outcome row, the thesis's move, the requested changes settled
-        and raised (services/checklist.py), and the student told."""
-        decision = Decision(outcome.decision)
+                       approvals: Sequence[tuple[Review, str | None]] = (),
+                       hold: bool = False) -> tuple[Outcome, tuple[ChecklistMark, ...]]:
+        """A decision made the version's outcome (a new row, or a vote already recorded),
+        the thesis's move, the requested changes settled and raised (services/checklist.py),
+        and the student told what it says (``approvals``: an approval's fellow approvals;
+        ``hold``: the notice waits for the quiet period)."""
+        decision = Decision(row.decision)
         new_status = lifecycle.next_status(thesis.status, EVENTS[decision])
-        review = await reviews.add(self.session, outcome)
+        if row.id is None:
+            row.outcome_at = now
+            await reviews.add(self.session, row)
+        else:
+            await reviews.make_outcome(self.session, row, now)
+        review = Outcome.of(row, approvals)
         await theses.set_status(self.session, thesis.id, new_status.value, now)
         proposal = target.submission.kind == VersionKind.PROPOSAL.value
         if proposal and decision is Decision.APPROVED:
@@ -335,34 +338,24 @@ class ReviewService(BaseService):
         existing = await reviews.for_submission(self.session, submission_id)
         if existing is not None:
             raise await self._already(existing)  # decided meanwhile by another member
+        vote = _decision(submission_id, actor, decision, comment, feedback, grade, now)
         try:
-            await team.add_vote(self.session, ReviewVote(
-                submission_id=submission_id, member_id=actor.id, decision=decision.value,
-                comment=comment, grade=grade, created_at=now,
-                feedback_file_key=feedback.key if feedback else None,
-                feedback_file_name=feedback.file_name if feedback else None,
-                feedback_telegram_file_id=feedback.telegram_file_id if feedback else None))
-        except DuplicateRow:
+            await reviews.add(self.session, vote)
+        except DuplicateDecision:
             raise AlreadyReviewed(reviewer_name=actor.full_name, at=None,
                                   decision=None) from None
         audit.record(self.session, actor_id=actor.id, action=f"vote.{decision.value}",
                      object_type="submission", object_id=submission_id, at=now, grade=grade)
         team_members = await members(self.session, target.student.id)
-        votes = await team.votes_for(self.session, submission_id)
+        votes = await reviews.of_version(self.session, submission_id)
         if decision is Decision.APPROVED and _progress(team_members, votes).waiting:
             return await self._result(actor, target, decision, None)
-        approvals = [v for v in votes if v.decision == Decision.APPROVED.value]
-        outcome = _approval(team_members, approvals, actor.id, now) \
-            if decision is Decision.APPROVED else Review(
-                submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
-                comment=comment, grade=grade, created_at=now)
-        if feedback is not None:
-            outcome.feedback_file_key = feedback.key
-            outcome.feedback_file_name = feedback.file_name
-            outcome.feedback_telegram_file_id = feedback.telegram_file_id
+        # The vote decides: a Request changes or Reject at once, the last approval with
+        # what every approver said.
+        approvals = _named(team_members, votes) if decision is Decision.APPROVED else []
         try:
-            review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
-                                                keep_open, positions, hold)
+            review, marks = await self._outcome(actor, target, thesis, vote, now, items,
+                                                keep_open, positions, approvals, hold)
         except DuplicateReview:
             raise await self._already(await reviews.for_submission(
                 self.session, submission_id)) from None
@@ -370,7 +363,7 @@ class ReviewService(BaseService):
 
     @writes
     async def settle_waiting(self, student_id: int, gone: Collection[int] = (),
-                             ) -> Review | None:
+                             ) -> Outcome | None:
         """Inside the caller's ``@writes`` call (a removal, a deactivation): the latest
         version, if it waits for approvals, is decided now when no active supervisor or
         co-supervisor is still to approve it (one left the team, was deactivated — ``gone``,
@@ -386,8 +379,8 @@ class ReviewService(BaseService):
         team_members = [m for m in await members(self.session, student_id)
                         if m.user.id not in gone]
         on_team = {m.user.id for m in team_members}
-        votes = [v for v in await team.votes_for(self.session, latest.submission.id)
-                 if v.member_id in on_team]
+        votes = [v for v in await reviews.of_version(self.session, latest.submission.id)
+                 if v.reviewer_id in on_team]
         approvals = [v for v in votes if v.decision == Decision.APPROVED.value]
         if not approvals or len(approvals) != len(votes):
             return None
@@ -395,12 +388,16 @@ class ReviewService(BaseService):
                 and _progress(team_members, approvals).waiting:
             return None
         student = await users.get(self.session, student_id)
-        last = await users.get(self.session, approvals[-1].member_id)
+        deciding = approvals[-1]
+        assert deciding.reviewer_id is not None
+        last = await users.get(self.session, deciding.reviewer_id)
         assert student is not None and last is not None
         now = self.clock.now()
-        outcome = _approval(team_members, approvals, last.id, now)
         target = ReviewTarget(latest.submission, thesis, student)
-        review, _marks = await self._outcome(last, target, thesis, outcome, now, (), False)
+        # The last approval decides it, saying what every approver said; closing what is
+        # open (an approval keeps items open only when asked to).
+        review, _marks = await self._outcome(last, target, thesis, deciding, now, (), False,
+                                             approvals=_named(team_members, approvals))
         return review
 
     # --- after one-tap Approve: Add comment, Add grade, Done (issue 27) -----------------
@@ -421,24 +418,18 @@ class ReviewService(BaseService):
         if feedback is not None:
             await attach_staged(self.session, self.deps.files, feedback, StoredKind.FEEDBACK,
                                 self.clock.now(), self.config.staged_file_ttl_hours)
-        for row in (own.vote, own.outcome if own.vote is None else None):
-            if row is not None:
-                _amend_row(row, comment, grade, feedback)
-        if own.vote is not None and own.outcome is not None:
-            # Under the rule 'all' the outcome gathers every approver's comment and grade.
-            team_members = await members(self.session, own.target.student.id)
-            approvals = [v for v in await team.votes_for(self.session, submission_id)
-                         if v.decision == Decision.APPROVED.value]
-            joined = _approval(team_members, approvals, actor.id, own.outcome.created_at)
-            own.outcome.comment, own.outcome.grade = joined.comment, joined.grade
-            _amend_row(own.outcome, None, None, feedback)
+        _amend_row(own.mine, comment, grade, feedback)
         now = self.clock.now()
         audit.record(self.session, actor_id=actor.id, action="review.amend",
                      object_type="submission", object_id=submission_id, at=now,
                      grade=grade, comment=comment is not None, file=feedback is not None)
         if own.outcome is None:
             return Amended(own.target, told=False, held=False)
-        notice = _notice(own.target, own.outcome, actor)
+        # What the outcome says now (under the rule 'all': every approver's comment).
+        team_members = await members(self.session, own.target.student.id)
+        outcome = Outcome.of(own.outcome, _named(
+            team_members, await reviews.of_version(self.session, submission_id)))
+        notice = _notice(own.target, outcome, actor)
         pending = await outbox.pending_about(self.session, own.target.student.id,
                                              submission_ref(submission_id), Kind.DECISION)
         if pending is not None:
@@ -482,19 +473,15 @@ class ReviewService(BaseService):
         found = await theses.submission_with_owner(self.session, submission_id)
         if found is None:
             raise NotFound()
-        submission, thesis, student, outcome = found
+        submission, thesis, student, _decided = found
         if not await may_review(self.session, actor, student):
             raise NotAllowed()
-        vote = None
-        if _votes(actor, thesis):
-            vote = next((v for v in await team.votes_for(self.session, submission_id)
-                         if v.member_id == actor.id), None)
-        mine = vote.decision if vote is not None else (
-            outcome.decision if outcome is not None and outcome.reviewer_id == actor.id
-            else None)
-        if mine != Decision.APPROVED.value:
+        outcome = await reviews.for_submission(self.session, submission_id)
+        mine = next((r for r in await reviews.of_version(self.session, submission_id)
+                     if r.reviewer_id == actor.id), None)
+        if mine is None or mine.decision != Decision.APPROVED.value:
             raise NothingToAmend()
-        return _Own(ReviewTarget(submission, thesis, student), outcome, vote)
+        return _Own(ReviewTarget(submission, thesis, student), outcome, mine)
 
     @read_only
     async def stage_feedback(self, actor: User, submission_id: int, incoming: IncomingFile,
@@ -555,13 +542,17 @@ class ReviewService(BaseService):
             raise NoThesis()
         return student, thesis
 
-    async def _already(self, existing: Review | None) -> AlreadyReviewed:
+    async def _already(self, existing: Review | Outcome | None) -> AlreadyReviewed:
         reviewer = None
         if existing is not None and existing.reviewer_id is not None:
             reviewer = await users.get(self.session, existing.reviewer_id)
+        at = None
+        if existing is not None:
+            # When the version was decided (a row's outcome time, an Outcome's time).
+            at = existing.outcome_at if isinstance(existing, Review) else existing.created_at
         return AlreadyReviewed(
             reviewer_name=reviewer.full_name if reviewer else "?",
-            at=existing.created_at if existing else None,
+            at=at,
             decision=existing.decision if existing else None,
         )
 
@@ -572,42 +563,41 @@ def _votes(actor: User, thesis: Thesis) -> bool:
     return thesis.approval_rule == ApprovalRule.ALL.value and actor.role != Role.ADMIN.value
 
 
-def _progress(team_members: list[Member], votes: Sequence[ReviewVote]) -> Progress:
-    approved = {v.member_id for v in votes if v.decision == Decision.APPROVED.value}
+def _progress(team_members: list[Member], votes: Sequence[Review]) -> Progress:
+    approved = {v.reviewer_id for v in votes if v.decision == Decision.APPROVED.value}
     deciders = recipients(team_members, deciders_only=True)
     names = {m.user.id: m.user.full_name for m in team_members}
     return Progress(
-        approved=tuple(names.get(v.member_id, "?") for v in votes
-                       if v.decision == Decision.APPROVED.value),
+        approved=tuple(names.get(v.reviewer_id, "?") if v.reviewer_id is not None else "?"
+                       for v in votes if v.decision == Decision.APPROVED.value),
         waiting=tuple(m.user.full_name for m in deciders if m.user.id not in approved),
         waiting_ids=frozenset(m.user.id for m in deciders if m.user.id not in approved))
 
 
-def _approval(team_members: list[Member], approvals: list[ReviewVote], reviewer_id: int,
-              now: datetime) -> Review:
-    """The outcome of a version every deciding member approved: their comments, the latest
-    grade given."""
-    return Review(
-        submission_id=approvals[-1].submission_id, reviewer_id=reviewer_id,
-        decision=Decision.APPROVED.value, comment=_joined_comments(team_members, approvals),
-        grade=next((v.grade for v in reversed(approvals) if v.grade is not None), None),
-        created_at=now)
-
-
-def _joined_comments(team_members: list[Member], approvals: list[ReviewVote]) -> str | None:
-    """The approvers' comments for the student, each under its author when several wrote."""
+def _named(team_members: list[Member],
+           votes: Sequence[Review]) -> list[tuple[Review, str | None]]:
+    """The approvals among ``votes``, each with its author's name on the team."""
     names = {m.user.id: m.user.full_name for m in team_members}
-    written = [(names.get(v.member_id, "?"), v.comment) for v in approvals if v.comment]
-    if len(written) <= 1:
-        return written[0][1] if written else None
-    return "\n".join(f"{name}: {comment}" for name, comment in written)[:COMMENT_MAX]
+    return [(v, names.get(v.reviewer_id) if v.reviewer_id is not None else None)
+            for v in votes if v.decision == Decision.APPROVED.value]
+
+
+def _decision(submission_id: int, actor: User, decision: Decision, comment: str | None,
+              feedback: StagedFile | None, grade: int | None, now: datetime) -> Review:
+    """A person's decision on a version, with its feedback file (written here only)."""
+    return Review(
+        submission_id=submission_id, reviewer_id=actor.id, decision=decision.value,
+        comment=comment, grade=grade, created_at=now,
+        feedback_file_key=feedback.key if feedback else None,
+        feedback_file_name=feedback.file_name if feedback else None,
+        feedback_telegram_file_id=feedback.telegram_file_id if feedback else None)
 
 
 def review_age_seconds(submitted_at: datetime, decided_at: datetime) -> float:
     return max((decided_at - submitted_at).total_seconds(), 0.0)
 
 
-def _amend_row(row: Review | ReviewVote, comment: str | None, grade: int | None,
+def _amend_row(row: Review, comment: str | None, grade: int | None,
                feedback: StagedFile | None) -> None:
     if comment is not None:
         row.comment = comment
@@ -619,7 +609,7 @@ def _amend_row(row: Review | ReviewVote, comment: str | None, grade: int | None,
         row.feedback_telegram_file_id = feedback.telegram_file_id
 
 
-def _notice(target: ReviewTarget, outcome: Review, actor: User) -> DecisionMade:
+def _notice(target: ReviewTarget, outcome: Outcome, actor: User) -> DecisionMade:
     return DecisionMade(
         submission_id=target.submission.id, decision=outcome.decision,
         title=target.thesis.title, version=target.submission.version,

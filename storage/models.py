@@ -265,17 +265,27 @@ class Submission(Base):
 
 
 class Review(Base):
+    """One person's decision on a version: the only decision rows. Under the rule 'all' each
+    deciding member has one; otherwise (the rule 'any', an admin stepping in) the decider's
+    row is the only one. The version's outcome is the row that decided it (``outcome_at``
+    set, at most one per version): the Request changes or Reject, the approval that completed
+    the approvals, or the sole decision. What an approval outcome says to the student (the
+    approvers' comments, the latest grade given) is derived from the version's approvals
+    (storage/repositories/reviews.py), never written twice."""
+
     __tablename__ = "reviews"
     __table_args__ = (
         CheckConstraint(_in("decision", Decision), name="decision"),
         CheckConstraint("grade IS NULL OR (grade >= 0 AND grade <= 100)", name="grade"),
+        # One decision per person and version; one outcome per version.
+        UniqueConstraint("submission_id", "reviewer_id", name="uq_reviews_submission_reviewer"),
+        Index("uq_reviews_outcome", "submission_id", unique=True,
+              postgresql_where=text("outcome_at IS NOT NULL"),
+              sqlite_where=text("outcome_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    # One decision per version, enforced here rather than by a check in Python.
-    submission_id: Mapped[int] = mapped_column(
-        ForeignKey("submissions.id", ondelete="CASCADE"), unique=True
-    )
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     reviewer_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -286,7 +296,10 @@ class Review(Base):
     feedback_file_name: Mapped[str | None] = mapped_column(String(256))
     feedback_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
     grade: Mapped[int | None] = mapped_column(Integer)
+    # When the person decided.
     created_at: Mapped[datetime] = mapped_column(server_default=_now(), index=True)
+    # When this decision became the version's outcome (None: a vote that did not decide).
+    outcome_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class ThesisMember(Base):
@@ -316,31 +329,6 @@ class ThesisMember(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          index=True)
     role: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(server_default=_now())
-
-
-class ReviewVote(Base):
-    """A member's own decision on a version under the rule 'all'; the outcome is the
-    version's one row in ``reviews``, written when the votes decide it."""
-
-    __tablename__ = "review_votes"
-    __table_args__ = (
-        UniqueConstraint("submission_id", "member_id", name="uq_review_votes_submission_member"),
-        CheckConstraint(_in("decision", Decision), name="decision"),
-        CheckConstraint("grade IS NULL OR (grade >= 0 AND grade <= 100)", name="grade"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                           index=True)
-    decision: Mapped[str] = mapped_column(String(32))
-    comment: Mapped[str | None] = mapped_column(Text)
-    feedback_file_key: Mapped[str | None] = mapped_column(String(512), _file_ref(),
-                                                          index=True)
-    feedback_file_name: Mapped[str | None] = mapped_column(String(256))
-    feedback_telegram_file_id: Mapped[str | None] = mapped_column(String(256))
-    grade: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
 
 

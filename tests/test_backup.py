@@ -160,7 +160,8 @@ async def seed(url: str) -> None:
             s.add(Review(submission_id=subs[0].id, reviewer_id=2, decision="changes_requested",
                          comment="Chapter 2:\n\\ backslash, NULL-ish 'N'",
                          feedback_file_key="feedback/r1 ünïcode & space.docx",
-                         feedback_file_name="r1.docx", grade=None))
+                         feedback_file_name="r1.docx", grade=None,
+                         outcome_at=datetime.now(UTC)))
             s.add(Milestone(supervisor_id=2, student_id=3, title="Draft", due_at=now,
                             submission_id=subs[1].id, submitted_at=now))
             s.add(OutboxMessage(chat_id=3, kind="review", payload={"text": "hi", "n": [1, 2]}))

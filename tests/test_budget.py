@@ -206,7 +206,8 @@ async def grow(harness: Harness, times: int, serial: int) -> None:
             )).scalar_one()
             review = (await conn.execute(insert(Review).values(
                 submission_id=sub, reviewer_id=SAM, decision="changes_requested",
-                comment=f"comments on {version}").returning(Review.id))).scalar_one()
+                comment=f"comments on {version}", outcome_at=now).returning(Review.id))
+                      ).scalar_one()
             await conn.execute(insert(ThreadMessage), [
                 {"submission_id": sub, "author_id": author, "body": f"message {version}"}
                 for author in (SAM, ALICE)])

@@ -226,11 +226,13 @@ async def seed_versions(db: str, store: S3FileStore, prefix: str) -> dict[str, b
                 milestone.submission_id, milestone.submitted_at = sub.id, at
         session.add_all([
             Review(submission_id=subs["a1"].id, reviewer_id=SUPERVISOR,
-                   decision="changes_requested", comment="More graphs", created_at=START - 9 * day),
+                   decision="changes_requested", comment="More graphs", created_at=START - 9 * day,
+                   outcome_at=START - 9 * day),
             Review(submission_id=subs["a2"].id, reviewer_id=SUPERVISOR, decision="approved",
-                   grade=90, created_at=START - 2 * day),
+                   grade=90, created_at=START - 2 * day, outcome_at=START - 2 * day),
             Review(submission_id=subs["c1"].id, reviewer_id=OTHER_SUPERVISOR,
-                   decision="rejected", created_at=START - 4 * day)])
+                   decision="rejected", created_at=START - 4 * day,
+                   outcome_at=START - 4 * day)])
     await engine.dispose()
     return files
 

@@ -110,7 +110,7 @@ async def seed_hostile_cells(harness: Harness) -> None:
         await session.flush()
         review = Review(submission_id=sub.id, reviewer_id=SUPERVISOR,
                         decision="changes_requested", comment="See the list",
-                        created_at=START - 4 * day)
+                        created_at=START - 4 * day, outcome_at=START - 4 * day)
         session.add(review)
         await session.flush()
         session.add_all([

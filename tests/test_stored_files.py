@@ -80,12 +80,18 @@ SEED = [
     "INSERT INTO assessment_marks (assessment_id, marker_id, role, marks, total, "
     "report_file_key, report_file_name) VALUES (1, 100, 'supervisor', '{}', 70, "
     "'theses/reports/m.bin', 'marks.pdf')",
+    "INSERT INTO topics (id, code, supervisor_id, title, description, places, language, tags, "
+    "co_supervisors, state) VALUES (1, 'graphs', 100, 'Graphs', 'About graphs', 1, 'en', "
+    "'[]', '[]', 'open')",
+    "INSERT INTO applications (topic_id, applicant_id, applicant_name, language, motivation, "
+    "state, cv_key, cv_name) VALUES (1, 201, 'Alice', 'en', 'I like graphs', 'open', "
+    "'theses/cv.bin', 'cv.pdf')",
 ]
 KEYS = {"theses/v1.bin": "version", "theses/v2.bin": "version",
         "theses/feedback/f.bin": "feedback", "theses/reports/e.bin": "report",
         "theses/threads/t.bin": "attachment", "theses/comparisons/c.html": "comparison",
         "theses/comparisons/s.html": "similarity", "theses/protocols/p.pdf": "protocol",
-        "theses/reports/m.bin": "report"}
+        "theses/reports/m.bin": "report", "theses/cv.bin": "cv"}
 
 
 async def _execute(url: str, *statements: str) -> None:

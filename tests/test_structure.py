@@ -214,3 +214,12 @@ def test_no_service_class_commits_or_rolls_back_by_hand() -> None:
                           and isinstance(node.func, ast.Attribute)
                           and node.func.attr in ("commit", "rollback")]
     assert found == []
+
+
+def test_a_decision_lives_in_one_table() -> None:
+    # Issue 25: a member's vote and the version's outcome were the same columns in two
+    # tables. Every decision is a row of reviews now; the outcome is the row that decided.
+    from storage.models import Base
+    tables = {name for name, table in Base.metadata.tables.items() if "decision" in table.c}
+    assert tables == {"reviews"}
+    assert "outcome_at" in Base.metadata.tables["reviews"].c

@@ -267,3 +267,12 @@ async def test_topic_to_first_version(make_bot: BotFactory) -> None:
         async with http.get(f"{harness.http}/api/topics?language=english",
                             headers=headers) as r:
             assert r.status == 400
+
+    # Edit: one field of a topic, from its view.
+    mine = (await sam.send("/topics"))[-1]
+    view = (await sam.click("2. Spectral Clustering", mine.message_id))[-1]
+    which = (await sam.click("✏️ Edit", view.message_id))[-1]
+    assert "What do you change" in which.content
+    assert "Send the new places" in (await sam.click("places", which.message_id))[-1].content
+    saved = await sam.say("3")
+    assert "Saved" in saved and "places: 3" in saved

@@ -153,3 +153,19 @@ stats-topics-line = { $name }: topics { $topics }, { $count ->
         [one] 1 application
        *[other] { $count } applications
     }, accepted { $accepted }, acceptance rate { $rate }, mean days to a decision: { $days }
+topic-co_button = 👥 Co-supervisors
+topic-ask-co_supervisors = Who co-supervises <b>{ $title }</b>? Send their Telegram @usernames (they must have joined the bot), or /skip for nobody. They join the accepted student's team.
+topic-co_set = Co-supervisors: { $names }. They join the team of the student you accept.
+topic-co_none = The topic has no co-supervisors now.
+left-CoSupervisorStates = Left the unfinished co-supervisors (nothing changed).
+topic-edit_button = ✏️ Edit
+topic-edit-which = What do you change in <b>{ $title }</b>?
+topic-edit-ask = Send the new { $field } (/skip leaves requirements or tags empty).
+topic-edit-saved = ✅ Saved.
+topic-field-title = title
+topic-field-description = description
+topic-field-requirements = requirements
+topic-field-places = places
+topic-field-language = language
+topic-field-tags = tags
+left-EditTopicStates = Left the unfinished edit (nothing changed).

@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Review, ReviewPromise, Submission, Thesis, ThesisStatus, User
+from storage.repositories.reviews import outcome_of
 
 # The version still waits: the thesis's latest, the thesis submitted, no decision yet.
 _WAITING = and_(Submission.version == Thesis.latest_version,
@@ -35,7 +36,7 @@ def _undecided() -> Select[ReviewPromise, Submission, Thesis, User]:
             .join(Submission, Submission.id == ReviewPromise.submission_id)
             .join(Thesis, Thesis.id == Submission.thesis_id)
             .join(User, User.id == Thesis.student_id)
-            .outerjoin(Review, Review.submission_id == Submission.id)
+            .outerjoin(Review, outcome_of(Submission.id))
             .where(Review.id.is_(None), _WAITING))
 
 
@@ -61,11 +62,11 @@ async def tally(session: AsyncSession, since: datetime,
                 now: datetime) -> list[tuple[int | None, int, int]]:
     """Per promiser, of the promises due in ``since < due <= now``: (who, kept, broken). One
     statement, for /stats and every digest."""
-    kept = case((and_(Review.id.is_not(None), Review.created_at <= ReviewPromise.due_at), 1),
+    kept = case((and_(Review.id.is_not(None), Review.outcome_at <= ReviewPromise.due_at), 1),
                 else_=0)
     query = (
         select(ReviewPromise.promised_by, func.sum(kept), func.count())
-        .outerjoin(Review, Review.submission_id == ReviewPromise.submission_id)
+        .outerjoin(Review, outcome_of(ReviewPromise.submission_id))
         .where(ReviewPromise.due_at > since, ReviewPromise.due_at <= now)
         .group_by(ReviewPromise.promised_by)
     )

@@ -27,7 +27,6 @@ from storage.models import (
     OutboxMessage,
     Review,
     ReviewCard,
-    ReviewVote,
     Submission,
     SupervisorNote,
     Thesis,
@@ -63,7 +62,6 @@ async def file_keys(session: AsyncSession, thesis_id: int, student_id: int) -> l
     queries: list[Any] = [
         select(Submission.file_key).where(Submission.thesis_id == thesis_id),
         select(Review.feedback_file_key).where(Review.submission_id.in_(versions)),
-        select(ReviewVote.feedback_file_key).where(ReviewVote.submission_id.in_(versions)),
         select(ThreadMessage.file_key).where(ThreadMessage.submission_id.in_(versions)),
         select(VersionComparison.html_key).where(VersionComparison.submission_id.in_(versions)),
         select(ExaminerGrade.report_file_key).where(ExaminerGrade.thesis_id == thesis_id),
@@ -88,8 +86,6 @@ async def comment_count(session: AsyncSession, thesis_id: int, student_id: int) 
         .where(ThreadMessage.submission_id.in_(versions), ThreadMessage.body.is_not(None)),
         select(func.count()).select_from(Review)
         .where(Review.submission_id.in_(versions), Review.comment.is_not(None)),
-        select(func.count()).select_from(ReviewVote)
-        .where(ReviewVote.submission_id.in_(versions), ReviewVote.comment.is_not(None)),
         select(func.count()).select_from(Submission)
         .where(Submission.thesis_id == thesis_id, Submission.note.is_not(None)),
         select(func.count()).select_from(Anchor).where(Anchor.submission_id.in_(versions)),
@@ -117,10 +113,10 @@ async def scrub_thesis(session: AsyncSession, thesis_id: int, student_id: int) -
     await session.execute(update(ThreadMessage).where(ThreadMessage.submission_id.in_(versions))
                           .values(body=REMOVED, file_key=None, file_name=None,
                                   telegram_file_id=None))
-    for model in (Review, ReviewVote):
-        await session.execute(update(model).where(model.submission_id.in_(versions))
-                              .values(comment=None, feedback_file_key=None,
-                                      feedback_file_name=None, feedback_telegram_file_id=None))
+    # Every decision's words and file, one table (the votes and the outcome alike).
+    await session.execute(update(Review).where(Review.submission_id.in_(versions))
+                          .values(comment=None, feedback_file_key=None,
+                                  feedback_file_name=None, feedback_telegram_file_id=None))
     await session.execute(update(Submission).where(Submission.thesis_id == thesis_id)
                           .values(note=None, telegram_file_id=None))
     await session.execute(update(Anchor).where(Anchor.submission_id.in_(versions))

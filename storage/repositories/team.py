@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, case, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.vocabulary import TeamRole
-from storage.models import ExaminerGrade, ReviewCard, ReviewVote, ThesisMember, User
+from storage.models import ExaminerGrade, ReviewCard, ThesisMember, User
 from storage.repositories.rows import insert_once
 
 
@@ -78,24 +78,6 @@ async def remove(session: AsyncSession, student_id: int, user_id: int) -> str | 
         .where(ThesisMember.student_id == student_id, ThesisMember.user_id == user_id)
         .returning(ThesisMember.role))
     return result.scalar_one_or_none()
-
-
-# --- votes under the rule "all" ----------------------------------------------------------
-
-async def add_vote(session: AsyncSession, vote: ReviewVote) -> ReviewVote:
-    return await insert_once(session, vote, DuplicateRow)
-
-
-_VOTES = (select(ReviewVote).where(ReviewVote.submission_id == bindparam("submission_id"))
-          .order_by(ReviewVote.created_at, ReviewVote.id))
-
-
-async def votes_for(session: AsyncSession, submission_id: int) -> Sequence[ReviewVote]:
-    return (await session.scalars(_VOTES, {"submission_id": submission_id})).all()
-
-
-async def vote_by_feedback_key(session: AsyncSession, key: str) -> ReviewVote | None:
-    return await session.scalar(select(ReviewVote).where(ReviewVote.feedback_file_key == key))
 
 
 # --- the examiner's grade ----------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, func, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,12 +24,13 @@ from storage.models import (
     VersionSimilarity,
 )
 from storage.repositories.milestones import OPEN
+from storage.repositories.reviews import Outcome, outcome_of
 
 
 @dataclass(frozen=True)
 class VersionRow:
     submission: Submission
-    review: Review | None
+    review: Outcome | None  # the version's decision
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ _BY_STUDENT_LOCKED = _BY_STUDENT.with_for_update()
 _WITH_LATEST = (
     select(Thesis, Submission, Review)
     .outerjoin(Submission, _LATEST)
-    .outerjoin(Review, Review.submission_id == Submission.id)
+    .outerjoin(Review, outcome_of(Submission.id))
     .where(Thesis.student_id == bindparam("student_id"))
 )
 # A student's status page: the thesis, its latest version with its review, and the open
@@ -64,33 +65,39 @@ _STATUS = (
     .select_from(User)
     .outerjoin(Thesis, Thesis.student_id == User.id)
     .outerjoin(Submission, _LATEST)
-    .outerjoin(Review, Review.submission_id == Submission.id)
+    .outerjoin(Review, outcome_of(Submission.id))
     .outerjoin(ReviewPromise, ReviewPromise.submission_id == Submission.id)
     .outerjoin(_PROMISER, _PROMISER.id == ReviewPromise.promised_by)
     .outerjoin(Milestone, and_(Milestone.student_id == User.id, *OPEN))
     .where(User.id == bindparam("student_id"))
     .order_by(Milestone.due_at, Milestone.id)
 )
+# Every version with its outcome and its approvals (an approval outcome says what its
+# approvers said: storage/repositories/reviews.Outcome), a row per such decision.
+_DECIDER = aliased(User)
 _WITH_VERSIONS = (
-    select(Thesis, Submission, Review)
+    select(Thesis, Submission, Review, _DECIDER.full_name)
     .outerjoin(Submission, Submission.thesis_id == Thesis.id)
-    .outerjoin(Review, Review.submission_id == Submission.id)
+    .outerjoin(Review, and_(Review.submission_id == Submission.id,
+                            or_(Review.outcome_at.is_not(None), Review.decision == "approved")))
+    .outerjoin(_DECIDER, _DECIDER.id == Review.reviewer_id)
     .where(Thesis.student_id == bindparam("student_id"))
     # The proposal's versions first ("proposal" < "thesis"), then the thesis's.
-    .order_by(Submission.kind, Submission.version)
+    .order_by(Submission.kind, Submission.version, Review.created_at, Review.id)
 )
 _WITH_OWNER = (
     select(Submission, Thesis, User, Review)
     .join(Thesis, Thesis.id == Submission.thesis_id)
     .join(User, User.id == Thesis.student_id)
-    .outerjoin(Review, Review.submission_id == Submission.id)
+    .outerjoin(Review, outcome_of(Submission.id))
     .where(Submission.id == bindparam("submission_id"))
 )
 
 
 def _version(submission: Submission | None, review: Review | None) -> VersionRow | None:
     """The row of an outer-joined latest version (none before the first upload)."""
-    return VersionRow(submission, review) if submission is not None else None
+    return VersionRow(submission, Outcome.of(review) if review is not None else None) \
+        if submission is not None else None
 
 
 async def by_student(session: AsyncSession, student_id: int, *,
@@ -141,7 +148,18 @@ async def with_versions(session: AsyncSession,
     rows = (await session.execute(_WITH_VERSIONS, {"student_id": student_id})).all()
     if not rows:
         return None, []
-    return rows[0][0], [VersionRow(s, r) for _t, s, r in rows if s is not None]
+    versions: dict[int, tuple[Submission, list[tuple[Review, str | None]]]] = {}
+    for _t, submission, review, name in rows:
+        if submission is not None:
+            decisions = versions.setdefault(submission.id, (submission, []))[1]
+            if review is not None:
+                decisions.append((review, name))
+    found = []
+    for submission, decisions in versions.values():
+        outcome = next((r for r, _name in decisions if r.outcome_at is not None), None)
+        found.append(VersionRow(submission, Outcome.of(outcome, decisions)
+                                if outcome is not None else None))
+    return rows[0][0], found
 
 
 async def add_submission(session: AsyncSession, submission: Submission) -> Submission:
@@ -152,10 +170,12 @@ async def add_submission(session: AsyncSession, submission: Submission) -> Submi
 
 async def submission_with_owner(
     session: AsyncSession, submission_id: int
-) -> tuple[Submission, Thesis, User, Review | None] | None:
-    """A version, its thesis and student, and its review if it has one, in one statement."""
+) -> tuple[Submission, Thesis, User, Outcome | None] | None:
+    """A version, its thesis and student, and its decision if it has one, in one
+    statement."""
     row = (await session.execute(_WITH_OWNER, {"submission_id": submission_id})).first()
-    return (row[0], row[1], row[2], row[3]) if row else None
+    return (row[0], row[1], row[2], Outcome.of(row[3]) if row[3] is not None else None) \
+        if row else None
 
 
 # A member's theses: the team row of this user on the thesis's student.

@@ -21,6 +21,7 @@ from aiogram.fsm.state import StatesGroup
 
 import services.errors as errors
 from handlers.callbacks import ApplicationAction
+from handlers.topics import EDITABLE
 from services.access import Revoked
 from services.applications import TEMPLATES
 from services.deadlines import MilestoneStatus
@@ -130,6 +131,7 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
                                          MeetingAnswer.DECLINED.value],
     "guide.page.{}": lambda: list(GUIDE_PAGES),
     "phase.{}": lambda: [p.value for p in Phase],
+    "topic.field.{}": lambda: list(EDITABLE),
     "topic.now.{}": lambda: [s.value for s in TopicState],
     "topic.state.{}": lambda: [s.value for s in TopicState],
     "application.template.{}": lambda: [*TEMPLATES, "own"],
