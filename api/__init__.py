@@ -23,6 +23,7 @@ from api import (
     guide,
     me,
     queue,
+    roster,
     scheme,
     stats,
     students,
@@ -38,6 +39,7 @@ from api.webapp import WebAppFiles, redirect_to_app, security_headers
 ENDPOINTS: tuple[Endpoint, ...] = (
     *me.ENDPOINTS, *thesis.ENDPOINTS, *students.ENDPOINTS, *queue.ENDPOINTS, *stats.ENDPOINTS,
     *versions.ENDPOINTS, *desk.ENDPOINTS, *scheme.ENDPOINTS, *topics.ENDPOINTS,
+    *roster.ENDPOINTS,
 )
 # Served whether or not the Mini App is on: the secret is the token in the path; and the
 # guide, which is public.

@@ -425,3 +425,20 @@ class TopicsOut(Model):
     pages: int
     tags: list[str] = Field(description="Every tag of the open topics (the filters)")
     languages: list[str]
+
+
+class RosterProblemOut(Model):
+    row: int = Field(description="the spreadsheet's row number (the header is row 1)")
+    reason: str = Field(description="unknown_supervisor, duplicate, bad_email, title_too_long, "
+                        "no_name or bad_role")
+
+
+class RosterPreviewOut(Model):
+    """What importing a roster would do (preview), or did (import)."""
+
+    supervisors: int = Field(description="pending supervisors created")
+    students: int = Field(description="pending students created")
+    updated: int = Field(description="pending people whose row changed")
+    unchanged: int = Field(description="rows already imported as they are")
+    problems: list[RosterProblemOut]
+    imported: bool

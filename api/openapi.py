@@ -84,6 +84,10 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     if endpoint.body is not None:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": _ref(endpoint.body)}}}
+    if endpoint.upload:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        operation["requestBody"] = {"required": True, "content": {
+            kind: binary for kind in endpoint.upload}}
     if endpoint.roles:
         operation["description"] = "Who: " + ", ".join(endpoint.roles)
     return {path: {endpoint.method.lower(): operation}}

@@ -133,6 +133,8 @@ class Endpoint:
     id_max: int = INT_MAX  # of the path's {id}
     content_types: tuple[str, ...] = ()  # of a file answer (response None)
     body: type[BaseModel] | None = None  # a JSON request body
+    # A file as the request body (its content types; the function reads it): a roster.
+    upload: tuple[str, ...] = ()
 
 
 async def authenticate(request: web.Request, services: Services) -> User:

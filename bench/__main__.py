@@ -104,6 +104,8 @@ async def run(cfg: phases.Config, output: Path, only: set[str] | None) -> int:
         await phase("similarity", "10. shared text",
                     lambda: phases.similarity(env, cfg, mix_url, log))
         await phase("desk", "11. review desk", lambda: desk.desk(env, cfg, mix_url, log))
+        await phase("roster", "12. roster import",
+                    lambda: phases.roster_import(env, cfg, log))
     finally:
         if env is not None:
             for child in list(env.children):

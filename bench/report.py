@@ -178,7 +178,40 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     rows.extend(_compare_targets(results))
     rows.extend(_similarity_targets(results))
     rows.extend(desk.targets(results.get("desk")))
+    rows.extend(_roster_targets(results))
     return rows
+
+
+def _roster_targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    found = results.get("roster")
+    if not isinstance(found, dict) or "error" in found:
+        return []
+    done, again = found["import"], found["again"]
+    return [
+        (f"12. roster import, {done['students']} students + {done['supervisors']} "
+         "supervisors", "≤ 10 s",
+         f"{done['seconds']:.2f} s, {done['statements']} statements "
+         f"({found['faulty']} faulty rows shown)", done["seconds"] <= 10),
+        ("12. the same roster again", "changes nothing",
+         f"{again['seconds']:.2f} s, {again['statements']} statements, "
+         f"changes: {again['changes']}", not again["changes"]),
+    ]
+
+
+def _roster(add: Any, found: Any) -> None:
+    add("## 12. Roster import\n")
+    add("A department's roster as a CSV (20 supervisors, 300 students each with a title, "
+        "every seventh with a co-supervisor, 5 faulty rows) checked (the preview), imported "
+        "and imported again through `services/roster.py`, as a file sent to the chat is; "
+        "then every pending person's personal link (the mail-merge CSV) and the printable "
+        "PDF of their QR codes. Statements counted on the engine.\n")
+    if _failed(add, found):
+        return
+    add("| step | s | statements |\n|---|---|---|")
+    for step in ("check", "import", "again", "links"):
+        row = found[step]
+        add(f"| {step} | {row['seconds']:.2f} | {row['statements']} |")
+    add(f"| PDF of {found['links']['people']} QR codes | {found['pdf']['seconds']:.2f} | — |\n")
 
 
 def _compare_targets(results: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
@@ -265,7 +298,7 @@ def console_table(results: dict[str, Any]) -> str:
     for name, target, result, ok in rows:
         lines.append(f"{name:<{width}}  {target:<32}  {result}  [{_mark(ok)}]")
     for key in ("mix", "mix2", "upload", "scale", "notify", "export", "start", "api", "compare",
-                "compare_bg", "similarity", "desk"):
+                "compare_bg", "similarity", "desk", "roster"):
         value = results.get(key)
         if isinstance(value, dict) and "error" in value:
             lines.append(f"{key}: FAILED (see the report)")
@@ -315,6 +348,8 @@ async def render(results: dict[str, Any]) -> str:
     _similarity(add, results.get("similarity"))
     if "desk" in results:
         desk.section(add, results.get("desk"))
+    if "roster" in results:
+        _roster(add, results.get("roster"))
     if NOTES.exists() and not results["quick"]:
         add(NOTES.read_text().strip() + "\n")
     return "\n".join(out)

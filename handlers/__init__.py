@@ -26,6 +26,7 @@ def get_routers() -> list[Router]:
         receipts,
         rename,
         review,
+        roster,
         start,
         student,
         submit,
@@ -52,6 +53,6 @@ def get_routers() -> list[Router]:
     # costs its filters' checks.
     private.include_routers(*(module.create_router() for module in (
         access, start, student, supervisor, review, team, assessment, defence, submit, invites,
-        deadlines, meetings, receipts, exports, admin, files, threads, messaging, promises,
-        language, rename, topics, questions, fallback)))
+        roster, deadlines, meetings, receipts, exports, admin, files, threads, messaging,
+        promises, language, rename, topics, questions, fallback)))
     return [chats.create_router(), private]

@@ -352,6 +352,33 @@ class PromiseCb(CallbackData, prefix="pr"):
     choice: str = "ask"  # "ask", "date", or a services.promises.Choice value
 
 
+class RosterAction(StrEnum):
+    IMPORT = "i"
+    CANCEL = "c"
+    TEMPLATE = "t"
+    LINKS_CSV = "l"
+    LINKS_PDF = "p"
+    PAGE = "g"
+    CHECKLIST = "k"
+
+
+class RosterCb(CallbackData, prefix="ro"):
+    """/roster's buttons, the import's Import / Cancel and the first-run checklist's."""
+
+    action: RosterAction
+    page: RowId = 0
+
+
+class RosterPersonAction(StrEnum):
+    REMIND = "m"
+    REVOKE = "v"
+
+
+class RosterPersonCb(CallbackData, prefix="rp"):
+    action: RosterPersonAction
+    person_id: RowId
+
+
 class DefenceAction(StrEnum):
     SCHEDULE = "s"  # the supervisor or an admin: schedule (or move) the thesis's defence
     TAKER = "t"  # while scheduling: the minute-taker (value: the person)

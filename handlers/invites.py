@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from urllib.parse import quote, urlencode
 
-import segno
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import (
@@ -24,6 +22,7 @@ from services.errors import NotAllowed
 from services.invites import MAX_DAYS, MAX_USES
 from services.vocabulary import Role
 from storage.models import User
+from telegram.qr import qr_png as qr_png  # also used by other routers from here
 from telegram.render import answer_lines
 from telegram.texts import Texts
 
@@ -61,13 +60,6 @@ async def create_invite(message: Message, command: CommandObject, services: Serv
 def share_url(link: str, text: str) -> str:
     """Telegram's share dialog, prefilled with the link and a short text."""
     return "https://t.me/share/url?" + urlencode({"url": link, "text": text}, quote_via=quote)
-
-
-def qr_png(link: str) -> bytes:
-    """A QR code of the link as PNG, made in memory; big enough to scan from a projector."""
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=10, border=4)
-    return buffer.getvalue()
 
 
 async def list_invites(message: Message, services: Services, user: User, t: Texts) -> None:

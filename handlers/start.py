@@ -15,11 +15,13 @@ from aiogram.types import Message, TelegramObject
 
 from handlers.filters import Magic
 from handlers.keyboards import guide_button
+from handlers.roster import send_first_run
 from handlers.topics import show_topic
 from services.context import Services
 from services.guide import guide_url
 from services.registration import Outcome, Person, StartResult
 from services.topics import code_of
+from services.vocabulary import Role
 from storage.models import User
 from telegram.menu import set_menu
 from telegram.texts import Texts, language_of
@@ -113,9 +115,15 @@ async def start(message: Message, command: CommandObject, services: Services, t:
     if registered_now:
         # An admin from ADMIN_IDS, registered by this very update before it got here.
         result = StartResult(Outcome.REGISTERED, user)
-    if result.outcome is Outcome.REGISTERED:
-        await message.answer(t(f"start.registered.{user.role}", name=user.full_name,
-                               supervisor=supervisor))
+    if result.outcome is Outcome.REGISTERED and user.role == Role.ADMIN.value:
+        # A configured admin's first /start: the welcome with the steps of a roll-out,
+        # ticked as they are done (one message, its Refresh button ticks them).
+        await send_first_run(message, services, user, t)
+    elif result.outcome is Outcome.REGISTERED:
+        # A student of a roster whose supervisor has not joined yet has none for now.
+        key = "start.registered.no_supervisor" if user.role == Role.STUDENT.value \
+            and supervisor is None else f"start.registered.{user.role}"
+        await message.answer(t(key, name=user.full_name, supervisor=supervisor))
     else:
         text = t("start.already", role=t(f"role.{user.role}"), name=user.full_name,
                  supervisor_line=t.raw("start.already.supervisor_line", supervisor=supervisor)

@@ -23,12 +23,13 @@ from handlers.callbacks import (
     TeamCb,
 )
 from handlers.filters import HasRole
-from handlers.invites import qr_png, share_url
+from handlers.invites import share_url
 from handlers.keyboards import Button, in_rows, markup
 from services.context import Services
 from services.team_management import TeamView
 from services.vocabulary import ApprovalRule, Role, TeamRole, ThesisStatus
 from storage.models import User
+from telegram.qr import qr_png
 from telegram.render import clip
 from telegram.texts import Texts
 

@@ -29,6 +29,7 @@ from services.receipts import ReceiptService
 from services.registration import RegistrationService
 from services.reminders import ReminderService
 from services.reviews import ReviewService
+from services.roster import RosterService
 from services.shared_text import SharedTextService
 from services.submissions import SubmissionService
 from services.team_management import TeamService
@@ -53,6 +54,10 @@ class Services:
     @cached_property
     def invites(self) -> InviteService:
         return InviteService(self.session, self.deps)
+
+    @cached_property
+    def roster(self) -> RosterService:
+        return RosterService(self.session, self.deps)
 
     @cached_property
     def registration(self) -> RegistrationService:

@@ -286,6 +286,12 @@ class InvalidAnchor(DomainError):
     code = "invalid_anchor"
 
 
+class RosterUnreadable(DomainError):
+    """A roster that is neither a CSV nor an XLSX with name, role and e-mail columns."""
+
+    code = "roster_unreadable"
+
+
 class InvalidDefence(DomainError):
     """A defence, its participants or its minutes that break a rule (``reason`` says
     which)."""

@@ -11,11 +11,12 @@ from services.deadlines import join_cohort
 from services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 from services.metrics import USER_REGISTRATIONS
 from services.notifications import PersonJoined, notify
+from services.roster import bind
 from services.team import add_supervisor, supervisor_of
 from services.team_management import Joined, TeamService
 from services.vocabulary import TEAM_SIDE, Role
 from storage.models import Invite, User
-from storage.repositories import audit, invites, users
+from storage.repositories import audit, invites, roster, users
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class RegistrationService(BaseService):
     async def start(self, person: Person, code: str | None) -> StartResult:
         existing = await users.get(self.session, person.id)
         if existing is not None:
+            if code:
+                bound = await self._bind_existing(existing, code)
+                if bound is not None:
+                    return bound
             if code and existing.role in TEAM_SIDE:
                 joined = await self._join_existing(existing, code)
                 if joined is not None:
@@ -64,6 +69,8 @@ class RegistrationService(BaseService):
         if not code:
             return StartResult(Outcome.UNKNOWN)
         invite = await self._usable_invite(code)
+        if invite.roster_person_id is not None:
+            return await self._join_roster(person, invite)
         supervisor_id = invite.created_by if invite.role == Role.STUDENT.value else None
         if invite.team_role is not None:
             # A new person by a team invite: a member of that team only (no invites of
@@ -75,6 +82,38 @@ class RegistrationService(BaseService):
         user = await self._register(person, Role(invite.role), supervisor_id, via=invite,
                                     tell=invite.created_by)
         return StartResult(Outcome.REGISTERED, user, await self._supervisor(user))
+
+    async def _join_roster(self, person: Person, invite: Invite) -> StartResult:
+        """A personal link: they join as exactly the roster's person (role, supervisor,
+        team, title), named as the roster names them."""
+        assert invite.roster_person_id is not None
+        row = await roster.get(self.session, invite.roster_person_id, lock=True)
+        if row is None or row.user_id is not None:
+            raise InviteUsedUp()
+        named = Person(id=person.id, full_name=row.full_name, username=person.username,
+                       language=row.language)
+        user = await self._register(named, Role(row.role), None, via=invite)
+        await bind(self.session, row, user, self.clock.now())
+        return StartResult(Outcome.REGISTERED, user, await self._supervisor(user))
+
+    async def _bind_existing(self, user: User, code: str) -> StartResult | None:
+        """A registered person opening a personal link of their own role becomes that roster
+        person (None: not a personal link, or not theirs to take)."""
+        invite = await invites.by_code(self.session, code.strip())
+        if invite is None or invite.roster_person_id is None:
+            return None
+        row = await roster.get(self.session, invite.roster_person_id)
+        side = Role.SUPERVISOR.value if user.role == Role.MEMBER.value else user.role
+        if row is None or row.user_id is not None or row.role != side \
+                or await roster.of_user(self.session, user.id) is not None:
+            return None  # not theirs to take (or they are a roster person already)
+        await self._usable_invite(code)
+        row = await roster.get(self.session, invite.roster_person_id, lock=True)
+        if row is None or row.user_id is not None:
+            raise InviteUsedUp()
+        await bind(self.session, row, user, self.clock.now())
+        after_commit(self.session, partial(self.deps.known_users.forget, user.id))
+        return StartResult(Outcome.ALREADY, user, await self._supervisor(user))
 
     async def _join_existing(self, user: User, code: str) -> Joined | None:
         """A registered supervisor opening a team invite joins that team (None: the code is

@@ -135,7 +135,8 @@ async def add_supervisor(session: AsyncSession, student_id: int, supervisor_id: 
 
 async def add_co_supervisor(session: AsyncSession, student_id: int, user_id: int,
                             now: datetime) -> None:
-    """A co-supervisor named on the topic the student was accepted for joins the team."""
+    """A co-supervisor named on the topic the student was accepted for, or by the
+    department's roster (services/roster.py), joins the team."""
     await team.add(session, ThesisMember(student_id=student_id, user_id=user_id,
                                          role=TeamRole.CO_SUPERVISOR.value, created_at=now))
 

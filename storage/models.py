@@ -198,6 +198,9 @@ class Invite(Base):
     # A team invite: joins its user to this student's thesis team in ``team_role``.
     student_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     team_role: Mapped[str | None] = mapped_column(String(16))
+    # A personal link: joins as exactly this roster person (services/roster.py).
+    roster_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roster_people.id", ondelete="CASCADE"), index=True)
     uses: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
@@ -1019,3 +1022,32 @@ class Application(Base):
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
+
+
+class RosterPerson(Base):
+    """A person of a department's roster (services/roster.py), pending until they open their
+    personal link (an invite whose ``roster_person_id`` is this row) and then the user they
+    became. The e-mail is the row's identity: importing the same roster again finds it."""
+
+    __tablename__ = "roster_people"
+    __table_args__ = (
+        CheckConstraint("role IN ('supervisor', 'student')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    # A student's thesis title and supervisors, as roster people (the team is written when
+    # they join: services/team.py).
+    title: Mapped[str | None] = mapped_column(String(300))
+    supervisor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roster_people.id", ondelete="SET NULL"), index=True)
+    co_supervisor_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # The user they became (NULL: pending).
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(server_default=_now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=_now())

@@ -17,8 +17,9 @@ from telegram.cosmetic import cosmetic
 from telegram.texts import DEFAULT_LANGUAGE, Texts, languages
 
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "admin": ("help", "invite", "invites", "topics", "queue", "stats", "users", "message",
-              "export", "calendar", "mydata", "scheme", "reopen_grade", "language", "cancel"),
+    "admin": ("help", "invite", "invites", "topics", "roster", "queue", "stats", "users",
+              "message", "export", "calendar", "mydata", "scheme", "reopen_grade", "language",
+              "cancel"),
     "supervisor": ("help", "invite", "invites", "topics", "queue", "students", "message",
                    "deadline",
                    "milestones", "meeting", "meetings", "calendar", "export", "mydata",

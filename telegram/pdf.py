@@ -9,6 +9,7 @@ outside Latin-1 are replaced (logged once), so a receipt is never refused for a 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,8 @@ import structlog
 from services.assessment import Protocol
 from services.assessment_rules import marked_components
 from services.receipts import ReceiptData
+from services.roster import LinkRow
+from telegram.qr import qr_symbol
 from telegram.texts import Texts
 
 if TYPE_CHECKING:
@@ -146,3 +149,72 @@ def protocol_pdf(t: Texts, view: Protocol) -> bytes:
         doc.paragraph(t("protocol.pdf.released", name=view.released_by,
                         at=t.dt(released.assessment.released_at)), size=9)
     return doc.output()
+
+
+def roster_links_pdf(t: Texts, rows: Sequence[LinkRow], link_base: str) -> bytes:
+    """The printable sheet of personal links: per person their name, e-mail and role, the
+    link and its QR code, four to a page (cut along the lines)."""
+    from fpdf import FPDF  # on the first PDF only, as Document does
+
+    pdf = FPDF(format="A4")
+    pdf.set_title(t("roster.pdf.title"))
+    pdf.set_creator("Thesis Supervisor")
+    font = unicode_font()
+    if font is not None:
+        pdf.add_font("body", fname=str(font))
+
+    def text(value: str) -> str:
+        return value if font is not None else value.encode("latin-1", "replace").decode(
+            "latin-1")
+
+    def size(points: int) -> None:
+        pdf.set_font("body" if font else "helvetica", size=points)
+
+    pdf.set_auto_page_break(False)
+    pdf.set_draw_color(180)
+    if not rows:
+        pdf.add_page()
+        size(12)
+        pdf.multi_cell(0, 7, text(t("roster.pdf.none")))
+    for index, row in enumerate(rows):
+        slot = index % 4
+        if slot == 0:
+            pdf.add_page()
+            size(9)
+            pdf.set_xy(10, 8)
+            pdf.multi_cell(190, 4, text(t("roster.pdf.how")))
+        top = 20 + slot * 68
+        link = link_base + row.code
+        _qr(pdf, link, x=12, y=top, size=55)
+        size(14)
+        pdf.text(72, top + 10, text(row.name[:60]))
+        size(10)
+        pdf.text(72, top + 18, text(f"{row.email} · {t(f'role.{row.role}')}"))
+        pdf.text(72, top + 25, text(t("roster.pdf.valid", expires=row.expires_at)))
+        size(8)
+        pdf.text(72, top + 32, link)
+        with pdf.local_context(dash_pattern={"dash": 1, "gap": 1}):
+            pdf.line(10, top + 62, 200, top + 62)
+    return bytes(pdf.output())
+
+
+def _qr(pdf: FPDF, link: str, x: float, y: float, size: float) -> None:
+    """The link's QR code (telegram/qr.py's symbol) drawn as vector squares, one rectangle
+    per run of dark modules written as raw path operators and filled once: sharp at any
+    print size, and hundreds of codes in a second or two."""
+    matrix = [list(row) for row in qr_symbol(link, fast=True).matrix_iter(border=4)]
+    module = size / len(matrix)
+    k, height = pdf.k, pdf.h
+    ops = []
+    for r, row in enumerate(matrix):
+        c = 0
+        while c < len(row):
+            if not row[c]:
+                c += 1
+                continue
+            start = c
+            while c < len(row) and row[c]:
+                c += 1
+            ops.append(f"{(x + start * module) * k:.2f} {(height - y - r * module) * k:.2f} "
+                       f"{(c - start) * module * k:.2f} {-module * k:.2f} re")
+    pdf._out("q 0 g " + " ".join(ops) + " f Q")

@@ -161,7 +161,8 @@ async def test_login_then_every_endpoint_answers_its_model(web: tuple[Harness, S
             "/api/students/{id}", "/api/queue", "/api/stats", "/api/versions/{id}/file",
             "/api/versions/{id}/anchors", "/api/anchors/{id}", "/api/versions/{id}/decision",
             "/api/versions/{id}/changes", "/api/versions/{id}/text", "/api/texts",
-            "/api/versions/{id}/shared-text", "/api/scheme", "/api/topics"}
+            "/api/versions/{id}/shared-text", "/api/scheme", "/api/topics",
+            "/api/roster/preview", "/api/roster/import"}
         assert {"TimelineOut", "StudentsOut", "StatsOut", "ErrorOut"} <= set(
             document["components"]["schemas"])
 

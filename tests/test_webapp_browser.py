@@ -160,6 +160,19 @@ async def test_student_supervisor_and_admin_dashboards(web: tuple[Harness, Seede
         await app.no_csp_violations()
         await app.shot("5-admin-charts")
 
+        # The admin imports a roster from the Mini App: the preview, then Import.
+        from tests.support.roster import department
+
+        roster = department(2, 4, 1)
+        await page.locator("#roster-file").set_input_files(files=[{
+            "name": "roster.csv", "mimeType": "text/csv", "buffer": roster.csv()}])
+        result = page.locator("#roster-result")
+        await expect(result).to_contain_text("2 supervisors and 4 students to create.")
+        await expect(result).to_contain_text("Row 8: unknown supervisor")
+        await page.locator("#roster-import").click()
+        await expect(result).to_contain_text("Roster imported")
+        await app.no_csp_violations()
+
 
 async def test_a_bad_signature_shows_an_error_not_data(web: tuple[Harness, Seeded],
                                                        tmp_path: Path) -> None:

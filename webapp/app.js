@@ -766,7 +766,56 @@
                   datasets: [{ label: t("app.chart_waiting"), data: data.waiting_by_supervisor.map(function (w) { return w.waiting; }),
                                backgroundColor: "#d9822b" }] } });
       }
+      main.appendChild(rosterBox());
     });
+  }
+
+  // ---------------------------------------------------------------- the roster (admins)
+
+  function rosterSummary(found) {
+    var lines = [t("app.roster_create", { supervisors: found.supervisors, students: found.students })];
+    if (found.updated) { lines.push(t("app.roster_updated", { count: found.updated })); }
+    if (found.unchanged) { lines.push(t("app.roster_unchanged", { count: found.unchanged })); }
+    found.problems.forEach(function (p) {
+      lines.push(t("app.roster_problem", { row: p.row, reason: t("app.roster_reason_" + p.reason) }));
+    });
+    return el("ul", { className: "roster-result" }, lines.map(function (line) {
+      return el("li", { text: line });
+    }));
+  }
+
+  function rosterBox() {
+    var input = el("input", { type: "file", id: "roster-file", accept: ".csv,.xlsx" });
+    var result = el("div", { id: "roster-result", "aria-live": "polite" });
+    var send = function (path, file) {
+      return request(path, { method: "POST", body: file }).then(function (r) { return r.json(); });
+    };
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      clear(result);
+      if (!file) { return; }
+      send("/api/roster/preview", file).then(function (found) {
+        result.appendChild(rosterSummary(found));
+        if (found.supervisors || found.students || found.updated) {
+          result.appendChild(el("button", { type: "button", id: "roster-import",
+            text: t("app.roster_import"), onclick: function () {
+              send("/api/roster/import", file).then(function (done) {
+                clear(result);
+                result.appendChild(el("p", { text: t("app.roster_imported") }));
+                result.appendChild(rosterSummary(done));
+              }).catch(function (error) {
+                result.appendChild(el("p", { className: "error", text: error.message }));
+              });
+            } }));
+        }
+      }).catch(function (error) {
+        result.appendChild(el("p", { className: "error", text: t("app.roster_unreadable") }));
+        if (error.code !== "roster_unreadable") { result.lastChild.textContent = error.message; }
+      });
+    });
+    return el("section", { id: "roster" }, [
+      el("h2", { text: t("app.roster_title") }),
+      el("label", { for: "roster-file", text: t("app.roster_choose") }), input, result]);
   }
 
   // ---------------------------------------------------------------- start

@@ -16,3 +16,4 @@ error-source_unavailable = ⚠️ I could not fetch your file from Telegram. Ple
 error-unavailable_retrying = ⚠️ The service is briefly unavailable. I will handle your message as soon as it is back; there is no need to send it again.
 error-foreign_button = This button only works in a private chat with the bot.
 error-command_not_text = { $command } is a command, not an answer to this step. Please write your answer in words, or send /cancel to stop.
+error-roster_unreadable = I could not read this roster. Please send a CSV or XLSX file whose first row names at least the name, role and email columns (Template in /roster shows them all).

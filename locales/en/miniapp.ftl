@@ -250,3 +250,30 @@ app-topics_places = { $count ->
 }
 app-topics_proposal = a proposal first
 app-topics_apply = To apply, send the bot in the chat: /start { $start }
+app-roster_title = Import a roster
+app-roster_choose = The department's roster as a CSV or XLSX file (the columns are in the template of /roster in the chat):
+app-roster_create = { $supervisors ->
+        [one] { $supervisors } supervisor
+       *[other] { $supervisors } supervisors
+    } and { $students ->
+        [one] { $students } student
+       *[other] { $students } students
+    } to create.
+app-roster_updated = { $count ->
+        [one] { $count } pending person to update.
+       *[other] { $count } pending people to update.
+    }
+app-roster_unchanged = { $count ->
+        [one] { $count } row already imported, nothing to change.
+       *[other] { $count } rows already imported, nothing to change.
+    }
+app-roster_problem = Row { $row }: { $reason }
+app-roster_reason_unknown_supervisor = unknown supervisor
+app-roster_reason_duplicate = duplicate
+app-roster_reason_bad_email = bad e-mail
+app-roster_reason_title_too_long = title too long
+app-roster_reason_no_name = no name
+app-roster_reason_bad_role = unknown role
+app-roster_import = Import
+app-roster_imported = ✅ Roster imported. Send everyone their personal link from /roster in the chat.
+app-roster_unreadable = This file could not be read as a roster: a CSV or XLSX file whose first row names at least the name, role and email columns.

@@ -26,6 +26,7 @@ help-admin =
     <b>Administrator</b>
     /invite [days] [uses] — invite a supervisor
     /invites — your open invites (revoke them there)
+    /roster — import the department's roster (CSV or XLSX), see who joined, send personal links
     /queue — every version waiting for review
     /stats — statistics, with review promises kept and broken
     /users — supervisors and students; deactivate or reactivate them

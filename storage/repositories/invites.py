@@ -47,6 +47,8 @@ async def active_by(session: AsyncSession, creator_id: int, now: datetime) -> Se
             Invite.revoked_at.is_(None),
             Invite.expires_at > now,
             Invite.uses < Invite.max_uses,
+            # Personal links of a roster are listed by /roster, not /invites.
+            Invite.roster_person_id.is_(None),
         )
         .order_by(Invite.created_at.desc(), Invite.id.desc())
     )

@@ -29,6 +29,7 @@ from services.guide import GUIDE_PAGES
 from services.meetings import OFFSETS as MEETING_OFFSETS
 from services.messaging import ADMIN_AUDIENCES, SUPERVISOR_AUDIENCES, Audience
 from services.reminders import OFFSETS
+from services.roster import Reason as RosterReason
 from services.urgency import Filter
 from services.vocabulary import (
     ApprovalRule,
@@ -138,6 +139,8 @@ FAMILIES: dict[str, Callable[[], list[str]]] = {
     "application.reason.{}": lambda: [*TEMPLATES, "expired", "accepted_elsewhere"],
     "application.withdrawn.{}": lambda: ["expired", "accepted_elsewhere"],
     "application.button.{}": lambda: [a.name.lower() for a in ApplicationAction],
+    "roster.reason.{}": lambda: [r.value for r in RosterReason],
+    "firstrun.{}": lambda: ["scheme", "statement", "roster", "links", "test_student"],
 }
 
 
