@@ -152,12 +152,12 @@ async def load(dsn: str, shape: Shape) -> dict[str, int]:
             "ORDER BY 9")
         await conn.execute(
             "INSERT INTO reviews (submission_id, reviewer_id, decision, comment, grade, "
-            "created_at) "
+            "created_at, outcome_at) "
             "SELECT s.id, u.invited_by_id, "
             "CASE WHEN s.version < t.latest_version THEN 'changes_requested' "
             "ELSE t.status END, 'Comments on version ' || s.version, "
             "CASE WHEN s.version = t.latest_version AND t.status = 'approved' THEN 90 END, "
-            "s.submitted_at + interval '1 day' "
+            "s.submitted_at + interval '1 day', s.submitted_at + interval '1 day' "
             "FROM submissions s JOIN theses t ON t.id = s.thesis_id "
             "JOIN users u ON u.id = t.student_id "
             "WHERE NOT (t.status = 'submitted' AND s.version = t.latest_version) "

@@ -107,9 +107,11 @@ async def seed_university(db_url: str, bucket: str, s3_endpoint: str) -> Seeded:
             session.add_all([
                 Review(submission_id=versions[0].id, reviewer_id=SAM,
                        decision="changes_requested", comment="Expand chapter 2, please.",
-                       grade=71, created_at=now - timedelta(days=18)),
+                       grade=71, created_at=now - timedelta(days=18),
+                       outcome_at=now - timedelta(days=18)),
                 Review(submission_id=versions[2].id, reviewer_id=GRACE, decision="approved",
-                       comment=CAROL_COMMENT, grade=95, created_at=now - timedelta(days=8)),
+                       comment=CAROL_COMMENT, grade=95, created_at=now - timedelta(days=8),
+                       outcome_at=now - timedelta(days=8)),
                 Milestone(supervisor_id=SAM, student_id=ALICE, title="Literature review",
                           due_at=now - timedelta(days=19), submission_id=versions[0].id,
                           submitted_at=now - timedelta(days=20),
