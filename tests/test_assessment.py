@@ -403,7 +403,7 @@ async def test_defence_minutes_release_reopen_and_retention(make_bot: BotFactory
 
     # The markers mark every component but the Defence; the written marks agree, and the
     # grade waits for the minutes (no Release yet).
-    eve_ask = await message_with(eve, "Please mark it")
+    eve_ask = await message_with(eve, "As its examiner, please mark it")
     sam_ask = await message_with(sam, "Please mark it")
     replies = await eve.click("Grade", message_id=eve_ask.message_id, expect=2)
     assert "2 components" in replies[-2].content and "Defence" not in replies[-1].content
