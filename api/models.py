@@ -101,6 +101,9 @@ class ThreadMessageOut(Model):
     at: datetime
     body: str | None
     file_name: str | None
+    media: str | None = Field(default=None, description="voice or photo (else a PDF/DOCX)")
+    seconds: int | None = Field(default=None, description="A voice message's duration")
+    size: int | None = Field(default=None, description="The attachment's size in bytes")
 
 
 class ChecklistItemOut(Model):
@@ -327,7 +330,9 @@ class DecisionIn(Model):
     decision: Decision
     comment: str | None = Field(default=None, max_length=4000)
     grade: int | None = Field(default=None, ge=0, le=100)
-    keep_open: bool = Field(default=True, description="Earlier open items stay open")
+    keep_open: bool | None = Field(
+        default=None, description="Earlier open items the version does not address stay "
+        "open (default: yes after Request changes, no after Approve)")
 
 
 class DecisionResultOut(Model):

@@ -75,7 +75,8 @@ def version_out(row: VersionRow, thesis: Thesis, extra: History | None = None) -
         file_url=file_url(submission.id),
         changes=changes_out(extra.changes.get(submission.id), submission.id),
         thread=[ThreadMessageOut(author=m.author, from_student=m.from_student, at=m.at,
-                                 body=m.body, file_name=m.file_name)
+                                 body=m.body, file_name=m.file_name, media=m.media,
+                                 seconds=m.seconds, size=m.size)
                 for m in extra.threads.get(submission.id, [])],
         checklist=[ChecklistItemOut(text=i.text, open=i.open,
                                     addressed_version=i.addressed_version)

@@ -196,7 +196,7 @@ def mix_actors(shape: Shape, pending: dict[int, int], workers: int) -> list[Acto
                     scripts += [[("status", lambda u=student: message(u, "/status"))]] * 3
                     scripts += [[("history", lambda u=student: message(u, "/history"))]] * 2
                     if student in pending:
-                        data = f"rv:a:{pending[student]}"
+                        data = f"rv:c:{pending[student]}"
                         scripts.append([
                             ("press", lambda s=sup_id, d=data: callback(s, d)),
                             ("cancel", lambda s=sup_id: message(s, "/cancel"))])
@@ -547,7 +547,7 @@ async def data_scale(env: Env, cfg: Config, log: Any) -> dict[str, Any]:
             return [message(sup, "/students")], None
         if op == "admin queue":
             return [message(ADMIN_ID, "/queue")], None
-        return [callback(sup, f"rv:a:{info['press_sub']}")], message(sup, "/cancel")
+        return [callback(sup, f"rv:c:{info['press_sub']}")], message(sup, "/cancel")
 
     samples: dict[tuple[str, str], list[float]] = {}
     async with Poster() as poster:

@@ -378,7 +378,8 @@ def _mix(add: Any, mix: Any, cfg: Any) -> None:
         "versions, reviews), the rest with none yet.")
     add("- Mix (scripts per person, picked at random): `/status`, `/history`, a supervisor's "
         "`/queue` (up to five cards and a page header: six messages), a review button press "
-        "(Approve on a waiting version: checks, FSM state, prompt) then `/cancel`, and "
+        "(Request changes on a waiting version: checks, FSM state, prompt; Approve is one tap "
+        "and decides) then `/cancel`, and "
         "`/submit` → title → `/cancel` for students without a thesis.")
     add("- Floor: `bench/floor_bot.py`, a bare aiogram bot: one handler per update type that "
         "reads and writes the chat's FSM data in Redis and replies (a callback also answers "

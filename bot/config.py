@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     diff_memory_mb: int = Field(default=512, ge=128)
     # Text shared with other theses: above this share the card is marked ⚠️.
     similarity_alert_percent: float = Field(default=10.0, ge=0, le=100)
+    # After Approve, how long the student's notice waits for a comment or grade (or Done).
+    decision_quiet_seconds: float = Field(default=15.0, ge=0, le=15)
 
     # Where people reach this app's HTTP port (calendar feeds, export download links).
     public_base_url: str | None = None

@@ -48,6 +48,7 @@ def service_config(settings: Settings) -> ServiceConfig:
         receipt_key=settings.receipt_key,
         staged_file_ttl_hours=settings.staged_file_ttl_hours,
         similarity_alert_percent=settings.similarity_alert_percent,
+        decision_quiet_seconds=settings.decision_quiet_seconds,
         max_open_applications=settings.max_open_applications,
         application_auto_decline_days=settings.application_auto_decline_days,
     )

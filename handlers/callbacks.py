@@ -182,9 +182,23 @@ class ChecklistCb(CallbackData, prefix="ck"):
 
 
 class CarryCb(CallbackData, prefix="co"):
-    """Request changes: keep the earlier items the version does not address open, or not."""
+    """Request changes or Approve: keep the earlier items the version does not address
+    open, or not."""
 
     keep: bool
+
+
+class ApprovedAction(StrEnum):
+    COMMENT = "c"
+    GRADE = "g"
+    DONE = "d"
+
+
+class ApprovedCb(CallbackData, prefix="ap"):
+    """After one-tap Approve, on the card: Add comment, Add grade, Done."""
+
+    action: ApprovedAction
+    submission_id: RowId
 
 
 class MeetingReply(StrEnum):
@@ -258,6 +272,7 @@ class DateCb(CallbackData, prefix="dt"):
 class DropAction(StrEnum):
     SUBMIT = "s"
     CANCEL = "c"
+    ATTACH = "a"  # a file sent as a reply to a version's message: into that thread
 
 
 class DropCb(CallbackData, prefix="dp"):

@@ -13,7 +13,7 @@ from aiogram.types import CallbackQuery, Document, Message
 
 from handlers import checklist
 from handlers.callbacks import ChecklistAction, ChecklistCb, DropAction, DropCb
-from handlers.filters import HasRole, Magic, conversation_steps
+from handlers.filters import HasRole, Magic, RepliesToVersion, conversation_steps
 from handlers.keyboards import markup
 from handlers.start import LeftStep
 from services.context import Services
@@ -220,6 +220,26 @@ async def dropped(message: Message, state: FSMContext, services: Services, user:
                               (t("chat.drop.cancel"), DropCb(action=DropAction.CANCEL))]]))
 
 
+async def replied_file(message: Message, reply_submission_id: int, state: FSMContext,
+                       services: Services, user: User, t: Texts) -> None:
+    """A PDF/DOCX sent as a reply to a message about a version (a feedback notice, a
+    comment): a new version, or an attachment to that version's thread?"""
+    document = message.document
+    assert document is not None
+    target = await services.threads.check_can_comment(user, reply_submission_id)
+    await state.set_data({DROPPED_KEY: {
+        "document": document.model_dump(mode="json"), "source": message.message_id,
+        "reply_to": reply_submission_id, "caption": message.caption}})
+    await state.set_state(SubmitStates.dropped)
+    await message.answer(
+        t("chat.drop.reply_ask", next=target.thesis.latest_version + 1,
+          title=target.thesis.title, version=target.submission.version),
+        reply_markup=markup([
+            [(t("chat.drop.new_version"), DropCb(action=DropAction.SUBMIT)),
+             (t("chat.drop.attachment"), DropCb(action=DropAction.ATTACH))],
+            [(t("chat.drop.cancel"), DropCb(action=DropAction.CANCEL))]]))
+
+
 async def drop_pressed(query: CallbackQuery, callback_data: DropCb, state: FSMContext,
                        services: Services, user: User, t: Texts, bot: Bot,
                        progress: ProgressKit, wake_uploads: Callable[[], None]) -> None:
@@ -233,6 +253,18 @@ async def drop_pressed(query: CallbackQuery, callback_data: DropCb, state: FSMCo
     if callback_data.action is DropAction.CANCEL:
         await state.clear()
         await message.answer(t("cancelled"))
+        return
+    if callback_data.action is DropAction.ATTACH and found.get("reply_to"):
+        # Into the thread of the version replied to, with its caption as the comment.
+        submission_id = int(found["reply_to"])
+        attachment = await services.threads.stage_attachment(
+            user, submission_id,
+            incoming_document(bot, Document.model_validate(found["document"]), "comment"))
+        result = await services.threads.comment(user, submission_id, found.get("caption"),
+                                                attachment)
+        await state.clear()
+        await message.answer(t("threads.sent" if result.recipients else "threads.saved",
+                               version=result.target.submission.version))
         return
     await state.update_data({DROPPED_KEY: None})
     await _receive(message, state, services, user, t, bot, progress, wake_uploads,
@@ -269,7 +301,9 @@ def create_router() -> Router:
     steps.message.register(got_note, StateFilter(SubmitStates.note), Magic(F.text))
     steps.message.register(note_not_text, StateFilter(SubmitStates.note))
     router.include_router(steps)
-    # Last: a PDF/DOCX with no step waiting (a reply to a version is the thread's).
-    router.message.register(dropped, StateFilter(None),
-                            Magic(F.document & ~F.reply_to_message))
+    # Last: a PDF/DOCX with no step waiting; sent as a reply to a version's message it may
+    # be a new version or an attachment to that thread (a reply to anything else: dropped).
+    router.message.register(replied_file, StateFilter(None),
+                            Magic(F.document & F.reply_to_message), RepliesToVersion())
+    router.message.register(dropped, StateFilter(None), Magic(F.document))
     return router

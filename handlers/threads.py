@@ -4,22 +4,21 @@ and the supervisor-only 📝 Note about a student."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import BaseFilter, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from handlers.callbacks import NoteCb, ThreadAction, ThreadCb, ThreadFileCb
-from handlers.filters import Magic, Registered, conversation_steps
+from handlers.filters import Magic, Registered, RepliesToVersion, conversation_steps
 from handlers.keyboards import Button, in_rows, markup
 from services.context import Services
 from services.threads import COMMENT_MAX, NOTE_MAX, PAGE_SIZE, ThreadPage
 from storage.models import User
-from telegram.files import incoming_document
+from telegram.files import incoming_document, incoming_media
+from telegram.notifications import media_line
 from telegram.render import clip
 from telegram.texts import Texts
 
@@ -30,22 +29,6 @@ class ThreadStates(StatesGroup):
 
 class NoteStates(StatesGroup):
     text = State()
-
-
-class RepliesToVersion(BaseFilter):
-    """A Telegram reply (text or a file, not a command) to one of our messages about a
-    version; hands the version's id to the handler. Anything else is left to the others
-    (the fallback answers a reply to any other message as it answers any text)."""
-
-    async def __call__(self, message: Message, user: User | None = None,
-                       services: Services | None = None, **_: Any) -> bool | dict[str, Any]:
-        replied = message.reply_to_message
-        if replied is None or user is None or services is None:
-            return False
-        if message.document is None and (message.text is None or message.text.startswith("/")):
-            return False
-        submission_id = await services.threads.replied_version(user, replied.message_id)
-        return False if submission_id is None else {"reply_submission_id": submission_id}
 
 
 async def reply_pressed(query: CallbackQuery, callback_data: ThreadCb, services: Services,
@@ -77,12 +60,24 @@ async def replied(message: Message, reply_submission_id: int, services: Services
 
 async def _comment(message: Message, services: Services, user: User, t: Texts, bot: Bot,
                    submission_id: int) -> None:
-    attachment = None
+    attachment, seconds = None, None
     if message.document is not None:
         attachment = await services.threads.stage_attachment(
             user, submission_id, incoming_document(bot, message.document, "comment"))
-    text = message.caption if message.document is not None else message.text
-    result = await services.threads.comment(user, submission_id, text, attachment)
+    elif message.voice is not None:
+        # A voice message or a photo is a comment of its own, stored and relayed as one.
+        seconds = message.voice.duration
+        attachment = await services.threads.stage_attachment(
+            user, submission_id, incoming_media(bot, message.voice.file_id,
+                                                message.voice.file_size, "voice.ogg"),
+            media="voice")
+    elif message.photo:
+        largest = message.photo[-1]
+        attachment = await services.threads.stage_attachment(
+            user, submission_id, incoming_media(bot, largest.file_id, largest.file_size,
+                                                "photo.jpg"), media="photo")
+    text = message.text if attachment is None else message.caption
+    result = await services.threads.comment(user, submission_id, text, attachment, seconds)
     key = "threads.sent" if result.recipients else "threads.saved"
     await message.answer(t(key, version=result.target.submission.version))
 
@@ -120,8 +115,8 @@ def thread_view(t: Texts, page: ThreadPage) -> tuple[str, InlineKeyboardMarkup |
                   at=comment.created_at,
                   text=t.raw("threads.comment.text", text=clip(comment.body, 550))
                   if comment.body else None,
-                  file=t.raw("threads.comment.file", name=comment.file_name)
-                  if comment.file_name else None)
+                  file=media_line(t, comment.media, comment.file_name, comment.media_seconds,
+                                  comment.file_size) if comment.file_name else None)
         if comment.telegram_file_id:
             files.append((t("threads.file_button", n=n), ThreadFileCb(comment_id=comment.id)))
     pager: list[Button] = []
@@ -143,7 +138,12 @@ async def send_attachment(query: CallbackQuery, callback_data: ThreadFileCb,
     comment = await services.threads.attachment(user, callback_data.comment_id)
     await query.answer()
     assert comment.telegram_file_id is not None
-    await bot.send_document(user.id, comment.telegram_file_id)
+    if comment.media == "voice":
+        await bot.send_voice(user.id, comment.telegram_file_id)
+    elif comment.media == "photo":
+        await bot.send_photo(user.id, comment.telegram_file_id)
+    else:
+        await bot.send_document(user.id, comment.telegram_file_id)
 
 
 # --- supervisor-only notes --------------------------------------------------------------
@@ -180,7 +180,7 @@ def create_router() -> Router:
     router.callback_query.register(note_pressed, NoteCb.filter())
     router.message.register(replied, StateFilter(None), RepliesToVersion())
     comments = conversation_steps(__name__ + ".comment", ThreadStates)
-    comments.message.register(got_comment, Magic(F.text | F.document))
+    comments.message.register(got_comment, Magic(F.text | F.document | F.voice | F.photo))
     comments.message.register(comment_not_text)
     notes = conversation_steps(__name__ + ".note", NoteStates)
     notes.message.register(got_note, Magic(F.text))

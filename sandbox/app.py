@@ -97,6 +97,12 @@ DEFAULT_PEOPLE: tuple[Person, ...] = (
 )
 
 
+def _reply_to(value: object) -> int | None:
+    """A message id the person replies to (anything else: not a reply)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
 def message_view(data: JSONDict) -> JSONDict:
     """What the page needs of one recorded message (``RecordedMessage.to_dict()``)."""
     text = data.get("text")
@@ -111,11 +117,14 @@ def message_view(data: JSONDict) -> JSONDict:
          for button in row]
         for row in (rows or [])
     ]
-    kind = None
+    kind, media_file = None, None
     if data.get("photo"):
         kind = "photo"
+        media_file = (data["photo"][-1] or {}).get("file_id")
     elif media:
         kind = next(iter(media))
+        found = media.get(kind)
+        media_file = found.get("file_id") if isinstance(found, dict) else None
     return {
         "id": data["message_id"],
         "chat_id": data["chat_id"],
@@ -128,9 +137,11 @@ def message_view(data: JSONDict) -> JSONDict:
             if document else None
         ),
         "media_kind": kind,
+        "media_file_id": media_file,
         "buttons": buttons,
         "reply_to": data.get("reply_to_message_id"),
         "edited": bool(data.get("edits")),
+        "edit_date": data.get("edit_date"),
         "deleted": bool(data.get("deleted")),
     }
 
@@ -262,6 +273,8 @@ class Sandbox:
         app.router.add_post("/api/people/{person_id:-?\\d+}", self._rename_person)
         app.router.add_post("/api/chats/{chat_id:-?\\d+}/text", self._send_text)
         app.router.add_post("/api/chats/{chat_id:-?\\d+}/document", self._send_document)
+        app.router.add_post("/api/chats/{chat_id:-?\\d+}/photo", self._send_photo)
+        app.router.add_post("/api/chats/{chat_id:-?\\d+}/voice", self._send_voice)
         app.router.add_post("/api/chats/{chat_id:-?\\d+}/click", self._click)
         app.router.add_get("/api/files/{file_id}", self._file)
         app.router.add_get("/api/webapp/{chat_id:-?\\d+}", self._webapp)
@@ -353,14 +366,29 @@ class Sandbox:
 
     async def _send_text(self, request: web.Request) -> web.StreamResponse:
         person = self._person(request)
-        text = str((await self._json_body(request)).get("text") or "")
+        body = await self._json_body(request)
+        text = str(body.get("text") or "")
         if not text.strip():
             raise _BadRequest("text is empty")
-        sent = await self.emulator.send_text(person.id, text[:4096])
+        sent = await self.emulator.send_text(person.id, text[:4096],
+                                             reply_to_message_id=_reply_to(body.get("reply_to")))
         return web.json_response({"ok": True, "message_id": sent["message_id"]})
 
     async def _send_document(self, request: web.Request) -> web.StreamResponse:
+        return await self._send_upload(request, "document")
+
+    async def _send_photo(self, request: web.Request) -> web.StreamResponse:
+        return await self._send_upload(request, "photo")
+
+    async def _send_voice(self, request: web.Request) -> web.StreamResponse:
+        return await self._send_upload(request, "voice")
+
+    async def _send_upload(self, request: web.Request, kind: str) -> web.StreamResponse:
+        """A file from the page, sent by the person as a document, a photo or a voice
+        message (optionally as a reply to one of the chat's messages)."""
         person = self._person(request)
+        reply_to: int | None = None
+        duration = 1
         try:
             reader = await request.multipart()
         except (ValueError, AssertionError):
@@ -374,6 +402,12 @@ class Sandbox:
                     continue
                 if part.name == "caption":
                     caption = (await part.text()).strip()[:1024] or None
+                elif part.name == "reply_to":
+                    reply_to = _reply_to((await part.text()).strip())
+                elif part.name == "duration":
+                    text = (await part.text()).strip()
+                    duration = min(max(int(float(text)), 1), 3600) \
+                        if text.replace(".", "", 1).isdigit() else 1
                 elif part.name == "file" and upload is None:
                     name = Path(part.filename or "document").name or "document"
                     target = folder / "upload"
@@ -394,8 +428,16 @@ class Sandbox:
             if upload is None:
                 raise _BadRequest("no file in the request")
             path, name, mime = upload
-            sent = await self.emulator.send_document(person.id, path, name, mime_type=mime,
-                                                     caption=caption)
+            if kind == "photo":
+                sent = await self.emulator.send_photo(person.id, path, caption,
+                                                      reply_to_message_id=reply_to)
+            elif kind == "voice":
+                sent = await self.emulator.send_voice(person.id, path, duration,
+                                                      reply_to_message_id=reply_to)
+            else:
+                sent = await self.emulator.send_document(person.id, path, name, mime_type=mime,
+                                                         caption=caption,
+                                                         reply_to_message_id=reply_to)
         finally:
             await asyncio.to_thread(shutil.rmtree, folder, True)
         return web.json_response({"ok": True, "message_id": sent["message_id"]})

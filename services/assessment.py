@@ -55,6 +55,7 @@ from services.notifications import (
     AssessmentAgreed,
     AssessmentReleased,
     DeclarationRequested,
+    ExaminerFinal,
     GradeProposed,
     GradeReopened,
     MarkingRequested,
@@ -309,10 +310,17 @@ class AssessmentService(BaseService):
             await assessments.add(self.session, existing)
         submitted = {m.marker_id for m in await assessments.marks(self.session, existing.id)}
         for marker in await self._markers(student.id, existing):
-            if marker.user.id not in submitted:
-                notify(self.session, marker.user.id, MarkingRequested(
-                    student_id=student.id, student_name=student.full_name, title=thesis.title,
-                    third=marker.role is MarkerRole.THIRD), self.clock.now())
+            if marker.user.id in submitted:
+                continue
+            if marker.role is MarkerRole.EXAMINER:
+                # The examiner's notice that the thesis is final, with Grade (issue 27).
+                notify(self.session, marker.user.id, ExaminerFinal(
+                    student_id=student.id, student_name=student.full_name,
+                    title=thesis.title, version=thesis.latest_version), self.clock.now())
+                continue
+            notify(self.session, marker.user.id, MarkingRequested(
+                student_id=student.id, student_name=student.full_name, title=thesis.title,
+                third=marker.role is MarkerRole.THIRD), self.clock.now())
 
     # --- marking ----------------------------------------------------------------------------
 

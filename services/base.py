@@ -74,6 +74,9 @@ class ServiceConfig:
     staged_file_ttl_hours: float = 24.0
     # Above this share of text shared with other theses, the card is marked ⚠️.
     similarity_alert_percent: float = 10.0
+    # After Approve, the student's notice waits this long (or until Done) so that a comment
+    # or grade added at once goes in the same message (services/reviews.py).
+    decision_quiet_seconds: float = 15.0
     # Topics: open applications a student may have at once, and the days an unanswered
     # one waits before it is declined on its own.
     max_open_applications: int = 3

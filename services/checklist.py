@@ -7,7 +7,9 @@ the supervisor's card of that version shows the marks ("Addressed 2/3").
 
 What the next decision on that version does to the items that were open:
 
-- **Approve** closes them all.
+- **Approve** closes them all, unless the supervisor answers **Keep open** to the question
+  asked when some item would stay open (**Close them** / **Keep open**): then it closes
+  those the version addresses and the others carry over to the next version.
 - **Request changes** closes those the version addresses; the others either stay open and
   carry over to the next round with the new items (**Keep open items**, also what /skip
   means) or are closed too (**Close all**). The question is asked only when some item
@@ -105,7 +107,7 @@ async def settle(session: AsyncSession, thesis_id: int, submission_id: int,
     marks = marks_of(items, submission_id)
     if decision is Decision.REJECTED:
         return Settled(marks, ())
-    if decision is Decision.APPROVED or not keep_open:
+    if not keep_open:
         await checklist.close(session, [item.id for item in items], now)
         return Settled(marks, ())
     addressed = [item.id for item in items if item.addressed_submission_id == submission_id]

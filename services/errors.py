@@ -82,6 +82,12 @@ class NoSupervisor(DomainError):
     code = "no_supervisor"
 
 
+class NothingToAmend(DomainError):
+    """Add comment, Add grade or Done pressed by someone who has not approved the version."""
+
+    code = "nothing_to_amend"
+
+
 class AlreadyReviewed(DomainError):
     code = "already_reviewed"
 

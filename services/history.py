@@ -25,6 +25,10 @@ class Message:
     at: datetime
     body: str | None
     file_name: str | None
+    # A voice message ("voice", with its seconds) or a photo ("photo"), with its size.
+    media: str | None = None
+    seconds: int | None = None
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ class HistoryService(BaseService):
                 self.session, [sid for sid, _v in versions]):
             threads[message.submission_id].append(Message(
                 name, role == Role.STUDENT.value, message.created_at, message.body,
-                message.file_name))
+                message.file_name, message.media, message.media_seconds, message.file_size))
         items: dict[int, list[Item]] = defaultdict(list)
         for item, addressed in await history.checklist_items(self.session, thesis.id):
             items[item.review_id].append(Item(item.text, item.state == "open", addressed))

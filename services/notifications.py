@@ -163,6 +163,8 @@ class DecisionMade(_AboutSubmission, Payload):
     # Requested changes: raised by this decision, and still open from earlier rounds.
     items: tuple[str, ...] = ()
     carried: tuple[str, ...] = ()
+    # A comment or grade added to an approval after its notice went out (issue 27).
+    addition: bool = False
     # A decision on the proposal (accepted: the writing begins).
     proposal: bool = False
 
@@ -347,6 +349,12 @@ class ThreadComment(_AboutSubmission, Payload):
     text: str | None
     file_id: str | None
     file_name: str | None
+    # From the store when Telegram's copy cannot be used; a voice message or a photo is
+    # relayed as one ("voice", "photo"), with its duration or size.
+    file_key: str | None = None
+    media: str | None = None
+    seconds: int | None = None
+    size: int | None = None
 
 
 class StudentMessage(Payload):
@@ -760,8 +768,10 @@ def parse(kind: str, data: dict[str, Any]) -> Payload:
         raise MalformedPayload(f"{kind}: {problems}") from None
 
 
-def notify(session: AsyncSession, chat_id: int, payload: Payload, now: datetime) -> None:
+def notify(session: AsyncSession, chat_id: int, payload: Payload, now: datetime,
+           at: datetime | None = None) -> None:
+    """``at``: held until then (the quiet period after Approve, services/reviews.py)."""
     outbox.add(session, chat_id=chat_id, kind=payload.kind.value, payload=payload.dump(),
-               now=now, ref=payload.ref())
+               now=now, ref=payload.ref(), at=at)
     # Lets the update middleware wake the sender right after commit instead of at its next poll.
     session.info[OUTBOX_WRITTEN] = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from services import anchors, checklist, lifecycle
@@ -18,15 +18,18 @@ from services.errors import (
     NotAllowed,
     NotFound,
     NoThesis,
+    NothingToAmend,
     Superseded,
 )
 from services.metrics import REVIEW_COMPLETIONS, REVIEW_TURNAROUND
 from services.notifications import (
+    OUTBOX_WRITTEN,
     ChecklistMark,
     DecisionMade,
-    ExaminerFinal,
+    Kind,
     ThesisReopened,
     notify,
+    submission_ref,
 )
 from services.shared_text import SharedTextService
 from services.staged_files import attach_staged, discard_unreferenced
@@ -38,12 +41,11 @@ from services.vocabulary import (
     Decision,
     Role,
     StoredKind,
-    TeamRole,
     ThesisStatus,
     VersionKind,
 )
 from storage.models import Review, ReviewCard, Submission, Thesis, User
-from storage.repositories import audit, reviews, team, theses, users
+from storage.repositories import audit, outbox, reviews, team, theses, users
 from storage.repositories import checklist as checklist_items
 from storage.repositories.reviews import DuplicateDecision, DuplicateReview, Outcome
 
@@ -84,6 +86,27 @@ class ReviewResult:
     cards: tuple[ReviewCard, ...] = ()
     # The requested changes open when the version came, with the student's marks.
     marks: tuple[ChecklistMark, ...] = ()
+
+
+@dataclass(frozen=True)
+class Amended:
+    target: ReviewTarget
+    told: bool  # the student got the addition as a notice of its own
+    held: bool  # it went into the notice still held
+
+
+@dataclass(frozen=True)
+class ApprovalDone:
+    target: ReviewTarget
+    decided: bool  # the version's outcome exists (under 'all' others may still be to approve)
+    released: bool  # the held notice goes out now (else it had gone already)
+
+
+@dataclass(frozen=True)
+class _Own:
+    target: ReviewTarget
+    outcome: Review | None  # the row that decided the version, once decided
+    mine: Review  # the actor's own approval (the outcome itself, or their vote)
 
 
 @dataclass(frozen=True)
@@ -156,13 +179,18 @@ class ReviewService(BaseService):
     @writes
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
                      comment: str | None = None, feedback: StagedFile | None = None,
-                     grade: int | None = None, keep_open: bool = True) -> ReviewResult:
+                     grade: int | None = None, keep_open: bool | None = None,
+                     hold: bool = False) -> ReviewResult:
         """Record the decision; idempotent on the feedback file's staged key (a replayed step
-        gets the same result, with no second notification). ``keep_open``: after Request
-        changes, earlier items the version does not address stay open (else closed)."""
+        gets the same result, with no second notification). ``keep_open``: earlier items the
+        version does not address stay open (else closed); by default they do after Request
+        changes and do not after Approve. ``hold``: the student's notice waits for the quiet
+        period (or ``tell_now``), so that ``amend`` can still put a comment or grade in it."""
+        if keep_open is None:
+            keep_open = decision is not Decision.APPROVED
         try:
             result = await self._decide(actor, submission_id, decision, comment, feedback,
-                                        grade, keep_open)
+                                        grade, keep_open, hold)
         except DomainError:
             # The decision is refused: its feedback file is abandoned, unless the database
             # says a row refers to it. When a dependency fails instead (the commit may even
@@ -207,7 +235,7 @@ class ReviewService(BaseService):
 
     async def _decide(self, actor: User, submission_id: int, decision: Decision,
                       comment: str | None, feedback: StagedFile | None,
-                      grade: int | None, keep_open: bool) -> ReviewResult:
+                      grade: int | None, keep_open: bool, hold: bool) -> ReviewResult:
         if grade is not None and not 0 <= grade <= 100:
             raise InvalidGrade()
         recorded = await self._recorded(actor, submission_id, feedback)
@@ -241,11 +269,11 @@ class ReviewService(BaseService):
                                 now, self.config.staged_file_ttl_hours)
         if _votes(actor, thesis):
             return await self._vote(actor, target, thesis, decision, comment, feedback, grade,
-                                    now, items, keep_open, positions)
+                                    now, items, keep_open, positions, hold)
         outcome = _decision(submission_id, actor, decision, comment, feedback, grade, now)
         try:
             review, marks = await self._outcome(actor, target, thesis, outcome, now, items,
-                                                keep_open, positions)
+                                                keep_open, positions, hold=hold)
         except DuplicateDecision:
             # Their earlier vote under the rule 'all' stands: one decision per person.
             raise AlreadyReviewed(reviewer_name=actor.full_name, at=None,
@@ -263,10 +291,11 @@ class ReviewService(BaseService):
                        row: Review, now: datetime, items: tuple[str, ...],
                        keep_open: bool, positions: dict[int, int] | None = None,
                        approvals: Sequence[tuple[Review, str | None]] = (),
-                       ) -> tuple[Outcome, tuple[ChecklistMark, ...]]:
+                       hold: bool = False) -> tuple[Outcome, tuple[ChecklistMark, ...]]:
         """A decision made the version's outcome (a new row, or a vote already recorded),
         the thesis's move, the requested changes settled and raised (services/checklist.py),
-        and the student told what it says (``approvals``: an approval's fellow approvals)."""
+        and the student told what it says (``approvals``: an approval's fellow approvals;
+        ``hold``: the notice waits for the quiet period)."""
         decision = Decision(row.decision)
         new_status = lifecycle.next_status(thesis.status, EVENTS[decision])
         if row.id is None:
@@ -290,7 +319,8 @@ class ReviewService(BaseService):
             reviewer_name=actor.full_name, feedback_file_id=review.feedback_telegram_file_id,
             feedback_file_name=review.feedback_file_name,
             feedback_file_key=review.feedback_file_key, items=items,
-            carried=settled.carried, proposal=proposal), now)
+            carried=settled.carried, proposal=proposal), now,
+            at=self._quiet_until(now) if hold else None)
         audit.record(self.session, actor_id=actor.id, action=f"review.{decision.value}",
                      object_type="submission", object_id=target.submission.id, at=now,
                      grade=review.grade, items=len(items))
@@ -299,7 +329,7 @@ class ReviewService(BaseService):
     async def _vote(self, actor: User, target: ReviewTarget, thesis: Thesis,
                     decision: Decision, comment: str | None, feedback: StagedFile | None,
                     grade: int | None, now: datetime, items: tuple[str, ...],
-                    keep_open: bool, positions: dict[int, int]) -> ReviewResult:
+                    keep_open: bool, positions: dict[int, int], hold: bool) -> ReviewResult:
         """Under the rule 'all', with the thesis locked (so two members pressing at once
         are counted one after the other): the member's own row, then the outcome once the
         votes decide it — a Request changes or Reject at once, an approval when every
@@ -325,7 +355,7 @@ class ReviewService(BaseService):
         approvals = _named(team_members, votes) if decision is Decision.APPROVED else []
         try:
             review, marks = await self._outcome(actor, target, thesis, vote, now, items,
-                                                keep_open, positions, approvals)
+                                                keep_open, positions, approvals, hold)
         except DuplicateReview:
             raise await self._already(await reviews.for_submission(
                 self.session, submission_id)) from None
@@ -364,17 +394,103 @@ class ReviewService(BaseService):
         assert student is not None and last is not None
         now = self.clock.now()
         target = ReviewTarget(latest.submission, thesis, student)
-        # The last approval decides it, saying what every approver said.
-        review, _marks = await self._outcome(last, target, thesis, deciding, now, (), True,
+        # The last approval decides it, saying what every approver said; closing what is
+        # open (an approval keeps items open only when asked to).
+        review, _marks = await self._outcome(last, target, thesis, deciding, now, (), False,
                                              approvals=_named(team_members, approvals))
         return review
 
+    # --- after one-tap Approve: Add comment, Add grade, Done (issue 27) -----------------
+
+    def _quiet_until(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=self.config.decision_quiet_seconds)
+
+    @writes
+    async def amend(self, actor: User, submission_id: int, *, comment: str | None = None,
+                    grade: int | None = None, feedback: StagedFile | None = None) -> Amended:
+        """The actor's own approval of this version gets a comment (or annotated file) or a
+        grade. While the student's notice is held it goes into it (and the quiet period
+        starts again); once the notice went out, the student gets the addition apart."""
+        if grade is not None and not 0 <= grade <= 100:
+            raise InvalidGrade()
+        comment = clean_comment(Decision.APPROVED, comment) if comment is not None else None
+        own = await self._own_approval(actor, submission_id)
+        if feedback is not None:
+            await attach_staged(self.session, self.deps.files, feedback, StoredKind.FEEDBACK,
+                                self.clock.now(), self.config.staged_file_ttl_hours)
+        _amend_row(own.mine, comment, grade, feedback)
+        now = self.clock.now()
+        audit.record(self.session, actor_id=actor.id, action="review.amend",
+                     object_type="submission", object_id=submission_id, at=now,
+                     grade=grade, comment=comment is not None, file=feedback is not None)
+        if own.outcome is None:
+            return Amended(own.target, told=False, held=False)
+        # What the outcome says now (under the rule 'all': every approver's comment).
+        team_members = await members(self.session, own.target.student.id)
+        outcome = Outcome.of(own.outcome, _named(
+            team_members, await reviews.of_version(self.session, submission_id)))
+        notice = _notice(own.target, outcome, actor)
+        pending = await outbox.pending_about(self.session, own.target.student.id,
+                                             submission_ref(submission_id), Kind.DECISION)
+        if pending is not None:
+            kept = DecisionMade.model_validate(pending.payload)
+            pending.payload = notice.model_copy(update={
+                "items": kept.items, "carried": kept.carried}).dump()
+            pending.next_attempt_at = self._quiet_until(now)
+            return Amended(own.target, told=False, held=True)
+        notify(self.session, own.target.student.id, notice.model_copy(update={
+            "addition": True, "comment": comment, "grade": grade,
+            "feedback_file_id": feedback.telegram_file_id if feedback else None,
+            "feedback_file_name": feedback.file_name if feedback else None,
+            "feedback_file_key": feedback.key if feedback else None}), now)
+        return Amended(own.target, told=True, held=False)
+
+    @writes
+    async def hold(self, actor: User, submission_id: int) -> bool:
+        """Add comment or Add grade pressed: the held notice waits a quiet period again.
+        Whether it was still held."""
+        own = await self._own_approval(actor, submission_id)
+        pending = await outbox.pending_about(self.session, own.target.student.id,
+                                             submission_ref(submission_id), Kind.DECISION)
+        if pending is None:
+            return False
+        pending.next_attempt_at = self._quiet_until(self.clock.now())
+        return True
+
+    @writes
+    async def tell_now(self, actor: User, submission_id: int) -> ApprovalDone:
+        """Done: the held notice goes out now. Whether it was still held."""
+        own = await self._own_approval(actor, submission_id)
+        pending = await outbox.pending_about(self.session, own.target.student.id,
+                                             submission_ref(submission_id), Kind.DECISION)
+        if pending is not None:
+            pending.next_attempt_at = self.clock.now()
+            self.session.info[OUTBOX_WRITTEN] = True  # wakes the sender after the commit
+        return ApprovalDone(own.target, decided=own.outcome is not None,
+                            released=pending is not None)
+
+    async def _own_approval(self, actor: User, submission_id: int) -> _Own:
+        found = await theses.submission_with_owner(self.session, submission_id)
+        if found is None:
+            raise NotFound()
+        submission, thesis, student, _decided = found
+        if not await may_review(self.session, actor, student):
+            raise NotAllowed()
+        outcome = await reviews.for_submission(self.session, submission_id)
+        mine = next((r for r in await reviews.of_version(self.session, submission_id)
+                     if r.reviewer_id == actor.id), None)
+        if mine is None or mine.decision != Decision.APPROVED.value:
+            raise NothingToAmend()
+        return _Own(ReviewTarget(submission, thesis, student), outcome, mine)
+
     @read_only
-    async def stage_feedback(self, actor: User, submission_id: int,
-                             incoming: IncomingFile) -> StagedFile:
-        """An annotated PDF/DOCX from the reviewer, stored like a submission."""
+    async def stage_feedback(self, actor: User, submission_id: int, incoming: IncomingFile,
+                             addition: bool = False) -> StagedFile:
+        """An annotated PDF/DOCX from the reviewer, stored like a submission; ``addition``:
+        added to the actor's approval (Add comment) rather than with a decision."""
+        check = self._own_approval if addition else self._target
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
-        await self._read(partial(self._target, actor, submission_id))
+        await self._read(partial(check, actor, submission_id))
         return await stage_stored(self.session, self.deps.files,
                                   self.config.file_prefix + "feedback/", incoming,
                                   self.config.max_file_bytes, StoredKind.FEEDBACK,
@@ -413,15 +529,6 @@ class ReviewService(BaseService):
                      object_type="thesis", object_id=thesis.id, at=now,
                      student_id=student.id)
         return student, thesis
-
-    def _tell_examiners(self, team_members: list[Member], student: User, thesis: Thesis,
-                        now: datetime) -> None:
-        """The examiner grades the final thesis: told it is final, with Grade."""
-        for member in recipients(team_members):
-            if member.role is TeamRole.EXAMINER:
-                notify(self.session, member.user.id, ExaminerFinal(
-                    student_id=student.id, student_name=student.full_name,
-                    title=thesis.title, version=thesis.latest_version), now)
 
     async def _thesis_for(self, actor: User, student_id: int,
                           lock: bool) -> tuple[User, Thesis]:
@@ -488,3 +595,25 @@ def _decision(submission_id: int, actor: User, decision: Decision, comment: str 
 
 def review_age_seconds(submitted_at: datetime, decided_at: datetime) -> float:
     return max((decided_at - submitted_at).total_seconds(), 0.0)
+
+
+def _amend_row(row: Review, comment: str | None, grade: int | None,
+               feedback: StagedFile | None) -> None:
+    if comment is not None:
+        row.comment = comment
+    if grade is not None:
+        row.grade = grade
+    if feedback is not None:
+        row.feedback_file_key = feedback.key
+        row.feedback_file_name = feedback.file_name
+        row.feedback_telegram_file_id = feedback.telegram_file_id
+
+
+def _notice(target: ReviewTarget, outcome: Outcome, actor: User) -> DecisionMade:
+    return DecisionMade(
+        submission_id=target.submission.id, decision=outcome.decision,
+        title=target.thesis.title, version=target.submission.version,
+        comment=outcome.comment, grade=outcome.grade, reviewer_name=actor.full_name,
+        feedback_file_id=outcome.feedback_telegram_file_id,
+        feedback_file_name=outcome.feedback_file_name,
+        feedback_file_key=outcome.feedback_file_key)

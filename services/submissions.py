@@ -396,13 +396,45 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
                       telegram_file_id=incoming.telegram_file_id if same_name else None)
 
 
+async def stage_media(files: FileStore, prefix: str, incoming: IncomingFile, max_bytes: int,
+                      kind: str, suffix: str) -> StagedFile:
+    """Stream a voice message or a photo (a thread comment) into the store under a fresh key,
+    checked for its size only: Telegram made it, and it is relayed, never opened."""
+    if incoming.declared_size is not None and incoming.declared_size > max_bytes:
+        raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
+    digest, size = hashlib.sha256(), 0
+    key = new_key(prefix, suffix)
+
+    async def measured() -> AsyncIterator[bytes]:
+        nonlocal size
+        async for chunk in incoming.chunks:
+            size += len(chunk)
+            if size > max_bytes:
+                raise FileTooLarge(limit_mb=max_bytes // (1024 * 1024))
+            digest.update(chunk)
+            yield chunk
+
+    try:
+        await files.put_stream(key, measured(), "application/octet-stream")
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise StorageUnavailable() from exc
+    if size == 0:
+        await discard(files, key)
+        raise EmptyFile()
+    return StagedFile(key=key, size=size, sha256=digest.hexdigest(), kind=kind,
+                      file_name=f"{kind}.{suffix}", telegram_file_id=incoming.telegram_file_id)
+
+
 async def stage_stored(session: AsyncSession, files: FileStore, prefix: str,
                        incoming: IncomingFile, max_bytes: int, kind: StoredKind,
-                       now: datetime) -> StagedFile:
-    """``stage_document``, and the file's row (``staged``) in the caller's transaction (a
-    ``@read_only`` staging call ends it). When the row cannot be written, the object goes:
-    nothing else knows it."""
-    staged = (await stage_document(files, prefix, incoming, max_bytes)).stamped(now)
+                       now: datetime, media: tuple[str, str] | None = None) -> StagedFile:
+    """``stage_document`` (or, with ``media`` = (kind, suffix), ``stage_media``), and the
+    file's row (``staged``) in the caller's transaction (a ``@read_only`` staging call ends
+    it). When the row cannot be written, the object goes: nothing else knows it."""
+    staged = (await stage_document(files, prefix, incoming, max_bytes) if media is None
+              else await stage_media(files, prefix, incoming, max_bytes, *media)).stamped(now)
     try:
         await register_staged(session, staged, kind, now)
     except Exception as exc:

@@ -31,6 +31,8 @@ from storage.repositories import audit, outbox, theses, threads, users
 COMMENT_MAX = 4000
 NOTE_MAX = 4000
 PAGE_SIZE = 5
+# What a thread takes besides PDF/DOCX: a voice message, a photo (and the stored suffix).
+MEDIA = {"voice": "ogg", "photo": "jpg"}
 NOTES_SHOWN = 10
 
 
@@ -126,21 +128,27 @@ class ThreadService(BaseService):
 
     @read_only
     async def stage_attachment(self, actor: User, submission_id: int,
-                               incoming: IncomingFile) -> StagedFile:
-        """A PDF/DOCX going with a comment, stored like a feedback file."""
+                               incoming: IncomingFile, media: str | None = None) -> StagedFile:
+        """A PDF/DOCX going with a comment, stored like a feedback file; ``media``
+        (``voice`` or ``photo``): a voice message or a photo, the comment itself."""
+        if media is not None and media not in MEDIA:
+            raise NotAllowed()
         # Streaming may take minutes: hold no transaction (and no connection) meanwhile.
         await self._read(partial(self._target, actor, submission_id))
         return await stage_stored(self.session, self.deps.files,
                                   self.config.file_prefix + "threads/", incoming,
                                   self.config.max_file_bytes, StoredKind.ATTACHMENT,
-                                  self.clock.now())
+                                  self.clock.now(),
+                                  (media, MEDIA[media]) if media is not None else None)
 
     @writes
     async def comment(self, actor: User, submission_id: int, text: str | None,
-                      attachment: StagedFile | None = None) -> CommentResult:
-        """Record a comment and notify the thread's other participants, in one transaction."""
+                      attachment: StagedFile | None = None,
+                      seconds: int | None = None) -> CommentResult:
+        """Record a comment and notify the thread's other participants, in one transaction.
+        ``seconds``: a voice message's duration."""
         try:
-            return await self._comment(actor, submission_id, text, attachment)
+            return await self._comment(actor, submission_id, text, attachment, seconds)
         except DomainError:
             # Refused: the file goes unless a row refers to it. On any other failure the
             # commit may have happened: the file stays (the sweeper decides later).
@@ -150,7 +158,8 @@ class ThreadService(BaseService):
             raise
 
     async def _comment(self, actor: User, submission_id: int, raw: str | None,
-                       attachment: StagedFile | None) -> CommentResult:
+                       attachment: StagedFile | None,
+                       seconds: int | None = None) -> CommentResult:
         text = clean_text(raw)
         if text is None and attachment is None:
             raise EmptyComment()
@@ -163,6 +172,7 @@ class ThreadService(BaseService):
                     raise NotAllowed()
                 return CommentResult(recorded, target, 0)
         now = self.clock.now()
+        media = attachment.kind if attachment is not None and attachment.kind in MEDIA else None
         if attachment is not None:
             await attach_staged(self.session, self.deps.files, attachment,
                                 StoredKind.ATTACHMENT, now, self.config.staged_file_ttl_hours)
@@ -170,7 +180,9 @@ class ThreadService(BaseService):
             submission_id=submission_id, author_id=actor.id, body=text, created_at=now,
             file_key=attachment.key if attachment else None,
             file_name=attachment.file_name if attachment else None,
-            telegram_file_id=attachment.telegram_file_id if attachment else None))
+            telegram_file_id=attachment.telegram_file_id if attachment else None,
+            media=media, media_seconds=seconds if media == "voice" else None,
+            file_size=attachment.size if attachment else None))
         recipients = await self._recipients(actor, target.student)
         from_student = actor.id == target.student.id
         for recipient in recipients:
@@ -181,7 +193,9 @@ class ThreadService(BaseService):
                 student_name=target.student.full_name, title=target.thesis.title,
                 version=target.submission.version, text=text,
                 file_id=attachment.telegram_file_id if attachment else None,
-                file_name=attachment.file_name if attachment else None), now)
+                file_name=attachment.file_name if attachment else None,
+                file_key=attachment.key if attachment else None, media=media,
+                seconds=comment.media_seconds, size=comment.file_size), now)
         audit.record(self.session, actor_id=actor.id, action="thread.comment",
                      object_type="submission", object_id=submission_id, at=now,
                      comment_id=comment.id)

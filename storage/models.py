@@ -497,6 +497,11 @@ class ThreadMessage(Base):
     file_key: Mapped[str | None] = mapped_column(String(512), _file_ref(), index=True)
     file_name: Mapped[str | None] = mapped_column(String(256))
     telegram_file_id: Mapped[str | None] = mapped_column(String(256))
+    # A voice message or a photo rather than a PDF/DOCX (None): relayed as what it is,
+    # listed with its duration or size.
+    media: Mapped[str | None] = mapped_column(String(16))
+    media_seconds: Mapped[int | None] = mapped_column(Integer)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
 
 

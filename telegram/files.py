@@ -53,6 +53,12 @@ def incoming_document(bot: Bot, document: Document, default_name: str) -> Incomi
                         telegram_file_name=document.file_name)
 
 
+def incoming_media(bot: Bot, file_id: str, size: int | None, name: str) -> IncomingFile:
+    """A voice message or a photo as the services take it (Telegram keeps no name for it)."""
+    return IncomingFile(chunks=stream_file(bot, file_id), file_name=name, declared_size=size,
+                        telegram_file_id=file_id)
+
+
 class StoredFileUnreadable(OSError):
     """The file store failed while a stored file was being sent: an I/O failure, retried
     like a network error."""

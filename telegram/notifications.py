@@ -126,6 +126,7 @@ class Outgoing:
     text: str
     document: str | StoredDocument | None = None  # a Telegram file_id, or from our store
     markup: InlineKeyboardMarkup | None = None
+    media: str | None = None  # the document is a voice message or a photo, sent as one
 
 
 def _document(file_id: str | None, key: str | None,
@@ -223,15 +224,22 @@ def _decision(t: Texts, p: DecisionMade) -> Outgoing:
         items += t("checklist.notice.carried", lines=Raw(lines))
     comment = t.raw("decision.comment", comment=clip(p.comment, 600 + budget)) \
         if p.comment else ""
-    text = t("decision.notice", icon=ICONS.get(p.decision, ""), reviewer=p.reviewer_name,
-             version=p.version, title=clip(p.title, 300),
-             decision=t(f"decision.{p.decision}"),
-             comment=Raw(comment + items) if comment or items else None,
-             grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None,
-             next=t(f"decision.next.{p.decision}"))
+    if p.addition:
+        # A comment or grade added to an approval after its notice went out.
+        text = t("decision.addition", icon=ICONS.get(p.decision, ""),
+                 reviewer=p.reviewer_name, version=p.version, title=clip(p.title, 300),
+                 comment=Raw(comment) if comment else None,
+                 grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None)
+    else:
+        text = t("decision.notice", icon=ICONS.get(p.decision, ""), reviewer=p.reviewer_name,
+                 version=p.version, title=clip(p.title, 300),
+                 decision=t(f"decision.{p.decision}"),
+                 comment=Raw(comment + items) if comment or items else None,
+                 grade=t.raw("decision.grade", grade=p.grade) if p.grade is not None else None,
+                 next=t(f"decision.next.{p.decision}"))
     if p.proposal:
         text = t("card.proposal") + "\n" + text
-        if p.decision == "approved":
+        if p.decision == "approved" and not p.addition:
             text += "\n\n" + t("decision.proposal_accepted")
     # The student answers with 💬 Reply, or with a Telegram reply to this message.
     buttons = reply_button(t, p.submission_id)
@@ -248,8 +256,22 @@ def _thread_comment(t: Texts, p: ThreadComment) -> Outgoing:
     text = t(key, author=clip(p.author_name, 100), student=clip(p.student_name, 100),
              version=p.version, title=clip(p.title, 200),
              text=t.raw("threads.comment.text", text=clip(p.text, 3500)) if p.text else None,
-             file=t.raw("threads.comment.file", name=p.file_name) if p.file_name else None)
-    return Outgoing(text=text, document=p.file_id, markup=reply_button(t, p.submission_id))
+             file=media_line(t, p.media, p.file_name, p.seconds, p.size)
+             if p.file_name else None)
+    return Outgoing(text=text, document=_document(p.file_id, p.file_key, p.file_name),
+                    markup=reply_button(t, p.submission_id), media=p.media)
+
+
+def media_line(t: Texts, media: str | None, file_name: str | None, seconds: int | None,
+               size: int | None) -> str:
+    """A thread attachment as listed: a voice message with its duration, a photo with its
+    size, a file with its name."""
+    if media == "voice":
+        total = seconds or 0
+        return t.raw("threads.comment.voice", duration=f"{total // 60}:{total % 60:02d}")
+    if media == "photo":
+        return t.raw("threads.comment.photo", size=max(round((size or 0) / 1024), 1))
+    return t.raw("threads.comment.file", name=file_name or "")
 
 
 def _student_message(t: Texts, p: StudentMessage) -> Outgoing:

@@ -14,7 +14,7 @@ from storage.models import AuditEntry, Invite, Thesis, User
 from tests import documents
 from tests.conftest import BotFactory, Chat, Harness, free_port
 from tests.reliability.tools import LoadBalancer
-from tests.support.conversation import invite_code, onboard, submit
+from tests.support.conversation import invite_code, onboard, submit, told
 
 REFUSED = "Your access has been deactivated"
 
@@ -135,6 +135,7 @@ async def test_deactivated_supervisor_cannot_act_and_their_invites_stop_working(
     newcomer = harness.chat(203, "Cleo", "C")
     assert "revoked" in await newcomer.say(f"/start {code}")
     assert not await query(harness, select(User).where(User.id == newcomer.id))
+    await told(supervisor, "has deactivated your access")  # the notice is not an answer
     for command in ("/queue", "/students", "/invite", "/invites", "/milestones"):
         assert REFUSED in await supervisor.say(command), command
     alert = await button_alert(harness, supervisor, card.message_id, card.reply_markup[
@@ -240,9 +241,8 @@ async def test_a_version_for_a_deactivated_supervisor_goes_to_the_admins(
     assert "Alice A" in card.content and "version 1" in card.content
     assert card.button_texts() == ["Approve", "Request changes", "Reject", "🗓 Review by…"]
     # The admin decides from the card; the deactivated supervisor was handed nothing.
-    await admin.click("Approve", message_id=card.message_id)
-    await admin.say("/skip")
     before = alice.bot_count
-    assert "Recorded" in await admin.say("/skip")
+    assert "Approved" in (await admin.click("Approve", message_id=card.message_id))[-1].content
+    assert "Recorded" in (await admin.click("Done", message_id=card.message_id))[-1].content
     await notice(alice, before, "approved")
     assert supervisor.bot_count == told_before

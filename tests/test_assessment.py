@@ -153,7 +153,10 @@ async def test_blind_marks_agreed_within_tolerance_then_by_proposal(
     assert declaration.sha256 == submission.sha256 and "my own work" in declaration.statement
 
     # Both markers are asked; each asks for the other's marks first and gets nothing.
-    eve_ask = await message_with(eve, "Please mark it")
+    # The examiner's notice that the thesis is final carries Grade (issue 27), and only one.
+    eve_ask = await message_with(eve, "is final (version 1). As its examiner, please mark it")
+    assert eve_ask.button_texts() == ["Grade"]
+    assert sum("mark it" in (m.content or "") for m in harness.emu.bot_messages(eve.id)) == 1
     sam_ask = await message_with(sam, "Please mark it")
     await nothing_yet(eve, "Alice A")
     done = await mark(eve, eve_ask, [80, 70, 90], "Convincing method, thin related work.")
@@ -214,7 +217,7 @@ async def test_blind_marks_agreed_within_tolerance_then_by_proposal(
     assert "v2" in reply and "scale 2-5; tolerance 5; release supervisor" in reply
     await examiner(harness, sam, bob, eve)
     await to_final(harness, sam, bob, "Bob B", "Trees", 2)
-    eve_ask = await message_with(eve, "The thesis Trees of Bob B is final")
+    eve_ask = await message_with(eve, "The thesis «Trees» by Bob B is final")
     sam_ask = await message_with(sam, "The thesis Trees of Bob B is final")
     await mark(sam, sam_ask, [90, 90], "Excellent.")
     done = await mark(eve, eve_ask, [60, 60], "Weak evaluation.")
@@ -308,7 +311,7 @@ async def test_no_agreement_in_time_a_third_marker_decides(make_bot: BotFactory)
     eve = await examiner(harness, sam, alice)
     await to_final(harness, sam, alice, "Alice A", "Graphs", 1)
     await mark(sam, await message_with(sam, "Please mark it"), [95, 95, 95], "Superb.")
-    await mark(eve, await message_with(eve, "Please mark it"), [50, 50, 50], "Barely.")
+    await mark(eve, await message_with(eve, "As its examiner"), [50, 50, 50], "Barely.")
     await message_with(sam, "All marks for Graphs of Alice A are in")
 
     # Six days: nothing yet; eight: the admins are asked, once.
@@ -403,7 +406,7 @@ async def test_defence_minutes_release_reopen_and_retention(make_bot: BotFactory
 
     # The markers mark every component but the Defence; the written marks agree, and the
     # grade waits for the minutes (no Release yet).
-    eve_ask = await message_with(eve, "Please mark it")
+    eve_ask = await message_with(eve, "As its examiner, please mark it")
     sam_ask = await message_with(sam, "Please mark it")
     replies = await eve.click("Grade", message_id=eve_ask.message_id, expect=2)
     assert "2 components" in replies[-2].content and "Defence" not in replies[-1].content

@@ -29,7 +29,6 @@ async def test_journey_on_sqlite_memory_and_local_files(make_bot: BotFactory,
     stored = [p for p in (data_dir / "files").rglob("*") if p.is_file()]
     assert len(stored) == 1
     assert hashlib.sha256(stored[0].read_bytes()).hexdigest() == hashlib.sha256(pdf).hexdigest()
-    await supervisor.click("Approve")
-    await supervisor.say("/skip")
-    assert "approved" in await supervisor.say("/skip")
+    assert "Approved" in (await supervisor.click("Approve"))[-1].content
+    assert "approved" in (await supervisor.click("Done"))[-1].content
     assert "approved" in await alice.say("/status")

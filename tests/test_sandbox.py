@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import signal
 import sys
 import urllib.parse
@@ -365,16 +366,17 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     card_id = await card.get_attribute("data-message-id")
     await page.screenshot(path=str(SCREENSHOTS / "0-supervisor-new-card.png"))
 
-    # Request changes with a comment, skip the grade; the card's buttons go, in place.
+    # Request changes with a comment (no grade asked); the card's buttons go, in place.
     await card.get_by_role("button", name="Request changes").click()
     await expect(ui.bot().last).to_contain_text("Write your comment")
     await ui.say("/skip", "A comment is required")  # a comment is required here
-    await ui.say("Please expand chapter 2 and fix the references.", "grade")
-    await ui.say("/skip", "Recorded: changes requested")
+    await ui.say("Please expand chapter 2 and fix the references.", "Recorded: changes requested")
     same_card = page.locator(f'#messages .msg[data-message-id="{card_id}"]')
     await expect(same_card.locator(".inline-btn")).to_have_count(0)
     await expect(same_card).to_contain_text("changes requested by Sam Turing")
     await expect(same_card.locator(".edited")).to_have_count(1)
+    # An edit is marked with the edit's time.
+    await expect(same_card.locator(".edited")).to_have_text(re.compile(r"^edited \d\d:\d\d"))
     await expect(page.locator("#messages .msg")).to_have_count(await ui.mine().count()
                                                               + await ui.bot().count())
 
@@ -390,10 +392,18 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     # The supervisor approves version 2 with a comment and a grade.
     await ui.open(SUPERVISOR_ID)
     card2 = await ui.card(title, 2)
+    # Approve is one tap; the card then offers Add comment, Add grade and Done.
     await card2.get_by_role("button", name="Approve").click()
-    await expect(ui.bot().last).to_contain_text("Add a comment, or /skip")
-    await ui.say("Excellent work.", "grade")
-    await ui.say("95", "Recorded: approved")
+    await expect(ui.bot().last).to_contain_text("Approved: version 2")
+    await expect(card2.locator(".inline-btn")).to_have_text(["Add comment", "Add grade", "Done"])
+    await card2.get_by_role("button", name="Add comment").click()
+    await expect(ui.bot().last).to_contain_text("Write your comment")
+    await ui.say("Excellent work.", "Comment added")
+    await card2.get_by_role("button", name="Add grade").click()
+    await expect(ui.bot().last).to_contain_text("from 0 to 100")
+    await ui.say("95", "Grade 95 added")
+    await card2.get_by_role("button", name="Done").click()
+    await expect(ui.bot().last).to_contain_text("Recorded: approved")
     await expect(card2.locator(".inline-btn")).to_have_count(0)
     await expect(card2).to_contain_text("approved by Sam Turing")
 
@@ -450,6 +460,50 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     for name in ("0-supervisor-new-card", "1-admin", "2-supervisor", "3-student", "4-supervisor-menu",
                  "5-invite-dialog", "6-student-mini-app", "7-supervisor-mini-app"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+
+
+async def test_start_reply_photo_voice_and_alerts_in_their_own_chat(
+        sandbox: Sandbox, page: Any, tmp_path: Path) -> None:
+    ui = Ui(page)
+    expect = ui.expect
+    await expect(page.locator("#conn.on")).to_have_count(1)
+    # A fresh chat shows START; pressing it sends /start.
+    await ui.open(ADMIN_ID)
+    start = page.locator("#messages .start-btn")
+    await expect(start).to_have_text("START")
+    await start.click()
+    await expect(ui.bot().last).to_contain_text("You are an administrator")
+    await expect(page.locator("#messages .start-btn")).to_have_count(0)
+
+    # Any message can be replied to from its context menu.
+    await ui.bot().last.click(button="right")
+    await page.locator("#context-menu .menu-item", has_text="Reply").click()
+    await expect(page.locator("#reply-bar")).to_be_visible()
+    await expect(page.locator("#reply-bar-text")).to_contain_text("administrator")
+    await ui.send("/help")
+    await expect(ui.mine().last.locator(".reply-quote")).to_contain_text("administrator")
+    await expect(page.locator("#reply-bar")).to_be_hidden()
+    replied = sandbox.emulator.messages(ADMIN_ID)
+    assert [m for m in replied if not m.from_bot][-1].reply_to_message_id is not None
+
+    # A photo and a voice note, from files.
+    photo, voice = tmp_path / "figure.png", tmp_path / "note.ogg"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    voice.write_bytes(b"OggS" + b"\0" * 64)
+    mine = await ui.mine().count()
+    await page.set_input_files("#photo-input", str(photo))
+    await expect(ui.mine()).to_have_count(mine + 1)
+    await expect(ui.mine().last.locator("img.photo")).to_have_count(1)
+    await page.set_input_files("#voice-input", str(voice))
+    await expect(ui.mine()).to_have_count(mine + 2)
+    await expect(ui.mine().last).to_contain_text("Voice message")
+    await expect(ui.mine().last.locator("audio.voice")).to_have_count(1)
+
+    # A button's alert shows in the chat it belongs to only, when that chat is open.
+    await page.evaluate(f"toast({SUPERVISOR_ID}, 'Only for the supervisor', true)")
+    await expect(page.locator("#toasts .toast")).to_have_count(0)
+    await ui.open(SUPERVISOR_ID)
+    await expect(page.locator("#toasts .toast")).to_have_text("Only for the supervisor")
 
 
 async def test_page_falls_back_to_polling_without_event_source(sandbox: Sandbox,

@@ -155,7 +155,7 @@ async def test_all_rule_waits_for_every_approval(harness: Harness) -> None:
     answers = len(harness.emu.callback_answers)
     await harness.emu.click(olga.id, olga_card.message_id, olga_approve)
     await harness.emu.wait_until(lambda: len(harness.emu.callback_answers) > answers)
-    assert "Already reviewed by Olga O" in harness.emu.callback_answers[-1][1]
+    assert "Already approved" in harness.emu.callback_answers[-1][1]
     assert alice.bot_count == before  # nothing decided yet, nothing told
 
     done = await decide(harness, sam, sam_card.message_id, "Approve", None, grade="90")
@@ -187,14 +187,21 @@ async def test_all_rule_waits_for_every_approval(harness: Harness) -> None:
 
 
 async def _both_press(harness: Harness, members: list[Chat], buttons: list[str],
-                      card_ids: list[int]) -> list[str]:
-    """Each member presses their button and gives the comment; the last step (the grade)
-    is sent by both at the same moment."""
+                      card_ids: list[int], replies: bool = True) -> list[str]:
+    """Each member presses their button; the last step (Approve's one tap, or the comment
+    of Request changes) is sent by both at the same moment."""
+    last = []
     for member, button, card_id in zip(members, buttons, card_ids, strict=True):
-        await member.click(button, message_id=card_id)
-        await member.say("/skip" if button == "Approve" else "Not yet")
+        if button == "Approve":
+            data = harness.emu.message(member.id, card_id).buttons[0][0]["callback_data"]
+            last.append(lambda m=member, c=card_id, d=data: harness.emu.click(m.id, c, d))
+        else:
+            await member.click(button, message_id=card_id)
+            last.append(lambda m=member: harness.emu.send_text(m.id, "Not yet"))
     before = [m.bot_count for m in members]
-    await asyncio.gather(*(harness.emu.send_text(m.id, "/skip") for m in members))
+    await asyncio.gather(*(step() for step in last))
+    if not replies:  # the one refused is answered on its button, not in the chat
+        return []
     return [(await m.expect(1, b))[-1].content for m, b in zip(members, before, strict=True)]
 
 
@@ -207,23 +214,26 @@ async def test_two_members_at_the_same_moment(harness: Harness) -> None:
     ids = [(await card_of(harness, m, 1)).message_id for m in members]
     replies = await _both_press(harness, members, ["Approve", "Approve"], ids)
     # Both approvals count; exactly one of them completes the outcome.
-    assert sum("Recorded: " in r for r in replies) == 1, replies
+    assert sum("Approved: " in r for r in replies) == 1, replies
     assert sum("Waiting for" in r for r in replies) == 1, replies
     assert await decisions(harness) == (2, 1)
     assert await thesis_status(harness, alice.id) == "approved"
+    # The student's notice waits for Done (or the quiet period).
+    done = next(m for m, r in zip(members, replies, strict=True) if "Approved: " in r)
+    await done.click("Done", message_id=ids[members.index(done)])
     await told(alice, "approved")
     assert await count(harness, OutboxMessage, chat_id=alice.id, kind=Kind.DECISION.value) == 1
 
     # v2: an approval and a Request changes at once: changes requested, exactly once.
     await submit(alice, documents.pdf("v2"), "v2.pdf")
     ids = [(await card_of(harness, m, 2)).message_id for m in members]
-    replies = await _both_press(harness, members, ["Approve", "Request changes"], ids)
+    await _both_press(harness, members, ["Approve", "Request changes"], ids, replies=False)
+    await told(cora, "Recorded: changes requested")
     assert await thesis_status(harness, alice.id) == "changes_requested"
     # One outcome per version; the approval is a row of its own when it came first.
     total, outcomes = await decisions(harness)
     assert outcomes == 2 and total in (3, 4)
     assert await count(harness, OutboxMessage, chat_id=alice.id, kind=Kind.DECISION.value) == 2
-    assert any("changes requested" in r for r in replies), replies
 
 
 async def test_examiner_grades_a_final_thesis(harness: Harness) -> None:

@@ -74,8 +74,8 @@ async def received(chat: Chat, before: int, needle: str) -> RecordedMessage:
 async def request_changes(harness: Harness, supervisor: Chat, card_id: int,
                           comment: str) -> str:
     await supervisor.click("Request changes", message_id=card_id)
-    assert "grade" in await supervisor.say(comment)
-    return await supervisor.say("/skip")
+    # No grade is asked (it belongs to an approval): the comment records the decision.
+    return await supervisor.say(comment)
 
 
 async def toggle(harness: Harness, student: Chat, message_id: int, label: str) -> None:
@@ -192,8 +192,7 @@ async def test_a_thread_and_a_checklist_over_three_rounds(make_bot: BotFactory) 
     # Request changes again: the one open item is kept open and carries over.
     before = alice.bot_count
     await sam.click("Request changes", message_id=card2.message_id)
-    await sam.say("- Add a conclusion")
-    carry = (await sam.send("/skip"))[-1]
+    carry = (await sam.send("- Add a conclusion"))[-1]
     assert "3 earlier requested changes are open" in carry.content
     assert carry.button_texts() == ["Keep open items", "Close all"]
     assert "Recorded" in (await sam.click("Keep open items"))[-1].content
@@ -220,10 +219,11 @@ async def test_a_thread_and_a_checklist_over_three_rounds(make_bot: BotFactory) 
     card3 = await card(harness, sam, 3)
     assert "Addressed 0/2" in card3.content and "⬜ Add a conclusion" in card3.content
 
-    # Approving closes what is open.
-    await sam.click("Approve", message_id=card3.message_id)
-    await sam.say("/skip")
-    assert "Recorded" in await sam.say("/skip")
+    # Approving asks about what is open: Close them closes it.
+    asked = (await sam.click("Approve", message_id=card3.message_id))[-1]
+    assert "2 requested changes are still open" in asked.content
+    assert asked.button_texts() == ["Close them", "Keep open"]
+    assert "Approved" in (await sam.click("Close them", message_id=asked.message_id))[-1].content
     assert {state for _text, state, _v in await item_states(harness)} == {"closed"}
     assert "Open requested changes" not in await alice.say("/status")
 

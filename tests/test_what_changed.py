@@ -172,8 +172,7 @@ async def test_card_is_edited_with_the_summary_and_the_button_sends_the_html(
 
     # Decided: the closed card keeps the summary.
     await supervisor.click("Approve", message_id=edited.message_id)
-    await supervisor.say("/skip")
-    await supervisor.say("/skip")
+    await supervisor.click("Done", message_id=edited.message_id)
     await wait_for(lambda: "Approved" in card(harness, supervisor, 2).content
                    or "approved" in card(harness, supervisor, 2).content.lower(),
                    what="the card closed")

@@ -67,20 +67,24 @@ class Users(Chats, Files, Delivery):
                                      reply_to=reply_to_message_id)
 
     async def send_photo(
-        self, user_id: int, data: bytes | Path = b"\x89PNG\r\n", caption: str | None = None
+        self, user_id: int, data: bytes | Path = b"\x89PNG\r\n", caption: str | None = None,
+        *, reply_to_message_id: int | None = None,
     ) -> JSONDict:
         stored = await self.store_file(data, "photo.jpg", kind="photos", mime_type="image/jpeg")
         chat = self._chat_or_raise(user_id)
-        return await self._user_says(chat, chat, caption=caption, photo=stored.as_photo())
+        return await self._user_says(chat, chat, caption=caption, photo=stored.as_photo(),
+                                     reply_to=reply_to_message_id)
 
     async def send_voice(
-        self, user_id: int, data: bytes | Path = b"OggS", duration: int = 1
+        self, user_id: int, data: bytes | Path = b"OggS", duration: int = 1,
+        *, reply_to_message_id: int | None = None,
     ) -> JSONDict:
         stored = await self.store_file(data, "voice.ogg", kind="voice", mime_type="audio/ogg")
         voice = {**stored.as_document(), "duration": duration}
         voice.pop("file_name", None)
         chat = self._chat_or_raise(user_id)
-        return await self._user_says(chat, chat, media={"voice": voice})
+        return await self._user_says(chat, chat, media={"voice": voice},
+                                     reply_to=reply_to_message_id)
 
     async def send_sticker(self, user_id: int, emoji: str = "👍") -> JSONDict:
         stored = self._register_file(None, None, "image/webp", "stickers", 0)

@@ -309,6 +309,17 @@
     ]);
   }
 
+  function attachedText(m) {
+    if (m.media === "voice") {
+      var total = m.seconds || 0;
+      return t("app.attached_voice", { duration: Math.floor(total / 60) + ":" + String(total % 60).padStart(2, "0") });
+    }
+    if (m.media === "photo") {
+      return t("app.attached_photo", { size: Math.max(1, Math.round((m.size || 0) / 1024)) });
+    }
+    return t("app.attached", { name: m.file_name });
+  }
+
   function threadBlock(v) {
     if (!v.thread || !v.thread.length) { return null; }
     return el("details", { className: "thread", "data-part": "thread", open: true }, [
@@ -317,7 +328,7 @@
         return el("li", { className: "message" + (m.from_student ? " from-student" : "") }, [
           el("div", { className: "tl-when", text: (m.author || t("app.someone")) + " · " + when(m.at) }),
           m.body ? el("div", { className: "tl-body", text: m.body }) : null,
-          m.file_name ? el("div", { className: "muted", text: t("app.attached", { name: m.file_name }) }) : null
+          m.file_name ? el("div", { className: "muted", text: attachedText(m) }) : null
         ]);
       }))
     ]);

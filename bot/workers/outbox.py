@@ -236,9 +236,14 @@ class OutboxSender:
             return await self._bot.send_message(chat_id, message.text,
                                                 reply_markup=message.markup)
         document = self._upload(message.document)
+        send = self._bot.send_document
+        if message.media == "voice":
+            send = self._bot.send_voice  # type: ignore[assignment]
+        elif message.media == "photo":
+            send = self._bot.send_photo  # type: ignore[assignment]
         if len(message.text) <= CAPTION_LIMIT:
-            return await self._bot.send_document(chat_id, document, caption=message.text,
-                                                 reply_markup=message.markup)
+            return await send(chat_id, document, caption=message.text,
+                              reply_markup=message.markup)
         sent = None
         if row.parts_sent < 1:
             sent = await self._bot.send_message(chat_id, message.text,
@@ -247,7 +252,7 @@ class OutboxSender:
             # Recorded before the document goes: if the document fails, the retry sends
             # only the document, not the text a second time.
             await self._write(lambda s: delivery.part_sent(s, row, 1, first))
-        await self._bot.send_document(chat_id, document)
+        await send(chat_id, document)
         return sent
 
     def _upload(self, document: str | StoredDocument) -> str | StoredInputFile:

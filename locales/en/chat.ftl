@@ -15,9 +15,12 @@ chat-notify-student_message =
 
     { $text }
 left-AskStates = Your message was not sent.
-chat-notify-examiner_final = 🎓 The thesis <b>{ $title }</b> by { $student } is final (version { $version }). As its examiner, you can grade it now.
+chat-notify-examiner_final = 🎓 The thesis «{ $title }» by { $student } is final (version { $version }). As its examiner, please mark it: press <b>Grade</b>. Your marks stay hidden from the other markers until everyone has submitted.
 chat-rename-button = ✏️ Rename
 chat-rename-ask = The new title of the thesis? (1–{ $max } characters) /cancel to stop.
 chat-rename-done = ✅ The thesis is now called <b>{ $title }</b>. Everyone on it has been told.
 chat-notify-renamed = ✏️ { $by } renamed the thesis of { $student }: <b>{ $title }</b> (was { $old }).
 left-RenameStates = Renaming stopped; the title is as it was.
+chat-drop-reply_ask = Is this file a new version of <b>{ $title }</b> (version { $next }), or an attachment to the thread of version { $version }?
+chat-drop-new_version = New version
+chat-drop-attachment = Attachment

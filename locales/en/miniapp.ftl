@@ -69,6 +69,8 @@ app-thread = { $count ->
    *[other] { $count } comments
 }
 app-attached = 📎 { $name }
+app-attached_voice = 🎤 Voice message, { $duration }
+app-attached_photo = 🖼 Photo, { $size } KB
 app-decision_approved = Approved — version { $version }
 app-decision_changes_requested = Changes requested — version { $version }
 app-decision_rejected = Rejected — version { $version }

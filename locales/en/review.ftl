@@ -19,9 +19,7 @@ card-outcome =
     {""}
 
     <b>{ $decision }</b> by { $reviewer } on { $at }
-review-ask_comment_optional = Approving version { $version } of <b>{ $title }</b>. Add a comment, or /skip.
 review-ask_comment_required = Your decision on version { $version } of <b>{ $title }</b>: { $decision }. Write your comment (up to { $max } characters), or send an annotated PDF/DOCX with an optional caption. /cancel to stop.
-review-ask_grade = Add a grade from 0 to 100, or /skip.
 review-done = ✅ Recorded: <b>{ $decision }</b> for { $student }, version { $version }.
 review-need_comment = Please write a comment as text, or send a PDF/DOCX file.
 decision-notice =
@@ -61,3 +59,28 @@ notify-review_digest-line = • { $student } — { $title }, v{ $version }, subm
 notify-review_digest-more = …and { $more } more.
 notify-review_digest-button = Open the queue
 review-asked_already = Already asked: the question is just below.
+review-button-add_comment = Add comment
+review-button-add_grade = Add grade
+review-button-done = Done
+review-button-close_them = Close them
+review-button-keep_open = Keep open
+review-ask_carry = { $total ->
+    [one] { $total } requested change is still open
+   *[other] { $total } requested changes are still open
+}; this version addresses { $addressed } of them. Close them with the approval, or keep the other { $left } open for the next version?
+review-need_carry = Please press Close them or Keep open.
+review-approved = ✅ Approved: version { $version } of { $student }. { $student } is told when you press Done, or in { $seconds } seconds; a comment or a grade added meanwhile goes in the same message.
+review-approved_already = Already approved. Add a comment or a grade with the buttons on the card, or press Done.
+review-add_comment_ask = Write your comment (up to { $max } characters), or send an annotated PDF/DOCX with an optional caption. /skip adds nothing.
+review-add_grade_ask = The grade, a whole number from 0 to 100? /skip adds nothing.
+review-comment_added = 💬 Comment added.
+review-grade_added = 🎓 Grade { $grade } added.
+review-addition_held = { $student } gets it with the approval.
+review-addition_told = { $student } has been told.
+review-nothing_added = Nothing added.
+review-told = ✅ Recorded: <b>approved</b> for { $student }, version { $version }. { $student } has been told.
+review-told_already = ✅ Recorded: <b>approved</b> for { $student }, version { $version }. { $student } was told already.
+review-vote_done = ✅ Recorded: your approval of version { $version } of { $student }.
+left-AmendStates = Nothing more was added to your approval.
+error-nothing_to_amend = Only the supervisor who approved this version can add to that approval.
+decision-addition = { $icon } Your supervisor { $reviewer } added to the approval of version { $version } of <b>{ $title }</b>:{ $comment }{ $grade }

@@ -1,6 +1,6 @@
 threads-reply_button = 💬 Reply
-threads-ask_comment = 💬 Your comment on version { $version } of <b>{ $title }</b>: write it (up to { $max } characters), or send a PDF/DOCX with the text as its caption. /cancel to stop.
-threads-need_comment = Please write your comment as text, or send a PDF/DOCX file. /cancel to stop.
+threads-ask_comment = 💬 Your comment on version { $version } of <b>{ $title }</b>: write it (up to { $max } characters), or send a PDF/DOCX with the text as its caption, a voice message or a photo. /cancel to stop.
+threads-need_comment = Please write your comment as text, or send a PDF/DOCX file, a voice message or a photo. /cancel to stop.
 threads-sent = ✅ Your comment on version { $version } was sent.
 threads-saved = ✅ Your comment on version { $version } was saved in its thread.
 threads-comment-by_student = 💬 <b>{ $author }</b> commented on version { $version } of <b>{ $title }</b>:{ $text }{ $file }
@@ -83,3 +83,9 @@ checklist-ask_carry = { $total ->
 checklist-keep = Keep open items
 checklist-close_all = Close all
 checklist-need_carry = Please press Keep open items or Close all (/skip keeps them).
+threads-comment-voice =
+    {""}
+    🎤 Voice message, { $duration }
+threads-comment-photo =
+    {""}
+    🖼 Photo, { $size } KB

@@ -15,9 +15,12 @@ chat-notify-student_message =
 
     { $text }
 left-AskStates = Сообщение не отправлено.
-chat-notify-examiner_final = 🎓 Работа <b>«{ $title }»</b> ({ $student }) отмечена как итоговая (версия { $version }). Как рецензент, вы можете выставить оценку.
+chat-notify-examiner_final = 🎓 Работа «{ $title }» ({ $student }) итоговая (версия { $version }). Как рецензент, пожалуйста, оцените её: нажмите <b>Поставить оценку</b>. Ваши оценки скрыты от других оценивающих, пока все не отправят свои.
 chat-rename-button = ✏️ Переименовать
 chat-rename-ask = Новое название работы? (от 1 до { $max } символов) Чтобы прервать, отправьте /cancel.
 chat-rename-done = ✅ Теперь работа называется <b>«{ $title }»</b>. Все участники уведомлены.
 chat-notify-renamed = ✏️ Новое название работы ({ $student }): <b>«{ $title }»</b>, прежнее — «{ $old }». Изменение: { $by }.
 left-RenameStates = Переименование прервано; название осталось прежним.
+chat-drop-reply_ask = Этот файл — новая версия работы «{ $title }» (версия { $next }) или вложение к обсуждению версии { $version }?
+chat-drop-new_version = Новая версия
+chat-drop-attachment = Вложение

@@ -71,6 +71,8 @@ app-thread = { $count ->
    *[other] { $count } комментариев
 }
 app-attached = 📎 { $name }
+app-attached_voice = 🎤 Голосовое сообщение, { $duration }
+app-attached_photo = 🖼 Фото, { $size } КБ
 app-decision_approved = Одобрено — версия { $version }
 app-decision_changes_requested = Нужны правки — версия { $version }
 app-decision_rejected = Отклонено — версия { $version }

@@ -19,12 +19,10 @@ card-outcome =
     {""}
 
     <b>{ $decision }</b> — { $reviewer }, { $at }
-review-ask_comment_optional = Вы одобряете версию { $version } работы <b>«{ $title }»</b>. Добавьте комментарий или отправьте /skip.
 review-ask_comment_required = Решение «{ $decision }» по версии { $version } работы <b>«{ $title }»</b>: напишите комментарий (до { $max ->
     [one] { $max } символа
    *[other] { $max } символов
 }) или отправьте файл PDF/DOCX с пометками, можно с подписью. Чтобы прервать, отправьте /cancel.
-review-ask_grade = Поставьте оценку от 0 до 100 или отправьте /skip.
 review-done = ✅ Записано: <b>{ $decision }</b> — { $student }, версия { $version }.
 review-need_comment = Пожалуйста, напишите комментарий текстом или отправьте файл PDF/DOCX.
 decision-notice =
@@ -69,3 +67,29 @@ notify-review_digest-line = • { $student } — «{ $title }», версия { 
 notify-review_digest-more = …и ещё { $more }.
 notify-review_digest-button = Открыть очередь
 review-asked_already = Вопрос уже задан — он чуть ниже.
+review-button-add_comment = Комментарий
+review-button-add_grade = Оценка
+review-button-done = Готово
+review-button-close_them = Закрыть
+review-button-keep_open = Оставить
+review-ask_carry = { $total ->
+    [one] Открыта { $total } запрошенная правка
+    [few] Открыты { $total } запрошенные правки
+   *[other] Открыто { $total } запрошенных правок
+}; эта версия закрывает { $addressed }. Закрыть их вместе с одобрением или оставить остальные ({ $left }) открытыми до следующей версии?
+review-need_carry = Пожалуйста, нажмите «Закрыть» или «Оставить».
+review-approved = ✅ Одобрено: версия { $version }, { $student }. Уведомление уйдёт, когда вы нажмёте «Готово», или через { $seconds } с; комментарий или оценка, добавленные за это время, войдут в то же сообщение.
+review-approved_already = Уже одобрено. Добавьте комментарий или оценку кнопками на карточке или нажмите «Готово».
+review-add_comment_ask = Напишите комментарий (до { $max } символов) или отправьте файл PDF/DOCX с пометками, можно с подписью. /skip — ничего не добавлять.
+review-add_grade_ask = Оценка — целое число от 0 до 100? /skip — ничего не добавлять.
+review-comment_added = 💬 Комментарий добавлен.
+review-grade_added = 🎓 Оценка выставлена: { $grade }.
+review-addition_held = Это войдёт в уведомление об одобрении ({ $student }).
+review-addition_told = Уведомление отправлено ({ $student }).
+review-nothing_added = Ничего не добавлено.
+review-told = ✅ Записано: <b>одобрено</b> — { $student }, версия { $version }. Уведомление отправлено.
+review-told_already = ✅ Записано: <b>одобрено</b> — { $student }, версия { $version }. Уведомление уже отправлено.
+review-vote_done = ✅ Записано: вы одобрили версию { $version } ({ $student }).
+left-AmendStates = К одобрению больше ничего не добавлено.
+error-nothing_to_amend = Дополнить одобрение может только тот, кто одобрил эту версию.
+decision-addition = { $icon } Научный руководитель ({ $reviewer }) дополнил одобрение версии { $version } работы <b>«{ $title }»</b>:{ $comment }{ $grade }

@@ -4,8 +4,8 @@ threads-reply_button = 💬 Ответить
 threads-ask_comment = 💬 Ваш комментарий к версии { $version } работы <b>«{ $title }»</b>: напишите его (до { $max ->
     [one] { $max } символа
    *[other] { $max } символов
-}) или отправьте файл PDF/DOCX, можно с текстом в подписи. Чтобы прервать, отправьте /cancel.
-threads-need_comment = Пожалуйста, напишите комментарий текстом или отправьте файл PDF/DOCX. Чтобы прервать, отправьте /cancel.
+}) или отправьте файл PDF/DOCX (можно с текстом в подписи), голосовое сообщение или фото. Чтобы прервать, отправьте /cancel.
+threads-need_comment = Пожалуйста, напишите комментарий текстом или отправьте файл PDF/DOCX, голосовое сообщение или фото. Чтобы прервать, отправьте /cancel.
 threads-sent = ✅ Ваш комментарий к версии { $version } отправлен.
 threads-saved = ✅ Ваш комментарий к версии { $version } сохранён в её обсуждении.
 threads-comment-by_student = 💬 <b>{ $author }</b> — комментарий к версии { $version } работы <b>«{ $title }»</b>:{ $text }{ $file }
@@ -97,3 +97,9 @@ checklist-ask_carry = { $total ->
 checklist-keep = Оставить открытыми
 checklist-close_all = Закрыть все
 checklist-need_carry = Пожалуйста, нажмите «Оставить открытыми» или «Закрыть все» (/skip оставляет их открытыми).
+threads-comment-voice =
+    {""}
+    🎤 Голосовое сообщение, { $duration }
+threads-comment-photo =
+    {""}
+    🖼 Фото, { $size } КБ

@@ -10,6 +10,8 @@ const S = {
   active: null,          // chatId shown on the right
   unread: new Map(),     // chatId -> count
   actions: new Map(),    // chatId -> {action, until}: the bot's chat action, shown for 5 s
+  pendingToasts: new Map(),  // chatId -> [[text, alert]]: answers waiting for their chat
+  replyTo: null,         // {chat, id, text}: the message the next one answers
   live: false,
 };
 
@@ -37,15 +39,65 @@ async function api(path, body, isForm) {
   return data;
 }
 
-const sendText = (chatId, text) => api(`/api/chats/${chatId}/text`, { text });
+const sendText = (chatId, text) => {
+  const reply = takeReply(chatId);
+  return api(`/api/chats/${chatId}/text`, reply ? { text, reply_to: reply } : { text });
+};
 const clickButton = (chatId, messageId, data) =>
   api(`/api/chats/${chatId}/click`, { message_id: messageId, callback_data: data });
 
-async function sendFile(chatId, file, caption) {
+async function sendFile(chatId, file, caption, kind = "document", extra = {}) {
   const form = new FormData();
   form.append("file", file, file.name);
   if (caption) form.append("caption", caption);
-  return api(`/api/chats/${chatId}/document`, form, true);
+  const reply = takeReply(chatId);
+  if (reply) form.append("reply_to", String(reply));
+  for (const [key, value] of Object.entries(extra)) form.append(key, String(value));
+  return api(`/api/chats/${chatId}/${kind}`, form, true);
+}
+
+/* Reply (the message's context menu): the next thing sent in that chat answers it. */
+function takeReply(chatId) {
+  const reply = S.replyTo && S.replyTo.chat === chatId ? S.replyTo.id : null;
+  if (reply) setReply(null);
+  return reply;
+}
+
+function setReply(target) {
+  S.replyTo = target;
+  const bar = $("#reply-bar");
+  bar.hidden = !target;
+  if (target) $("#reply-bar-text").textContent = target.text || "message";
+}
+
+function showContextMenu(ev, m) {
+  ev.preventDefault();
+  const menu = $("#context-menu");
+  menu.replaceChildren();
+  const item = el("button", "menu-item", "↩ Reply");
+  item.type = "button";
+  item.addEventListener("click", () => {
+    menu.hidden = true;
+    setReply({ chat: m.chat_id, id: m.id,
+               text: (m.text || (m.document && m.document.file_name) || "").slice(0, 80) });
+    $("#composer-input").focus();
+  });
+  menu.append(item);
+  menu.style.left = `${ev.clientX}px`;
+  menu.style.top = `${ev.clientY}px`;
+  menu.hidden = false;
+}
+
+function audioSeconds(file) {
+  return new Promise((resolve) => {
+    const audio = document.createElement("audio");
+    const url = URL.createObjectURL(file);
+    const done = (value) => { URL.revokeObjectURL(url); resolve(value); };
+    audio.addEventListener("loadedmetadata", () => done(Number.isFinite(audio.duration) ? Math.max(1, Math.round(audio.duration)) : 1));
+    audio.addEventListener("error", () => done(1));
+    setTimeout(() => done(1), 2000);
+    audio.src = url;
+  });
 }
 
 // ---------------------------------------------------------------- state
@@ -227,8 +279,11 @@ function openChat(id) {
   history.replaceState(null, "", `#chat-${id}`);
   $("#menu").hidden = true;
   cancelRename();
+  if (S.replyTo && S.replyTo.chat !== id) setReply(null);
   renderList();
   renderChat();
+  for (const [text, alert] of S.pendingToasts.get(id) || []) toast(id, text, alert);
+  S.pendingToasts.delete(id);
   $("#composer-input").focus();
 }
 
@@ -299,8 +354,12 @@ function renderChat() {
     const hint = el("div", "empty");
     hint.append(el("div", "empty-title", "No messages here yet"));
     hint.append(el("div", "", p && p.id === adminId()
-      ? "Send /start, then /invite to invite a supervisor."
-      : "Send /start, or open an invite link from another chat."));
+      ? "Press START, then send /invite to invite a supervisor."
+      : "Press START, or open an invite link from another chat."));
+    const start = el("button", "start-btn", "START");
+    start.type = "button";
+    start.addEventListener("click", () => sendText(S.active, "/start"));
+    hint.append(start);
     box.append(hint);
   }
   for (const m of list) renderMessage(m, true);
@@ -344,7 +403,7 @@ function messageNode(m) {
     }
   }
   if (m.document) bubble.append(documentNode(m.document));
-  else if (m.media_kind) bubble.append(el("div", "media-kind", `[${m.media_kind}]`));
+  else if (m.media_kind) bubble.append(mediaNode(m));
   if (m.deleted) {
     bubble.append(el("div", "text muted", "Message deleted"));
   } else if (m.text) {
@@ -353,16 +412,41 @@ function messageNode(m) {
     bubble.append(text);
   }
   const meta = el("span", "meta");
-  if (m.edited) meta.append(el("span", "edited", "edited "));
+  if (m.edited) {
+    meta.append(el("span", "edited", m.edit_date ? `edited ${clock(m.edit_date)} · ` : "edited "));
+  }
   meta.append(el("span", "time", clock(m.date)));
   if (!m.from_bot) meta.append(el("span", "ticks", " ✓✓"));
   bubble.append(meta);
   row.append(bubble);
+  if (!m.deleted) row.addEventListener("contextmenu", (ev) => showContextMenu(ev, m));
   if (m.buttons && m.buttons.length && !m.deleted) {
     row.classList.add("has-keyboard");
     row.append(keyboardNode(m));
   }
   return row;
+}
+
+function mediaNode(m) {
+  const box = el("div", `media media-${m.media_kind}`);
+  const src = m.media_file_id ? `/api/files/${encodeURIComponent(m.media_file_id)}` : null;
+  if (m.media_kind === "photo" && src) {
+    const img = el("img", "photo");
+    img.src = src;
+    img.alt = "Photo";
+    box.append(img);
+  } else if (m.media_kind === "voice") {
+    box.append(el("div", "media-kind", "🎤 Voice message"));
+    if (src) {
+      const audio = el("audio", "voice");
+      audio.controls = true;
+      audio.src = src;
+      box.append(audio);
+    }
+  } else {
+    box.append(el("div", "media-kind", `[${m.media_kind}]`));
+  }
+  return box;
 }
 
 function clock(unix) {
@@ -612,8 +696,10 @@ async function joinAs(id) {
 
 function toast(chatId, text, alert) {
   if (chatId !== null && chatId !== undefined && chatId !== S.active) {
-    const p = person(chatId);
-    text = p ? `${p.name}: ${text}` : text;
+    // A button's answer belongs to the chat it was pressed in: shown there when it is opened.
+    if (!S.pendingToasts.has(chatId)) S.pendingToasts.set(chatId, []);
+    S.pendingToasts.get(chatId).push([text, alert]);
+    return;
   }
   const node = el("div", `toast${alert ? " alert" : ""}`, text);
   $("#toasts").append(node);
@@ -651,6 +737,24 @@ function setupComposer() {
     input.value = "";
     grow();
     await sendFile(S.active, file, caption);
+  });
+  for (const [id, kind] of [["#photo-input", "photo"], ["#voice-input", "voice"]]) {
+    $(id).addEventListener("change", async (ev) => {
+      const file = ev.target.files[0];
+      ev.target.value = "";
+      if (!file) return;
+      const caption = kind === "photo" ? input.value.trim() : "";
+      if (caption) { input.value = ""; grow(); }
+      const extra = kind === "voice" ? { duration: await audioSeconds(file) } : {};
+      await sendFile(S.active, file, caption, kind, extra);
+    });
+  }
+  $("#reply-cancel").addEventListener("click", () => setReply(null));
+  document.addEventListener("click", (ev) => {
+    if (!ev.target.closest("#context-menu")) $("#context-menu").hidden = true;
+  });
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape") $("#context-menu").hidden = true;
   });
   $("#menu-btn").addEventListener("click", toggleMenu);
 }

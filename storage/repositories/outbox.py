@@ -16,9 +16,20 @@ P, SENDING = OutboxStatus.PENDING.value, OutboxStatus.SENDING.value
 
 
 def add(session: AsyncSession, *, chat_id: int, kind: str, payload: dict[str, Any],
-        now: datetime, ref: str | None = None) -> None:
+        now: datetime, ref: str | None = None, at: datetime | None = None) -> None:
+    """``at``: not sent before then (a notice held for a quiet period)."""
     session.add(OutboxMessage(chat_id=chat_id, kind=kind, payload=payload, ref=ref,
-                              status=P, next_attempt_at=now, created_at=now))
+                              status=P, next_attempt_at=at or now, created_at=now))
+
+
+async def pending_about(session: AsyncSession, chat_id: int, ref: str,
+                        kind: str) -> OutboxMessage | None:
+    """The notification of this kind about ``ref`` still waiting to go to ``chat_id``."""
+    query = (select(OutboxMessage)
+             .where(OutboxMessage.chat_id == chat_id, OutboxMessage.ref == ref,
+                    OutboxMessage.kind == kind, OutboxMessage.status == P)
+             .order_by(OutboxMessage.id.desc()).limit(1).with_for_update())
+    return (await session.scalars(query)).first()
 
 
 async def by_message(session: AsyncSession, chat_id: int,

@@ -311,7 +311,7 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                 # The markers are asked; wait for it, so that it is not taken for an answer.
                 for marker in (people["supervisor"], people["examiner"]):
                     await emu.wait_until(lambda m=marker: any(
-                        "Please mark it" in x.content for x in emu.bot_messages(m.id)))
+                        "mark it" in x.content for x in emu.bot_messages(m.id)))
             if role in allowed and data.startswith("ac:"):
                 # Bob is told; wait for it, so that it is not taken for an answer below.
                 await emu.wait_until(lambda b=bob_before: any(

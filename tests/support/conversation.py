@@ -83,14 +83,25 @@ async def latest_card(harness: Harness, supervisor: Chat, count_: int):
 
 
 async def decide(harness: Harness, supervisor: Chat, card_id: int, button: str,
-                 comment: str | None, grade: str = "/skip") -> str:
-    prompt = (await supervisor.click(button, message_id=card_id))[-1].content
-    assert "comment" in prompt.lower()
-    if comment is None:
-        await supervisor.say("/skip")
-    else:
-        await supervisor.say(comment)
-    return await supervisor.say(grade)
+                 comment: str | None, grade: str | None = None) -> str:
+    """A decision from the card. Approve is one tap, then Add comment / Add grade as asked,
+    then Done (the reply to Done: the student is told now); Request changes and Reject ask
+    for the comment (required) and are recorded with it."""
+    if button != "Approve":
+        prompt = (await supervisor.click(button, message_id=card_id))[-1].content
+        assert "comment" in prompt.lower()
+        return await supervisor.say(comment or "/skip")
+    approved = (await supervisor.click(button, message_id=card_id))[-1].content
+    assert "Approved" in approved or "Waiting for" in approved, approved
+    if comment is not None:
+        await supervisor.click("Add comment", message_id=card_id)
+        assert "added" in await supervisor.say(comment)
+    if grade is not None and grade != "/skip":
+        await supervisor.click("Add grade", message_id=card_id)
+        assert "added" in await supervisor.say(grade)
+    done = (await supervisor.click("Done", message_id=card_id))[-1].content
+    # Under the rule 'all', while others are still to approve: what the tap answered.
+    return approved if "Waiting for" in approved else done
 
 
 SAVE_DATE = {"en": "✅ Save", "ru": "✅ Сохранить"}
