@@ -9,7 +9,7 @@ Downgrade makes the column NOT NULL again; a database where retention has cleare
 file cannot go back (it is refused, nothing is changed).
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 """
 from collections.abc import Sequence
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0029'
-down_revision: str | Sequence[str] | None = '0027'
+down_revision: str | Sequence[str] | None = '0028'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
