@@ -155,9 +155,8 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                                     Invite.revoked_at.is_(None)).order_by(Invite.id.desc())
         )).scalars())[:2]
     async with engine.begin() as conn:
-        # Issue 15's buttons: Mark final needs an approved latest version; Extend a milestone.
-        await conn.execute(update(Thesis).where(Thesis.student_id == alice.id)
-                           .values(status="approved"))
+        # Issue 15's buttons: Mark final needs an approved latest version (the matrix's
+        # Approve makes it so); Extend a milestone.
         now = datetime.now(UTC)
         milestone_id = (await conn.execute(Milestone.__table__.insert().values(
             supervisor_id=supervisor.id, student_id=alice.id, title="Chapter 1",
@@ -208,8 +207,10 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
     people["co_supervisor"], people["examiner"] = cora, eve
     team = {"supervisor", "co_supervisor", "examiner", "admin"}
     buttons: list[tuple[str, set[str], str | None]] = [
-        (f"rv:a:{submission_id}", {"supervisor", "co_supervisor", "admin"}, "comment"),
+        # Request changes asks for a comment (cancelled after); Approve decides at once
+        # (issue 27), so the first allowed role's press approves and the others are skipped.
         (f"rv:r:{submission_id}", {"supervisor", "co_supervisor", "admin"}, "comment"),
+        (f"rv:a:{submission_id}", {"supervisor", "co_supervisor", "admin"}, "Approved: version"),
         (f"f:{submission_id}:0", {"student"} | team, None),
         (f"wc:{submission_id}", {"student"} | team, None),
         ("qp:0", {"other_supervisor", "co_supervisor", "examiner", "supervisor", "admin"},
@@ -282,6 +283,8 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
             if data.startswith("tm:r:") and role not in allowed and role in {"supervisor",
                                                                              "admin"}:
                 continue  # each member is removed by one allowed role
+            if data.startswith("rv:a:") and role in {"supervisor", "admin"}:
+                continue  # approved by the co-supervisor's press already
             if data.startswith("th:f:") and role in {"admin", "co_supervisor"}:
                 continue  # final after one press: the admin's Mark final is checked below
             before_counts = await counts(harness)
@@ -307,6 +310,14 @@ async def test_authorization_matrix(make_bot: BotFactory, logs: Logs) -> None:
                                                      "tm:g:", "tc:r:", "nt:", "mg:", "mr:c:",
                                                      "mt:"))):
                 await command(harness, logs, start, chat, "/cancel")
+            if role in allowed and data.startswith("rv:a:"):
+                # Done: the student is told now, not while the next buttons are checked.
+                student_before = people["student"].bot_count
+                await emu.click(chat.id, emu.bot_messages(chat.id)[-1].message_id,
+                                f"ap:d:{submission_id}")
+                await emu.wait_until(lambda b=student_before: any(
+                    "approved" in m.content.lower()
+                    for m in emu.bot_messages(people["student"].id)[b:]))
             if role in allowed and data.startswith("as:d:"):
                 # The markers are asked; wait for it, so that it is not taken for an answer.
                 for marker in (people["supervisor"], people["examiner"]):
