@@ -27,14 +27,14 @@ from services.context import ServiceConfig, ServiceDeps, Services
 from services.errors import FileGone
 from services.staged_files import StagedFileService
 from services.submissions import IncomingFile
-from services.vocabulary import FileState, StoredKind
+from services.vocabulary import Decision, FileState, StoredKind
 from storage.db import create_engine, create_session_factory
 from storage.files import S3FileStore
-from storage.models import Review, StoredFile, Submission, ThreadMessage, User
+from storage.models import Review, StoredFile, Submission, Thesis, ThreadMessage, User
 from storage.repositories.stored_files import owner_columns
 from tests import documents, people
 from tests.conftest import BotFactory, bucket_keys, create_bucket, create_database, drop_database
-from tests.support.conversation import cards, latest_card, onboard, submit, thesis_status
+from tests.support.conversation import latest_card, onboard, submit
 from tests.support.files import bucket_objects
 from tests.test_calendar_exports import documents_after, seed_versions
 
@@ -196,39 +196,84 @@ async def _count(db: str, model: type) -> int:
         await engine.dispose()
 
 
-async def test_a_feedback_file_gone_before_the_grade_is_asked_for_again(
+async def test_a_feedback_file_is_recorded_with_its_decision_and_attached(
         make_bot: BotFactory, db: str, bucket: str, s3_endpoint: str) -> None:
-    clock = ManualClock(datetime.now(UTC))
-    harness = await make_bot(clock=clock)
+    harness = await make_bot()
     _admin, supervisor, alice, _bob = await onboard(harness)
     await submit(alice, documents.pdf("v1"), "v1.pdf", title="Graphs")
     card = await latest_card(harness, supervisor, 1)
     await supervisor.click("Reject", message_id=card.message_id)
-    await supervisor.upload(documents.pdf("annotated"), "annotated.pdf", caption="See notes")
+    # Reject asks only for the comment (issue 27): the annotated file is recorded at once.
+    answers = await supervisor.upload(documents.pdf("annotated"), "annotated.pdf",
+                                      caption="See notes")
+    assert any("Recorded" in m.content for m in answers)
     [feedback] = await _stored(db, StoredKind.FEEDBACK)
-    assert feedback.state == FileState.STAGED.value and feedback.name == "annotated.pdf"
+    assert feedback.state == FileState.ATTACHED.value and feedback.name == "annotated.pdf"
     assert feedback.key in await bucket_keys(s3_endpoint, bucket)
-    # The grade comes half a day later, and the file is gone meanwhile.
-    await _delete_object(s3_endpoint, bucket, feedback.key)
-    clock.advance(hours=13)
-    before = alice.bot_count
-    answer = await supervisor.say("/skip")
-    assert "no longer here" in answer and "send the file again" in answer
-    # Nothing half-recorded: no decision, no notice, the version still waits; the row of
-    # the gone file is gone too.
-    assert await _count(db, Review) == 0
-    assert await thesis_status(harness, alice.id) == "submitted"
-    await asyncio.sleep(0.5)
-    assert alice.bot_count == before
-    assert await _stored(db, StoredKind.FEEDBACK) == []
-    # Sent again, it is recorded, attached and delivered.
-    await supervisor.click("Reject", message_id=cards(harness, supervisor)[-1].message_id)
-    await supervisor.upload(documents.pdf("annotated again"), "annotated.pdf")
-    assert "Recorded" in await supervisor.say("/skip")
-    [again] = await _stored(db, StoredKind.FEEDBACK)
-    assert again.state == FileState.ATTACHED.value
-    assert again.key in await bucket_keys(s3_endpoint, bucket)
     assert await _count(db, Review) == 1
+
+
+async def test_a_feedback_file_gone_before_its_decision_records_nothing(
+        db: str, bucket: str, s3_endpoint: str) -> None:
+    await people.seed(db)
+    engine = create_engine(db)
+    store = S3FileStore(bucket, endpoint_url=s3_endpoint, region="us-east-1")
+    sessions = create_session_factory(engine)
+    clock = ManualClock(datetime.now(UTC))
+    deps = ServiceDeps(files=store, config=ServiceConfig(admin_ids=frozenset({1})),
+                       clock=clock)
+
+    async def chunks(data: bytes) -> AsyncIterator[bytes]:
+        yield data
+
+    def incoming(data: bytes, name: str) -> IncomingFile:
+        return IncomingFile(chunks=chunks(data), file_name=name, declared_size=len(data))
+
+    try:
+        async with sessions() as session:
+            alice = await session.get(User, people.ALICE)
+            sam = await session.get(User, people.SUPERVISOR)
+            assert alice is not None and sam is not None
+            services = Services(session, deps)
+            staged = await services.submissions.stage(alice, incoming(documents.pdf("v1"),
+                                                                      "v1.pdf"))
+            version = (await services.submissions.record(alice, staged, title="Graphs",
+                                                         note=None)).submission
+            feedback = await services.reviews.stage_feedback(
+                sam, version.id, incoming(documents.pdf("annotated"), "annotated.pdf"))
+        [row] = await _stored(db, StoredKind.FEEDBACK)
+        assert row.state == FileState.STAGED.value
+        # Half a day later the decision is recorded, and the file is gone meanwhile.
+        assert feedback.key is not None
+        await _delete_object(s3_endpoint, bucket, feedback.key)
+        clock.advance(hours=13)
+        async with sessions() as session:
+            with pytest.raises(FileGone):
+                await Services(session, deps).reviews.decide(
+                    sam, version.id, Decision.REJECTED, comment="See notes",
+                    feedback=feedback)
+        # Nothing half-recorded: no decision, the version still waits, the row is gone.
+        assert await _count(db, Review) == 0
+        assert await _stored(db, StoredKind.FEEDBACK) == []
+        async with sessions() as session:
+            assert (await session.get(Submission, version.id)) is not None
+            status = (await session.scalars(select(Thesis.status).where(
+                Thesis.student_id == people.ALICE))).one()
+        assert status == "submitted"
+        # Sent again, it is recorded and attached.
+        async with sessions() as session:
+            services = Services(session, deps)
+            again = await services.reviews.stage_feedback(
+                sam, version.id, incoming(documents.pdf("annotated again"), "annotated.pdf"))
+            await services.reviews.decide(sam, version.id, Decision.REJECTED,
+                                          comment="See notes", feedback=again)
+        [attached] = await _stored(db, StoredKind.FEEDBACK)
+        assert attached.state == FileState.ATTACHED.value
+        assert attached.key in await bucket_keys(s3_endpoint, bucket)
+        assert await _count(db, Review) == 1
+    finally:
+        await store.close()
+        await engine.dispose()
 
 
 async def test_a_thread_attachment_whose_row_was_swept_records_no_comment(
