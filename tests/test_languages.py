@@ -71,8 +71,10 @@ async def test_a_russian_student_end_to_end(make_bot: BotFactory) -> None:
     assert menu(harness, sam.id)["queue"] == "Versions waiting for review"
     # The menu for people the bot does not know yet, per language of their app.
     default = json.dumps({"type": "default"}, sort_keys=True)
-    assert harness.emu.commands[(default, "ru")] == [{"command": "help",
-                                                      "description": "Справка"}]
+    # Issue 32: anyone who started the bot browses the topics' catalogue.
+    assert harness.emu.commands[(default, "ru")] == [
+        {"command": "help", "description": "Справка"},
+        {"command": "topics", "description": "Темы выпускных работ"}]
     assert harness.emu.commands[(default, "")][0]["description"] == "Show help"
 
     # Submission, in Russian.
