@@ -327,7 +327,9 @@ async def test_whole_journey_in_the_browser(sandbox: Sandbox, page: Any, tmp_pat
     # The admin registers and invites a supervisor; formatting renders as in Telegram.
     await ui.open(ADMIN_ID)
     reply = await ui.say("/start", "You are an administrator")
-    await expect(reply.locator("strong")).to_have_text("administrator")
+    # The first-run checklist (issue 34) follows in the same message, bold heading too.
+    await expect(reply.locator("strong").first).to_have_text("administrator")
+    await expect(reply.locator("strong", has_text="Getting started")).to_have_count(1)
     await expect(ui.item(ADMIN_ID).locator(".role-tag")).to_have_text("admin")
     invite = await ui.say("/invite", "Invite for a new supervisor")
     await expect(invite.locator("strong")).to_have_text("supervisor")
