@@ -196,42 +196,32 @@ class UpdateGate(BaseMiddleware):
         if self._scripts is None or not gate.in_redis:
             yield
             return
-        # No task for an update that ends before its first beat (nearly all of them: a task
-        # created, cancelled and awaited on every update was a dozen event-loop callbacks):
-        # the renewing task starts when the first beat is due.
-        beats: list[asyncio.Task[None]] = []
-        due = asyncio.get_running_loop().call_later(
-            self.config.heartbeat_seconds, lambda: beats.append(asyncio.create_task(
-                self._renew_forever(gate), name="gate-heartbeat")))
+        beat = asyncio.create_task(self._renew_forever(gate), name="gate-heartbeat")
         try:
             yield
         finally:
-            due.cancel()
-            for beat in beats:
-                beat.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await beat
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
 
     async def _renew_forever(self, gate: Admission) -> None:
-        """Renew now (a beat is due), then every beat."""
         assert self._scripts is not None
         warned = False
         while True:
+            await asyncio.sleep(self.config.heartbeat_seconds)
             try:
                 claim_ours, lock_ours = await self._scripts.renew(
                     claim=gate.claim, lock=gate.lock if gate.locked else None,
                     token=gate.token, lease_ms=self.config.lease_ms)
             except (RedisError, OSError) as exc:
                 log.warning("gate_heartbeat_failed", error_type=type(exc).__name__)
-            else:
-                lost = not claim_ours or (gate.locked and not lock_ours)
-                if lost and not warned:
-                    # Our lease ran out (the loop stalled longer than a lease): another
-                    # replica may take the update or the user; our FSM changes will not be
-                    # written.
-                    warned = True
-                    log.warning("gate_lease_lost", claim=claim_ours, lock=lock_ours)
-            await asyncio.sleep(self.config.heartbeat_seconds)
+                continue
+            lost = not claim_ours or (gate.locked and not lock_ours)
+            if lost and not warned:
+                # Our lease ran out (the loop stalled longer than a lease): another replica
+                # may take the update or the user; our FSM changes will not be written.
+                warned = True
+                log.warning("gate_lease_lost", claim=claim_ours, lock=lock_ours)
 
     def _counted(self, event: Update, data: dict[str, Any]) -> int | None:
         """The user id whose flood window this update counts in, if any."""

@@ -237,28 +237,3 @@ def _update(update_id: int) -> Update:
 def _data(setup: Setup) -> dict[str, Any]:
     return {"bot": setup.bot, EVENT_CONTEXT_KEY: EventContext(chat=CHAT, user=ALICE),
             "event_from_user": ALICE, "event_chat": CHAT}
-
-
-async def test_a_long_update_keeps_its_claim_and_lock_past_the_lease(setup: Setup) -> None:
-    """The heartbeat (started only when the first beat is due) renews both leases."""
-    gate = setup.gate
-    gate.config = replace(gate.config, lease_seconds=0.4)  # a beat every 0.1 s
-    seen: dict[str, Any] = {}
-
-    async def long(_event: Any, data: dict[str, Any]) -> None:
-        await asyncio.sleep(1.2)  # three leases
-        lock = setup.storage.key_builder.build(data["state"].key, "lock")
-        seen["claim"] = await setup.dedupe(1)
-        seen["lock ttl"] = await setup.redis.pttl(lock)
-
-    await setup.run(long)
-    assert seen["claim"] not in (None, b"done")  # still our claim, renewed
-    assert 0 < seen["lock ttl"] <= 400
-    assert await setup.dedupe(1) == b"done"
-
-    async def quick(_event: Any, _data: dict[str, Any]) -> str:
-        # An update shorter than a beat costs no renewing task.
-        assert not [t for t in asyncio.all_tasks() if t.get_name() == "gate-heartbeat"]
-        return "ok"
-
-    assert await setup.run(quick) == "ok"
