@@ -213,6 +213,14 @@ async def test_a_feedback_file_is_recorded_with_its_decision_and_attached(
     assert await _count(db, Review) == 1
 
 
+async def _chunks(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+def _incoming(data: bytes, name: str) -> IncomingFile:
+    return IncomingFile(chunks=_chunks(data), file_name=name, declared_size=len(data))
+
+
 async def test_a_feedback_file_gone_before_its_decision_records_nothing(
         db: str, bucket: str, s3_endpoint: str) -> None:
     await people.seed(db)
@@ -222,25 +230,18 @@ async def test_a_feedback_file_gone_before_its_decision_records_nothing(
     clock = ManualClock(datetime.now(UTC))
     deps = ServiceDeps(files=store, config=ServiceConfig(admin_ids=frozenset({1})),
                        clock=clock)
-
-    async def chunks(data: bytes) -> AsyncIterator[bytes]:
-        yield data
-
-    def incoming(data: bytes, name: str) -> IncomingFile:
-        return IncomingFile(chunks=chunks(data), file_name=name, declared_size=len(data))
-
     try:
         async with sessions() as session:
             alice = await session.get(User, people.ALICE)
             sam = await session.get(User, people.SUPERVISOR)
             assert alice is not None and sam is not None
             services = Services(session, deps)
-            staged = await services.submissions.stage(alice, incoming(documents.pdf("v1"),
+            staged = await services.submissions.stage(alice, _incoming(documents.pdf("v1"),
                                                                       "v1.pdf"))
             version = (await services.submissions.record(alice, staged, title="Graphs",
                                                          note=None)).submission
             feedback = await services.reviews.stage_feedback(
-                sam, version.id, incoming(documents.pdf("annotated"), "annotated.pdf"))
+                sam, version.id, _incoming(documents.pdf("annotated"), "annotated.pdf"))
         [row] = await _stored(db, StoredKind.FEEDBACK)
         assert row.state == FileState.STAGED.value
         # Half a day later the decision is recorded, and the file is gone meanwhile.
@@ -264,7 +265,7 @@ async def test_a_feedback_file_gone_before_its_decision_records_nothing(
         async with sessions() as session:
             services = Services(session, deps)
             again = await services.reviews.stage_feedback(
-                sam, version.id, incoming(documents.pdf("annotated again"), "annotated.pdf"))
+                sam, version.id, _incoming(documents.pdf("annotated again"), "annotated.pdf"))
             await services.reviews.decide(sam, version.id, Decision.REJECTED,
                                           comment="See notes", feedback=again)
         [attached] = await _stored(db, StoredKind.FEEDBACK)
@@ -285,25 +286,18 @@ async def test_a_thread_attachment_whose_row_was_swept_records_no_comment(
     clock = ManualClock(datetime.now(UTC))
     deps = ServiceDeps(files=store, config=ServiceConfig(admin_ids=frozenset({1})),
                        clock=clock)
-
-    async def chunks(data: bytes) -> AsyncIterator[bytes]:
-        yield data
-
-    def incoming(data: bytes, name: str) -> IncomingFile:
-        return IncomingFile(chunks=chunks(data), file_name=name, declared_size=len(data))
-
     try:
         async with sessions() as session:
             alice = await session.get(User, people.ALICE)
             sam = await session.get(User, people.SUPERVISOR)
             assert alice is not None and sam is not None
             services = Services(session, deps)
-            staged = await services.submissions.stage(alice, incoming(documents.pdf("v1"),
+            staged = await services.submissions.stage(alice, _incoming(documents.pdf("v1"),
                                                                       "v1.pdf"))
             version = (await services.submissions.record(alice, staged, title="Graphs",
                                                          note=None)).submission
             attachment = await services.threads.stage_attachment(
-                sam, version.id, incoming(documents.pdf("notes"), "notes.pdf"))
+                sam, version.id, _incoming(documents.pdf("notes"), "notes.pdf"))
         # The sweeper took it (row and object) before the comment was recorded.
         clock.advance(hours=30)
         async with sessions() as session:
