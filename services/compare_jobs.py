@@ -15,7 +15,7 @@ is for whoever may see the version's file (services/team.may_see).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -272,11 +272,25 @@ class ComparisonService(BaseService):
         after_commit(self.session, VERSION_COMPARE_FAILURES.labels(reason=reason[:32]).inc)
 
     @read_only
-    async def cards(self, job: Job) -> Cards:
-        """The sent cards of the job's version not edited yet (one per recipient)."""
+    async def edit_cards(self, job: Job,
+                         edit: Callable[[Cards], Awaitable[list[int]]]) -> tuple[Cards, list[int]]:
+        """The sent cards of the job's version not edited yet (one per recipient), handed to
+        ``edit`` unless the version is decided; returns them and the ids ``edit`` is done
+        with. The thesis row stays locked until ``edit`` returns: a decision locks it too, so
+        it cannot land between reading "undecided" and the edit, which would otherwise paint
+        the review buttons back over the card the decision has just edited."""
+        cards = await self._cards(job)
+        return cards, ([] if cards.decided else await edit(cards))
+
+    async def _cards(self, job: Job) -> Cards:
         row = await comparisons.get(self.session, job.submission_id)
         found = await theses.submission_with_owner(self.session, job.submission_id)
         if row is None or found is None:
+            return Cards(rows=(), unsent=0, decided=True, view=None)
+        # Locked, then read again: a decision committed while we waited is seen.
+        await theses.by_student(self.session, found[2].id, lock=True)
+        found = await theses.submission_with_owner(self.session, job.submission_id)
+        if found is None:
             return Cards(rows=(), unsent=0, decided=True, view=None)
         submission, _thesis, _student, review = found
         ref, kind = submission_ref(job.submission_id), Kind.NEW_SUBMISSION.value

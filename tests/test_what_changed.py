@@ -2,7 +2,8 @@
 against PostgreSQL, Redis and S3. v1 then v2 → the supervisor's card is edited with the
 summary and gets 🔍 What changed, which sends the HTML; /history shows the same summary;
 a scan says it has no text layer; a bomb and a time-out fail their own job while the bot
-goes on answering; two workers on one database make each comparison once."""
+goes on answering; two workers on one database make each comparison once; a decision made
+while a card is being edited with what changed is never painted over."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.workers.comparison import ComparisonConfig, ComparisonWorker
+from services.compare_jobs import Cards, ComparisonService, Job
 from storage.db import create_engine
 from storage.models import Submission, VersionComparison, VersionText
 from telegram.texts import Texts
@@ -299,9 +301,10 @@ async def test_two_workers_on_one_database_compare_each_version_once(
             thesis = writer.revise(thesis, 0.1)
             await submit(student, to_pdf(thesis), f"v{version}.pdf")
         for version in range(2, 6):
+            # Three workers' children on two cores under a loaded suite: time, not a defect.
             await wait_for(lambda v=version: card(harness, supervisor, v) is not None
                            and "What changed" in card(harness, supervisor, v).content,
-                           what=f"v{version} card edited")
+                           timeout=120, what=f"v{version} card edited")
     finally:
         stop.set()
         await asyncio.gather(*tasks)
@@ -310,3 +313,49 @@ async def test_two_workers_on_one_database_compare_each_version_once(
     keys = await bucket_keys(harness.settings.s3_endpoint_url or "",
                              harness.settings.s3_bucket or "")
     assert len([key for key in keys if key.startswith("theses/comparisons/")]) == 4
+
+
+async def test_a_decision_during_the_cards_edit_waits_and_is_not_painted_over(
+        harness: Harness) -> None:
+    """The worker read "undecided" and is editing the card when the supervisor presses
+    Approve: the decision waits for the edit (the thesis row's lock), then edits the card
+    itself, so the card ends approved, without the review buttons."""
+    supervisor, student = await onboard(harness)
+    edits = known_edits()
+    await submit(student, pdf_and_pages(edits.old)[0], "thesis.pdf", title="Locks")
+    await submit(student, pdf_and_pages(edits.new)[0], "thesis-v2.pdf")
+    await wait_for(lambda: card(harness, supervisor, 2) is not None
+                   and "What changed" in card(harness, supervisor, 2).content,
+                   timeout=120, what="the v2 card edited with the summary")
+    row = await job(harness, 2)
+    assert row is not None
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_edit(cards: Cards) -> list[int]:
+        entered.set()
+        await release.wait()
+        return []
+
+    deps = harness.process.deps
+    again = Job(row.submission_id, row.attempts, row.status, row.created_at)
+    async with deps.session_factory() as session:
+        editing = asyncio.create_task(
+            ComparisonService(session, deps.services).edit_cards(again, slow_edit))
+        await asyncio.wait_for(entered.wait(), 10)
+        before = supervisor.bot_count
+        pressed = asyncio.create_task(
+            supervisor.click("Approve", message_id=card(harness, supervisor, 2).message_id))
+        await asyncio.sleep(1.0)
+        assert supervisor.bot_count == before, "the decision did not wait for the edit"
+        release.set()
+        await editing
+        answer = (await pressed)[-1].content
+    assert "Approved: version 2" in answer
+    decided = card(harness, supervisor, 2)
+    assert "approved by Sam Supervisor" in decided.content
+    assert "Approve" not in decided.button_texts()
+    # The worker comes back to it: decided, so its edit is not even called.
+    async with deps.session_factory() as session:
+        cards, edited = await ComparisonService(session, deps.services).edit_cards(
+            again, slow_edit)
+    assert cards.decided and edited == []

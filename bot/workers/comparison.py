@@ -10,7 +10,8 @@ the event loop: the loop only waits on the child's pipe.
 Then the cards: each supervisor's card of the version (found through the outbox rows
 about it) is edited to carry the summary and a 🔍 What changed button; the review buttons
 stay. A card not sent yet is waited for (the job comes back every few seconds, for at most
-``edit_window``); a card whose version was decided meanwhile is left as the decision made it.
+``edit_window``); a card whose version was decided meanwhile is left as the decision made
+it (the edit holds the thesis row's lock, which a decision takes too).
 """
 
 from __future__ import annotations
@@ -238,8 +239,8 @@ class ComparisonWorker:
 
     async def _edit_cards(self, job: Job) -> None:
         async with self._sessions() as session:
-            cards = await ComparisonService(session, self._deps).cards(job)
-        edited = [] if cards.decided else await self._edit(cards)
+            cards, edited = await ComparisonService(session, self._deps).edit_cards(
+                job, self._edit)
         now = self._clock.now()
         done = cards.decided or cards.unsent == 0 \
             or now - job.created_at > self.config.edit_window
