@@ -17,7 +17,6 @@ from handlers.receipts import send_receipt
 from services.assessment import Board, Released
 from services.assessment_rules import InvalidMark, SchemeRules, describe, parse_mark
 from services.context import Services
-from services.submissions import StagedFile
 from services.vocabulary import Role
 from storage.models import User
 from telegram.files import incoming_document
@@ -187,8 +186,8 @@ async def got_report_file(message: Message, state: FSMContext, services: Service
     data = await state.get_data()
     staged = await services.assessment.stage_report(
         user, data["student_id"], incoming_document(bot, message.document, "report"))
-    await state.update_data(feedback=staged.to_dict())
-    await _submit(message, state, services, user, t, message.caption, staged)
+    await state.update_data(feedback=staged.id)  # the file's id only
+    await _submit(message, state, services, user, t, message.caption, staged.id)
 
 
 async def report_not_text(message: Message, t: Texts) -> None:
@@ -196,7 +195,7 @@ async def report_not_text(message: Message, t: Texts) -> None:
 
 
 async def _submit(message: Message, state: FSMContext, services: Services, user: User,
-                  t: Texts, report: str | None, file: StagedFile | None) -> None:
+                  t: Texts, report: str | None, file: int | None) -> None:
     data = await state.get_data()
     await state.clear()
     outcome = await services.assessment.submit(user, data["student_id"], data["marks"],

@@ -31,7 +31,6 @@ from services.compare_jobs import ChangeView
 from services.context import Services
 from services.errors import AlreadyReviewed, DomainError
 from services.reviews import COMMENT_MAX, ReviewResult, clean_comment, parse_grade
-from services.submissions import StagedFile
 from services.vocabulary import Decision
 from storage.models import User
 from telegram.changes import changes_button
@@ -139,7 +138,7 @@ async def got_feedback_file(message: Message, state: FSMContext, services: Servi
     staged = await services.reviews.stage_feedback(
         user, data["submission_id"], incoming_document(bot, document, "feedback"))
     comment = clean_comment(Decision.APPROVED, message.caption)
-    await state.update_data(feedback=staged.to_dict())
+    await state.update_data(feedback=staged.id)  # the file's id only
     await _commented(message, state, services, user, t, bot, comment)
 
 
@@ -205,7 +204,8 @@ async def carry_not_pressed(message: Message, state: FSMContext, t: Texts) -> No
 
 async def _record(bot: Bot, services: Services, user: User, t: Texts, data: dict[str, Any],
                   keep_open: bool) -> None:
-    feedback = StagedFile.from_dict(data["feedback"]) if data.get("feedback") else None
+    feedback = await services.staged_files.held_id(data["feedback"]) \
+        if data.get("feedback") else None
     decision = Decision(data["decision"])
     approving = decision is Decision.APPROVED
     result = await services.reviews.decide(

@@ -18,7 +18,7 @@ from handlers.keyboards import markup
 from handlers.start import LeftStep
 from services.context import Services
 from services.errors import DomainError, UploadStillArriving
-from services.submissions import TITLE_MAX, IncomingFile, StagedFile, clean_title
+from services.submissions import TITLE_MAX, IncomingFile, clean_title
 from services.uploads import JOB_KEY
 from services.vocabulary import Role, VersionKind
 from storage.models import User
@@ -120,7 +120,8 @@ async def _receive(message: Message, state: FSMContext, services: Services, user
         async with services.reads():
             staged = await services.submissions.stage(user, incoming, upload.on_progress)
             has_open = await services.checklist.open_for(user)
-        await state.update_data(staged=staged.to_dict())
+        # The conversation holds the file's id only: the note step reads the rest back.
+        await state.update_data(staged=staged.id)
         if has_open:
             # The requested changes come next, as their own message with its toggles.
             await upload.settle(t("progress.received"))
@@ -173,10 +174,11 @@ async def got_note(message: Message, state: FSMContext, services: Services, user
     data = await state.get_data()
     job_id = data.get(JOB_KEY)
     try:
-        staged = (await services.uploads.staged_for_note(user, job_id)
-                  if isinstance(job_id, int) else StagedFile.from_dict(data["staged"]))
+        file_id = (await services.uploads.staged_for_note(user, job_id)
+                   if isinstance(job_id, int)
+                   else await services.staged_files.held_id(data.get("staged")))
         kind = VersionKind(data.get(KIND_KEY, VersionKind.THESIS.value))
-        result = await services.submissions.record(user, staged, title=data.get("title"),
+        result = await services.submissions.record(user, file_id, title=data.get("title"),
                                                    note=note,
                                                    addressed=data.get("addressed", ()),
                                                    kind=kind)

@@ -44,8 +44,8 @@ from services.notifications import (
     notify,
 )
 from services.registration import Person, RegistrationService
-from services.staged_files import attach_staged, discard_unreferenced, register_staged
-from services.submissions import IncomingFile, StagedFile, stage_document
+from services.staged_files import StagedFile, attach_staged, discard_unreferenced, register_staged
+from services.submissions import IncomingFile, stage_document
 from services.team import add_co_supervisor, add_supervisor, supervisor_of
 from services.typed import words
 from services.vocabulary import (
@@ -135,8 +135,7 @@ class ApplicationService(BaseService):
         if staged.kind != "pdf":
             await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise UnsupportedDocument(reason="cv_not_pdf")
-        await register_staged(self.session, staged, StoredKind.CV, self.clock.now())
-        return staged
+        return await register_staged(self.session, staged, StoredKind.CV, self.clock.now())
 
     @writes
     async def apply(self, person: Person, topic_id: int, motivation: str,
@@ -148,7 +147,7 @@ class ApplicationService(BaseService):
         topic = await self._may_apply(person, topic_id, lock=True)
         text, now = clean_motivation(motivation), self.clock.now()
         if cv is not None:
-            await attach_staged(self.session, self.deps.files, cv, StoredKind.CV, now,
+            await attach_staged(self.session, self.deps.files, cv, now,
                                 self.config.staged_file_ttl_hours)
         application = await topics.add_application(self.session, Application(
             topic_id=topic.id, applicant_id=person.id,

@@ -66,8 +66,8 @@ from services.notifications import (
     notify,
 )
 from services.shared_text import SharedTextService
-from services.staged_files import attach_staged, discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, stage_stored
+from services.staged_files import StagedFile, attach_held, discard_held
+from services.submissions import IncomingFile, stage_stored
 from services.team import may_review, may_see, members
 from services.vocabulary import (
     TEAM_SIDE,
@@ -388,25 +388,25 @@ class AssessmentService(BaseService):
                                   self.config.max_file_bytes, StoredKind.REPORT,
                                   self.clock.now())
 
-    def _discarder(self, key: str) -> Callable[[], Awaitable[None]]:
-        """After a rollback: the stored object no row refers to is deleted."""
+    def _discarder(self, file_id: int | str) -> Callable[[], Awaitable[None]]:
+        """After a rollback: the stored object (its id, or key) no row refers to is deleted."""
         async def discard() -> None:
-            await discard_unreferenced(self.session, self.deps.files, key)
+            await discard_held(self.session, self.deps.files, file_id)
         return discard
 
     @writes
     async def submit(self, actor: User, student_id: int, marks: dict[str, int],
-                     report: str | None, report_file: StagedFile | None) -> Outcome:
-        """A marker's marks and report, once; when they are the last, the agreement."""
+                     report: str | None, report_file: int | None) -> Outcome:
+        """A marker's marks and report, once; when they are the last, the agreement.
+        ``report_file``: a staged report's ``stored_files`` id."""
         report = (report or "").strip()[:REPORT_MAX] or None
         if report_file is not None:
-            key = report_file.key
-            on_rollback(self.session, self._discarder(key))
+            on_rollback(self.session, self._discarder(report_file))
         return await self._submit(actor, student_id, marks, report, report_file)
 
     async def _submit(self, actor: User, student_id: int, marks: dict[str, int],
-                      report: str | None, report_file: StagedFile | None) -> Outcome:
-        if report is None and report_file is None:
+                      report: str | None, report_file_id: int | None) -> Outcome:
+        if report is None and report_file_id is None:
             raise ReportMissing()
         student, thesis, assessment, marker, rules = await self._open(actor, student_id,
                                                                       lock=True)
@@ -416,9 +416,9 @@ class AssessmentService(BaseService):
             raise InvalidMark()
         now = self.clock.now()
         total = weighted_total(marked, marks)
-        if report_file is not None:
-            await attach_staged(self.session, self.deps.files, report_file, StoredKind.REPORT,
-                                now, self.config.staged_file_ttl_hours)
+        report_file = None if report_file_id is None else (await attach_held(
+            self.session, self.deps.files, report_file_id, now,
+            self.config.staged_file_ttl_hours))[0]
         try:
             await assessments.add_mark(self.session, AssessmentMark(
                 assessment_id=assessment.id, marker_id=actor.id, role=marker.role.value,

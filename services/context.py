@@ -31,6 +31,7 @@ from services.reminders import ReminderService
 from services.reviews import ReviewService
 from services.roster import RosterService
 from services.shared_text import SharedTextService
+from services.staged_files import StagedFileService
 from services.submissions import SubmissionService
 from services.team_management import TeamService
 from services.threads import ThreadService
@@ -106,6 +107,10 @@ class Services:
     @cached_property
     def checklist(self) -> ChecklistService:
         return ChecklistService(self.session, self.deps)
+
+    @cached_property
+    def staged_files(self) -> StagedFileService:
+        return StagedFileService(self.session, self.deps)
 
     @cached_property
     def uploads(self) -> UploadJobService:

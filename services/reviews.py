@@ -32,8 +32,13 @@ from services.notifications import (
     submission_ref,
 )
 from services.shared_text import SharedTextService
-from services.staged_files import attach_staged, discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, stage_stored
+from services.staged_files import (
+    StagedFile,
+    attach_held,
+    attach_staged,
+    discard_held,
+)
+from services.submissions import IncomingFile, stage_stored
 from services.team import Member, may_review, members, recipients
 from services.typed import words
 from services.vocabulary import (
@@ -178,11 +183,12 @@ class ReviewService(BaseService):
 
     @writes
     async def decide(self, actor: User, submission_id: int, decision: Decision, *,
-                     comment: str | None = None, feedback: StagedFile | None = None,
+                     comment: str | None = None, feedback: int | None = None,
                      grade: int | None = None, keep_open: bool | None = None,
                      hold: bool = False) -> ReviewResult:
-        """Record the decision; idempotent on the feedback file's staged key (a replayed step
-        gets the same result, with no second notification). ``keep_open``: earlier items the
+        """Record the decision; ``feedback``: a staged feedback file's ``stored_files`` id (all
+        the conversation holds of it). Idempotent on it (a replayed step gets the same
+        result, with no second notification). ``keep_open``: earlier items the
         version does not address stay open (else closed); by default they do after Request
         changes and do not after Approve. ``hold``: the student's notice waits for the quiet
         period (or ``tell_now``), so that ``amend`` can still put a comment or grade in it."""
@@ -196,8 +202,8 @@ class ReviewService(BaseService):
             # says a row refers to it. When a dependency fails instead (the commit may even
             # have happened), the file stays: the sweeper collects it if nothing refers to it.
             if feedback is not None:
-                on_rollback(self.session, partial(discard_unreferenced, self.session,
-                                                  self.deps.files, feedback.key))
+                on_rollback(self.session, partial(discard_held, self.session,
+                                                  self.deps.files, feedback))
             raise
         if result.review is not None and result.review.reviewer_id == actor.id:
             after_commit(self.session, partial(
@@ -206,11 +212,11 @@ class ReviewService(BaseService):
         return result
 
     async def _recorded(self, actor: User, submission_id: int,
-                        feedback: StagedFile | None) -> ReviewResult | None:
+                        feedback: int | None) -> ReviewResult | None:
         """The decision already recorded with this feedback file, if this is a replay."""
         if feedback is None:
             return None
-        row = await reviews.by_feedback_key(self.session, feedback.key)
+        row = await reviews.by_feedback_file(self.session, feedback)
         if row is None:
             return None
         found = await theses.submission_with_owner(self.session, row.submission_id)
@@ -234,20 +240,20 @@ class ReviewService(BaseService):
                             tuple(await team.cards(self.session, target.submission.id)), marks)
 
     async def _decide(self, actor: User, submission_id: int, decision: Decision,
-                      comment: str | None, feedback: StagedFile | None,
+                      comment: str | None, feedback_file: int | None,
                       grade: int | None, keep_open: bool, hold: bool) -> ReviewResult:
         if grade is not None and not 0 <= grade <= 100:
             raise InvalidGrade()
-        recorded = await self._recorded(actor, submission_id, feedback)
+        recorded = await self._recorded(actor, submission_id, feedback_file)
         if recorded is not None:
             return recorded
-        comment = None if feedback and not comment else comment
+        comment = None if feedback_file is not None and not comment else comment
         anchored: tuple[str, ...] = ()
         positions: dict[int, int] = {}
         if decision is Decision.CHANGES_REQUESTED:
             # The desk's anchored comments on this version go with it (services/anchors.py).
             anchored, positions = await anchors.drafts_as_items(self.session, submission_id, 1)
-        if feedback is None and not (anchored and not (comment or "").strip()):
+        if feedback_file is None and not (anchored and not (comment or "").strip()):
             comment = clean_comment(decision, comment)
         items: tuple[str, ...] = ()
         if decision is Decision.CHANGES_REQUESTED:
@@ -264,9 +270,9 @@ class ReviewService(BaseService):
         if target.submission.version < thesis.latest_version:
             raise Superseded(version=thesis.latest_version)
         now = self.clock.now()
-        if feedback is not None:
-            await attach_staged(self.session, self.deps.files, feedback, StoredKind.FEEDBACK,
-                                now, self.config.staged_file_ttl_hours)
+        feedback = None if feedback_file is None else (await attach_held(
+            self.session, self.deps.files, feedback_file, now,
+            self.config.staged_file_ttl_hours))[0]
         if _votes(actor, thesis):
             return await self._vote(actor, target, thesis, decision, comment, feedback, grade,
                                     now, items, keep_open, positions, hold)
@@ -280,7 +286,7 @@ class ReviewService(BaseService):
                                   decision=None) from None
         except DuplicateReview:
             # A concurrent replay of this very step may have won the race: same result.
-            recorded = await self._recorded(actor, submission_id, feedback)
+            recorded = await self._recorded(actor, submission_id, feedback_file)
             if recorded is not None:
                 return recorded
             existing = await reviews.for_submission(self.session, submission_id)
@@ -416,8 +422,8 @@ class ReviewService(BaseService):
         comment = clean_comment(Decision.APPROVED, comment) if comment is not None else None
         own = await self._own_approval(actor, submission_id)
         if feedback is not None:
-            await attach_staged(self.session, self.deps.files, feedback, StoredKind.FEEDBACK,
-                                self.clock.now(), self.config.staged_file_ttl_hours)
+            feedback = await attach_staged(self.session, self.deps.files, feedback,
+                                           self.clock.now(), self.config.staged_file_ttl_hours)
         _amend_row(own.mine, comment, grade, feedback)
         now = self.clock.now()
         audit.record(self.session, actor_id=actor.id, action="review.amend",

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import structlog
 from sqlalchemy import Select
@@ -40,9 +41,6 @@ from services.errors import FileGone
 from services.vocabulary import FileState, StoredKind, UploadJobState
 from storage.files import FileStore, ObjectInfo
 from storage.repositories import stored_files, upload_jobs
-
-if TYPE_CHECKING:
-    from services.submissions import StagedFile
 
 log = structlog.get_logger("services.staged_files")
 
@@ -64,50 +62,115 @@ def is_staged_key(prefix: str, key: str) -> bool:
     return key.startswith(prefix) and _STAGED.fullmatch(key[len(prefix):]) is not None
 
 
-def pending_keys(fsm_data: dict[str, Any]) -> list[str]:
-    """The staged files an unfinished conversation holds (a version, a feedback file)."""
-    keys = []
+@dataclass(frozen=True)
+class StagedFile:
+    """A file in the store (its ``stored_files`` row: ``id``), as a service step needs it.
+
+    A conversation keeps only ``id``: the step that records the file reads the rest back
+    from the row it attaches (``attach_held``). ``telegram_file_id`` is Telegram's copy,
+    kept only when it carries ``file_name``: Telegram shows a re-sent file under the name it
+    was uploaded with, so a file we renamed (a DOCX sent as "x.pdf" is stored as "x.docx")
+    is sent from our store instead.
+    """
+
+    key: str
+    size: int
+    sha256: str
+    kind: str
+    file_name: str
+    telegram_file_id: str | None = None
+    # When it was put into the store (ISO 8601, the service clock); the sweeper may take a
+    # staged file after STAGED_FILE_TTL_HOURS.
+    staged_at: str | None = None
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StagedFile:
+        return cls(**data)
+
+    def stamped(self, now: datetime) -> StagedFile:
+        return replace(self, staged_at=now.isoformat())
+
+
+def pending_files(fsm_data: dict[str, Any]) -> list[int | str]:
+    """The staged files an unfinished conversation holds (a version, a feedback file): their
+    ids (a state written before issue 25 holds the whole file: its key)."""
+    held: list[int | str] = []
     for name in ("staged", "feedback"):
-        staged = fsm_data.get(name)
-        if isinstance(staged, dict) and isinstance(staged.get("key"), str):
-            keys.append(staged["key"])
-    return keys
+        value = fsm_data.get(name)
+        if isinstance(value, int):
+            held.append(value)
+        elif isinstance(value, dict) and isinstance(value.get("key"), str):
+            held.append(value["key"])
+    return held
 
 
 async def register_staged(session: AsyncSession, staged: StagedFile, kind: StoredKind,
-                          now: datetime) -> None:
+                          now: datetime) -> StagedFile:
     """A file just streamed into the store gets its row (``staged``), in the caller's
-    transaction: the caller commits it before the file's key leaves the update."""
-    await stored_files.add(session, key=staged.key, kind=kind.value, name=staged.file_name,
-                           size=staged.size, sha256=staged.sha256,
-                           state=FileState.STAGED.value, now=now)
+    transaction: the caller commits it before the file's id leaves the update. Returns the
+    file with its row's id, the one thing a conversation keeps of it."""
+    file_id = await stored_files.add(
+        session, key=staged.key, kind=kind.value, name=staged.file_name, size=staged.size,
+        sha256=staged.sha256, state=FileState.STAGED.value, now=now, format=staged.kind,
+        telegram_file_id=staged.telegram_file_id)
+    return replace(staged, id=file_id)
+
+
+async def attach_held(session: AsyncSession, files: FileStore, file_id: int, now: datetime,
+                      ttl_hours: float, holder: Callable[[Any], Select[int]] | None = None,
+                      ) -> tuple[StagedFile, int | None]:
+    """Before a row refers to a staged file (in that row's transaction): its row must still
+    be there, and it becomes ``attached``; what the row says of the file comes back, so a
+    conversation needs to hold nothing but the id. The store is asked only when the file is
+    old enough for the sweeper (half its TTL, for the clocks' sake), so the usual step costs
+    one statement. Gone: ``FileGone``, and the caller records nothing.
+
+    With ``holder`` (given the key column, the id of the owner row holding it): that row's
+    id when it is recorded already (a replayed step), from the same statement."""
+    row, held = await stored_files.attach(session, file_id, holder)
+    if row is None:
+        raise FileGone()
+    if now - row.created_at >= timedelta(hours=ttl_hours / 2) \
+            and not await files.exists(row.key):
+        raise FileGone()
+    name = row.name or "file"
+    return StagedFile(key=row.key, size=row.size or 0, sha256=row.sha256 or "",
+                      kind=row.format or _format_of(name), file_name=name,
+                      telegram_file_id=row.telegram_file_id,
+                      staged_at=row.created_at.isoformat(), id=row.id), held
 
 
 async def attach_staged(session: AsyncSession, files: FileStore, staged: StagedFile,
-                        kind: StoredKind, now: datetime, ttl_hours: float,
-                        holder: Select[int] | None = None) -> int | None:
-    """Before a row refers to a staged file (in that row's transaction): it must still be
-    there, and it becomes ``attached``. The store is asked only when the file is old enough
-    for the sweeper (half its TTL, for the clocks' sake) or its age is unknown, so the usual
-    step costs one statement. Gone: ``FileGone``, and the caller records nothing.
+                        now: datetime, ttl_hours: float) -> StagedFile:
+    """``attach_held`` for a file staged earlier in this very step (it knows its row)."""
+    if staged.id is None:
+        raise FileGone()  # never registered: nothing vouches for its object
+    return (await attach_held(session, files, staged.id, now, ttl_hours))[0]
 
-    With ``holder`` (the id of the owner row holding the key): that row's id when it is
-    recorded already (a replayed step), from the same statement."""
-    old = staged.staged_at is None or (
-        now - datetime.fromisoformat(staged.staged_at) >= timedelta(hours=ttl_hours / 2))
-    if old and not await files.exists(staged.key):
-        raise FileGone()
-    there, held = await stored_files.attach(session, staged.key, holder)
-    if there:
-        return held
-    # No row: staged before the table existed (or its registration failed). The object,
-    # if still there, gets its row now.
-    if not old and not await files.exists(staged.key):
-        raise FileGone()
-    await stored_files.add(session, key=staged.key, kind=kind.value, name=staged.file_name,
-                           size=staged.size, sha256=staged.sha256,
-                           state=FileState.ATTACHED.value, now=now)
-    return None
+
+def _format_of(name: str) -> str:
+    """A row staged before its format was kept: the stored name ends in it."""
+    return "docx" if name.lower().endswith(".docx") else "pdf"
+
+
+async def file_id_of(session: AsyncSession, held: int | str) -> int | None:
+    """The id of a file a conversation holds (an id, or the key an older state held)."""
+    return held if isinstance(held, int) else await stored_files.id_of(session, held)
+
+
+async def discard_held(session: AsyncSession, files: FileStore, held: int | str) -> bool:
+    """``discard_unreferenced`` for a file known by its id (or, in an older state, key)."""
+    try:
+        key = held if isinstance(held, str) else await stored_files.key_of(session, held)
+    except Exception as exc:  # noqa: BLE001 - in doubt, keep the file: the sweeper decides
+        log.warning("staged_file_kept", reason="check_failed", error_type=type(exc).__name__)
+        await _quiet_rollback(session)
+        return False
+    return key is not None and await discard_unreferenced(session, files, key)
 
 
 async def discard_unreferenced(session: AsyncSession, files: FileStore, key: str) -> bool:
@@ -143,6 +206,19 @@ async def _quiet_rollback(session: AsyncSession) -> None:
 
 
 class StagedFileService(BaseService):
+    @read_only
+    async def held_id(self, held: object) -> int:
+        """The id of the staged file a conversation holds: the id itself, or (in a state
+        written before issue 25, which held the whole file) its row's id by key. Unknown:
+        ``FileGone`` (the person is asked to send it again)."""
+        if isinstance(held, int):
+            return held
+        key = held.get("key") if isinstance(held, dict) else None
+        file_id = await stored_files.id_of(self.session, key) if isinstance(key, str) else None
+        if file_id is None:
+            raise FileGone()
+        return file_id
+
     @read_only
     async def sweep(self, now: datetime, ttl: timedelta,
                     on_deleted: Callable[[], None] = lambda: None) -> int:
@@ -197,5 +273,7 @@ async def abandon_upload_job(session: AsyncSession, files: FileStore,
     await upload_jobs.set_state(session, job_id, UploadJobState.CANCELLED.value,
                                 only_from=OPEN_JOB, now=now)
     await session.commit()
-    if isinstance(staged, dict) and isinstance(staged.get("key"), str):
+    if isinstance(staged, dict) and isinstance(staged.get("id"), int):
+        await discard_held(session, files, staged["id"])
+    elif isinstance(staged, dict) and isinstance(staged.get("key"), str):
         await discard_unreferenced(session, files, staged["key"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -34,10 +34,12 @@ from services.errors import (
 from services.metrics import THESIS_SUBMISSIONS
 from services.notifications import NewSubmission, ThesisRenamed, notify
 from services.staged_files import (
+    StagedFile,
     abandon_upload_job,
-    attach_staged,
+    attach_held,
+    discard_held,
     discard_unreferenced,
-    pending_keys,
+    pending_files,
     register_staged,
 )
 from services.team import may_review, may_see, members, recipients, tell_all
@@ -53,36 +55,6 @@ NOTE_MAX = 1000
 # Told (bytes received and stored so far, bytes declared) after every chunk; may raise a
 # DomainError (UploadCancelled) to stop the transfer, which then leaves nothing behind.
 ProgressCallback = Callable[[int, int | None], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class StagedFile:
-    """A file already in the store, waiting for its row; JSON-safe for the FSM.
-
-    ``telegram_file_id`` is Telegram's copy, kept only when it carries ``file_name``:
-    Telegram shows a re-sent file under the name it was uploaded with, so a file we renamed
-    (a DOCX sent as "x.pdf" is stored as "x.docx") is sent from our store instead.
-    """
-
-    key: str
-    size: int
-    sha256: str
-    kind: str
-    file_name: str
-    telegram_file_id: str | None = None
-    # When it was put into the store (ISO 8601, the service clock); None in a state written
-    # before it was kept. The sweeper may take a staged file after STAGED_FILE_TTL_HOURS.
-    staged_at: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> StagedFile:
-        return cls(**data)
-
-    def stamped(self, now: datetime) -> StagedFile:
-        return replace(self, staged_at=now.isoformat())
 
 
 @dataclass(frozen=True)
@@ -171,11 +143,11 @@ class SubmissionService(BaseService):
                   ).stamped(self.clock.now())
         try:
             await self._refuse_duplicate(student, staged.sha256)
-            await register_staged(self.session, staged, StoredKind.VERSION, self.clock.now())
+            return await register_staged(self.session, staged, StoredKind.VERSION,
+                                         self.clock.now())
         except DomainError:
             await discard_unreferenced(self.session, self.deps.files, staged.key)
             raise
-        return staged
 
     async def _refuse_duplicate(self, student: User, sha256: str) -> None:
         _thesis, latest = await theses.with_latest(self.session, student.id)
@@ -186,22 +158,23 @@ class SubmissionService(BaseService):
     async def discard_pending(self, fsm_data: dict[str, Any]) -> None:
         """An unfinished conversation is abandoned (/cancel): its staged files go, unless a
         row refers to them (the step was recorded but its state was not cleared)."""
-        for key in pending_keys(fsm_data):
-            await discard_unreferenced(self.session, self.deps.files, key)
+        for held in pending_files(fsm_data):
+            await discard_held(self.session, self.deps.files, held)
         await abandon_upload_job(self.session, self.deps.files, fsm_data, self.clock.now())
 
     @writes
-    async def record(self, student: User, staged: StagedFile, *, title: str | None,
+    async def record(self, student: User, file_id: int, *, title: str | None,
                      note: str | None, addressed: Collection[int] = (),
                      kind: VersionKind = VersionKind.THESIS) -> SubmissionResult:
         """Create the version row and the supervisor's notification in one transaction;
         ``addressed``: the open requested changes the student says this version addresses.
 
-        Idempotent on the staged key: a step replayed after it was recorded gets the same
-        result, with no second row and no second notification.
+        ``file_id``: the staged file's ``stored_files`` row, all the conversation holds of
+        it. Idempotent on it: a step replayed after it was recorded gets the same result, with
+        no second row and no second notification.
         """
         try:
-            result = await self._record(student, staged, title, clean_note(note), addressed,
+            result = await self._record(student, file_id, title, clean_note(note), addressed,
                                         kind)
         except DomainError:
             # The conversation ends here (the handler clears it): the file is abandoned,
@@ -209,13 +182,13 @@ class SubmissionService(BaseService):
             # dependency; the commit may even have happened) the file stays: the step will
             # be redelivered or retried with the same staged key, and if the conversation
             # is abandoned after all, the sweeper collects it.
-            on_rollback(self.session, partial(discard_unreferenced, self.session,
-                                              self.deps.files, staged.key))
+            on_rollback(self.session, partial(discard_held, self.session,
+                                              self.deps.files, file_id))
             raise
         after_commit(self.session, THESIS_SUBMISSIONS.inc)
         return result
 
-    async def _record(self, student: User, staged: StagedFile, title: str | None,
+    async def _record(self, student: User, file_id: int, title: str | None,
                       note: str | None, addressed: Collection[int],
                       kind: VersionKind = VersionKind.THESIS) -> SubmissionResult:
         now = self.clock.now()
@@ -223,9 +196,9 @@ class SubmissionService(BaseService):
         # Under the thesis lock, so a concurrent replay waits for the first commit: the file
         # is still there (else FileGone) and attached, and a version holding it already is
         # found by the same statement.
-        held = await attach_staged(
-            self.session, self.deps.files, staged, StoredKind.VERSION, now,
-            self.config.staged_file_ttl_hours, holder=theses.holding(staged.key))
+        staged, held = await attach_held(
+            self.session, self.deps.files, file_id, now, self.config.staged_file_ttl_hours,
+            holder=theses.holding)
         recorded = await self._already_recorded(thesis, held)
         if recorded is not None:
             return recorded
@@ -436,11 +409,10 @@ async def stage_stored(session: AsyncSession, files: FileStore, prefix: str,
     staged = (await stage_document(files, prefix, incoming, max_bytes) if media is None
               else await stage_media(files, prefix, incoming, max_bytes, *media)).stamped(now)
     try:
-        await register_staged(session, staged, kind, now)
+        return await register_staged(session, staged, kind, now)
     except Exception as exc:
         await discard(files, staged.key)
         raise StorageUnavailable() from exc
-    return staged
 
 
 async def discard(files: FileStore, key: str) -> None:

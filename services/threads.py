@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.base import BaseService, on_rollback, read_only, writes
 from services.errors import CommentTooLong, DomainError, EmptyComment, NotAllowed, NotFound
 from services.notifications import StudentMessage, ThreadComment, notify, submission_of_ref
-from services.staged_files import attach_staged, discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, stage_stored
+from services.staged_files import StagedFile, attach_staged, discard_unreferenced
+from services.submissions import IncomingFile, stage_stored
 from services.team import members, recipients, role_of
 from services.typed import words
 from services.vocabulary import Role, StoredKind
@@ -175,7 +175,7 @@ class ThreadService(BaseService):
         media = attachment.kind if attachment is not None and attachment.kind in MEDIA else None
         if attachment is not None:
             await attach_staged(self.session, self.deps.files, attachment,
-                                StoredKind.ATTACHMENT, now, self.config.staged_file_ttl_hours)
+                                now, self.config.staged_file_ttl_hours)
         comment = await threads.add(self.session, ThreadMessage(
             submission_id=submission_id, author_id=actor.id, body=text, created_at=now,
             file_key=attachment.key if attachment else None,

@@ -22,14 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.base import BaseService, read_only, writes
 from services.errors import (
     DomainError,
+    FileGone,
     NotAllowed,
     NotFound,
     UploadCancelled,
     UploadStillArriving,
     domain_error,
 )
-from services.staged_files import UPLOAD_JOB_KEY
-from services.submissions import IncomingFile, StagedFile
+from services.staged_files import UPLOAD_JOB_KEY, StagedFile, file_id_of
+from services.submissions import IncomingFile
 from services.vocabulary import UploadJobState
 from storage.models import UploadJob, User
 from storage.repositories import upload_jobs
@@ -68,8 +69,9 @@ class UploadJobService(BaseService):
         return job
 
     @read_only
-    async def staged_for_note(self, student: User, job_id: int) -> StagedFile:
-        """The staged file a note goes with; why not, as a domain error."""
+    async def staged_for_note(self, student: User, job_id: int) -> int:
+        """The staged file a note goes with (its ``stored_files`` id); why not, as a domain
+        error."""
         job = await upload_jobs.get(self.session, job_id)
         if job is None:
             raise NotFound()
@@ -78,7 +80,12 @@ class UploadJobService(BaseService):
         if job.state in (State.QUEUED.value, State.RUNNING.value):
             raise UploadStillArriving()
         if job.state == State.STAGED.value and job.staged is not None:
-            return StagedFile.from_dict(job.staged)
+            # {"id": …}; a job staged before issue 25 kept the whole file (its key).
+            held = job.staged.get("id") or job.staged.get("key")
+            file_id = await file_id_of(self.session, held) if held is not None else None
+            if file_id is None:
+                raise FileGone()
+            return file_id
         if job.state == State.CANCELLED.value:
             raise UploadCancelled()
         raise domain_error(job.error_code or "upload_gave_up", job.error_params or {})
@@ -115,7 +122,7 @@ async def renew(session: AsyncSession, job: Claimed, now: datetime, lease: timed
 async def staged(session: AsyncSession, job: Claimed, file: StagedFile, now: datetime) -> bool:
     return await upload_jobs.update_claimed(
         session, job.id, job.attempt, state=State.STAGED.value,
-        staged=file.stamped(now).to_dict(),
+        staged={"id": file.id},
         lease_until=None, updated_at=now)
 
 

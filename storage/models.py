@@ -157,6 +157,10 @@ class StoredFile(Base):
     kind: Mapped[str] = mapped_column(String(16))
     size: Mapped[int | None] = mapped_column(BigInteger)
     sha256: Mapped[str | None] = mapped_column(String(64))
+    # What a conversation holding only the row's id needs back: the format (pdf, docx,
+    # voice, photo) and Telegram's copy of the file, when it carries the stored name.
+    format: Mapped[str | None] = mapped_column(String(16))
+    telegram_file_id: Mapped[str | None] = mapped_column(String(256))
     state: Mapped[str] = mapped_column(String(16), default=FileState.STAGED.value)
     created_at: Mapped[datetime] = mapped_column(server_default=_now())
 

@@ -20,8 +20,8 @@ from bot.workers.sweeper import StagedFileSweeper, SweeperConfig
 from services.clock import ManualClock
 from services.context import ServiceConfig, ServiceDeps, Services
 from services.errors import CommentTooLong, DuplicateSubmission, FileGone
-from services.staged_files import StagedFileService
-from services.submissions import IncomingFile, StagedFile
+from services.staged_files import StagedFile, StagedFileService
+from services.submissions import IncomingFile
 from services.vocabulary import Decision
 from storage import files as file_store
 from storage.db import create_engine, create_session_factory
@@ -93,7 +93,7 @@ async def record(world: World, user_id: int, staged: StagedFile,
     async def call(services: Services, session: AsyncSession) -> Submission:
         if break_commit is not None:
             break_commit(session)
-        result = await services.submissions.record(student, staged, title="Graphs",
+        result = await services.submissions.record(student, staged.id, title="Graphs",
                                                    note=None)
         return result.submission
 
@@ -165,7 +165,7 @@ async def test_a_replayed_step_returns_the_same_version_and_keeps_its_file(
     assert await world.count(OutboxMessage) == 1
     assert await bucket_keys(world.endpoint, world.bucket) == [staged.key]
     # /cancel then, with the stale state: the file belongs to a version and stays.
-    await world.run(lambda s, _: s.submissions.discard_pending({"staged": staged.to_dict()}))
+    await world.run(lambda s, _: s.submissions.discard_pending({"staged": staged.id}))
     assert await bucket_keys(world.endpoint, world.bucket) == [staged.key]
     await world.consistent()
 
@@ -182,7 +182,12 @@ async def test_an_identical_file_is_refused_and_only_its_own_upload_goes(world: 
 
 async def test_cancel_discards_an_unrecorded_staged_file(world: World) -> None:
     staged = await stage(world, people.ALICE, documents.pdf("cancelled"))
-    await world.run(lambda s, _: s.submissions.discard_pending({"staged": staged.to_dict()}))
+    # The conversation holds the file's id only.
+    await world.run(lambda s, _: s.submissions.discard_pending({"staged": staged.id}))
+    assert await bucket_keys(world.endpoint, world.bucket) == []
+    # A state written before issue 25 held the whole file: still let go of on /cancel.
+    older = await stage(world, people.ALICE, documents.pdf("cancelled, older state"))
+    await world.run(lambda s, _: s.submissions.discard_pending({"staged": older.to_dict()}))
     assert await bucket_keys(world.endpoint, world.bucket) == []
 
 
@@ -195,7 +200,7 @@ async def test_a_replayed_decision_with_feedback_keeps_its_file(world: World) ->
 
     async def decide(services: Services, _session: AsyncSession) -> Outcome | None:
         result = await services.reviews.decide(supervisor, version.id,
-                                               Decision.CHANGES_REQUESTED, feedback=feedback)
+                                               Decision.CHANGES_REQUESTED, feedback=feedback.id)
         return result.review
 
     first = await world.run(decide)
@@ -217,14 +222,14 @@ async def test_decide_keeps_the_feedback_file_when_the_database_fails(world: Wor
     async def decide(services: Services, session: AsyncSession) -> Outcome | None:
         commit_fails_before(session)
         result = await services.reviews.decide(supervisor, version.id, Decision.APPROVED,
-                                               feedback=feedback)
+                                               feedback=feedback.id)
         return result.review
 
     with pytest.raises(OperationalError):
         await world.run(decide)
     assert feedback.key in await bucket_keys(world.endpoint, world.bucket)
     review = await world.run(lambda s, _: s.reviews.decide(
-        supervisor, version.id, Decision.APPROVED, feedback=feedback))
+        supervisor, version.id, Decision.APPROVED, feedback=feedback.id))
     assert review.review.feedback_file_key == feedback.key
     await world.consistent()
 
@@ -381,10 +386,11 @@ async def test_a_note_answered_after_the_sweep_records_nothing_dangling(world: W
             OutboxMessage.chat_id == people.SUPERVISOR))).all()
     assert len(kinds) == 1  # Bob's card only: no card for a version without its file
     await world.consistent(swept_at=clock.now())
-    # A state written before files carried their time is checked too.
-    old_state = replace(await stage(world, people.ALICE, documents.pdf("old state")),
-                        staged_at=None)
-    await world.deps.files.delete(old_state.key)
+    # A file whose row is still there but whose object went (by hand, a lost bucket), old
+    # enough for the store to be asked: refused as well, nothing recorded.
+    lost = await stage(world, people.ALICE, documents.pdf("lost object"))
+    await world.deps.files.delete(lost.key)
+    clock.advance(hours=13)
     with pytest.raises(FileGone):
-        await record(world, people.ALICE, old_state)
+        await record(world, people.ALICE, lost)
     assert await world.count(Submission) == 1

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import secrets
 import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aioboto3
 import pytest
 from alembic.script import ScriptDirectory
+from redis.asyncio import Redis
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -33,7 +36,15 @@ from storage.files import S3FileStore
 from storage.models import Review, StoredFile, Submission, Thesis, ThreadMessage, User
 from storage.repositories.stored_files import owner_columns
 from tests import documents, people
-from tests.conftest import BotFactory, bucket_keys, create_bucket, create_database, drop_database
+from tests.conftest import (
+    REDIS_URL,
+    BotFactory,
+    Harness,
+    bucket_keys,
+    create_bucket,
+    create_database,
+    drop_database,
+)
 from tests.support.conversation import latest_card, onboard, submit
 from tests.support.files import bucket_objects
 from tests.test_calendar_exports import documents_after, seed_versions
@@ -196,6 +207,43 @@ async def _count(db: str, model: type) -> int:
         await engine.dispose()
 
 
+async def _conversation_data(harness: Harness, user_id: int) -> dict[str, Any]:
+    """The FSM data the bot keeps in Redis for this person's chat."""
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        bot_id = harness.emu.token.split(":")[0]
+        raw = await redis.get(f"fsm:{bot_id}:{user_id}:{user_id}:default:data")
+    finally:
+        await redis.aclose()
+    return dict(json.loads(raw)) if raw else {}
+
+
+async def test_a_waiting_note_step_holds_only_the_files_id(
+        make_bot: BotFactory, db: str) -> None:
+    """Issue 25: between the upload and the note the conversation holds the stored file's
+    id, nothing else of it; the note records the version from the row."""
+    harness = await make_bot()
+    _admin, _supervisor, alice, _bob = await onboard(harness)
+    assert "title" in await alice.say("/submit")
+    await alice.say("Graphs")
+    assert "note" in (await alice.upload(documents.pdf("v1"), "thesis.pdf"))[-1].content
+    [row] = await _stored(db, StoredKind.VERSION)
+    data = await _conversation_data(harness, alice.id)
+    assert data["staged"] == row.id and row.state == FileState.STAGED.value
+    assert row.key not in json.dumps(data) and row.name not in json.dumps(data)
+    assert "Version 1 received" in await alice.say("/skip")
+    [attached] = await _stored(db, StoredKind.VERSION)
+    assert attached.state == FileState.ATTACHED.value
+    engine = create_engine(db)
+    try:
+        async with create_session_factory(engine)() as session:
+            version = (await session.scalars(select(Submission))).one()
+    finally:
+        await engine.dispose()
+    assert (version.file_key, version.file_name, version.sha256) == (
+        row.key, "thesis.pdf", row.sha256)
+
+
 async def test_a_feedback_file_is_recorded_with_its_decision_and_attached(
         make_bot: BotFactory, db: str, bucket: str, s3_endpoint: str) -> None:
     harness = await make_bot()
@@ -238,7 +286,7 @@ async def test_a_feedback_file_gone_before_its_decision_records_nothing(
             services = Services(session, deps)
             staged = await services.submissions.stage(alice, _incoming(documents.pdf("v1"),
                                                                       "v1.pdf"))
-            version = (await services.submissions.record(alice, staged, title="Graphs",
+            version = (await services.submissions.record(alice, staged.id, title="Graphs",
                                                          note=None)).submission
             feedback = await services.reviews.stage_feedback(
                 sam, version.id, _incoming(documents.pdf("annotated"), "annotated.pdf"))
@@ -252,7 +300,7 @@ async def test_a_feedback_file_gone_before_its_decision_records_nothing(
             with pytest.raises(FileGone):
                 await Services(session, deps).reviews.decide(
                     sam, version.id, Decision.REJECTED, comment="See notes",
-                    feedback=feedback)
+                    feedback=feedback.id)
         # Nothing half-recorded: no decision, the version still waits, the row is gone.
         assert await _count(db, Review) == 0
         assert await _stored(db, StoredKind.FEEDBACK) == []
@@ -267,7 +315,7 @@ async def test_a_feedback_file_gone_before_its_decision_records_nothing(
             again = await services.reviews.stage_feedback(
                 sam, version.id, _incoming(documents.pdf("annotated again"), "annotated.pdf"))
             await services.reviews.decide(sam, version.id, Decision.REJECTED,
-                                          comment="See notes", feedback=again)
+                                          comment="See notes", feedback=again.id)
         [attached] = await _stored(db, StoredKind.FEEDBACK)
         assert attached.state == FileState.ATTACHED.value
         assert attached.key in await bucket_keys(s3_endpoint, bucket)
@@ -294,7 +342,7 @@ async def test_a_thread_attachment_whose_row_was_swept_records_no_comment(
             services = Services(session, deps)
             staged = await services.submissions.stage(alice, _incoming(documents.pdf("v1"),
                                                                       "v1.pdf"))
-            version = (await services.submissions.record(alice, staged, title="Graphs",
+            version = (await services.submissions.record(alice, staged.id, title="Graphs",
                                                          note=None)).submission
             attachment = await services.threads.stage_attachment(
                 sam, version.id, _incoming(documents.pdf("notes"), "notes.pdf"))

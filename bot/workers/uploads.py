@@ -30,8 +30,8 @@ from services import uploads
 from services.base import ServiceDeps
 from services.clock import Clock
 from services.errors import DomainError, UploadGaveUp
-from services.staged_files import discard_unreferenced
-from services.submissions import IncomingFile, StagedFile, SubmissionService
+from services.staged_files import StagedFile, discard_unreferenced
+from services.submissions import IncomingFile, SubmissionService
 from services.uploads import Claimed
 from storage.repositories import users
 from telegram.files import stream_file

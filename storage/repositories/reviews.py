@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from services.vocabulary import Decision
-from storage.models import Review, Submission
+from storage.models import Review, StoredFile, Submission
 from storage.repositories.rows import insert_once
 
 COMMENT_MAX = 4000
@@ -138,13 +138,14 @@ async def of_version(session: AsyncSession, submission_id: int) -> Sequence[Revi
     return (await session.scalars(_OF_VERSION, {"submission_id": submission_id})).all()
 
 
-_BY_FEEDBACK_KEY = select(Review).where(Review.feedback_file_key == bindparam("file_key"))
+_BY_FEEDBACK_FILE = select(Review).join(
+    StoredFile, StoredFile.key == Review.feedback_file_key).where(
+    StoredFile.id == bindparam("file_id"))
 
 
-async def by_feedback_key(session: AsyncSession, file_key: str) -> Review | None:
-    """The decision whose feedback file is stored under this object key, if one was
-    recorded."""
-    return await session.scalar(_BY_FEEDBACK_KEY, {"file_key": file_key})
+async def by_feedback_file(session: AsyncSession, file_id: int) -> Review | None:
+    """The decision whose feedback file is this stored file, if one was recorded."""
+    return await session.scalar(_BY_FEEDBACK_FILE, {"file_id": file_id})
 
 
 async def review_durations_since(session: AsyncSession, since: datetime) -> list[float]:

@@ -7,7 +7,7 @@ with ``storage.models._file_ref``, not by remembering a list here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,27 +43,44 @@ def _insert(session: AsyncSession) -> Any:
 
 
 async def add(session: AsyncSession, *, key: str, kind: str, name: str | None,
-              size: int | None, sha256: str | None, state: str, now: datetime) -> None:
-    """The store holds a new object: its row (a replay finds the row there already)."""
-    await session.execute(_insert(session)(StoredFile).values(
+              size: int | None, sha256: str | None, state: str, now: datetime,
+              format: str | None = None, telegram_file_id: str | None = None) -> int:
+    """The store holds a new object: its row, and its id (a replay finds the row there
+    already: its id then costs a second statement)."""
+    added = await session.scalar(_insert(session)(StoredFile).values(
         key=key, kind=kind, name=name, size=size, sha256=sha256, state=state,
-        created_at=now).on_conflict_do_nothing(index_elements=["key"]))
+        format=format, telegram_file_id=telegram_file_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["key"]).returning(StoredFile.id))
+    if added is None:
+        added = await session.scalar(select(StoredFile.id).where(StoredFile.key == key))
+    assert added is not None
+    return int(added)
 
 
-async def attach(session: AsyncSession, key: str,
-                 holder: Select[int] | None = None) -> tuple[bool, int | None]:
+async def attach(session: AsyncSession, file_id: int,
+                 holder: Callable[[Any], Select[int]] | None = None,
+                 ) -> tuple[StoredFile | None, int | None]:
     """A row is about to refer to a staged object: it is attached now (the sweeper never
-    takes it again). Answers whether there is such a row (no: the sweeper took it) and, with
-    ``holder`` (the id of an owner row holding the key), that row's id, read in the same
-    statement: a replayed step finds its row without a read of its own."""
-    returning: list[Any] = [StoredFile.id]
+    takes it again), and the row comes back (None: the sweeper took it). With ``holder``
+    (given the key column, the id of an owner row holding that key), that row's id, read in
+    the same statement: a replayed step finds its row without a read of its own."""
+    returning: list[Any] = [StoredFile]
     if holder is not None:
-        returning.append(holder.scalar_subquery())
-    row = (await session.execute(update(StoredFile).where(StoredFile.key == key)
-                                 .values(state=ATTACHED).returning(*returning))).first()
+        returning.append(holder(StoredFile.key).correlate(StoredFile).scalar_subquery())
+    row = (await session.execute(
+        update(StoredFile).where(StoredFile.id == file_id).values(state=ATTACHED)
+        .returning(*returning).execution_options(synchronize_session=False))).first()
     if row is None:
-        return False, None
-    return True, (row[1] if holder is not None else None)
+        return None, None
+    return row[0], (row[1] if holder is not None else None)
+
+
+async def key_of(session: AsyncSession, file_id: int) -> str | None:
+    return await session.scalar(select(StoredFile.key).where(StoredFile.id == file_id))
+
+
+async def id_of(session: AsyncSession, key: str) -> int | None:
+    return await session.scalar(select(StoredFile.id).where(StoredFile.key == key))
 
 
 async def get(session: AsyncSession, key: str) -> StoredFile | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -258,9 +259,9 @@ async def count_submissions_since(session: AsyncSession, since: datetime) -> int
     return int(await session.scalar(query) or 0)
 
 
-def holding(file_key: str) -> Select[int]:
-    """The id of the version stored under this object key (a subquery for
-    repositories/stored_files.attach)."""
+def holding(file_key: Any) -> Select[int]:
+    """The id of the version stored under this object key (a key, or the key column of the
+    row repositories/stored_files.attach updates)."""
     return select(Submission.id).where(Submission.file_key == file_key)
 
 
