@@ -35,6 +35,13 @@ from bench.load import callback, message
 SHAPE = Shape(4, 6, with_thesis=4, max_versions=4)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def vm_rss_kib() -> int:
     with open("/proc/self/status") as handle:
         for line in handle:
@@ -220,8 +227,14 @@ async def idle(args: argparse.Namespace) -> None:
             world.children.append(child)
             ready = await child.wait_ready()
             await asyncio.sleep(3.0)
+            # CPU an idle replica spends on its own (workers polling): taken from the cores
+            # its updates would have.
+            cpu_before = cpu_seconds(child.pid)
+            await asyncio.sleep(10.0)
+            idle_cpu = (cpu_seconds(child.pid) - cpu_before) / 10.0
             print(f"rep {rep + 1}: ready after {ready:.2f} s, idle VmRSS "
-                  f"{child.rss() / 1024 / 1024:.1f} MiB", flush=True)
+                  f"{child.rss() / 1024 / 1024:.1f} MiB, idle CPU {idle_cpu * 100:.1f} %",
+                  flush=True)
             child.stop()
             world.children.remove(child)
         before = len(sys.modules)

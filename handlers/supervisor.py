@@ -64,7 +64,8 @@ async def queue_page(query: CallbackQuery, callback_data: QueuePageCb, services:
 
 async def _send_queue_page(message: Message, services: Services, user: User, t: Texts,
                            page: int) -> None:
-    result = await services.overview.queue(user, page)
+    async with services.reads():  # a view: no BEGIN and COMMIT round trips
+        result = await services.overview.queue(user, page)
     if result.total == 0:
         await message.answer(t("queue.empty"))
         return
@@ -91,7 +92,8 @@ async def students(message: Message, services: Services, user: User, t: Texts,
         await message.answer(t("students.none.admin"),
                              reply_markup=with_dashboard(t, None, webapp_url))
         return
-    result = await services.overview.students_page(user)
+    async with services.reads():  # a view: no BEGIN and COMMIT round trips
+        result = await services.overview.students_page(user)
     if result.counts[Filter.ALL] == 0:
         await message.answer(t("students.none"), reply_markup=with_dashboard(t, None, webapp_url))
         return

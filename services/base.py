@@ -140,6 +140,7 @@ Undo = Callable[[], Awaitable[object]]
 _DEPTH = "writes_depth"
 _UNDO = "writes_undo"
 _AFTER = "writes_after"
+_AUTOCOMMIT = "services.autocommit"
 _READS = "reads_depth"
 
 
@@ -167,6 +168,9 @@ def writes(method: Callable[Concatenate[S, P], Awaitable[R]],
     @wraps(method)
     async def writing(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
         info = self.session.info
+        if info.get(_AUTOCOMMIT):
+            # Each statement would commit alone: a write is never half made.
+            raise RuntimeError(f"{method.__qualname__} writes inside reads_together")
         depth = info.get(_DEPTH, 0)
         info[_DEPTH] = depth + 1
         try:
@@ -227,19 +231,30 @@ def read_only(method: Callable[Concatenate[S, P], Awaitable[R]],
 
 @asynccontextmanager
 async def reads_together(session: AsyncSession) -> AsyncIterator[None]:
-    """Several ``@read_only`` calls in one transaction (one BEGIN and COMMIT, one pool
-    checkout, one snapshot), ended when the block ends: gather a view's reads inside, talk
-    to Telegram after it."""
+    """A view's ``@read_only`` calls on one connection (one pool checkout), ended when the
+    block ends: gather a view's reads inside, talk to Telegram after it. Outermost, it runs
+    them without a transaction (AUTOCOMMIT: no BEGIN and COMMIT round trips, issue 33), so
+    each statement reads its own snapshot: fine for a view shown once, never for a read that
+    decides a write (those belong in a ``@writes`` call, which joins no such block)."""
     info = session.info
     depth = info.get(_READS, 0)
+    if depth == 0 and not info.get(_DEPTH) and not session.in_transaction():
+        # Reads only: no BEGIN and COMMIT round trips to PostgreSQL (each statement is its
+        # own snapshot, which a view shown once can afford).
+        await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        info[_AUTOCOMMIT] = True
     info[_READS] = depth + 1
     try:
         yield
     except BaseException:
         info[_READS] = depth
+        if depth == 0:
+            info.pop(_AUTOCOMMIT, None)
         if depth == 0 and not info.get(_DEPTH):
             await session.rollback()
         raise
     info[_READS] = depth
     if depth == 0 and not info.get(_DEPTH):
         await session.commit()
+    if depth == 0:
+        info.pop(_AUTOCOMMIT, None)

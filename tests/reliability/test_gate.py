@@ -5,7 +5,9 @@ answered "retry later" rather than lost silently."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
@@ -143,7 +145,24 @@ def replica_of(setup: Setup, lease_seconds: float) -> Setup:
     return other
 
 
+@contextlib.asynccontextmanager
+async def stacks_if_stuck(seconds: float) -> AsyncIterator[None]:
+    """Fail (with every task's stack on stderr) instead of hanging the run."""
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError:
+        for task in asyncio.all_tasks():
+            task.print_stack(file=sys.stderr)
+        raise
+
+
 async def test_a_long_step_keeps_its_lock_and_claim(setup: Setup) -> None:
+    async with stacks_if_stuck(60):
+        await _long_step(setup)
+
+
+async def _long_step(setup: Setup) -> None:
     """A 3-minute upload on an 8 s lease, scaled: 4.5 s on a 0.2 s lease (22 leases)."""
     lease = 0.2
     other = replica_of(setup, lease)
