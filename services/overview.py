@@ -225,10 +225,5 @@ class OverviewService(BaseService):
             shared=shared_views_of(found.similarity, self.config.similarity_alert_percent),
             grade=grade)
 
-    @read_only
-    async def examiner_grade(self, thesis: Thesis | None) -> ExaminerGrade | None:
-        """The examiner's grade of a thesis already shown to this viewer (history)."""
-        return await team.grade_for(self.session, thesis.id) if thesis else None
-
     def now(self) -> datetime:
         return self.clock.now()

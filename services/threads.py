@@ -264,11 +264,6 @@ class ThreadService(BaseService):
             raise NotFound()
         return comment
 
-    @read_only
-    async def counts(self, submission_ids: list[int]) -> dict[int, int]:
-        """Comments per version, for a history the caller was allowed to see."""
-        return await threads.counts(self.session, submission_ids)
-
     # --- supervisor-only notes --------------------------------------------------------
 
     async def _student_for_note(self, actor: User, student_id: int) -> User:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,16 +39,6 @@ async def page(session: AsyncSession, submission_id: int, *, offset: int,
              .where(ThreadMessage.submission_id == submission_id)
              .order_by(ThreadMessage.id).offset(offset).limit(limit))
     return [(message, author) for message, author in await session.execute(query)]
-
-
-async def counts(session: AsyncSession, submission_ids: Collection[int]) -> dict[int, int]:
-    """How many comments each of these versions has (versions without any: absent)."""
-    if not submission_ids:
-        return {}
-    query = (select(ThreadMessage.submission_id, func.count())
-             .where(ThreadMessage.submission_id.in_(list(submission_ids)))
-             .group_by(ThreadMessage.submission_id))
-    return {submission_id: int(n) for submission_id, n in await session.execute(query)}
 
 
 def add_note(session: AsyncSession, note: SupervisorNote) -> None:
