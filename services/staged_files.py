@@ -95,17 +95,23 @@ class StagedFile:
         return replace(self, staged_at=now.isoformat())
 
 
+def held_of(value: object) -> int | str | None:
+    """The file a conversation or an upload job holds: its ``stored_files`` id, or (in a
+    state written before issue 25, which held the whole file) its key; None: no file."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, dict):
+        if isinstance(value.get("id"), int):
+            return int(value["id"])
+        if isinstance(value.get("key"), str):
+            return str(value["key"])
+    return None
+
+
 def pending_files(fsm_data: dict[str, Any]) -> list[int | str]:
-    """The staged files an unfinished conversation holds (a version, a feedback file): their
-    ids (a state written before issue 25 holds the whole file: its key)."""
-    held: list[int | str] = []
-    for name in ("staged", "feedback"):
-        value = fsm_data.get(name)
-        if isinstance(value, int):
-            held.append(value)
-        elif isinstance(value, dict) and isinstance(value.get("key"), str):
-            held.append(value["key"])
-    return held
+    """The staged files an unfinished conversation holds (a version, a feedback file)."""
+    return [held for name in ("staged", "feedback")
+            if (held := held_of(fsm_data.get(name))) is not None]
 
 
 async def register_staged(session: AsyncSession, staged: StagedFile, kind: StoredKind,
@@ -157,9 +163,14 @@ def _format_of(name: str) -> str:
     return "docx" if name.lower().endswith(".docx") else "pdf"
 
 
-async def file_id_of(session: AsyncSession, held: int | str) -> int | None:
-    """The id of a file a conversation holds (an id, or the key an older state held)."""
-    return held if isinstance(held, int) else await stored_files.id_of(session, held)
+async def held_file_id(session: AsyncSession, value: object) -> int:
+    """The id of the staged file a conversation or an upload job holds (``held_of``);
+    unknown: ``FileGone`` (the person is asked to send it again)."""
+    held = held_of(value)
+    file_id = await stored_files.id_of(session, held) if isinstance(held, str) else held
+    if file_id is None:
+        raise FileGone()
+    return file_id
 
 
 async def discard_held(session: AsyncSession, files: FileStore, held: int | str) -> bool:
@@ -208,16 +219,8 @@ async def _quiet_rollback(session: AsyncSession) -> None:
 class StagedFileService(BaseService):
     @read_only
     async def held_id(self, held: object) -> int:
-        """The id of the staged file a conversation holds: the id itself, or (in a state
-        written before issue 25, which held the whole file) its row's id by key. Unknown:
-        ``FileGone`` (the person is asked to send it again)."""
-        if isinstance(held, int):
-            return held
-        key = held.get("key") if isinstance(held, dict) else None
-        file_id = await stored_files.id_of(self.session, key) if isinstance(key, str) else None
-        if file_id is None:
-            raise FileGone()
-        return file_id
+        """The id of the staged file a conversation holds (``held_file_id``)."""
+        return await held_file_id(self.session, held)
 
     @read_only
     async def sweep(self, now: datetime, ttl: timedelta,
@@ -273,7 +276,6 @@ async def abandon_upload_job(session: AsyncSession, files: FileStore,
     await upload_jobs.set_state(session, job_id, UploadJobState.CANCELLED.value,
                                 only_from=OPEN_JOB, now=now)
     await session.commit()
-    if isinstance(staged, dict) and isinstance(staged.get("id"), int):
-        await discard_held(session, files, staged["id"])
-    elif isinstance(staged, dict) and isinstance(staged.get("key"), str):
-        await discard_unreferenced(session, files, staged["key"])
+    held = held_of(staged)
+    if held is not None:
+        await discard_held(session, files, held)

@@ -22,14 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.base import BaseService, read_only, writes
 from services.errors import (
     DomainError,
-    FileGone,
     NotAllowed,
     NotFound,
     UploadCancelled,
     UploadStillArriving,
     domain_error,
 )
-from services.staged_files import UPLOAD_JOB_KEY, StagedFile, file_id_of
+from services.staged_files import UPLOAD_JOB_KEY, StagedFile, held_file_id
 from services.submissions import IncomingFile
 from services.vocabulary import UploadJobState
 from storage.models import UploadJob, User
@@ -81,11 +80,7 @@ class UploadJobService(BaseService):
             raise UploadStillArriving()
         if job.state == State.STAGED.value and job.staged is not None:
             # {"id": …}; a job staged before issue 25 kept the whole file (its key).
-            held = job.staged.get("id") or job.staged.get("key")
-            file_id = await file_id_of(self.session, held) if held is not None else None
-            if file_id is None:
-                raise FileGone()
-            return file_id
+            return await held_file_id(self.session, job.staged)
         if job.state == State.CANCELLED.value:
             raise UploadCancelled()
         raise domain_error(job.error_code or "upload_gave_up", job.error_params or {})
