@@ -351,12 +351,7 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
             if on_progress is not None:
                 await on_progress(sniffer.size, incoming.declared_size)
 
-    try:
-        await files.put_stream(key, measured(), "application/octet-stream")
-    except DomainError:
-        raise
-    except Exception as exc:
-        raise StorageUnavailable() from exc
+    await _put(files, key, measured())
     try:
         sniffed = sniffer.finish()
     except BaseException:
@@ -367,6 +362,17 @@ async def stage_document(files: FileStore, prefix: str, incoming: IncomingFile,
     return StagedFile(key=key, size=sniffed.size, sha256=digest.hexdigest(),
                       kind=sniffed.kind.value, file_name=file_name,
                       telegram_file_id=incoming.telegram_file_id if same_name else None)
+
+
+async def _put(files: FileStore, key: str, chunks: AsyncIterator[bytes]) -> None:
+    """Stream an upload into the store: a refusal on the way (too large) stays what it is,
+    any other failure is the store's."""
+    try:
+        await files.put_stream(key, chunks, "application/octet-stream")
+    except DomainError:
+        raise
+    except Exception as exc:
+        raise StorageUnavailable() from exc
 
 
 async def stage_media(files: FileStore, prefix: str, incoming: IncomingFile, max_bytes: int,
@@ -387,12 +393,7 @@ async def stage_media(files: FileStore, prefix: str, incoming: IncomingFile, max
             digest.update(chunk)
             yield chunk
 
-    try:
-        await files.put_stream(key, measured(), "application/octet-stream")
-    except DomainError:
-        raise
-    except Exception as exc:
-        raise StorageUnavailable() from exc
+    await _put(files, key, measured())
     if size == 0:
         await discard(files, key)
         raise EmptyFile()
