@@ -283,14 +283,11 @@ class ComparisonService(BaseService):
         return cards, ([] if cards.decided else await edit(cards))
 
     async def _cards(self, job: Job) -> Cards:
+        # Locked first, then read: a decision committed while we waited is seen.
+        await theses.lock_thesis_of(self.session, job.submission_id)
         row = await comparisons.get(self.session, job.submission_id)
         found = await theses.submission_with_owner(self.session, job.submission_id)
         if row is None or found is None:
-            return Cards(rows=(), unsent=0, decided=True, view=None)
-        # Locked, then read again: a decision committed while we waited is seen.
-        await theses.by_student(self.session, found[2].id, lock=True)
-        found = await theses.submission_with_owner(self.session, job.submission_id)
-        if found is None:
             return Cards(rows=(), unsent=0, decided=True, view=None)
         submission, _thesis, _student, review = found
         ref, kind = submission_ref(job.submission_id), Kind.NEW_SUBMISSION.value

@@ -169,6 +169,21 @@ async def add_submission(session: AsyncSession, submission: Submission) -> Submi
     return submission
 
 
+_LOCK_OF_VERSION = (
+    select(Thesis.id)
+    .where(Thesis.id == select(Submission.thesis_id)
+           .where(Submission.id == bindparam("submission_id")).scalar_subquery())
+    .with_for_update()
+)
+
+
+async def lock_thesis_of(session: AsyncSession, submission_id: int) -> None:
+    """Lock the thesis of this version (as a decision or a new version does), until the
+    transaction ends. Read what the lock protects after it, in statements of their own: a
+    row the statement that waited joined in is from before the wait."""
+    await session.execute(_LOCK_OF_VERSION, {"submission_id": submission_id})
+
+
 async def submission_with_owner(
     session: AsyncSession, submission_id: int
 ) -> tuple[Submission, Thesis, User, Outcome | None] | None:
