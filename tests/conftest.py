@@ -26,6 +26,7 @@ from bot.config import Settings, load_settings
 from bot.deps import build_deps
 from bot.ops.migrate import upgrade
 from bot.runners import BotProcess
+from sandbox.app import Sandbox, start_sandbox
 from storage.models import Base
 from tgemu import BotAPIEmulator, RecordedMessage
 
@@ -279,3 +280,16 @@ async def make_bot(emulator: BotAPIEmulator, db: str, bucket: str, s3_endpoint: 
 @pytest.fixture
 async def harness(make_bot: BotFactory) -> Harness:
     return await make_bot()
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    """The sandbox (no token) on a free port, its embedded defaults."""
+    # Explicit Nones: the embedded defaults whatever the environment or a .env file says.
+    settings = load_settings(
+        data_dir=tmp_path / "data", database_url=None, redis_url=None, s3_bucket=None,
+        log_format="console", shutdown_timeout_seconds=5, notify_rate_per_second=200,
+        notify_chat_rate_per_second=50, flood_rate=1000)
+    sb = await start_sandbox(settings, port=free_port())
+    yield sb
+    await sb.stop()

@@ -18,18 +18,14 @@ import io
 import re
 import struct
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urljoin
 
 import aiohttp
-import pytest
 
 from api import markdown
-from bot.config import load_settings
-from sandbox.app import ADMIN_ID, Sandbox, start_sandbox
+from sandbox.app import ADMIN_ID, Sandbox
 from services.guide import GUIDE_PAGES
-from tests.conftest import free_port
 from tests.documents import pdf
 from tests.support.axe import assert_accessible
 from tests.support.browser import browser_page
@@ -62,17 +58,6 @@ REPLY = {
                    "ru": "Вы зарегистрированы как научный руководитель"},
     "student": {"en": "You are registered as a student", "ru": "Вы зарегистрированы как студент"},
 }
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    settings = load_settings(
-        data_dir=tmp_path / "data", database_url=None, redis_url=None, s3_bucket=None,
-        log_format="console", shutdown_timeout_seconds=5, notify_rate_per_second=200,
-        notify_chat_rate_per_second=50, flood_rate=1000)
-    sb = await start_sandbox(settings, port=free_port())
-    yield sb
-    await sb.stop()
 
 
 def referenced() -> dict[tuple[str, str], list[str]]:

@@ -35,18 +35,6 @@ HEADERS = {"X-Sandbox": "1"}
 SUPERVISOR_ID, OTHER_SUPERVISOR_ID, STUDENT_ID = 2001, 2002, 3001
 
 
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    # Explicit Nones: the embedded defaults whatever the environment or a .env file says.
-    settings = load_settings(
-        data_dir=tmp_path / "data", database_url=None, redis_url=None, s3_bucket=None,
-        log_format="console", shutdown_timeout_seconds=5, notify_rate_per_second=200,
-        notify_chat_rate_per_second=50, flood_rate=1000)
-    sb = await start_sandbox(settings, port=free_port())
-    yield sb
-    await sb.stop()
-
-
 # --- HTTP endpoints, no browser -------------------------------------------------------------
 
 class Events:

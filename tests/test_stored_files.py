@@ -13,6 +13,7 @@ import os
 import secrets
 import zipfile
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from alembic.script import ScriptDirectory
 from redis.asyncio import Redis
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.ops.migrate import alembic_config, downgrade, upgrade
 from services.clock import ManualClock
@@ -269,8 +271,19 @@ def _incoming(data: bytes, name: str) -> IncomingFile:
     return IncomingFile(chunks=_chunks(data), file_name=name, declared_size=len(data))
 
 
-async def test_a_feedback_file_gone_before_its_decision_records_nothing(
-        db: str, bucket: str, s3_endpoint: str) -> None:
+@dataclass
+class World:
+    """Services on the real database and bucket, a moved clock, Alice's version 1."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    deps: ServiceDeps
+    clock: ManualClock
+    sam: User
+    version: Submission
+
+
+@pytest.fixture
+async def world(db: str, bucket: str, s3_endpoint: str) -> AsyncIterator[World]:
     await people.seed(db)
     engine = create_engine(db)
     store = S3FileStore(bucket, endpoint_url=s3_endpoint, region="us-east-1")
@@ -288,87 +301,77 @@ async def test_a_feedback_file_gone_before_its_decision_records_nothing(
                                                                       "v1.pdf"))
             version = (await services.submissions.record(alice, staged.id, title="Graphs",
                                                          note=None)).submission
-            feedback = await services.reviews.stage_feedback(
-                sam, version.id, _incoming(documents.pdf("annotated"), "annotated.pdf"))
-        [row] = await _stored(db, StoredKind.FEEDBACK)
-        assert row.state == FileState.STAGED.value
-        # Half a day later the decision is recorded, and the file is gone meanwhile.
-        assert feedback.key is not None
-        await _delete_object(s3_endpoint, bucket, feedback.key)
-        clock.advance(hours=13)
-        async with sessions() as session:
-            with pytest.raises(FileGone):
-                await Services(session, deps).reviews.decide(
-                    sam, version.id, Decision.REJECTED, comment="See notes",
-                    feedback=feedback.id)
-        # Nothing half-recorded: no decision, the version still waits, the row is gone.
-        assert await _count(db, Review) == 0
-        assert await _stored(db, StoredKind.FEEDBACK) == []
-        async with sessions() as session:
-            assert (await session.get(Submission, version.id)) is not None
-            status = (await session.scalars(select(Thesis.status).where(
-                Thesis.student_id == people.ALICE))).one()
-        assert status == "submitted"
-        # Sent again, it is recorded and attached.
-        async with sessions() as session:
-            services = Services(session, deps)
-            again = await services.reviews.stage_feedback(
-                sam, version.id, _incoming(documents.pdf("annotated again"), "annotated.pdf"))
-            await services.reviews.decide(sam, version.id, Decision.REJECTED,
-                                          comment="See notes", feedback=again.id)
-        [attached] = await _stored(db, StoredKind.FEEDBACK)
-        assert attached.state == FileState.ATTACHED.value
-        assert attached.key in await bucket_keys(s3_endpoint, bucket)
-        assert await _count(db, Review) == 1
+        yield World(sessions, deps, clock, sam, version)
     finally:
         await store.close()
         await engine.dispose()
+
+
+async def test_a_feedback_file_gone_before_its_decision_records_nothing(
+        world: World, db: str, bucket: str, s3_endpoint: str) -> None:
+    sessions, deps, sam, version = world.sessions, world.deps, world.sam, world.version
+    async with sessions() as session:
+        feedback = await Services(session, deps).reviews.stage_feedback(
+            sam, version.id, _incoming(documents.pdf("annotated"), "annotated.pdf"))
+    [row] = await _stored(db, StoredKind.FEEDBACK)
+    assert row.state == FileState.STAGED.value
+    # Half a day later the decision is recorded, and the file is gone meanwhile.
+    assert feedback.key is not None
+    await _delete_object(s3_endpoint, bucket, feedback.key)
+    world.clock.advance(hours=13)
+    async with sessions() as session:
+        with pytest.raises(FileGone):
+            await Services(session, deps).reviews.decide(
+                sam, version.id, Decision.REJECTED, comment="See notes",
+                feedback=feedback.id)
+    # Nothing half-recorded: no decision, the version still waits, the row is gone.
+    assert await _count(db, Review) == 0
+    assert await _stored(db, StoredKind.FEEDBACK) == []
+    async with sessions() as session:
+        assert (await session.get(Submission, version.id)) is not None
+        status = (await session.scalars(select(Thesis.status).where(
+            Thesis.student_id == people.ALICE))).one()
+    assert status == "submitted"
+    # Sent again, it is recorded and attached.
+    async with sessions() as session:
+        services = Services(session, deps)
+        again = await services.reviews.stage_feedback(
+            sam, version.id, _incoming(documents.pdf("annotated again"), "annotated.pdf"))
+        await services.reviews.decide(sam, version.id, Decision.REJECTED,
+                                      comment="See notes", feedback=again.id)
+    [attached] = await _stored(db, StoredKind.FEEDBACK)
+    assert attached.state == FileState.ATTACHED.value
+    assert attached.key in await bucket_keys(s3_endpoint, bucket)
+    assert await _count(db, Review) == 1
 
 
 async def test_a_thread_attachment_whose_row_was_swept_records_no_comment(
-        db: str, bucket: str, s3_endpoint: str) -> None:
-    await people.seed(db)
-    engine = create_engine(db)
-    store = S3FileStore(bucket, endpoint_url=s3_endpoint, region="us-east-1")
-    sessions = create_session_factory(engine)
-    clock = ManualClock(datetime.now(UTC))
-    deps = ServiceDeps(files=store, config=ServiceConfig(admin_ids=frozenset({1})),
-                       clock=clock)
-    try:
-        async with sessions() as session:
-            alice = await session.get(User, people.ALICE)
-            sam = await session.get(User, people.SUPERVISOR)
-            assert alice is not None and sam is not None
-            services = Services(session, deps)
-            staged = await services.submissions.stage(alice, _incoming(documents.pdf("v1"),
-                                                                      "v1.pdf"))
-            version = (await services.submissions.record(alice, staged.id, title="Graphs",
-                                                         note=None)).submission
-            attachment = await services.threads.stage_attachment(
-                sam, version.id, _incoming(documents.pdf("notes"), "notes.pdf"))
-        # The sweeper took it (row and object) before the comment was recorded.
-        clock.advance(hours=30)
-        async with sessions() as session:
-            assert await StagedFileService(session, deps).sweep(
-                clock.now(), timedelta(hours=24)) == 1
-        async with sessions() as session:
-            with pytest.raises(FileGone):
-                await Services(session, deps).threads.comment(sam, version.id, "See p. 3",
-                                                              attachment)
-        assert await _count(db, ThreadMessage) == 0
-        assert attachment.key not in await bucket_keys(s3_endpoint, bucket)
-        # Every object a row refers to is in the bucket.
-        async with sessions() as session:
-            held = set()
-            for column in owner_columns():
-                held |= {k for k in (await session.scalars(
-                    select(column).where(column.is_not(None)))).all()}
-        assert held == {version.file_key}
-        assert held <= set(await bucket_keys(s3_endpoint, bucket))
-        assert await _count(db, Submission) == 1
-    finally:
-        await store.close()
-        await engine.dispose()
+        world: World, db: str, bucket: str, s3_endpoint: str) -> None:
+    sessions, deps, clock = world.sessions, world.deps, world.clock
+    sam, version = world.sam, world.version
+    async with sessions() as session:
+        attachment = await Services(session, deps).threads.stage_attachment(
+            sam, version.id, _incoming(documents.pdf("notes"), "notes.pdf"))
+    # The sweeper took it (row and object) before the comment was recorded.
+    clock.advance(hours=30)
+    async with sessions() as session:
+        assert await StagedFileService(session, deps).sweep(
+            clock.now(), timedelta(hours=24)) == 1
+    async with sessions() as session:
+        with pytest.raises(FileGone):
+            await Services(session, deps).threads.comment(sam, version.id, "See p. 3",
+                                                          attachment)
+    assert await _count(db, ThreadMessage) == 0
+    assert attachment.key not in await bucket_keys(s3_endpoint, bucket)
+    # Every object a row refers to is in the bucket.
+    async with sessions() as session:
+        held = set()
+        for column in owner_columns():
+            held |= {k for k in (await session.scalars(
+                select(column).where(column.is_not(None)))).all()}
+    assert held == {version.file_key}
+    assert held <= set(await bucket_keys(s3_endpoint, bucket))
+    assert await _count(db, Submission) == 1
 
 
 # --- an export with a missing object -------------------------------------------------------
